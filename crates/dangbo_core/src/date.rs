@@ -1,0 +1,68 @@
+//! Dates: parsing at the edge (ISO `YYYY-MM-DD` or Vietnamese `dd/mm/yyyy`), display as
+//! dd/mm/yyyy, and calendar-month arithmetic for rules counted in months.
+
+use chrono::{Datelike, Months, NaiveDate};
+
+/// Parses `2019-12-31` or `31/12/2019` (also `31-12-2019`, `31.12.2019`).
+pub fn parse(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Some(d);
+    }
+    for fmt in ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"] {
+        if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
+            return Some(d);
+        }
+    }
+    None
+}
+
+/// The storage form: ISO 8601, which sorts as text the same way it sorts as a date.
+pub fn iso(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// The display form in both languages of the UI: dd/mm/yyyy.
+pub fn display(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// Displays an ISO date string as dd/mm/yyyy; other text is returned unchanged.
+pub fn display_iso(s: &str) -> String {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map(display).unwrap_or_else(|_| s.to_string())
+}
+
+/// `d` plus `n` calendar months (31/01 + 1 month = 28 or 29/02).
+pub fn add_months(d: NaiveDate, n: u32) -> NaiveDate {
+    d.checked_add_months(Months::new(n)).unwrap_or(d)
+}
+
+/// Whole years of age at `on` (for age bands).
+pub fn age_years(birth: NaiveDate, on: NaiveDate) -> i32 {
+    let mut age = on.year() - birth.year();
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    age
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_both_forms() {
+        let d = NaiveDate::from_ymd_opt(2019, 12, 31).unwrap();
+        assert_eq!(parse("2019-12-31"), Some(d));
+        assert_eq!(parse("31/12/2019"), Some(d));
+        assert_eq!(parse("31/02/2019"), None);
+        assert_eq!(display(d), "31/12/2019");
+    }
+
+    #[test]
+    fn months_clamp_to_month_end() {
+        let d = NaiveDate::from_ymd_opt(2020, 1, 31).unwrap();
+        assert_eq!(add_months(d, 1), NaiveDate::from_ymd_opt(2020, 2, 29).unwrap());
+        assert_eq!(age_years(NaiveDate::from_ymd_opt(2000, 6, 15).unwrap(), NaiveDate::from_ymd_opt(2018, 6, 14).unwrap()), 17);
+    }
+}

@@ -1,0 +1,452 @@
+//! Member events and the replay that derives a member's state and history from them.
+//!
+//! Events are append-only. Each has the date it took effect (`effective_on`); the store adds who
+//! recorded it and when. The current state and the dated spans (which branch, which status, from
+//! when to when) are a pure function of the events, so a correction is one more event: replay
+//! applies it in place of the event it corrects.
+
+use crate::error::FieldErrors;
+use crate::member::{MemberInput, PartyRecord, Person, Status, parse_party, parse_person};
+use crate::org::{Basis, OrgCode, parse_basis, parse_past_date};
+use crate::org::string_enum;
+use crate::rules;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+string_enum! {
+    /// The kinds of member event a user can record.
+    EventKind {
+        Admitted = "admitted",
+        TransferredIn = "transferred_in",
+        Recognised = "recognised",
+        Transferred = "transferred",
+        TransferredOut = "transferred_out",
+        TempAttached = "temp_attached",
+        TempReturned = "temp_returned",
+        Exempted = "exempted",
+        ExemptionEnded = "exemption_ended",
+        StruckOff = "struck_off",
+        Left = "left",
+        Expelled = "expelled",
+        Deceased = "deceased",
+        Readmitted = "readmitted",
+        InfoChanged = "info_changed",
+        CardIssued = "card_issued",
+        Corrected = "corrected",
+    }
+}
+
+impl EventKind {
+    pub fn message_key(self) -> String {
+        format!("event-{}", self.as_str().replace('_', "-"))
+    }
+    /// Kinds that need a target organisation.
+    pub fn needs_org(self) -> bool {
+        matches!(self, EventKind::Transferred | EventKind::TempAttached | EventKind::Readmitted)
+    }
+}
+
+/// What an event says. Organisations are referred to by internal id (resolved by the store).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventData {
+    /// Kết nạp: effective on the ceremony date.
+    Admitted { person: Person, party: PartyRecord, org_id: String },
+    /// Entered the register from elsewhere (transfer in, or first registration of an old member).
+    TransferredIn { person: Person, party: PartyRecord, org_id: String, status: Status, full_date: Option<NaiveDate>, from: String },
+    /// Công nhận chính thức: effective on the full-membership date.
+    Recognised {},
+    /// Chuyển sinh hoạt đảng chính thức within the register.
+    Transferred { org_id: String },
+    /// Chuyển sinh hoạt đảng ra ngoài.
+    TransferredOut { destination: String },
+    /// Sinh hoạt tạm thời: counted at home, not at the host.
+    TempAttached { host_org_id: String },
+    TempReturned {},
+    Exempted {},
+    ExemptionEnded {},
+    StruckOff { reason: String },
+    Left { reason: String },
+    Expelled { reason: String },
+    Deceased {},
+    Readmitted { party: PartyRecord, org_id: String },
+    InfoChanged { person: Person },
+    CardIssued { card_no: String },
+    /// Replaces the date and content of an earlier event.
+    Corrected { event_id: String, effective_on: NaiveDate, data: Box<EventData> },
+}
+
+impl EventData {
+    pub fn kind(&self) -> EventKind {
+        match self {
+            EventData::Admitted { .. } => EventKind::Admitted,
+            EventData::TransferredIn { .. } => EventKind::TransferredIn,
+            EventData::Recognised {} => EventKind::Recognised,
+            EventData::Transferred { .. } => EventKind::Transferred,
+            EventData::TransferredOut { .. } => EventKind::TransferredOut,
+            EventData::TempAttached { .. } => EventKind::TempAttached,
+            EventData::TempReturned {} => EventKind::TempReturned,
+            EventData::Exempted {} => EventKind::Exempted,
+            EventData::ExemptionEnded {} => EventKind::ExemptionEnded,
+            EventData::StruckOff { .. } => EventKind::StruckOff,
+            EventData::Left { .. } => EventKind::Left,
+            EventData::Expelled { .. } => EventKind::Expelled,
+            EventData::Deceased {} => EventKind::Deceased,
+            EventData::Readmitted { .. } => EventKind::Readmitted,
+            EventData::InfoChanged { .. } => EventKind::InfoChanged,
+            EventData::CardIssued { .. } => EventKind::CardIssued,
+            EventData::Corrected { .. } => EventKind::Corrected,
+        }
+    }
+}
+
+/// A stored event as replay sees it.
+#[derive(Debug, Clone)]
+pub struct EventRecord {
+    pub id: String,
+    /// Order of recording, to break ties between events of the same date.
+    pub seq: i64,
+    pub effective_on: NaiveDate,
+    pub data: EventData,
+}
+
+/// A period during which a member had one home branch and one status. `to` is exclusive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub org_id: String,
+    pub status: Status,
+    pub from: NaiveDate,
+    pub to: Option<NaiveDate>,
+    pub episode: i64,
+}
+
+/// The state of a member after all events, plus the spans.
+#[derive(Debug, Clone)]
+pub struct Derived {
+    pub person: Person,
+    pub party: PartyRecord,
+    pub status: Status,
+    /// Home branch (the last one, for members who left).
+    pub org_id: String,
+    pub host_org_id: Option<String>,
+    pub episode: i64,
+    pub full_date: Option<NaiveDate>,
+    pub exit_date: Option<NaiveDate>,
+    pub spans: Vec<Span>,
+}
+
+/// Why an event cannot stand where it is in the member's history.
+fn refuse(key: &'static str) -> FieldErrors {
+    FieldErrors::single("type", key)
+}
+
+struct Replay {
+    d: Derived,
+    open_from: Option<NaiveDate>,
+}
+
+impl Replay {
+    fn active(&self) -> bool {
+        self.d.status.counted()
+    }
+
+    /// Moves to a new (org, status) from `on`, closing the open span.
+    fn change(&mut self, on: NaiveDate, org_id: Option<String>, status: Status) {
+        if let Some(from) = self.open_from.take() {
+            if from < on {
+                self.d.spans.push(Span { org_id: self.d.org_id.clone(), status: self.d.status, from, to: Some(on), episode: self.d.episode });
+            }
+        }
+        if let Some(o) = org_id {
+            self.d.org_id = o;
+        }
+        self.d.status = status;
+        if status.counted() {
+            self.open_from = Some(on);
+        } else {
+            self.d.host_org_id = None;
+            self.d.exit_date = Some(on);
+        }
+    }
+
+    fn apply(&mut self, on: NaiveDate, data: &EventData) -> Result<(), FieldErrors> {
+        use EventData as E;
+        match data {
+            E::Admitted { .. } | E::TransferredIn { .. } => return Err(refuse("err-event-already-member")),
+            E::Recognised {} => {
+                if self.d.status != Status::Probationary {
+                    return Err(refuse("err-event-not-probationary"));
+                }
+                let due = rules::full_membership_date(self.d.party.ceremony_date);
+                if on < due {
+                    return Err(FieldErrors::single("effective_on", "err-probation-short"));
+                }
+                self.d.full_date = Some(on);
+                self.change(on, None, Status::Full);
+            }
+            E::Transferred { org_id } => {
+                if !self.active() {
+                    return Err(refuse("err-event-not-active"));
+                }
+                if *org_id == self.d.org_id {
+                    return Err(FieldErrors::single("org", "err-same-org"));
+                }
+                let status = self.d.status;
+                self.change(on, Some(org_id.clone()), status);
+            }
+            E::TransferredOut { .. } => self.exit(on, Status::TransferredOut)?,
+            E::StruckOff { .. } => self.exit(on, Status::StruckOff)?,
+            E::Left { .. } => self.exit(on, Status::Left)?,
+            E::Expelled { .. } => self.exit(on, Status::Expelled)?,
+            E::Deceased {} => self.exit(on, Status::Deceased)?,
+            E::TempAttached { host_org_id } => {
+                if !self.active() {
+                    return Err(refuse("err-event-not-active"));
+                }
+                if *host_org_id == self.d.org_id {
+                    return Err(FieldErrors::single("org", "err-same-org"));
+                }
+                self.d.host_org_id = Some(host_org_id.clone());
+            }
+            E::TempReturned {} => {
+                if self.d.host_org_id.take().is_none() {
+                    return Err(refuse("err-event-not-attached"));
+                }
+            }
+            E::Exempted {} => {
+                if self.d.status != Status::Full {
+                    return Err(refuse("err-event-not-full"));
+                }
+                self.change(on, None, Status::Exempt);
+            }
+            E::ExemptionEnded {} => {
+                if self.d.status != Status::Exempt {
+                    return Err(refuse("err-event-not-exempt"));
+                }
+                self.change(on, None, Status::Full);
+            }
+            E::Readmitted { party, org_id } => {
+                if self.active() || self.d.status == Status::Deceased || self.d.status == Status::TransferredOut {
+                    return Err(refuse("err-event-not-readmittable"));
+                }
+                self.d.party = party.clone();
+                self.d.episode += 1;
+                self.d.full_date = None;
+                self.d.exit_date = None;
+                self.change(on, Some(org_id.clone()), Status::Probationary);
+            }
+            E::InfoChanged { person } => self.d.person = person.clone(),
+            E::CardIssued { card_no } => {
+                if !matches!(self.d.status, Status::Full | Status::Exempt) {
+                    return Err(refuse("err-event-not-full"));
+                }
+                self.d.party.card_no = Some(card_no.clone());
+            }
+            E::Corrected { .. } => {}
+        }
+        Ok(())
+    }
+
+    fn exit(&mut self, on: NaiveDate, status: Status) -> Result<(), FieldErrors> {
+        if !self.active() {
+            return Err(refuse("err-event-not-active"));
+        }
+        self.change(on, None, status);
+        Ok(())
+    }
+}
+
+/// Replays a member's events (in any order) into the derived state.
+pub fn replay(events: &[EventRecord]) -> Result<Derived, FieldErrors> {
+    let mut effective: Vec<(NaiveDate, i64, EventData)> = Vec::with_capacity(events.len());
+    for ev in events {
+        if let EventData::Corrected { .. } = ev.data {
+            continue;
+        }
+        // The last correction of an event wins.
+        let corrected = events
+            .iter()
+            .filter_map(|c| match &c.data {
+                EventData::Corrected { event_id, effective_on, data } if *event_id == ev.id => Some((c.seq, *effective_on, data)),
+                _ => None,
+            })
+            .max_by_key(|(seq, _, _)| *seq);
+        match corrected {
+            Some((_, on, data)) => effective.push((on, ev.seq, (**data).clone())),
+            None => effective.push((ev.effective_on, ev.seq, ev.data.clone())),
+        }
+    }
+    effective.sort_by_key(|(on, seq, _)| (*on, *seq));
+    let mut iter = effective.into_iter();
+    let Some((start, _, first)) = iter.next() else {
+        return Err(refuse("err-event-first"));
+    };
+    let mut r = match first {
+        EventData::Admitted { person, party, org_id } => Replay {
+            d: Derived { person, party, status: Status::Probationary, org_id, host_org_id: None, episode: 1, full_date: None, exit_date: None, spans: vec![] },
+            open_from: Some(start),
+        },
+        EventData::TransferredIn { person, party, org_id, status, full_date, .. } => {
+            if !status.counted() {
+                return Err(refuse("err-event-not-active"));
+            }
+            Replay {
+                d: Derived { person, party, status, org_id, host_org_id: None, episode: 1, full_date, exit_date: None, spans: vec![] },
+                open_from: Some(start),
+            }
+        }
+        _ => return Err(refuse("err-event-first")),
+    };
+    for (on, _, data) in iter {
+        r.apply(on, &data)?;
+    }
+    if let Some(from) = r.open_from {
+        r.d.spans.push(Span { org_id: r.d.org_id.clone(), status: r.d.status, from, to: None, episode: r.d.episode });
+    }
+    Ok(r.d)
+}
+
+/// Raw input for recording an event on a member.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EventInput {
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub effective_on: String,
+    /// Target organisation code (transferred, temp_attached, readmitted).
+    #[serde(default)]
+    pub org: Option<String>,
+    #[serde(default)]
+    pub destination: Option<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub card_no: Option<String>,
+    /// corrected: the id of the event being corrected.
+    #[serde(default)]
+    pub corrects: Option<String>,
+    #[serde(default)]
+    pub decision_no: Option<String>,
+    #[serde(default)]
+    pub decision_date: Option<String>,
+    #[serde(default)]
+    pub issuer: Option<String>,
+    /// info_changed and readmitted: the person and party fields.
+    #[serde(flatten)]
+    pub member: MemberInput,
+}
+
+/// A parsed event command. Organisation codes are still codes; the store resolves them.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub kind: EventKind,
+    pub effective_on: NaiveDate,
+    pub org: Option<OrgCode>,
+    pub basis: Basis,
+    pub input: EventInput,
+}
+
+impl EventInput {
+    /// Parses the common part. `kind` overrides the input's own type (for corrections).
+    pub fn parse(&self, today: NaiveDate) -> Result<NewEvent, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let kind = EventKind::parse(self.kind.trim());
+        if kind.is_none() || matches!(kind, Some(EventKind::Admitted | EventKind::TransferredIn)) {
+            e.add("type", "err-choice");
+        }
+        let effective_on = parse_past_date("effective_on", &self.effective_on, today, &mut e);
+        let basis = parse_basis(&self.decision_no, &self.decision_date, &self.issuer, today, &mut e);
+        let org = match self.org.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => {
+                let c = OrgCode::parse(s);
+                if c.is_none() {
+                    e.add("org", "err-org-unknown");
+                }
+                c
+            }
+            None => None,
+        };
+        if kind.is_some_and(EventKind::needs_org) && org.is_none() {
+            e.add("org", "err-required");
+        }
+        if kind == Some(EventKind::CardIssued) && self.card_no.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            e.add("card_no", "err-required");
+        }
+        if kind == Some(EventKind::Corrected) && self.corrects.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            e.add("corrects", "err-required");
+        }
+        match (kind, effective_on) {
+            (Some(kind), Some(effective_on)) if e.is_empty() => Ok(NewEvent { kind, effective_on, org, basis, input: self.clone() }),
+            _ => Err(e),
+        }
+    }
+}
+
+impl NewEvent {
+    /// Builds the event data of kind `kind` once organisation ids are known. `current` is the
+    /// member's person now (for info changes, fields left empty keep their value).
+    pub fn data(&self, kind: EventKind, org_id: Option<String>, current: &Person, today: NaiveDate) -> Result<EventData, FieldErrors> {
+        let text = |s: &Option<String>| s.as_deref().map(crate::text::clean).unwrap_or_default();
+        let org_id = || org_id.clone().ok_or_else(|| FieldErrors::single("org", "err-org-unknown"));
+        Ok(match kind {
+            EventKind::Recognised => EventData::Recognised {},
+            EventKind::Transferred => EventData::Transferred { org_id: org_id()? },
+            EventKind::TransferredOut => EventData::TransferredOut { destination: text(&self.input.destination) },
+            EventKind::TempAttached => EventData::TempAttached { host_org_id: org_id()? },
+            EventKind::TempReturned => EventData::TempReturned {},
+            EventKind::Exempted => EventData::Exempted {},
+            EventKind::ExemptionEnded => EventData::ExemptionEnded {},
+            EventKind::StruckOff => EventData::StruckOff { reason: text(&self.input.reason) },
+            EventKind::Left => EventData::Left { reason: text(&self.input.reason) },
+            EventKind::Expelled => EventData::Expelled { reason: text(&self.input.reason) },
+            EventKind::Deceased => EventData::Deceased {},
+            EventKind::CardIssued => EventData::CardIssued { card_no: text(&self.input.card_no) },
+            EventKind::Readmitted => {
+                let mut e = FieldErrors::new();
+                let party = parse_party(&self.input.member, Some(current.birth_date), today, &mut e);
+                match party {
+                    Some((party, _)) if e.is_empty() => EventData::Readmitted { party, org_id: org_id()? },
+                    _ => return Err(e),
+                }
+            }
+            EventKind::InfoChanged => EventData::InfoChanged { person: merged_person(&self.input.member, current, today)? },
+            EventKind::Admitted | EventKind::TransferredIn | EventKind::Corrected => {
+                return Err(FieldErrors::single("type", "err-choice"));
+            }
+        })
+    }
+}
+
+/// The person after an info change: given fields replace, empty fields keep the current value.
+fn merged_person(i: &MemberInput, current: &Person, today: NaiveDate) -> Result<Person, FieldErrors> {
+    let keep = |new: &str, old: &str| if new.trim().is_empty() { old.to_string() } else { new.to_string() };
+    let keep_opt = |new: &Option<String>, old: &str| Some(keep(new.as_deref().unwrap_or(""), old));
+    let merged = MemberInput {
+        family_name: keep(&i.family_name, &current.family_name),
+        middle_name: keep(&i.middle_name, &current.middle_name),
+        given_name: keep(&i.given_name, &current.given_name),
+        sex: keep(&i.sex, current.sex.as_str()),
+        birth_date: keep(&i.birth_date, &crate::date::iso(current.birth_date)),
+        ethnicity: keep_opt(&i.ethnicity, &current.ethnicity),
+        religion: keep_opt(&i.religion, &current.religion),
+        birth_place: keep_opt(&i.birth_place, &current.birth_place),
+        home_town: keep_opt(&i.home_town, &current.home_town),
+        residence: keep_opt(&i.residence, &current.residence),
+        cccd: keep_opt(&i.cccd, current.cccd.as_deref().unwrap_or("")),
+        phone: keep_opt(&i.phone, &current.phone),
+        education: keep_opt(&i.education, &current.education),
+        professional: keep_opt(&i.professional, &current.professional),
+        theory: keep_opt(&i.theory, &current.theory),
+        occupation: keep_opt(&i.occupation, &current.occupation),
+        ..Default::default()
+    };
+    let mut e = FieldErrors::new();
+    let p = parse_person(&merged, today, &mut e);
+    match p {
+        Some(p) if e.is_empty() => Ok(p),
+        _ => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests;

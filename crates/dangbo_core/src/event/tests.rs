@@ -1,0 +1,100 @@
+use super::*;
+use crate::member::Sex;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn person() -> Person {
+    Person {
+        family_name: "Lê".into(),
+        middle_name: "Thị".into(),
+        given_name: "Hoa".into(),
+        sex: Sex::Female,
+        birth_date: d(1990, 1, 1),
+        ethnicity: "01".into(),
+        religion: "Không".into(),
+        birth_place: String::new(),
+        home_town: String::new(),
+        residence: String::new(),
+        cccd: None,
+        phone: String::new(),
+        education: String::new(),
+        professional: String::new(),
+        theory: String::new(),
+        occupation: String::new(),
+    }
+}
+
+fn ev(id: &str, seq: i64, on: NaiveDate, data: EventData) -> EventRecord {
+    EventRecord { id: id.into(), seq, effective_on: on, data }
+}
+
+fn admitted(on: NaiveDate) -> EventRecord {
+    let party = PartyRecord { admission_decision_no: None, admission_decision_date: on, ceremony_date: on, card_no: None, bio_no: None };
+    ev("a", 1, on, EventData::Admitted { person: person(), party, org_id: "A".into() })
+}
+
+#[test]
+fn spans_follow_status_and_branch() {
+    let events = vec![
+        admitted(d(2015, 3, 1)),
+        ev("b", 2, d(2016, 3, 1), EventData::Recognised {}),
+        ev("c", 3, d(2018, 6, 1), EventData::Transferred { org_id: "B".into() }),
+        ev("e", 4, d(2020, 1, 1), EventData::Deceased {}),
+    ];
+    let r = replay(&events).unwrap();
+    assert_eq!(r.status, Status::Deceased);
+    assert_eq!(r.org_id, "B");
+    let spans: Vec<_> = r.spans.iter().map(|s| (s.org_id.as_str(), s.status, s.from, s.to)).collect();
+    assert_eq!(
+        spans,
+        vec![
+            ("A", Status::Probationary, d(2015, 3, 1), Some(d(2016, 3, 1))),
+            ("A", Status::Full, d(2016, 3, 1), Some(d(2018, 6, 1))),
+            ("B", Status::Full, d(2018, 6, 1), Some(d(2020, 1, 1))),
+        ]
+    );
+}
+
+#[test]
+fn recognition_before_twelve_months_is_refused() {
+    let events = vec![admitted(d(2015, 3, 1)), ev("b", 2, d(2016, 2, 28), EventData::Recognised {})];
+    assert_eq!(replay(&events).unwrap_err().0["effective_on"].key, "err-probation-short");
+}
+
+#[test]
+fn events_after_exit_are_refused() {
+    let events = vec![
+        admitted(d(2015, 3, 1)),
+        ev("b", 2, d(2017, 1, 1), EventData::Deceased {}),
+        ev("c", 3, d(2018, 1, 1), EventData::Transferred { org_id: "B".into() }),
+    ];
+    assert_eq!(replay(&events).unwrap_err().0["type"].key, "err-event-not-active");
+}
+
+#[test]
+fn a_correction_replaces_the_date_of_an_event() {
+    let events = vec![
+        admitted(d(2015, 3, 1)),
+        ev("t", 2, d(2018, 6, 1), EventData::Transferred { org_id: "B".into() }),
+        ev("x", 3, d(2019, 1, 1), EventData::Corrected { event_id: "t".into(), effective_on: d(2017, 6, 1), data: Box::new(EventData::Transferred { org_id: "B".into() }) }),
+    ];
+    let r = replay(&events).unwrap();
+    assert_eq!(r.spans[1].from, d(2017, 6, 1));
+}
+
+#[test]
+fn readmission_opens_a_new_episode() {
+    let party = PartyRecord { admission_decision_no: None, admission_decision_date: d(2021, 1, 1), ceremony_date: d(2021, 2, 1), card_no: None, bio_no: None };
+    let events = vec![
+        admitted(d(2010, 3, 1)),
+        ev("s", 2, d(2015, 1, 1), EventData::StruckOff { reason: String::new() }),
+        ev("r", 3, d(2021, 2, 1), EventData::Readmitted { party, org_id: "C".into() }),
+    ];
+    let r = replay(&events).unwrap();
+    assert_eq!(r.episode, 2);
+    assert_eq!(r.status, Status::Probationary);
+    assert_eq!(r.spans.last().unwrap().org_id, "C");
+    assert_eq!(r.spans.len(), 2);
+}

@@ -1,0 +1,15 @@
+//! Domain types, rules and pure calculations of dangbo.
+//!
+//! Architecture invariant: this crate does no IO. It knows neither SQL nor HTTP; it never reads
+//! the clock (callers pass `today`). Everything here is a function of its arguments.
+
+pub mod date;
+pub mod demo;
+pub mod error;
+pub mod event;
+pub mod member;
+pub mod org;
+pub mod rules;
+pub mod text;
+
+pub use error::FieldErrors;

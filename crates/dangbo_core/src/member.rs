@@ -1,0 +1,387 @@
+//! Members: the person, their Party record, and the input that creates them.
+
+use crate::error::FieldErrors;
+use crate::org::{Basis, OrgCode, parse_basis, parse_past_date};
+use crate::org::string_enum;
+use crate::{date, rules, text};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+string_enum! {
+    Sex { Male = "male", Female = "female" }
+}
+
+string_enum! {
+    /// A member's status (tình trạng).
+    Status {
+        /// Đảng viên dự bị.
+        Probationary = "probationary",
+        /// Đảng viên chính thức.
+        Full = "full",
+        /// Miễn công tác và sinh hoạt đảng (a full member, still counted).
+        Exempt = "exempt",
+        /// Chuyển sinh hoạt ra ngoài (left this register by official transfer).
+        TransferredOut = "transferred_out",
+        /// Xóa tên.
+        StruckOff = "struck_off",
+        /// Ra khỏi Đảng (xin ra).
+        Left = "left",
+        /// Khai trừ.
+        Expelled = "expelled",
+        /// Từ trần.
+        Deceased = "deceased",
+    }
+}
+
+impl Status {
+    /// Counted in đảng số: probationary and full members (exempt ones are full members).
+    pub fn counted(self) -> bool {
+        matches!(self, Status::Probationary | Status::Full | Status::Exempt)
+    }
+    pub fn message_key(self) -> String {
+        format!("status-{}", self.as_str().replace('_', "-"))
+    }
+}
+
+/// Số CCCD: the 12-digit citizen identity number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cccd(String);
+
+impl Cccd {
+    pub fn parse(s: &str) -> Option<Self> {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        (s.len() == 12 && s.chars().all(|c| c.is_ascii_digit())).then_some(Cccd(s))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The person behind a membership (§3.5 of the domain reference). Empty text means unknown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// Họ.
+    pub family_name: String,
+    /// Tên đệm.
+    pub middle_name: String,
+    /// Tên.
+    pub given_name: String,
+    pub sex: Sex,
+    pub birth_date: NaiveDate,
+    /// Ethnic group code (01 Kinh … 54, 55 foreign), from the reference list.
+    pub ethnicity: String,
+    pub religion: String,
+    #[serde(default)]
+    pub birth_place: String,
+    /// Quê quán.
+    #[serde(default)]
+    pub home_town: String,
+    /// Nơi thường trú.
+    #[serde(default)]
+    pub residence: String,
+    #[serde(default)]
+    pub cccd: Option<String>,
+    #[serde(default)]
+    pub phone: String,
+    /// Trình độ giáo dục phổ thông.
+    #[serde(default)]
+    pub education: String,
+    /// Trình độ chuyên môn.
+    #[serde(default)]
+    pub professional: String,
+    /// Trình độ lý luận chính trị.
+    #[serde(default)]
+    pub theory: String,
+    /// Nghề nghiệp.
+    #[serde(default)]
+    pub occupation: String,
+}
+
+impl Person {
+    pub fn full_name(&self) -> String {
+        text::full_name(&self.family_name, &self.middle_name, &self.given_name)
+    }
+    pub fn sort_key(&self) -> Vec<u8> {
+        text::name_sort_key(&self.family_name, &self.middle_name, &self.given_name)
+    }
+    /// The folded text searched by member search: name, CCCD, card number.
+    pub fn search_text(&self, card_no: Option<&str>) -> String {
+        let mut s = text::fold(&self.full_name());
+        for extra in [self.cccd.as_deref(), card_no].into_iter().flatten() {
+            s.push(' ');
+            s.push_str(&text::fold(extra));
+        }
+        s
+    }
+}
+
+/// The Party record of one episode (a re-admission opens a new one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartyRecord {
+    pub admission_decision_no: Option<String>,
+    pub admission_decision_date: NaiveDate,
+    /// Ngày vào Đảng as shown on records: the admission ceremony.
+    pub ceremony_date: NaiveDate,
+    #[serde(default)]
+    pub card_no: Option<String>,
+    /// Số lý lịch đảng viên.
+    #[serde(default)]
+    pub bio_no: Option<String>,
+}
+
+/// Raw member input from a form or JSON body. Every field is text; parsing happens here.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MemberInput {
+    #[serde(default)]
+    pub org: String,
+    #[serde(default)]
+    pub family_name: String,
+    #[serde(default)]
+    pub middle_name: String,
+    #[serde(default)]
+    pub given_name: String,
+    #[serde(default)]
+    pub sex: String,
+    #[serde(default)]
+    pub birth_date: String,
+    #[serde(default)]
+    pub ethnicity: Option<String>,
+    #[serde(default)]
+    pub religion: Option<String>,
+    #[serde(default)]
+    pub birth_place: Option<String>,
+    #[serde(default)]
+    pub home_town: Option<String>,
+    #[serde(default)]
+    pub residence: Option<String>,
+    #[serde(default)]
+    pub cccd: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub education: Option<String>,
+    #[serde(default)]
+    pub professional: Option<String>,
+    #[serde(default)]
+    pub theory: Option<String>,
+    #[serde(default)]
+    pub occupation: Option<String>,
+    #[serde(default)]
+    pub admission_decision_no: Option<String>,
+    #[serde(default)]
+    pub admission_decision_date: String,
+    #[serde(default)]
+    pub ceremony_date: String,
+    /// For a member admitted long ago: the date they became a full member.
+    #[serde(default)]
+    pub full_date: Option<String>,
+    #[serde(default)]
+    pub card_no: Option<String>,
+    #[serde(default)]
+    pub bio_no: Option<String>,
+}
+
+/// A valid command to add a member to the register.
+#[derive(Debug, Clone)]
+pub struct NewMember {
+    pub org: OrgCode,
+    pub person: Person,
+    pub party: PartyRecord,
+    pub full_date: Option<NaiveDate>,
+    pub basis: Basis,
+}
+
+fn opt_clean(s: &Option<String>) -> String {
+    s.as_deref().map(text::clean).unwrap_or_default()
+}
+
+fn opt_some(s: &Option<String>) -> Option<String> {
+    Some(opt_clean(s)).filter(|s| !s.is_empty())
+}
+
+/// Parses the person fields shared by every command that carries a person.
+pub fn parse_person(i: &MemberInput, today: NaiveDate, e: &mut FieldErrors) -> Option<Person> {
+    let family_name = text::clean(&i.family_name);
+    let middle_name = text::clean(&i.middle_name);
+    let given_name = text::clean(&i.given_name);
+    for (field, v) in [("family_name", &family_name), ("given_name", &given_name)] {
+        if v.is_empty() {
+            e.add(field, "err-required");
+        }
+    }
+    for (field, v) in [("family_name", &family_name), ("middle_name", &middle_name), ("given_name", &given_name)] {
+        if v.chars().count() > 60 {
+            e.add(field, "err-too-long");
+        }
+    }
+    let sex = Sex::parse(i.sex.trim());
+    if sex.is_none() {
+        e.add("sex", if i.sex.trim().is_empty() { "err-required" } else { "err-choice" });
+    }
+    let birth_date = parse_past_date("birth_date", &i.birth_date, today, e);
+    let cccd = match opt_some(&i.cccd) {
+        None => None,
+        Some(s) => match Cccd::parse(&s) {
+            Some(c) => Some(c.as_str().to_string()),
+            None => {
+                e.add("cccd", "err-cccd");
+                None
+            }
+        },
+    };
+    let ethnicity = opt_some(&i.ethnicity).unwrap_or_else(|| "01".to_string());
+    let religion = opt_some(&i.religion).unwrap_or_else(|| "Không".to_string());
+    Some(Person {
+        family_name,
+        middle_name,
+        given_name,
+        sex: sex?,
+        birth_date: birth_date?,
+        ethnicity,
+        religion,
+        birth_place: opt_clean(&i.birth_place),
+        home_town: opt_clean(&i.home_town),
+        residence: opt_clean(&i.residence),
+        cccd,
+        phone: opt_clean(&i.phone),
+        education: opt_clean(&i.education),
+        professional: opt_clean(&i.professional),
+        theory: opt_clean(&i.theory),
+        occupation: opt_clean(&i.occupation),
+    })
+}
+
+/// Parses and checks the Party dates against each other and against the person's birth.
+pub fn parse_party(i: &MemberInput, birth: Option<NaiveDate>, today: NaiveDate, e: &mut FieldErrors) -> Option<(PartyRecord, Option<NaiveDate>)> {
+    let decision = parse_past_date("admission_decision_date", &i.admission_decision_date, today, e);
+    let ceremony = parse_past_date("ceremony_date", &i.ceremony_date, today, e);
+    if let (Some(b), Some(d)) = (birth, decision) {
+        if b >= d {
+            e.add("birth_date", "err-birth-after-admission");
+        } else {
+            let min = rules::in_force(rules::ADMISSION_MIN_AGE_YEARS, d);
+            if date::age_years(b, d) < min.value as i32 {
+                e.add_with("birth_date", "err-admission-age", vec![("years", min.value.to_string()), ("rule", min.citation.to_string())]);
+            }
+        }
+    }
+    if let (Some(d), Some(c)) = (decision, ceremony) {
+        if c < d {
+            e.add("ceremony_date", "err-ceremony-before-decision");
+        }
+    }
+    let full_date = match opt_some(&i.full_date) {
+        None => None,
+        Some(s) => match date::parse(&s) {
+            None => {
+                e.add("full_date", "err-date-invalid");
+                None
+            }
+            Some(f) if f > today => {
+                e.add("full_date", "err-date-future");
+                None
+            }
+            Some(f) => {
+                if let Some(c) = ceremony {
+                    if f < rules::full_membership_date(c) {
+                        e.add_with("full_date", "err-probation-short", vec![("date", date::display(rules::full_membership_date(c)))]);
+                    }
+                }
+                Some(f)
+            }
+        },
+    };
+    let record = PartyRecord {
+        admission_decision_no: opt_some(&i.admission_decision_no),
+        admission_decision_date: decision?,
+        ceremony_date: ceremony?,
+        card_no: opt_some(&i.card_no),
+        bio_no: opt_some(&i.bio_no),
+    };
+    Some((record, full_date))
+}
+
+impl MemberInput {
+    pub fn parse(&self, today: NaiveDate) -> Result<NewMember, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let org = OrgCode::parse(&self.org);
+        if org.is_none() {
+            e.add("org", if self.org.trim().is_empty() { "err-required" } else { "err-org-unknown" });
+        }
+        let person = parse_person(self, today, &mut e);
+        let party = parse_party(self, person.as_ref().map(|p| p.birth_date), today, &mut e);
+        if party.as_ref().is_some_and(|(p, _)| p.card_no.is_some()) && party.as_ref().is_some_and(|(_, f)| f.is_none()) {
+            e.add("card_no", "err-card-needs-full");
+        }
+        let basis = Basis {
+            decision_no: opt_some(&self.admission_decision_no),
+            decision_date: party.as_ref().map(|(p, _)| p.admission_decision_date),
+            issuer: None,
+        };
+        match (org, person, party) {
+            (Some(org), Some(person), Some((party, full_date))) if e.is_empty() => {
+                Ok(NewMember { org, person, party, full_date, basis })
+            }
+            _ => Err(e),
+        }
+    }
+}
+
+/// Parses a basis for member events (re-exported for the event input).
+pub fn basis(no: &Option<String>, d: &Option<String>, issuer: &Option<String>, today: NaiveDate, e: &mut FieldErrors) -> Basis {
+    parse_basis(no, d, issuer, today, e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> MemberInput {
+        MemberInput {
+            org: "CB-01".into(),
+            family_name: "Nguyễn".into(),
+            middle_name: "Văn".into(),
+            given_name: "An".into(),
+            sex: "male".into(),
+            birth_date: "1990-05-01".into(),
+            admission_decision_date: "2015-03-02".into(),
+            ceremony_date: "2015-03-20".into(),
+            ..Default::default()
+        }
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+    }
+
+    #[test]
+    fn accepts_a_valid_member() {
+        let m = input().parse(today()).unwrap();
+        assert_eq!(m.person.full_name(), "Nguyễn Văn An");
+        assert_eq!(m.person.ethnicity, "01");
+    }
+
+    #[test]
+    fn refuses_inconsistent_dates() {
+        let mut i = input();
+        i.ceremony_date = "2015-03-01".into();
+        i.full_date = Some("2016-01-01".into());
+        let e = i.parse(today()).unwrap_err();
+        assert_eq!(e.0["ceremony_date"].key, "err-ceremony-before-decision");
+        let mut i = input();
+        i.full_date = Some("2016-03-19".into());
+        assert_eq!(i.parse(today()).unwrap_err().0["full_date"].key, "err-probation-short");
+        let mut i = input();
+        i.birth_date = "2016-01-01".into();
+        assert_eq!(i.parse(today()).unwrap_err().0["birth_date"].key, "err-birth-after-admission");
+        let mut i = input();
+        i.birth_date = "2000-01-01".into();
+        assert_eq!(i.parse(today()).unwrap_err().0["birth_date"].key, "err-admission-age");
+        let mut i = input();
+        i.cccd = Some("12345".into());
+        i.sex = "x".into();
+        let e = i.parse(today()).unwrap_err();
+        assert_eq!(e.0["cccd"].key, "err-cccd");
+        assert_eq!(e.0["sex"].key, "err-choice");
+    }
+}
