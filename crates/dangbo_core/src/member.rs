@@ -385,3 +385,46 @@ mod tests {
         assert_eq!(e.0["sex"].key, "err-choice");
     }
 }
+
+string_enum! {
+    /// Age bands used by filters and statistics.
+    AgeBand {
+        UpTo30 = "0-30",
+        From31To40 = "31-40",
+        From41To50 = "41-50",
+        From51To60 = "51-60",
+        Over60 = "61-",
+    }
+}
+
+impl AgeBand {
+    /// Birth dates of people in the band on `on`: (born after, born on or before).
+    pub fn birth_bounds(self, on: NaiveDate) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        let (min_age, max_age): (u32, Option<u32>) = match self {
+            AgeBand::UpTo30 => (0, Some(30)),
+            AgeBand::From31To40 => (31, Some(40)),
+            AgeBand::From41To50 => (41, Some(50)),
+            AgeBand::From51To60 => (51, Some(60)),
+            AgeBand::Over60 => (61, None),
+        };
+        let years_back = |y: u32| on.checked_sub_months(chrono::Months::new(12 * y)).unwrap_or(on);
+        // Age ≥ a  ⟺  born on or before on − a years; age ≤ b  ⟺  born after on − (b+1) years.
+        (max_age.map(|b| years_back(b + 1)), Some(years_back(min_age)))
+    }
+}
+
+#[cfg(test)]
+mod band_tests {
+    use super::*;
+
+    #[test]
+    fn bands_bound_birth_dates() {
+        let on = NaiveDate::from_ymd_opt(2019, 12, 31).unwrap();
+        let (after, until) = AgeBand::UpTo30.birth_bounds(on);
+        assert_eq!(after, NaiveDate::from_ymd_opt(1988, 12, 31));
+        assert_eq!(until, Some(on));
+        let b = NaiveDate::from_ymd_opt(1989, 1, 1).unwrap();
+        assert_eq!(date::age_years(b, on), 30);
+        assert!(b > after.unwrap());
+    }
+}

@@ -1,1 +1,160 @@
+//! The dangbo store: the only crate that speaks SQL.
+//!
+//! One [`Store`] over SQLite (default, embedded) and PostgreSQL, chosen once from the URL.
+//! Queries are written once in portable SQL with `$N` placeholders and run through sqlx's
+//! runtime `Any` driver; see ARCHITECTURE.md for why. Every call that reads or writes members or
+//! organisations takes a [`Caller`], whose scope is part of the SQL: no handler can forget it.
 
+mod audit;
+mod auth;
+mod demo;
+mod error;
+mod members;
+mod orgs;
+mod refdata;
+mod rows;
+mod scope;
+pub mod test_support;
+
+pub use auth::{Caller, MAX_FAILURES, NewUser, Role, SessionInfo};
+pub use error::DbError;
+pub use members::{MemberDetail, MemberEventRow, MemberFilter, MemberItem, MemberPage};
+pub use orgs::{OrgHistoryRow, OrgNode, OrgRow, Summary};
+pub use refdata::RefItem;
+pub use audit::AuditRow;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// Which database the store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The default database: a SQLite file beside the working directory.
+pub const DEFAULT_URL: &str = "sqlite://dangbo-data/dangbo.sqlite3";
+
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    /// SQLite allows one writer; serialising write transactions here avoids SQLITE_BUSY on
+    /// lock upgrades. PostgreSQL needs no such lock.
+    write_lock: Arc<Mutex<()>>,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+impl Store {
+    /// Connects to `url` (`sqlite://…`, `sqlite:///abs/path`, `postgres://…`). A SQLite file and
+    /// its folder are created when missing.
+    pub async fn connect(url: &str) -> Result<Store, DbError> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = normalise_url(url)?;
+        let opts = AnyConnectOptions::from_str(&url).map_err(|e| DbError::Config(e.to_string()))?;
+        let mut pool = AnyPoolOptions::new();
+        if backend == Backend::Sqlite {
+            pool = pool.max_connections(4).after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;").await?;
+                    Ok(())
+                })
+            });
+        } else {
+            pool = pool.max_connections(16);
+        }
+        let pool = pool.connect_with(opts).await.map_err(DbError::from)?;
+        Ok(Store { pool, backend, write_lock: Arc::new(Mutex::new(())) })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies pending migrations and loads the reference lists when they are empty.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        MIGRATOR.run(&self.pool).await.map_err(|e| DbError::Internal(e.into()))?;
+        refdata::seed(self).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Starts a write transaction (holding the SQLite write lock for its whole life).
+    pub(crate) async fn write(&self) -> Result<WriteTx<'_>, DbError> {
+        let guard = match self.backend {
+            Backend::Sqlite => Some(self.write_lock.lock().await),
+            Backend::Postgres => None,
+        };
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx { tx, _guard: guard })
+    }
+
+    /// Whether the database holds no organisation yet (the demo loads only into an empty one).
+    pub async fn is_empty(&self) -> Result<bool, DbError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org").fetch_one(&self.pool).await?;
+        Ok(n == 0)
+    }
+}
+
+pub(crate) struct WriteTx<'a> {
+    pub tx: sqlx::Transaction<'static, sqlx::Any>,
+    _guard: Option<tokio::sync::MutexGuard<'a, ()>>,
+}
+
+impl WriteTx<'_> {
+    pub async fn commit(self) -> Result<(), DbError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn normalise_url(url: &str) -> Result<(Backend, String), DbError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((Backend::Postgres, url.to_string()));
+    }
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .ok_or_else(|| DbError::Config(format!("unsupported database URL: {url}")))?;
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path == ":memory:" {
+        return Err(DbError::Config("an in-memory SQLite database cannot be shared by the pool; name a file".into()));
+    }
+    if let Some(parent) = std::path::Path::new(path).parent() {
+        if !parent.as_os_str().is_empty() {
+            std::fs::create_dir_all(parent).map_err(|e| DbError::Config(format!("cannot create {}: {e}", parent.display())))?;
+        }
+    }
+    let query = if query.contains("mode=") { query.to_string() } else if query.is_empty() { "mode=rwc".into() } else { format!("{query}&mode=rwc") };
+    Ok((Backend::Sqlite, format!("sqlite://{path}?{query}")))
+}
+
+/// Now as RFC 3339 UTC text (the store's instant format).
+pub(crate) fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_get_create_mode() {
+        let (b, u) = normalise_url("sqlite:///tmp/dangbo-x/a.sqlite3").unwrap();
+        assert_eq!(b, Backend::Sqlite);
+        assert_eq!(u, "sqlite:///tmp/dangbo-x/a.sqlite3?mode=rwc");
+        assert!(normalise_url("mysql://x").is_err());
+    }
+}

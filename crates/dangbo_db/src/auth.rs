@@ -1,0 +1,286 @@
+//! Users, sessions, API tokens, the login throttle, and the [`Caller`] every scoped call takes.
+
+use crate::{DbError, Store, audit, new_id, now};
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+/// What a user may do, over which part of the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Everything, everywhere.
+    Admin,
+    /// Committee office / organisation board: read and write in the subtree.
+    Staff,
+    /// Bí thư chi bộ: read and write in the branch.
+    Secretary,
+    /// Read-only in the subtree.
+    Viewer,
+    /// Own record only.
+    Member,
+}
+
+impl Role {
+    pub fn parse(s: &str) -> Option<Role> {
+        Some(match s {
+            "admin" => Role::Admin,
+            "staff" => Role::Staff,
+            "secretary" => Role::Secretary,
+            "viewer" => Role::Viewer,
+            "member" => Role::Member,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Staff => "staff",
+            Role::Secretary => "secretary",
+            Role::Viewer => "viewer",
+            Role::Member => "member",
+        }
+    }
+}
+
+/// The authenticated user behind a request, with the scope the store applies to every query.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: String,
+    pub username: String,
+    pub role: Role,
+    /// The organisation of the grant (none for admin).
+    pub org_code: Option<String>,
+    /// The current path of the granted organisation: the subtree this caller sees.
+    pub(crate) scope_path: Option<String>,
+    pub member_id: Option<String>,
+}
+
+impl Caller {
+    pub fn can_write(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Staff | Role::Secretary)
+    }
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+    /// The identity used for writes done by the system itself (migrations, the demo loader).
+    pub fn system() -> Caller {
+        Caller { user_id: "system".into(), username: "system".into(), role: Role::Admin, org_code: None, scope_path: None, member_id: None }
+    }
+}
+
+/// A new user, checked by [`Store::create_user`].
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub password: &'a str,
+    pub role: Role,
+    pub org_code: Option<&'a str>,
+    pub member_id: Option<&'a str>,
+}
+
+/// A freshly opened session: the cookie value (shown once) and its CSRF token.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub token: String,
+    pub csrf_token: String,
+}
+
+const SESSION_HOURS: i64 = 12;
+/// Failed logins allowed per username or per address in [`THROTTLE_MINUTES`].
+pub const MAX_FAILURES: i64 = 5;
+const THROTTLE_MINUTES: i64 = 15;
+
+fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn random_token() -> String {
+    let bytes: [u8; 32] = rand::rng().random();
+    hex::encode(bytes)
+}
+
+/// Hashes a password with Argon2id (PHC string). Slow on purpose: call off the async runtime.
+pub fn hash_password(password: &str) -> Result<String, DbError> {
+    let h: PasswordHash = Argon2::default().hash_password(password.as_bytes()).map_err(|e| DbError::Internal(anyhow::anyhow!("argon2: {e}")))?;
+    Ok(h.to_string())
+}
+
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| hash_password("not a password").unwrap_or_default());
+
+fn verify(password: &str, phc: &str) -> bool {
+    Argon2::default().verify_password(password.as_bytes(), phc).is_ok()
+}
+
+const CALLER_SQL: &str = "SELECT u.id, u.username, u.role, o.code, o.path, u.member_id FROM app_user u LEFT JOIN org o ON o.id = u.org_id";
+
+fn caller_from(row: &sqlx::any::AnyRow) -> Result<Caller, DbError> {
+    let role: String = row.try_get(2)?;
+    Ok(Caller {
+        user_id: row.try_get(0)?,
+        username: row.try_get(1)?,
+        role: Role::parse(&role).ok_or_else(|| DbError::Internal(anyhow::anyhow!("bad role {role}")))?,
+        org_code: row.try_get(3)?,
+        scope_path: row.try_get(4)?,
+        member_id: row.try_get(5)?,
+    })
+}
+
+impl Store {
+    /// Adds a user. Every role but admin needs an organisation (member: a member id).
+    pub async fn create_user(&self, actor: &Caller, u: NewUser<'_>) -> Result<String, DbError> {
+        if !actor.is_admin() {
+            return Err(DbError::Forbidden);
+        }
+        let username = u.username.trim();
+        if username.is_empty() || username.len() > 64 || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+            return Err(DbError::field("username", "err-username"));
+        }
+        if u.password.chars().count() < 8 {
+            return Err(DbError::field("password", "err-password-short"));
+        }
+        let hash = {
+            let pw = u.password.to_string();
+            tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(|e| DbError::Internal(e.into()))??
+        };
+        let mut w = self.write().await?;
+        let org_id: Option<String> = match (u.role, u.org_code) {
+            (Role::Admin, _) => None,
+            (_, None) => return Err(DbError::field("org", "err-required")),
+            (_, Some(code)) => Some(
+                sqlx::query_scalar("SELECT id FROM org WHERE code = $1")
+                    .bind(code.trim().to_ascii_uppercase())
+                    .fetch_optional(&mut *w.tx)
+                    .await?
+                    .ok_or_else(|| DbError::field("org", "err-org-unknown"))?,
+            ),
+        };
+        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM app_user WHERE username = $1").bind(username).fetch_one(&mut *w.tx).await?;
+        if taken > 0 {
+            return Err(DbError::field("username", "err-username-taken"));
+        }
+        let id = new_id();
+        sqlx::query("INSERT INTO app_user (id, username, password_hash, role, org_id, member_id, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7)")
+            .bind(&id)
+            .bind(username)
+            .bind(&hash)
+            .bind(u.role.as_str())
+            .bind(&org_id)
+            .bind(u.member_id)
+            .bind(now())
+            .execute(&mut *w.tx)
+            .await?;
+        let after = serde_json::json!({"username": username, "role": u.role.as_str(), "org": u.org_code});
+        audit::record(&mut w.tx, actor, "user.create", "user", &id, None, Some(after)).await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    /// Checks a password and opens a session. Refuses while the username or address has had
+    /// too many recent failures, whatever the password.
+    pub async fn login(&self, username: &str, password: &str, ip: &str) -> Result<Option<SessionInfo>, DbError> {
+        let since = (chrono::Utc::now() - chrono::Duration::minutes(THROTTLE_MINUTES)).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_attempt WHERE ok = 0 AND at > $1 AND (username = $2 OR ip = $3)")
+            .bind(&since)
+            .bind(username)
+            .bind(ip)
+            .fetch_one(&self.pool)
+            .await?;
+        if failures >= MAX_FAILURES {
+            return Err(DbError::RateLimited);
+        }
+        let row = sqlx::query("SELECT id, password_hash FROM app_user WHERE username = $1 AND active = 1").bind(username).fetch_optional(&self.pool).await?;
+        let (user_id, phc): (Option<String>, String) = match row {
+            Some(r) => (Some(r.try_get(0)?), r.try_get(1)?),
+            // Verify against a dummy hash so an unknown name costs the same time as a known one.
+            None => (None, DUMMY_HASH.clone()),
+        };
+        let pw = password.to_string();
+        let ok = tokio::task::spawn_blocking(move || verify(&pw, &phc)).await.map_err(|e| DbError::Internal(e.into()))?;
+        let ok = ok && user_id.is_some();
+        let mut w = self.write().await?;
+        sqlx::query("INSERT INTO login_attempt (id, username, ip, at, ok) VALUES ($1, $2, $3, $4, $5)")
+            .bind(new_id())
+            .bind(username)
+            .bind(ip)
+            .bind(now())
+            .bind(ok as i64)
+            .execute(&mut *w.tx)
+            .await?;
+        let session = match (ok, user_id) {
+            (true, Some(uid)) => {
+                let token = random_token();
+                let csrf_token = random_token();
+                let expires = (chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS)).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+                sqlx::query("INSERT INTO app_session (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(hash_token(&token))
+                    .bind(&uid)
+                    .bind(&csrf_token)
+                    .bind(now())
+                    .bind(expires)
+                    .execute(&mut *w.tx)
+                    .await?;
+                Some(SessionInfo { token, csrf_token })
+            }
+            _ => None,
+        };
+        w.commit().await?;
+        Ok(session)
+    }
+
+    /// The caller and CSRF token behind a session cookie, if the session is live.
+    pub async fn session(&self, token: &str) -> Result<Option<(Caller, String)>, DbError> {
+        let sql = "SELECT u.id, u.username, u.role, o.code, o.path, u.member_id, s.csrf_token FROM app_session s JOIN app_user u ON u.id = s.user_id LEFT JOIN org o ON o.id = u.org_id WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.active = 1";
+        let row = sqlx::query(sql).bind(hash_token(token)).bind(now()).fetch_optional(&self.pool).await?;
+        match row {
+            None => Ok(None),
+            Some(r) => Ok(Some((caller_from(&r)?, r.try_get(6)?))),
+        }
+    }
+
+    pub async fn logout(&self, token: &str) -> Result<(), DbError> {
+        let mut w = self.write().await?;
+        sqlx::query("DELETE FROM app_session WHERE id_hash = $1").bind(hash_token(token)).execute(&mut *w.tx).await?;
+        w.commit().await
+    }
+
+    /// Creates an API bearer token for `username`; only its hash is stored.
+    pub async fn create_token(&self, actor: &Caller, username: &str) -> Result<String, DbError> {
+        if !actor.is_admin() {
+            return Err(DbError::Forbidden);
+        }
+        let mut w = self.write().await?;
+        let user_id: String = sqlx::query_scalar("SELECT id FROM app_user WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&mut *w.tx)
+            .await?
+            .ok_or_else(|| DbError::field("username", "err-user-unknown"))?;
+        let token = format!("dbt_{}", random_token());
+        let id = new_id();
+        sqlx::query("INSERT INTO api_token (id, user_id, token_hash, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(&id)
+            .bind(&user_id)
+            .bind(hash_token(&token))
+            .bind(now())
+            .execute(&mut *w.tx)
+            .await?;
+        audit::record(&mut w.tx, actor, "token.create", "user", &user_id, None, Some(serde_json::json!({"token_id": id}))).await?;
+        w.commit().await?;
+        Ok(token)
+    }
+
+    /// The caller behind a bearer token.
+    pub async fn caller_by_token(&self, token: &str) -> Result<Option<Caller>, DbError> {
+        let sql = format!("{CALLER_SQL} JOIN api_token t ON t.user_id = u.id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(hash_token(token)).fetch_optional(&self.pool).await?;
+        row.map(|r| caller_from(&r)).transpose()
+    }
+
+    /// The caller for a username (CLI use).
+    pub async fn caller_by_username(&self, username: &str) -> Result<Option<Caller>, DbError> {
+        let sql = format!("{CALLER_SQL} WHERE u.username = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(&self.pool).await?;
+        row.map(|r| caller_from(&r)).transpose()
+    }
+}

@@ -1,0 +1,446 @@
+//! Members: create, record events, open a record, and list as of a date.
+//!
+//! Writes append to `member_event`, then replay all of the member's events (dangbo_core) and
+//! rewrite the derived `member` row and `member_span` rows in the same transaction.
+
+use crate::orgs::org_in_tx;
+use crate::rows::{date, iso, opt_date};
+use crate::scope::{MEMBER_IN_SCOPE, SUBTREE_AS_OF};
+use crate::{Caller, DbError, Store, audit, new_id, now};
+use chrono::NaiveDate;
+use dangbo_core::FieldErrors;
+use dangbo_core::event::{Derived, EventData, EventKind, EventRecord, NewEvent, replay};
+use dangbo_core::member::{AgeBand, NewMember, Status};
+use dangbo_core::org::Basis;
+use dangbo_core::text;
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+
+/// Filters of a member list. `org` limits to a subtree; `as_of` defaults to today.
+#[derive(Debug, Clone, Default)]
+pub struct MemberFilter {
+    pub org: Option<String>,
+    pub q: Option<String>,
+    pub status: Option<Status>,
+    pub sex: Option<String>,
+    pub ethnicity: Option<String>,
+    pub age_band: Option<AgeBand>,
+    pub as_of: Option<NaiveDate>,
+    pub limit: i64,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberItem {
+    pub id: String,
+    pub full_name: String,
+    pub org: String,
+    pub org_name: String,
+    pub status: Status,
+    pub sex: String,
+    pub birth_date: NaiveDate,
+    pub ceremony_date: NaiveDate,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberPage {
+    pub items: Vec<MemberItem>,
+    pub total: i64,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberEventRow {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub effective_on: NaiveDate,
+    pub decision_no: Option<String>,
+    pub decision_date: Option<NaiveDate>,
+    pub issuer: Option<String>,
+    pub data: serde_json::Value,
+    pub recorded_at: String,
+    pub recorded_by: String,
+}
+
+/// A member's full record: the derived state and every event.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberDetail {
+    pub id: String,
+    pub full_name: String,
+    pub person: dangbo_core::member::Person,
+    pub party: dangbo_core::member::PartyRecord,
+    pub status: Status,
+    pub org: String,
+    pub org_name: String,
+    pub host_org: Option<String>,
+    pub episode: i64,
+    pub full_date: Option<NaiveDate>,
+    pub exit_date: Option<NaiveDate>,
+    pub events: Vec<MemberEventRow>,
+}
+
+impl Store {
+    /// Adds a member: an admission (and, for a long-standing member, the recognition) event.
+    pub async fn create_member(&self, caller: &Caller, new: NewMember) -> Result<String, DbError> {
+        if !caller.can_write() {
+            return Err(DbError::Forbidden);
+        }
+        let mut w = self.write().await?;
+        let org = org_in_tx(&mut w.tx, caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+        if !org.kind.holds_members() {
+            return Err(DbError::field("org", "err-org-not-branch"));
+        }
+        if org.ended_on.is_some() || org.founded_on > new.party.ceremony_date {
+            return Err(DbError::field("org", "err-org-not-alive"));
+        }
+        self.check_person_refs(&mut w.tx, &new.person.ethnicity, &new.person.religion).await?;
+        let id = new_id();
+        let mut events = vec![EventData::Admitted { person: new.person.clone(), party: new.party.clone(), org_id: org.id.clone() }];
+        let mut dates = vec![new.party.ceremony_date];
+        if let Some(f) = new.full_date {
+            events.push(EventData::Recognised {});
+            dates.push(f);
+        }
+        let events = events.into_iter().zip(dates).map(|(d, on)| (on, d, new.basis.clone())).collect();
+        insert_member(&mut w.tx, caller, &id, events).await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    async fn check_person_refs(&self, tx: &mut Transaction<'static, Any>, ethnicity: &str, religion: &str) -> Result<(), DbError> {
+        let mut e = FieldErrors::new();
+        if !self.ref_exists(tx, "ethnicity", ethnicity).await? {
+            e.add("ethnicity", "err-choice");
+        }
+        if !self.ref_exists(tx, "religion", religion).await? {
+            e.add("religion", "err-choice");
+        }
+        e.into_result(()).map_err(DbError::Invalid)
+    }
+
+    /// Records one event on a member in the caller's scope.
+    pub async fn record_event(&self, caller: &Caller, member_id: &str, ev: NewEvent, today: NaiveDate) -> Result<String, DbError> {
+        if !caller.can_write() {
+            return Err(DbError::Forbidden);
+        }
+        let mut w = self.write().await?;
+        if !member_visible(&mut w.tx, caller, member_id).await? {
+            return Err(DbError::NotFound);
+        }
+        let org_id = match &ev.org {
+            None => None,
+            Some(code) => {
+                let o = org_in_tx(&mut w.tx, caller, code.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+                if !o.kind.holds_members() {
+                    return Err(DbError::field("org", "err-org-not-branch"));
+                }
+                if o.ended_on.is_some_and(|e| e <= ev.effective_on) || o.founded_on > ev.effective_on {
+                    return Err(DbError::field("org", "err-org-not-alive"));
+                }
+                Some(o.id)
+            }
+        };
+        let current = derive(&mut w.tx, member_id).await?;
+        let data = if ev.kind == EventKind::Corrected {
+            let target = ev.input.corrects.as_deref().unwrap_or("").trim().to_string();
+            let row = sqlx::query("SELECT kind, data FROM member_event WHERE id = $1 AND member_id = $2").bind(&target).bind(member_id).fetch_optional(&mut *w.tx).await?;
+            let Some(row) = row else { return Err(DbError::field("corrects", "err-event-unknown")) };
+            let kind: String = row.try_get(0)?;
+            let old: EventData = serde_json::from_str(&row.try_get::<String, _>(1)?)?;
+            let kind = EventKind::parse(&kind).unwrap_or(EventKind::Corrected);
+            let replacement = match kind {
+                EventKind::Corrected => return Err(DbError::field("corrects", "err-event-unknown")),
+                EventKind::Admitted | EventKind::TransferredIn => old,
+                k if k.needs_org() && org_id.is_none() => old,
+                k => ev.data(k, org_id, &current.person, today)?,
+            };
+            EventData::Corrected { event_id: target, effective_on: ev.effective_on, data: Box::new(replacement) }
+        } else {
+            ev.data(ev.kind, org_id, &current.person, today)?
+        };
+        if let EventData::InfoChanged { person } = &data {
+            self.check_person_refs(&mut w.tx, &person.ethnicity, &person.religion).await?;
+        }
+        let id = append_event(&mut w.tx, caller, member_id, ev.effective_on, &ev.basis, data).await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    /// Opens a member's full record (and logs the opening).
+    pub async fn member(&self, caller: &Caller, member_id: &str) -> Result<MemberDetail, DbError> {
+        let mut w = self.write().await?;
+        if !member_visible(&mut w.tx, caller, member_id).await? {
+            return Err(DbError::NotFound);
+        }
+        let d = derive(&mut w.tx, member_id).await?;
+        let rows = sqlx::query("SELECT id, kind, effective_on, decision_no, decision_date, issuer, data, recorded_at, recorded_by FROM member_event WHERE member_id = $1 ORDER BY effective_on, seq")
+            .bind(member_id)
+            .fetch_all(&mut *w.tx)
+            .await?;
+        let mut events = Vec::with_capacity(rows.len());
+        for r in &rows {
+            events.push(MemberEventRow {
+                id: r.try_get(0)?,
+                kind: r.try_get(1)?,
+                effective_on: date(&r.try_get::<String, _>(2)?)?,
+                decision_no: r.try_get(3)?,
+                decision_date: opt_date(r.try_get(4)?)?,
+                issuer: r.try_get(5)?,
+                data: serde_json::from_str(&r.try_get::<String, _>(6)?)?,
+                recorded_at: r.try_get(7)?,
+                recorded_by: r.try_get(8)?,
+            });
+        }
+        let org = sqlx::query("SELECT code, name FROM org WHERE id = $1").bind(&d.org_id).fetch_one(&mut *w.tx).await?;
+        let host: Option<String> = match &d.host_org_id {
+            Some(h) => sqlx::query_scalar("SELECT code FROM org WHERE id = $1").bind(h).fetch_optional(&mut *w.tx).await?,
+            None => None,
+        };
+        audit::record(&mut w.tx, caller, "member.open", "member", member_id, None, None).await?;
+        w.commit().await?;
+        Ok(MemberDetail {
+            id: member_id.to_string(),
+            full_name: d.person.full_name(),
+            person: d.person,
+            party: d.party,
+            status: d.status,
+            org: org.try_get(0)?,
+            org_name: org.try_get(1)?,
+            host_org: host,
+            episode: d.episode,
+            full_date: d.full_date,
+            exit_date: d.exit_date,
+            events,
+        })
+    }
+
+    /// Members in the caller's scope (and `org`'s subtree) counted in đảng số on `as_of`,
+    /// sorted by given name, one keyset page at a time.
+    pub async fn list_members(&self, caller: &Caller, f: &MemberFilter, today: NaiveDate) -> Result<MemberPage, DbError> {
+        let as_of = f.as_of.unwrap_or(today);
+        let root_id = match &f.org {
+            Some(code) => Some(self.org(caller, code).await?.id),
+            None => None,
+        };
+        let s = caller.scope();
+        let (born_after, born_until) = f.age_band.map(|b| b.birth_bounds(as_of)).unwrap_or((None, None));
+        let (cursor_key, cursor_id) = match f.cursor.as_deref().and_then(decode_cursor) {
+            Some((k, i)) => (k, i),
+            None => (Vec::new(), String::new()),
+        };
+        let (with, join) = if root_id.is_some() { (SUBTREE_AS_OF, "JOIN sub ON sub.id = ms.org_id") } else { ("", "") };
+        let root_filter = if root_id.is_some() { "" } else { "AND ($4 = $4)" };
+        let from_where = format!(
+            "FROM member_span ms {join} JOIN member m ON m.id = ms.member_id JOIN org o ON o.id = ms.org_id
+             WHERE ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) {root_filter} AND {MEMBER_IN_SCOPE}
+               AND ($6 = '' OR m.search_text LIKE '%' || $6 || '%')
+               AND ($7 = '' OR ms.status = $7)
+               AND ($8 = '' OR m.sex = $8)
+               AND ($9 = '' OR m.ethnicity = $9)
+               AND ($10 = '' OR m.birth_date > $10)
+               AND ($11 = '' OR m.birth_date <= $11)"
+        );
+        let q = text::fold(f.q.as_deref().unwrap_or(""));
+        let limit = f.limit.clamp(1, 500);
+        let bind = |sql: String| {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(s.all)
+                .bind(s.prefix.clone())
+                .bind(s.self_id.clone())
+                .bind(root_id.clone().unwrap_or_default())
+                .bind(iso(as_of))
+                .bind(q.clone())
+                .bind(f.status.map(|s| s.as_str()).unwrap_or("").to_string())
+                .bind(f.sex.clone().unwrap_or_default())
+                .bind(f.ethnicity.clone().unwrap_or_default())
+                .bind(born_after.map(iso).unwrap_or_default())
+                .bind(born_until.map(iso).unwrap_or_default())
+        };
+        let total: i64 = bind(format!("{with} SELECT COUNT(*) {from_where}")).fetch_one(&self.pool).await?.try_get(0)?;
+        let page_sql = format!(
+            "{with} SELECT m.id, m.full_name, o.code, o.name, ms.status, m.sex, m.birth_date, m.ceremony_date, m.sort_key {from_where}
+               AND (length($12) = 0 OR m.sort_key > $12 OR (m.sort_key = $12 AND m.id > $13))
+             ORDER BY m.sort_key, m.id LIMIT $14"
+        );
+        let rows = bind(page_sql).bind(cursor_key).bind(cursor_id).bind(limit + 1).fetch_all(&self.pool).await?;
+        let mut items = Vec::with_capacity(rows.len());
+        let mut last_key = Vec::new();
+        for r in rows.iter().take(limit as usize) {
+            let status: String = r.try_get(4)?;
+            items.push(MemberItem {
+                id: r.try_get(0)?,
+                full_name: r.try_get(1)?,
+                org: r.try_get(2)?,
+                org_name: r.try_get(3)?,
+                status: Status::parse(&status).unwrap_or(Status::Full),
+                sex: r.try_get(5)?,
+                birth_date: date(&r.try_get::<String, _>(6)?)?,
+                ceremony_date: date(&r.try_get::<String, _>(7)?)?,
+            });
+            last_key = r.try_get(8)?;
+        }
+        let next_cursor = (rows.len() as i64 > limit).then(|| encode_cursor(&last_key, &items.last().map(|i| i.id.clone()).unwrap_or_default()));
+        Ok(MemberPage { items, total, next_cursor })
+    }
+}
+
+fn encode_cursor(key: &[u8], id: &str) -> String {
+    format!("{}.{}", hex::encode(key), id)
+}
+
+fn decode_cursor(s: &str) -> Option<(Vec<u8>, String)> {
+    let (k, id) = s.split_once('.')?;
+    Some((hex::decode(k).ok()?, id.to_string()))
+}
+
+async fn member_visible(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str) -> Result<bool, DbError> {
+    let s = caller.scope();
+    let sql = format!("SELECT COUNT(*) FROM member m JOIN org o ON o.id = m.org_id WHERE m.id = $4 AND {MEMBER_IN_SCOPE}");
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).fetch_one(&mut **tx).await?;
+    Ok(n > 0)
+}
+
+async fn load_events(tx: &mut Transaction<'static, Any>, member_id: &str) -> Result<Vec<EventRecord>, DbError> {
+    let rows = sqlx::query("SELECT id, seq, effective_on, data FROM member_event WHERE member_id = $1 ORDER BY seq").bind(member_id).fetch_all(&mut **tx).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(EventRecord {
+                id: r.try_get(0)?,
+                seq: r.try_get(1)?,
+                effective_on: date(&r.try_get::<String, _>(2)?)?,
+                data: serde_json::from_str(&r.try_get::<String, _>(3)?)?,
+            })
+        })
+        .collect()
+}
+
+async fn derive(tx: &mut Transaction<'static, Any>, member_id: &str) -> Result<Derived, DbError> {
+    let events = load_events(tx, member_id).await?;
+    Ok(replay(&events)?)
+}
+
+/// Inserts a new member from its first events (used by the API and the demo loader).
+pub(crate) async fn insert_member(tx: &mut Transaction<'static, Any>, caller: &Caller, id: &str, events: Vec<(NaiveDate, EventData, Basis)>) -> Result<(), DbError> {
+    let records: Vec<EventRecord> = events.iter().enumerate().map(|(i, (on, data, _))| EventRecord { id: new_id(), seq: i as i64 + 1, effective_on: *on, data: data.clone() }).collect();
+    let d = replay(&records)?;
+    check_unique(tx, id, &d).await?;
+    write_member(tx, id, &d, true).await?;
+    for (r, (_, _, basis)) in records.iter().zip(&events) {
+        insert_event(tx, caller, id, r, basis).await?;
+    }
+    write_spans(tx, id, &d).await?;
+    audit::record(tx, caller, "member.create", "member", id, None, Some(serde_json::to_value(&d.person)?)).await?;
+    Ok(())
+}
+
+/// Appends an event, replays, rewrites the derived rows, and logs it. Returns the event id.
+pub(crate) async fn append_event(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str, on: NaiveDate, basis: &Basis, data: EventData) -> Result<String, DbError> {
+    let mut events = load_events(tx, member_id).await?;
+    let before = replay(&events)?;
+    let seq = events.iter().map(|e| e.seq).max().unwrap_or(0) + 1;
+    let record = EventRecord { id: new_id(), seq, effective_on: on, data };
+    events.push(record.clone());
+    let after = replay(&events)?;
+    check_unique(tx, member_id, &after).await?;
+    insert_event(tx, caller, member_id, &record, basis).await?;
+    write_member(tx, member_id, &after, false).await?;
+    write_spans(tx, member_id, &after).await?;
+    let summary = |d: &Derived| serde_json::json!({"status": d.status.as_str(), "org_id": d.org_id, "person": d.person, "party": d.party});
+    audit::record(tx, caller, &format!("member.{}", record.data.kind().as_str()), "member", member_id, Some(summary(&before)), Some(summary(&after))).await?;
+    Ok(record.id)
+}
+
+async fn check_unique(tx: &mut Transaction<'static, Any>, id: &str, d: &Derived) -> Result<(), DbError> {
+    let mut e = FieldErrors::new();
+    if let Some(c) = &d.person.cccd {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member WHERE cccd = $1 AND id <> $2").bind(c).bind(id).fetch_one(&mut **tx).await?;
+        if n > 0 {
+            e.add("cccd", "err-cccd-taken");
+        }
+    }
+    if let Some(c) = &d.party.card_no {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member WHERE card_no = $1 AND id <> $2").bind(c).bind(id).fetch_one(&mut **tx).await?;
+        if n > 0 {
+            e.add("card_no", "err-card-taken");
+        }
+    }
+    e.into_result(()).map_err(DbError::Invalid)
+}
+
+async fn insert_event(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str, r: &EventRecord, basis: &Basis) -> Result<(), DbError> {
+    sqlx::query("INSERT INTO member_event (id, member_id, seq, kind, effective_on, decision_no, decision_date, issuer, data, recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+        .bind(&r.id)
+        .bind(member_id)
+        .bind(r.seq)
+        .bind(r.data.kind().as_str())
+        .bind(iso(r.effective_on))
+        .bind(&basis.decision_no)
+        .bind(basis.decision_date.map(iso))
+        .bind(&basis.issuer)
+        .bind(serde_json::to_string(&r.data)?)
+        .bind(now())
+        .bind(&caller.username)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+const MEMBER_INSERT: &str = "INSERT INTO member (org_id, host_org_id, status, episode, family_name, middle_name, given_name, full_name, sex, birth_date, ethnicity, religion, birth_place, home_town, residence, phone, education, professional, theory, occupation, cccd, card_no, bio_no, admission_decision_no, admission_decision_date, ceremony_date, full_date, exit_date, search_text, sort_key, updated_at, id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)";
+const MEMBER_UPDATE: &str = "UPDATE member SET org_id = $1, host_org_id = $2, status = $3, episode = $4, family_name = $5, middle_name = $6, given_name = $7, full_name = $8, sex = $9, birth_date = $10, ethnicity = $11, religion = $12, birth_place = $13, home_town = $14, residence = $15, phone = $16, education = $17, professional = $18, theory = $19, occupation = $20, cccd = $21, card_no = $22, bio_no = $23, admission_decision_no = $24, admission_decision_date = $25, ceremony_date = $26, full_date = $27, exit_date = $28, search_text = $29, sort_key = $30, updated_at = $31 WHERE id = $32";
+
+async fn write_member(tx: &mut Transaction<'static, Any>, id: &str, d: &Derived, insert: bool) -> Result<(), DbError> {
+    let p = &d.person;
+    sqlx::query(if insert { MEMBER_INSERT } else { MEMBER_UPDATE })
+        .bind(&d.org_id)
+        .bind(&d.host_org_id)
+        .bind(d.status.as_str())
+        .bind(d.episode)
+        .bind(&p.family_name)
+        .bind(&p.middle_name)
+        .bind(&p.given_name)
+        .bind(p.full_name())
+        .bind(p.sex.as_str())
+        .bind(iso(p.birth_date))
+        .bind(&p.ethnicity)
+        .bind(&p.religion)
+        .bind(&p.birth_place)
+        .bind(&p.home_town)
+        .bind(&p.residence)
+        .bind(&p.phone)
+        .bind(&p.education)
+        .bind(&p.professional)
+        .bind(&p.theory)
+        .bind(&p.occupation)
+        .bind(&p.cccd)
+        .bind(&d.party.card_no)
+        .bind(&d.party.bio_no)
+        .bind(&d.party.admission_decision_no)
+        .bind(iso(d.party.admission_decision_date))
+        .bind(iso(d.party.ceremony_date))
+        .bind(d.full_date.map(iso))
+        .bind(d.exit_date.map(iso))
+        .bind(p.search_text(d.party.card_no.as_deref()))
+        .bind(p.sort_key())
+        .bind(now())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+async fn write_spans(tx: &mut Transaction<'static, Any>, id: &str, d: &Derived) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM member_span WHERE member_id = $1").bind(id).execute(&mut **tx).await?;
+    for s in &d.spans {
+        sqlx::query("INSERT INTO member_span (member_id, org_id, status, episode, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(id)
+            .bind(&s.org_id)
+            .bind(s.status.as_str())
+            .bind(s.episode)
+            .bind(iso(s.from))
+            .bind(s.to.map(iso))
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}

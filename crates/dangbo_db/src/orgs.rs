@@ -1,0 +1,514 @@
+//! Organisations: the current tree, the tree as of a date, counts, and the commands that found,
+//! rename, move, merge and dissolve organisations.
+
+use crate::rows::{date, iso, opt_date};
+use crate::scope::{MEMBER_IN_SCOPE, ORG_IN_SCOPE, SUBTREE_AS_OF};
+use crate::{Caller, DbError, Store, audit, members, new_id, now};
+use chrono::NaiveDate;
+use dangbo_core::org::{Basis, NewOrg, OrgChange, OrgEvent, OrgKind};
+use dangbo_core::text;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use std::collections::HashMap;
+
+/// An organisation as it stands now.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgRow {
+    #[serde(skip)]
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: OrgKind,
+    pub field: String,
+    pub parent: Option<String>,
+    pub founded_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+    #[serde(skip)]
+    pub(crate) path: String,
+}
+
+const ORG_COLS: &str = "o.id, o.code, o.name, o.kind, o.field, p.code, o.founded_on, o.ended_on, o.path";
+
+fn org_row(r: &AnyRow) -> Result<OrgRow, DbError> {
+    let kind: String = r.try_get(3)?;
+    Ok(OrgRow {
+        id: r.try_get(0)?,
+        code: r.try_get(1)?,
+        name: r.try_get(2)?,
+        kind: OrgKind::parse(&kind).ok_or_else(|| DbError::Internal(anyhow::anyhow!("bad kind {kind}")))?,
+        field: r.try_get(4)?,
+        parent: r.try_get(5)?,
+        founded_on: date(&r.try_get::<String, _>(6)?)?,
+        ended_on: opt_date(r.try_get(7)?)?,
+        path: r.try_get(8)?,
+    })
+}
+
+/// Counts for one organisation's subtree on one date.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub code: String,
+    pub name: String,
+    pub as_of: NaiveDate,
+    /// Chi bộ cơ sở + đảng bộ cơ sở in the subtree on that date.
+    pub grassroots_orgs: i64,
+    pub probationary: i64,
+    /// Full members, including those exempt from work and activities.
+    pub full: i64,
+    pub exempt: i64,
+}
+
+impl Summary {
+    /// Đảng số: probationary + full members.
+    pub fn total(&self) -> i64 {
+        self.probationary + self.full
+    }
+}
+
+/// One node of the tree as of a date, with its subtree's member count.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgNode {
+    pub code: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: OrgKind,
+    pub depth: usize,
+    pub members: i64,
+    pub ended_on: Option<NaiveDate>,
+}
+
+/// One entry of an organisation's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgHistoryRow {
+    pub kind: String,
+    pub effective_on: NaiveDate,
+    pub decision_no: Option<String>,
+    pub decision_date: Option<NaiveDate>,
+    pub issuer: Option<String>,
+    pub data: serde_json::Value,
+    pub recorded_at: String,
+    pub recorded_by: String,
+}
+
+impl Store {
+    /// One organisation in the caller's scope (out of scope is NotFound).
+    pub async fn org(&self, caller: &Caller, code: &str) -> Result<OrgRow, DbError> {
+        let s = caller.scope();
+        let sql = format!("SELECT {ORG_COLS} FROM org o LEFT JOIN org p ON p.id = o.parent_id WHERE o.code = $3 AND {ORG_IN_SCOPE}");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(code.trim().to_ascii_uppercase()).fetch_optional(&self.pool).await?;
+        row.as_ref().map(org_row).transpose()?.ok_or(DbError::NotFound)
+    }
+
+    /// The top of the caller's scope: roots of the whole tree for an admin, else the granted
+    /// organisation.
+    pub async fn org_roots(&self, caller: &Caller) -> Result<Vec<OrgRow>, DbError> {
+        if let (false, Some(code)) = (caller.is_admin(), &caller.org_code) {
+            return Ok(vec![self.org(caller, code).await?]);
+        }
+        if !caller.is_admin() {
+            return Ok(vec![]);
+        }
+        let sql = format!("SELECT {ORG_COLS} FROM org o LEFT JOIN org p ON p.id = o.parent_id WHERE o.parent_id IS NULL ORDER BY o.sort_key");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        rows.iter().map(org_row).collect()
+    }
+
+    /// The organisations directly under `code` on `as_of`, in the caller's scope.
+    pub async fn org_children(&self, caller: &Caller, code: &str, as_of: NaiveDate) -> Result<Vec<OrgRow>, DbError> {
+        let parent = self.org(caller, code).await?;
+        let s = caller.scope();
+        let sql = format!(
+            "SELECT {ORG_COLS} FROM org_span sp JOIN org o ON o.id = sp.org_id LEFT JOIN org p ON p.id = sp.parent_id
+             WHERE sp.parent_id = $3 AND sp.valid_from <= $4 AND (sp.valid_to IS NULL OR sp.valid_to > $4) AND {ORG_IN_SCOPE}
+             ORDER BY o.sort_key"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&parent.id).bind(iso(as_of)).fetch_all(&self.pool).await?;
+        rows.iter().map(org_row).collect()
+    }
+
+    /// Counts for `code`'s subtree as it stood on `as_of`.
+    pub async fn summary(&self, caller: &Caller, code: &str, as_of: NaiveDate) -> Result<Summary, DbError> {
+        let org = self.org(caller, code).await?;
+        let s = caller.scope();
+        let d = iso(as_of);
+        let sql = format!(
+            "{SUBTREE_AS_OF} SELECT COUNT(*) FROM sub JOIN org o ON o.id = sub.id
+             WHERE sub.kind IN ('grassroots_branch', 'grassroots_committee') AND ($3 = $3) AND {ORG_IN_SCOPE}"
+        );
+        let grassroots_orgs: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&org.id).bind(&d).fetch_one(&self.pool).await?;
+        let sql = format!(
+            "{SUBTREE_AS_OF} SELECT ms.status, COUNT(*) FROM member_span ms JOIN sub ON sub.id = ms.org_id JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
+             WHERE ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE} GROUP BY ms.status"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&org.id).bind(&d).fetch_all(&self.pool).await?;
+        let mut by: HashMap<String, i64> = HashMap::new();
+        for r in &rows {
+            by.insert(r.try_get(0)?, r.try_get(1)?);
+        }
+        let get = |k: &str| by.get(k).copied().unwrap_or(0);
+        Ok(Summary {
+            name: self.org_name_on(&org.id, as_of).await?.unwrap_or(org.name.clone()),
+            code: org.code,
+            as_of,
+            grassroots_orgs,
+            probationary: get("probationary"),
+            full: get("full") + get("exempt"),
+            exempt: get("exempt"),
+        })
+    }
+
+    /// The name an organisation had on a date, if it existed then.
+    pub async fn org_name_on(&self, org_id: &str, on: NaiveDate) -> Result<Option<String>, DbError> {
+        let name = sqlx::query_scalar("SELECT name FROM org_span WHERE org_id = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)")
+            .bind(org_id)
+            .bind(iso(on))
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(name)
+    }
+
+    /// The subtree of `code` as it stood on `as_of`, depth-first, with member counts per subtree.
+    pub async fn org_tree(&self, caller: &Caller, code: &str, as_of: NaiveDate) -> Result<Vec<OrgNode>, DbError> {
+        let root = self.org(caller, code).await?;
+        let s = caller.scope();
+        let d = iso(as_of);
+        let sql = format!(
+            "{SUBTREE_AS_OF} SELECT sub.id, sub.parent_id, sub.name, sub.kind, o.code, o.ended_on,
+                (SELECT COUNT(*) FROM member_span ms WHERE ms.org_id = sub.id AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5))
+             FROM sub JOIN org o ON o.id = sub.id WHERE ($3 = $3) AND {ORG_IN_SCOPE} ORDER BY o.sort_key"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&root.id).bind(&d).fetch_all(&self.pool).await?;
+        struct N {
+            id: String,
+            parent: Option<String>,
+            node: OrgNode,
+        }
+        let mut nodes = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let kind: String = r.try_get(3)?;
+            nodes.push(N {
+                id: r.try_get(0)?,
+                parent: r.try_get(1)?,
+                node: OrgNode {
+                    name: r.try_get(2)?,
+                    kind: OrgKind::parse(&kind).unwrap_or(OrgKind::SubordinateBranch),
+                    code: r.try_get(4)?,
+                    ended_on: opt_date(r.try_get(5)?)?,
+                    members: r.try_get(6)?,
+                    depth: 0,
+                },
+            });
+        }
+        Ok(flatten_tree(&root.id, nodes.into_iter().map(|n| (n.id, n.parent, n.node)).collect()))
+    }
+
+    /// What happened to an organisation, oldest first.
+    pub async fn org_history(&self, caller: &Caller, code: &str) -> Result<Vec<OrgHistoryRow>, DbError> {
+        let org = self.org(caller, code).await?;
+        let rows = sqlx::query("SELECT kind, effective_on, decision_no, decision_date, issuer, data, recorded_at, recorded_by FROM org_event WHERE org_id = $1 ORDER BY effective_on, recorded_at")
+            .bind(&org.id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let data: String = r.try_get(5)?;
+                Ok(OrgHistoryRow {
+                    kind: r.try_get(0)?,
+                    effective_on: date(&r.try_get::<String, _>(1)?)?,
+                    decision_no: r.try_get(2)?,
+                    decision_date: opt_date(r.try_get(3)?)?,
+                    issuer: r.try_get(4)?,
+                    data: serde_json::from_str(&data)?,
+                    recorded_at: r.try_get(6)?,
+                    recorded_by: r.try_get(7)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Founds an organisation under a parent in the caller's scope (admins may found roots).
+    pub async fn create_org(&self, caller: &Caller, new: NewOrg) -> Result<OrgRow, DbError> {
+        if !caller.can_write() {
+            return Err(DbError::Forbidden);
+        }
+        let mut w = self.write().await?;
+        let row = create_org_tx(&mut w.tx, caller, &new).await?;
+        w.commit().await?;
+        Ok(row)
+    }
+
+    /// Records a rename, move, merge or dissolution, with its members moved in the same
+    /// transaction where the change requires it.
+    pub async fn org_event(&self, caller: &Caller, code: &str, ev: OrgEvent) -> Result<OrgRow, DbError> {
+        if !caller.can_write() {
+            return Err(DbError::Forbidden);
+        }
+        let org = self.org(caller, code).await?;
+        let mut w = self.write().await?;
+        apply_org_event(&mut w.tx, caller, &org, &ev).await?;
+        w.commit().await?;
+        self.org(caller, code).await
+    }
+}
+
+fn flatten_tree(root: &str, nodes: Vec<(String, Option<String>, OrgNode)>) -> Vec<OrgNode> {
+    let mut children: HashMap<Option<String>, Vec<usize>> = HashMap::new();
+    let mut root_idx = None;
+    for (i, (id, parent, _)) in nodes.iter().enumerate() {
+        if id == root {
+            root_idx = Some(i);
+        } else {
+            children.entry(parent.clone()).or_default().push(i);
+        }
+    }
+    let ids: Vec<String> = nodes.iter().map(|n| n.0.clone()).collect();
+    // Subtree totals, bottom-up.
+    fn total(i: usize, ids: &[String], nodes: &mut [(String, Option<String>, OrgNode)], children: &HashMap<Option<String>, Vec<usize>>) -> i64 {
+        let kids = children.get(&Some(ids[i].clone())).cloned().unwrap_or_default();
+        let sum: i64 = kids.iter().map(|&k| total(k, ids, nodes, children)).sum();
+        nodes[i].2.members += sum;
+        nodes[i].2.members
+    }
+    let mut nodes = nodes;
+    let mut out = Vec::with_capacity(nodes.len());
+    let Some(r) = root_idx else { return out };
+    total(r, &ids, &mut nodes, &children);
+    let mut stack = vec![(r, 0usize)];
+    while let Some((i, depth)) = stack.pop() {
+        let mut node = nodes[i].2.clone();
+        node.depth = depth;
+        out.push(node);
+        if let Some(kids) = children.get(&Some(ids[i].clone())) {
+            for &k in kids.iter().rev() {
+                stack.push((k, depth + 1));
+            }
+        }
+    }
+    out
+}
+
+/// Finds an organisation by code inside a transaction, limited to the caller's scope.
+pub(crate) async fn org_in_tx(tx: &mut Transaction<'static, Any>, caller: &Caller, code: &str) -> Result<Option<OrgRow>, DbError> {
+    let s = caller.scope();
+    let sql = format!("SELECT {ORG_COLS} FROM org o LEFT JOIN org p ON p.id = o.parent_id WHERE o.code = $3 AND {ORG_IN_SCOPE}");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(code).fetch_optional(&mut **tx).await?;
+    row.as_ref().map(org_row).transpose()
+}
+
+/// Whether the organisation existed (had a span) on `on`.
+async fn alive_on(tx: &mut Transaction<'static, Any>, org_id: &str, on: NaiveDate) -> Result<bool, DbError> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_span WHERE org_id = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)")
+        .bind(org_id)
+        .bind(iso(on))
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(n > 0)
+}
+
+fn parent_allowed(parent: OrgKind, child: OrgKind) -> bool {
+    match child {
+        _ if parent.holds_members() => false,
+        OrgKind::SubordinateBranch => matches!(parent, OrgKind::GrassrootsCommittee | OrgKind::PartialCommittee | OrgKind::Commune),
+        OrgKind::PartialCommittee => parent == OrgKind::GrassrootsCommittee,
+        _ => true,
+    }
+}
+
+pub(crate) async fn create_org_tx(tx: &mut Transaction<'static, Any>, caller: &Caller, new: &NewOrg) -> Result<OrgRow, DbError> {
+    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org WHERE code = $1").bind(new.code.as_str()).fetch_one(&mut **tx).await?;
+    if taken > 0 {
+        return Err(DbError::field("code", "err-org-code-taken"));
+    }
+    let parent = match &new.parent {
+        None if caller.is_admin() => None,
+        None => return Err(DbError::field("parent", "err-required")),
+        Some(code) => {
+            let p = org_in_tx(tx, caller, code.as_str()).await?.ok_or_else(|| DbError::field("parent", "err-org-unknown"))?;
+            if p.ended_on.is_some() || !alive_on(tx, &p.id, new.founded_on).await? {
+                return Err(DbError::field("parent", "err-org-not-alive"));
+            }
+            if !parent_allowed(p.kind, new.kind) {
+                return Err(DbError::field("parent", "err-org-parent-kind"));
+            }
+            Some(p)
+        }
+    };
+    let id = new_id();
+    let path = format!("{}{id}/", parent.as_ref().map(|p| p.path.as_str()).unwrap_or("/"));
+    let parent_id = parent.as_ref().map(|p| p.id.clone());
+    sqlx::query("INSERT INTO org (id, code, name, kind, field, parent_id, path, founded_on, ended_on, sort_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9)")
+        .bind(&id)
+        .bind(new.code.as_str())
+        .bind(&new.name)
+        .bind(new.kind.as_str())
+        .bind(new.field.as_str())
+        .bind(&parent_id)
+        .bind(&path)
+        .bind(iso(new.founded_on))
+        .bind(text::name_sort_key("", "", &new.name))
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("INSERT INTO org_span (org_id, parent_id, name, kind, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5, NULL)")
+        .bind(&id)
+        .bind(&parent_id)
+        .bind(&new.name)
+        .bind(new.kind.as_str())
+        .bind(iso(new.founded_on))
+        .execute(&mut **tx)
+        .await?;
+    let data = serde_json::json!({"code": new.code.as_str(), "name": new.name, "type": new.kind.as_str(), "field": new.field.as_str(), "parent": new.parent.as_ref().map(|c| c.as_str())});
+    insert_org_event(tx, caller, &id, "founded", new.founded_on, &new.basis, &data).await?;
+    audit::record(tx, caller, "org.found", "org", &id, None, Some(data)).await?;
+    let row = OrgRow {
+        id,
+        code: new.code.as_str().to_string(),
+        name: new.name.clone(),
+        kind: new.kind,
+        field: new.field.as_str().to_string(),
+        parent: new.parent.as_ref().map(|c| c.as_str().to_string()),
+        founded_on: new.founded_on,
+        ended_on: None,
+        path,
+    };
+    Ok(row)
+}
+
+async fn insert_org_event(tx: &mut Transaction<'static, Any>, caller: &Caller, org_id: &str, kind: &str, on: NaiveDate, basis: &Basis, data: &serde_json::Value) -> Result<(), DbError> {
+    sqlx::query("INSERT INTO org_event (id, org_id, kind, effective_on, decision_no, decision_date, issuer, data, recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+        .bind(new_id())
+        .bind(org_id)
+        .bind(kind)
+        .bind(iso(on))
+        .bind(&basis.decision_no)
+        .bind(basis.decision_date.map(iso))
+        .bind(&basis.issuer)
+        .bind(data.to_string())
+        .bind(now())
+        .bind(&caller.username)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The open span's start; a change may not be dated before it.
+async fn open_span_from(tx: &mut Transaction<'static, Any>, org_id: &str) -> Result<Option<NaiveDate>, DbError> {
+    let from: Option<String> = sqlx::query_scalar("SELECT valid_from FROM org_span WHERE org_id = $1 AND valid_to IS NULL").bind(org_id).fetch_optional(&mut **tx).await?;
+    opt_date(from)
+}
+
+/// Closes the open span at `on` and opens a new one with the given parent and name (or none,
+/// when the organisation ends). A change on the open span's first day edits it in place.
+async fn change_span(tx: &mut Transaction<'static, Any>, org: &OrgRow, on: NaiveDate, next: Option<(Option<String>, String)>) -> Result<(), DbError> {
+    let from = open_span_from(tx, &org.id).await?.ok_or_else(|| DbError::field("type", "err-org-ended"))?;
+    if on < from {
+        return Err(DbError::field("effective_on", "err-date-before-last-change"));
+    }
+    if on == from {
+        sqlx::query("DELETE FROM org_span WHERE org_id = $1 AND valid_from = $2").bind(&org.id).bind(iso(from)).execute(&mut **tx).await?;
+    } else {
+        sqlx::query("UPDATE org_span SET valid_to = $1 WHERE org_id = $2 AND valid_to IS NULL").bind(iso(on)).bind(&org.id).execute(&mut **tx).await?;
+    }
+    if let Some((parent_id, name)) = next {
+        sqlx::query("INSERT INTO org_span (org_id, parent_id, name, kind, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5, NULL)")
+            .bind(&org.id)
+            .bind(parent_id)
+            .bind(name)
+            .bind(org.kind.as_str())
+            .bind(iso(on))
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn apply_org_event(tx: &mut Transaction<'static, Any>, caller: &Caller, org: &OrgRow, ev: &OrgEvent) -> Result<(), DbError> {
+    if org.ended_on.is_some() {
+        return Err(DbError::field("type", "err-org-ended"));
+    }
+    let parent_id: Option<String> = sqlx::query_scalar("SELECT parent_id FROM org WHERE id = $1").bind(&org.id).fetch_one(&mut **tx).await?;
+    let before = serde_json::to_value(org)?;
+    let (kind, data) = match &ev.change {
+        OrgChange::Rename(name) => {
+            change_span(tx, org, ev.effective_on, Some((parent_id, name.clone()))).await?;
+            sqlx::query("UPDATE org SET name = $1, sort_key = $2 WHERE id = $3").bind(name).bind(text::name_sort_key("", "", name)).bind(&org.id).execute(&mut **tx).await?;
+            ("renamed", serde_json::json!({"from": org.name, "to": name}))
+        }
+        OrgChange::Move(code) => {
+            let p = org_in_tx(tx, caller, code.as_str()).await?.ok_or_else(|| DbError::field("parent", "err-org-unknown"))?;
+            if p.path.starts_with(&org.path) {
+                return Err(DbError::field("parent", "err-org-cycle"));
+            }
+            if p.ended_on.is_some() || !alive_on(tx, &p.id, ev.effective_on).await? {
+                return Err(DbError::field("parent", "err-org-not-alive"));
+            }
+            if !parent_allowed(p.kind, org.kind) {
+                return Err(DbError::field("parent", "err-org-parent-kind"));
+            }
+            change_span(tx, org, ev.effective_on, Some((Some(p.id.clone()), org.name.clone()))).await?;
+            let new_path = format!("{}{}/", p.path, org.id);
+            sqlx::query("UPDATE org SET path = $1 || substr(path, CAST($2 AS INTEGER)) WHERE path LIKE $3")
+                .bind(&new_path)
+                .bind(org.path.len() as i64 + 1)
+                .bind(format!("{}%", org.path))
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query("UPDATE org SET parent_id = $1 WHERE id = $2").bind(&p.id).bind(&org.id).execute(&mut **tx).await?;
+            ("moved", serde_json::json!({"from": org.parent, "to": p.code}))
+        }
+        OrgChange::Merge(code) => {
+            let target = end_org(tx, caller, org, ev, Some(code.as_str())).await?;
+            ("merged", serde_json::json!({"into": target}))
+        }
+        OrgChange::Dissolve(code) => {
+            let target = end_org(tx, caller, org, ev, code.as_ref().map(|c| c.as_str())).await?;
+            ("dissolved", serde_json::json!({"members_to": target}))
+        }
+    };
+    insert_org_event(tx, caller, &org.id, kind, ev.effective_on, &ev.basis, &data).await?;
+    audit::record(tx, caller, &format!("org.{kind}"), "org", &org.id, Some(before), Some(data)).await?;
+    Ok(())
+}
+
+/// Ends an organisation on the event's date, moving its members to `target` first. Refuses
+/// while it still has sub-organisations, or members and nowhere to move them.
+async fn end_org(tx: &mut Transaction<'static, Any>, caller: &Caller, org: &OrgRow, ev: &OrgEvent, target: Option<&str>) -> Result<Option<String>, DbError> {
+    let kids: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org WHERE parent_id = $1 AND ended_on IS NULL").bind(&org.id).fetch_one(&mut **tx).await?;
+    if kids > 0 {
+        return Err(DbError::field("type", "err-org-has-children"));
+    }
+    let on = ev.effective_on;
+    let members: Vec<String> = sqlx::query_scalar("SELECT DISTINCT member_id FROM member_span WHERE org_id = $1 AND (valid_to IS NULL OR valid_to > $2) ORDER BY member_id")
+        .bind(&org.id)
+        .bind(iso(on))
+        .fetch_all(&mut **tx)
+        .await?;
+    let target_row = match target {
+        None => None,
+        Some(code) => {
+            let t = org_in_tx(tx, caller, code).await?.ok_or_else(|| DbError::field("target", "err-org-unknown"))?;
+            if t.id == org.id {
+                return Err(DbError::field("target", "err-same-org"));
+            }
+            if t.ended_on.is_some() || !alive_on(tx, &t.id, on).await? {
+                return Err(DbError::field("target", "err-org-not-alive"));
+            }
+            if !members.is_empty() && !t.kind.holds_members() {
+                return Err(DbError::field("target", "err-org-not-branch"));
+            }
+            Some(t)
+        }
+    };
+    if !members.is_empty() {
+        let Some(t) = &target_row else {
+            return Err(DbError::field("target", "err-org-has-members"));
+        };
+        for member_id in &members {
+            members::append_event(tx, caller, member_id, on, &ev.basis, dangbo_core::event::EventData::Transferred { org_id: t.id.clone() }).await?;
+        }
+    }
+    change_span(tx, org, on, None).await?;
+    sqlx::query("UPDATE org SET ended_on = $1 WHERE id = $2").bind(iso(on)).bind(&org.id).execute(&mut **tx).await?;
+    Ok(target_row.map(|t| t.code))
+}

@@ -1,0 +1,63 @@
+use crate::*;
+use dangbo_db::{DbError, MemberFilter};
+
+#[tokio::test]
+async fn a_secretary_sees_only_the_branch() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let own = add_member(&s, member_input("B1", "Vũ", "Văn", "Hải")).await;
+        let other = add_member(&s, member_input("B2", "Bùi", "Thị", "Lan")).await;
+        let sec = user(&s, "bt-b1", Role::Secretary, Some("B1")).await;
+        assert_eq!(s.member(&sec, &own).await.unwrap().full_name, "Vũ Văn Hải");
+        assert!(matches!(s.member(&sec, &other).await, Err(DbError::NotFound)), "{backend}");
+        assert!(matches!(s.org(&sec, "B2").await, Err(DbError::NotFound)));
+        assert!(matches!(s.summary(&sec, "C", today()).await, Err(DbError::NotFound)));
+        let list = s.list_members(&sec, &MemberFilter { limit: 50, ..Default::default() }, today()).await.unwrap();
+        assert_eq!(list.total, 1, "{backend}");
+        // Writing outside the branch looks like an unknown organisation.
+        let i = member_input("B2", "Đỗ", "Văn", "Lâm").parse(today()).unwrap();
+        assert!(matches!(s.create_member(&sec, i).await, Err(DbError::Invalid(e)) if e.0["org"].key == "err-org-unknown"));
+        let viewer = user(&s, "view-c", Role::Viewer, Some("C")).await;
+        assert_eq!(s.list_members(&viewer, &MemberFilter { limit: 50, ..Default::default() }, today()).await.unwrap().total, 2);
+        let i = member_input("B2", "Đỗ", "Văn", "Lâm").parse(today()).unwrap();
+        assert!(matches!(s.create_member(&viewer, i).await, Err(DbError::Forbidden)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn writes_and_openings_are_audited() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let id = add_member(&s, member_input("B1", "Vũ", "Văn", "Hải")).await;
+        let staff = user(&s, "staff-c", Role::Staff, Some("C")).await;
+        s.member(&staff, &id).await.unwrap();
+        let log = s.audit_log(&admin(), Some(&id), 100).await.unwrap();
+        let actions: Vec<_> = log.iter().map(|a| (a.actor.as_str(), a.action.as_str())).collect();
+        assert!(actions.contains(&("system", "member.create")), "{backend}: {actions:?}");
+        assert!(actions.contains(&("staff-c", "member.open")), "{backend}: {actions:?}");
+        assert!(matches!(s.audit_log(&staff, None, 10).await, Err(DbError::Forbidden)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn logins_open_sessions_and_are_throttled() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        user(&s, "staff-p", Role::Staff, Some("P")).await;
+        let sess = s.login("staff-p", "password-123", "10.0.0.1").await.unwrap().expect("logged in");
+        let (caller, csrf) = s.session(&sess.token).await.unwrap().unwrap();
+        assert_eq!((caller.username.as_str(), csrf), ("staff-p", sess.csrf_token.clone()));
+        s.logout(&sess.token).await.unwrap();
+        assert!(s.session(&sess.token).await.unwrap().is_none());
+        for _ in 0..dangbo_db::MAX_FAILURES {
+            assert!(s.login("staff-p", "wrong", "10.0.0.2").await.unwrap().is_none(), "{backend}");
+        }
+        assert!(matches!(s.login("staff-p", "password-123", "10.0.0.3").await, Err(DbError::RateLimited)));
+        let token = s.create_token(&admin(), "staff-p").await.unwrap();
+        assert_eq!(s.caller_by_token(&token).await.unwrap().unwrap().username, "staff-p");
+        assert!(s.caller_by_token("dbt_nope").await.unwrap().is_none());
+    })
+    .await;
+}

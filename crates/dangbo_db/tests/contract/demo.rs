@@ -1,0 +1,38 @@
+use crate::*;
+use dangbo_db::MemberFilter;
+
+#[tokio::test]
+async fn the_dam_ha_demo_reproduces_the_seed_figures() {
+    each_backend(|s, backend| async move {
+        assert!(s.load_demo(1, today()).await.unwrap());
+        assert!(!s.load_demo(1, today()).await.unwrap(), "loads only into an empty database");
+        let at = |date: &str| {
+            let s = s.clone();
+            let date = d(date);
+            async move { s.summary(&admin(), "DH", date).await.unwrap() }
+        };
+        let y2019 = at("2019-12-31").await;
+        assert_eq!((y2019.grassroots_orgs, y2019.total()), (35, 2068), "{backend}");
+        let y2018 = at("2018-12-31").await;
+        assert_eq!(y2018.grassroots_orgs, 37, "{backend}");
+        assert_eq!(at("2020-01-01").await.grassroots_orgs, 34, "{backend}");
+        assert_eq!(at("2014-12-31").await.total(), 1720, "{backend}");
+        let gone = at("2025-07-01").await;
+        assert_eq!((gone.grassroots_orgs, gone.total()), (0, 0), "the district ended on 1/7/2025");
+        // The province holds the same people after the district is gone.
+        let qn_before = s.summary(&admin(), "QN", d("2025-06-30")).await.unwrap();
+        let qn_after = s.summary(&admin(), "QN", d("2025-07-01")).await.unwrap();
+        assert_eq!(qn_before.total(), qn_after.total(), "{backend}");
+        assert_eq!(qn_after.grassroots_orgs, at("2025-06-30").await.grassroots_orgs);
+        // The tree adds up.
+        let tree = s.org_tree(&admin(), "DH", d("2019-12-31")).await.unwrap();
+        assert_eq!(tree[0].members, 2068);
+        let children: i64 = tree.iter().filter(|n| n.depth == 1).map(|n| n.members).sum();
+        assert_eq!(children, 2068);
+        assert_eq!(tree.iter().filter(|n| n.depth == 1 && n.kind.is_grassroots()).count(), 35);
+        // A list as of the date has the same total.
+        let list = s.list_members(&admin(), &MemberFilter { org: Some("DH".into()), as_of: Some(d("2019-12-31")), limit: 10, ..Default::default() }, today()).await.unwrap();
+        assert_eq!(list.total, 2068, "{backend}");
+    })
+    .await;
+}

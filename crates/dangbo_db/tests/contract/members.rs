@@ -1,0 +1,114 @@
+use crate::*;
+use dangbo_core::event::EventInput;
+use dangbo_db::{DbError, MemberFilter};
+
+async fn audit_count(s: &Store) -> usize {
+    s.audit_log(&admin(), None, 10_000).await.unwrap().len()
+}
+
+#[tokio::test]
+async fn a_member_counts_from_the_ceremony_date() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let mut i = member_input("B1", "Lê", "Thị", "Hoa");
+        i.full_date = None;
+        i.admission_decision_date = "2024-03-01".into();
+        i.ceremony_date = "2024-03-20".into();
+        add_member(&s, i).await;
+        let before = s.summary(&admin(), "P", d("2024-03-19")).await.unwrap();
+        let after = s.summary(&admin(), "P", d("2024-03-20")).await.unwrap();
+        assert_eq!((before.total(), after.total(), after.probationary), (0, 1, 1), "{backend}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_and_changes_nothing() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let mut i = member_input("B1", "Lê", "Văn", "Nam");
+        i.cccd = Some("001080000001".into());
+        i.card_no = Some("12.345678".into());
+        add_member(&s, i).await;
+        let audits = audit_count(&s).await;
+        let total = s.summary(&admin(), "P", today()).await.unwrap().total();
+
+        let mut dup = member_input("B2", "Phạm", "Văn", "Tú");
+        dup.cccd = Some("001080000001".into());
+        dup.card_no = Some("12.345678".into());
+        let err = s.create_member(&admin(), dup.parse(today()).unwrap()).await.unwrap_err();
+        let DbError::Invalid(e) = err else { panic!("{backend}: expected invalid") };
+        assert_eq!(e.0["cccd"].key, "err-cccd-taken");
+        assert_eq!(e.0["card_no"].key, "err-card-taken");
+
+        let unknown = member_input("NOPE", "Phạm", "Văn", "Tú");
+        let err = s.create_member(&admin(), unknown.parse(today()).unwrap()).await.unwrap_err();
+        assert!(matches!(err, DbError::Invalid(ref e) if e.0["org"].key == "err-org-unknown"), "{backend}");
+
+        let committee = member_input("C", "Phạm", "Văn", "Tú");
+        let err = s.create_member(&admin(), committee.parse(today()).unwrap()).await.unwrap_err();
+        assert!(matches!(err, DbError::Invalid(ref e) if e.0["org"].key == "err-org-not-branch"), "{backend}");
+
+        let mut eth = member_input("B1", "Phạm", "Văn", "Tú");
+        eth.ethnicity = Some("99".into());
+        let err = s.create_member(&admin(), eth.parse(today()).unwrap()).await.unwrap_err();
+        assert!(matches!(err, DbError::Invalid(ref e) if e.0["ethnicity"].key == "err-choice"), "{backend}");
+
+        assert_eq!(s.summary(&admin(), "P", today()).await.unwrap().total(), total);
+        assert_eq!(audit_count(&s).await, audits, "{backend}: a refused command wrote to the audit log");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn events_move_members_and_corrections_rewrite_history() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let id = add_member(&s, member_input("B1", "Hoàng", "Văn", "Sơn")).await;
+        let transfer = EventInput { kind: "transferred".into(), effective_on: "2018-06-01".into(), org: Some("G".into()), decision_no: Some("12-QĐ/ĐU".into()), ..Default::default() };
+        let ev_id = s.record_event(&admin(), &id, transfer.parse(today()).unwrap(), today()).await.unwrap();
+        assert_eq!(s.summary(&admin(), "C", d("2018-05-31")).await.unwrap().total(), 1, "{backend}");
+        assert_eq!(s.summary(&admin(), "C", d("2018-06-01")).await.unwrap().total(), 0, "{backend}");
+        let fix = EventInput { kind: "corrected".into(), effective_on: "2017-06-01".into(), corrects: Some(ev_id.clone()), ..Default::default() };
+        s.record_event(&admin(), &id, fix.parse(today()).unwrap(), today()).await.unwrap();
+        assert_eq!(s.summary(&admin(), "C", d("2017-06-01")).await.unwrap().total(), 0, "{backend}");
+        assert_eq!(s.summary(&admin(), "G", d("2017-06-01")).await.unwrap().total(), 1, "{backend}");
+        let m = s.member(&admin(), &id).await.unwrap();
+        assert_eq!(m.events.len(), 4);
+        assert_eq!(m.events.iter().find(|e| e.id == ev_id).unwrap().effective_on, d("2018-06-01"), "the corrected event is kept as recorded");
+
+        let died = EventInput { kind: "deceased".into(), effective_on: "2020-02-02".into(), ..Default::default() };
+        s.record_event(&admin(), &id, died.parse(today()).unwrap(), today()).await.unwrap();
+        let again = EventInput { kind: "transferred".into(), effective_on: "2021-01-01".into(), org: Some("B2".into()), ..Default::default() };
+        let err = s.record_event(&admin(), &id, again.parse(today()).unwrap(), today()).await.unwrap_err();
+        assert!(matches!(err, DbError::Invalid(ref e) if e.0.contains_key("type")), "{backend}: {err:?}");
+        assert_eq!(s.member(&admin(), &id).await.unwrap().events.len(), 5);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn search_ignores_diacritics_and_sorts_by_given_name() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        for (f, m, g) in [("Nguyễn", "Văn", "An"), ("Đặng", "Thị", "Ánh"), ("Trần", "Văn", "Bình"), ("Lê", "Văn", "Ăn"), ("Nguyễn", "Thị", "Uyên")] {
+            add_member(&s, member_input("B1", f, m, g)).await;
+        }
+        let find = |q: &str| MemberFilter { q: Some(q.into()), limit: 50, ..Default::default() };
+        let names = |p: dangbo_db::MemberPage| p.items.into_iter().map(|i| i.full_name).collect::<Vec<_>>();
+        assert_eq!(names(s.list_members(&admin(), &find("nguyen van an"), today()).await.unwrap()), ["Nguyễn Văn An"], "{backend}");
+        assert_eq!(names(s.list_members(&admin(), &find("dang"), today()).await.unwrap()), ["Đặng Thị Ánh"], "{backend}");
+        assert_eq!(names(s.list_members(&admin(), &find("NGUYỄN"), today()).await.unwrap()).len(), 2);
+        let all = s.list_members(&admin(), &MemberFilter { org: Some("P".into()), limit: 2, ..Default::default() }, today()).await.unwrap();
+        assert_eq!(all.total, 5);
+        assert_eq!(names(all.clone()), ["Nguyễn Văn An", "Đặng Thị Ánh"], "{backend}");
+        let next = MemberFilter { org: Some("P".into()), limit: 2, cursor: all.next_cursor.clone(), ..Default::default() };
+        let page2 = s.list_members(&admin(), &next, today()).await.unwrap();
+        assert_eq!(names(page2.clone()), ["Lê Văn Ăn", "Trần Văn Bình"], "{backend}");
+        let next = MemberFilter { org: Some("P".into()), limit: 2, cursor: page2.next_cursor, ..Default::default() };
+        let page3 = s.list_members(&admin(), &next, today()).await.unwrap();
+        assert_eq!(names(page3.clone()), ["Nguyễn Thị Uyên"]);
+        assert!(page3.next_cursor.is_none());
+    })
+    .await;
+}

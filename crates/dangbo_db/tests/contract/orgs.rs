@@ -1,0 +1,88 @@
+use crate::*;
+use dangbo_core::org::OrgEventInput;
+use dangbo_db::DbError;
+
+fn event(kind: &str, on: &str) -> OrgEventInput {
+    OrgEventInput { kind: kind.into(), effective_on: on.into(), ..Default::default() }
+}
+
+#[tokio::test]
+async fn the_tree_as_of_a_date_follows_moves_and_renames() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let mut mv = event("moved", "2015-06-01");
+        mv.parent = Some("G".into());
+        // A branch cannot hold organisations.
+        assert!(matches!(s.org_event(&admin(), "B2", mv.parse(today()).unwrap()).await, Err(DbError::Invalid(e)) if e.0.contains_key("parent")), "{backend}");
+        org(&s, "C2", "grassroots_committee", Some("P"), "2001-01-01").await;
+        let mut mv = event("moved", "2015-06-01");
+        mv.parent = Some("C2".into());
+        s.org_event(&admin(), "B2", mv.parse(today()).unwrap()).await.unwrap();
+        let mut rn = event("renamed", "2016-01-01");
+        rn.name = Some("Chi bộ thôn Mới".into());
+        s.org_event(&admin(), "B2", rn.parse(today()).unwrap()).await.unwrap();
+
+        let codes = |v: Vec<dangbo_db::OrgRow>| { let mut c = v.into_iter().map(|o| o.code).collect::<Vec<_>>(); c.sort(); c };
+        assert_eq!(codes(s.org_children(&admin(), "C", d("2015-05-31")).await.unwrap()), ["B1", "B2"], "{backend}");
+        assert_eq!(codes(s.org_children(&admin(), "C", d("2015-06-01")).await.unwrap()), ["B1"], "{backend}");
+        assert_eq!(codes(s.org_children(&admin(), "C2", d("2015-06-01")).await.unwrap()), ["B2"], "{backend}");
+        assert_eq!(s.org(&admin(), "B2").await.unwrap().name, "Chi bộ thôn Mới");
+        let history = s.org_history(&admin(), "B2").await.unwrap();
+        assert_eq!(history.iter().map(|h| h.kind.as_str()).collect::<Vec<_>>(), ["founded", "moved", "renamed"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn moving_under_a_descendant_is_refused_and_changes_nothing() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        org(&s, "C3", "grassroots_committee", Some("P"), "2000-01-01").await;
+        org(&s, "PC", "partial_committee", Some("C3"), "2000-01-01").await;
+        let mut mv = event("moved", "2020-01-01");
+        mv.parent = Some("PC".into());
+        let err = s.org_event(&admin(), "C3", mv.parse(today()).unwrap()).await.unwrap_err();
+        assert!(matches!(err, DbError::Invalid(ref e) if e.0["parent"].key == "err-org-cycle"), "{backend}: {err:?}");
+        assert_eq!(s.org(&admin(), "C3").await.unwrap().parent.as_deref(), Some("P"));
+        assert_eq!(s.org_history(&admin(), "C3").await.unwrap().len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn dissolving_needs_the_members_moved_and_keeps_history() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let id = add_member(&s, member_input("B1", "Trần", "Văn", "Bình")).await;
+        let err = s.org_event(&admin(), "B1", event("dissolved", "2020-01-01").parse(today()).unwrap()).await.unwrap_err();
+        assert!(matches!(err, DbError::Invalid(ref e) if e.0["target"].key == "err-org-has-members"), "{backend}: {err:?}");
+        let mut ev = event("dissolved", "2020-01-01");
+        ev.target = Some("B2".into());
+        s.org_event(&admin(), "B1", ev.parse(today()).unwrap()).await.unwrap();
+        let b1 = s.org(&admin(), "B1").await.unwrap();
+        assert_eq!(b1.ended_on, Some(d("2020-01-01")));
+        let m = s.member(&admin(), &id).await.unwrap();
+        assert_eq!(m.org, "B2");
+        assert_eq!(s.summary(&admin(), "C", d("2019-12-31")).await.unwrap().total(), 1);
+        assert_eq!(s.summary(&admin(), "B1", d("2019-12-31")).await.unwrap().total(), 1, "{backend}");
+        assert_eq!(s.summary(&admin(), "B1", d("2020-01-01")).await.unwrap().total(), 0);
+        assert_eq!(s.summary(&admin(), "B2", d("2020-01-01")).await.unwrap().total(), 1);
+        // Events after the end are refused.
+        let mut rn = event("renamed", "2021-01-01");
+        rn.name = Some("X".into());
+        assert!(s.org_event(&admin(), "B1", rn.parse(today()).unwrap()).await.is_err());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn summary_counts_grassroots_organisations_on_the_date() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        org(&s, "G2", "grassroots_branch", Some("P"), "2019-05-01").await;
+        assert_eq!(s.summary(&admin(), "P", d("2019-04-30")).await.unwrap().grassroots_orgs, 2, "{backend}");
+        assert_eq!(s.summary(&admin(), "P", d("2019-05-01")).await.unwrap().grassroots_orgs, 3, "{backend}");
+        assert_eq!(s.summary(&admin(), "P", d("1999-01-01")).await.unwrap().grassroots_orgs, 0, "{backend}");
+    })
+    .await;
+}
