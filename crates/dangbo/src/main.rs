@@ -1,1 +1,155 @@
-fn main() {}
+//! dangbo: the one binary. `serve`, `migrate`, `user add`, `token create`.
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use dangbo_db::{Caller, NewUser, Role, Store};
+use std::io::Read;
+
+#[derive(Parser)]
+#[command(name = "dangbo", version, about = "dangbo — sổ tay công tác Đảng ở cơ sở / the grassroots Party work register")]
+struct Cli {
+    /// Database URL: sqlite://path/file.sqlite3 (default, created when missing) or postgres://…
+    #[arg(long, global = true, env = "DANGBO_DATABASE_URL", default_value = dangbo_db::DEFAULT_URL)]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web UI and API (migrates the database first).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", env = "DANGBO_LISTEN")]
+        listen: String,
+        /// Load the Đầm Hà demo into an empty database and print the demo logins.
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies Secure (when served over HTTPS).
+        #[arg(long, env = "DANGBO_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, staff, secretary, viewer or member.
+        #[arg(long)]
+        role: String,
+        /// Organisation code of the grant (required for every role but admin).
+        #[arg(long)]
+        org: Option<String>,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API bearer token for a user and print it (only its hash is stored).
+    Create {
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let store = Store::connect(&cli.database_url).await.with_context(|| format!("cannot open the database {}", redact(&cli.database_url)))?;
+    store.migrate().await.context("migration failed")?;
+    match cli.command {
+        Command::Migrate => println!("Database is up to date."),
+        Command::Serve { listen, demo, secure_cookies } => serve(store, &listen, demo, secure_cookies).await?,
+        Command::User { command: UserCommand::Add { username, role, org, password_stdin: _ } } => {
+            let role = Role::parse(&role).with_context(|| format!("unknown role {role}: use admin, staff, secretary, viewer or member"))?;
+            if role != Role::Admin && org.is_none() {
+                bail!("--org is required for the role {}", role.as_str());
+            }
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            store
+                .create_user(&Caller::system(), NewUser { username: &username, password, role, org_code: org.as_deref(), member_id: None })
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot add the user: {}", describe(&e)))?;
+            println!("User {username} added.");
+        }
+        Command::Token { command: TokenCommand::Create { username } } => {
+            let token = store.create_token(&Caller::system(), &username).await.map_err(|e| anyhow::anyhow!("cannot create a token: {}", describe(&e)))?;
+            println!("{token}");
+        }
+    }
+    Ok(())
+}
+
+fn describe(e: &dangbo_db::DbError) -> String {
+    let i = dangbo_web::i18n::I18n::new(dangbo_web::Lang::Vi);
+    match e {
+        dangbo_db::DbError::Invalid(f) => i.field_errors(f).into_values().collect::<Vec<_>>().join("; "),
+        other => other.to_string(),
+    }
+}
+
+fn redact(url: &str) -> String {
+    match url.split_once('@') {
+        Some((head, tail)) if head.contains("://") => format!("{}://…@{tail}", head.split("://").next().unwrap_or("")),
+        _ => url.to_string(),
+    }
+}
+
+async fn serve(store: Store, listen: &str, demo: bool, secure_cookies: bool) -> Result<()> {
+    let clock = dangbo_web::Clock::system();
+    if demo {
+        if store.load_demo(1, clock.today()).await.map_err(|e| anyhow::anyhow!("demo: {e}"))? {
+            println!("Đã nạp dữ liệu mẫu Đảng bộ huyện Đầm Hà. / The Đầm Hà demo is loaded.");
+        } else {
+            println!("Cơ sở dữ liệu đã có dữ liệu; không nạp lại dữ liệu mẫu. / The database is not empty; the demo was not loaded again.");
+        }
+        println!("Demo logins (username / password):");
+        for (u, p, role, org) in dangbo_db::DEMO_USERS {
+            println!("  {u} / {p}  ({}{})", role.as_str(), org.map(|o| format!(" {o}")).unwrap_or_default());
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    println!("dangbo: http://{addr}/");
+    let app = dangbo_web::router(dangbo_web::AppState { store, clock, secure_cookies });
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -22,6 +22,7 @@ pub use members::{MemberDetail, MemberEventRow, MemberFilter, MemberItem, Member
 pub use orgs::{OrgHistoryRow, OrgNode, OrgRow, Summary};
 pub use refdata::RefItem;
 pub use audit::AuditRow;
+pub use demo::DEMO_USERS;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};

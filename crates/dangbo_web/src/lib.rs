@@ -1,1 +1,93 @@
+//! The dangbo web UI and JSON API.
+//!
+//! Architecture invariant: this is the only crate that knows HTTP and HTML. Handlers are thin:
+//! extract (caller, language, input) → one store call → render. The store applies the
+//! caller's scope; handlers never filter by scope themselves.
 
+mod api;
+mod auth;
+mod error;
+pub mod i18n;
+mod pages;
+mod views;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{FromRef, Request};
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use dangbo_db::Store;
+use error::ErrorMark;
+use std::sync::Arc;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use i18n::Lang;
+
+/// Today's date as the user sees it (Vietnam, UTC+7), or a fixed date in tests.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> NaiveDate + Send + Sync>);
+
+impl Clock {
+    pub fn system() -> Clock {
+        Clock(Arc::new(|| (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()))
+    }
+    pub fn fixed(d: NaiveDate) -> Clock {
+        Clock(Arc::new(move || d))
+    }
+    pub fn today(&self) -> NaiveDate {
+        (self.0)()
+    }
+}
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub store: Store,
+    pub clock: Clock,
+    /// Mark cookies `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+/// The whole application: pages, API, static files, security headers.
+pub fn router(state: AppState) -> Router {
+    let csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/static/style.css", axum::routing::get(style))
+        .fallback(|| async { error::WebError(error::ErrorKind::NotFound) })
+        .layer(middleware::from_fn(localise_errors))
+        .layer(tower_http::csrf::CsrfLayer::new())
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(256 * 1024))
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .with_state(state)
+}
+
+async fn style() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")], include_str!("../static/style.css"))
+}
+
+/// Renders marked error responses in the request's language: the error page for pages, the
+/// JSON error body for the API.
+async fn localise_errors(req: Request, next: Next) -> Response {
+    let (parts, body) = req.into_parts();
+    let lang = auth::lang_of(&parts);
+    let res = next.run(Request::from_parts(parts, body)).await;
+    let Some(mark) = res.extensions().get::<ErrorMark>().cloned() else { return res };
+    let status = res.status();
+    let i18n = i18n::I18n::new(lang);
+    let mut out = match mark {
+        ErrorMark::Page(kind) => views::error_page(i18n, kind).into_response(),
+        ErrorMark::Api(kind, fields) => {
+            let message = if fields.is_empty() { i18n.t(kind.message_key()) } else { i18n.t("form-errors") };
+            let body = serde_json::json!({"error": {"code": if fields.is_empty() { kind.code() } else { "invalid" }, "message": message, "fields": i18n.field_errors(&fields)}});
+            ([(header::CONTENT_TYPE, "application/json")], Body::from(body.to_string())).into_response()
+        }
+    };
+    *out.status_mut() = status;
+    out
+}

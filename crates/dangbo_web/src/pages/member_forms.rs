@@ -1,0 +1,83 @@
+//! Adding a member and recording an event on one.
+
+use super::members::member_page;
+use super::{checked_form, ctx, form_with_errors, input};
+use crate::AppState;
+use crate::auth::PageAuth;
+use crate::error::WebError;
+use crate::i18n::Lang;
+use crate::views::{Choice, Ctx, FormView, MemberNewPage, render};
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use dangbo_core::FieldErrors;
+use dangbo_core::event::EventInput;
+use dangbo_core::member::MemberInput;
+use dangbo_db::{DbError, Store};
+use std::collections::HashMap;
+
+async fn ref_choices(store: &Store, kind: &str, by_code: bool) -> Result<Vec<Choice>, DbError> {
+    Ok(store.ref_items(kind).await?.into_iter().map(|r| Choice { value: if by_code { r.code } else { r.name.clone() }, label: r.name }).collect())
+}
+
+async fn new_page(st: &AppState, c: Ctx, form: FormView) -> Result<MemberNewPage, WebError> {
+    Ok(MemberNewPage {
+        ctx: c,
+        form,
+        ethnicities: ref_choices(&st.store, "ethnicity", true).await?,
+        religions: ref_choices(&st.store, "religion", true).await?,
+        education: ref_choices(&st.store, "general_education", false).await?,
+        professional: ref_choices(&st.store, "professional", false).await?,
+        theory: ref_choices(&st.store, "political_theory", false).await?,
+    })
+}
+
+pub async fn new_form(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Query(q): Query<HashMap<String, String>>) -> Result<Response, WebError> {
+    let c = ctx(&auth, lang, &uri.to_string());
+    let mut values = HashMap::new();
+    values.insert("org".to_string(), q.get("org").cloned().unwrap_or_default());
+    values.insert("ethnicity".to_string(), "01".to_string());
+    values.insert("religion".to_string(), "Không".to_string());
+    Ok(render(&new_page(&st, c, FormView { values, errors: Default::default() }).await?))
+}
+
+pub async fn create(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Form(body): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+    let map = checked_form(&auth, body)?;
+    let c = ctx(&auth, lang, &uri.to_string());
+    let raw: MemberInput = input(&map)?;
+    let result = match raw.parse(st.clock.today()) {
+        Ok(new) => st.store.create_member(&auth.caller, new).await,
+        Err(e) => Err(DbError::Invalid(e)),
+    };
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/members/{id}")).into_response()),
+        Err(DbError::Invalid(e)) => {
+            let mut r = render(&new_page(&st, c.clone(), form_with_errors(&c, map, &e)).await?);
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn record_event(State(st): State<AppState>, auth: PageAuth, lang: Lang, Path(id): Path<String>, Form(body): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+    let map = checked_form(&auth, body)?;
+    let today = st.clock.today();
+    let raw: EventInput = input(&map)?;
+    let result = match raw.parse(today) {
+        Ok(ev) => st.store.record_event(&auth.caller, &id, ev, today).await,
+        Err(e) => Err(DbError::Invalid(e)),
+    };
+    let errors: FieldErrors = match result {
+        Ok(ev) => return Ok(Redirect::to(&format!("/members/{id}#ev-{ev}")).into_response()),
+        Err(DbError::Invalid(e)) => e,
+        Err(e) => return Err(e.into()),
+    };
+    let m = st.store.member(&auth.caller, &id).await?;
+    let c = ctx(&auth, lang, &format!("/members/{id}"));
+    let form = form_with_errors(&c, map, &errors);
+    let mut r = render(&member_page(c, m, form));
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(r)
+}

@@ -1,0 +1,143 @@
+//! The member list (filters, search, keyset pages) and the member record.
+
+use super::orgs::member_row;
+use super::{as_of, ctx, form_with_errors};
+use crate::AppState;
+use crate::auth::{PageAuth, urlencode};
+use crate::error::WebError;
+use crate::i18n::{I18n, Lang};
+use crate::views::{Choice, EventView, FormView, MemberPage, MembersPage, render};
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::response::Response;
+use dangbo_core::FieldErrors;
+use dangbo_core::event::EventKind;
+use dangbo_core::member::{AgeBand, Status};
+use dangbo_db::{DbError, MemberDetail, MemberFilter};
+use std::collections::HashMap;
+
+pub async fn index(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Query(q): Query<HashMap<String, String>>) -> Result<Response, WebError> {
+    let today = st.clock.today();
+    let c = ctx(&auth, lang, &uri.to_string());
+    let i = c.i18n;
+    let get = |k: &str| q.get(k).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let filter = MemberFilter {
+        org: get("org"),
+        q: get("q"),
+        status: get("status").and_then(|s| Status::parse(&s)),
+        sex: get("sex"),
+        ethnicity: get("ethnicity"),
+        age_band: get("age").and_then(|s| AgeBand::parse(&s)),
+        as_of: Some(as_of(q.get("as_of"), today)),
+        limit: 50,
+        cursor: get("cursor"),
+    };
+    let mut errors = FieldErrors::new();
+    let page = match st.store.list_members(&auth.caller, &filter, today).await {
+        Ok(p) => Some(p),
+        Err(DbError::NotFound) => {
+            errors.add("org", "err-org-unknown");
+            None
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut values: HashMap<String, String> = q.clone();
+    values.insert("as_of".into(), dangbo_core::date::iso(filter.as_of.unwrap_or(today)));
+    values.remove("cursor");
+    let base: String = values.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", urlencode(v))).collect::<Vec<_>>().join("&");
+    let (rows, total, next_url) = match &page {
+        Some(p) => (p.items.iter().map(|m| member_row(&i, m)).collect(), i.count("members-total", p.total), p.next_cursor.as_ref().map(|cur| format!("/members?{base}&cursor={}", urlencode(cur)))),
+        None => (vec![], String::new(), None),
+    };
+    let statuses = [Status::Probationary, Status::Full, Status::Exempt].iter().map(|s| Choice { value: s.as_str().into(), label: i.t(&s.message_key()) }).collect();
+    let ethnicities = st.store.ref_items("ethnicity").await?.into_iter().map(|r| Choice { value: r.code, label: r.name }).collect();
+    let ages = AgeBand::ALL.iter().map(|a| Choice { value: a.as_str().into(), label: i.t(&format!("age-{}", a.as_str())) }).collect();
+    Ok(render(&MembersPage {
+        form: form_with_errors(&c, values, &errors),
+        first_url: filter.cursor.as_ref().map(|_| format!("/members?{base}")),
+        ctx: c,
+        statuses,
+        ethnicities,
+        ages,
+        total,
+        rows,
+        next_url,
+    }))
+}
+
+/// The event kinds a user can record, with their labels.
+pub(crate) fn event_kinds(i: &I18n) -> Vec<Choice> {
+    EventKind::ALL
+        .iter()
+        .filter(|k| !matches!(k, EventKind::Admitted | EventKind::TransferredIn | EventKind::InfoChanged | EventKind::Readmitted))
+        .map(|k| Choice { value: k.as_str().into(), label: i.t(&k.message_key()) })
+        .collect()
+}
+
+fn event_detail(i: &I18n, data: &serde_json::Value) -> String {
+    let s = |k: &str| data[k].as_str().unwrap_or("").to_string();
+    match data["type"].as_str().unwrap_or("") {
+        "transferred_out" => s("destination"),
+        "transferred_in" => s("from"),
+        "struck_off" | "left" | "expelled" => s("reason"),
+        "card_issued" => s("card_no"),
+        "corrected" => format!("→ {} ({})", data["effective_on"].as_str().map(dangbo_core::date::display_iso).unwrap_or_default(), s("event_id")),
+        "admitted" | "readmitted" => data["party"]["admission_decision_no"].as_str().map(|n| format!("{}: {n}", i.t("field-admission_decision_no"))).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// Builds the member page, with the event form as given (empty, or with errors).
+pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView) -> MemberPage {
+    let i = c.i18n;
+    let p = &m.person;
+    let person = vec![
+        (i.t("field-family_name"), p.family_name.clone()),
+        (i.t("field-middle_name"), p.middle_name.clone()),
+        (i.t("field-given_name"), p.given_name.clone()),
+        (i.t("field-sex"), i.t(&format!("sex-{}", p.sex.as_str()))),
+        (i.t("field-birth_date"), i.date(&p.birth_date)),
+        (i.t("field-ethnicity"), p.ethnicity.clone()),
+        (i.t("field-religion"), p.religion.clone()),
+        (i.t("field-home_town"), p.home_town.clone()),
+        (i.t("field-residence"), p.residence.clone()),
+        (i.t("field-cccd"), p.cccd.clone().unwrap_or_default()),
+        (i.t("field-education"), p.education.clone()),
+        (i.t("field-professional"), p.professional.clone()),
+        (i.t("field-theory"), p.theory.clone()),
+        (i.t("field-occupation"), p.occupation.clone()),
+    ];
+    let mut party = vec![
+        (i.t("field-org"), format!("{} ({})", m.org_name, m.org)),
+        (i.t("field-admission_decision_date"), i.date(&m.party.admission_decision_date)),
+        (i.t("field-admission_decision_no"), m.party.admission_decision_no.clone().unwrap_or_default()),
+        (i.t("field-ceremony_date"), i.date(&m.party.ceremony_date)),
+        (i.t("field-full_date"), i.opt_date(&m.full_date)),
+        (i.t("field-card_no"), m.party.card_no.clone().unwrap_or_default()),
+        (i.t("member-episode"), m.episode.to_string()),
+    ];
+    if let Some(h) = &m.host_org {
+        party.push((i.t("member-host"), h.clone()));
+    }
+    if let Some(x) = &m.exit_date {
+        party.push((i.t("member-exit"), i.date(x)));
+    }
+    let timeline = m
+        .events
+        .iter()
+        .map(|e| EventView {
+            id: e.id.clone(),
+            date: i.date(&e.effective_on),
+            kind: EventKind::parse(&e.kind).map(|k| i.t(&k.message_key())).unwrap_or_else(|| e.kind.clone()),
+            detail: event_detail(&i, &e.data),
+            basis: [e.decision_no.clone(), e.decision_date.map(|d| i.date(&d)), e.issuer.clone()].into_iter().flatten().collect::<Vec<_>>().join(", "),
+            recorded: i.args("event-recorded", &[("at", e.recorded_at.chars().take(10).collect::<String>()), ("by", e.recorded_by.clone())]),
+        })
+        .collect();
+    MemberPage { kinds: event_kinds(&i), id: m.id.clone(), name: m.full_name.clone(), status: i.t(&m.status.message_key()), person, party, timeline, form, ctx: c }
+}
+
+pub async fn show(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Path(id): Path<String>) -> Result<Response, WebError> {
+    let m = st.store.member(&auth.caller, &id).await?;
+    let c = ctx(&auth, lang, &uri.to_string());
+    Ok(render(&member_page(c, m, FormView::default())))
+}

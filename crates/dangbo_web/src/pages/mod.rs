@@ -1,0 +1,73 @@
+//! Server-rendered pages. Each handler: extract → one store call → render.
+
+mod member_forms;
+mod members;
+mod org_forms;
+mod orgs;
+mod session;
+
+use crate::AppState;
+use crate::auth::PageAuth;
+use crate::error::{ErrorKind, WebError};
+use crate::i18n::Lang;
+use crate::views::{Choice, Ctx, FormView};
+use axum::Router;
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use dangbo_core::FieldErrors;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { axum::response::Redirect::to("/orgs") }))
+        .route("/login", get(session::login_form).post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/lang/{lang}", get(session::switch_lang))
+        .route("/orgs", get(orgs::index))
+        .route("/orgs/new", get(org_forms::new_root_form).post(org_forms::create_root))
+        .route("/orgs/{code}", get(orgs::show))
+        .route("/orgs/{code}/new", get(org_forms::new_form).post(org_forms::create))
+        .route("/orgs/{code}/change", get(org_forms::change_form).post(org_forms::change))
+        .route("/members", get(members::index))
+        .route("/members/new", get(member_forms::new_form).post(member_forms::create))
+        .route("/members/{id}", get(members::show))
+        .route("/members/{id}/events", post(member_forms::record_event))
+        .route("/audit", get(orgs::audit))
+}
+
+pub(crate) fn ctx(auth: &PageAuth, lang: Lang, path: &str) -> Ctx {
+    Ctx {
+        i18n: crate::i18n::I18n::new(lang),
+        user: Some(auth.caller.username.clone()),
+        is_admin: auth.caller.is_admin(),
+        can_write: auth.caller.can_write(),
+        csrf: auth.csrf.clone(),
+        path: path.to_string(),
+    }
+}
+
+/// The as-of date from a query value: ISO or dd/mm/yyyy; empty or invalid means today.
+pub(crate) fn as_of(q: Option<&String>, today: NaiveDate) -> NaiveDate {
+    q.and_then(|s| dangbo_core::date::parse(s)).unwrap_or(today)
+}
+
+/// A submitted form as a map, after the CSRF check.
+pub(crate) fn checked_form(auth: &PageAuth, body: Vec<(String, String)>) -> Result<HashMap<String, String>, WebError> {
+    let map: HashMap<String, String> = body.into_iter().collect();
+    crate::auth::check_csrf(auth, map.get("csrf").map(String::as_str).unwrap_or(""))?;
+    Ok(map)
+}
+
+/// Deserialises a form map into an input type whose fields are all text.
+pub(crate) fn input<T: serde::de::DeserializeOwned>(map: &HashMap<String, String>) -> Result<T, WebError> {
+    let value = serde_json::to_value(map).map_err(|_| WebError(ErrorKind::BadRequest))?;
+    serde_json::from_value(value).map_err(|_| WebError(ErrorKind::BadRequest))
+}
+
+pub(crate) fn form_with_errors(ctx: &Ctx, values: HashMap<String, String>, errors: &FieldErrors) -> FormView {
+    FormView { values, errors: ctx.i18n.field_errors(errors) }
+}
+
+pub(crate) fn choices<T: Copy>(ctx: &Ctx, all: &[T], value: impl Fn(T) -> &'static str, key: impl Fn(T) -> String) -> Vec<Choice> {
+    all.iter().map(|x| Choice { value: value(*x).to_string(), label: ctx.t(&key(*x)) }).collect()
+}

@@ -1,0 +1,105 @@
+//! Founding an organisation and recording a change to one.
+
+use super::{checked_form, choices, ctx, form_with_errors, input};
+use crate::AppState;
+use crate::auth::PageAuth;
+use crate::error::{ErrorKind, WebError};
+use crate::i18n::Lang;
+use crate::views::{Choice, Ctx, FormView, OrgChangePage, OrgNewPage, render};
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use dangbo_core::org::{Field, NewOrgInput, OrgEventInput, OrgKind};
+use dangbo_db::DbError;
+use std::collections::HashMap;
+
+fn new_page(c: Ctx, parent: Option<(String, String)>, form: FormView) -> OrgNewPage {
+    let kinds = choices(&c, OrgKind::ALL, |k| k.as_str(), |k| k.message_key());
+    let fields = choices(&c, Field::ALL, |k| k.as_str(), |k| k.message_key());
+    OrgNewPage { ctx: c, parent, form, kinds, fields }
+}
+
+fn with_parent(parent: Option<&str>) -> FormView {
+    let mut values = HashMap::new();
+    values.insert("parent".to_string(), parent.unwrap_or("").to_string());
+    FormView { values, errors: Default::default() }
+}
+
+pub async fn new_form(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Path(code): Path<String>) -> Result<Response, WebError> {
+    let org = st.store.org(&auth.caller, &code).await?;
+    let c = ctx(&auth, lang, &uri.to_string());
+    Ok(render(&new_page(c, Some((org.code.clone(), org.name)), with_parent(Some(&org.code)))))
+}
+
+pub async fn new_root_form(auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri) -> Result<Response, WebError> {
+    if !auth.caller.is_admin() {
+        return Err(WebError(ErrorKind::Forbidden));
+    }
+    Ok(render(&new_page(ctx(&auth, lang, &uri.to_string()), None, with_parent(None))))
+}
+
+async fn found(st: AppState, auth: PageAuth, lang: Lang, path: String, parent: Option<String>, body: Vec<(String, String)>) -> Result<Response, WebError> {
+    let mut map = checked_form(&auth, body)?;
+    // The parent comes from the URL, not from the form.
+    map.insert("parent".into(), parent.clone().unwrap_or_default());
+    let c = ctx(&auth, lang, &path);
+    let raw: NewOrgInput = input(&map)?;
+    let result = match raw.parse(st.clock.today()) {
+        Ok(new) => st.store.create_org(&auth.caller, new).await,
+        Err(e) => Err(DbError::Invalid(e)),
+    };
+    match result {
+        Ok(org) => Ok(Redirect::to(&format!("/orgs/{}", org.code)).into_response()),
+        Err(DbError::Invalid(e)) => {
+            let parent_view = match &parent {
+                Some(p) => Some((p.clone(), st.store.org(&auth.caller, p).await?.name)),
+                None => None,
+            };
+            let mut r = render(&new_page(c.clone(), parent_view, form_with_errors(&c, map, &e)));
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn create(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Path(code): Path<String>, Form(body): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+    let org = st.store.org(&auth.caller, &code).await?;
+    found(st, auth, lang, uri.to_string(), Some(org.code), body).await
+}
+
+pub async fn create_root(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Form(body): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+    found(st, auth, lang, uri.to_string(), None, body).await
+}
+
+fn change_kinds(c: &Ctx) -> Vec<Choice> {
+    ["renamed", "moved", "merged", "dissolved"].iter().map(|k| Choice { value: k.to_string(), label: c.t(&format!("org-event-{k}")) }).collect()
+}
+
+pub async fn change_form(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Path(code): Path<String>) -> Result<Response, WebError> {
+    let org = st.store.org(&auth.caller, &code).await?;
+    let c = ctx(&auth, lang, &uri.to_string());
+    Ok(render(&OrgChangePage { kinds: change_kinds(&c), ctx: c, code: org.code, name: org.name, form: FormView::default() }))
+}
+
+pub async fn change(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Path(code): Path<String>, Form(body): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+    let map = checked_form(&auth, body)?;
+    let org = st.store.org(&auth.caller, &code).await?;
+    let raw: OrgEventInput = input(&map)?;
+    let result = match raw.parse(st.clock.today()) {
+        Ok(ev) => st.store.org_event(&auth.caller, &org.code, ev).await,
+        Err(e) => Err(DbError::Invalid(e)),
+    };
+    match result {
+        Ok(o) => Ok(Redirect::to(&format!("/orgs/{}", o.code)).into_response()),
+        Err(DbError::Invalid(e)) => {
+            let c = ctx(&auth, lang, &uri.to_string());
+            let form = form_with_errors(&c, map, &e);
+            let mut r = render(&OrgChangePage { kinds: change_kinds(&c), ctx: c, code: org.code, name: org.name, form });
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

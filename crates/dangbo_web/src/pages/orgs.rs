@@ -1,0 +1,116 @@
+//! The organisation tree, one organisation's page, and the audit log.
+
+use super::{as_of, ctx};
+use crate::AppState;
+use crate::auth::PageAuth;
+use crate::error::WebError;
+use crate::i18n::{I18n, Lang};
+use crate::views::{AuditPage, AuditView, HistoryView, MemberRow, NodeView, OrgPage, OrgsPage, render};
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::response::Response;
+use dangbo_core::date::iso;
+use dangbo_db::{DbError, MemberFilter, OrgHistoryRow, OrgNode};
+use std::collections::HashMap;
+
+type Q = Query<HashMap<String, String>>;
+
+pub(crate) fn node_view(i: &I18n, n: &OrgNode) -> NodeView {
+    NodeView {
+        code: n.code.clone(),
+        name: n.name.clone(),
+        kind: i.t(&n.kind.message_key()),
+        depth: n.depth,
+        members: i.num(n.members),
+        grassroots: n.kind.is_grassroots(),
+        ended: n.ended_on.map(|d| i.t1("org-ended", "date", &i.date(&d))),
+    }
+}
+
+/// The tree of each root in scope, two levels deep, as of a date.
+pub async fn index(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Query(q): Q) -> Result<Response, WebError> {
+    let today = st.clock.today();
+    let date = as_of(q.get("as_of"), today);
+    let c = ctx(&auth, lang, &uri.to_string());
+    let mut nodes = Vec::new();
+    for root in st.store.org_roots(&auth.caller).await? {
+        let tree = st.store.org_tree(&auth.caller, &root.code, date).await?;
+        nodes.extend(tree.iter().filter(|n| n.depth <= 2).map(|n| node_view(&c.i18n, n)));
+    }
+    Ok(render(&OrgsPage { ctx: c, as_of: iso(date), nodes }))
+}
+
+fn history_view(i: &I18n, h: &OrgHistoryRow) -> HistoryView {
+    let detail = match h.kind.as_str() {
+        "renamed" => format!("{} → {}", h.data["from"].as_str().unwrap_or(""), h.data["to"].as_str().unwrap_or("")),
+        "moved" => format!("{} → {}", h.data["from"].as_str().unwrap_or(""), h.data["to"].as_str().unwrap_or("")),
+        "merged" => format!("→ {}", h.data["into"].as_str().unwrap_or("")),
+        "dissolved" => h.data["members_to"].as_str().map(|t| format!("→ {t}")).unwrap_or_default(),
+        _ => h.data["name"].as_str().unwrap_or("").to_string(),
+    };
+    let basis = [h.decision_no.clone(), h.decision_date.map(|d| i.date(&d)), h.issuer.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+    HistoryView { date: i.date(&h.effective_on), kind: i.t(&format!("org-event-{}", h.kind)), detail, basis }
+}
+
+/// One organisation as of a date: counts, what is under it, its first members, its history.
+pub async fn show(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Path(code): Path<String>, Query(q): Q) -> Result<Response, WebError> {
+    let today = st.clock.today();
+    let date = as_of(q.get("as_of"), today);
+    let c = ctx(&auth, lang, &uri.to_string());
+    let i = c.i18n;
+    let org = st.store.org(&auth.caller, &code).await?;
+    let summary = st.store.summary(&auth.caller, &code, date).await?;
+    let tree = st.store.org_tree(&auth.caller, &code, date).await?;
+    let existed = !tree.is_empty();
+    let filter = MemberFilter { org: Some(org.code.clone()), as_of: Some(date), limit: 20, ..Default::default() };
+    let page = st.store.list_members(&auth.caller, &filter, today).await?;
+    let history = match st.store.org_history(&auth.caller, &code).await {
+        Ok(h) => h,
+        Err(DbError::NotFound) => vec![],
+        Err(e) => return Err(e.into()),
+    };
+    let facts = vec![
+        (i.t("org-code"), org.code.clone()),
+        (i.t("org-type"), i.t(&org.kind.message_key())),
+        (i.t("org-field"), dangbo_core::org::Field::parse(&org.field).map(|f| i.t(&f.message_key())).unwrap_or_default()),
+        (i.t("org-parent"), org.parent.clone().unwrap_or_default()),
+        (i.t("org-founded"), i.date(&org.founded_on)),
+    ];
+    let mut counts = vec![(i.t("org-members-count"), i.num(summary.total())), (i.t("org-probationary"), i.num(summary.probationary)), (i.t("org-full"), i.num(summary.full))];
+    if !org.kind.holds_members() {
+        counts.insert(0, (i.t("org-grassroots"), i.num(summary.grassroots_orgs)));
+    }
+    let members = page.items.iter().map(|m| member_row(&i, m)).collect();
+    Ok(render(&OrgPage {
+        as_of: iso(date),
+        name: summary.name.clone(),
+        code: org.code.clone(),
+        facts,
+        counts,
+        existed,
+        ended: org.ended_on.map(|d| i.t1("org-ended", "date", &i.date(&d))),
+        holds_members: org.kind.holds_members(),
+        children: tree.iter().filter(|n| n.depth == 1).map(|n| node_view(&i, n)).collect(),
+        members,
+        members_total: i.count("members-total", page.total),
+        history: history.iter().map(|h| history_view(&i, h)).collect(),
+        ctx: c,
+    }))
+}
+
+pub(crate) fn member_row(i: &I18n, m: &dangbo_db::MemberItem) -> MemberRow {
+    MemberRow {
+        id: m.id.clone(),
+        name: m.full_name.clone(),
+        org: m.org_name.clone(),
+        status: i.t(&m.status.message_key()),
+        birth: i.date(&m.birth_date),
+        joined: i.date(&m.ceremony_date),
+    }
+}
+
+pub async fn audit(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri) -> Result<Response, WebError> {
+    let rows = st.store.audit_log(&auth.caller, None, 200).await?;
+    let c = ctx(&auth, lang, &uri.to_string());
+    let rows = rows.into_iter().map(|r| AuditView { at: r.at.chars().take(19).collect::<String>().replace('T', " "), actor: r.actor, action: r.action, entity: format!("{} {}", r.entity, r.entity_id) }).collect();
+    Ok(render(&AuditPage { ctx: c, rows }))
+}

@@ -1,0 +1,246 @@
+//! View models and askama page types. Every page is a typed template; text comes from the
+//! catalogs through [`Ctx`].
+
+use crate::error::ErrorKind;
+use crate::i18n::{I18n, Lang};
+use askama::Template;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use std::collections::{BTreeMap, HashMap};
+
+/// What every page needs: the language, the user, the CSRF token, the current path.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub i18n: I18n,
+    pub user: Option<String>,
+    pub is_admin: bool,
+    pub can_write: bool,
+    pub csrf: String,
+    pub path: String,
+}
+
+impl Ctx {
+    pub fn anonymous(lang: Lang, path: &str) -> Ctx {
+        Ctx { i18n: I18n::new(lang), user: None, is_admin: false, can_write: false, csrf: String::new(), path: path.to_string() }
+    }
+    pub fn t(&self, key: &str) -> String {
+        self.i18n.t(key)
+    }
+    pub fn field(&self, name: &str) -> String {
+        self.i18n.t(&format!("field-{name}"))
+    }
+    pub fn lang(&self) -> &'static str {
+        self.i18n.lang.code()
+    }
+    pub fn other_lang(&self) -> &'static str {
+        self.i18n.lang.other().code()
+    }
+    pub fn back(&self) -> String {
+        crate::auth::urlencode(&self.path)
+    }
+}
+
+/// Submitted values and their error messages, for re-rendering a form.
+#[derive(Debug, Clone, Default)]
+pub struct FormView {
+    pub values: HashMap<String, String>,
+    pub errors: BTreeMap<String, String>,
+}
+
+impl FormView {
+    pub fn value(&self, k: &str) -> &str {
+        self.values.get(k).map(String::as_str).unwrap_or("")
+    }
+    pub fn error(&self, k: &str) -> Option<&str> {
+        self.errors.get(k).map(String::as_str)
+    }
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+    pub fn selected(&self, k: &str, v: &str) -> bool {
+        self.value(k) == v
+    }
+}
+
+/// A choice in a select box.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+/// Renders a template, or the internal-error status when rendering fails.
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            crate::error::WebError(ErrorKind::Internal).into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub ctx: Ctx,
+    pub message: String,
+}
+
+pub fn error_page(i18n: I18n, kind: ErrorKind) -> Response {
+    let page = ErrorPage { ctx: Ctx::anonymous(i18n.lang, "/"), message: i18n.t(kind.message_key()) };
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub ctx: Ctx,
+    pub error: Option<String>,
+    pub next: String,
+    pub username: String,
+}
+
+/// One line of an organisation tree.
+#[derive(Debug, Clone)]
+pub struct NodeView {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub depth: usize,
+    pub members: String,
+    pub grassroots: bool,
+    pub ended: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "orgs.html")]
+pub struct OrgsPage {
+    pub ctx: Ctx,
+    pub as_of: String,
+    pub nodes: Vec<NodeView>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HistoryView {
+    pub date: String,
+    pub kind: String,
+    pub detail: String,
+    pub basis: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct MemberRow {
+    pub id: String,
+    pub name: String,
+    pub org: String,
+    pub status: String,
+    pub birth: String,
+    pub joined: String,
+}
+
+#[derive(Template)]
+#[template(path = "org.html")]
+pub struct OrgPage {
+    pub ctx: Ctx,
+    pub as_of: String,
+    pub code: String,
+    pub name: String,
+    pub facts: Vec<(String, String)>,
+    pub counts: Vec<(String, String)>,
+    pub existed: bool,
+    pub ended: Option<String>,
+    pub holds_members: bool,
+    pub children: Vec<NodeView>,
+    pub members: Vec<MemberRow>,
+    pub members_total: String,
+    pub history: Vec<HistoryView>,
+}
+
+#[derive(Template)]
+#[template(path = "members.html")]
+pub struct MembersPage {
+    pub ctx: Ctx,
+    pub form: FormView,
+    pub statuses: Vec<Choice>,
+    pub ethnicities: Vec<Choice>,
+    pub ages: Vec<Choice>,
+    pub total: String,
+    pub rows: Vec<MemberRow>,
+    pub next_url: Option<String>,
+    pub first_url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EventView {
+    pub id: String,
+    pub date: String,
+    pub kind: String,
+    pub detail: String,
+    pub basis: String,
+    pub recorded: String,
+}
+
+#[derive(Template)]
+#[template(path = "member.html")]
+pub struct MemberPage {
+    pub ctx: Ctx,
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    pub person: Vec<(String, String)>,
+    pub party: Vec<(String, String)>,
+    pub timeline: Vec<EventView>,
+    pub form: FormView,
+    pub kinds: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "member_new.html")]
+pub struct MemberNewPage {
+    pub ctx: Ctx,
+    pub form: FormView,
+    pub ethnicities: Vec<Choice>,
+    pub religions: Vec<Choice>,
+    pub education: Vec<Choice>,
+    pub professional: Vec<Choice>,
+    pub theory: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "org_new.html")]
+pub struct OrgNewPage {
+    pub ctx: Ctx,
+    pub parent: Option<(String, String)>,
+    pub form: FormView,
+    pub kinds: Vec<Choice>,
+    pub fields: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "org_change.html")]
+pub struct OrgChangePage {
+    pub ctx: Ctx,
+    pub code: String,
+    pub name: String,
+    pub form: FormView,
+    pub kinds: Vec<Choice>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditView {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+pub struct AuditPage {
+    pub ctx: Ctx,
+    pub rows: Vec<AuditView>,
+}
