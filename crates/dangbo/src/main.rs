@@ -135,12 +135,10 @@ async fn serve(store: Store, listen: &str, demo: bool, secure_cookies: bool) -> 
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     println!("dangbo: http://{addr}/");
-    let app = dangbo_web::router(dangbo_web::AppState { store, clock, secure_cookies });
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    dangbo_web::serve(listener, dangbo_web::AppState { store, clock, secure_cookies }, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 

@@ -96,7 +96,11 @@ impl Builder {
 const COMMUNES: &[(&str, &str, &[&str])] = &[
     ("TT", "thị trấn Đầm Hà", &["Khu phố 1", "Khu phố 2", "Khu phố 3", "Khu phố 4", "Khu phố 5", "Khu phố 6", "Khu phố Bình Minh", "Khu phố Lạc Long"]),
     ("XDH", "xã Đầm Hà", &["thôn Trại Thành", "thôn Đoàn Kết", "thôn Tân Hợp", "thôn Tân Mai", "thôn Yên Sơn", "thôn Đầm Buôn"]),
-    ("QL", "xã Quảng Lâm", &["thôn Tân Tiến", "thôn Tân Thành", "thôn Tân Lập", "thôn Tân Bình", "thôn Tân Hải", "thôn Mâm Xôi", "thôn Đồng Mặt", "thôn Bắc Phong"]),
+    (
+        "QL",
+        "xã Quảng Lâm",
+        &["thôn Tân Tiến", "thôn Tân Thành", "thôn Tân Lập", "thôn Tân Bình", "thôn Tân Hải", "thôn Mâm Xôi", "thôn Đồng Mặt", "thôn Bắc Phong"],
+    ),
     ("QA", "xã Quảng An", &["thôn Tân Hoà", "thôn Thanh Lương", "thôn Tán Trang", "thôn Tài Chi", "thôn Bình Hồ", "thôn Phú Cường"]),
     ("QT", "xã Quảng Tân", &["thôn Tân Việt", "thôn Tân Đông", "thôn Tân Phú", "thôn Tân Sơn", "thôn Tân Quảng", "thôn Tân Hải"]),
     ("QLO", "xã Quảng Lợi", &["thôn Lợi Thành", "thôn Lợi Hồng", "thôn Lợi Hoà", "thôn Lợi Sơn"]),
@@ -106,9 +110,22 @@ const COMMUNES: &[(&str, &str, &[&str])] = &[
     ("DB", "xã Đại Bình", &["thôn Đại Lộc", "thôn Đại Thành", "thôn Đại Hải", "thôn Đại Đồng", "thôn Đại Tân", "thôn Đại Bình"]),
 ];
 
-/// (code, name, field, subordinate branches) — đảng bộ cơ sở of the district.
-const COMMITTEES: &[(&str, &str, Field, &[(&str, &str)])] = &[
-    ("DH-CQCQ", "Đảng bộ Cơ quan Chính quyền huyện", Field::Agency, &[("VP", "Văn phòng HĐND và UBND"), ("TCKH", "Phòng Tài chính - Kế hoạch"), ("NN", "Phòng Nông nghiệp và PTNT"), ("TNMT", "Phòng Tài nguyên và Môi trường"), ("NV", "Phòng Nội vụ")]),
+/// A đảng bộ cơ sở of the district: code, name, field, subordinate branches (suffix, name).
+type Committee = (&'static str, &'static str, Field, &'static [(&'static str, &'static str)]);
+
+const COMMITTEES: &[Committee] = &[
+    (
+        "DH-CQCQ",
+        "Đảng bộ Cơ quan Chính quyền huyện",
+        Field::Agency,
+        &[
+            ("VP", "Văn phòng HĐND và UBND"),
+            ("TCKH", "Phòng Tài chính - Kế hoạch"),
+            ("NN", "Phòng Nông nghiệp và PTNT"),
+            ("TNMT", "Phòng Tài nguyên và Môi trường"),
+            ("NV", "Phòng Nội vụ"),
+        ],
+    ),
     ("DH-CA", "Đảng bộ Công an huyện", Field::ArmedForces, &[("AN", "Đội An ninh"), ("CS", "Đội Cảnh sát"), ("TM", "Đội Tham mưu")]),
     ("DH-QS", "Đảng bộ Quân sự huyện", Field::ArmedForces, &[("TM", "Ban Tham mưu"), ("CT", "Ban Chính trị"), ("HC", "Ban Hậu cần - Kỹ thuật")]),
     ("DH-YT", "Đảng bộ Trung tâm Y tế huyện", Field::PublicService, &[("DT", "Khoa Điều trị"), ("DP", "Khoa Y tế dự phòng"), ("HC", "Phòng Hành chính")]),
@@ -152,7 +169,14 @@ fn tree() -> Builder {
             b.org(&format!("{c}-{:02}", i + 1), &format!("Chi bộ {v}"), OrgKind::SubordinateBranch, Field::Residential, Some(&c), d(1975, 1, 1));
         }
         let place = name.split_once(' ').map(|x| x.1).unwrap_or(name);
-        b.org(&format!("{c}-CQ"), &format!("Chi bộ Cơ quan {}", if *code == "TT" { format!("thị trấn {place}") } else { format!("xã {place}") }), OrgKind::SubordinateBranch, Field::Agency, Some(&c), d(1975, 1, 1));
+        b.org(
+            &format!("{c}-CQ"),
+            &format!("Chi bộ Cơ quan {}", if *code == "TT" { format!("thị trấn {place}") } else { format!("xã {place}") }),
+            OrgKind::SubordinateBranch,
+            Field::Agency,
+            Some(&c),
+            d(1975, 1, 1),
+        );
         b.org(&format!("{c}-TH"), &format!("Chi bộ Trường Tiểu học {place}"), OrgKind::SubordinateBranch, Field::School, Some(&c), d(1980, 1, 1));
     }
     for (code, name, field, subs) in COMMITTEES {
@@ -209,11 +233,39 @@ fn reorganisations(b: &mut Builder) -> Vec<(String, OrgEvent)> {
 
 const MALE_MIDDLE: &[&str] = &["Văn", "Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "Xuân", "Thanh", "Ngọc", "Công", "Duy"];
 const FEMALE_MIDDLE: &[&str] = &["Thị", "Thị", "Thị", "Thu", "Ngọc", "Thanh", "Minh", "Phương", "Hồng", "Kim"];
-const MALE_GIVEN: &[&str] = &["An", "Anh", "Bình", "Cường", "Dũng", "Đạt", "Đông", "Giang", "Hải", "Hiếu", "Hoàng", "Hùng", "Huy", "Khánh", "Kiên", "Long", "Mạnh", "Minh", "Nam", "Nghĩa", "Phong", "Phúc", "Quân", "Sơn", "Tài", "Thắng", "Thành", "Toàn", "Trung", "Tuấn", "Việt", "Vinh"];
-const FEMALE_GIVEN: &[&str] = &["Anh", "Ánh", "Bích", "Chi", "Dung", "Duyên", "Giang", "Hà", "Hằng", "Hạnh", "Hiền", "Hoa", "Hồng", "Huyền", "Hương", "Lan", "Liên", "Linh", "Loan", "Mai", "Nga", "Ngọc", "Nhung", "Oanh", "Phương", "Quỳnh", "Tâm", "Thảo", "Thu", "Trang", "Vân", "Yến"];
-const KINH_FAMILY: &[(&str, u32)] = &[("Nguyễn", 384), ("Trần", 110), ("Lê", 95), ("Phạm", 71), ("Hoàng", 51), ("Phan", 45), ("Vũ", 39), ("Đặng", 21), ("Bùi", 20), ("Đỗ", 14), ("Hồ", 13), ("Ngô", 13), ("Dương", 10), ("Lý", 5)];
+const MALE_GIVEN: &[&str] = &[
+    "An", "Anh", "Bình", "Cường", "Dũng", "Đạt", "Đông", "Giang", "Hải", "Hiếu", "Hoàng", "Hùng", "Huy", "Khánh", "Kiên", "Long", "Mạnh", "Minh", "Nam",
+    "Nghĩa", "Phong", "Phúc", "Quân", "Sơn", "Tài", "Thắng", "Thành", "Toàn", "Trung", "Tuấn", "Việt", "Vinh",
+];
+const FEMALE_GIVEN: &[&str] = &[
+    "Anh", "Ánh", "Bích", "Chi", "Dung", "Duyên", "Giang", "Hà", "Hằng", "Hạnh", "Hiền", "Hoa", "Hồng", "Huyền", "Hương", "Lan", "Liên", "Linh", "Loan", "Mai",
+    "Nga", "Ngọc", "Nhung", "Oanh", "Phương", "Quỳnh", "Tâm", "Thảo", "Thu", "Trang", "Vân", "Yến",
+];
+const KINH_FAMILY: &[(&str, u32)] = &[
+    ("Nguyễn", 384),
+    ("Trần", 110),
+    ("Lê", 95),
+    ("Phạm", 71),
+    ("Hoàng", 51),
+    ("Phan", 45),
+    ("Vũ", 39),
+    ("Đặng", 21),
+    ("Bùi", 20),
+    ("Đỗ", 14),
+    ("Hồ", 13),
+    ("Ngô", 13),
+    ("Dương", 10),
+    ("Lý", 5),
+];
 /// Ethnic groups of Đầm Hà with a weight and family names common among them.
-const ETHNIC: &[(&str, u32, &[&str])] = &[("01", 700, &[]), ("09", 150, &["Bàn", "Triệu", "Lý", "Đặng", "Chíu"]), ("15", 70, &["Hoàng", "Nịnh", "Lục", "Tằng"]), ("02", 40, &["Hoàng", "Nông", "Lương"]), ("04", 20, &["Lỷ", "Voòng", "Lầu"]), ("18", 20, &["Đàm", "Lục", "Trương"])];
+const ETHNIC: &[(&str, u32, &[&str])] = &[
+    ("01", 700, &[]),
+    ("09", 150, &["Bàn", "Triệu", "Lý", "Đặng", "Chíu"]),
+    ("15", 70, &["Hoàng", "Nịnh", "Lục", "Tằng"]),
+    ("02", 40, &["Hoàng", "Nông", "Lương"]),
+    ("04", 20, &["Lỷ", "Voòng", "Lầu"]),
+    ("18", 20, &["Đàm", "Lục", "Trương"]),
+];
 
 fn pick<'a, T>(rng: &mut ChaCha8Rng, xs: &'a [T]) -> &'a T {
     &xs[rng.random_range(0..xs.len())]
@@ -271,7 +323,13 @@ fn person(rng: &mut ChaCha8Rng, birth: NaiveDate) -> Person {
 /// Party record for a ceremony on `ceremony`, with a decision some days before.
 fn party(rng: &mut ChaCha8Rng, ceremony: NaiveDate, n: usize) -> PartyRecord {
     let decision = ceremony - chrono::Duration::days(rng.random_range(5..25));
-    PartyRecord { admission_decision_no: Some(format!("{}-QĐ/HU", 100 + n % 800)), admission_decision_date: decision, ceremony_date: ceremony, card_no: None, bio_no: None }
+    PartyRecord {
+        admission_decision_no: Some(format!("{}-QĐ/HU", 100 + n % 800)),
+        admission_decision_date: decision,
+        ceremony_date: ceremony,
+        card_no: None,
+        bio_no: None,
+    }
 }
 
 /// Members and their events. `alive(branch, on)` rules which branches can receive people.
@@ -301,7 +359,13 @@ fn members(rng: &mut ChaCha8Rng, branches: &[Branch], today: NaiveDate) -> Vec<D
     let initial: Vec<usize> = (0..out.len()).collect();
     // Exits among the initial members, each member at most once, in 2015–2019.
     let mut used = std::collections::HashSet::new();
-    let mut exits = |rng: &mut ChaCha8Rng, out: &mut Vec<DemoMember>, count: usize, from: NaiveDate, to: NaiveDate, make: &dyn Fn(&mut ChaCha8Rng) -> DemoEvent, old_only: bool| {
+    let mut exits = |rng: &mut ChaCha8Rng,
+                     out: &mut Vec<DemoMember>,
+                     count: usize,
+                     from: NaiveDate,
+                     to: NaiveDate,
+                     make: &dyn Fn(&mut ChaCha8Rng) -> DemoEvent,
+                     old_only: bool| {
         let mut done = 0;
         while done < count {
             let i = *pick(rng, &initial);
@@ -319,7 +383,9 @@ fn members(rng: &mut ChaCha8Rng, branches: &[Branch], today: NaiveDate) -> Vec<D
             done += 1;
         }
     };
-    let dest = |rng: &mut ChaCha8Rng| DemoEvent::TransferredOut { destination: pick(rng, &["Đảng bộ huyện Tiên Yên", "Đảng bộ thành phố Móng Cái", "Đảng bộ huyện Hải Hà", "Đảng bộ thành phố Hạ Long"]).to_string() };
+    let dest = |rng: &mut ChaCha8Rng| DemoEvent::TransferredOut {
+        destination: pick(rng, &["Đảng bộ huyện Tiên Yên", "Đảng bộ thành phố Móng Cái", "Đảng bộ huyện Hải Hà", "Đảng bộ thành phố Hạ Long"]).to_string(),
+    };
     exits(rng, &mut out, 60, d(2015, 1, 1), d(2019, 12, 31), &|_| DemoEvent::Deceased, true);
     exits(rng, &mut out, 40, d(2015, 1, 1), d(2019, 12, 31), &dest, false);
     exits(rng, &mut out, 8, d(2015, 1, 1), d(2019, 12, 31), &|_| DemoEvent::StruckOff, false);
@@ -401,13 +467,11 @@ fn normalise(m: &mut DemoMember, branches: &[Branch]) {
     let mut queue: std::collections::VecDeque<(NaiveDate, DemoEvent)> = events.into();
     while let Some((on, ev)) = queue.pop_front() {
         // Before this event: has the member's branch ended?
-        if active {
-            if let Some(b) = ends.iter().find(|b| b.code == org && b.until.is_some_and(|u| u <= on)) {
-                let u = b.until.expect("end date");
-                let target = b.successor[kept.len() % b.successor.len()].clone();
-                kept.push((u, DemoEvent::Transferred { org: target.clone(), basis: b.end_basis.clone().unwrap_or_default() }));
-                org = target;
-            }
+        if active && let Some(b) = ends.iter().find(|b| b.code == org && b.until.is_some_and(|u| u <= on)) {
+            let u = b.until.expect("end date");
+            let target = b.successor[kept.len() % b.successor.len()].clone();
+            kept.push((u, DemoEvent::Transferred { org: target.clone(), basis: b.end_basis.clone().unwrap_or_default() }));
+            org = target;
         }
         match &ev {
             DemoEvent::Admitted { org: o, .. } | DemoEvent::TransferredIn { org: o, .. } => {
@@ -433,11 +497,9 @@ fn normalise(m: &mut DemoMember, branches: &[Branch]) {
         }
         kept.push((on, ev));
     }
-    if active {
-        if let Some(b) = ends.iter().find(|b| b.code == org) {
-            let u = b.until.expect("end date");
-            kept.push((u, DemoEvent::Transferred { org: b.successor[kept.len() % b.successor.len()].clone(), basis: b.end_basis.clone().unwrap_or_default() }));
-        }
+    if active && let Some(b) = ends.iter().find(|b| b.code == org) {
+        let u = b.until.expect("end date");
+        kept.push((u, DemoEvent::Transferred { org: b.successor[kept.len() % b.successor.len()].clone(), basis: b.end_basis.clone().unwrap_or_default() }));
     }
     m.events = kept;
 }

@@ -7,8 +7,8 @@
 
 use crate::error::FieldErrors;
 use crate::member::{MemberInput, PartyRecord, Person, Status, parse_party, parse_person};
-use crate::org::{Basis, OrgCode, parse_basis, parse_past_date};
 use crate::org::string_enum;
+use crate::org::{Basis, OrgCode, parse_basis, parse_past_date};
 use crate::rules;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -51,29 +51,63 @@ impl EventKind {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventData {
     /// Kết nạp: effective on the ceremony date.
-    Admitted { person: Person, party: PartyRecord, org_id: String },
+    Admitted {
+        person: Person,
+        party: PartyRecord,
+        org_id: String,
+    },
     /// Entered the register from elsewhere (transfer in, or first registration of an old member).
-    TransferredIn { person: Person, party: PartyRecord, org_id: String, status: Status, full_date: Option<NaiveDate>, from: String },
+    TransferredIn {
+        person: Person,
+        party: PartyRecord,
+        org_id: String,
+        status: Status,
+        full_date: Option<NaiveDate>,
+        from: String,
+    },
     /// Công nhận chính thức: effective on the full-membership date.
     Recognised {},
     /// Chuyển sinh hoạt đảng chính thức within the register.
-    Transferred { org_id: String },
+    Transferred {
+        org_id: String,
+    },
     /// Chuyển sinh hoạt đảng ra ngoài.
-    TransferredOut { destination: String },
+    TransferredOut {
+        destination: String,
+    },
     /// Sinh hoạt tạm thời: counted at home, not at the host.
-    TempAttached { host_org_id: String },
+    TempAttached {
+        host_org_id: String,
+    },
     TempReturned {},
     Exempted {},
     ExemptionEnded {},
-    StruckOff { reason: String },
-    Left { reason: String },
-    Expelled { reason: String },
+    StruckOff {
+        reason: String,
+    },
+    Left {
+        reason: String,
+    },
+    Expelled {
+        reason: String,
+    },
     Deceased {},
-    Readmitted { party: PartyRecord, org_id: String },
-    InfoChanged { person: Person },
-    CardIssued { card_no: String },
+    Readmitted {
+        party: PartyRecord,
+        org_id: String,
+    },
+    InfoChanged {
+        person: Person,
+    },
+    CardIssued {
+        card_no: String,
+    },
     /// Replaces the date and content of an earlier event.
-    Corrected { event_id: String, effective_on: NaiveDate, data: Box<EventData> },
+    Corrected {
+        event_id: String,
+        effective_on: NaiveDate,
+        data: Box<EventData>,
+    },
 }
 
 impl EventData {
@@ -152,10 +186,10 @@ impl Replay {
 
     /// Moves to a new (org, status) from `on`, closing the open span.
     fn change(&mut self, on: NaiveDate, org_id: Option<String>, status: Status) {
-        if let Some(from) = self.open_from.take() {
-            if from < on {
-                self.d.spans.push(Span { org_id: self.d.org_id.clone(), status: self.d.status, from, to: Some(on), episode: self.d.episode });
-            }
+        if let Some(from) = self.open_from.take()
+            && from < on
+        {
+            self.d.spans.push(Span { org_id: self.d.org_id.clone(), status: self.d.status, from, to: Some(on), episode: self.d.episode });
         }
         if let Some(o) = org_id {
             self.d.org_id = o;
@@ -179,7 +213,9 @@ impl Replay {
                 }
                 let due = rules::full_membership_date(self.d.party.ceremony_date);
                 if on < due {
-                    return Err(FieldErrors::single("effective_on", "err-probation-short"));
+                    let mut e = FieldErrors::new();
+                    e.add_with("effective_on", "err-probation-short", vec![("date", crate::date::display(due))]);
+                    return Err(e);
                 }
                 self.d.full_date = Some(on);
                 self.change(on, None, Status::Full);

@@ -1,8 +1,8 @@
 //! Members: the person, their Party record, and the input that creates them.
 
 use crate::error::FieldErrors;
-use crate::org::{Basis, OrgCode, parse_basis, parse_past_date};
 use crate::org::string_enum;
+use crate::org::{Basis, OrgCode, parse_basis, parse_past_date};
 use crate::{date, rules, text};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -265,10 +265,10 @@ pub fn parse_party(i: &MemberInput, birth: Option<NaiveDate>, today: NaiveDate, 
             }
         }
     }
-    if let (Some(d), Some(c)) = (decision, ceremony) {
-        if c < d {
-            e.add("ceremony_date", "err-ceremony-before-decision");
-        }
+    if let (Some(d), Some(c)) = (decision, ceremony)
+        && c < d
+    {
+        e.add("ceremony_date", "err-ceremony-before-decision");
     }
     let full_date = match opt_some(&i.full_date) {
         None => None,
@@ -282,10 +282,10 @@ pub fn parse_party(i: &MemberInput, birth: Option<NaiveDate>, today: NaiveDate, 
                 None
             }
             Some(f) => {
-                if let Some(c) = ceremony {
-                    if f < rules::full_membership_date(c) {
-                        e.add_with("full_date", "err-probation-short", vec![("date", date::display(rules::full_membership_date(c)))]);
-                    }
+                if let Some(c) = ceremony
+                    && f < rules::full_membership_date(c)
+                {
+                    e.add_with("full_date", "err-probation-short", vec![("date", date::display(rules::full_membership_date(c)))]);
                 }
                 Some(f)
             }
@@ -313,15 +313,10 @@ impl MemberInput {
         if party.as_ref().is_some_and(|(p, _)| p.card_no.is_some()) && party.as_ref().is_some_and(|(_, f)| f.is_none()) {
             e.add("card_no", "err-card-needs-full");
         }
-        let basis = Basis {
-            decision_no: opt_some(&self.admission_decision_no),
-            decision_date: party.as_ref().map(|(p, _)| p.admission_decision_date),
-            issuer: None,
-        };
+        let basis =
+            Basis { decision_no: opt_some(&self.admission_decision_no), decision_date: party.as_ref().map(|(p, _)| p.admission_decision_date), issuer: None };
         match (org, person, party) {
-            (Some(org), Some(person), Some((party, full_date))) if e.is_empty() => {
-                Ok(NewMember { org, person, party, full_date, basis })
-            }
+            (Some(org), Some(person), Some((party, full_date))) if e.is_empty() => Ok(NewMember { org, person, party, full_date, basis }),
             _ => Err(e),
         }
     }

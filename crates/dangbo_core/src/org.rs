@@ -103,9 +103,7 @@ pub struct OrgCode(String);
 impl OrgCode {
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim().to_ascii_uppercase();
-        let ok = !s.is_empty()
-            && s.len() <= 32
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        let ok = !s.is_empty() && s.len() <= 32 && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
         ok.then_some(OrgCode(s))
     }
     pub fn as_str(&self) -> &str {
@@ -157,13 +155,7 @@ pub struct NewOrgInput {
 }
 
 /// Parses the optional decision fields shared by every command.
-pub fn parse_basis(
-    no: &Option<String>,
-    date: &Option<String>,
-    issuer: &Option<String>,
-    today: NaiveDate,
-    errors: &mut FieldErrors,
-) -> Basis {
+pub fn parse_basis(no: &Option<String>, date: &Option<String>, issuer: &Option<String>, today: NaiveDate, errors: &mut FieldErrors) -> Basis {
     let nonempty = |s: &Option<String>| s.as_deref().map(text::clean).filter(|s| !s.is_empty());
     let decision_date = match nonempty(date) {
         None => None,
@@ -235,9 +227,7 @@ impl NewOrgInput {
         let founded_on = parse_past_date("founded_on", &self.founded_on, today, &mut e);
         let basis = parse_basis(&self.decision_no, &self.decision_date, &self.issuer, today, &mut e);
         match (code, kind, field, founded_on) {
-            (Some(code), Some(kind), Some(field), Some(founded_on)) if e.is_empty() => {
-                Ok(NewOrg { code, name, kind, field, parent, founded_on, basis })
-            }
+            (Some(code), Some(kind), Some(field), Some(founded_on)) if e.is_empty() => Ok(NewOrg { code, name, kind, field, parent, founded_on, basis }),
             _ => Err(e),
         }
     }
@@ -290,21 +280,19 @@ impl OrgEventInput {
         let mut e = FieldErrors::new();
         let effective_on = parse_past_date("effective_on", &self.effective_on, today, &mut e);
         let basis = parse_basis(&self.decision_no, &self.decision_date, &self.issuer, today, &mut e);
-        let code_of = |field: &str, v: &Option<String>, required: bool, e: &mut FieldErrors| {
-            match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                None => {
-                    if required {
-                        e.add(field, "err-required");
-                    }
-                    None
+        let code_of = |field: &str, v: &Option<String>, required: bool, e: &mut FieldErrors| match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => {
+                if required {
+                    e.add(field, "err-required");
                 }
-                Some(s) => {
-                    let c = OrgCode::parse(s);
-                    if c.is_none() {
-                        e.add(field, "err-org-unknown");
-                    }
-                    c
+                None
+            }
+            Some(s) => {
+                let c = OrgCode::parse(s);
+                if c.is_none() {
+                    e.add(field, "err-org-unknown");
                 }
+                c
             }
         };
         let change = match OrgEventKind::parse(self.kind.trim()) {

@@ -20,11 +20,7 @@ const fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 /// Probation (thời gian dự bị) in months, counted from the admission ceremony.
-pub const PROBATION_MONTHS: &[RuleVersion] = &[RuleVersion {
-    value: 12,
-    effective_from: d(2011, 1, 19),
-    citation: "Điều lệ Đảng (2011), Điều 5.1",
-}];
+pub const PROBATION_MONTHS: &[RuleVersion] = &[RuleVersion { value: 12, effective_from: d(2011, 1, 19), citation: "Điều lệ Đảng (2011), Điều 5.1" }];
 
 /// Minimum age in full years at admission (tính theo tháng, at the branch review).
 pub const ADMISSION_MIN_AGE_YEARS: &[RuleVersion] = &[

@@ -29,8 +29,7 @@ pub fn fold(s: &str) -> String {
 
 static COLLATOR: LazyLock<CollatorBorrowed<'static>> = LazyLock::new(|| {
     let locale = icu_locale_core::locale!("vi");
-    Collator::try_new((&locale).into(), CollatorOptions::default())
-        .expect("the Vietnamese collation is compiled in")
+    Collator::try_new((&locale).into(), CollatorOptions::default()).expect("the Vietnamese collation is compiled in")
 });
 
 /// The sort key of a person's name in Vietnamese dictionary order: given name (tên) first, then
@@ -60,7 +59,7 @@ pub fn format_int(n: i64, vietnamese: bool) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(ch);
@@ -89,7 +88,7 @@ mod tests {
 
     #[test]
     fn sorts_by_given_name_in_vietnamese_order() {
-        let mut names = vec![
+        let mut names = [
             ("Trần", "Văn", "Ưa"),
             ("Lê", "", "Uy"),
             ("Nguyễn", "Thị", "Ăn"),
@@ -101,19 +100,7 @@ mod tests {
         ];
         names.sort_by_key(|(f, m, g)| name_sort_key(f, m, g));
         let order: Vec<_> = names.iter().map(|(f, m, g)| full_name(f, m, g)).collect();
-        assert_eq!(
-            order,
-            [
-                "Đỗ Văn An",
-                "Nguyễn Văn An",
-                "Phạm Anh",
-                "Nguyễn Thị Ăn",
-                "Vũ Dũng",
-                "Bùi Đạt",
-                "Lê Uy",
-                "Trần Văn Ưa"
-            ]
-        );
+        assert_eq!(order, ["Đỗ Văn An", "Nguyễn Văn An", "Phạm Anh", "Nguyễn Thị Ăn", "Vũ Dũng", "Bùi Đạt", "Lê Uy", "Trần Văn Ưa"]);
     }
 
     #[test]

@@ -45,11 +45,13 @@ impl Store {
         if !caller.is_admin() {
             return Err(DbError::Forbidden);
         }
-        let rows = sqlx::query("SELECT at, actor, action, entity, entity_id, before_json, after_json FROM audit_log WHERE ($1 = '' OR entity_id = $1) ORDER BY id DESC LIMIT $2")
-            .bind(entity_id.unwrap_or(""))
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT at, actor, action, entity, entity_id, before_json, after_json FROM audit_log WHERE ($1 = '' OR entity_id = $1) ORDER BY id DESC LIMIT $2",
+        )
+        .bind(entity_id.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
                 Ok(AuditRow {

@@ -14,8 +14,8 @@ use std::collections::HashMap;
 /// The demo logins: (username, password, role, organisation).
 pub const DEMO_USERS: &[(&str, &str, Role, Option<&str>)] = &[
     ("admin", "dangbo-admin", Role::Admin, None),
-    ("damha", "dangbo-damha", Role::Staff, Some(demo::DISTRICT)),
-    ("quangninh", "dangbo-quangninh", Role::Viewer, Some(demo::ROOT)),
+    ("quangninh", "dangbo-quangninh", Role::Staff, Some(demo::ROOT)),
+    ("thitran", "dangbo-thitran", Role::Viewer, Some("DH-TT")),
     ("bithu", "dangbo-bithu", Role::Secretary, Some("DH-TT-01")),
 ];
 
@@ -40,11 +40,22 @@ impl Store {
             for (on, ev) in &m.events {
                 let (data, basis) = match ev {
                     DemoEvent::Admitted { person, party, org } => {
-                        let b = Basis { decision_no: party.admission_decision_no.clone(), decision_date: Some(party.admission_decision_date), issuer: Some("Ban Thường vụ Huyện ủy Đầm Hà".into()) };
+                        let b = Basis {
+                            decision_no: party.admission_decision_no.clone(),
+                            decision_date: Some(party.admission_decision_date),
+                            issuer: Some("Ban Thường vụ Huyện ủy Đầm Hà".into()),
+                        };
                         (EventData::Admitted { person: person.clone(), party: party.clone(), org_id: id_of(org)? }, b)
                     }
                     DemoEvent::TransferredIn { person, party, org, full_date, from } => (
-                        EventData::TransferredIn { person: person.clone(), party: party.clone(), org_id: id_of(org)?, status: demo::first_status(ev), full_date: Some(*full_date), from: from.clone() },
+                        EventData::TransferredIn {
+                            person: person.clone(),
+                            party: party.clone(),
+                            org_id: id_of(org)?,
+                            status: demo::first_status(ev),
+                            full_date: Some(*full_date),
+                            from: from.clone(),
+                        },
                         Basis::default(),
                     ),
                     DemoEvent::Recognised => (EventData::Recognised {}, Basis::default()),

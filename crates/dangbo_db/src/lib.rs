@@ -16,13 +16,13 @@ mod rows;
 mod scope;
 pub mod test_support;
 
+pub use audit::AuditRow;
 pub use auth::{Caller, MAX_FAILURES, NewUser, Role, SessionInfo};
+pub use demo::DEMO_USERS;
 pub use error::DbError;
 pub use members::{MemberDetail, MemberEventRow, MemberFilter, MemberItem, MemberPage};
 pub use orgs::{OrgHistoryRow, OrgNode, OrgRow, Summary};
 pub use refdata::RefItem;
-pub use audit::AuditRow;
-pub use demo::DEMO_USERS;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
@@ -121,20 +121,24 @@ fn normalise_url(url: &str) -> Result<(Backend, String), DbError> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         return Ok((Backend::Postgres, url.to_string()));
     }
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .ok_or_else(|| DbError::Config(format!("unsupported database URL: {url}")))?;
+    let rest =
+        url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).ok_or_else(|| DbError::Config(format!("unsupported database URL: {url}")))?;
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path.is_empty() || path == ":memory:" {
         return Err(DbError::Config("an in-memory SQLite database cannot be shared by the pool; name a file".into()));
     }
-    if let Some(parent) = std::path::Path::new(path).parent() {
-        if !parent.as_os_str().is_empty() {
-            std::fs::create_dir_all(parent).map_err(|e| DbError::Config(format!("cannot create {}: {e}", parent.display())))?;
-        }
+    if let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| DbError::Config(format!("cannot create {}: {e}", parent.display())))?;
     }
-    let query = if query.contains("mode=") { query.to_string() } else if query.is_empty() { "mode=rwc".into() } else { format!("{query}&mode=rwc") };
+    let query = if query.contains("mode=") {
+        query.to_string()
+    } else if query.is_empty() {
+        "mode=rwc".into()
+    } else {
+        format!("{query}&mode=rwc")
+    };
     Ok((Backend::Sqlite, format!("sqlite://{path}?{query}")))
 }
 

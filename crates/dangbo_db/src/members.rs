@@ -144,7 +144,11 @@ impl Store {
         let current = derive(&mut w.tx, member_id).await?;
         let data = if ev.kind == EventKind::Corrected {
             let target = ev.input.corrects.as_deref().unwrap_or("").trim().to_string();
-            let row = sqlx::query("SELECT kind, data FROM member_event WHERE id = $1 AND member_id = $2").bind(&target).bind(member_id).fetch_optional(&mut *w.tx).await?;
+            let row = sqlx::query("SELECT kind, data FROM member_event WHERE id = $1 AND member_id = $2")
+                .bind(&target)
+                .bind(member_id)
+                .fetch_optional(&mut *w.tx)
+                .await?;
             let Some(row) = row else { return Err(DbError::field("corrects", "err-event-unknown")) };
             let kind: String = row.try_get(0)?;
             let old: EventData = serde_json::from_str(&row.try_get::<String, _>(1)?)?;
@@ -302,7 +306,8 @@ async fn member_visible(tx: &mut Transaction<'static, Any>, caller: &Caller, mem
 }
 
 async fn load_events(tx: &mut Transaction<'static, Any>, member_id: &str) -> Result<Vec<EventRecord>, DbError> {
-    let rows = sqlx::query("SELECT id, seq, effective_on, data FROM member_event WHERE member_id = $1 ORDER BY seq").bind(member_id).fetch_all(&mut **tx).await?;
+    let rows =
+        sqlx::query("SELECT id, seq, effective_on, data FROM member_event WHERE member_id = $1 ORDER BY seq").bind(member_id).fetch_all(&mut **tx).await?;
     rows.iter()
         .map(|r| {
             Ok(EventRecord {
@@ -321,8 +326,14 @@ async fn derive(tx: &mut Transaction<'static, Any>, member_id: &str) -> Result<D
 }
 
 /// Inserts a new member from its first events (used by the API and the demo loader).
-pub(crate) async fn insert_member(tx: &mut Transaction<'static, Any>, caller: &Caller, id: &str, events: Vec<(NaiveDate, EventData, Basis)>) -> Result<(), DbError> {
-    let records: Vec<EventRecord> = events.iter().enumerate().map(|(i, (on, data, _))| EventRecord { id: new_id(), seq: i as i64 + 1, effective_on: *on, data: data.clone() }).collect();
+pub(crate) async fn insert_member(
+    tx: &mut Transaction<'static, Any>,
+    caller: &Caller,
+    id: &str,
+    events: Vec<(NaiveDate, EventData, Basis)>,
+) -> Result<(), DbError> {
+    let records: Vec<EventRecord> =
+        events.iter().enumerate().map(|(i, (on, data, _))| EventRecord { id: new_id(), seq: i as i64 + 1, effective_on: *on, data: data.clone() }).collect();
     let d = replay(&records)?;
     check_unique(tx, id, &d).await?;
     write_member(tx, id, &d, true).await?;
@@ -335,7 +346,14 @@ pub(crate) async fn insert_member(tx: &mut Transaction<'static, Any>, caller: &C
 }
 
 /// Appends an event, replays, rewrites the derived rows, and logs it. Returns the event id.
-pub(crate) async fn append_event(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str, on: NaiveDate, basis: &Basis, data: EventData) -> Result<String, DbError> {
+pub(crate) async fn append_event(
+    tx: &mut Transaction<'static, Any>,
+    caller: &Caller,
+    member_id: &str,
+    on: NaiveDate,
+    basis: &Basis,
+    data: EventData,
+) -> Result<String, DbError> {
     let mut events = load_events(tx, member_id).await?;
     let before = replay(&events)?;
     let seq = events.iter().map(|e| e.seq).max().unwrap_or(0) + 1;

@@ -137,7 +137,8 @@ impl Store {
             "{SUBTREE_AS_OF} SELECT COUNT(*) FROM sub JOIN org o ON o.id = sub.id
              WHERE sub.kind IN ('grassroots_branch', 'grassroots_committee') AND ($3 = $3) AND {ORG_IN_SCOPE}"
         );
-        let grassroots_orgs: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&org.id).bind(&d).fetch_one(&self.pool).await?;
+        let grassroots_orgs: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&org.id).bind(&d).fetch_one(&self.pool).await?;
         let sql = format!(
             "{SUBTREE_AS_OF} SELECT ms.status, COUNT(*) FROM member_span ms JOIN sub ON sub.id = ms.org_id JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
              WHERE ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE} GROUP BY ms.status"
@@ -338,18 +339,20 @@ pub(crate) async fn create_org_tx(tx: &mut Transaction<'static, Any>, caller: &C
     let id = new_id();
     let path = format!("{}{id}/", parent.as_ref().map(|p| p.path.as_str()).unwrap_or("/"));
     let parent_id = parent.as_ref().map(|p| p.id.clone());
-    sqlx::query("INSERT INTO org (id, code, name, kind, field, parent_id, path, founded_on, ended_on, sort_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9)")
-        .bind(&id)
-        .bind(new.code.as_str())
-        .bind(&new.name)
-        .bind(new.kind.as_str())
-        .bind(new.field.as_str())
-        .bind(&parent_id)
-        .bind(&path)
-        .bind(iso(new.founded_on))
-        .bind(text::name_sort_key("", "", &new.name))
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO org (id, code, name, kind, field, parent_id, path, founded_on, ended_on, sort_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9)",
+    )
+    .bind(&id)
+    .bind(new.code.as_str())
+    .bind(&new.name)
+    .bind(new.kind.as_str())
+    .bind(new.field.as_str())
+    .bind(&parent_id)
+    .bind(&path)
+    .bind(iso(new.founded_on))
+    .bind(text::name_sort_key("", "", &new.name))
+    .execute(&mut **tx)
+    .await?;
     sqlx::query("INSERT INTO org_span (org_id, parent_id, name, kind, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5, NULL)")
         .bind(&id)
         .bind(&parent_id)
@@ -375,7 +378,15 @@ pub(crate) async fn create_org_tx(tx: &mut Transaction<'static, Any>, caller: &C
     Ok(row)
 }
 
-async fn insert_org_event(tx: &mut Transaction<'static, Any>, caller: &Caller, org_id: &str, kind: &str, on: NaiveDate, basis: &Basis, data: &serde_json::Value) -> Result<(), DbError> {
+async fn insert_org_event(
+    tx: &mut Transaction<'static, Any>,
+    caller: &Caller,
+    org_id: &str,
+    kind: &str,
+    on: NaiveDate,
+    basis: &Basis,
+    data: &serde_json::Value,
+) -> Result<(), DbError> {
     sqlx::query("INSERT INTO org_event (id, org_id, kind, effective_on, decision_no, decision_date, issuer, data, recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
         .bind(new_id())
         .bind(org_id)
@@ -394,7 +405,8 @@ async fn insert_org_event(tx: &mut Transaction<'static, Any>, caller: &Caller, o
 
 /// The open span's start; a change may not be dated before it.
 async fn open_span_from(tx: &mut Transaction<'static, Any>, org_id: &str) -> Result<Option<NaiveDate>, DbError> {
-    let from: Option<String> = sqlx::query_scalar("SELECT valid_from FROM org_span WHERE org_id = $1 AND valid_to IS NULL").bind(org_id).fetch_optional(&mut **tx).await?;
+    let from: Option<String> =
+        sqlx::query_scalar("SELECT valid_from FROM org_span WHERE org_id = $1 AND valid_to IS NULL").bind(org_id).fetch_optional(&mut **tx).await?;
     opt_date(from)
 }
 
@@ -432,7 +444,12 @@ pub(crate) async fn apply_org_event(tx: &mut Transaction<'static, Any>, caller: 
     let (kind, data) = match &ev.change {
         OrgChange::Rename(name) => {
             change_span(tx, org, ev.effective_on, Some((parent_id, name.clone()))).await?;
-            sqlx::query("UPDATE org SET name = $1, sort_key = $2 WHERE id = $3").bind(name).bind(text::name_sort_key("", "", name)).bind(&org.id).execute(&mut **tx).await?;
+            sqlx::query("UPDATE org SET name = $1, sort_key = $2 WHERE id = $3")
+                .bind(name)
+                .bind(text::name_sort_key("", "", name))
+                .bind(&org.id)
+                .execute(&mut **tx)
+                .await?;
             ("renamed", serde_json::json!({"from": org.name, "to": name}))
         }
         OrgChange::Move(code) => {
@@ -479,11 +496,12 @@ async fn end_org(tx: &mut Transaction<'static, Any>, caller: &Caller, org: &OrgR
         return Err(DbError::field("type", "err-org-has-children"));
     }
     let on = ev.effective_on;
-    let members: Vec<String> = sqlx::query_scalar("SELECT DISTINCT member_id FROM member_span WHERE org_id = $1 AND (valid_to IS NULL OR valid_to > $2) ORDER BY member_id")
-        .bind(&org.id)
-        .bind(iso(on))
-        .fetch_all(&mut **tx)
-        .await?;
+    let members: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT member_id FROM member_span WHERE org_id = $1 AND (valid_to IS NULL OR valid_to > $2) ORDER BY member_id")
+            .bind(&org.id)
+            .bind(iso(on))
+            .fetch_all(&mut **tx)
+            .await?;
     let target_row = match target {
         None => None,
         Some(code) => {

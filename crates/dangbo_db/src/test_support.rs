@@ -62,10 +62,10 @@ impl TestDb {
     /// Closes the pool and drops the PostgreSQL database.
     pub async fn finish(self) {
         self.store.close().await;
-        if let Some(db) = self.pg_db {
-            if let Ok(mut conn) = sqlx::PgConnection::connect(&postgres_admin_url()).await {
-                let _ = conn.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))).await;
-            }
+        if let Some(db) = self.pg_db
+            && let Ok(mut conn) = sqlx::PgConnection::connect(&postgres_admin_url()).await
+        {
+            let _ = conn.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))).await;
         }
     }
 }

@@ -1,12 +1,12 @@
 //! Who is calling: a session cookie (pages and API) or a bearer token (API), resolved by the
 //! store into a [`Caller`]. Also the language extractor and the CSRF token check for forms.
 
+use crate::AppState;
 use crate::error::{ApiError, ErrorKind, WebError};
 use crate::i18n::Lang;
-use crate::AppState;
 use axum::extract::{FromRef, FromRequestParts};
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use dangbo_db::Caller;
@@ -35,7 +35,9 @@ pub fn lang_of(parts: &Parts) -> Lang {
 #[derive(Debug, Clone)]
 pub enum Credential {
     /// A browser session, with its CSRF token.
-    Session { csrf: String },
+    Session {
+        csrf: String,
+    },
     Bearer,
 }
 

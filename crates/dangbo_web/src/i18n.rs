@@ -129,7 +129,10 @@ mod tests {
     use super::*;
 
     fn keys(src: &str) -> Vec<String> {
-        src.lines().filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_string())).filter(|k| !k.is_empty() && !k.starts_with(' ') && !k.starts_with('[') && !k.starts_with('*')).collect()
+        src.lines()
+            .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_string()))
+            .filter(|k| !k.is_empty() && !k.starts_with(' ') && !k.starts_with('[') && !k.starts_with('*'))
+            .collect()
     }
 
     #[test]
@@ -143,7 +146,15 @@ mod tests {
 
     #[test]
     fn every_error_key_of_the_domain_has_a_message() {
-        let src = [include_str!("../../dangbo_core/src/member.rs"), include_str!("../../dangbo_core/src/org.rs"), include_str!("../../dangbo_core/src/event.rs"), include_str!("../../dangbo_db/src/orgs.rs"), include_str!("../../dangbo_db/src/members.rs"), include_str!("../../dangbo_db/src/auth.rs")].concat();
+        let src = [
+            include_str!("../../dangbo_core/src/member.rs"),
+            include_str!("../../dangbo_core/src/org.rs"),
+            include_str!("../../dangbo_core/src/event.rs"),
+            include_str!("../../dangbo_db/src/orgs.rs"),
+            include_str!("../../dangbo_db/src/members.rs"),
+            include_str!("../../dangbo_db/src/auth.rs"),
+        ]
+        .concat();
         let vi = keys(include_str!("../i18n/vi/main.ftl"));
         for part in src.split('"').skip(1).step_by(2) {
             if part.starts_with("err-") {

@@ -78,7 +78,12 @@ fn a_correction_replaces_the_date_of_an_event() {
     let events = vec![
         admitted(d(2015, 3, 1)),
         ev("t", 2, d(2018, 6, 1), EventData::Transferred { org_id: "B".into() }),
-        ev("x", 3, d(2019, 1, 1), EventData::Corrected { event_id: "t".into(), effective_on: d(2017, 6, 1), data: Box::new(EventData::Transferred { org_id: "B".into() }) }),
+        ev(
+            "x",
+            3,
+            d(2019, 1, 1),
+            EventData::Corrected { event_id: "t".into(), effective_on: d(2017, 6, 1), data: Box::new(EventData::Transferred { org_id: "B".into() }) },
+        ),
     ];
     let r = replay(&events).unwrap();
     assert_eq!(r.spans[1].from, d(2017, 6, 1));

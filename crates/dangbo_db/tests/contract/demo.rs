@@ -31,7 +31,10 @@ async fn the_dam_ha_demo_reproduces_the_seed_figures() {
         assert_eq!(children, 2068);
         assert_eq!(tree.iter().filter(|n| n.depth == 1 && n.kind.is_grassroots()).count(), 35);
         // A list as of the date has the same total.
-        let list = s.list_members(&admin(), &MemberFilter { org: Some("DH".into()), as_of: Some(d("2019-12-31")), limit: 10, ..Default::default() }, today()).await.unwrap();
+        let list = s
+            .list_members(&admin(), &MemberFilter { org: Some("DH".into()), as_of: Some(d("2019-12-31")), limit: 10, ..Default::default() }, today())
+            .await
+            .unwrap();
         assert_eq!(list.total, 2068, "{backend}");
     })
     .await;

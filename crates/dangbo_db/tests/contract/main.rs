@@ -36,7 +36,15 @@ pub fn admin() -> Caller {
 }
 
 pub async fn org(store: &Store, code: &str, kind: &str, parent: Option<&str>, founded: &str) {
-    let input = NewOrgInput { code: code.into(), name: format!("Tổ chức {code}"), kind: kind.into(), field: "residential".into(), parent: parent.map(Into::into), founded_on: founded.into(), ..Default::default() };
+    let input = NewOrgInput {
+        code: code.into(),
+        name: format!("Tổ chức {code}"),
+        kind: kind.into(),
+        field: "residential".into(),
+        parent: parent.map(Into::into),
+        founded_on: founded.into(),
+        ..Default::default()
+    };
     store.create_org(&admin(), input.parse(today()).expect("valid org")).await.expect("org created");
 }
 

@@ -65,7 +65,13 @@ async fn events_move_members_and_corrections_rewrite_history() {
     each_backend(|s, backend| async move {
         small_tree(&s).await;
         let id = add_member(&s, member_input("B1", "Hoàng", "Văn", "Sơn")).await;
-        let transfer = EventInput { kind: "transferred".into(), effective_on: "2018-06-01".into(), org: Some("G".into()), decision_no: Some("12-QĐ/ĐU".into()), ..Default::default() };
+        let transfer = EventInput {
+            kind: "transferred".into(),
+            effective_on: "2018-06-01".into(),
+            org: Some("G".into()),
+            decision_no: Some("12-QĐ/ĐU".into()),
+            ..Default::default()
+        };
         let ev_id = s.record_event(&admin(), &id, transfer.parse(today()).unwrap(), today()).await.unwrap();
         assert_eq!(s.summary(&admin(), "C", d("2018-05-31")).await.unwrap().total(), 1, "{backend}");
         assert_eq!(s.summary(&admin(), "C", d("2018-06-01")).await.unwrap().total(), 0, "{backend}");
@@ -91,7 +97,8 @@ async fn events_move_members_and_corrections_rewrite_history() {
 async fn search_ignores_diacritics_and_sorts_by_given_name() {
     each_backend(|s, backend| async move {
         small_tree(&s).await;
-        for (f, m, g) in [("Nguyễn", "Văn", "An"), ("Đặng", "Thị", "Ánh"), ("Trần", "Văn", "Bình"), ("Lê", "Văn", "Ăn"), ("Nguyễn", "Thị", "Uyên")] {
+        for (f, m, g) in [("Nguyễn", "Văn", "An"), ("Đặng", "Thị", "Ánh"), ("Trần", "Văn", "Bình"), ("Lê", "Văn", "Ăn"), ("Nguyễn", "Thị", "Uyên")]
+        {
             add_member(&s, member_input("B1", f, m, g)).await;
         }
         let find = |q: &str| MemberFilter { q: Some(q.into()), limit: 50, ..Default::default() };

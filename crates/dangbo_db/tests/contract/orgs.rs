@@ -22,7 +22,11 @@ async fn the_tree_as_of_a_date_follows_moves_and_renames() {
         rn.name = Some("Chi bộ thôn Mới".into());
         s.org_event(&admin(), "B2", rn.parse(today()).unwrap()).await.unwrap();
 
-        let codes = |v: Vec<dangbo_db::OrgRow>| { let mut c = v.into_iter().map(|o| o.code).collect::<Vec<_>>(); c.sort(); c };
+        let codes = |v: Vec<dangbo_db::OrgRow>| {
+            let mut c = v.into_iter().map(|o| o.code).collect::<Vec<_>>();
+            c.sort();
+            c
+        };
         assert_eq!(codes(s.org_children(&admin(), "C", d("2015-05-31")).await.unwrap()), ["B1", "B2"], "{backend}");
         assert_eq!(codes(s.org_children(&admin(), "C", d("2015-06-01")).await.unwrap()), ["B1"], "{backend}");
         assert_eq!(codes(s.org_children(&admin(), "C2", d("2015-06-01")).await.unwrap()), ["B2"], "{backend}");

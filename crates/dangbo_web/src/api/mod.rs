@@ -103,15 +103,38 @@ async fn list_members(State(st): State<AppState>, auth: ApiAuth, Query(q): Q) ->
     let today = st.clock.today();
     let get = |k: &str| q.get(k).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let mut errors = FieldErrors::new();
-    let status = get("status").and_then(|s| Status::parse(&s).or_else(|| { errors.add("status", "err-choice"); None }));
-    let age_band = get("age_band").and_then(|s| AgeBand::parse(&s).or_else(|| { errors.add("age_band", "err-choice"); None }));
+    let status = get("status").and_then(|s| {
+        Status::parse(&s).or_else(|| {
+            errors.add("status", "err-choice");
+            None
+        })
+    });
+    let age_band = get("age_band").and_then(|s| {
+        AgeBand::parse(&s).or_else(|| {
+            errors.add("age_band", "err-choice");
+            None
+        })
+    });
     let limit = match get("limit") {
         None => 50,
-        Some(s) => s.parse::<i64>().ok().filter(|n| (1..=500).contains(n)).unwrap_or_else(|| { errors.add("limit", "err-choice"); 50 }),
+        Some(s) => s.parse::<i64>().ok().filter(|n| (1..=500).contains(n)).unwrap_or_else(|| {
+            errors.add("limit", "err-choice");
+            50
+        }),
     };
     let date = as_of(&q, today)?;
     errors.clone().into_result(()).map_err(ApiError::from)?;
-    let filter = MemberFilter { org: get("org"), q: get("q"), status, sex: get("sex"), ethnicity: get("ethnicity"), age_band, as_of: Some(date), limit, cursor: get("cursor") };
+    let filter = MemberFilter {
+        org: get("org"),
+        q: get("q"),
+        status,
+        sex: get("sex"),
+        ethnicity: get("ethnicity"),
+        age_band,
+        as_of: Some(date),
+        limit,
+        cursor: get("cursor"),
+    };
     Ok(Json(st.store.list_members(&auth.caller, &filter, today).await?))
 }
 
@@ -121,9 +144,10 @@ async fn get_member(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<St
 
 async fn create_member(State(st): State<AppState>, auth: ApiAuth, ApiJson(input): ApiJson<MemberInput>) -> Result<Response, ApiError> {
     let new = input.parse(st.clock.today())?;
+    let (full_name, org) = (new.person.full_name(), new.org.as_str().to_string());
+    let status = if new.full_date.is_some() { Status::Full } else { Status::Probationary };
     let id = st.store.create_member(&auth.caller, new).await?;
-    let m = st.store.member(&auth.caller, &id).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": m.id, "full_name": m.full_name, "org": m.org, "status": m.status }))).into_response())
+    Ok((StatusCode::CREATED, Json(json!({ "id": id, "full_name": full_name, "org": org, "status": status }))).into_response())
 }
 
 async fn member_event(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>, ApiJson(input): ApiJson<EventInput>) -> Result<Response, ApiError> {

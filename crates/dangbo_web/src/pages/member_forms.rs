@@ -7,10 +7,10 @@ use crate::auth::PageAuth;
 use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::views::{Choice, Ctx, FormView, MemberNewPage, render};
+use axum::Form;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use dangbo_core::FieldErrors;
 use dangbo_core::event::EventInput;
 use dangbo_core::member::MemberInput;
@@ -33,7 +33,13 @@ async fn new_page(st: &AppState, c: Ctx, form: FormView) -> Result<MemberNewPage
     })
 }
 
-pub async fn new_form(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Query(q): Query<HashMap<String, String>>) -> Result<Response, WebError> {
+pub async fn new_form(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
     let c = ctx(&auth, lang, &uri.to_string());
     let mut values = HashMap::new();
     values.insert("org".to_string(), q.get("org").cloned().unwrap_or_default());
@@ -42,7 +48,13 @@ pub async fn new_form(State(st): State<AppState>, auth: PageAuth, lang: Lang, Or
     Ok(render(&new_page(&st, c, FormView { values, errors: Default::default() }).await?))
 }
 
-pub async fn create(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Form(body): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn create(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Form(body): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     let map = checked_form(&auth, body)?;
     let c = ctx(&auth, lang, &uri.to_string());
     let raw: MemberInput = input(&map)?;
@@ -61,7 +73,13 @@ pub async fn create(State(st): State<AppState>, auth: PageAuth, lang: Lang, Orig
     }
 }
 
-pub async fn record_event(State(st): State<AppState>, auth: PageAuth, lang: Lang, Path(id): Path<String>, Form(body): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn record_event(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    Path(id): Path<String>,
+    Form(body): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     let map = checked_form(&auth, body)?;
     let today = st.clock.today();
     let raw: EventInput = input(&map)?;

@@ -15,7 +15,13 @@ use dangbo_core::member::{AgeBand, Status};
 use dangbo_db::{DbError, MemberDetail, MemberFilter};
 use std::collections::HashMap;
 
-pub async fn index(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Query(q): Query<HashMap<String, String>>) -> Result<Response, WebError> {
+pub async fn index(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
     let today = st.clock.today();
     let c = ctx(&auth, lang, &uri.to_string());
     let i = c.i18n;
@@ -45,10 +51,15 @@ pub async fn index(State(st): State<AppState>, auth: PageAuth, lang: Lang, Origi
     values.remove("cursor");
     let base: String = values.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", urlencode(v))).collect::<Vec<_>>().join("&");
     let (rows, total, next_url) = match &page {
-        Some(p) => (p.items.iter().map(|m| member_row(&i, m)).collect(), i.count("members-total", p.total), p.next_cursor.as_ref().map(|cur| format!("/members?{base}&cursor={}", urlencode(cur)))),
+        Some(p) => (
+            p.items.iter().map(|m| member_row(&i, m)).collect(),
+            i.count("members-total", p.total),
+            p.next_cursor.as_ref().map(|cur| format!("/members?{base}&cursor={}", urlencode(cur))),
+        ),
         None => (vec![], String::new(), None),
     };
-    let statuses = [Status::Probationary, Status::Full, Status::Exempt].iter().map(|s| Choice { value: s.as_str().into(), label: i.t(&s.message_key()) }).collect();
+    let statuses =
+        [Status::Probationary, Status::Full, Status::Exempt].iter().map(|s| Choice { value: s.as_str().into(), label: i.t(&s.message_key()) }).collect();
     let ethnicities = st.store.ref_items("ethnicity").await?.into_iter().map(|r| Choice { value: r.code, label: r.name }).collect();
     let ages = AgeBand::ALL.iter().map(|a| Choice { value: a.as_str().into(), label: i.t(&format!("age-{}", a.as_str())) }).collect();
     Ok(render(&MembersPage {
@@ -81,7 +92,9 @@ fn event_detail(i: &I18n, data: &serde_json::Value) -> String {
         "struck_off" | "left" | "expelled" => s("reason"),
         "card_issued" => s("card_no"),
         "corrected" => format!("→ {} ({})", data["effective_on"].as_str().map(dangbo_core::date::display_iso).unwrap_or_default(), s("event_id")),
-        "admitted" | "readmitted" => data["party"]["admission_decision_no"].as_str().map(|n| format!("{}: {n}", i.t("field-admission_decision_no"))).unwrap_or_default(),
+        "admitted" | "readmitted" => {
+            data["party"]["admission_decision_no"].as_str().map(|n| format!("{}: {n}", i.t("field-admission_decision_no"))).unwrap_or_default()
+        }
         _ => String::new(),
     }
 }
@@ -133,7 +146,17 @@ pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView)
             recorded: i.args("event-recorded", &[("at", e.recorded_at.chars().take(10).collect::<String>()), ("by", e.recorded_by.clone())]),
         })
         .collect();
-    MemberPage { kinds: event_kinds(&i), id: m.id.clone(), name: m.full_name.clone(), status: i.t(&m.status.message_key()), person, party, timeline, form, ctx: c }
+    MemberPage {
+        kinds: event_kinds(&i),
+        id: m.id.clone(),
+        name: m.full_name.clone(),
+        status: i.t(&m.status.message_key()),
+        person,
+        party,
+        timeline,
+        form,
+        ctx: c,
+    }
 }
 
 pub async fn show(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Path(id): Path<String>) -> Result<Response, WebError> {

@@ -6,10 +6,10 @@ use crate::auth::PageAuth;
 use crate::error::{ErrorKind, WebError};
 use crate::i18n::Lang;
 use crate::views::{Choice, Ctx, FormView, OrgChangePage, OrgNewPage, render};
+use axum::Form;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use dangbo_core::org::{Field, NewOrgInput, OrgEventInput, OrgKind};
 use dangbo_db::DbError;
 use std::collections::HashMap;
@@ -26,7 +26,13 @@ fn with_parent(parent: Option<&str>) -> FormView {
     FormView { values, errors: Default::default() }
 }
 
-pub async fn new_form(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Path(code): Path<String>) -> Result<Response, WebError> {
+pub async fn new_form(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
     let org = st.store.org(&auth.caller, &code).await?;
     let c = ctx(&auth, lang, &uri.to_string());
     Ok(render(&new_page(c, Some((org.code.clone(), org.name)), with_parent(Some(&org.code)))))
@@ -64,12 +70,25 @@ async fn found(st: AppState, auth: PageAuth, lang: Lang, path: String, parent: O
     }
 }
 
-pub async fn create(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Path(code): Path<String>, Form(body): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn create(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Path(code): Path<String>,
+    Form(body): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     let org = st.store.org(&auth.caller, &code).await?;
     found(st, auth, lang, uri.to_string(), Some(org.code), body).await
 }
 
-pub async fn create_root(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Form(body): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn create_root(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Form(body): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     found(st, auth, lang, uri.to_string(), None, body).await
 }
 
@@ -77,13 +96,26 @@ fn change_kinds(c: &Ctx) -> Vec<Choice> {
     ["renamed", "moved", "merged", "dissolved"].iter().map(|k| Choice { value: k.to_string(), label: c.t(&format!("org-event-{k}")) }).collect()
 }
 
-pub async fn change_form(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Path(code): Path<String>) -> Result<Response, WebError> {
+pub async fn change_form(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
     let org = st.store.org(&auth.caller, &code).await?;
     let c = ctx(&auth, lang, &uri.to_string());
     Ok(render(&OrgChangePage { kinds: change_kinds(&c), ctx: c, code: org.code, name: org.name, form: FormView::default() }))
 }
 
-pub async fn change(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Path(code): Path<String>, Form(body): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn change(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Path(code): Path<String>,
+    Form(body): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     let map = checked_form(&auth, body)?;
     let org = st.store.org(&auth.caller, &code).await?;
     let raw: OrgEventInput = input(&map)?;

@@ -52,7 +52,14 @@ fn history_view(i: &I18n, h: &OrgHistoryRow) -> HistoryView {
 }
 
 /// One organisation as of a date: counts, what is under it, its first members, its history.
-pub async fn show(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Path(code): Path<String>, Query(q): Q) -> Result<Response, WebError> {
+pub async fn show(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Path(code): Path<String>,
+    Query(q): Q,
+) -> Result<Response, WebError> {
     let today = st.clock.today();
     let date = as_of(q.get("as_of"), today);
     let c = ctx(&auth, lang, &uri.to_string());
@@ -75,7 +82,11 @@ pub async fn show(State(st): State<AppState>, auth: PageAuth, lang: Lang, Origin
         (i.t("org-parent"), org.parent.clone().unwrap_or_default()),
         (i.t("org-founded"), i.date(&org.founded_on)),
     ];
-    let mut counts = vec![(i.t("org-members-count"), i.num(summary.total())), (i.t("org-probationary"), i.num(summary.probationary)), (i.t("org-full"), i.num(summary.full))];
+    let mut counts = vec![
+        (i.t("org-members-count"), i.num(summary.total())),
+        (i.t("org-probationary"), i.num(summary.probationary)),
+        (i.t("org-full"), i.num(summary.full)),
+    ];
     if !org.kind.holds_members() {
         counts.insert(0, (i.t("org-grassroots"), i.num(summary.grassroots_orgs)));
     }
@@ -111,6 +122,14 @@ pub(crate) fn member_row(i: &I18n, m: &dangbo_db::MemberItem) -> MemberRow {
 pub async fn audit(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri) -> Result<Response, WebError> {
     let rows = st.store.audit_log(&auth.caller, None, 200).await?;
     let c = ctx(&auth, lang, &uri.to_string());
-    let rows = rows.into_iter().map(|r| AuditView { at: r.at.chars().take(19).collect::<String>().replace('T', " "), actor: r.actor, action: r.action, entity: format!("{} {}", r.entity, r.entity_id) }).collect();
+    let rows = rows
+        .into_iter()
+        .map(|r| AuditView {
+            at: r.at.chars().take(19).collect::<String>().replace('T', " "),
+            actor: r.actor,
+            action: r.action,
+            entity: format!("{} {}", r.entity, r.entity_id),
+        })
+        .collect();
     Ok(render(&AuditPage { ctx: c, rows }))
 }

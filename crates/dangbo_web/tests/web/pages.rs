@@ -1,0 +1,138 @@
+use crate::*;
+
+#[tokio::test]
+async fn pages_need_a_login_and_the_login_is_throttled() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let res = app.get("/orgs/DH", &Auth::None).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.headers[header::LOCATION], "/login?next=%2Forgs%2FDH");
+    let res = app.post_form("/login", &Auth::None, &[("username", "quangninh"), ("password", "sai"), ("next", "/orgs")]).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(res.select_text("p.banner"), ["Tên đăng nhập hoặc mật khẩu không đúng."]);
+    let session = app.login("quangninh", "dangbo-quangninh").await;
+    let page = app.get("/orgs/DH?as_of=2019-12-31", &session).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.select_text("h1"), ["Đảng bộ huyện Đầm Hà"]);
+    let counts = page.select_text(".counts dd");
+    assert_eq!(counts[..2], ["35".to_string(), "2.068".to_string()]);
+    assert_eq!(page.select_text(".tree li.grassroots").len(), 35);
+    for _ in 0..5 {
+        app.post_form("/login", &Auth::None, &[("username", "bithu"), ("password", "x")]).await;
+    }
+    let res = app.post_form("/login", &Auth::None, &[("username", "bithu"), ("password", "dangbo-bithu")]).await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn english_is_one_switch_away() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let session = app.login("admin", "dangbo-admin").await;
+    let Auth::Cookie(cookie, _) = &session else { unreachable!() };
+    let res = app.get("/lang/en?back=/orgs/DH", &session).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let lang = res.cookie("dangbo_lang").unwrap();
+    let req =
+        Request::get("/orgs/DH?as_of=2019-12-31").header(header::COOKIE, format!("dangbo_session={cookie}; dangbo_lang={lang}")).body(Body::empty()).unwrap();
+    let page = app.send(req).await;
+    assert_eq!(page.select_text(".counts dt")[..2], ["Grassroots organisations".to_string(), "Members".to_string()]);
+    assert_eq!(page.select_text(".counts dd")[1], "2,068");
+    assert!(page.body.contains("<html lang=\"en\">"));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn forms_show_errors_beside_the_field_and_need_the_csrf_token() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let session = app.login("bithu", "dangbo-bithu").await;
+    let form = app.get("/members/new?org=DH-TT-01", &session).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let fields = [
+        ("org", "DH-TT-01"),
+        ("family_name", "Hoàng"),
+        ("given_name", "Lan"),
+        ("sex", "female"),
+        ("birth_date", "31/12/2030"),
+        ("admission_decision_date", "01/03/2024"),
+        ("ceremony_date", "20/03/2024"),
+    ];
+    let without = app.post_form("/members/new", &session, &fields).await;
+    assert_eq!(without.status, StatusCode::FORBIDDEN);
+    let mut with = fields.to_vec();
+    with.push(("csrf", session.csrf()));
+    let res = app.post_form("/members/new", &session, &with).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.select_text(".has-error #e-birth_date"), ["Ngày sinh: không được sau ngày hôm nay."]);
+    assert_eq!(res.html().select(&scraper::Selector::parse("#f-family_name").unwrap()).next().unwrap().value().attr("value"), Some("Hoàng"));
+    with[4] = ("birth_date", "15/08/1995");
+    let ok = app.post_form("/members/new", &session, &with).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let profile = app.get(ok.headers[header::LOCATION].to_str().unwrap(), &session).await;
+    assert_eq!(profile.select_text("h1"), ["Hoàng Lan"]);
+    assert_eq!(profile.select_text("p.status"), ["Dự bị"]);
+    // The secretary cannot write outside the branch.
+    with[0] = ("org", "DH-TT-02");
+    let res = app.post_form("/members/new", &session, &with).await;
+    assert_eq!(res.select_text("#e-org"), ["Chi bộ: không tìm thấy tổ chức này trong phạm vi của bạn."]);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_member_list_filters_and_pages_by_given_name() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let session = app.login("quangninh", "dangbo-quangninh").await;
+    let page = app.get("/members?org=DH-TT&as_of=2019-12-31", &session).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let names = page.select_text("table.list tbody td:first-child");
+    assert_eq!(names.len(), 50);
+    let given: Vec<String> = names.iter().map(|n| n.rsplit(' ').next().unwrap().to_string()).collect();
+    let mut sorted = given.clone();
+    sorted.sort_by(|a, b| dangbo_core::text::compare(a, b));
+    assert_eq!(given, sorted, "sorted by given name in Vietnamese order");
+    let next = page.html().select(&scraper::Selector::parse("a[rel=next]").unwrap()).next().unwrap().value().attr("href").unwrap().to_string();
+    let page2 = app.get(&next, &session).await;
+    assert_ne!(page2.select_text("table.list tbody td:first-child")[0], names[0]);
+    let women = app.get("/members?org=DH&sex=female&age=0-30", &session).await;
+    assert!(women.status.is_success());
+    let unknown = app.get("/members?org=NOPE", &session).await;
+    assert_eq!(unknown.select_text("p.banner").len(), 1);
+    // The tree page stays light.
+    let tree = app.get("/orgs", &session).await;
+    assert!(tree.body.len() < 60_000, "{} bytes", tree.body.len());
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn an_organisation_can_be_founded_and_dissolved_from_the_forms() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let session = app.login("admin", "dangbo-admin").await;
+    let csrf = session.csrf().to_string();
+    let res = app
+        .post_form(
+            "/orgs/DH-QL/new",
+            &session,
+            &[
+                ("csrf", &csrf),
+                ("code", "DH-QL-MOI"),
+                ("name", "Chi bộ thôn Mới"),
+                ("type", "subordinate_branch"),
+                ("field", "residential"),
+                ("founded_on", "01/02/2026"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let res =
+        app.post_form("/orgs/DH-QL-MOI/change", &session, &[("csrf", &csrf), ("type", "moved"), ("effective_on", "01/03/2026"), ("parent", "DH-QL-MOI")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.select_text("#e-parent"), ["Tổ chức cấp trên: không thể chuyển một tổ chức vào dưới chính nó hoặc tổ chức trực thuộc nó."]);
+    let res = app
+        .post_form("/orgs/DH-QL-MOI/change", &session, &[("csrf", &csrf), ("type", "dissolved"), ("effective_on", "01/03/2026"), ("decision_no", "99-QĐ/ĐU")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = app.get("/orgs/DH-QL-MOI", &session).await;
+    assert_eq!(page.select_text(".timeline strong"), ["Thành lập", "Giải thể"]);
+    let audit = app.get("/audit", &session).await;
+    assert!(audit.select_text("td").iter().any(|t| t == "org.dissolved"));
+    app.finish().await;
+}
