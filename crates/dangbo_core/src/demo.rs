@@ -79,6 +79,7 @@ impl Builder {
             field,
             parent: parent.map(|p| OrgCode::parse(p).expect("demo code")),
             founded_on: founded,
+            split_from: None,
             basis: Basis::default(),
         });
         if kind.holds_members() {

@@ -128,6 +128,8 @@ pub struct NewOrg {
     pub field: Field,
     pub parent: Option<OrgCode>,
     pub founded_on: NaiveDate,
+    /// Chia tách: the organisation this one is split from (recorded on both).
+    pub split_from: Option<OrgCode>,
     pub basis: Basis,
 }
 
@@ -146,6 +148,8 @@ pub struct NewOrgInput {
     pub parent: Option<String>,
     #[serde(default)]
     pub founded_on: String,
+    #[serde(default)]
+    pub split_from: Option<String>,
     #[serde(default)]
     pub decision_no: Option<String>,
     #[serde(default)]
@@ -225,9 +229,21 @@ impl NewOrgInput {
             },
         };
         let founded_on = parse_past_date("founded_on", &self.founded_on, today, &mut e);
+        let split_from = match self.split_from.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => {
+                let c = OrgCode::parse(s);
+                if c.is_none() {
+                    e.add("split_from", "err-org-unknown");
+                }
+                c
+            }
+        };
         let basis = parse_basis(&self.decision_no, &self.decision_date, &self.issuer, today, &mut e);
         match (code, kind, field, founded_on) {
-            (Some(code), Some(kind), Some(field), Some(founded_on)) if e.is_empty() => Ok(NewOrg { code, name, kind, field, parent, founded_on, basis }),
+            (Some(code), Some(kind), Some(field), Some(founded_on)) if e.is_empty() => {
+                Ok(NewOrg { code, name, kind, field, parent, founded_on, split_from, basis })
+            }
             _ => Err(e),
         }
     }

@@ -361,8 +361,24 @@ pub(crate) async fn create_org_tx(tx: &mut Transaction<'static, Any>, caller: &C
         .bind(iso(new.founded_on))
         .execute(&mut **tx)
         .await?;
-    let data = serde_json::json!({"code": new.code.as_str(), "name": new.name, "type": new.kind.as_str(), "field": new.field.as_str(), "parent": new.parent.as_ref().map(|c| c.as_str())});
+    let source = match &new.split_from {
+        None => None,
+        Some(code) => {
+            let s = org_in_tx(tx, caller, code.as_str()).await?.ok_or_else(|| DbError::field("split_from", "err-org-unknown"))?;
+            if s.ended_on.is_some() || !alive_on(tx, &s.id, new.founded_on).await? {
+                return Err(DbError::field("split_from", "err-org-not-alive"));
+            }
+            Some(s)
+        }
+    };
+    let data = serde_json::json!({"code": new.code.as_str(), "name": new.name, "type": new.kind.as_str(), "field": new.field.as_str(), "parent": new.parent.as_ref().map(|c| c.as_str()), "split_from": source.as_ref().map(|s| s.code.clone())});
     insert_org_event(tx, caller, &id, "founded", new.founded_on, &new.basis, &data).await?;
+    if let Some(s) = &source {
+        // Chia tách: the source records the new organisation; its members move by their own
+        // transfer events (or when the source is dissolved into the new one).
+        insert_org_event(tx, caller, &s.id, "split", new.founded_on, &new.basis, &serde_json::json!({"into": new.code.as_str()})).await?;
+        audit::record(tx, caller, "org.split", "org", &s.id, None, Some(serde_json::json!({"into": new.code.as_str()}))).await?;
+    }
     audit::record(tx, caller, "org.found", "org", &id, None, Some(data)).await?;
     let row = OrgRow {
         id,

@@ -90,3 +90,30 @@ async fn summary_counts_grassroots_organisations_on_the_date() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_split_is_recorded_on_both_organisations() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let m = add_member(&s, member_input("B1", "Lý", "Văn", "Tài")).await;
+        let input = NewOrgInput {
+            code: "B3".into(),
+            name: "Chi bộ thôn Tách".into(),
+            kind: "subordinate_branch".into(),
+            parent: Some("C".into()),
+            founded_on: "2021-01-01".into(),
+            split_from: Some("B1".into()),
+            ..Default::default()
+        };
+        s.create_org(&admin(), input.parse(today()).unwrap()).await.unwrap();
+        let kinds: Vec<_> = s.org_history(&admin(), "B1").await.unwrap().into_iter().map(|h| (h.kind, h.data["into"].as_str().map(String::from))).collect();
+        assert_eq!(kinds, [("founded".to_string(), None), ("split".to_string(), Some("B3".to_string()))], "{backend}");
+        let mv = dangbo_core::event::EventInput { kind: "transferred".into(), effective_on: "2021-01-01".into(), org: Some("B3".into()), ..Default::default() };
+        s.record_event(&admin(), &m, mv.parse(today()).unwrap(), today()).await.unwrap();
+        assert_eq!(s.summary(&admin(), "B3", d("2021-01-01")).await.unwrap().total(), 1);
+        let bad = NewOrgInput { code: "B4".into(), name: "X".into(), kind: "subordinate_branch".into(), parent: Some("C".into()), founded_on: "1990-01-01".into(), split_from: Some("B1".into()), ..Default::default() };
+        let err = s.create_org(&admin(), bad.parse(today()).unwrap()).await.unwrap_err();
+        assert!(matches!(err, DbError::Invalid(ref e) if e.0.contains_key("split_from") || e.0.contains_key("parent")), "{backend}: {err:?}");
+    })
+    .await;
+}

@@ -123,6 +123,7 @@ field-type = Type
 field-field = Field
 field-parent = Parent organisation
 field-founded_on = Founded on
+field-split_from = Split from (organisation code)
 field-effective_on = Effective date
 field-target = Receiving organisation
 field-decision_no = Decision number

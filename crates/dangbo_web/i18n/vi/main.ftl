@@ -120,6 +120,7 @@ field-type = Loại
 field-field = Lĩnh vực
 field-parent = Tổ chức cấp trên
 field-founded_on = Ngày thành lập
+field-split_from = Chia tách từ tổ chức (mã)
 field-effective_on = Ngày hiệu lực
 field-target = Tổ chức tiếp nhận
 field-decision_no = Số quyết định

@@ -7,7 +7,7 @@ use crate::auth::PageAuth;
 use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::views::{Choice, Ctx, FormView, MemberNewPage, render};
-use axum::Form;
+use super::PageForm;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -53,7 +53,7 @@ pub async fn create(
     auth: PageAuth,
     lang: Lang,
     OriginalUri(uri): OriginalUri,
-    Form(body): Form<Vec<(String, String)>>,
+    PageForm(body): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let map = checked_form(&auth, body)?;
     let c = ctx(&auth, lang, &uri.to_string());
@@ -78,7 +78,7 @@ pub async fn record_event(
     auth: PageAuth,
     lang: Lang,
     Path(id): Path<String>,
-    Form(body): Form<Vec<(String, String)>>,
+    PageForm(body): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let map = checked_form(&auth, body)?;
     let today = st.clock.today();

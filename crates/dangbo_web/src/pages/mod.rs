@@ -71,3 +71,17 @@ pub(crate) fn form_with_errors(ctx: &Ctx, values: HashMap<String, String>, error
 pub(crate) fn choices<T: Copy>(ctx: &Ctx, all: &[T], value: impl Fn(T) -> &'static str, key: impl Fn(T) -> String) -> Vec<Choice> {
     all.iter().map(|x| Choice { value: value(*x).to_string(), label: ctx.t(&key(*x)) }).collect()
 }
+
+/// A form body whose rejection (not urlencoded, bad UTF-8, too large) is the error page.
+pub struct PageForm<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for PageForm<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(v)) => Ok(PageForm(v)),
+            Err(_) => Err(WebError(ErrorKind::BadRequest)),
+        }
+    }
+}

@@ -6,7 +6,7 @@ use crate::auth::PageAuth;
 use crate::error::{ErrorKind, WebError};
 use crate::i18n::Lang;
 use crate::views::{Choice, Ctx, FormView, OrgChangePage, OrgNewPage, render};
-use axum::Form;
+use super::PageForm;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -76,7 +76,7 @@ pub async fn create(
     lang: Lang,
     OriginalUri(uri): OriginalUri,
     Path(code): Path<String>,
-    Form(body): Form<Vec<(String, String)>>,
+    PageForm(body): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let org = st.store.org(&auth.caller, &code).await?;
     found(st, auth, lang, uri.to_string(), Some(org.code), body).await
@@ -87,7 +87,7 @@ pub async fn create_root(
     auth: PageAuth,
     lang: Lang,
     OriginalUri(uri): OriginalUri,
-    Form(body): Form<Vec<(String, String)>>,
+    PageForm(body): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     found(st, auth, lang, uri.to_string(), None, body).await
 }
@@ -114,7 +114,7 @@ pub async fn change(
     lang: Lang,
     OriginalUri(uri): OriginalUri,
     Path(code): Path<String>,
-    Form(body): Form<Vec<(String, String)>>,
+    PageForm(body): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let map = checked_form(&auth, body)?;
     let org = st.store.org(&auth.caller, &code).await?;

@@ -43,9 +43,12 @@ fn history_view(i: &I18n, h: &OrgHistoryRow) -> HistoryView {
     let detail = match h.kind.as_str() {
         "renamed" => format!("{} → {}", h.data["from"].as_str().unwrap_or(""), h.data["to"].as_str().unwrap_or("")),
         "moved" => format!("{} → {}", h.data["from"].as_str().unwrap_or(""), h.data["to"].as_str().unwrap_or("")),
-        "merged" => format!("→ {}", h.data["into"].as_str().unwrap_or("")),
+        "merged" | "split" => format!("→ {}", h.data["into"].as_str().unwrap_or("")),
         "dissolved" => h.data["members_to"].as_str().map(|t| format!("→ {t}")).unwrap_or_default(),
-        _ => h.data["name"].as_str().unwrap_or("").to_string(),
+        _ => match h.data["split_from"].as_str() {
+            Some(src) => format!("{} ← {src}", h.data["name"].as_str().unwrap_or("")),
+            None => h.data["name"].as_str().unwrap_or("").to_string(),
+        },
     };
     let basis = [h.decision_no.clone(), h.decision_date.map(|d| i.date(&d)), h.issuer.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
     HistoryView { date: i.date(&h.effective_on), kind: i.t(&format!("org-event-{}", h.kind)), detail, basis }

@@ -5,7 +5,7 @@ use crate::auth::{LANG_COOKIE, PageAuth, SESSION_COOKIE, check_csrf};
 use crate::error::{ErrorKind, WebError};
 use crate::i18n::Lang;
 use crate::views::{Ctx, LoginPage, render};
-use axum::Form;
+use super::PageForm;
 use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -36,7 +36,7 @@ pub async fn login_form(lang: Lang, Query(q): Query<HashMap<String, String>>) ->
     render(&LoginPage { ctx: Ctx::anonymous(lang, "/login"), error: None, next, username: String::new() })
 }
 
-pub async fn login(State(st): State<AppState>, lang: Lang, jar: CookieJar, ClientIp(ip): ClientIp, Form(f): Form<LoginForm>) -> Response {
+pub async fn login(State(st): State<AppState>, lang: Lang, jar: CookieJar, ClientIp(ip): ClientIp, PageForm(f): PageForm<LoginForm>) -> Response {
     let ctx = Ctx::anonymous(lang, "/login");
     let fail = |key: &str, status: axum::http::StatusCode| {
         let mut r = render(&LoginPage { error: Some(ctx.t(key)), ctx: ctx.clone(), next: f.next.clone(), username: f.username.clone() });
@@ -55,7 +55,7 @@ pub async fn login(State(st): State<AppState>, lang: Lang, jar: CookieJar, Clien
     }
 }
 
-pub async fn logout(State(st): State<AppState>, auth: PageAuth, jar: CookieJar, Form(f): Form<HashMap<String, String>>) -> Result<Response, WebError> {
+pub async fn logout(State(st): State<AppState>, auth: PageAuth, jar: CookieJar, PageForm(f): PageForm<HashMap<String, String>>) -> Result<Response, WebError> {
     check_csrf(&auth, f.get("csrf").map(String::as_str).unwrap_or(""))?;
     if let Some(c) = jar.get(SESSION_COOKIE) {
         st.store.logout(c.value()).await?;
