@@ -22,11 +22,16 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     }
 }
 
-/// The language: the chosen cookie, else Accept-Language, else Vietnamese.
+/// The language: the one chosen with the switch (a cookie); else, for the API only,
+/// Accept-Language; else Vietnamese. Pages are Vietnamese until the user switches, whatever
+/// language the browser was installed in.
 pub fn lang_of(parts: &Parts) -> Lang {
     let jar = CookieJar::from_headers(&parts.headers);
     if let Some(l) = jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())) {
         return l;
+    }
+    if !parts.uri.path().starts_with("/api/") {
+        return Lang::Vi;
     }
     parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|h| h.to_str().ok()).map(Lang::from_accept).unwrap_or_default()
 }

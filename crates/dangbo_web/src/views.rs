@@ -57,6 +57,10 @@ impl FormView {
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty()
     }
+    /// Whether any filter beyond the search text is set (the filter box then starts open).
+    pub fn has_filters(&self) -> bool {
+        ["org", "status", "sex", "ethnicity", "age"].iter().any(|k| !self.value(k).is_empty()) || self.has_errors()
+    }
     pub fn selected(&self, k: &str, v: &str) -> bool {
         self.value(k) == v
     }
@@ -121,6 +125,7 @@ pub struct NodeView {
 pub struct OrgsPage {
     pub ctx: Ctx,
     pub as_of: String,
+    pub as_of_display: String,
     pub nodes: Vec<NodeView>,
 }
 
@@ -147,6 +152,7 @@ pub struct MemberRow {
 pub struct OrgPage {
     pub ctx: Ctx,
     pub as_of: String,
+    pub as_of_display: String,
     pub code: String,
     pub name: String,
     pub facts: Vec<(String, String)>,

@@ -111,7 +111,15 @@ async fn a_split_is_recorded_on_both_organisations() {
         let mv = dangbo_core::event::EventInput { kind: "transferred".into(), effective_on: "2021-01-01".into(), org: Some("B3".into()), ..Default::default() };
         s.record_event(&admin(), &m, mv.parse(today()).unwrap(), today()).await.unwrap();
         assert_eq!(s.summary(&admin(), "B3", d("2021-01-01")).await.unwrap().total(), 1);
-        let bad = NewOrgInput { code: "B4".into(), name: "X".into(), kind: "subordinate_branch".into(), parent: Some("C".into()), founded_on: "1990-01-01".into(), split_from: Some("B1".into()), ..Default::default() };
+        let bad = NewOrgInput {
+            code: "B4".into(),
+            name: "X".into(),
+            kind: "subordinate_branch".into(),
+            parent: Some("C".into()),
+            founded_on: "1990-01-01".into(),
+            split_from: Some("B1".into()),
+            ..Default::default()
+        };
         let err = s.create_org(&admin(), bad.parse(today()).unwrap()).await.unwrap_err();
         assert!(matches!(err, DbError::Invalid(ref e) if e.0.contains_key("split_from") || e.0.contains_key("parent")), "{backend}: {err:?}");
     })

@@ -1,5 +1,6 @@
 //! Adding a member and recording an event on one.
 
+use super::PageForm;
 use super::members::member_page;
 use super::{checked_form, ctx, form_with_errors, input};
 use crate::AppState;
@@ -7,7 +8,6 @@ use crate::auth::PageAuth;
 use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::views::{Choice, Ctx, FormView, MemberNewPage, render};
-use super::PageForm;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -95,7 +95,8 @@ pub async fn record_event(
     let m = st.store.member(&auth.caller, &id).await?;
     let c = ctx(&auth, lang, &format!("/members/{id}"));
     let form = form_with_errors(&c, map, &errors);
-    let mut r = render(&member_page(c, m, form));
+    let ethnicity = super::members::ethnicity_name(&st, &m.person.ethnicity).await?;
+    let mut r = render(&member_page(c, m, form, ethnicity));
     *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     Ok(r)
 }

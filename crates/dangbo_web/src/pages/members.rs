@@ -47,7 +47,7 @@ pub async fn index(
         Err(e) => return Err(e.into()),
     };
     let mut values: HashMap<String, String> = q.clone();
-    values.insert("as_of".into(), dangbo_core::date::iso(filter.as_of.unwrap_or(today)));
+    values.insert("as_of".into(), dangbo_core::date::display(filter.as_of.unwrap_or(today)));
     values.remove("cursor");
     let base: String = values.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", urlencode(v))).collect::<Vec<_>>().join("&");
     let (rows, total, next_url) = match &page {
@@ -100,7 +100,7 @@ fn event_detail(i: &I18n, data: &serde_json::Value) -> String {
 }
 
 /// Builds the member page, with the event form as given (empty, or with errors).
-pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView) -> MemberPage {
+pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView, ethnicity: String) -> MemberPage {
     let i = c.i18n;
     let p = &m.person;
     let person = vec![
@@ -109,7 +109,7 @@ pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView)
         (i.t("field-given_name"), p.given_name.clone()),
         (i.t("field-sex"), i.t(&format!("sex-{}", p.sex.as_str()))),
         (i.t("field-birth_date"), i.date(&p.birth_date)),
-        (i.t("field-ethnicity"), p.ethnicity.clone()),
+        (i.t("field-ethnicity"), ethnicity),
         (i.t("field-religion"), p.religion.clone()),
         (i.t("field-home_town"), p.home_town.clone()),
         (i.t("field-residence"), p.residence.clone()),
@@ -143,7 +143,10 @@ pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView)
             kind: EventKind::parse(&e.kind).map(|k| i.t(&k.message_key())).unwrap_or_else(|| e.kind.clone()),
             detail: event_detail(&i, &e.data),
             basis: [e.decision_no.clone(), e.decision_date.map(|d| i.date(&d)), e.issuer.clone()].into_iter().flatten().collect::<Vec<_>>().join(", "),
-            recorded: i.args("event-recorded", &[("at", e.recorded_at.chars().take(10).collect::<String>()), ("by", e.recorded_by.clone())]),
+            recorded: i.args(
+                "event-recorded",
+                &[("at", dangbo_core::date::display_iso(&e.recorded_at.chars().take(10).collect::<String>())), ("by", e.recorded_by.clone())],
+            ),
         })
         .collect();
     MemberPage {
@@ -162,5 +165,12 @@ pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView)
 pub async fn show(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Path(id): Path<String>) -> Result<Response, WebError> {
     let m = st.store.member(&auth.caller, &id).await?;
     let c = ctx(&auth, lang, &uri.to_string());
-    Ok(render(&member_page(c, m, FormView::default())))
+    let ethnicity = ethnicity_name(&st, &m.person.ethnicity).await?;
+    Ok(render(&member_page(c, m, FormView::default(), ethnicity)))
+}
+
+/// The name of an ethnic group code ("01" → "Kinh"), or the code when the list lacks it.
+pub(crate) async fn ethnicity_name(st: &AppState, code: &str) -> Result<String, WebError> {
+    let items = st.store.ref_items("ethnicity").await?;
+    Ok(items.into_iter().find(|r| r.code == code).map(|r| r.name).unwrap_or_else(|| code.to_string()))
 }

@@ -1,12 +1,12 @@
 //! Founding an organisation and recording a change to one.
 
+use super::PageForm;
 use super::{checked_form, choices, ctx, form_with_errors, input};
 use crate::AppState;
 use crate::auth::PageAuth;
 use crate::error::{ErrorKind, WebError};
 use crate::i18n::Lang;
 use crate::views::{Choice, Ctx, FormView, OrgChangePage, OrgNewPage, render};
-use super::PageForm;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};

@@ -36,7 +36,7 @@ pub async fn index(State(st): State<AppState>, auth: PageAuth, lang: Lang, Origi
         let tree = st.store.org_tree(&auth.caller, &root.code, date).await?;
         nodes.extend(tree.iter().filter(|n| n.depth <= 2).map(|n| node_view(&c.i18n, n)));
     }
-    Ok(render(&OrgsPage { ctx: c, as_of: iso(date), nodes }))
+    Ok(render(&OrgsPage { ctx: c, as_of: iso(date), as_of_display: dangbo_core::date::display(date), nodes }))
 }
 
 fn history_view(i: &I18n, h: &OrgHistoryRow) -> HistoryView {
@@ -96,6 +96,7 @@ pub async fn show(
     let members = page.items.iter().map(|m| member_row(&i, m)).collect();
     Ok(render(&OrgPage {
         as_of: iso(date),
+        as_of_display: dangbo_core::date::display(date),
         name: summary.name.clone(),
         code: org.code.clone(),
         facts,

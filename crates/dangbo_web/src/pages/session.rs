@@ -1,11 +1,11 @@
 //! Login, logout and the language switch.
 
+use super::PageForm;
 use crate::AppState;
 use crate::auth::{LANG_COOKIE, PageAuth, SESSION_COOKIE, check_csrf};
 use crate::error::{ErrorKind, WebError};
 use crate::i18n::Lang;
 use crate::views::{Ctx, LoginPage, render};
-use super::PageForm;
 use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -43,7 +43,14 @@ pub async fn login(State(st): State<AppState>, lang: Lang, jar: CookieJar, Clien
         *r.status_mut() = status;
         r
     };
-    match st.store.login(f.username.trim(), &f.password, &ip).await {
+    let result = st.store.login(f.username.trim(), &f.password, &ip).await;
+    if let (Ok(Some(_)), Some(old)) = (&result, jar.get(SESSION_COOKIE)) {
+        // The session id changes at every login: the previous one, if any, ends here.
+        if let Err(e) = st.store.logout(old.value()).await {
+            return WebError::from(e).into_response();
+        }
+    }
+    match result {
         Ok(Some(session)) => {
             // A new session id on every login; the old cookie, if any, is replaced.
             let cookie = Cookie::build((SESSION_COOKIE, session.token)).path("/").http_only(true).same_site(SameSite::Lax).secure(st.secure_cookies).build();
