@@ -392,16 +392,7 @@ impl EventInput {
         }
         let effective_on = parse_past_date("effective_on", &self.effective_on, today, &mut e);
         let basis = parse_basis(&self.decision_no, &self.decision_date, &self.issuer, today, &mut e);
-        let org = match self.org.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => {
-                let c = OrgCode::parse(s);
-                if c.is_none() {
-                    e.add("org", "err-org-unknown");
-                }
-                c
-            }
-            None => None,
-        };
+        let org = crate::org::parse_opt_code("org", &self.org, &mut e);
         if kind.is_some_and(EventKind::needs_org) && org.is_none() {
             e.add("org", "err-required");
         }

@@ -178,6 +178,16 @@ pub fn parse_basis(no: &Option<String>, date: &Option<String>, issuer: &Option<S
     Basis { decision_no: nonempty(no), decision_date, issuer: nonempty(issuer) }
 }
 
+/// Parses an optional organisation code; a malformed one is recorded as unknown.
+pub fn parse_opt_code(field: &str, v: &Option<String>, errors: &mut FieldErrors) -> Option<OrgCode> {
+    let s = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+    let c = OrgCode::parse(s);
+    if c.is_none() {
+        errors.add(field, "err-org-unknown");
+    }
+    c
+}
+
 /// Parses a required date that may not lie after `today`.
 pub fn parse_past_date(field: &str, s: &str, today: NaiveDate, errors: &mut FieldErrors) -> Option<NaiveDate> {
     if s.trim().is_empty() {
@@ -218,27 +228,9 @@ impl NewOrgInput {
         if field.is_none() {
             e.add("field", "err-choice");
         }
-        let parent = match self.parent.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(p) => match OrgCode::parse(p) {
-                Some(c) => Some(c),
-                None => {
-                    e.add("parent", "err-org-unknown");
-                    None
-                }
-            },
-        };
+        let parent = parse_opt_code("parent", &self.parent, &mut e);
         let founded_on = parse_past_date("founded_on", &self.founded_on, today, &mut e);
-        let split_from = match self.split_from.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(s) => {
-                let c = OrgCode::parse(s);
-                if c.is_none() {
-                    e.add("split_from", "err-org-unknown");
-                }
-                c
-            }
-        };
+        let split_from = parse_opt_code("split_from", &self.split_from, &mut e);
         let basis = parse_basis(&self.decision_no, &self.decision_date, &self.issuer, today, &mut e);
         match (code, kind, field, founded_on) {
             (Some(code), Some(kind), Some(field), Some(founded_on)) if e.is_empty() => {
@@ -296,20 +288,12 @@ impl OrgEventInput {
         let mut e = FieldErrors::new();
         let effective_on = parse_past_date("effective_on", &self.effective_on, today, &mut e);
         let basis = parse_basis(&self.decision_no, &self.decision_date, &self.issuer, today, &mut e);
-        let code_of = |field: &str, v: &Option<String>, required: bool, e: &mut FieldErrors| match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => {
-                if required {
-                    e.add(field, "err-required");
-                }
-                None
+        let code_of = |field: &str, v: &Option<String>, required: bool, e: &mut FieldErrors| {
+            let blank = v.as_deref().is_none_or(|s| s.trim().is_empty());
+            if required && blank {
+                e.add(field, "err-required");
             }
-            Some(s) => {
-                let c = OrgCode::parse(s);
-                if c.is_none() {
-                    e.add(field, "err-org-unknown");
-                }
-                c
-            }
+            parse_opt_code(field, v, e)
         };
         let change = match OrgEventKind::parse(self.kind.trim()) {
             Some(OrgEventKind::Renamed) => {
