@@ -55,6 +55,9 @@ enum UserCommand {
         /// Organisation code of the grant (required for every role but admin).
         #[arg(long)]
         org: Option<String>,
+        /// The member's own record (id), for the role `member`.
+        #[arg(long)]
+        member: Option<String>,
         /// Read the password from standard input (required: passwords never go on the command line).
         #[arg(long, required = true)]
         password_stdin: bool,
@@ -99,7 +102,7 @@ async fn run() -> Result<()> {
     match cli.command {
         Command::Migrate => println!("Database is up to date."),
         Command::Serve { listen, demo, secure_cookies } => serve(store, &listen, demo, secure_cookies).await?,
-        Command::User { command: UserCommand::Add { username, role, org, password_stdin: _ } } => {
+        Command::User { command: UserCommand::Add { username, role, org, member, password_stdin: _ } } => {
             let role = Role::parse(&role).with_context(|| format!("unknown role {role}: use admin, staff, secretary, viewer or member"))?;
             if role != Role::Admin && org.is_none() {
                 bail!("--org is required for the role {}", role.as_str());
@@ -108,7 +111,7 @@ async fn run() -> Result<()> {
             std::io::stdin().read_to_string(&mut password)?;
             let password = password.trim_end_matches(['\n', '\r']);
             store
-                .create_user(&Caller::system(), NewUser { username: &username, password, role, org_code: org.as_deref(), member_id: None })
+                .create_user(&Caller::system(), NewUser { username: &username, password, role, org_code: org.as_deref(), member_id: member.as_deref() })
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot add the user: {}", describe(&e)))?;
             println!("User {username} added.");

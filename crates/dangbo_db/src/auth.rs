@@ -156,6 +156,17 @@ impl Store {
                     .ok_or_else(|| DbError::field("org", "err-org-unknown"))?,
             ),
         };
+        let member_id = match (u.role, u.member_id) {
+            (Role::Member, None) => return Err(DbError::field("member", "err-required")),
+            (Role::Member, Some(id)) => {
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member WHERE id = $1").bind(id.trim()).fetch_one(&mut *w.tx).await?;
+                if n == 0 {
+                    return Err(DbError::field("member", "err-member-unknown"));
+                }
+                Some(id.trim().to_string())
+            }
+            _ => None,
+        };
         let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM app_user WHERE username = $1").bind(username).fetch_one(&mut *w.tx).await?;
         if taken > 0 {
             return Err(DbError::field("username", "err-username-taken"));
@@ -167,7 +178,7 @@ impl Store {
             .bind(&hash)
             .bind(u.role.as_str())
             .bind(&org_id)
-            .bind(u.member_id)
+            .bind(&member_id)
             .bind(now())
             .execute(&mut *w.tx)
             .await?;

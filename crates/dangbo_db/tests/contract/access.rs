@@ -1,5 +1,5 @@
 use crate::*;
-use dangbo_db::{DbError, MemberFilter};
+use dangbo_db::{DbError, MemberFilter, NewUser};
 
 #[tokio::test]
 async fn a_secretary_sees_only_the_branch() {
@@ -58,6 +58,32 @@ async fn logins_open_sessions_and_are_throttled() {
         let token = s.create_token(&admin(), "staff-p").await.unwrap();
         assert_eq!(s.caller_by_token(&token).await.unwrap().unwrap().username, "staff-p");
         assert!(s.caller_by_token("dbt_nope").await.unwrap().is_none());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_member_sees_only_their_own_record() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let own = add_member(&s, member_input("B1", "Vũ", "Thị", "Mai")).await;
+        let other = add_member(&s, member_input("B1", "Bùi", "Văn", "Tú")).await;
+        let err = s
+            .create_user(&admin(), NewUser { username: "m0", password: "password-123", role: Role::Member, org_code: Some("B1"), member_id: None })
+            .await
+            .unwrap_err();
+        assert!(matches!(err, DbError::Invalid(ref e) if e.0.contains_key("member")), "{backend}");
+        s.create_user(&admin(), NewUser { username: "m1", password: "password-123", role: Role::Member, org_code: Some("B1"), member_id: Some(&own) })
+            .await
+            .unwrap();
+        let me = s.caller_by_username("m1").await.unwrap().unwrap();
+        assert_eq!(s.member(&me, &own).await.unwrap().full_name, "Vũ Thị Mai");
+        assert!(matches!(s.member(&me, &other).await, Err(DbError::NotFound)), "{backend}");
+        assert!(matches!(s.org(&me, "B1").await, Err(DbError::NotFound)));
+        let list = s.list_members(&me, &MemberFilter { limit: 10, ..Default::default() }, today()).await.unwrap();
+        assert_eq!(list.total, 1);
+        let ev = dangbo_core::event::EventInput { kind: "deceased".into(), effective_on: "2020-01-01".into(), ..Default::default() };
+        assert!(matches!(s.record_event(&me, &own, ev.parse(today()).unwrap(), today()).await, Err(DbError::Forbidden)));
     })
     .await;
 }
