@@ -154,6 +154,17 @@ pub struct Span {
     pub episode: i64,
 }
 
+/// One admission episode: where and when the member was admitted (or arrived from outside).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Episode {
+    pub episode: i64,
+    pub org_id: String,
+    /// Admitted into this register (false for a transfer in from outside).
+    pub admitted_here: bool,
+    pub admission_decision_date: NaiveDate,
+    pub ceremony_date: NaiveDate,
+}
+
 /// The state of a member after all events, plus the spans.
 #[derive(Debug, Clone)]
 pub struct Derived {
@@ -167,6 +178,7 @@ pub struct Derived {
     pub full_date: Option<NaiveDate>,
     pub exit_date: Option<NaiveDate>,
     pub spans: Vec<Span>,
+    pub episodes: Vec<Episode>,
 }
 
 /// Why an event cannot stand where it is in the member's history.
@@ -267,6 +279,13 @@ impl Replay {
                 }
                 self.d.party = party.clone();
                 self.d.episode += 1;
+                self.d.episodes.push(Episode {
+                    episode: self.d.episode,
+                    org_id: org_id.clone(),
+                    admitted_here: true,
+                    admission_decision_date: party.admission_decision_date,
+                    ceremony_date: party.ceremony_date,
+                });
                 self.d.full_date = None;
                 self.d.exit_date = None;
                 self.change(on, Some(org_id.clone()), Status::Probationary);
@@ -318,16 +337,43 @@ pub fn replay(events: &[EventRecord]) -> Result<Derived, FieldErrors> {
         return Err(refuse("err-event-first"));
     };
     let mut r = match first {
-        EventData::Admitted { person, party, org_id } => Replay {
-            d: Derived { person, party, status: Status::Probationary, org_id, host_org_id: None, episode: 1, full_date: None, exit_date: None, spans: vec![] },
-            open_from: Some(start),
-        },
+        EventData::Admitted { person, party, org_id } => {
+            let first = Episode {
+                episode: 1,
+                org_id: org_id.clone(),
+                admitted_here: true,
+                admission_decision_date: party.admission_decision_date,
+                ceremony_date: party.ceremony_date,
+            };
+            Replay {
+                d: Derived {
+                    person,
+                    party,
+                    status: Status::Probationary,
+                    org_id,
+                    host_org_id: None,
+                    episode: 1,
+                    full_date: None,
+                    exit_date: None,
+                    spans: vec![],
+                    episodes: vec![first],
+                },
+                open_from: Some(start),
+            }
+        }
         EventData::TransferredIn { person, party, org_id, status, full_date, .. } => {
             if !status.counted() {
                 return Err(refuse("err-event-not-active"));
             }
+            let first = Episode {
+                episode: 1,
+                org_id: org_id.clone(),
+                admitted_here: false,
+                admission_decision_date: party.admission_decision_date,
+                ceremony_date: party.ceremony_date,
+            };
             Replay {
-                d: Derived { person, party, status, org_id, host_org_id: None, episode: 1, full_date, exit_date: None, spans: vec![] },
+                d: Derived { person, party, status, org_id, host_org_id: None, episode: 1, full_date, exit_date: None, spans: vec![], episodes: vec![first] },
                 open_from: Some(start),
             }
         }

@@ -14,6 +14,7 @@ mod orgs;
 mod refdata;
 mod rows;
 mod scope;
+mod stats;
 pub mod test_support;
 
 pub use audit::AuditRow;
@@ -23,6 +24,7 @@ pub use error::DbError;
 pub use members::{MemberDetail, MemberEventRow, MemberFilter, MemberItem, MemberPage};
 pub use orgs::{OrgHistoryRow, OrgNode, OrgRow, Summary};
 pub use refdata::RefItem;
+pub use stats::{Breakdown, MemberStats, PressFigures};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
@@ -81,6 +83,10 @@ impl Store {
     pub async fn migrate(&self) -> Result<(), DbError> {
         MIGRATOR.run(&self.pool).await.map_err(|e| DbError::Internal(e.into()))?;
         refdata::seed(self).await?;
+        let rebuilt = members::rebuild_missing(self).await?;
+        if rebuilt > 0 {
+            tracing::info!(rebuilt, "derived member rows rebuilt after migration");
+        }
         Ok(())
     }
 

@@ -25,6 +25,10 @@ pub struct MemberFilter {
     pub sex: Option<String>,
     pub ethnicity: Option<String>,
     pub age_band: Option<AgeBand>,
+    pub religion: Option<String>,
+    pub education: Option<String>,
+    pub professional: Option<String>,
+    pub theory: Option<String>,
     pub as_of: Option<NaiveDate>,
     pub limit: i64,
     pub cursor: Option<String>,
@@ -243,7 +247,11 @@ impl Store {
                AND ($8 = '' OR m.sex = $8)
                AND ($9 = '' OR m.ethnicity = $9)
                AND ($10 = '' OR m.birth_date > $10)
-               AND ($11 = '' OR m.birth_date <= $11)"
+               AND ($11 = '' OR m.birth_date <= $11)
+               AND ($12 = '' OR m.religion = $12)
+               AND ($13 = '' OR m.education = $13)
+               AND ($14 = '' OR m.professional = $14)
+               AND ($15 = '' OR m.theory = $15)"
         );
         let q = text::fold(f.q.as_deref().unwrap_or(""));
         let limit = f.limit.clamp(1, 500);
@@ -260,12 +268,16 @@ impl Store {
                 .bind(f.ethnicity.clone().unwrap_or_default())
                 .bind(born_after.map(iso).unwrap_or_default())
                 .bind(born_until.map(iso).unwrap_or_default())
+                .bind(f.religion.clone().unwrap_or_default())
+                .bind(f.education.clone().unwrap_or_default())
+                .bind(f.professional.clone().unwrap_or_default())
+                .bind(f.theory.clone().unwrap_or_default())
         };
         let total: i64 = bind(format!("{with} SELECT COUNT(*) {from_where}")).fetch_one(&self.pool).await?.try_get(0)?;
         let page_sql = format!(
             "{with} SELECT m.id, m.full_name, o.code, o.name, ms.status, m.sex, m.birth_date, m.ceremony_date, m.sort_key {from_where}
-               AND (length($12) = 0 OR m.sort_key > $12 OR (m.sort_key = $12 AND m.id > $13))
-             ORDER BY m.sort_key, m.id LIMIT $14"
+               AND (length($16) = 0 OR m.sort_key > $16 OR (m.sort_key = $16 AND m.id > $17))
+             ORDER BY m.sort_key, m.id LIMIT $18"
         );
         let rows = bind(page_sql).bind(cursor_key).bind(cursor_id).bind(limit + 1).fetch_all(&self.pool).await?;
         let mut items = Vec::with_capacity(rows.len());
@@ -460,5 +472,37 @@ async fn write_spans(tx: &mut Transaction<'static, Any>, id: &str, d: &Derived) 
             .execute(&mut **tx)
             .await?;
     }
+    sqlx::query("DELETE FROM member_episode WHERE member_id = $1").bind(id).execute(&mut **tx).await?;
+    for e in &d.episodes {
+        sqlx::query("INSERT INTO member_episode (member_id, episode, org_id, admitted_here, admission_decision_date, ceremony_date, age_at_admission) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(id)
+            .bind(e.episode)
+            .bind(&e.org_id)
+            .bind(e.admitted_here as i64)
+            .bind(iso(e.admission_decision_date))
+            .bind(iso(e.ceremony_date))
+            .bind(dangbo_core::date::age_years(d.person.birth_date, e.admission_decision_date) as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
+}
+
+/// Rewrites the derived rows of every member whose episodes are missing (after a migration
+/// that added a derived table). Returns how many were rebuilt.
+pub(crate) async fn rebuild_missing(store: &Store) -> Result<usize, DbError> {
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT m.id FROM member m WHERE NOT EXISTS (SELECT 1 FROM member_episode e WHERE e.member_id = m.id) ORDER BY m.id")
+            .fetch_all(&store.pool)
+            .await?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let mut w = store.write().await?;
+    for id in &ids {
+        let d = derive(&mut w.tx, id).await?;
+        write_spans(&mut w.tx, id, &d).await?;
+    }
+    w.commit().await?;
+    Ok(ids.len())
 }

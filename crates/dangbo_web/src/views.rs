@@ -250,3 +250,36 @@ pub struct AuditPage {
     pub ctx: Ctx,
     pub rows: Vec<AuditView>,
 }
+
+#[derive(Debug, Clone)]
+pub struct StatRow {
+    pub label: String,
+    pub count: String,
+    pub share: String,
+    pub link: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StatTable {
+    pub title: String,
+    pub rows: Vec<StatRow>,
+}
+
+#[derive(Template)]
+#[template(path = "stats.html")]
+pub struct StatsPage {
+    pub ctx: Ctx,
+    pub code: String,
+    pub name: String,
+    pub as_of: String,
+    pub as_of_display: String,
+    pub as_of_label: String,
+    pub chart: String,
+    pub total: String,
+    pub tables: Vec<StatTable>,
+    pub from_display: String,
+    pub to_display: String,
+    pub paragraph: String,
+    /// (label, value, link to the persons behind it)
+    pub press: Vec<(String, String, Option<String>)>,
+}

@@ -39,3 +39,30 @@ async fn the_dam_ha_demo_reproduces_the_seed_figures() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_seed_figures_and_the_member_form_come_from_live_data() {
+    each_backend(|s, backend| async move {
+        s.load_demo(1, today()).await.unwrap();
+        let f = s.press_figures(&admin(), "DH", d("2015-01-01"), d("2019-12-31")).await.unwrap();
+        assert_eq!((f.grassroots_orgs, f.members, f.admitted), (Some(35), Some(2068), Some(426)), "{backend}");
+        assert_eq!(f.awareness_classes, None, "a capability that has not landed is null, not 0");
+        // The form adds up in every dimension, and at every level below.
+        for code in ["DH", "DH-TT", "DH-YT"] {
+            let st = s.member_stats(&admin(), code, d("2019-12-31")).await.unwrap();
+            for b in &st.breakdowns {
+                assert_eq!(b.rows.iter().map(|r| r.1).sum::<i64>(), st.total, "{backend} {code} {}", b.dimension);
+            }
+        }
+        let dh = s.member_stats(&admin(), "DH", d("2019-12-31")).await.unwrap();
+        let children = s.org_children(&admin(), "DH", d("2019-12-31")).await.unwrap();
+        let mut sum = 0;
+        for c in &children {
+            sum += s.member_stats(&admin(), &c.code, d("2019-12-31")).await.unwrap().total;
+        }
+        assert_eq!(sum, dh.total, "{backend}");
+        let sexes = &dh.breakdowns.iter().find(|b| b.dimension == "sex").unwrap().rows;
+        assert_eq!(sexes.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(), ["female", "male"]);
+    })
+    .await;
+}

@@ -28,6 +28,8 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{code}", get(get_org))
         .route("/orgs/{code}/summary", get(summary))
         .route("/orgs/{code}/events", post(org_event))
+        .route("/orgs/{code}/stats", get(member_stats))
+        .route("/orgs/{code}/press-figures", get(press_figures))
         .route("/members", get(list_members).post(create_member))
         .route("/members/{id}", get(get_member))
         .route("/members/{id}/events", post(member_event))
@@ -130,6 +132,10 @@ async fn list_members(State(st): State<AppState>, auth: ApiAuth, Query(q): Q) ->
         status,
         sex: get("sex"),
         ethnicity: get("ethnicity"),
+        religion: get("religion"),
+        education: get("education"),
+        professional: get("professional"),
+        theory: get("theory"),
         age_band,
         as_of: Some(date),
         limit,
@@ -155,4 +161,37 @@ async fn member_event(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<
     let ev = input.parse(today)?;
     let event_id = st.store.record_event(&auth.caller, &id, ev, today).await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": event_id, "member_id": id }))).into_response())
+}
+
+async fn member_stats(State(st): State<AppState>, auth: ApiAuth, Path(code): Path<String>, Query(q): Q) -> Result<Json<dangbo_db::MemberStats>, ApiError> {
+    let date = as_of(&q, st.clock.today())?;
+    Ok(Json(st.store.member_stats(&auth.caller, &code, date).await?))
+}
+
+/// A required date parameter.
+fn date_param(q: &HashMap<String, String>, name: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
+    match q.get(name).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => {
+            errors.add(name, "err-required");
+            None
+        }
+        Some(s) => {
+            let d = dangbo_core::date::parse(s);
+            if d.is_none() {
+                errors.add(name, "err-date-invalid");
+            }
+            d
+        }
+    }
+}
+
+async fn press_figures(State(st): State<AppState>, auth: ApiAuth, Path(code): Path<String>, Query(q): Q) -> Result<Json<dangbo_db::PressFigures>, ApiError> {
+    let mut errors = FieldErrors::new();
+    let from = date_param(&q, "from", &mut errors);
+    let to = date_param(&q, "to", &mut errors);
+    match (from, to) {
+        (Some(from), Some(to)) if from <= to => Ok(Json(st.store.press_figures(&auth.caller, &code, from, to).await?)),
+        (Some(_), Some(_)) => Err(FieldErrors::single("from", "err-period").into()),
+        _ => Err(errors.into()),
+    }
 }

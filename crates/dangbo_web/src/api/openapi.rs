@@ -51,7 +51,12 @@ pub fn spec() -> Value {
                 "MemberEvent": {"type": "object", "required": ["type", "effective_on"], "properties": {
                     "type": {"enum": ["recognised", "transferred", "transferred_out", "temp_attached", "temp_returned", "exempted", "exemption_ended", "struck_off", "left", "expelled", "deceased", "readmitted", "info_changed", "card_issued", "corrected"]},
                     "effective_on": date, "org": s, "destination": s, "reason": s, "card_no": s, "corrects": s, "decision_no": s, "decision_date": date, "issuer": s}},
-                "Member": obj
+                "Member": obj,
+                "MemberStats": {"type": "object", "properties": {"code": s, "name": s, "as_of": date, "total": {"type": "integer"}, "breakdowns": {"type": "array", "items": {"type": "object", "properties": {"dimension": s, "rows": {"type": "array", "items": {"type": "array", "prefixItems": [s, {"type": "integer"}]}}}}}}},
+                "PressFigures": {"type": "object", "properties": {"code": s, "from": date, "to": date,
+                    "grassroots_orgs": {"type": ["integer", "null"]}, "members": {"type": ["integer", "null"]}, "awareness_classes": {"type": ["integer", "null"]}, "awareness_trainees": {"type": ["integer", "null"]}, "admitted": {"type": ["integer", "null"]},
+                    "exam_candidates_commune": {"type": ["integer", "null"]}, "exam_candidates_district": {"type": ["integer", "null"]}, "moves_total": {"type": ["integer", "null"]}, "moves_upper_to_commune": {"type": ["integer", "null"]},
+                    "moves_commune_to_upper": {"type": ["integer", "null"]}, "moves_commune_to_commune": {"type": ["integer", "null"]}, "moves_cross_sector": {"type": ["integer", "null"]}, "units_with_nonlocal_secretary": {"type": ["integer", "null"]}, "units_total": {"type": ["integer", "null"]}}}
             }
         },
         "security": [{"bearer": []}, {"session": []}],
@@ -63,6 +68,8 @@ pub fn spec() -> Value {
             "/orgs/{code}": {"get": {"summary": "One organisation with its history", "parameters": [p("code")], "responses": {"200": ok(json!({"$ref": "#/components/schemas/Org"})), "404": err()}}},
             "/orgs/{code}/summary": {"get": {"summary": "Counts of the subtree as of a date", "parameters": [p("code"), q("as_of", "YYYY-MM-DD, default today")], "responses": {"200": ok(json!({"$ref": "#/components/schemas/Summary"})), "404": err(), "422": err()}}},
             "/orgs/{code}/events": {"post": {"summary": "Rename, move, merge or dissolve", "parameters": [p("code")], "requestBody": body("OrgEvent"), "responses": {"201": ok(json!({"$ref": "#/components/schemas/Org"})), "422": err(), "404": err()}}},
+            "/orgs/{code}/stats": {"get": {"summary": "Members of the subtree on a date by status, sex, age band, ethnicity, religion and levels; every breakdown adds up to total", "parameters": [p("code"), q("as_of", "YYYY-MM-DD, default today")], "responses": {"200": ok(json!({"$ref": "#/components/schemas/MemberStats"})), "404": err(), "422": err()}}},
+            "/orgs/{code}/press-figures": {"get": {"summary": "The seed article's figures for a period; a figure whose capability has not landed is null", "parameters": [p("code"), {"name": "from", "in": "query", "required": true, "schema": date}, {"name": "to", "in": "query", "required": true, "schema": date}], "responses": {"200": ok(json!({"$ref": "#/components/schemas/PressFigures"})), "404": err(), "422": err()}}},
             "/members": {
                 "get": {"summary": "Members counted on a date, sorted by given name", "parameters": [q("org", "subtree code"), q("q", "search, diacritics ignored"), q("status", "probationary|full|exempt"), q("sex", "male|female"), q("ethnicity", "code"), q("age_band", "0-30|31-40|41-50|51-60|61-"), q("as_of", "YYYY-MM-DD"), q("limit", "1–500"), q("cursor", "next_cursor of the previous page")], "responses": {"200": ok(json!({"$ref": "#/components/schemas/MemberPage"})), "422": err()}},
                 "post": {"summary": "Add a member (counted from the ceremony date)", "requestBody": body("NewMember"), "responses": {"201": ok(json!({"type": "object", "properties": {"id": s, "full_name": s, "org": s, "status": s}})), "422": err(), "403": err()}}

@@ -5,6 +5,7 @@ mod members;
 mod org_forms;
 mod orgs;
 mod session;
+mod stats;
 
 use crate::AppState;
 use crate::auth::PageAuth;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{code}", get(orgs::show))
         .route("/orgs/{code}/new", get(org_forms::new_form).post(org_forms::create))
         .route("/orgs/{code}/change", get(org_forms::change_form).post(org_forms::change))
+        .route("/orgs/{code}/stats", get(stats::show))
         .route("/members", get(members::index))
         .route("/members/new", get(member_forms::new_form).post(member_forms::create))
         .route("/members/{id}", get(members::show))

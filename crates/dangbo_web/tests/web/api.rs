@@ -179,3 +179,33 @@ async fn the_openapi_document_describes_every_route() {
     assert!(spec["components"]["schemas"]["NewMember"]["required"].as_array().unwrap().contains(&json!("ceremony_date")));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn press_figures_and_the_member_form_for_dam_ha() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let admin = app.token("adm", Role::Admin, None).await;
+    let f = app.get("/api/v1/orgs/DH/press-figures?from=2015-01-01&to=2019-12-31", &admin).await.json();
+    assert_eq!((f["grassroots_orgs"].as_i64(), f["members"].as_i64(), f["admitted"].as_i64()), (Some(35), Some(2068), Some(426)));
+    for key in [
+        "awareness_classes",
+        "awareness_trainees",
+        "exam_candidates_commune",
+        "exam_candidates_district",
+        "moves_total",
+        "moves_cross_sector",
+        "units_with_nonlocal_secretary",
+        "units_total",
+    ] {
+        assert!(f[key].is_null(), "{key} must be null until its capability lands");
+    }
+    let res = app.get("/api/v1/orgs/DH/press-figures?to=2019-12-31", &admin).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.json()["error"]["fields"]["from"], "Từ ngày: chưa nhập, đây là mục bắt buộc.");
+    let st = app.get("/api/v1/orgs/DH/stats?as_of=2019-12-31", &admin).await.json();
+    assert_eq!(st["total"], 2068);
+    for b in st["breakdowns"].as_array().unwrap() {
+        let sum: i64 = b["rows"].as_array().unwrap().iter().map(|r| r[1].as_i64().unwrap()).sum();
+        assert_eq!(sum, 2068, "{}", b["dimension"]);
+    }
+    app.finish().await;
+}

@@ -136,3 +136,26 @@ async fn an_organisation_can_be_founded_and_dissolved_from_the_forms() {
     assert!(audit.select_text("td").iter().any(|t| t == "org.dissolved"));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_statistics_page_links_every_number_to_its_list() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let session = app.login("quangninh", "dangbo-quangninh").await;
+    let page = app.get("/orgs/DH/stats?as_of=31/12/2019&from=01/01/2015&to=31/12/2019", &session).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.select_text("p.total strong"), ["2.068"]);
+    assert!(page.select_text("p.paragraph")[0].contains("35 tổ chức cơ sở đảng với 2.068 đảng viên"), "{:?}", page.select_text("p.paragraph"));
+    assert!(page.select_text("p.paragraph")[0].contains("kết nạp 426 đảng viên"));
+    assert!(page.body.contains("<svg"), "the chart is drawn on the server");
+    // Follow the link behind the number of women: the list has exactly that many.
+    let html = page.html();
+    let sel = scraper::Selector::parse("table.stats a").unwrap();
+    let women = html.select(&sel).find(|a| a.value().attr("href").unwrap().contains("sex=female")).unwrap();
+    let shown: i64 = women.text().collect::<String>().replace('.', "").parse().unwrap();
+    let href = women.value().attr("href").unwrap().to_string();
+    let list = app.get(&href, &session).await;
+    let total = list.select_text("p.total")[0].split(' ').next().unwrap().replace('.', "");
+    assert_eq!(total.parse::<i64>().unwrap(), shown);
+    assert!(page.body.len() < 60_000, "{} bytes", page.body.len());
+    app.finish().await;
+}

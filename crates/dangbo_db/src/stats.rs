@@ -1,0 +1,151 @@
+//! Statistics of a subtree: members by dimension as of a date, and the figures of the seed
+//! article for a period. Counted in SQL (GROUP BY), never by loading members.
+
+use crate::rows::iso;
+use crate::scope::{MEMBER_IN_SCOPE, SUBTREE_AS_OF};
+use crate::{Caller, DbError, Store};
+use chrono::NaiveDate;
+use dangbo_core::member::AgeBand;
+use serde::Serialize;
+use sqlx::Row;
+
+/// Members counted on one date, split by one dimension. `value` is the stored value
+/// (a status, a sex, an ethnic group code, a level name, an age band).
+#[derive(Debug, Clone, Serialize)]
+pub struct Breakdown {
+    pub dimension: &'static str,
+    pub rows: Vec<(String, i64)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberStats {
+    pub code: String,
+    pub name: String,
+    pub as_of: NaiveDate,
+    pub total: i64,
+    pub breakdowns: Vec<Breakdown>,
+}
+
+/// The statistical sentences of the seed article, for a subtree and a period. A figure whose
+/// capability has not landed yet is `None` (null in JSON), never 0.
+#[derive(Debug, Clone, Serialize)]
+pub struct PressFigures {
+    pub code: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub grassroots_orgs: Option<i64>,
+    pub members: Option<i64>,
+    pub awareness_classes: Option<i64>,
+    pub awareness_trainees: Option<i64>,
+    pub admitted: Option<i64>,
+    pub exam_candidates_commune: Option<i64>,
+    pub exam_candidates_district: Option<i64>,
+    pub moves_total: Option<i64>,
+    pub moves_upper_to_commune: Option<i64>,
+    pub moves_commune_to_upper: Option<i64>,
+    pub moves_commune_to_commune: Option<i64>,
+    pub moves_cross_sector: Option<i64>,
+    pub units_with_nonlocal_secretary: Option<i64>,
+    pub units_total: Option<i64>,
+}
+
+/// The dimensions of the member form: (name, SQL expression over `ms` and `m`). The
+/// expressions are fixed text, never user input.
+const DIMENSIONS: &[(&str, &str)] = &[
+    ("status", "ms.status"),
+    ("sex", "m.sex"),
+    ("age", "age"),
+    ("ethnicity", "m.ethnicity"),
+    ("religion", "m.religion"),
+    ("education", "m.education"),
+    ("professional", "m.professional"),
+    ("theory", "m.theory"),
+];
+
+const AGE_CASE: &str = "CASE WHEN m.birth_date > $6 THEN '0-30' WHEN m.birth_date > $7 THEN '31-40' WHEN m.birth_date > $8 THEN '41-50' WHEN m.birth_date > $9 THEN '51-60' ELSE '61-' END";
+
+impl Store {
+    /// Members of `code`'s subtree on `as_of`, by status, sex, age band, ethnicity, religion and
+    /// levels. Every breakdown adds up to `total`.
+    pub async fn member_stats(&self, caller: &Caller, code: &str, as_of: NaiveDate) -> Result<MemberStats, DbError> {
+        let summary = self.summary(caller, code, as_of).await?;
+        let org = self.org(caller, code).await?;
+        let s = caller.scope();
+        let d = iso(as_of);
+        let bounds: Vec<String> = [AgeBand::UpTo30, AgeBand::From31To40, AgeBand::From41To50, AgeBand::From51To60]
+            .iter()
+            .map(|b| b.birth_bounds(as_of).0.map(iso).unwrap_or_default())
+            .collect();
+        let mut breakdowns = Vec::with_capacity(DIMENSIONS.len());
+        for (name, expr) in DIMENSIONS {
+            let expr = if *name == "age" { AGE_CASE } else { expr };
+            let sql = format!(
+                "{SUBTREE_AS_OF} SELECT {expr}, COUNT(*) FROM member_span ms JOIN sub ON sub.id = ms.org_id JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
+                 WHERE ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE} GROUP BY 1 ORDER BY 1"
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&org.id).bind(&d);
+            if *name == "age" {
+                for b in &bounds {
+                    q = q.bind(b.clone());
+                }
+            }
+            let rows = q.fetch_all(&self.pool).await?;
+            let rows = rows.iter().map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?))).collect::<Result<Vec<_>, DbError>>()?;
+            breakdowns.push(Breakdown { dimension: name, rows });
+        }
+        Ok(MemberStats { code: summary.code.clone(), name: summary.name.clone(), as_of, total: summary.total(), breakdowns })
+    }
+
+    /// Admissions into `code`'s subtree with a decision dated in [from, to]: the organisations
+    /// that belonged to the subtree at any time in the period count.
+    pub async fn admissions(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<i64, DbError> {
+        let org = self.org(caller, code).await?;
+        let s = caller.scope();
+        let sql = format!(
+            "WITH RECURSIVE sub(id) AS (
+                SELECT CAST($4 AS TEXT)
+                UNION
+                SELECT sp.org_id FROM org_span sp JOIN sub ON sp.parent_id = sub.id WHERE sp.valid_from <= $6 AND (sp.valid_to IS NULL OR sp.valid_to > $5)
+             )
+             SELECT COUNT(*) FROM member_episode e JOIN sub ON sub.id = e.org_id JOIN org o ON o.id = e.org_id JOIN member m ON m.id = e.member_id
+             WHERE e.admitted_here = 1 AND e.admission_decision_date >= $5 AND e.admission_decision_date <= $6 AND {MEMBER_IN_SCOPE}"
+        );
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(s.all)
+            .bind(&s.prefix)
+            .bind(&s.self_id)
+            .bind(&org.id)
+            .bind(iso(from))
+            .bind(iso(to))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+
+    /// The seed article's figures for `code` and [from, to]. Organisations and members are
+    /// counted on `to`; figures of capabilities still to come (classes, exams, rotations,
+    /// locality) are None.
+    pub async fn press_figures(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<PressFigures, DbError> {
+        let summary = self.summary(caller, code, to).await?;
+        let admitted = self.admissions(caller, code, from, to).await?;
+        Ok(PressFigures {
+            code: summary.code.clone(),
+            from,
+            to,
+            grassroots_orgs: Some(summary.grassroots_orgs),
+            members: Some(summary.total()),
+            awareness_classes: None,
+            awareness_trainees: None,
+            admitted: Some(admitted),
+            exam_candidates_commune: None,
+            exam_candidates_district: None,
+            moves_total: None,
+            moves_upper_to_commune: None,
+            moves_commune_to_upper: None,
+            moves_commune_to_commune: None,
+            moves_cross_sector: None,
+            units_with_nonlocal_secretary: None,
+            units_total: None,
+        })
+    }
+}

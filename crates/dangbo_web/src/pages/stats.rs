@@ -1,0 +1,127 @@
+//! The statistics page of an organisation: members by dimension as of a date (each number
+//! links to its list), members over the years as an SVG chart, and the figures of a period.
+
+use super::{as_of, ctx};
+use crate::AppState;
+use crate::auth::{PageAuth, urlencode};
+use crate::error::WebError;
+use crate::i18n::{I18n, Lang};
+use crate::views::{StatRow, StatTable, StatsPage, render};
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::response::Response;
+use chrono::{Datelike, NaiveDate};
+use dangbo_core::date::{display, iso};
+use dangbo_db::{Breakdown, MemberStats};
+use dangbo_reports::svg::{Bar, bar_chart};
+use std::collections::HashMap;
+
+/// The member-list parameter that selects a dimension's value.
+fn filter_param(dimension: &str) -> &str {
+    match dimension {
+        "age" => "age",
+        other => other,
+    }
+}
+
+fn value_label(i: &I18n, dimension: &str, value: &str, ethnic: &HashMap<String, String>) -> String {
+    match (dimension, value) {
+        (_, "") => i.t("stats-not-recorded"),
+        ("status", v) => dangbo_core::member::Status::parse(v).map(|s| i.t(&s.message_key())).unwrap_or_else(|| v.to_string()),
+        ("sex", v) => i.t(&format!("sex-{v}")),
+        ("age", v) => i.t(&format!("age-{v}")),
+        ("ethnicity", v) => ethnic.get(v).cloned().unwrap_or_else(|| v.to_string()),
+        (_, v) => v.to_string(),
+    }
+}
+
+fn share(i: &I18n, n: i64, total: i64) -> String {
+    if total == 0 {
+        return String::new();
+    }
+    let tenths = (n * 1000 + total / 2) / total;
+    let sep = if i.lang == Lang::Vi { ',' } else { '.' };
+    format!("{}{sep}{}%", tenths / 10, tenths % 10)
+}
+
+fn table(i: &I18n, st: &MemberStats, b: &Breakdown, ethnic: &HashMap<String, String>) -> StatTable {
+    let mut rows: Vec<StatRow> = b
+        .rows
+        .iter()
+        .map(|(v, n)| StatRow {
+            label: value_label(i, b.dimension, v, ethnic),
+            count: i.num(*n),
+            share: share(i, *n, st.total),
+            link: (!v.is_empty()).then(|| format!("/members?org={}&as_of={}&{}={}", st.code, iso(st.as_of), filter_param(b.dimension), urlencode(v))),
+        })
+        .collect();
+    if b.dimension == "ethnicity" {
+        rows.sort_by(|a, b| dangbo_core::text::compare(&a.label, &b.label));
+    }
+    StatTable { title: i.t(&format!("stats-dim-{}", b.dimension)), rows }
+}
+
+/// Members on 31/12 of up to ten years before `as_of`, and on `as_of` itself.
+async fn over_time(st: &AppState, auth: &PageAuth, code: &str, as_of: NaiveDate, i: &I18n) -> Result<String, WebError> {
+    let mut dates: Vec<NaiveDate> = (as_of.year() - 10..as_of.year()).filter_map(|y| NaiveDate::from_ymd_opt(y, 12, 31)).collect();
+    dates.push(as_of);
+    let mut bars = Vec::with_capacity(dates.len());
+    for d in dates {
+        let s = st.store.summary(&auth.caller, code, d).await?;
+        let label = if d == as_of && (d.month(), d.day()) != (12, 31) { display(d)[..5].to_string() } else { d.year().to_string() };
+        bars.push(Bar { label, value: s.total(), shown: i.num(s.total()) });
+    }
+    Ok(bar_chart(&i.t("stats-chart-title"), &bars, 640, 200))
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Path(code): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let today = st.clock.today();
+    let date = as_of(q.get("as_of"), today);
+    let c = ctx(&auth, lang, &uri.to_string());
+    let i = c.i18n;
+    let stats = st.store.member_stats(&auth.caller, &code, date).await?;
+    let ethnic: HashMap<String, String> = st.store.ref_items("ethnicity").await?.into_iter().map(|r| (r.code, r.name)).collect();
+    let tables = stats.breakdowns.iter().map(|b| table(&i, &stats, b, &ethnic)).collect();
+    let chart = over_time(&st, &auth, &stats.code, date, &i).await?;
+    let to = q.get("to").and_then(|s| dangbo_core::date::parse(s)).unwrap_or(date);
+    let from = q.get("from").and_then(|s| dangbo_core::date::parse(s)).unwrap_or_else(|| NaiveDate::from_ymd_opt(to.year() - 4, 1, 1).unwrap_or(to));
+    let f = st.store.press_figures(&auth.caller, &stats.code, from, to).await?;
+    let shown = |v: Option<i64>| v.map(|n| i.num(n)).unwrap_or_else(|| i.t("press-not-landed"));
+    let list = format!("/members?org={}&as_of={}", stats.code, iso(to));
+    let press = vec![
+        (i.t("press-grassroots"), shown(f.grassroots_orgs), Some(format!("/orgs/{}?as_of={}", stats.code, iso(to)))),
+        (i.t("press-members"), shown(f.members), Some(list)),
+        (i.t("press-admitted"), shown(f.admitted), None),
+    ];
+    let paragraph = i.args(
+        "press-paragraph",
+        &[
+            ("to", display(to)),
+            ("from", display(from)),
+            ("grassroots", shown(f.grassroots_orgs)),
+            ("members", shown(f.members)),
+            ("admitted", shown(f.admitted)),
+        ],
+    );
+    Ok(render(&StatsPage {
+        code: stats.code.clone(),
+        name: stats.name.clone(),
+        as_of: iso(date),
+        as_of_display: display(date),
+        as_of_label: i.t1("stats-as-of", "date", &display(date)),
+        chart,
+        total: i.num(stats.total),
+        tables,
+        from_display: display(from),
+        to_display: display(to),
+        paragraph,
+        press,
+        ctx: c,
+    }))
+}
