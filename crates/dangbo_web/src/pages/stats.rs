@@ -57,6 +57,10 @@ fn table(i: &I18n, st: &MemberStats, b: &Breakdown, ethnic: &HashMap<String, Str
     if b.dimension == "ethnicity" {
         rows.sort_by(|a, b| dangbo_core::text::compare(&a.label, &b.label));
     }
+    if b.dimension == "status" {
+        let order = |label: &str| dangbo_core::member::Status::ALL.iter().position(|s| i.t(&s.message_key()) == label).unwrap_or(99);
+        rows.sort_by_key(|r| order(&r.label));
+    }
     StatTable { title: i.t(&format!("stats-dim-{}", b.dimension)), rows }
 }
 
@@ -70,7 +74,7 @@ async fn over_time(st: &AppState, auth: &PageAuth, code: &str, as_of: NaiveDate,
         let label = if d == as_of && (d.month(), d.day()) != (12, 31) { display(d)[..5].to_string() } else { d.year().to_string() };
         bars.push(Bar { label, value: s.total(), shown: i.num(s.total()) });
     }
-    Ok(bar_chart(&i.t("stats-chart-title"), &bars, 640, 200))
+    Ok(bar_chart(&i.t("stats-chart-title"), &bars, 420, 180))
 }
 
 pub async fn show(
