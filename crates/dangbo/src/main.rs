@@ -41,6 +41,31 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Write a consistent copy of the database to FILE (online; SQLite: VACUUM INTO,
+    /// PostgreSQL: pg_dump).
+    Backup { file: std::path::PathBuf },
+    /// Restore a backup FILE into an empty database.
+    Restore { file: std::path::PathBuf },
+    /// Export data to a file.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// The member register (sổ danh sách đảng viên, 7-HSĐV) of an organisation's subtree;
+    /// the format follows the file name: .xlsx or .csv.
+    Register {
+        #[arg(long)]
+        org: String,
+        /// dd/mm/yyyy or YYYY-MM-DD; default today.
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -97,6 +122,11 @@ async fn run() -> Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    if let Command::Restore { file } = &cli.command {
+        Store::restore(&cli.database_url, file).await.map_err(|e| anyhow::anyhow!("restore failed: {}", describe(&e)))?;
+        println!("Đã khôi phục {} / Restored.", file.display());
+        return Ok(());
+    }
     let store = Store::connect(&cli.database_url).await.with_context(|| format!("cannot open the database {}", redact(&cli.database_url)))?;
     store.migrate().await.context("migration failed")?;
     match cli.command {
@@ -116,11 +146,39 @@ async fn run() -> Result<()> {
                 .map_err(|e| anyhow::anyhow!("cannot add the user: {}", describe(&e)))?;
             println!("User {username} added.");
         }
+        Command::Restore { .. } => unreachable!("handled before connecting"),
+        Command::Backup { file } => {
+            store.backup(&file).await.map_err(|e| anyhow::anyhow!("backup failed: {}", describe(&e)))?;
+            println!("Đã sao lưu vào {} / Backed up.", file.display());
+        }
+        Command::Export { command: ExportCommand::Register { org, as_of, out } } => export_register(&store, &org, as_of.as_deref(), &out).await?,
         Command::Token { command: TokenCommand::Create { username } } => {
             let token = store.create_token(&Caller::system(), &username).await.map_err(|e| anyhow::anyhow!("cannot create a token: {}", describe(&e)))?;
             println!("{token}");
         }
     }
+    Ok(())
+}
+
+async fn export_register(store: &Store, org: &str, as_of: Option<&str>, out: &std::path::Path) -> Result<()> {
+    let today = dangbo_web::Clock::system().today();
+    let date = match as_of {
+        None => today,
+        Some(s) => dangbo_core::date::parse(s).with_context(|| format!("--as-of {s} is not a date (dd/mm/yyyy)"))?,
+    };
+    let caller = Caller::system();
+    let mut rows = store.register(&caller, org, date).await.map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
+    dangbo_web::export::localise_register(&mut rows, dangbo_web::i18n::I18n::new(dangbo_web::Lang::Vi));
+    let bytes = match out.extension().and_then(|e| e.to_str()) {
+        Some("csv") => dangbo_reports::register::csv(&rows)?,
+        Some("xlsx") => {
+            let name = store.org(&caller, org).await.map_err(|e| anyhow::anyhow!("{}", describe(&e)))?.name;
+            dangbo_reports::register::xlsx(&format!("Sổ danh sách đảng viên — {name} — {}", dangbo_core::date::display(date)), "Danh sách", &rows)?
+        }
+        _ => bail!("--out must end in .xlsx or .csv"),
+    };
+    std::fs::write(out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    println!("{} đảng viên → {}", rows.len(), out.display());
     Ok(())
 }
 

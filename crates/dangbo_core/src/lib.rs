@@ -13,3 +13,4 @@ pub mod rules;
 pub mod text;
 
 pub use error::FieldErrors;
+pub mod register;

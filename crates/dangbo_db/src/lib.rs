@@ -7,11 +7,13 @@
 
 mod audit;
 mod auth;
+mod backup;
 mod demo;
 mod error;
 mod members;
 mod orgs;
 mod refdata;
+mod register;
 mod rows;
 mod scope;
 mod stats;
@@ -46,6 +48,8 @@ pub const DEFAULT_URL: &str = "sqlite://dangbo-data/dangbo.sqlite3";
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The normalised URL (for pg_dump); never logged.
+    url: String,
     /// SQLite allows one writer; serialising write transactions here avoids SQLITE_BUSY on
     /// lock upgrades. PostgreSQL needs no such lock.
     write_lock: Arc<Mutex<()>>,
@@ -72,7 +76,7 @@ impl Store {
             pool = pool.max_connections(16);
         }
         let pool = pool.connect_with(opts).await.map_err(DbError::from)?;
-        Ok(Store { pool, backend, write_lock: Arc::new(Mutex::new(())) })
+        Ok(Store { pool, backend, url, write_lock: Arc::new(Mutex::new(())) })
     }
 
     pub fn backend(&self) -> Backend {

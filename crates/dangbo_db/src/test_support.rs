@@ -14,6 +14,8 @@ pub fn postgres_admin_url() -> String {
 pub struct TestDb {
     pub store: Store,
     pub name: &'static str,
+    /// The database's URL.
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
     pg_db: Option<String>,
 }
@@ -24,7 +26,7 @@ impl TestDb {
         let url = format!("sqlite://{}/test.sqlite3", dir.path().display());
         let store = Store::connect(&url).await.expect("sqlite connects");
         store.migrate().await.expect("sqlite migrates");
-        TestDb { store, name: "sqlite", _dir: Some(dir), pg_db: None }
+        TestDb { store, name: "sqlite", url, _dir: Some(dir), pg_db: None }
     }
 
     /// A fresh PostgreSQL database, or None when no server answers and the run does not
@@ -45,9 +47,10 @@ impl TestDb {
         let db = format!("dangbo_test_{}", uuid::Uuid::now_v7().simple());
         conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}"))).await.expect("create test database");
         let (base, _) = admin.rsplit_once('/').expect("URL has a database");
-        let store = Store::connect(&format!("{base}/{db}")).await.expect("postgres connects");
+        let url = format!("{base}/{db}");
+        let store = Store::connect(&url).await.expect("postgres connects");
         store.migrate().await.expect("postgres migrates");
-        Some(TestDb { store, name: "postgres", _dir: None, pg_db: Some(db) })
+        Some(TestDb { store, name: "postgres", url, _dir: None, pg_db: Some(db) })
     }
 
     /// Both backends (PostgreSQL when available).

@@ -1,4 +1,5 @@
 //! Data → bytes for reports. Architecture invariant: no database, no HTTP; every function takes
 //! the figures it draws and returns the document.
 
+pub mod register;
 pub mod svg;

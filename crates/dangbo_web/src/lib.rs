@@ -7,6 +7,7 @@
 mod api;
 mod auth;
 mod error;
+pub mod export;
 pub mod i18n;
 mod pages;
 mod views;

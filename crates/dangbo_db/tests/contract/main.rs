@@ -1,6 +1,7 @@
 //! The store's contract: one suite, run on SQLite and on PostgreSQL.
 
 mod access;
+mod backup;
 mod demo;
 mod members;
 mod orgs;

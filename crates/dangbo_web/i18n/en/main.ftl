@@ -253,3 +253,5 @@ press-members = Members (end of period)
 press-admitted = Members admitted in the period
 press-not-landed = not available yet (capability in progress)
 press-paragraph = On { $to } the committee had { $grassroots } grassroots organisations with { $members } members. From { $from } to { $to }, { $admitted } members were admitted.
+register-xlsx = Download the register (Excel)
+register-csv = Download the register (CSV)

@@ -250,3 +250,5 @@ press-members = Đảng viên (cuối kỳ)
 press-admitted = Đảng viên được kết nạp trong kỳ
 press-not-landed = chưa có (tính năng đang xây dựng)
 press-paragraph = Đến ngày { $to }, toàn đảng bộ có { $grassroots } tổ chức cơ sở đảng với { $members } đảng viên. Từ ngày { $from } đến ngày { $to }, đã kết nạp { $admitted } đảng viên.
+register-xlsx = Tải sổ danh sách (Excel)
+register-csv = Tải sổ danh sách (CSV)

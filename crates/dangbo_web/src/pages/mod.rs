@@ -4,6 +4,7 @@ mod member_forms;
 mod members;
 mod org_forms;
 mod orgs;
+mod register;
 mod session;
 mod stats;
 
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{code}/new", get(org_forms::new_form).post(org_forms::create))
         .route("/orgs/{code}/change", get(org_forms::change_form).post(org_forms::change))
         .route("/orgs/{code}/stats", get(stats::show))
+        .route("/registers/{file}", get(register::download))
         .route("/members", get(members::index))
         .route("/members/new", get(member_forms::new_form).post(member_forms::create))
         .route("/members/{id}", get(members::show))

@@ -159,3 +159,23 @@ async fn the_statistics_page_links_every_number_to_its_list() {
     assert!(page.body.len() < 60_000, "{} bytes", page.body.len());
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_register_downloads_as_csv_and_xlsx_within_scope() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let session = app.login("quangninh", "dangbo-quangninh").await;
+    let csv = app.get("/registers/DH.csv?as_of=2019-12-31", &session).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.starts_with('\u{feff}'));
+    assert_eq!(csv.body.lines().count(), 2068 + 1);
+    let disposition = csv.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+    assert!(disposition.contains("filename=\"Danh-sach-dang-vien-Dang-bo-huyen-Dam-Ha-2019-12-31.csv\""), "{disposition}");
+    assert!(disposition.contains("filename*=UTF-8''"));
+    let xlsx = app.get("/registers/DH.xlsx?as_of=2019-12-31", &session).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert_eq!(xlsx.headers[header::CONTENT_TYPE], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    let secretary = app.login("bithu", "dangbo-bithu").await;
+    assert_eq!(app.get("/registers/DH.csv", &secretary).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/registers/DH-TT-01.pdf", &secretary).await.status, StatusCode::NOT_FOUND);
+    app.finish().await;
+}

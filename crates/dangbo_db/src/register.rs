@@ -1,0 +1,49 @@
+//! The member register of a subtree as of a date (for exports), sorted by given name.
+
+use crate::rows::{date, iso, opt_date};
+use crate::scope::{MEMBER_IN_SCOPE, SUBTREE_AS_OF};
+use crate::{Caller, DbError, Store};
+use chrono::NaiveDate;
+use dangbo_core::register::RegisterRow;
+use sqlx::Row;
+
+impl Store {
+    /// Every member counted in `code`'s subtree on `as_of`. `sex` and `status` hold the stored
+    /// codes (the caller puts labels on them); `ethnicity` holds the group's name.
+    pub async fn register(&self, caller: &Caller, code: &str, as_of: NaiveDate) -> Result<Vec<RegisterRow>, DbError> {
+        let org = self.org(caller, code).await?;
+        let s = caller.scope();
+        let sql = format!(
+            "{SUBTREE_AS_OF} SELECT m.full_name, m.sex, m.birth_date, COALESCE(r.name, m.ethnicity), m.religion, m.home_town, m.education, m.theory,
+                m.professional, m.occupation, m.ceremony_date, m.full_date, m.card_no, m.bio_no, sub.name, ms.status
+             FROM member_span ms JOIN sub ON sub.id = ms.org_id JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
+             LEFT JOIN ref_item r ON r.kind = 'ethnicity' AND r.code = m.ethnicity
+             WHERE ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE}
+             ORDER BY m.sort_key, m.id"
+        );
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&org.id).bind(iso(as_of)).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RegisterRow {
+                    full_name: r.try_get(0)?,
+                    sex: r.try_get(1)?,
+                    birth_date: date(&r.try_get::<String, _>(2)?)?,
+                    ethnicity: r.try_get(3)?,
+                    religion: r.try_get(4)?,
+                    home_town: r.try_get(5)?,
+                    education: r.try_get(6)?,
+                    theory: r.try_get(7)?,
+                    professional: r.try_get(8)?,
+                    occupation: r.try_get(9)?,
+                    ceremony_date: date(&r.try_get::<String, _>(10)?)?,
+                    full_date: opt_date(r.try_get(11)?)?,
+                    card_no: r.try_get::<Option<String>, _>(12)?.unwrap_or_default(),
+                    bio_no: r.try_get::<Option<String>, _>(13)?.unwrap_or_default(),
+                    branch: r.try_get(14)?,
+                    status: r.try_get(15)?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,31 @@
+//! Register downloads (CSV, XLSX), shared by the pages and the CLI.
+
+use crate::i18n::I18n;
+use dangbo_core::member::Status;
+use dangbo_core::register::RegisterRow;
+
+/// Puts the catalog's labels on the coded cells (sex, status).
+pub fn localise_register(rows: &mut [RegisterRow], i: I18n) {
+    for r in rows {
+        r.sex = i.t(&format!("sex-{}", r.sex));
+        r.status = Status::parse(&r.status).map(|s| i.t(&s.message_key())).unwrap_or_else(|| r.status.clone());
+    }
+}
+
+/// An ASCII file name for the Content-Disposition fallback: "Chi bộ Khu phố 1" → "Chi-bo-Khu-pho-1".
+pub fn ascii_name(s: &str) -> String {
+    let mut out = String::new();
+    for ch in deunicode::deunicode(s).chars() {
+        if ch.is_ascii_alphanumeric() {
+            out.push(ch);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// The RFC 5987 form of a UTF-8 file name (`filename*=UTF-8''…`).
+pub fn rfc5987(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
