@@ -26,7 +26,7 @@ pub use error::DbError;
 pub use members::{MemberDetail, MemberEventRow, MemberFilter, MemberItem, MemberPage};
 pub use orgs::{OrgHistoryRow, OrgNode, OrgRow, Summary};
 pub use refdata::RefItem;
-pub use stats::{Breakdown, MemberStats, PressFigures};
+pub use stats::{Breakdown, MemberStats, PressFigures, QualityRow};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};

@@ -149,3 +149,53 @@ impl Store {
         })
     }
 }
+
+/// Data-quality counts of one branch's current members.
+#[derive(Debug, Clone, Serialize)]
+pub struct QualityRow {
+    pub code: String,
+    pub name: String,
+    pub members: i64,
+    /// No CCCD recorded.
+    pub missing_cccd: i64,
+    /// Under 18 on the admission decision date (a wrong birth or admission date, most often).
+    pub under_18_at_admission: i64,
+    /// Another member with the same full name and date of birth (a possible double entry).
+    pub possible_duplicates: i64,
+    /// A full member with no card number.
+    pub full_without_card: i64,
+}
+
+impl Store {
+    /// Missing or suspicious fields of the members of `code`'s subtree on `as_of`, per branch.
+    pub async fn data_quality(&self, caller: &Caller, code: &str, as_of: NaiveDate) -> Result<Vec<QualityRow>, DbError> {
+        let org = self.org(caller, code).await?;
+        let s = caller.scope();
+        let sql = format!(
+            "{SUBTREE_AS_OF} SELECT o.code, sub.name, COUNT(*),
+                CAST(SUM(CASE WHEN m.cccd IS NULL THEN 1 ELSE 0 END) AS BIGINT),
+                CAST(SUM(CASE WHEN e.age_at_admission < 18 THEN 1 ELSE 0 END) AS BIGINT),
+                CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM member d WHERE d.full_name = m.full_name AND d.birth_date = m.birth_date AND d.id <> m.id) THEN 1 ELSE 0 END) AS BIGINT),
+                CAST(SUM(CASE WHEN m.card_no IS NULL AND ms.status <> 'probationary' THEN 1 ELSE 0 END) AS BIGINT)
+             FROM member_span ms JOIN sub ON sub.id = ms.org_id JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
+             LEFT JOIN member_episode e ON e.member_id = m.id AND e.episode = m.episode
+             WHERE ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE}
+             GROUP BY o.code, sub.name ORDER BY o.code"
+        );
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&org.id).bind(iso(as_of)).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(QualityRow {
+                    code: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    members: r.try_get(2)?,
+                    missing_cccd: r.try_get(3)?,
+                    under_18_at_admission: r.try_get(4)?,
+                    possible_duplicates: r.try_get(5)?,
+                    full_without_card: r.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+}

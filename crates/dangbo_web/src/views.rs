@@ -283,3 +283,25 @@ pub struct StatsPage {
     /// (label, value, link to the persons behind it)
     pub press: Vec<(String, String, Option<String>)>,
 }
+
+#[derive(Debug, Clone)]
+pub struct QualityView {
+    pub code: String,
+    pub name: String,
+    pub members: String,
+    pub missing_cccd: String,
+    pub under_18: String,
+    pub duplicates: String,
+    pub no_card: String,
+}
+
+#[derive(Template)]
+#[template(path = "quality.html")]
+pub struct QualityPage {
+    pub ctx: Ctx,
+    pub code: String,
+    pub name: String,
+    pub as_of: String,
+    pub as_of_label: String,
+    pub rows: Vec<QualityView>,
+}

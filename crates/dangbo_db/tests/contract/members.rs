@@ -119,3 +119,22 @@ async fn search_ignores_diacritics_and_sorts_by_given_name() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_data_quality_report_finds_gaps_per_branch() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let mut with_cccd = member_input("B1", "Nguyễn", "Văn", "An");
+        with_cccd.cccd = Some("022090000123".into());
+        with_cccd.card_no = Some("01.000001".into());
+        add_member(&s, with_cccd).await;
+        add_member(&s, member_input("B1", "Nguyễn", "Văn", "An")).await;
+        add_member(&s, member_input("B2", "Trần", "Thị", "Hà")).await;
+        let rows = s.data_quality(&admin(), "C", today()).await.unwrap();
+        let b1 = rows.iter().find(|r| r.code == "B1").unwrap();
+        assert_eq!((b1.members, b1.missing_cccd, b1.possible_duplicates, b1.full_without_card, b1.under_18_at_admission), (2, 1, 2, 1, 0), "{backend}");
+        let b2 = rows.iter().find(|r| r.code == "B2").unwrap();
+        assert_eq!((b2.members, b2.missing_cccd, b2.possible_duplicates), (1, 1, 0), "{backend}");
+    })
+    .await;
+}

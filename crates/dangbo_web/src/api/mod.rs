@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{code}/events", post(org_event))
         .route("/orgs/{code}/stats", get(member_stats))
         .route("/orgs/{code}/press-figures", get(press_figures))
+        .route("/orgs/{code}/quality", get(data_quality))
         .route("/members", get(list_members).post(create_member))
         .route("/members/{id}", get(get_member))
         .route("/members/{id}/events", post(member_event))
@@ -194,4 +195,10 @@ async fn press_figures(State(st): State<AppState>, auth: ApiAuth, Path(code): Pa
         (Some(_), Some(_)) => Err(FieldErrors::single("from", "err-period").into()),
         _ => Err(errors.into()),
     }
+}
+
+async fn data_quality(State(st): State<AppState>, auth: ApiAuth, Path(code): Path<String>, Query(q): Q) -> Result<Json<serde_json::Value>, ApiError> {
+    let date = as_of(&q, st.clock.today())?;
+    let rows = st.store.data_quality(&auth.caller, &code, date).await?;
+    Ok(Json(json!({ "code": code, "as_of": date, "items": rows })))
 }

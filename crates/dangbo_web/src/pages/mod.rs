@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{code}/new", get(org_forms::new_form).post(org_forms::create))
         .route("/orgs/{code}/change", get(org_forms::change_form).post(org_forms::change))
         .route("/orgs/{code}/stats", get(stats::show))
+        .route("/orgs/{code}/quality", get(stats::quality))
         .route("/registers/{file}", get(register::download))
         .route("/members", get(members::index))
         .route("/members/new", get(member_forms::new_form).post(member_forms::create))

@@ -129,3 +129,39 @@ pub async fn show(
         ctx: c,
     }))
 }
+
+/// Missing and suspicious fields per branch, for a clean-up campaign.
+pub async fn quality(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Path(code): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let date = as_of(q.get("as_of"), st.clock.today());
+    let c = ctx(&auth, lang, &uri.to_string());
+    let i = c.i18n;
+    let summary = st.store.summary(&auth.caller, &code, date).await?;
+    let rows = st.store.data_quality(&auth.caller, &code, date).await?;
+    let rows = rows
+        .into_iter()
+        .map(|r| crate::views::QualityView {
+            code: r.code,
+            name: r.name,
+            members: i.num(r.members),
+            missing_cccd: i.num(r.missing_cccd),
+            under_18: i.num(r.under_18_at_admission),
+            duplicates: i.num(r.possible_duplicates),
+            no_card: i.num(r.full_without_card),
+        })
+        .collect();
+    Ok(render(&crate::views::QualityPage {
+        code: summary.code.clone(),
+        name: summary.name.clone(),
+        as_of: iso(date),
+        as_of_label: i.t1("stats-as-of", "date", &display(date)),
+        rows,
+        ctx: c,
+    }))
+}

@@ -179,3 +179,18 @@ async fn the_register_downloads_as_csv_and_xlsx_within_scope() {
     assert_eq!(app.get("/registers/DH-TT-01.pdf", &secretary).await.status, StatusCode::NOT_FOUND);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_data_quality_page_lists_every_branch() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let session = app.login("quangninh", "dangbo-quangninh").await;
+    let page = app.get("/orgs/DH-TT/quality?as_of=2019-12-31", &session).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let members: i64 = page.select_text("table.stats tbody td:nth-child(2)").iter().map(|t| t.replace('.', "").parse::<i64>().unwrap()).sum();
+    let stats = app.get("/orgs/DH-TT/stats?as_of=2019-12-31", &session).await;
+    assert_eq!(members.to_string(), stats.select_text("p.total strong")[0].replace('.', ""));
+    // The demo records no CCCD: every member is counted as missing one.
+    let missing: i64 = page.select_text("table.stats tbody td:nth-child(3)").iter().map(|t| t.replace('.', "").parse::<i64>().unwrap()).sum();
+    assert_eq!(missing, members);
+    app.finish().await;
+}
