@@ -1,0 +1,9 @@
+//! Import: the bytes of a member list as organisation boards keep them (XLSX, XLS, CSV in
+//! UTF-8 with or without BOM, or Windows-1258) → member inputs, one per row, with the row's
+//! problems. Architecture invariant: no database, no HTTP; the store decides what is new.
+
+pub mod members;
+pub mod table;
+
+pub use members::{ImportRow, Mapping, rows_to_inputs};
+pub use table::{Cell, Table, TableError, read_table};
