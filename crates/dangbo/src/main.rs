@@ -46,10 +46,44 @@ enum Command {
     Backup { file: std::path::PathBuf },
     /// Restore a backup FILE into an empty database.
     Restore { file: std::path::PathBuf },
+    /// The demo data.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
+    /// Import data from a file.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Export data to a file.
     Export {
         #[command(subcommand)]
         command: ExportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Load the Đầm Hà demo into an empty database.
+    Load {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// A member list (XLSX, XLS, or CSV in UTF-8 or Windows-1258), all rows or none; rows whose
+    /// CCCD or card number is already in the register are left unchanged.
+    Members {
+        file: std::path::PathBuf,
+        /// Branch code for rows without a branch-code column.
+        #[arg(long)]
+        org: Option<String>,
+        /// Check every row and report, import nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -152,10 +186,36 @@ async fn run() -> Result<()> {
             println!("Đã sao lưu vào {} / Backed up.", file.display());
         }
         Command::Export { command: ExportCommand::Register { org, as_of, out } } => export_register(&store, &org, as_of.as_deref(), &out).await?,
+        Command::Demo { command: DemoCommand::Load { seed } } => {
+            if store.load_demo(seed, dangbo_web::Clock::system().today()).await.map_err(|e| anyhow::anyhow!("demo: {}", describe(&e)))? {
+                println!("Đã nạp dữ liệu mẫu Đảng bộ huyện Đầm Hà. / The Đầm Hà demo is loaded.");
+            } else {
+                bail!("the database is not empty; the demo loads only into an empty one");
+            }
+        }
+        Command::Import { command: ImportCommand::Members { file, org, dry_run } } => import_members(&store, &file, org.as_deref(), dry_run).await?,
         Command::Token { command: TokenCommand::Create { username } } => {
             let token = store.create_token(&Caller::system(), &username).await.map_err(|e| anyhow::anyhow!("cannot create a token: {}", describe(&e)))?;
             println!("{token}");
         }
+    }
+    Ok(())
+}
+
+async fn import_members(store: &Store, file: &std::path::Path, org: Option<&str>, dry_run: bool) -> Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let i = dangbo_web::i18n::I18n::new(dangbo_web::Lang::Vi);
+    let today = dangbo_web::Clock::system().today();
+    let (mapping, report) = dangbo_web::import::import_members(store, &Caller::system(), name, &bytes, org, dry_run, today)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message(&i)))?;
+    for line in dangbo_web::import::problem_lines(&report, &mapping, &i) {
+        println!("{line}");
+    }
+    println!("{}", dangbo_web::import::summary_line(&report, dry_run, &i));
+    if !report.problems.is_empty() {
+        bail!("{} lỗi / problems", report.problems.len());
     }
     Ok(())
 }

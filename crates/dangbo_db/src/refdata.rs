@@ -12,6 +12,8 @@ const LEVELS: &str = include_str!("../../../data/levels.csv");
 pub struct RefItem {
     pub code: String,
     pub name: String,
+    /// Other spellings, separated by ';'.
+    pub aliases: String,
 }
 
 fn rows() -> Vec<(String, String, String, String, i64)> {
@@ -59,8 +61,8 @@ pub(crate) async fn seed(store: &Store) -> Result<(), DbError> {
 impl Store {
     /// The items of one reference list, in their order.
     pub async fn ref_items(&self, kind: &str) -> Result<Vec<RefItem>, DbError> {
-        let rows = sqlx::query("SELECT code, name FROM ref_item WHERE kind = $1 ORDER BY ord, code").bind(kind).fetch_all(&self.pool).await?;
-        rows.iter().map(|r| Ok(RefItem { code: r.try_get(0)?, name: r.try_get(1)? })).collect()
+        let rows = sqlx::query("SELECT code, name, aliases FROM ref_item WHERE kind = $1 ORDER BY ord, code").bind(kind).fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok(RefItem { code: r.try_get(0)?, name: r.try_get(1)?, aliases: r.try_get(2)? })).collect()
     }
 
     pub(crate) async fn ref_exists(&self, tx: &mut sqlx::Transaction<'static, sqlx::Any>, kind: &str, code: &str) -> Result<bool, DbError> {

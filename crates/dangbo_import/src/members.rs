@@ -144,7 +144,13 @@ pub fn resolve(list: &[(String, String, String)], value: &str) -> String {
 
 /// Turns every data row into a member input. `ethnicities` and `religions` map names and
 /// aliases to stored codes; `default_org` fills rows without an organisation column.
-pub fn rows_to_inputs(table: &Table, mapping: &Mapping, default_org: Option<&str>, ethnicities: &[(String, String, String)], religions: &[(String, String, String)]) -> Vec<ImportRow> {
+pub fn rows_to_inputs(
+    table: &Table,
+    mapping: &Mapping,
+    default_org: Option<&str>,
+    ethnicities: &[(String, String, String)],
+    religions: &[(String, String, String)],
+) -> Vec<ImportRow> {
     table
         .rows
         .iter()
@@ -204,7 +210,11 @@ mod tests {
     fn table(headers: &[&str], rows: &[&[&str]]) -> Table {
         Table {
             headers: headers.iter().map(|s| s.to_string()).collect(),
-            rows: rows.iter().enumerate().map(|(i, r)| (i + 2, r.iter().map(|s| if s.is_empty() { Cell::Empty } else { Cell::Text(s.to_string()) }).collect())).collect(),
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (i + 2, r.iter().map(|s| if s.is_empty() { Cell::Empty } else { Cell::Text(s.to_string()) }).collect()))
+                .collect(),
         }
     }
 
@@ -218,7 +228,10 @@ mod tests {
 
     #[test]
     fn rows_become_inputs() {
-        let t = table(&["Họ và tên", "Giới tính", "Ngày sinh", "Dân tộc", "Ngày vào Đảng", "Mã chi bộ"], &[&["Triệu Thị Mai", "Nữ", "05/06/1988", "Dao", "19/05/2012", "cb-01"]]);
+        let t = table(
+            &["Họ và tên", "Giới tính", "Ngày sinh", "Dân tộc", "Ngày vào Đảng", "Mã chi bộ"],
+            &[&["Triệu Thị Mai", "Nữ", "05/06/1988", "Dao", "19/05/2012", "cb-01"]],
+        );
         let eth = vec![("09".to_string(), "Dao".to_string(), "Dao Đỏ".to_string())];
         let rows = rows_to_inputs(&t, &Mapping::detect(&t.headers), None, &eth, &[]);
         let i = &rows[0].input;

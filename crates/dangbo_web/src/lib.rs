@@ -9,6 +9,7 @@ mod auth;
 mod error;
 pub mod export;
 pub mod i18n;
+pub mod import;
 mod pages;
 mod views;
 

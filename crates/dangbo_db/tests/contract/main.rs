@@ -3,6 +3,7 @@
 mod access;
 mod backup;
 mod demo;
+mod import;
 mod members;
 mod orgs;
 

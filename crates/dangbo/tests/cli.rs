@@ -1,0 +1,83 @@
+//! The binary as a user runs it: demo, import from real-looking files, export, backup.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn dangbo(db: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dangbo"));
+    cmd.args(args).env("DANGBO_DATABASE_URL", db).env_remove("RUST_BACKTRACE");
+    if let Some(input) = stdin {
+        use std::io::Write;
+        cmd.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        return child.wait_with_output().unwrap();
+    }
+    cmd.output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// A Windows-1258 CSV as Excel on a Vietnamese Windows saves it: base letters with combining
+/// tone marks. Row 3 has a birth date in the future.
+fn cp1258_csv(dir: &Path) -> std::path::PathBuf {
+    let mut bytes: Vec<u8> = Vec::new();
+    bytes.extend_from_slice(b"STT;Ho\xf2 va\xcc t\xean;Gi\xf5\xeci ti\xecnh;Nga\xccy sinh;D\xe2n t\xf4\xf2c;S\xf4\xec CCCD;Nga\xccy va\xcco \xd0a\xd2ng\r\n");
+    bytes.extend_from_slice(b"1;\xd0\xe3\xf2ng Thi\xf2 A\xecnh;N\xfd\xde;12/03/1992;Dao;022192000111;19/05/2015\r\n");
+    bytes.extend_from_slice(b"2;L\xea V\xe3n Ba\xecch;Nam;01/01/2035;Kinh;022192000112;03/02/2016\r\n");
+    let p = dir.join("danh-sach.csv");
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+#[test]
+fn import_dry_run_then_import_then_again_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/cli.sqlite3", dir.path().display());
+    let out = dangbo(&db, &["demo", "load"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let csv = cp1258_csv(dir.path());
+    let csv = csv.to_str().unwrap();
+
+    let out = dangbo(&db, &["import", "members", csv, "--org", "DH-TT-01", "--dry-run"], None);
+    assert!(!out.status.success());
+    let report = text(&out);
+    assert!(report.contains("Dòng 3, cột «Ngày sinh»: Ngày sinh: không được sau ngày hôm nay."), "{report}");
+
+    // Fix the file: every row must be right before anything is imported.
+    let mut bytes = std::fs::read(csv).unwrap();
+    let pos = bytes.windows(10).position(|w| w == b"01/01/2035").unwrap();
+    bytes[pos..pos + 10].copy_from_slice(b"01/01/1985");
+    std::fs::write(csv, &bytes).unwrap();
+
+    let out = dangbo(&db, &["import", "members", csv, "--org", "DH-TT-01", "--dry-run"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("sẽ thêm 2 đảng viên"), "{}", text(&out));
+    let out = dangbo(&db, &["import", "members", csv, "--org", "DH-TT-01"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("thêm 2 đảng viên, 0 đã có"), "{}", text(&out));
+    let out = dangbo(&db, &["import", "members", csv, "--org", "DH-TT-01"], None);
+    assert!(text(&out).contains("thêm 0 đảng viên, 2 đã có"), "{}", text(&out));
+
+    let register = dir.path().join("tt01.csv");
+    let out = dangbo(&db, &["export", "register", "--org", "DH-TT-01", "--out", register.to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let exported = std::fs::read_to_string(&register).unwrap();
+    assert!(exported.contains("Đặng Thị Ánh,Nữ,12/03/1992,Dao"), "NFC, with the ethnic group's name");
+    assert!(exported.contains("Lê Văn Bách,Nam,01/01/1985,Kinh"));
+}
+
+#[test]
+fn a_file_that_is_not_a_spreadsheet_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/cli.sqlite3", dir.path().display());
+    let bad = dir.path().join("anh.xlsx");
+    std::fs::write(&bad, b"\x89PNG not a workbook").unwrap();
+    let out = dangbo(&db, &["import", "members", bad.to_str().unwrap(), "--org", "X"], None);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("Tệp không phải bảng tính"), "{}", text(&out));
+    let out = dangbo(&db, &["user", "add", "--username", "u1", "--role", "staff", "--password-stdin"], Some("long-enough\n"));
+    assert!(text(&out).contains("--org is required"), "{}", text(&out));
+}
