@@ -58,10 +58,8 @@ impl Store {
             // Duplicates inside the file.
             let mut dup = FieldErrors::new();
             for (field, key) in [("cccd", new.person.cccd.clone()), ("card_no", new.party.card_no.clone())] {
-                if let Some(k) = key {
-                    if let Some(first) = seen.insert(format!("{field}:{k}"), row) {
-                        dup.add_with(field, "err-duplicate-in-file", vec![("row", first.to_string())]);
-                    }
+                if let Some(first) = key.and_then(|k| seen.insert(format!("{field}:{k}"), row)) {
+                    dup.add_with(field, "err-duplicate-in-file", vec![("row", first.to_string())]);
                 }
             }
             if !dup.is_empty() {
