@@ -50,10 +50,9 @@ impl Mapping {
         let mut columns = Vec::new();
         for (i, h) in headers.iter().enumerate() {
             let f = fold(h).trim_end_matches([':', '.', '*']).trim().to_string();
-            if let Some((field, _)) = HEADERS.iter().find(|(_, names)| names.contains(&f.as_str())) {
-                if !columns.iter().any(|(c, _)| c == field) {
-                    columns.push((*field, i));
-                }
+            let known = HEADERS.iter().find(|(_, names)| names.contains(&f.as_str()));
+            if let Some((field, _)) = known.filter(|(field, _)| !columns.iter().any(|(c, _)| c == field)) {
+                columns.push((*field, i));
             }
         }
         Mapping { columns, headers: headers.to_vec() }
