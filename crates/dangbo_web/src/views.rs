@@ -305,3 +305,12 @@ pub struct QualityPage {
     pub as_of_label: String,
     pub rows: Vec<QualityView>,
 }
+
+#[derive(Template)]
+#[template(path = "import.html")]
+pub struct ImportPage {
+    pub ctx: Ctx,
+    pub org: String,
+    pub summary: Option<String>,
+    pub problems: Vec<String>,
+}

@@ -1,5 +1,6 @@
 //! Server-rendered pages. Each handler: extract → one store call → render.
 
+mod import;
 mod member_forms;
 mod members;
 mod org_forms;
@@ -38,6 +39,9 @@ pub fn routes() -> Router<AppState> {
         .route("/members/{id}", get(members::show))
         .route("/members/{id}/events", post(member_forms::record_event))
         .route("/audit", get(orgs::audit))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(256 * 1024))
+        // Spreadsheets are larger than forms; dangbo_import refuses files over 20 MB itself.
+        .merge(Router::new().route("/import", get(import::form).post(import::upload)).layer(axum::extract::DefaultBodyLimit::max(21 * 1024 * 1024)))
 }
 
 pub(crate) fn ctx(auth: &PageAuth, lang: Lang, path: &str) -> Ctx {

@@ -194,3 +194,41 @@ async fn the_data_quality_page_lists_every_branch() {
     assert_eq!(missing, members);
     app.finish().await;
 }
+
+fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "dangbo-test-boundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n", file.0)
+            .as_bytes(),
+    );
+    body.extend_from_slice(file.1);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn a_secretary_checks_then_imports_a_spreadsheet() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let session = app.login("bithu", "dangbo-bithu").await;
+    let Auth::Cookie(cookie, csrf) = &session else { unreachable!() };
+    let csv = "Họ và tên,Giới tính,Ngày sinh,Dân tộc,Số CCCD,Ngày vào Đảng\nNông Văn Dền,Nam,02/09/1990,Tày,022190000777,19/05/2020\n";
+    let post = |action: &'static str, file: (&'static str, Vec<u8>)| {
+        let (ct, body) = multipart(&[("csrf", csrf), ("org", "DH-TT-01"), ("action", action)], (file.0, &file.1));
+        Request::post("/import").header(header::COOKIE, format!("dangbo_session={cookie}")).header(header::CONTENT_TYPE, ct).body(Body::from(body)).unwrap()
+    };
+    let res = app.send(post("check", ("ds.csv", csv.as_bytes().to_vec()))).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.select_text("p.banner")[0].contains("sẽ thêm 1 đảng viên"), "{:?}", res.select_text("p.banner"));
+    let res = app.send(post("commit", ("ds.csv", csv.as_bytes().to_vec()))).await;
+    assert!(res.select_text("p.banner")[0].contains("thêm 1 đảng viên"));
+    let found = app.get("/members?q=nong+van+den", &session).await;
+    assert_eq!(found.select_text("table.list tbody td:first-child"), ["Nông Văn Dền"]);
+    let res = app.send(post("check", ("ds.xlsx", b"garbage".to_vec()))).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.select_text("p.banner")[0].starts_with("Tệp không phải bảng tính"));
+    app.finish().await;
+}
