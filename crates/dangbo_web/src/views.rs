@@ -282,6 +282,8 @@ pub struct StatsPage {
     pub paragraph: String,
     /// (label, value, link to the persons behind it)
     pub press: Vec<(String, String, Option<String>)>,
+    /// Movements in the period: (label, value).
+    pub movements: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]

@@ -66,3 +66,19 @@ async fn the_seed_figures_and_the_member_form_come_from_live_data() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn movements_in_2015_2019_add_up_to_the_change_in_members() {
+    each_backend(|s, backend| async move {
+        s.load_demo(1, today()).await.unwrap();
+        let m = s.movements(&admin(), "DH", d("2015-01-01"), d("2019-12-31")).await.unwrap();
+        assert_eq!((m.admitted, m.transferred_in, m.deceased, m.transferred_out, m.struck_off), (426, 30, 60, 40, 8), "{backend}");
+        assert!(m.admitted_women > 0 && m.admitted_women < m.admitted);
+        assert!(m.admitted_under_30 > 0 && m.admitted_ethnic_minority > 0);
+        // 1,720 at the start + arrivals − exits = 2,068 at the end.
+        let start = s.summary(&admin(), "DH", d("2014-12-31")).await.unwrap().total();
+        assert_eq!(start + m.admitted + m.transferred_in - m.deceased - m.transferred_out - m.struck_off - m.left - m.expelled, 2068, "{backend}");
+        assert!(m.recognised > 300, "admissions of 2014–2018 became full members in the period: {}", m.recognised);
+    })
+    .await;
+}

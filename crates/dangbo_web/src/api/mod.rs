@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{code}/stats", get(member_stats))
         .route("/orgs/{code}/press-figures", get(press_figures))
         .route("/orgs/{code}/quality", get(data_quality))
+        .route("/orgs/{code}/movements", get(movements))
         .route("/members", get(list_members).post(create_member))
         .route("/members/{id}", get(get_member))
         .route("/members/{id}/events", post(member_event))
@@ -186,15 +187,26 @@ fn date_param(q: &HashMap<String, String>, name: &str, errors: &mut FieldErrors)
     }
 }
 
-async fn press_figures(State(st): State<AppState>, auth: ApiAuth, Path(code): Path<String>, Query(q): Q) -> Result<Json<dangbo_db::PressFigures>, ApiError> {
+/// The required period of `from` and `to`.
+fn period(q: &HashMap<String, String>) -> Result<(NaiveDate, NaiveDate), ApiError> {
     let mut errors = FieldErrors::new();
-    let from = date_param(&q, "from", &mut errors);
-    let to = date_param(&q, "to", &mut errors);
+    let from = date_param(q, "from", &mut errors);
+    let to = date_param(q, "to", &mut errors);
     match (from, to) {
-        (Some(from), Some(to)) if from <= to => Ok(Json(st.store.press_figures(&auth.caller, &code, from, to).await?)),
+        (Some(from), Some(to)) if from <= to => Ok((from, to)),
         (Some(_), Some(_)) => Err(FieldErrors::single("from", "err-period").into()),
         _ => Err(errors.into()),
     }
+}
+
+async fn movements(State(st): State<AppState>, auth: ApiAuth, Path(code): Path<String>, Query(q): Q) -> Result<Json<dangbo_db::Movements>, ApiError> {
+    let (from, to) = period(&q)?;
+    Ok(Json(st.store.movements(&auth.caller, &code, from, to).await?))
+}
+
+async fn press_figures(State(st): State<AppState>, auth: ApiAuth, Path(code): Path<String>, Query(q): Q) -> Result<Json<dangbo_db::PressFigures>, ApiError> {
+    let (from, to) = period(&q)?;
+    Ok(Json(st.store.press_figures(&auth.caller, &code, from, to).await?))
 }
 
 async fn data_quality(State(st): State<AppState>, auth: ApiAuth, Path(code): Path<String>, Query(q): Q) -> Result<Json<serde_json::Value>, ApiError> {

@@ -103,6 +103,22 @@ pub async fn show(
         (i.t("press-members"), shown(f.members), Some(list)),
         (i.t("press-admitted"), shown(f.admitted), None),
     ];
+    let mv = st.store.movements(&auth.caller, &stats.code, from, to).await?;
+    let movements = vec![
+        (i.t("mv-admitted"), i.num(mv.admitted)),
+        (i.t("mv-admitted-under-30"), i.num(mv.admitted_under_30)),
+        (i.t("mv-admitted-women"), i.num(mv.admitted_women)),
+        (i.t("mv-admitted-ethnic-minority"), i.num(mv.admitted_ethnic_minority)),
+        (i.t("mv-admitted-religious"), i.num(mv.admitted_religious)),
+        (i.t("mv-readmitted"), i.num(mv.readmitted)),
+        (i.t("mv-recognised"), i.num(mv.recognised)),
+        (i.t("mv-transferred-in"), i.num(mv.transferred_in)),
+        (i.t("mv-transferred-out"), i.num(mv.transferred_out)),
+        (i.t("mv-struck-off"), i.num(mv.struck_off)),
+        (i.t("mv-left"), i.num(mv.left)),
+        (i.t("mv-expelled"), i.num(mv.expelled)),
+        (i.t("mv-deceased"), i.num(mv.deceased)),
+    ];
     let paragraph = i.args(
         "press-paragraph",
         &[
@@ -126,6 +142,7 @@ pub async fn show(
         to_display: display(to),
         paragraph,
         press,
+        movements,
         ctx: c,
     }))
 }

@@ -209,3 +209,15 @@ async fn press_figures_and_the_member_form_for_dam_ha() {
     }
     app.finish().await;
 }
+
+#[tokio::test]
+async fn movements_need_a_period() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let admin = app.token("adm", Role::Admin, None).await;
+    let m = app.get("/api/v1/orgs/DH/movements?from=2015-01-01&to=2019-12-31", &admin).await.json();
+    assert_eq!((m["admitted"].as_i64(), m["deceased"].as_i64()), (Some(426), Some(60)));
+    let res = app.get("/api/v1/orgs/DH/movements?from=2020-01-01&to=2019-12-31", &admin).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.json()["error"]["fields"]["from"], "Từ ngày: phải không sau ngày kết thúc kỳ.");
+    app.finish().await;
+}

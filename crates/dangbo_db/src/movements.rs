@@ -1,0 +1,93 @@
+//! Movements in a period (biến động đảng viên): admissions and their make-up, re-admissions,
+//! recognitions, arrivals from outside, and exits by kind, for a subtree. The subtree is every
+//! organisation that belonged to it at any time in the period.
+
+use crate::rows::iso;
+use crate::scope::MEMBER_IN_SCOPE;
+use crate::{Caller, DbError, Store};
+use chrono::NaiveDate;
+use serde::Serialize;
+use sqlx::Row;
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Movements {
+    pub admitted: i64,
+    pub admitted_under_30: i64,
+    pub admitted_women: i64,
+    pub admitted_ethnic_minority: i64,
+    pub admitted_religious: i64,
+    pub readmitted: i64,
+    pub recognised: i64,
+    pub transferred_in: i64,
+    pub transferred_out: i64,
+    pub struck_off: i64,
+    pub left: i64,
+    pub expelled: i64,
+    pub deceased: i64,
+}
+
+/// The organisations of `$4`'s subtree at any time in [$5, $6].
+const SUBTREE_IN_PERIOD: &str = "WITH RECURSIVE sub(id) AS (
+    SELECT CAST($4 AS TEXT)
+    UNION
+    SELECT sp.org_id FROM org_span sp JOIN sub ON sp.parent_id = sub.id WHERE sp.valid_from <= $6 AND (sp.valid_to IS NULL OR sp.valid_to > $5)
+)";
+
+impl Store {
+    pub async fn movements(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<Movements, DbError> {
+        let org = self.org(caller, code).await?;
+        let s = caller.scope();
+        let admissions = format!(
+            "{SUBTREE_IN_PERIOD} SELECT COUNT(*),
+                CAST(COALESCE(SUM(CASE WHEN e.age_at_admission <= 30 THEN 1 ELSE 0 END), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN m.sex = 'female' THEN 1 ELSE 0 END), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN m.ethnicity <> '01' THEN 1 ELSE 0 END), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN m.religion <> 'Không' THEN 1 ELSE 0 END), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN e.episode > 1 THEN 1 ELSE 0 END), 0) AS BIGINT)
+             FROM member_episode e JOIN sub ON sub.id = e.org_id JOIN org o ON o.id = e.org_id JOIN member m ON m.id = e.member_id
+             WHERE e.admitted_here = 1 AND e.admission_decision_date >= $5 AND e.admission_decision_date <= $6 AND {MEMBER_IN_SCOPE}"
+        );
+        let recognitions = format!(
+            "{SUBTREE_IN_PERIOD} SELECT COUNT(*) FROM member_span ms JOIN sub ON sub.id = ms.org_id JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
+             WHERE ms.status = 'full' AND ms.valid_from >= $5 AND ms.valid_from <= $6 AND {MEMBER_IN_SCOPE}
+               AND EXISTS (SELECT 1 FROM member_span p WHERE p.member_id = ms.member_id AND p.status = 'probationary' AND p.valid_to = ms.valid_from)"
+        );
+        let arrivals = format!(
+            "{SUBTREE_IN_PERIOD} SELECT COUNT(*) FROM member_episode e JOIN member_span ms ON ms.member_id = e.member_id AND ms.episode = e.episode
+               JOIN sub ON sub.id = ms.org_id JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = e.member_id
+             WHERE e.admitted_here = 0 AND ms.valid_from >= $5 AND ms.valid_from <= $6 AND {MEMBER_IN_SCOPE}
+               AND ms.valid_from = (SELECT MIN(f.valid_from) FROM member_span f WHERE f.member_id = e.member_id)"
+        );
+        let exits = format!(
+            "{SUBTREE_IN_PERIOD} SELECT m.status, COUNT(*) FROM member m JOIN sub ON sub.id = m.org_id JOIN org o ON o.id = m.org_id
+             WHERE m.exit_date >= $5 AND m.exit_date <= $6 AND {MEMBER_IN_SCOPE} GROUP BY m.status"
+        );
+        let bind = |sql: String| {
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(s.prefix.clone()).bind(s.self_id.clone()).bind(org.id.clone()).bind(iso(from)).bind(iso(to))
+        };
+        let a = bind(admissions).fetch_one(&self.pool).await?;
+        let mut mv = Movements {
+            admitted: a.try_get(0)?,
+            admitted_under_30: a.try_get(1)?,
+            admitted_women: a.try_get(2)?,
+            admitted_ethnic_minority: a.try_get(3)?,
+            admitted_religious: a.try_get(4)?,
+            readmitted: a.try_get(5)?,
+            recognised: bind(recognitions).fetch_one(&self.pool).await?.try_get(0)?,
+            transferred_in: bind(arrivals).fetch_one(&self.pool).await?.try_get(0)?,
+            ..Default::default()
+        };
+        for r in bind(exits).fetch_all(&self.pool).await? {
+            let n: i64 = r.try_get(1)?;
+            match r.try_get::<String, _>(0)?.as_str() {
+                "transferred_out" => mv.transferred_out = n,
+                "struck_off" => mv.struck_off = n,
+                "left" => mv.left = n,
+                "expelled" => mv.expelled = n,
+                "deceased" => mv.deceased = n,
+                _ => {}
+            }
+        }
+        Ok(mv)
+    }
+}
