@@ -1,5 +1,6 @@
 //! Data → bytes for reports. Architecture invariant: no database, no HTTP; every function takes
 //! the figures it draws and returns the document.
 
+pub mod pdf;
 pub mod register;
 pub mod svg;

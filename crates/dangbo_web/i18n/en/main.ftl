@@ -291,3 +291,4 @@ mv-struck-off = Struck off
 mv-left = Left the Party
 mv-expelled = Expelled
 mv-deceased = Deceased
+register-pdf = Print the register (PDF)

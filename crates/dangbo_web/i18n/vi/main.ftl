@@ -288,3 +288,4 @@ mv-struck-off = Xóa tên
 mv-left = Ra khỏi Đảng
 mv-expelled = Khai trừ
 mv-deceased = Từ trần
+register-pdf = In sổ danh sách (PDF)

@@ -32,6 +32,11 @@ pub async fn download(
             dangbo_reports::register::xlsx(&title, "Danh sách", &rows).map_err(|e| internal(&e))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
+        "pdf" => {
+            let subtitle = format!("Tính đến ngày {} — {} đảng viên", display(date), rows.len());
+            let footer = format!("dangbo — {name}");
+            (dangbo_reports::register::pdf("Sổ danh sách đảng viên", &subtitle, &footer, &rows).map_err(|e| internal(&e))?, "application/pdf")
+        }
         _ => return Err(WebError(ErrorKind::NotFound)),
     };
     let stem = format!("Danh sách đảng viên {name} {}", dangbo_core::date::iso(date));

@@ -176,7 +176,11 @@ async fn the_register_downloads_as_csv_and_xlsx_within_scope() {
     assert_eq!(xlsx.headers[header::CONTENT_TYPE], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     let secretary = app.login("bithu", "dangbo-bithu").await;
     assert_eq!(app.get("/registers/DH.csv", &secretary).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.get("/registers/DH-TT-01.pdf", &secretary).await.status, StatusCode::NOT_FOUND);
+    let pdf = app.get("/registers/DH-TT-01.pdf", &secretary).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers[header::CONTENT_TYPE], "application/pdf");
+    assert!(pdf.body.starts_with("%PDF-"));
+    assert_eq!(app.get("/registers/DH-TT-01.doc", &secretary).await.status, StatusCode::NOT_FOUND);
     app.finish().await;
 }
 
