@@ -60,6 +60,31 @@ pub fn xlsx(title: &str, sheet: &str, rows: &[RegisterRow]) -> Result<Vec<u8>, X
     wb.save_to_buffer()
 }
 
+/// The register as an A4 landscape PDF, the header repeated on every page.
+pub fn pdf(title: &str, subtitle: &str, footer: &str, rows: &[RegisterRow]) -> Result<Vec<u8>, String> {
+    let doc = crate::pdf::TableDoc {
+        title: title.to_string(),
+        subtitle: subtitle.to_string(),
+        footer: footer.to_string(),
+        note: String::new(),
+        landscape: true,
+        font_size: 6.5,
+        headers: HEADERS.iter().map(|h| h.to_string()).collect(),
+        widths: vec![0.6, 3.0, 0.9, 1.4, 1.1, 1.0, 1.6, 1.6, 1.1, 1.1, 1.3, 1.4, 1.4, 1.3, 1.0, 2.4, 1.3],
+        numeric: vec![0],
+        rows: rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut cells = vec![(i + 1).to_string()];
+                cells.extend(r.cells());
+                cells
+            })
+            .collect(),
+    };
+    crate::pdf::table(&doc)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,29 +132,4 @@ mod tests {
         assert!(matches!(range.get_value((3, 11)), Some(Data::DateTime(_))));
         assert_eq!(range.get_value((3, 13)), Some(&Data::String("12.345678".into())));
     }
-}
-
-/// The register as an A4 landscape PDF, the header repeated on every page.
-pub fn pdf(title: &str, subtitle: &str, footer: &str, rows: &[RegisterRow]) -> Result<Vec<u8>, String> {
-    let doc = crate::pdf::TableDoc {
-        title: title.to_string(),
-        subtitle: subtitle.to_string(),
-        footer: footer.to_string(),
-        note: String::new(),
-        landscape: true,
-        font_size: 6.5,
-        headers: HEADERS.iter().map(|h| h.to_string()).collect(),
-        widths: vec![0.6, 3.0, 0.9, 1.4, 1.1, 1.0, 1.6, 1.6, 1.1, 1.1, 1.3, 1.4, 1.4, 1.3, 1.0, 2.4, 1.3],
-        numeric: vec![0],
-        rows: rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let mut cells = vec![(i + 1).to_string()];
-                cells.extend(r.cells());
-                cells
-            })
-            .collect(),
-    };
-    crate::pdf::table(&doc)
 }
