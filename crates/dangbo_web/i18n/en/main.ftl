@@ -292,3 +292,4 @@ mv-left = Left the Party
 mv-expelled = Expelled
 mv-deceased = Deceased
 register-pdf = Print the register (PDF)
+stats-pdf = Print the form (PDF)

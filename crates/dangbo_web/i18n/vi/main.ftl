@@ -289,3 +289,4 @@ mv-left = Ra khỏi Đảng
 mv-expelled = Khai trừ
 mv-deceased = Từ trần
 register-pdf = In sổ danh sách (PDF)
+stats-pdf = In biểu thống kê (PDF)

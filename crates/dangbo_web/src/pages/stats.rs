@@ -182,3 +182,44 @@ pub async fn quality(
         ctx: c,
     }))
 }
+
+/// The member form as a printable PDF (A4 portrait): one table, a section per dimension.
+pub async fn pdf(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    Path(code): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let date = as_of(q.get("as_of"), st.clock.today());
+    let i = I18n::new(lang);
+    let stats = st.store.member_stats(&auth.caller, &code, date).await?;
+    let ethnic: HashMap<String, String> = st.store.ref_items("ethnicity").await?.into_iter().map(|r| (r.code, r.name)).collect();
+    let mut rows = Vec::new();
+    for b in &stats.breakdowns {
+        let t = table(&i, &stats, b, &ethnic);
+        for (n, r) in t.rows.iter().enumerate() {
+            rows.push(vec![if n == 0 { t.title.clone() } else { String::new() }, r.label.clone(), r.count.clone(), r.share.clone()]);
+        }
+    }
+    rows.push(vec![i.t("stats-total"), String::new(), i.num(stats.total), String::new()]);
+    let doc = dangbo_reports::pdf::TableDoc {
+        title: format!("{} — {}", i.t("stats-title"), stats.name),
+        subtitle: i.t1("stats-as-of", "date", &display(date)),
+        footer: format!("dangbo — {}", stats.name),
+        note: String::new(),
+        landscape: false,
+        font_size: 9.0,
+        headers: vec![String::new(), i.t("stats-value"), i.t("stats-count"), i.t("stats-share")],
+        widths: vec![3.0, 4.0, 1.5, 1.2],
+        numeric: vec![2, 3],
+        rows,
+    };
+    let bytes = dangbo_reports::pdf::table(&doc).map_err(|e| {
+        tracing::error!(error = %e, "statistics PDF failed");
+        WebError(crate::error::ErrorKind::Internal)
+    })?;
+    Ok(([(header::CONTENT_TYPE, "application/pdf"), (header::CACHE_CONTROL, "no-store")], bytes).into_response())
+}
