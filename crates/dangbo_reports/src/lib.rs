@@ -4,3 +4,4 @@
 pub mod pdf;
 pub mod register;
 pub mod svg;
+pub mod table_xlsx;

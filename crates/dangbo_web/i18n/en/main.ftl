@@ -293,3 +293,4 @@ mv-expelled = Expelled
 mv-deceased = Deceased
 register-pdf = Print the register (PDF)
 stats-pdf = Print the form (PDF)
+stats-xlsx = Download the form (Excel)

@@ -290,3 +290,4 @@ mv-expelled = Khai trừ
 mv-deceased = Từ trần
 register-pdf = In sổ danh sách (PDF)
 stats-pdf = In biểu thống kê (PDF)
+stats-xlsx = Tải biểu thống kê (Excel)

@@ -32,7 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{code}/new", get(org_forms::new_form).post(org_forms::create))
         .route("/orgs/{code}/change", get(org_forms::change_form).post(org_forms::change))
         .route("/orgs/{code}/stats", get(stats::show))
-        .route("/orgs/{code}/stats.pdf", get(stats::pdf))
+        .route("/forms/{code}/{ext}", get(stats::download))
         .route("/orgs/{code}/quality", get(stats::quality))
         .route("/registers/{file}", get(register::download))
         .route("/members", get(members::index))

@@ -183,12 +183,12 @@ pub async fn quality(
     }))
 }
 
-/// The member form as a printable PDF (A4 portrait): one table, a section per dimension.
-pub async fn pdf(
+/// The member form as a file: PDF (A4 portrait) or XLSX, one table with a section per dimension.
+pub async fn download(
     State(st): State<AppState>,
     auth: PageAuth,
     lang: Lang,
-    Path(code): Path<String>,
+    Path((code, ext)): Path<(String, String)>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     use axum::http::header;
@@ -217,9 +217,19 @@ pub async fn pdf(
         numeric: vec![2, 3],
         rows,
     };
-    let bytes = dangbo_reports::pdf::table(&doc).map_err(|e| {
-        tracing::error!(error = %e, "statistics PDF failed");
+    let failed = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, "statistics export failed");
         WebError(crate::error::ErrorKind::Internal)
-    })?;
-    Ok(([(header::CONTENT_TYPE, "application/pdf"), (header::CACHE_CONTROL, "no-store")], bytes).into_response())
+    };
+    let (bytes, mime) = match ext.as_str() {
+        "pdf" => (dangbo_reports::pdf::table(&doc).map_err(|e| failed(&e))?, "application/pdf"),
+        "xlsx" => {
+            (dangbo_reports::table_xlsx::xlsx(&doc, "Biểu").map_err(|e| failed(&e))?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        }
+        _ => return Err(WebError(crate::error::ErrorKind::NotFound)),
+    };
+    let stem = format!("Thong-ke-{}-{}", crate::export::ascii_name(&stats.name), dangbo_core::date::iso(date));
+    let disposition = format!("attachment; filename=\"{stem}.{ext}\"");
+    Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition), (header::CACHE_CONTROL, "no-store".to_string())], bytes)
+        .into_response())
 }

@@ -157,9 +157,12 @@ async fn the_statistics_page_links_every_number_to_its_list() {
     let total = list.select_text("p.total")[0].split(' ').next().unwrap().replace('.', "");
     assert_eq!(total.parse::<i64>().unwrap(), shown);
     assert!(page.body.len() < 60_000, "{} bytes", page.body.len());
-    let pdf = app.get("/orgs/DH/stats.pdf?as_of=2019-12-31", &session).await;
+    let pdf = app.get("/forms/DH/pdf?as_of=2019-12-31", &session).await;
     assert_eq!(pdf.headers[header::CONTENT_TYPE], "application/pdf");
     assert!(pdf.body.starts_with("%PDF-"));
+    let xlsx = app.get("/forms/DH/xlsx?as_of=2019-12-31", &session).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.headers[header::CONTENT_DISPOSITION].to_str().unwrap().contains("Thong-ke-Dang-bo-huyen-Dam-Ha-2019-12-31.xlsx"));
     app.finish().await;
 }
 
