@@ -211,6 +211,10 @@ impl Store {
         let ok = tokio::task::spawn_blocking(move || verify(&pw, &phc)).await.map_err(|e| DbError::Internal(e.into()))?;
         let ok = ok && user_id.is_some();
         let mut w = self.write().await?;
+        // Housekeeping on the way: expired sessions and day-old attempts go.
+        sqlx::query("DELETE FROM app_session WHERE expires_at < $1").bind(now()).execute(&mut *w.tx).await?;
+        let day_ago = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        sqlx::query("DELETE FROM login_attempt WHERE at < $1").bind(day_ago).execute(&mut *w.tx).await?;
         sqlx::query("INSERT INTO login_attempt (id, username, ip, at, ok) VALUES ($1, $2, $3, $4, $5)")
             .bind(new_id())
             .bind(username)
