@@ -316,3 +316,17 @@ pub struct ImportPage {
     pub summary: Option<String>,
     pub problems: Vec<String>,
 }
+
+#[derive(Template)]
+#[template(path = "member_edit.html")]
+pub struct MemberEditPage {
+    pub ctx: Ctx,
+    pub id: String,
+    pub name: String,
+    pub form: FormView,
+    pub ethnicities: Vec<Choice>,
+    pub religions: Vec<Choice>,
+    pub education: Vec<Choice>,
+    pub professional: Vec<Choice>,
+    pub theory: Vec<Choice>,
+}

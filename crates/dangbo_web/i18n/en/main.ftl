@@ -294,3 +294,5 @@ mv-deceased = Deceased
 register-pdf = Print the register (PDF)
 stats-pdf = Print the form (PDF)
 stats-xlsx = Download the form (Excel)
+member-edit = Change personal details
+member-edit-intro = Every change is recorded as an event with its effective date; the earlier details stay in the history.

@@ -291,3 +291,5 @@ mv-deceased = Từ trần
 register-pdf = In sổ danh sách (PDF)
 stats-pdf = In biểu thống kê (PDF)
 stats-xlsx = Tải biểu thống kê (Excel)
+member-edit = Sửa thông tin cá nhân
+member-edit-intro = Mỗi lần sửa được ghi thành một sự kiện có ngày hiệu lực; thông tin cũ vẫn còn trong quá trình.

@@ -100,3 +100,78 @@ pub async fn record_event(
     *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     Ok(r)
 }
+
+async fn edit_page(st: &AppState, c: Ctx, id: &str, name: &str, form: FormView) -> Result<crate::views::MemberEditPage, WebError> {
+    Ok(crate::views::MemberEditPage {
+        ctx: c,
+        id: id.to_string(),
+        name: name.to_string(),
+        form,
+        ethnicities: ref_choices(&st.store, "ethnicity", true).await?,
+        religions: ref_choices(&st.store, "religion", true).await?,
+        education: ref_choices(&st.store, "general_education", false).await?,
+        professional: ref_choices(&st.store, "professional", false).await?,
+        theory: ref_choices(&st.store, "political_theory", false).await?,
+    })
+}
+
+/// The person's details, prefilled, to record a change (an `info_changed` event).
+pub async fn edit_form(State(st): State<AppState>, auth: PageAuth, lang: Lang, Path(id): Path<String>) -> Result<Response, WebError> {
+    if !auth.caller.can_write() {
+        return Err(WebError(crate::error::ErrorKind::Forbidden));
+    }
+    let m = st.store.member(&auth.caller, &id).await?;
+    let p = &m.person;
+    let d = dangbo_core::date::display;
+    let values: HashMap<String, String> = [
+        ("effective_on", d(st.clock.today())),
+        ("family_name", p.family_name.clone()),
+        ("middle_name", p.middle_name.clone()),
+        ("given_name", p.given_name.clone()),
+        ("birth_date", d(p.birth_date)),
+        ("ethnicity", p.ethnicity.clone()),
+        ("religion", p.religion.clone()),
+        ("cccd", p.cccd.clone().unwrap_or_default()),
+        ("home_town", p.home_town.clone()),
+        ("residence", p.residence.clone()),
+        ("phone", p.phone.clone()),
+        ("education", p.education.clone()),
+        ("professional", p.professional.clone()),
+        ("theory", p.theory.clone()),
+        ("occupation", p.occupation.clone()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let c = ctx(&auth, lang, &format!("/members/{id}/edit"));
+    Ok(render(&edit_page(&st, c, &id, &m.full_name, FormView { values, errors: Default::default() }).await?))
+}
+
+pub async fn edit(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    Path(id): Path<String>,
+    PageForm(body): PageForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let mut map = checked_form(&auth, body)?;
+    map.insert("type".into(), "info_changed".into());
+    let today = st.clock.today();
+    let raw: EventInput = input(&map)?;
+    let result = match raw.parse(today) {
+        Ok(ev) => st.store.record_event(&auth.caller, &id, ev, today).await,
+        Err(e) => Err(DbError::Invalid(e)),
+    };
+    match result {
+        Ok(ev) => Ok(Redirect::to(&format!("/members/{id}#ev-{ev}")).into_response()),
+        Err(DbError::Invalid(e)) => {
+            let m = st.store.member(&auth.caller, &id).await?;
+            let c = ctx(&auth, lang, &format!("/members/{id}/edit"));
+            let form = form_with_errors(&c, map, &e);
+            let mut r = render(&edit_page(&st, c, &id, &m.full_name, form).await?);
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/members/new", get(member_forms::new_form).post(member_forms::create))
         .route("/members/{id}", get(members::show))
         .route("/members/{id}/events", post(member_forms::record_event))
+        .route("/members/{id}/edit", get(member_forms::edit_form).post(member_forms::edit))
         .route("/audit", get(orgs::audit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(256 * 1024))
         // Spreadsheets are larger than forms; dangbo_import refuses files over 20 MB itself.

@@ -242,3 +242,31 @@ async fn a_secretary_checks_then_imports_a_spreadsheet() {
     assert!(res.select_text("p.banner")[0].starts_with("Tệp không phải bảng tính"));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn personal_details_change_by_a_dated_event() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let session = app.login("bithu", "dangbo-bithu").await;
+    let list = app.get("/members", &session).await;
+    let href = list.html().select(&scraper::Selector::parse("table.list tbody a").unwrap()).next().unwrap().value().attr("href").unwrap().to_string();
+    let form = app.get(&format!("{href}/edit"), &session).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let family = form.html().select(&scraper::Selector::parse("#f-family_name").unwrap()).next().unwrap().value().attr("value").unwrap().to_string();
+    assert!(!family.is_empty(), "the form is prefilled");
+    let csrf = session.csrf().to_string();
+    let bad = app.post_form(&format!("{href}/edit"), &session, &[("csrf", &csrf), ("effective_on", "01/10/2026"), ("cccd", "123")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.select_text("#e-cccd"), ["Số CCCD: phải gồm đúng 12 chữ số."]);
+    let ok = app
+        .post_form(
+            &format!("{href}/edit"),
+            &session,
+            &[("csrf", &csrf), ("effective_on", "01/10/2026"), ("cccd", "022090001234"), ("residence", "Khu phố 1, Đầm Hà")],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let profile = app.get(&href, &session).await;
+    assert!(profile.select_text(".facts dd").iter().any(|t| t == "022090001234"));
+    assert!(profile.select_text(".timeline strong").iter().any(|t| t == "Thay đổi thông tin"));
+    app.finish().await;
+}
