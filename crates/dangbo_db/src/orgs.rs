@@ -104,6 +104,10 @@ impl Store {
     /// The top of the caller's scope: roots of the whole tree for an admin, else the granted
     /// organisation.
     pub async fn org_roots(&self, caller: &Caller) -> Result<Vec<OrgRow>, DbError> {
+        // A member sees their own record, no organisation.
+        if caller.role == crate::Role::Member {
+            return Ok(vec![]);
+        }
         if let (false, Some(code)) = (caller.is_admin(), &caller.org_code) {
             return Ok(vec![self.org(caller, code).await?]);
         }

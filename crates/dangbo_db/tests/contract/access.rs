@@ -80,6 +80,7 @@ async fn a_member_sees_only_their_own_record() {
         assert_eq!(s.member(&me, &own).await.unwrap().full_name, "Vũ Thị Mai");
         assert!(matches!(s.member(&me, &other).await, Err(DbError::NotFound)), "{backend}");
         assert!(matches!(s.org(&me, "B1").await, Err(DbError::NotFound)));
+        assert!(s.org_roots(&me).await.unwrap().is_empty());
         let list = s.list_members(&me, &MemberFilter { limit: 10, ..Default::default() }, today()).await.unwrap();
         assert_eq!(list.total, 1);
         let ev = dangbo_core::event::EventInput { kind: "deceased".into(), effective_on: "2020-01-01".into(), ..Default::default() };

@@ -7,7 +7,7 @@ use crate::error::WebError;
 use crate::i18n::{I18n, Lang};
 use crate::views::{AuditPage, AuditView, HistoryView, MemberRow, NodeView, OrgPage, OrgsPage, render};
 use axum::extract::{OriginalUri, Path, Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use dangbo_core::date::iso;
 use dangbo_db::{DbError, MemberFilter, OrgHistoryRow, OrgNode};
 use std::collections::HashMap;
@@ -28,6 +28,10 @@ pub(crate) fn node_view(i: &I18n, n: &OrgNode) -> NodeView {
 
 /// The tree of each root in scope, two levels deep, as of a date.
 pub async fn index(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Query(q): Q) -> Result<Response, WebError> {
+    if auth.caller.role == dangbo_db::Role::Member {
+        // A member's start page is their own record.
+        return Ok(axum::response::Redirect::to("/members").into_response());
+    }
     let today = st.clock.today();
     let date = as_of(q.get("as_of"), today);
     let c = ctx(&auth, lang, &uri.to_string());
