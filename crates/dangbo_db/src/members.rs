@@ -301,11 +301,11 @@ impl Store {
     }
 }
 
-fn encode_cursor(key: &[u8], id: &str) -> String {
+pub(crate) fn encode_cursor(key: &[u8], id: &str) -> String {
     format!("{}.{}", hex::encode(key), id)
 }
 
-fn decode_cursor(s: &str) -> Option<(Vec<u8>, String)> {
+pub(crate) fn decode_cursor(s: &str) -> Option<(Vec<u8>, String)> {
     let (k, id) = s.split_once('.')?;
     Some((hex::decode(k).ok()?, id.to_string()))
 }

@@ -2,7 +2,8 @@
 //! recognitions, arrivals from outside, and exits by kind, for a subtree. The subtree is every
 //! organisation that belonged to it at any time in the period.
 
-use crate::rows::iso;
+use crate::members::{MemberItem, MemberPage, decode_cursor, encode_cursor};
+use crate::rows::{date, iso};
 use crate::scope::MEMBER_IN_SCOPE;
 use crate::{Caller, DbError, Store};
 use chrono::NaiveDate;
@@ -89,5 +90,72 @@ impl Store {
             }
         }
         Ok(mv)
+    }
+}
+
+impl Store {
+    /// The people behind `admitted`: admissions into the subtree with a decision in [from, to],
+    /// sorted by given name, one keyset page at a time.
+    pub async fn list_admissions(
+        &self,
+        caller: &Caller,
+        code: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        limit: i64,
+        cursor: Option<&str>,
+    ) -> Result<MemberPage, DbError> {
+        let org = self.org(caller, code).await?;
+        let s = caller.scope();
+        let (key, id) = cursor.and_then(decode_cursor).unwrap_or_default();
+        let from_where = format!(
+            "FROM member_episode e JOIN sub ON sub.id = e.org_id JOIN org o ON o.id = e.org_id JOIN member m ON m.id = e.member_id
+             WHERE e.admitted_here = 1 AND e.admission_decision_date >= $5 AND e.admission_decision_date <= $6 AND {MEMBER_IN_SCOPE}"
+        );
+        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("{SUBTREE_IN_PERIOD} SELECT COUNT(*) {from_where}")))
+            .bind(s.all)
+            .bind(&s.prefix)
+            .bind(&s.self_id)
+            .bind(&org.id)
+            .bind(iso(from))
+            .bind(iso(to))
+            .fetch_one(&self.pool)
+            .await?;
+        let sql = format!(
+            "{SUBTREE_IN_PERIOD} SELECT m.id, m.full_name, o.code, o.name, m.status, m.sex, m.birth_date, e.ceremony_date, m.sort_key {from_where}
+               AND (length($7) = 0 OR m.sort_key > $7 OR (m.sort_key = $7 AND m.id > $8))
+             ORDER BY m.sort_key, m.id LIMIT $9"
+        );
+        let limit = limit.clamp(1, 500);
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(s.all)
+            .bind(&s.prefix)
+            .bind(&s.self_id)
+            .bind(&org.id)
+            .bind(iso(from))
+            .bind(iso(to))
+            .bind(key)
+            .bind(id)
+            .bind(limit + 1)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        let mut last_key: Vec<u8> = Vec::new();
+        for r in rows.iter().take(limit as usize) {
+            let status: String = r.try_get(4)?;
+            items.push(MemberItem {
+                id: r.try_get(0)?,
+                full_name: r.try_get(1)?,
+                org: r.try_get(2)?,
+                org_name: r.try_get(3)?,
+                status: dangbo_core::member::Status::parse(&status).unwrap_or(dangbo_core::member::Status::Full),
+                sex: r.try_get(5)?,
+                birth_date: date(&r.try_get::<String, _>(6)?)?,
+                ceremony_date: date(&r.try_get::<String, _>(7)?)?,
+            });
+            last_key = r.try_get(8)?;
+        }
+        let next_cursor = (rows.len() as i64 > limit).then(|| encode_cursor(&last_key, &items.last().map(|i| i.id.clone()).unwrap_or_default()));
+        Ok(MemberPage { items, total, next_cursor })
     }
 }

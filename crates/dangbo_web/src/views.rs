@@ -330,3 +330,15 @@ pub struct MemberEditPage {
     pub professional: Vec<Choice>,
     pub theory: Vec<Choice>,
 }
+
+#[derive(Template)]
+#[template(path = "admissions.html")]
+pub struct AdmissionsPage {
+    pub ctx: Ctx,
+    pub title: String,
+    pub code: String,
+    pub name: String,
+    pub total: String,
+    pub rows: Vec<MemberRow>,
+    pub next_url: Option<String>,
+}

@@ -78,6 +78,18 @@ async fn movements_in_2015_2019_add_up_to_the_change_in_members() {
         // 1,720 at the start + arrivals − exits = 2,068 at the end.
         let start = s.summary(&admin(), "DH", d("2014-12-31")).await.unwrap().total();
         assert_eq!(start + m.admitted + m.transferred_in - m.deceased - m.transferred_out - m.struck_off - m.left - m.expelled, 2068, "{backend}");
+        let mut seen = 0;
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = s.list_admissions(&admin(), "DH", d("2015-01-01"), d("2019-12-31"), 200, cursor.as_deref()).await.unwrap();
+            assert_eq!(page.total, 426, "{backend}");
+            seen += page.items.len();
+            cursor = page.next_cursor;
+            if cursor.is_none() {
+                break;
+            }
+        }
+        assert_eq!(seen, 426, "{backend}: the list behind the number has the same people");
         assert!(m.recognised > 300, "admissions of 2014–2018 became full members in the period: {}", m.recognised);
     })
     .await;

@@ -296,3 +296,4 @@ stats-pdf = Print the form (PDF)
 stats-xlsx = Download the form (Excel)
 member-edit = Change personal details
 member-edit-intro = Every change is recorded as an event with its effective date; the earlier details stay in the history.
+admissions-title = Members admitted from { $from } to { $to }

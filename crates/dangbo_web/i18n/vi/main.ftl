@@ -293,3 +293,4 @@ stats-pdf = In biểu thống kê (PDF)
 stats-xlsx = Tải biểu thống kê (Excel)
 member-edit = Sửa thông tin cá nhân
 member-edit-intro = Mỗi lần sửa được ghi thành một sự kiện có ngày hiệu lực; thông tin cũ vẫn còn trong quá trình.
+admissions-title = Đảng viên được kết nạp từ ngày { $from } đến ngày { $to }

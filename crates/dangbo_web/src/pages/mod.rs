@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{code}/stats", get(stats::show))
         .route("/forms/{code}/{ext}", get(stats::download))
         .route("/orgs/{code}/quality", get(stats::quality))
+        .route("/orgs/{code}/admissions", get(stats::admissions))
         .route("/registers/{file}", get(register::download))
         .route("/members", get(members::index))
         .route("/members/new", get(member_forms::new_form).post(member_forms::create))

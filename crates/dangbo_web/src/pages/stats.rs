@@ -101,7 +101,7 @@ pub async fn show(
     let press = vec![
         (i.t("press-grassroots"), shown(f.grassroots_orgs), Some(format!("/orgs/{}?as_of={}", stats.code, iso(to)))),
         (i.t("press-members"), shown(f.members), Some(list)),
-        (i.t("press-admitted"), shown(f.admitted), None),
+        (i.t("press-admitted"), shown(f.admitted), Some(format!("/orgs/{}/admissions?from={}&to={}", stats.code, iso(from), iso(to)))),
     ];
     let mv = st.store.movements(&auth.caller, &stats.code, from, to).await?;
     let movements = vec![
@@ -232,4 +232,35 @@ pub async fn download(
     let disposition = format!("attachment; filename=\"{stem}.{ext}\"");
     Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition), (header::CACHE_CONTROL, "no-store".to_string())], bytes)
         .into_response())
+}
+
+/// The people behind an admissions figure: admitted into the subtree in [from, to].
+pub async fn admissions(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Path(code): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let today = st.clock.today();
+    let to = q.get("to").and_then(|s| dangbo_core::date::parse(s)).unwrap_or(today);
+    let from = q.get("from").and_then(|s| dangbo_core::date::parse(s)).unwrap_or(to);
+    let c = ctx(&auth, lang, &uri.to_string());
+    let i = c.i18n;
+    let summary = st.store.summary(&auth.caller, &code, to).await?;
+    let page = st.store.list_admissions(&auth.caller, &code, from, to, 50, q.get("cursor").map(String::as_str)).await?;
+    let next_url = page
+        .next_cursor
+        .as_ref()
+        .map(|cur| format!("/orgs/{}/admissions?from={}&to={}&cursor={}", summary.code, iso(from), iso(to), crate::auth::urlencode(cur)));
+    Ok(render(&crate::views::AdmissionsPage {
+        title: i.args("admissions-title", &[("from", display(from)), ("to", display(to))]),
+        code: summary.code.clone(),
+        name: summary.name.clone(),
+        total: i.count("members-total", page.total),
+        rows: page.items.iter().map(|m| super::orgs::member_row(&i, m)).collect(),
+        next_url,
+        ctx: c,
+    }))
 }

@@ -157,6 +157,16 @@ async fn the_statistics_page_links_every_number_to_its_list() {
     let total = list.select_text("p.total")[0].split(' ').next().unwrap().replace('.', "");
     assert_eq!(total.parse::<i64>().unwrap(), shown);
     assert!(page.body.len() < 60_000, "{} bytes", page.body.len());
+    // The admissions figure links to its 426 people.
+    let sel = scraper::Selector::parse(".facts a").unwrap();
+    let admitted = page
+        .html()
+        .select(&sel)
+        .find(|a| a.value().attr("href").unwrap().contains("/admissions"))
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .unwrap();
+    let list = app.get(&admitted, &session).await;
+    assert_eq!(list.select_text("p.total"), ["426 đảng viên"]);
     let pdf = app.get("/forms/DH/pdf?as_of=2019-12-31", &session).await;
     assert_eq!(pdf.headers[header::CONTENT_TYPE], "application/pdf");
     assert!(pdf.body.starts_with("%PDF-"));
