@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 string_enum! {
     /// The kinds of member event a user can record.
-    EventKind {
+    EventKind ("event") {
         Admitted = "admitted",
         TransferredIn = "transferred_in",
         Recognised = "recognised",
@@ -37,9 +37,6 @@ string_enum! {
 }
 
 impl EventKind {
-    pub fn message_key(self) -> String {
-        format!("event-{}", self.as_str().replace('_', "-"))
-    }
     /// Kinds that need a target organisation.
     pub fn needs_org(self) -> bool {
         matches!(self, EventKind::Transferred | EventKind::TempAttached | EventKind::Readmitted)

@@ -13,7 +13,7 @@ string_enum! {
 
 string_enum! {
     /// A member's status (tình trạng).
-    Status {
+    Status ("status") {
         /// Đảng viên dự bị.
         Probationary = "probationary",
         /// Đảng viên chính thức.
@@ -37,9 +37,6 @@ impl Status {
     /// Counted in đảng số: probationary and full members (exempt ones are full members).
     pub fn counted(self) -> bool {
         matches!(self, Status::Probationary | Status::Full | Status::Exempt)
-    }
-    pub fn message_key(self) -> String {
-        format!("status-{}", self.as_str().replace('_', "-"))
     }
 }
 

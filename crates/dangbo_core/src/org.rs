@@ -16,12 +16,19 @@ macro_rules! string_enum {
             pub fn parse(s: &str) -> Option<Self> { match s { $($s => Some($name::$var),)+ _ => None } }
         }
     };
+    // With a message-catalog prefix: `message_key()` gives "prefix-value" (underscores → dashes).
+    ($(#[$m:meta])* $name:ident ($prefix:literal) { $($(#[$vm:meta])* $var:ident = $s:literal),+ $(,)? }) => {
+        string_enum! { $(#[$m])* $name { $($(#[$vm])* $var = $s),+ } }
+        impl $name {
+            pub fn message_key(self) -> String { format!("{}-{}", $prefix, self.as_str().replace('_', "-")) }
+        }
+    };
 }
 pub(crate) use string_enum;
 
 string_enum! {
     /// The kind of a Party organisation (loại tổ chức đảng).
-    OrgKind {
+    OrgKind ("org-kind") {
         /// Đảng bộ tỉnh / thành phố trực thuộc Trung ương.
         Province = "province",
         /// Đảng bộ huyện, quận, thị xã (historic: abolished 1/7/2025).
@@ -49,15 +56,11 @@ impl OrgKind {
     pub fn holds_members(self) -> bool {
         matches!(self, OrgKind::GrassrootsBranch | OrgKind::SubordinateBranch)
     }
-
-    pub fn message_key(self) -> String {
-        format!("org-kind-{}", self.as_str().replace('_', "-"))
-    }
 }
 
 string_enum! {
     /// The field of activity of an organisation (loại hình).
-    Field {
+    Field ("org-field") {
         /// Thôn, bản, khu phố, tổ dân phố.
         Residential = "residential",
         /// Xã, phường, thị trấn (the commune-level committee itself).
@@ -73,12 +76,6 @@ string_enum! {
         /// Lực lượng vũ trang: quân đội, công an.
         ArmedForces = "armed_forces",
         Other = "other",
-    }
-}
-
-impl Field {
-    pub fn message_key(self) -> String {
-        format!("org-field-{}", self.as_str().replace('_', "-"))
     }
 }
 
