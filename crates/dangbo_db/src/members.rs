@@ -280,25 +280,31 @@ impl Store {
              ORDER BY m.sort_key, m.id LIMIT $18"
         );
         let rows = bind(page_sql).bind(cursor_key).bind(cursor_id).bind(limit + 1).fetch_all(&self.pool).await?;
-        let mut items = Vec::with_capacity(rows.len());
-        let mut last_key = Vec::new();
-        for r in rows.iter().take(limit as usize) {
-            let status: String = r.try_get(4)?;
-            items.push(MemberItem {
-                id: r.try_get(0)?,
-                full_name: r.try_get(1)?,
-                org: r.try_get(2)?,
-                org_name: r.try_get(3)?,
-                status: Status::parse(&status).unwrap_or(Status::Full),
-                sex: r.try_get(5)?,
-                birth_date: date(&r.try_get::<String, _>(6)?)?,
-                ceremony_date: date(&r.try_get::<String, _>(7)?)?,
-            });
-            last_key = r.try_get(8)?;
-        }
-        let next_cursor = (rows.len() as i64 > limit).then(|| encode_cursor(&last_key, &items.last().map(|i| i.id.clone()).unwrap_or_default()));
-        Ok(MemberPage { items, total, next_cursor })
+        page_of(&rows, limit, total)
     }
+}
+
+/// A keyset page from rows of (id, full_name, org code, org name, status, sex, birth date,
+/// joining date, sort key), fetched with `LIMIT limit + 1`.
+pub(crate) fn page_of(rows: &[sqlx::any::AnyRow], limit: i64, total: i64) -> Result<MemberPage, DbError> {
+    let mut items = Vec::with_capacity(rows.len());
+    let mut last_key = Vec::new();
+    for r in rows.iter().take(limit as usize) {
+        let status: String = r.try_get(4)?;
+        items.push(MemberItem {
+            id: r.try_get(0)?,
+            full_name: r.try_get(1)?,
+            org: r.try_get(2)?,
+            org_name: r.try_get(3)?,
+            status: Status::parse(&status).unwrap_or(Status::Full),
+            sex: r.try_get(5)?,
+            birth_date: date(&r.try_get::<String, _>(6)?)?,
+            ceremony_date: date(&r.try_get::<String, _>(7)?)?,
+        });
+        last_key = r.try_get(8)?;
+    }
+    let next_cursor = (rows.len() as i64 > limit).then(|| encode_cursor(&last_key, &items.last().map(|i| i.id.clone()).unwrap_or_default()));
+    Ok(MemberPage { items, total, next_cursor })
 }
 
 pub(crate) fn encode_cursor(key: &[u8], id: &str) -> String {

@@ -2,8 +2,8 @@
 //! recognitions, arrivals from outside, and exits by kind, for a subtree. The subtree is every
 //! organisation that belonged to it at any time in the period.
 
-use crate::members::{MemberItem, MemberPage, decode_cursor, encode_cursor};
-use crate::rows::{date, iso};
+use crate::members::{MemberPage, decode_cursor, page_of};
+use crate::rows::iso;
 use crate::scope::MEMBER_IN_SCOPE;
 use crate::{Caller, DbError, Store};
 use chrono::NaiveDate;
@@ -139,23 +139,6 @@ impl Store {
             .bind(limit + 1)
             .fetch_all(&self.pool)
             .await?;
-        let mut items = Vec::with_capacity(rows.len());
-        let mut last_key: Vec<u8> = Vec::new();
-        for r in rows.iter().take(limit as usize) {
-            let status: String = r.try_get(4)?;
-            items.push(MemberItem {
-                id: r.try_get(0)?,
-                full_name: r.try_get(1)?,
-                org: r.try_get(2)?,
-                org_name: r.try_get(3)?,
-                status: dangbo_core::member::Status::parse(&status).unwrap_or(dangbo_core::member::Status::Full),
-                sex: r.try_get(5)?,
-                birth_date: date(&r.try_get::<String, _>(6)?)?,
-                ceremony_date: date(&r.try_get::<String, _>(7)?)?,
-            });
-            last_key = r.try_get(8)?;
-        }
-        let next_cursor = (rows.len() as i64 > limit).then(|| encode_cursor(&last_key, &items.last().map(|i| i.id.clone()).unwrap_or_default()));
-        Ok(MemberPage { items, total, next_cursor })
+        page_of(&rows, limit, total)
     }
 }

@@ -204,16 +204,22 @@ pub struct MemberPage {
     pub kinds: Vec<Choice>,
 }
 
-#[derive(Template)]
-#[template(path = "member_new.html")]
-pub struct MemberNewPage {
-    pub ctx: Ctx,
-    pub form: FormView,
+/// The reference lists a person form offers.
+#[derive(Debug, Clone)]
+pub struct PersonChoices {
     pub ethnicities: Vec<Choice>,
     pub religions: Vec<Choice>,
     pub education: Vec<Choice>,
     pub professional: Vec<Choice>,
     pub theory: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "member_new.html")]
+pub struct MemberNewPage {
+    pub ctx: Ctx,
+    pub form: FormView,
+    pub choices: PersonChoices,
 }
 
 #[derive(Template)]
@@ -324,11 +330,7 @@ pub struct MemberEditPage {
     pub id: String,
     pub name: String,
     pub form: FormView,
-    pub ethnicities: Vec<Choice>,
-    pub religions: Vec<Choice>,
-    pub education: Vec<Choice>,
-    pub professional: Vec<Choice>,
-    pub theory: Vec<Choice>,
+    pub choices: PersonChoices,
 }
 
 #[derive(Template)]

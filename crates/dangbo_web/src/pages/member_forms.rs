@@ -21,16 +21,18 @@ async fn ref_choices(store: &Store, kind: &str, by_code: bool) -> Result<Vec<Cho
     Ok(store.ref_items(kind).await?.into_iter().map(|r| Choice { value: if by_code { r.code } else { r.name.clone() }, label: r.name }).collect())
 }
 
-async fn new_page(st: &AppState, c: Ctx, form: FormView) -> Result<MemberNewPage, WebError> {
-    Ok(MemberNewPage {
-        ctx: c,
-        form,
-        ethnicities: ref_choices(&st.store, "ethnicity", true).await?,
-        religions: ref_choices(&st.store, "religion", true).await?,
-        education: ref_choices(&st.store, "general_education", false).await?,
-        professional: ref_choices(&st.store, "professional", false).await?,
-        theory: ref_choices(&st.store, "political_theory", false).await?,
+async fn person_choices(store: &Store) -> Result<crate::views::PersonChoices, WebError> {
+    Ok(crate::views::PersonChoices {
+        ethnicities: ref_choices(store, "ethnicity", true).await?,
+        religions: ref_choices(store, "religion", true).await?,
+        education: ref_choices(store, "general_education", false).await?,
+        professional: ref_choices(store, "professional", false).await?,
+        theory: ref_choices(store, "political_theory", false).await?,
     })
+}
+
+async fn new_page(st: &AppState, c: Ctx, form: FormView) -> Result<MemberNewPage, WebError> {
+    Ok(MemberNewPage { ctx: c, form, choices: person_choices(&st.store).await? })
 }
 
 pub async fn new_form(
@@ -102,17 +104,7 @@ pub async fn record_event(
 }
 
 async fn edit_page(st: &AppState, c: Ctx, id: &str, name: &str, form: FormView) -> Result<crate::views::MemberEditPage, WebError> {
-    Ok(crate::views::MemberEditPage {
-        ctx: c,
-        id: id.to_string(),
-        name: name.to_string(),
-        form,
-        ethnicities: ref_choices(&st.store, "ethnicity", true).await?,
-        religions: ref_choices(&st.store, "religion", true).await?,
-        education: ref_choices(&st.store, "general_education", false).await?,
-        professional: ref_choices(&st.store, "professional", false).await?,
-        theory: ref_choices(&st.store, "political_theory", false).await?,
-    })
+    Ok(crate::views::MemberEditPage { ctx: c, id: id.to_string(), name: name.to_string(), form, choices: person_choices(&st.store).await? })
 }
 
 /// The person's details, prefilled, to record a change (an `info_changed` event).
