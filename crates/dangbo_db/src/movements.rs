@@ -45,8 +45,7 @@ impl Store {
                 CAST(COALESCE(SUM(CASE WHEN m.ethnicity <> '01' THEN 1 ELSE 0 END), 0) AS BIGINT),
                 CAST(COALESCE(SUM(CASE WHEN m.religion <> 'Không' THEN 1 ELSE 0 END), 0) AS BIGINT),
                 CAST(COALESCE(SUM(CASE WHEN e.episode > 1 THEN 1 ELSE 0 END), 0) AS BIGINT)
-             FROM member_episode e JOIN sub ON sub.id = e.org_id JOIN org o ON o.id = e.org_id JOIN member m ON m.id = e.member_id
-             WHERE e.admitted_here = 1 AND e.admission_decision_date >= $5 AND e.admission_decision_date <= $6 AND {MEMBER_IN_SCOPE}"
+             {ADMISSIONS_FROM_WHERE} AND {MEMBER_IN_SCOPE}"
         );
         let recognitions = format!(
             "{SUBTREE_IN_PERIOD} SELECT COUNT(*) FROM member_span ms JOIN sub ON sub.id = ms.org_id JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
@@ -93,7 +92,29 @@ impl Store {
     }
 }
 
+/// Admissions (episodes admitted here) with a decision dated in [$5, $6] into the period subtree.
+const ADMISSIONS_FROM_WHERE: &str = "FROM member_episode e JOIN sub ON sub.id = e.org_id JOIN org o ON o.id = e.org_id JOIN member m ON m.id = e.member_id
+     WHERE e.admitted_here = 1 AND e.admission_decision_date >= $5 AND e.admission_decision_date <= $6";
+
 impl Store {
+    /// How many were admitted into `code`'s subtree with a decision dated in [from, to]: the
+    /// organisations that belonged to the subtree at any time in the period count.
+    pub async fn admissions(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<i64, DbError> {
+        let org = self.org(caller, code).await?;
+        let s = caller.scope();
+        let sql = format!("{SUBTREE_IN_PERIOD} SELECT COUNT(*) {ADMISSIONS_FROM_WHERE} AND {MEMBER_IN_SCOPE}");
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(s.all)
+            .bind(&s.prefix)
+            .bind(&s.self_id)
+            .bind(&org.id)
+            .bind(iso(from))
+            .bind(iso(to))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+
     /// The people behind `admitted`: admissions into the subtree with a decision in [from, to],
     /// sorted by given name, one keyset page at a time.
     pub async fn list_admissions(
@@ -108,19 +129,8 @@ impl Store {
         let org = self.org(caller, code).await?;
         let s = caller.scope();
         let (key, id) = cursor.and_then(decode_cursor).unwrap_or_default();
-        let from_where = format!(
-            "FROM member_episode e JOIN sub ON sub.id = e.org_id JOIN org o ON o.id = e.org_id JOIN member m ON m.id = e.member_id
-             WHERE e.admitted_here = 1 AND e.admission_decision_date >= $5 AND e.admission_decision_date <= $6 AND {MEMBER_IN_SCOPE}"
-        );
-        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("{SUBTREE_IN_PERIOD} SELECT COUNT(*) {from_where}")))
-            .bind(s.all)
-            .bind(&s.prefix)
-            .bind(&s.self_id)
-            .bind(&org.id)
-            .bind(iso(from))
-            .bind(iso(to))
-            .fetch_one(&self.pool)
-            .await?;
+        let total = self.admissions(caller, code, from, to).await?;
+        let from_where = format!("{ADMISSIONS_FROM_WHERE} AND {MEMBER_IN_SCOPE}");
         let sql = format!(
             "{SUBTREE_IN_PERIOD} SELECT m.id, m.full_name, o.code, o.name, m.status, m.sex, m.birth_date, e.ceremony_date, m.sort_key {from_where}
                AND (length($7) = 0 OR m.sort_key > $7 OR (m.sort_key = $7 AND m.id > $8))

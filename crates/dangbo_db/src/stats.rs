@@ -96,32 +96,6 @@ impl Store {
         Ok(MemberStats { code: summary.code.clone(), name: summary.name.clone(), as_of, total: summary.total(), breakdowns })
     }
 
-    /// Admissions into `code`'s subtree with a decision dated in [from, to]: the organisations
-    /// that belonged to the subtree at any time in the period count.
-    pub async fn admissions(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<i64, DbError> {
-        let org = self.org(caller, code).await?;
-        let s = caller.scope();
-        let sql = format!(
-            "WITH RECURSIVE sub(id) AS (
-                SELECT CAST($4 AS TEXT)
-                UNION
-                SELECT sp.org_id FROM org_span sp JOIN sub ON sp.parent_id = sub.id WHERE sp.valid_from <= $6 AND (sp.valid_to IS NULL OR sp.valid_to > $5)
-             )
-             SELECT COUNT(*) FROM member_episode e JOIN sub ON sub.id = e.org_id JOIN org o ON o.id = e.org_id JOIN member m ON m.id = e.member_id
-             WHERE e.admitted_here = 1 AND e.admission_decision_date >= $5 AND e.admission_decision_date <= $6 AND {MEMBER_IN_SCOPE}"
-        );
-        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-            .bind(s.all)
-            .bind(&s.prefix)
-            .bind(&s.self_id)
-            .bind(&org.id)
-            .bind(iso(from))
-            .bind(iso(to))
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(n)
-    }
-
     /// The seed article's figures for `code` and [from, to]. Organisations and members are
     /// counted on `to`; figures of capabilities still to come (classes, exams, rotations,
     /// locality) are None.
