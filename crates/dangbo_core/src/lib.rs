@@ -3,6 +3,8 @@
 //! Architecture invariant: this crate does no IO. It knows neither SQL nor HTTP; it never reads
 //! the clock (callers pass `today`). Everything here is a function of its arguments.
 
+pub mod calendar;
+pub mod candidate;
 pub mod date;
 pub mod demo;
 pub mod error;
@@ -11,6 +13,7 @@ pub mod member;
 pub mod org;
 pub mod rules;
 pub mod text;
+pub mod todo;
 
 pub use error::FieldErrors;
 pub mod register;

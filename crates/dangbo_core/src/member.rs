@@ -256,9 +256,9 @@ pub fn parse_party(i: &MemberInput, birth: Option<NaiveDate>, today: NaiveDate, 
         if b >= d {
             e.add("birth_date", "err-birth-after-admission");
         } else {
-            let min = rules::in_force(rules::ADMISSION_MIN_AGE_YEARS, d);
-            if date::age_years(b, d) < min.value as i32 {
-                e.add_with("birth_date", "err-admission-age", vec![("years", min.value.to_string()), ("rule", min.citation.to_string())]);
+            let (min, citation) = rules::admission_min_age_years(d);
+            if date::age_years(b, d) < min as i32 {
+                e.add_with("birth_date", "err-admission-age", vec![("years", min.to_string()), ("rule", citation)]);
             }
         }
     }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $var:ident = $s:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
         pub enum $name { $($(#[$vm])* #[serde(rename = $s)] $var),+ }
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$var),+];

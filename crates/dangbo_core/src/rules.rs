@@ -1,15 +1,200 @@
-//! Rules as data: each value carries the regulation it comes from and the date it took effect.
-//! An event is judged by the rule in force on the event's date. (The full versioned rule store
-//! comes with the lifecycle work; these are the rules the register itself needs.)
+//! Rules as data. Every rule has versions, each with its value, the date it took effect and the
+//! regulation it comes from; an event is judged by the version in force on the event's date.
+//!
+//! The built-in versions ([`builtin`]) are what the sources in `shared/reference/domain.md` say;
+//! the store keeps them in a table where an admin adds or corrects versions. Values the sources
+//! could not confirm carry `confirmed: false` and say so on the rules page. Rules fixed by the
+//! Party Statute itself (probation, minimum age) are `locked`: the register's replay depends on
+//! them and no regulation below the Statute can change them.
 
+use crate::org::string_enum;
 use chrono::NaiveDate;
+use serde::Serialize;
 
-/// One version of a numeric rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+string_enum! {
+    /// One rule of the lifecycle. The message key `rule-…` names it.
+    RuleId ("rule") {
+        AdmissionMinAgeMonths = "admission_min_age_months",
+        AdmissionMaxAgeMonths = "admission_max_age_months",
+        AdmissionVote = "admission_vote",
+        AdmissionDecisionWd = "admission_decision_wd",
+        AdmissionDecisionExtensionWd = "admission_decision_extension_wd",
+        CeremonyWd = "ceremony_wd",
+        IntroducerMonths = "introducer_months",
+        CertificateValidityMonths = "certificate_validity_months",
+        ProbationMonths = "probation_months",
+        RecognitionReviewWd = "recognition_review_wd",
+        RecognitionDecisionWd = "recognition_decision_wd",
+        RecognitionVote = "recognition_vote",
+        FailedVotesToUpper = "failed_votes_to_upper",
+        TransferStartWd = "transfer_start_wd",
+        TransferPresentWd = "transfer_present_wd",
+        TempTransferMaxMonths = "temp_transfer_max_months",
+        StudyTransferMaxMonths = "study_transfer_max_months",
+        StrikeOffUnpaidMonths = "strike_off_unpaid_months",
+        StrikeOffNoProgressMonths = "strike_off_no_progress_months",
+        ReadmissionWaitMonths = "readmission_wait_months",
+        ReadmissionMaxTimes = "readmission_max_times",
+        BadgeMilestones = "badge_milestones",
+        BadgeEarlyMonths = "badge_early_months",
+        BadgeEarlyMonthsLong = "badge_early_months_long",
+        ExemptionAgeMen = "exemption_age_men",
+        ExemptionAgeWomen = "exemption_age_women",
+    }
+}
+
+string_enum! {
+    /// How a rule's value reads.
+    Unit ("unit") {
+        Months = "months",
+        WorkingDays = "working_days",
+        Years = "years",
+        Count = "count",
+        /// A vote threshold: "≥2/3" (at least) or ">1/2" (more than).
+        Share = "share",
+        /// A list of years, e.g. badge milestones.
+        YearList = "year_list",
+    }
+}
+
+impl RuleId {
+    pub fn unit(self) -> Unit {
+        use RuleId as R;
+        match self {
+            R::AdmissionMinAgeMonths
+            | R::AdmissionMaxAgeMonths
+            | R::IntroducerMonths
+            | R::CertificateValidityMonths
+            | R::ProbationMonths
+            | R::TempTransferMaxMonths
+            | R::StudyTransferMaxMonths
+            | R::StrikeOffUnpaidMonths
+            | R::StrikeOffNoProgressMonths
+            | R::ReadmissionWaitMonths
+            | R::BadgeEarlyMonths
+            | R::BadgeEarlyMonthsLong => Unit::Months,
+            R::AdmissionDecisionWd | R::AdmissionDecisionExtensionWd | R::CeremonyWd | R::RecognitionReviewWd | R::RecognitionDecisionWd => {
+                Unit::WorkingDays
+            }
+            R::TransferStartWd | R::TransferPresentWd => Unit::WorkingDays,
+            R::AdmissionVote | R::RecognitionVote => Unit::Share,
+            R::FailedVotesToUpper | R::ReadmissionMaxTimes => Unit::Count,
+            R::BadgeMilestones => Unit::YearList,
+            R::ExemptionAgeMen | R::ExemptionAgeWomen => Unit::Years,
+        }
+    }
+
+    /// Fixed by the Party Statute: shown, not editable.
+    pub fn locked(self) -> bool {
+        matches!(self, RuleId::ProbationMonths | RuleId::AdmissionMinAgeMonths)
+    }
+}
+
+/// A rule's value, parsed by its unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum RuleValue {
+    Number(i64),
+    Share { num: i64, den: i64, strict: bool },
+    List(Vec<i64>),
+}
+
+impl RuleValue {
+    /// Parses the stored text form of a value of `unit`.
+    pub fn parse(unit: Unit, s: &str) -> Option<RuleValue> {
+        let s = s.trim();
+        match unit {
+            Unit::Share => {
+                let (strict, rest) = if let Some(r) = s.strip_prefix('>').filter(|r| !r.starts_with('=')) {
+                    (true, r)
+                } else {
+                    (false, s.strip_prefix(">=").or_else(|| s.strip_prefix('≥'))?)
+                };
+                let (n, d) = rest.trim().split_once('/')?;
+                let (num, den) = (n.trim().parse::<i64>().ok()?, d.trim().parse::<i64>().ok()?);
+                (num > 0 && den > 0 && num <= den).then_some(RuleValue::Share { num, den, strict })
+            }
+            Unit::YearList => {
+                let v: Option<Vec<i64>> = s.split(',').map(|x| x.trim().parse::<i64>().ok().filter(|n| (1..=100).contains(n))).collect();
+                v.filter(|v| !v.is_empty() && v.windows(2).all(|w| w[0] < w[1])).map(RuleValue::List)
+            }
+            _ => s.parse::<i64>().ok().filter(|n| (0..=10_000).contains(n)).map(RuleValue::Number),
+        }
+    }
+
+    /// The stored (and displayed) text form.
+    pub fn text(&self) -> String {
+        match self {
+            RuleValue::Number(n) => n.to_string(),
+            RuleValue::Share { num, den, strict } => format!("{}{num}/{den}", if *strict { ">" } else { "≥" }),
+            RuleValue::List(v) => v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(","),
+        }
+    }
+
+    pub fn number(&self) -> i64 {
+        match self {
+            RuleValue::Number(n) => *n,
+            _ => 0,
+        }
+    }
+
+    /// Whether `votes` of `base` reach this threshold (a non-share value never passes).
+    pub fn passes(&self, votes: i64, base: i64) -> bool {
+        match self {
+            RuleValue::Share { num, den, strict: true } => votes * den > base * num,
+            RuleValue::Share { num, den, strict: false } => votes * den >= base * num,
+            _ => false,
+        }
+    }
+}
+
+/// One version of one rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RuleVersion {
-    pub value: u32,
+    pub rule: RuleId,
     pub effective_from: NaiveDate,
-    pub citation: &'static str,
+    pub value: RuleValue,
+    pub citation: String,
+    /// False when the sources could not confirm the value (shown, editable by an admin).
+    pub confirmed: bool,
+}
+
+/// Every version of every rule, in force by date.
+#[derive(Debug, Clone)]
+pub struct RuleBook {
+    versions: Vec<RuleVersion>,
+}
+
+impl RuleBook {
+    /// A book from stored versions; rules with no stored version fall back to the built-in ones.
+    pub fn new(mut versions: Vec<RuleVersion>) -> RuleBook {
+        for b in builtin() {
+            if !versions.iter().any(|v| v.rule == b.rule) {
+                versions.push(b);
+            }
+        }
+        versions.sort_by(|a, b| (a.rule.as_str(), a.effective_from).cmp(&(b.rule.as_str(), b.effective_from)));
+        RuleBook { versions }
+    }
+
+    pub fn builtin() -> RuleBook {
+        RuleBook::new(builtin())
+    }
+
+    /// The version of `rule` in force on `on` (the earliest version applies to earlier dates).
+    pub fn get(&self, rule: RuleId, on: NaiveDate) -> &RuleVersion {
+        let mut of_rule = self.versions.iter().filter(|v| v.rule == rule);
+        let first = of_rule.clone().next().expect("every rule has a built-in version");
+        of_rule.rfind(|v| v.effective_from <= on).unwrap_or(first)
+    }
+
+    pub fn number(&self, rule: RuleId, on: NaiveDate) -> i64 {
+        self.get(rule, on).value.number()
+    }
+
+    pub fn versions(&self) -> &[RuleVersion] {
+        &self.versions
+    }
 }
 
 const fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -19,25 +204,85 @@ const fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     }
 }
 
-/// Probation (thời gian dự bị) in months, counted from the admission ceremony.
-pub const PROBATION_MONTHS: &[RuleVersion] = &[RuleVersion { value: 12, effective_from: d(2011, 1, 19), citation: "Điều lệ Đảng (2011), Điều 5.1" }];
+/// The regimes: the Statute (2011), then the implementing rules in turn.
+const STATUTE: (NaiveDate, &str) = (d(2011, 1, 19), "Điều lệ Đảng (2011)");
+const QD29: (NaiveDate, &str) = (d(2016, 7, 25), "QĐ 29-QĐ/TW (25/7/2016)");
+const QD24: (NaiveDate, &str) = (d(2021, 7, 30), "QĐ 24-QĐ/TW (30/7/2021)");
+const QD232: (NaiveDate, &str) = (d(2025, 1, 20), "QĐ 232-QĐ/TW (20/01/2025)");
+const QD294: (NaiveDate, &str) = (d(2025, 7, 1), "QĐ 294-QĐ/TW (26/5/2025), hiệu lực 01/7/2025");
 
-/// Minimum age in full years at admission (tính theo tháng, at the branch review).
-pub const ADMISSION_MIN_AGE_YEARS: &[RuleVersion] = &[
-    RuleVersion { value: 18, effective_from: d(2011, 1, 19), citation: "Điều lệ Đảng (2011), Điều 1" },
-    RuleVersion { value: 18, effective_from: d(2021, 7, 30), citation: "QĐ 24-QĐ/TW (30/7/2021), 1.1" },
-    RuleVersion { value: 18, effective_from: d(2025, 7, 1), citation: "QĐ 294-QĐ/TW (26/5/2025)" },
-];
-
-/// The version of `rule` in force on `on` (the first version applies to earlier dates too).
-pub fn in_force(rule: &[RuleVersion], on: NaiveDate) -> RuleVersion {
-    rule.iter().rev().find(|v| v.effective_from <= on).copied().unwrap_or(rule[0])
+/// The built-in rule versions with their citations (domain.md §2.9, §4.2, §12.3).
+pub fn builtin() -> Vec<RuleVersion> {
+    use RuleId as R;
+    // (rule, regime, value, section, confirmed)
+    let rows: &[(RuleId, (NaiveDate, &str), &str, &str, bool)] = &[
+        (R::AdmissionMinAgeMonths, STATUTE, "216", "Điều 1", true),
+        (R::AdmissionMaxAgeMonths, QD29, "720", "mục 1.1", true),
+        (R::AdmissionMaxAgeMonths, QD24, "720", "mục 1.1", true),
+        (R::AdmissionMaxAgeMonths, QD232, "720", "mục 1.1", true),
+        (R::AdmissionMaxAgeMonths, QD294, "720", "mục 1.1", false),
+        (R::AdmissionVote, QD24, "≥2/3", "mục 4.2.3; Điều lệ Điều 5.2", true),
+        (R::AdmissionVote, QD29, "≥2/3", "Điều lệ Điều 5.2", true),
+        (R::AdmissionDecisionWd, QD29, "60", "mục 4.3.1", true),
+        (R::AdmissionDecisionWd, QD232, "60", "mục 4.3.1", true),
+        (R::AdmissionDecisionWd, QD294, "60", "mục 4.3.1", false),
+        (R::AdmissionDecisionExtensionWd, QD29, "30", "mục 4.3.1", true),
+        (R::CeremonyWd, QD24, "30", "mục 4.1", true),
+        (R::CeremonyWd, QD29, "30", "mục 4.1", false),
+        (R::CeremonyWd, QD232, "30", "mục 4.1", true),
+        (R::IntroducerMonths, QD24, "12", "mục 3.3", true),
+        (R::IntroducerMonths, QD29, "12", "mục 3.3", false),
+        (R::CertificateValidityMonths, QD29, "60", "HD 12-HD/BTCTW; mẫu CN-NTVĐ (nguồn thứ cấp)", false),
+        (R::ProbationMonths, STATUTE, "12", "Điều 5.1", true),
+        (R::RecognitionReviewWd, QD24, "30", "mục 4.2.1", true),
+        (R::RecognitionReviewWd, QD29, "30", "mục 4.2.1", false),
+        (R::RecognitionDecisionWd, QD29, "30", "mục 4.3.1", true),
+        (R::RecognitionVote, QD29, "≥2/3", "Điều lệ Điều 5.2", true),
+        (R::FailedVotesToUpper, QD24, "3", "mục 4.2.3", true),
+        (R::FailedVotesToUpper, QD29, "3", "mục 4.2.3", false),
+        (R::TransferStartWd, QD294, "60", "mục 6.3.1", true),
+        (R::TransferStartWd, QD29, "60", "mục 6.3.1", false),
+        (R::TransferPresentWd, QD24, "30", "mục 6", true),
+        (R::TransferPresentWd, QD29, "30", "mục 6", false),
+        (R::TempTransferMaxMonths, QD29, "12", "mục 6.4", true),
+        (R::StudyTransferMaxMonths, QD29, "24", "mục 6.4", true),
+        (R::StrikeOffUnpaidMonths, QD24, "3", "mục 8.1; Điều lệ Điều 8", true),
+        (R::StrikeOffUnpaidMonths, QD29, "3", "mục 8.1; Điều lệ Điều 8", true),
+        (R::StrikeOffNoProgressMonths, QD24, "12", "mục 8.1", true),
+        (R::StrikeOffNoProgressMonths, QD29, "12", "mục 8.1", true),
+        (R::ReadmissionWaitMonths, QD24, "36", "mục 3.5.3", true),
+        (R::ReadmissionWaitMonths, QD29, "36", "mục 3.5", false),
+        (R::ReadmissionWaitMonths, QD232, "36", "mục 3.5.1", true),
+        (R::ReadmissionMaxTimes, QD24, "1", "mục 3.5.4", true),
+        (R::ReadmissionMaxTimes, QD29, "1", "mục 3.5", false),
+        (R::BadgeMilestones, QD29, "30,40,45,50,55,60,65,70,75,80,85,90", "HD 01-HD/TW (28/9/2021) mục 18", true),
+        (R::BadgeEarlyMonths, QD29, "12", "HD 01-HD/TW (28/9/2021) mục 18", true),
+        (R::BadgeEarlyMonthsLong, QD29, "24", "HD 01-HD/TW (28/9/2021) mục 18", true),
+        (R::ExemptionAgeMen, QD29, "60", "HD 27-HD/BTCTW (2009)", false),
+        (R::ExemptionAgeWomen, QD29, "55", "HD 27-HD/BTCTW (2009)", false),
+    ];
+    rows.iter()
+        .map(|(rule, (from, doc), value, section, confirmed)| RuleVersion {
+            rule: *rule,
+            effective_from: *from,
+            value: RuleValue::parse(rule.unit(), value).expect("built-in rule values parse"),
+            citation: format!("{doc}, {section}"),
+            confirmed: *confirmed,
+        })
+        .collect()
 }
 
 /// The date probation ends and full membership begins: ceremony + 12 months, whatever the
 /// date of the decision (QĐ 24 §4.2.2).
 pub fn full_membership_date(ceremony: NaiveDate) -> NaiveDate {
-    crate::date::add_months(ceremony, in_force(PROBATION_MONTHS, ceremony).value)
+    let months = RuleBook::builtin().number(RuleId::ProbationMonths, ceremony);
+    crate::date::add_months(ceremony, months as u32)
+}
+
+/// The minimum age at admission in full years on `on` (Statute, Article 1).
+pub fn admission_min_age_years(on: NaiveDate) -> (u32, String) {
+    let v = RuleBook::builtin().get(RuleId::AdmissionMinAgeMonths, on).clone();
+    ((v.value.number() / 12) as u32, v.citation)
 }
 
 #[cfg(test)]
@@ -47,6 +292,50 @@ mod tests {
     #[test]
     fn full_date_is_ceremony_plus_twelve_months() {
         assert_eq!(full_membership_date(d(2015, 7, 26)), d(2016, 7, 26));
-        assert_eq!(in_force(ADMISSION_MIN_AGE_YEARS, d(2022, 1, 1)).citation, "QĐ 24-QĐ/TW (30/7/2021), 1.1");
+    }
+
+    #[test]
+    fn the_version_in_force_follows_the_date() {
+        let book = RuleBook::builtin();
+        assert!(book.get(RuleId::AdmissionDecisionWd, d(2020, 1, 1)).citation.starts_with("QĐ 29-QĐ/TW"));
+        assert!(book.get(RuleId::AdmissionDecisionWd, d(2025, 3, 1)).citation.starts_with("QĐ 232-QĐ/TW"));
+        assert!(book.get(RuleId::AdmissionDecisionWd, d(2025, 7, 1)).citation.starts_with("QĐ 294-QĐ/TW"));
+        assert!(!book.get(RuleId::AdmissionDecisionWd, d(2025, 7, 1)).confirmed);
+        // Before the first version, the first version applies.
+        assert!(book.get(RuleId::TransferStartWd, d(2010, 1, 1)).citation.starts_with("QĐ 29-QĐ/TW"));
+        for id in RuleId::ALL {
+            let _ = book.get(*id, d(2000, 1, 1));
+        }
+    }
+
+    #[test]
+    fn a_stored_version_overrides_from_its_date() {
+        let mut v = builtin();
+        v.push(RuleVersion {
+            rule: RuleId::CeremonyWd,
+            effective_from: d(2026, 1, 1),
+            value: RuleValue::Number(20),
+            citation: "test".into(),
+            confirmed: true,
+        });
+        let book = RuleBook::new(v);
+        assert_eq!(book.number(RuleId::CeremonyWd, d(2025, 12, 31)), 30);
+        assert_eq!(book.number(RuleId::CeremonyWd, d(2026, 1, 1)), 20);
+    }
+
+    #[test]
+    fn shares_and_lists_parse_and_judge() {
+        let two_thirds = RuleValue::parse(Unit::Share, "≥2/3").unwrap();
+        assert!(two_thirds.passes(6, 9));
+        assert!(!two_thirds.passes(5, 9));
+        let half = RuleValue::parse(Unit::Share, ">1/2").unwrap();
+        assert!(!half.passes(5, 10));
+        assert!(half.passes(6, 10));
+        assert_eq!(RuleValue::parse(Unit::Share, ">=2/3"), Some(two_thirds.clone()));
+        assert_eq!(two_thirds.text(), "≥2/3");
+        assert_eq!(RuleValue::parse(Unit::YearList, "30, 40,45").unwrap().text(), "30,40,45");
+        assert!(RuleValue::parse(Unit::YearList, "40,30").is_none());
+        assert!(RuleValue::parse(Unit::Months, "abc").is_none());
+        assert!(RuleValue::parse(Unit::Share, "3/2").is_none());
     }
 }
