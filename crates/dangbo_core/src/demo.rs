@@ -42,7 +42,14 @@ pub struct Demo {
     pub orgs: Vec<NewOrg>,
     pub members: Vec<DemoMember>,
     pub org_events: Vec<(String, OrgEvent)>,
+    pub courses: Vec<DemoCourse>,
+    pub candidates: Vec<DemoCandidate>,
+    /// (grassroots organisation, year, admission target)
+    pub targets: Vec<(String, i32, i64)>,
 }
+
+mod pipeline;
+pub use pipeline::{DemoCandidate, DemoCourse};
 
 pub const ROOT: &str = "QN";
 pub const DISTRICT: &str = "DH";
@@ -408,7 +415,8 @@ fn members(rng: &mut ChaCha8Rng, branches: &[Branch], today: NaiveDate) -> Vec<D
         let p = party(rng, ceremony, *n);
         let mut events = vec![(ceremony, DemoEvent::Admitted { person: person(rng, birth), party: p, org })];
         let full = rules::full_membership_date(ceremony);
-        if full <= today {
+        // Recognitions of the last weeks are still to be decided (the to-do page shows them).
+        if full + chrono::Duration::days(50) <= today {
             events.push((full, DemoEvent::Recognised));
         }
         out.push(DemoMember { events });
@@ -509,9 +517,14 @@ fn normalise(m: &mut DemoMember, branches: &[Branch]) {
 pub fn dam_ha(seed: u64, today: NaiveDate) -> Demo {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut b = tree();
-    let org_events = reorganisations(&mut b).into_iter().filter(|(_, e)| e.effective_on <= today).collect();
+    let org_events: Vec<(String, OrgEvent)> = reorganisations(&mut b).into_iter().filter(|(_, e)| e.effective_on <= today).collect();
     let members = members(&mut rng, &b.branches, today);
-    Demo { orgs: b.orgs, members, org_events }
+    let ended = |code: &str| {
+        org_events.iter().find(|(c, e)| c == code && matches!(e.change, OrgChange::Merge(_) | OrgChange::Dissolve(_))).map(|(_, e)| e.effective_on)
+    };
+    let alive = |on: NaiveDate| -> Vec<String> { b.branches.iter().filter(|x| x.until.is_none_or(|u| on < u)).map(|x| x.code.clone()).collect() };
+    let (courses, candidates, targets) = pipeline::build(&mut rng, &b.orgs, &members, &alive, &ended, today);
+    Demo { orgs: b.orgs, members, org_events, courses, candidates, targets }
 }
 
 /// The status a demo member's first event gives.

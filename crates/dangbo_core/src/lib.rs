@@ -5,6 +5,7 @@
 
 pub mod calendar;
 pub mod candidate;
+pub mod course;
 pub mod date;
 pub mod demo;
 pub mod error;

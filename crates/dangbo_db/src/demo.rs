@@ -4,7 +4,11 @@
 use crate::auth::{NewUser, Role};
 use crate::members::insert_member;
 use crate::orgs::{apply_org_event, create_org_tx, org_in_tx};
-use crate::{Caller, DbError, Store, new_id};
+use crate::candidates::{load, refresh};
+use crate::rows::iso;
+use crate::{Caller, DbError, Store, new_id, now};
+use dangbo_core::candidate::StepKind;
+use sqlx::{Any, Transaction};
 use chrono::NaiveDate;
 use dangbo_core::demo::{self, DemoEvent};
 use dangbo_core::event::EventData;
@@ -35,6 +39,7 @@ impl Store {
             ids.insert(row.code.clone(), row.id.clone());
         }
         let id_of = |code: &str| ids.get(code).cloned().ok_or_else(|| DbError::Internal(anyhow::anyhow!("demo org {code} missing")));
+        let mut member_ids = Vec::with_capacity(demo.members.len());
         for m in &demo.members {
             let mut events = Vec::with_capacity(m.events.len());
             for (on, ev) in &m.events {
@@ -67,16 +72,109 @@ impl Store {
                 };
                 events.push((*on, data, basis));
             }
-            insert_member(&mut w.tx, &system, &new_id(), events).await?;
+            let id = new_id();
+            insert_member(&mut w.tx, &system, &id, events).await?;
+            member_ids.push(id);
         }
         for (code, ev) in &demo.org_events {
             let org = org_in_tx(&mut w.tx, &system, code).await?.ok_or_else(|| DbError::Internal(anyhow::anyhow!("demo org {code} missing")))?;
             apply_org_event(&mut w.tx, &system, &org, ev).await?;
         }
+        load_pipeline(&mut w.tx, &demo, &ids, &member_ids).await?;
         w.commit().await?;
         for (username, password, role, org) in DEMO_USERS {
             self.create_user(&system, NewUser { username, password, role: *role, org_code: *org, member_id: None }).await?;
         }
         Ok(true)
     }
+}
+
+/// Courses, candidates with their steps (each file replayed under the rules, as a user's would
+/// be), enrolments and targets.
+async fn load_pipeline(tx: &mut Transaction<'static, Any>, demo: &demo::Demo, orgs: &HashMap<String, String>, members: &[String]) -> Result<(), DbError> {
+    let org = |code: &str| orgs.get(code).cloned().ok_or_else(|| DbError::Internal(anyhow::anyhow!("demo org {code} missing")));
+    let at = now();
+    let mut cand_ids = Vec::with_capacity(demo.candidates.len());
+    for c in &demo.candidates {
+        let id = new_id();
+        let p = &c.person;
+        sqlx::query(
+            "INSERT INTO candidate (id, org_id, source, listed_on, person, full_name, sex, birth_date, search_text, sort_key, stage, stage_on, recorded_by, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'listed', $4, 'system', $11)",
+        )
+        .bind(&id)
+        .bind(org(&c.org)?)
+        .bind(c.source.as_str())
+        .bind(iso(c.listed_on))
+        .bind(serde_json::to_string(p)?)
+        .bind(p.full_name())
+        .bind(p.sex.as_str())
+        .bind(iso(p.birth_date))
+        .bind(p.search_text(None))
+        .bind(p.sort_key())
+        .bind(&at)
+        .execute(&mut **tx)
+        .await?;
+        for (seq, (on, kind, doc_no, data)) in c.steps.iter().enumerate() {
+            let mut data = data.clone();
+            if *kind == StepKind::Ceremony {
+                data.member_id = c.member.map(|i| members[i].clone());
+            }
+            sqlx::query("INSERT INTO candidate_step (id, candidate_id, seq, kind, effective_on, doc_no, data, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'system', $8)")
+                .bind(new_id())
+                .bind(&id)
+                .bind(seq as i64 + 1)
+                .bind(kind.as_str())
+                .bind(iso(*on))
+                .bind(doc_no)
+                .bind(serde_json::to_string(&data)?)
+                .bind(&at)
+                .execute(&mut **tx)
+                .await?;
+        }
+        cand_ids.push(id);
+    }
+    for k in &demo.courses {
+        let id = new_id();
+        sqlx::query("INSERT INTO course (id, org_id, kind, name, start_date, end_date, provider, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'system', $8)")
+            .bind(&id)
+            .bind(org(&k.org)?)
+            .bind(k.kind.as_str())
+            .bind(&k.name)
+            .bind(iso(k.start))
+            .bind(iso(k.end))
+            .bind(&k.provider)
+            .bind(&at)
+            .execute(&mut **tx)
+            .await?;
+        for (i, result, cert) in &k.enrolled {
+            sqlx::query(
+                "INSERT INTO course_enrolment (id, course_id, candidate_id, result, certificate_no, certificate_date, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, 'system', $7)",
+            )
+            .bind(new_id())
+            .bind(&id)
+            .bind(&cand_ids[*i])
+            .bind(result.as_str())
+            .bind(cert.map(|_| format!("CN-{:05}", i + 1)))
+            .bind(cert.map(iso))
+            .bind(&at)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    let system = Caller::system();
+    for id in &cand_ids {
+        let l = load(tx, &system, id).await?;
+        refresh(tx, id, &l, None).await.map_err(|e| DbError::Internal(anyhow::anyhow!("demo candidate {id} does not replay: {e:?}")))?;
+    }
+    for (code, year, target) in &demo.targets {
+        sqlx::query("INSERT INTO admission_target (org_id, year, target, recorded_by, recorded_at) VALUES ($1, $2, $3, 'system', $4)")
+            .bind(org(code)?)
+            .bind(*year as i64)
+            .bind(*target)
+            .bind(&at)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }

@@ -8,6 +8,8 @@
 mod audit;
 mod auth;
 mod backup;
+mod candidates;
+mod courses;
 mod demo;
 mod error;
 mod import;
@@ -17,11 +19,16 @@ mod orgs;
 mod refdata;
 mod register;
 mod rows;
+mod rules;
 mod scope;
 mod stats;
+mod targets;
 pub mod test_support;
+mod todo;
 
 pub use audit::AuditRow;
+pub use candidates::{CandidateDetail, CandidateItem, CertificateRow, StepRow};
+pub use courses::{CourseDetail, CourseItem, EnrolmentRow};
 pub use auth::{Caller, MAX_FAILURES, NewUser, Role, SessionInfo};
 pub use demo::DEMO_USERS;
 pub use error::DbError;
@@ -30,6 +37,9 @@ pub use members::{MemberDetail, MemberEventRow, MemberFilter, MemberItem, Member
 pub use movements::Movements;
 pub use orgs::{OrgHistoryRow, OrgNode, OrgRow, Summary};
 pub use refdata::RefItem;
+pub use rules::RuleVersionInput;
+pub use targets::TargetRow;
+pub use todo::TodoRow;
 pub use stats::{Breakdown, MemberStats, PressFigures, QualityRow};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -91,6 +101,7 @@ impl Store {
     pub async fn migrate(&self) -> Result<(), DbError> {
         MIGRATOR.run(&self.pool).await.map_err(|e| DbError::Internal(e.into()))?;
         refdata::seed(self).await?;
+        rules::seed(self).await?;
         let rebuilt = members::rebuild_missing(self).await?;
         if rebuilt > 0 {
             tracing::info!(rebuilt, "derived member rows rebuilt after migration");

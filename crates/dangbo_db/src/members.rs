@@ -112,7 +112,7 @@ impl Store {
         Ok(id)
     }
 
-    async fn check_person_refs(&self, tx: &mut Transaction<'static, Any>, ethnicity: &str, religion: &str) -> Result<(), DbError> {
+    pub(crate) async fn check_person_refs(&self, tx: &mut Transaction<'static, Any>, ethnicity: &str, religion: &str) -> Result<(), DbError> {
         let mut e = FieldErrors::new();
         if !self.ref_exists(tx, "ethnicity", ethnicity).await? {
             e.add("ethnicity", "err-choice");

@@ -28,7 +28,7 @@ pub struct Movements {
 }
 
 /// The organisations of `$4`'s subtree at any time in [$5, $6].
-const SUBTREE_IN_PERIOD: &str = "WITH RECURSIVE sub(id) AS (
+pub(crate) const SUBTREE_IN_PERIOD: &str = "WITH RECURSIVE sub(id) AS (
     SELECT CAST($4 AS TEXT)
     UNION
     SELECT sp.org_id FROM org_span sp JOIN sub ON sp.parent_id = sub.id WHERE sp.valid_from <= $6 AND (sp.valid_to IS NULL OR sp.valid_to > $5)

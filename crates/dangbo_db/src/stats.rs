@@ -97,19 +97,20 @@ impl Store {
     }
 
     /// The seed article's figures for `code` and [from, to]. Organisations and members are
-    /// counted on `to`; figures of capabilities still to come (classes, exams, rotations,
-    /// locality) are None.
+    /// counted on `to`; figures of capabilities still to come (exams, rotations, locality)
+    /// are None.
     pub async fn press_figures(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<PressFigures, DbError> {
         let summary = self.summary(caller, code, to).await?;
         let admitted = self.admissions(caller, code, from, to).await?;
+        let (classes, trainees) = self.awareness_figures(caller, code, from, to).await?;
         Ok(PressFigures {
             code: summary.code.clone(),
             from,
             to,
             grassroots_orgs: Some(summary.grassroots_orgs),
             members: Some(summary.total()),
-            awareness_classes: None,
-            awareness_trainees: None,
+            awareness_classes: Some(classes),
+            awareness_trainees: Some(trainees),
             admitted: Some(admitted),
             exam_candidates_commune: None,
             exam_candidates_district: None,

@@ -46,7 +46,8 @@ async fn the_seed_figures_and_the_member_form_come_from_live_data() {
         s.load_demo(1, today()).await.unwrap();
         let f = s.press_figures(&admin(), "DH", d("2015-01-01"), d("2019-12-31")).await.unwrap();
         assert_eq!((f.grassroots_orgs, f.members, f.admitted), (Some(35), Some(2068), Some(426)), "{backend}");
-        assert_eq!(f.awareness_classes, None, "a capability that has not landed is null, not 0");
+        assert_eq!((f.awareness_classes, f.awareness_trainees), (Some(11), Some(598)), "{backend}");
+        assert_eq!(f.exam_candidates_commune, None, "a capability that has not landed is null, not 0");
         // The form adds up in every dimension, and at every level below.
         for code in ["DH", "DH-TT", "DH-YT"] {
             let st = s.member_stats(&admin(), code, d("2019-12-31")).await.unwrap();

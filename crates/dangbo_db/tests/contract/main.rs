@@ -4,6 +4,7 @@ mod access;
 mod backup;
 mod demo;
 mod import;
+mod lifecycle;
 mod members;
 mod orgs;
 

@@ -1,0 +1,147 @@
+//! Training courses (lớp bồi dưỡng): the awareness class for candidates (lớp bồi dưỡng nhận
+//! thức về Đảng), the new-member course, cadre courses. One model for all of them.
+
+use crate::error::FieldErrors;
+use crate::org::{OrgCode, parse_opt_code, parse_past_date, string_enum};
+use crate::text;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+string_enum! {
+    CourseKind ("course-kind") {
+        /// Lớp bồi dưỡng nhận thức về Đảng (for quần chúng ưu tú).
+        Awareness = "awareness",
+        /// Lớp bồi dưỡng đảng viên mới.
+        NewMember = "new_member",
+        /// Lớp bồi dưỡng bí thư chi bộ.
+        Secretary = "secretary",
+        /// Lý luận chính trị (sơ cấp, trung cấp, cao cấp).
+        Theory = "theory",
+        Other = "other",
+    }
+}
+
+string_enum! {
+    /// An enrolment's outcome.
+    CourseResult ("course-result") {
+        Enrolled = "enrolled",
+        Passed = "passed",
+        Failed = "failed",
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CourseInput {
+    #[serde(default)]
+    pub org: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub start_date: String,
+    #[serde(default)]
+    pub end_date: String,
+    #[serde(default)]
+    pub provider: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCourse {
+    /// The organising committee.
+    pub org: OrgCode,
+    pub kind: CourseKind,
+    pub name: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub provider: String,
+}
+
+impl CourseInput {
+    pub fn parse(&self, today: NaiveDate) -> Result<NewCourse, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let org = parse_opt_code("org", &Some(self.org.clone()), &mut e);
+        if org.is_none() {
+            e.add("org", "err-required");
+        }
+        let kind = CourseKind::parse(self.kind.trim());
+        if kind.is_none() {
+            e.add("kind", "err-choice");
+        }
+        let name = text::clean(&self.name);
+        if name.is_empty() {
+            e.add("name", "err-required");
+        }
+        let start = parse_past_date("start_date", &self.start_date, today, &mut e);
+        let end = match crate::date::parse(&self.end_date) {
+            Some(d) => Some(d),
+            None if self.end_date.trim().is_empty() => start,
+            None => {
+                e.add("end_date", "err-date-invalid");
+                None
+            }
+        };
+        if let (Some(s), Some(en)) = (start, end)
+            && en < s
+        {
+            e.add("end_date", "err-period");
+        }
+        let provider = self.provider.as_deref().map(text::clean).unwrap_or_default();
+        match (org, kind, start, end) {
+            (Some(org), Some(kind), Some(start_date), Some(end_date)) if e.is_empty() => {
+                Ok(NewCourse { org, kind, name, start_date, end_date, provider })
+            }
+            _ => Err(e),
+        }
+    }
+}
+
+/// Enrolling a candidate, or recording their result and certificate.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EnrolmentInput {
+    #[serde(default)]
+    pub candidate: String,
+    #[serde(default)]
+    pub result: Option<String>,
+    #[serde(default)]
+    pub certificate_no: Option<String>,
+    #[serde(default)]
+    pub certificate_date: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewEnrolment {
+    pub candidate_id: String,
+    pub result: CourseResult,
+    pub certificate_no: Option<String>,
+    pub certificate_date: Option<NaiveDate>,
+}
+
+impl EnrolmentInput {
+    pub fn parse(&self, today: NaiveDate) -> Result<NewEnrolment, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let candidate_id = self.candidate.trim().to_string();
+        if candidate_id.is_empty() {
+            e.add("candidate", "err-required");
+        }
+        let result = match self.result.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => Some(CourseResult::Enrolled),
+            Some(s) => CourseResult::parse(s).or_else(|| {
+                e.add("result", "err-choice");
+                None
+            }),
+        };
+        let certificate_date = match self.certificate_date.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => parse_past_date("certificate_date", s, today, &mut e),
+        };
+        if result == Some(CourseResult::Passed) && certificate_date.is_none() && !e.0.contains_key("certificate_date") {
+            e.add("certificate_date", "err-required");
+        }
+        let certificate_no = self.certificate_no.as_deref().map(text::clean).filter(|s| !s.is_empty());
+        match result {
+            Some(result) if e.is_empty() => Ok(NewEnrolment { candidate_id, result, certificate_no, certificate_date }),
+            _ => Err(e),
+        }
+    }
+}

@@ -1,0 +1,374 @@
+//! Candidates (quần chúng ưu tú) and their admission steps. A step is appended, all steps are
+//! replayed by dangbo_core::candidate under the rules in force on each date, and the derived
+//! stage is rewritten, in one transaction. The ceremony step opens the member record.
+
+use crate::members::insert_member;
+use crate::orgs::org_in_tx;
+use crate::rows::{date, iso, opt_date};
+use crate::rules::{load_calendar, load_rules};
+use crate::scope::ORG_IN_SCOPE;
+use crate::{Caller, DbError, Store, audit, new_id, now};
+use chrono::NaiveDate;
+use dangbo_core::FieldErrors;
+use dangbo_core::candidate::{Certificate, Context, NewCandidate, NewStep, Stage, State, Step, StepKind, Warning, replay};
+use dangbo_core::event::EventData;
+use dangbo_core::member::{PartyRecord, Person};
+use dangbo_core::org::{Basis, OrgKind};
+use dangbo_core::todo::{Due, candidate_due};
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CandidateItem {
+    pub id: String,
+    pub full_name: String,
+    pub org: String,
+    pub org_name: String,
+    pub source: String,
+    pub listed_on: NaiveDate,
+    pub stage: Stage,
+    pub stage_on: NaiveDate,
+    pub birth_date: NaiveDate,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StepRow {
+    #[serde(flatten)]
+    pub step: Step,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CertificateRow {
+    pub course_id: String,
+    pub course_name: String,
+    pub certificate_no: Option<String>,
+    pub issued_on: NaiveDate,
+    pub valid_until: NaiveDate,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CandidateDetail {
+    pub id: String,
+    pub full_name: String,
+    pub person: Person,
+    pub org: String,
+    pub org_name: String,
+    pub source: String,
+    pub listed_on: NaiveDate,
+    pub stage: Stage,
+    pub stage_on: NaiveDate,
+    pub member_id: Option<String>,
+    pub failed_votes: i64,
+    /// Dossier steps still missing.
+    pub missing: Vec<StepKind>,
+    pub steps: Vec<StepRow>,
+    pub certificates: Vec<CertificateRow>,
+    pub warnings: Vec<Warning>,
+    /// The deadline that runs now, if any.
+    pub due: Option<Due>,
+    /// Full members of the branch today (the base of the branch vote).
+    pub branch_full_members: i64,
+}
+
+/// The candidate's own row.
+pub(crate) struct Loaded {
+    pub org_id: String,
+    pub org_kind: OrgKind,
+    pub listed_on: NaiveDate,
+    pub person: Person,
+    pub steps: Vec<StepRow>,
+    pub certificates: Vec<Certificate>,
+}
+
+const CANDIDATE_IN_SCOPE: &str = "FROM candidate c JOIN org o ON o.id = c.org_id WHERE c.id = $3 AND ";
+
+pub(crate) async fn load(tx: &mut Transaction<'static, Any>, caller: &Caller, id: &str) -> Result<Loaded, DbError> {
+    let s = caller.scope();
+    let sql = format!("SELECT c.org_id, o.kind, c.listed_on, c.person {CANDIDATE_IN_SCOPE} {ORG_IN_SCOPE}");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(id).fetch_optional(&mut **tx).await?.ok_or(DbError::NotFound)?;
+    let steps = sqlx::query("SELECT id, seq, kind, effective_on, doc_no, data, recorded_by, recorded_at FROM candidate_step WHERE candidate_id = $1 ORDER BY effective_on, seq")
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut out = Vec::with_capacity(steps.len());
+    for r in &steps {
+        let kind: String = r.try_get(2)?;
+        out.push(StepRow {
+            step: Step {
+                id: r.try_get(0)?,
+                seq: r.try_get(1)?,
+                kind: StepKind::parse(&kind).ok_or_else(|| DbError::Internal(anyhow::anyhow!("unknown step {kind}")))?,
+                effective_on: date(&r.try_get::<String, _>(3)?)?,
+                doc_no: r.try_get(4)?,
+                data: serde_json::from_str(&r.try_get::<String, _>(5)?)?,
+            },
+            recorded_by: r.try_get(6)?,
+            recorded_at: r.try_get(7)?,
+        });
+    }
+    let certs = sqlx::query("SELECT certificate_date FROM course_enrolment e JOIN course k ON k.id = e.course_id WHERE e.candidate_id = $1 AND e.result = 'passed' AND k.kind = 'awareness' AND e.certificate_date IS NOT NULL")
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?;
+    let certificates = certs.iter().map(|r| Ok(Certificate { issued_on: date(&r.try_get::<String, _>(0)?)? })).collect::<Result<Vec<_>, DbError>>()?;
+    let kind: String = row.try_get(1)?;
+    Ok(Loaded {
+        org_id: row.try_get(0)?,
+        org_kind: OrgKind::parse(&kind).unwrap_or(OrgKind::GrassrootsBranch),
+        listed_on: date(&row.try_get::<String, _>(2)?)?,
+        person: serde_json::from_str(&row.try_get::<String, _>(3)?)?,
+        steps: out,
+        certificates,
+    })
+}
+
+/// Replays a candidate's steps (plus `extra`) and rewrites the derived columns.
+pub(crate) async fn refresh(tx: &mut Transaction<'static, Any>, id: &str, l: &Loaded, extra: Option<&Step>) -> Result<State, DbError> {
+    let rules = load_rules(tx).await?;
+    let calendar = load_calendar(tx).await?;
+    let ctx = Context {
+        listed_on: l.listed_on,
+        birth_date: l.person.birth_date,
+        needs_committee: l.org_kind == OrgKind::SubordinateBranch,
+        certificates: &l.certificates,
+        rules: &rules,
+        calendar: &calendar,
+    };
+    let mut steps: Vec<Step> = l.steps.iter().map(|s| s.step.clone()).collect();
+    steps.extend(extra.cloned());
+    let st = replay(&steps, &ctx)?;
+    sqlx::query("UPDATE candidate SET stage = $1, stage_on = $2, member_id = $3 WHERE id = $4")
+        .bind(st.stage.as_str())
+        .bind(iso(st.stage_on))
+        .bind(&st.member_id)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(st)
+}
+
+impl Store {
+    /// Puts a person on a branch's list of quần chúng ưu tú.
+    pub async fn create_candidate(&self, caller: &Caller, new: NewCandidate) -> Result<String, DbError> {
+        if !caller.can_write() {
+            return Err(DbError::Forbidden);
+        }
+        let mut w = self.write().await?;
+        let org = org_in_tx(&mut w.tx, caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+        if !org.kind.holds_members() {
+            return Err(DbError::field("org", "err-org-not-branch"));
+        }
+        if org.ended_on.is_some() {
+            return Err(DbError::field("org", "err-org-not-alive"));
+        }
+        self.check_person_refs(&mut w.tx, &new.person.ethnicity, &new.person.religion).await?;
+        let id = new_id();
+        let p = &new.person;
+        sqlx::query(
+            "INSERT INTO candidate (id, org_id, source, listed_on, person, full_name, sex, birth_date, search_text, sort_key, stage, stage_on, recorded_by, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .bind(&id)
+        .bind(&org.id)
+        .bind(new.source.as_str())
+        .bind(iso(new.listed_on))
+        .bind(serde_json::to_string(p)?)
+        .bind(p.full_name())
+        .bind(p.sex.as_str())
+        .bind(iso(p.birth_date))
+        .bind(p.search_text(None))
+        .bind(p.sort_key())
+        .bind(Stage::Listed.as_str())
+        .bind(iso(new.listed_on))
+        .bind(&caller.username)
+        .bind(now())
+        .execute(&mut *w.tx)
+        .await?;
+        audit::record(&mut w.tx, caller, "candidate.create", "candidate", &id, None, Some(serde_json::to_value(p)?)).await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    /// Candidates in the caller's scope (and `org`'s subtree), by given name; `open` keeps those
+    /// still in the pipeline.
+    pub async fn list_candidates(&self, caller: &Caller, org: Option<&str>, stage: Option<Stage>, open: bool, q: &str) -> Result<Vec<CandidateItem>, DbError> {
+        let prefix = match org {
+            Some(code) => format!("{}%", self.org(caller, code).await?.path),
+            None => "%".to_string(),
+        };
+        let s = caller.scope();
+        let sql = format!(
+            "SELECT c.id, c.full_name, o.code, o.name, c.source, c.listed_on, c.stage, c.stage_on, c.birth_date
+             FROM candidate c JOIN org o ON o.id = c.org_id
+             WHERE {ORG_IN_SCOPE} AND o.path LIKE $3 AND ($4 = '' OR c.stage = $4)
+               AND ($5 = 0 OR c.stage NOT IN ('admitted', 'rejected', 'withdrawn'))
+               AND ($6 = '' OR c.search_text LIKE '%' || $6 || '%')
+             ORDER BY c.sort_key, c.id LIMIT 1000"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(s.all)
+            .bind(&s.prefix)
+            .bind(prefix)
+            .bind(stage.map(|s| s.as_str()).unwrap_or(""))
+            .bind(open as i64)
+            .bind(dangbo_core::text::fold(q))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CandidateItem {
+                    id: r.try_get(0)?,
+                    full_name: r.try_get(1)?,
+                    org: r.try_get(2)?,
+                    org_name: r.try_get(3)?,
+                    source: r.try_get(4)?,
+                    listed_on: date(&r.try_get::<String, _>(5)?)?,
+                    stage: Stage::parse(&r.try_get::<String, _>(6)?).unwrap_or(Stage::Listed),
+                    stage_on: date(&r.try_get::<String, _>(7)?)?,
+                    birth_date: date(&r.try_get::<String, _>(8)?)?,
+                })
+            })
+            .collect()
+    }
+
+    /// A candidate's file: person, steps, certificates, the stage and the deadline that runs.
+    pub async fn candidate(&self, caller: &Caller, id: &str, today: NaiveDate) -> Result<CandidateDetail, DbError> {
+        let mut w = self.write().await?;
+        let l = load(&mut w.tx, caller, id).await?;
+        let st = refresh(&mut w.tx, id, &l, None).await?;
+        let rules = load_rules(&mut w.tx).await?;
+        let calendar = load_calendar(&mut w.tx).await?;
+        let row = sqlx::query("SELECT o.code, o.name, c.source, c.listed_on FROM candidate c JOIN org o ON o.id = c.org_id WHERE c.id = $1").bind(id).fetch_one(&mut *w.tx).await?;
+        let certs = sqlx::query(
+            "SELECT k.id, k.name, e.certificate_no, e.certificate_date FROM course_enrolment e JOIN course k ON k.id = e.course_id
+             WHERE e.candidate_id = $1 AND e.result = 'passed' AND e.certificate_date IS NOT NULL ORDER BY e.certificate_date",
+        )
+        .bind(id)
+        .fetch_all(&mut *w.tx)
+        .await?;
+        let mut certificates = Vec::new();
+        for r in &certs {
+            let issued_on = date(&r.try_get::<String, _>(3)?)?;
+            let months = rules.number(dangbo_core::rules::RuleId::CertificateValidityMonths, issued_on) as u32;
+            certificates.push(CertificateRow {
+                course_id: r.try_get(0)?,
+                course_name: r.try_get(1)?,
+                certificate_no: r.try_get(2)?,
+                issued_on,
+                valid_until: dangbo_core::date::add_months(issued_on, months),
+            });
+        }
+        let branch_full_members: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM member_span WHERE org_id = $1 AND status IN ('full', 'exempt') AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)",
+        )
+        .bind(&l.org_id)
+        .bind(iso(today))
+        .fetch_one(&mut *w.tx)
+        .await?;
+        audit::record(&mut w.tx, caller, "candidate.open", "candidate", id, None, None).await?;
+        w.commit().await?;
+        Ok(CandidateDetail {
+            id: id.to_string(),
+            full_name: l.person.full_name(),
+            person: l.person.clone(),
+            org: row.try_get(0)?,
+            org_name: row.try_get(1)?,
+            source: row.try_get(2)?,
+            listed_on: date(&row.try_get::<String, _>(3)?)?,
+            stage: st.stage,
+            stage_on: st.stage_on,
+            member_id: st.member_id.clone(),
+            failed_votes: st.failed_votes,
+            missing: st.missing(),
+            due: if st.stage.open() { candidate_due(&st, &l.certificates, &rules, &calendar, today) } else { None },
+            warnings: st.warnings,
+            steps: l.steps,
+            certificates,
+            branch_full_members,
+        })
+    }
+
+    /// Records one step. Refused (nothing written) when the rules say it cannot stand.
+    pub async fn record_step(&self, caller: &Caller, id: &str, new: NewStep) -> Result<String, DbError> {
+        if !caller.can_write() {
+            return Err(DbError::Forbidden);
+        }
+        let mut w = self.write().await?;
+        let l = load(&mut w.tx, caller, id).await?;
+        let rules = load_rules(&mut w.tx).await?;
+        new.check_claim(&rules)?;
+        for m in &new.data.introducers {
+            check_introducer(&mut w.tx, caller, m, new.effective_on).await?;
+        }
+        let seq = l.steps.iter().map(|s| s.step.seq).max().unwrap_or(0) + 1;
+        let mut step = Step { id: new_id(), seq, kind: new.kind, effective_on: new.effective_on, doc_no: new.doc_no.clone(), data: new.data.clone() };
+        // Judge the step before writing anything.
+        let probe = refresh(&mut w.tx, id, &l, Some(&step)).await?;
+        if new.kind == StepKind::Ceremony {
+            step.data.member_id = Some(open_member(&mut w.tx, caller, &l, &probe, new.effective_on).await?);
+        }
+        sqlx::query("INSERT INTO candidate_step (id, candidate_id, seq, kind, effective_on, doc_no, data, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            .bind(&step.id)
+            .bind(id)
+            .bind(seq)
+            .bind(step.kind.as_str())
+            .bind(iso(step.effective_on))
+            .bind(&step.doc_no)
+            .bind(serde_json::to_string(&step.data)?)
+            .bind(&caller.username)
+            .bind(now())
+            .execute(&mut *w.tx)
+            .await?;
+        let l = load(&mut w.tx, caller, id).await?;
+        let st = refresh(&mut w.tx, id, &l, None).await?;
+        let after = serde_json::json!({ "step": step.kind.as_str(), "effective_on": iso(step.effective_on), "doc_no": step.doc_no, "data": step.data, "stage": st.stage.as_str() });
+        audit::record(&mut w.tx, caller, &format!("candidate.{}", step.kind.as_str()), "candidate", id, None, Some(after)).await?;
+        w.commit().await?;
+        Ok(step.id)
+    }
+}
+
+/// An introducer must be a full member (in the caller's scope) on the date of the introduction.
+async fn check_introducer(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str, on: NaiveDate) -> Result<(), DbError> {
+    let s = caller.scope();
+    let sql = format!(
+        "SELECT COUNT(*) FROM member_span ms JOIN member m ON m.id = ms.member_id JOIN org o ON o.id = ms.org_id
+         WHERE ms.member_id = $4 AND ms.status IN ('full', 'exempt') AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5)
+           AND {}",
+        crate::scope::MEMBER_IN_SCOPE
+    );
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).bind(iso(on)).fetch_one(&mut **tx).await?;
+    if n == 0 {
+        return Err(DbError::field("introducers", "err-introducer-not-full"));
+    }
+    Ok(())
+}
+
+/// The ceremony: the candidate becomes a probationary member of their branch.
+async fn open_member(tx: &mut Transaction<'static, Any>, caller: &Caller, l: &Loaded, st: &State, on: NaiveDate) -> Result<String, DbError> {
+    let decision = st.decision_on.ok_or_else(|| DbError::field("type", "err-step-order"))?;
+    let ended: Option<String> = sqlx::query_scalar("SELECT ended_on FROM org WHERE id = $1").bind(&l.org_id).fetch_one(&mut **tx).await?;
+    if opt_date(ended)?.is_some_and(|e| e <= on) {
+        return Err(DbError::field("type", "err-org-not-alive"));
+    }
+    let party = PartyRecord { admission_decision_no: st.decision_no.clone(), admission_decision_date: decision, ceremony_date: on, card_no: None, bio_no: None };
+    let basis = Basis { decision_no: st.decision_no.clone(), decision_date: Some(decision), issuer: None };
+    let id = new_id();
+    let admitted = EventData::Admitted { person: l.person.clone(), party, org_id: l.org_id.clone() };
+    insert_member(tx, caller, &id, vec![(on, admitted, basis)]).await.map_err(|e| match e {
+        DbError::Invalid(f) => DbError::Invalid(rename_member_errors(f)),
+        e => e,
+    })?;
+    Ok(id)
+}
+
+/// Member-record problems at the ceremony (a duplicate CCCD, say) reported on the step.
+fn rename_member_errors(f: FieldErrors) -> FieldErrors {
+    let mut out = FieldErrors::new();
+    for (_, err) in f.0 {
+        out.add_with("type", err.key, err.args);
+    }
+    out
+}

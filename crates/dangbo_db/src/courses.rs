@@ -1,0 +1,212 @@
+//! Training courses and enrolments. A course belongs to its organising committee; who sees the
+//! committee sees the course. Recording a result replays the candidate's file, so a change that
+//! would invalidate a recorded branch resolution is refused.
+
+use crate::candidates::{load, refresh};
+use crate::orgs::org_in_tx;
+use crate::rows::{date, iso, opt_date};
+use crate::scope::ORG_IN_SCOPE;
+use crate::{Caller, DbError, Store, audit, new_id, now};
+use chrono::NaiveDate;
+use dangbo_core::course::{CourseKind, CourseResult, NewCourse, NewEnrolment};
+use serde::Serialize;
+use sqlx::Row;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CourseItem {
+    pub id: String,
+    pub org: String,
+    pub org_name: String,
+    pub kind: CourseKind,
+    pub name: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub provider: String,
+    pub enrolled: i64,
+    pub passed: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnrolmentRow {
+    pub id: String,
+    pub candidate_id: String,
+    pub full_name: String,
+    pub org: String,
+    pub result: CourseResult,
+    pub certificate_no: Option<String>,
+    pub certificate_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CourseDetail {
+    #[serde(flatten)]
+    pub course: CourseItem,
+    pub enrolments: Vec<EnrolmentRow>,
+}
+
+const COURSE_COLS: &str = "k.id, o.code, o.name, k.kind, k.name, k.start_date, k.end_date, k.provider,
+    (SELECT COUNT(*) FROM course_enrolment e WHERE e.course_id = k.id),
+    (SELECT COUNT(*) FROM course_enrolment e WHERE e.course_id = k.id AND e.result = 'passed')";
+
+fn course_item(r: &sqlx::any::AnyRow) -> Result<CourseItem, DbError> {
+    Ok(CourseItem {
+        id: r.try_get(0)?,
+        org: r.try_get(1)?,
+        org_name: r.try_get(2)?,
+        kind: CourseKind::parse(&r.try_get::<String, _>(3)?).unwrap_or(CourseKind::Other),
+        name: r.try_get(4)?,
+        start_date: date(&r.try_get::<String, _>(5)?)?,
+        end_date: date(&r.try_get::<String, _>(6)?)?,
+        provider: r.try_get(7)?,
+        enrolled: r.try_get(8)?,
+        passed: r.try_get(9)?,
+    })
+}
+
+impl Store {
+    pub async fn create_course(&self, caller: &Caller, new: NewCourse) -> Result<String, DbError> {
+        if !caller.can_write() {
+            return Err(DbError::Forbidden);
+        }
+        let mut w = self.write().await?;
+        let org = org_in_tx(&mut w.tx, caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+        let id = new_id();
+        sqlx::query("INSERT INTO course (id, org_id, kind, name, start_date, end_date, provider, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            .bind(&id)
+            .bind(&org.id)
+            .bind(new.kind.as_str())
+            .bind(&new.name)
+            .bind(iso(new.start_date))
+            .bind(iso(new.end_date))
+            .bind(&new.provider)
+            .bind(&caller.username)
+            .bind(now())
+            .execute(&mut *w.tx)
+            .await?;
+        let after = serde_json::json!({ "org": org.code, "kind": new.kind.as_str(), "name": new.name, "start_date": iso(new.start_date) });
+        audit::record(&mut w.tx, caller, "course.create", "course", &id, None, Some(after)).await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    /// Courses organised in the caller's scope, newest first; optionally of one kind and year.
+    pub async fn list_courses(&self, caller: &Caller, kind: Option<CourseKind>, year: Option<i32>) -> Result<Vec<CourseItem>, DbError> {
+        let s = caller.scope();
+        let (from, to) = match year {
+            Some(y) => (format!("{y:04}-01-01"), format!("{y:04}-12-31")),
+            None => ("0000-01-01".into(), "9999-12-31".into()),
+        };
+        let sql = format!(
+            "SELECT {COURSE_COLS} FROM course k JOIN org o ON o.id = k.org_id
+             WHERE {ORG_IN_SCOPE} AND ($3 = '' OR k.kind = $3) AND k.start_date >= $4 AND k.start_date <= $5
+             ORDER BY k.start_date DESC, k.id LIMIT 500"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(s.all)
+            .bind(&s.prefix)
+            .bind(kind.map(|k| k.as_str()).unwrap_or(""))
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(course_item).collect()
+    }
+
+    pub async fn course(&self, caller: &Caller, id: &str) -> Result<CourseDetail, DbError> {
+        let s = caller.scope();
+        let sql = format!("SELECT {COURSE_COLS} FROM course k JOIN org o ON o.id = k.org_id WHERE k.id = $3 AND {ORG_IN_SCOPE}");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(id).fetch_optional(&self.pool).await?.ok_or(DbError::NotFound)?;
+        let course = course_item(&row)?;
+        let rows = sqlx::query(
+            "SELECT e.id, c.id, c.full_name, o.code, e.result, e.certificate_no, e.certificate_date
+             FROM course_enrolment e JOIN candidate c ON c.id = e.candidate_id JOIN org o ON o.id = c.org_id
+             WHERE e.course_id = $1 ORDER BY c.sort_key, c.id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let enrolments = rows
+            .iter()
+            .map(|r| {
+                Ok(EnrolmentRow {
+                    id: r.try_get(0)?,
+                    candidate_id: r.try_get(1)?,
+                    full_name: r.try_get(2)?,
+                    org: r.try_get(3)?,
+                    result: CourseResult::parse(&r.try_get::<String, _>(4)?).unwrap_or(CourseResult::Enrolled),
+                    certificate_no: r.try_get(5)?,
+                    certificate_date: opt_date(r.try_get(6)?)?,
+                })
+            })
+            .collect::<Result<Vec<_>, DbError>>()?;
+        Ok(CourseDetail { course, enrolments })
+    }
+
+    /// Enrols a candidate in a course, or records their result. The candidate's file is
+    /// replayed: a change that leaves a recorded step without its certificate is refused.
+    pub async fn put_enrolment(&self, caller: &Caller, course_id: &str, new: NewEnrolment) -> Result<(), DbError> {
+        if !caller.can_write() {
+            return Err(DbError::Forbidden);
+        }
+        let mut w = self.write().await?;
+        let s = caller.scope();
+        let sql = format!("SELECT k.start_date, k.end_date FROM course k JOIN org o ON o.id = k.org_id WHERE k.id = $3 AND {ORG_IN_SCOPE}");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(course_id).fetch_optional(&mut *w.tx).await?.ok_or(DbError::NotFound)?;
+        let start = date(&row.try_get::<String, _>(0)?)?;
+        if new.certificate_date.is_some_and(|d| d < start) {
+            return Err(DbError::field("certificate_date", "err-certificate-before-course"));
+        }
+        // The candidate must be visible to the caller too.
+        load(&mut w.tx, caller, &new.candidate_id).await.map_err(|e| match e {
+            DbError::NotFound => DbError::field("candidate", "err-candidate-unknown"),
+            e => e,
+        })?;
+        let before: Option<String> =
+            sqlx::query_scalar("SELECT result FROM course_enrolment WHERE course_id = $1 AND candidate_id = $2").bind(course_id).bind(&new.candidate_id).fetch_optional(&mut *w.tx).await?;
+        sqlx::query("DELETE FROM course_enrolment WHERE course_id = $1 AND candidate_id = $2").bind(course_id).bind(&new.candidate_id).execute(&mut *w.tx).await?;
+        sqlx::query(
+            "INSERT INTO course_enrolment (id, course_id, candidate_id, result, certificate_no, certificate_date, recorded_by, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(new_id())
+        .bind(course_id)
+        .bind(&new.candidate_id)
+        .bind(new.result.as_str())
+        .bind(&new.certificate_no)
+        .bind(new.certificate_date.map(iso))
+        .bind(&caller.username)
+        .bind(now())
+        .execute(&mut *w.tx)
+        .await?;
+        let l = load(&mut w.tx, caller, &new.candidate_id).await?;
+        refresh(&mut w.tx, &new.candidate_id, &l, None).await?;
+        let after = serde_json::json!({ "candidate": new.candidate_id, "result": new.result.as_str(), "certificate_no": new.certificate_no, "certificate_date": new.certificate_date.map(iso) });
+        audit::record(&mut w.tx, caller, "course.enrol", "course", course_id, before.map(|b| serde_json::json!({ "result": b })), Some(after)).await?;
+        w.commit().await
+    }
+}
+
+impl Store {
+    /// Awareness classes (lớp bồi dưỡng nhận thức về Đảng) that started in [from, to] under
+    /// `code`'s subtree of the period, and the distinct people trained in them.
+    pub async fn awareness_figures(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<(i64, i64), DbError> {
+        let root = self.org(caller, code).await?;
+        let s = caller.scope();
+        let sql = format!(
+            "{} SELECT COUNT(DISTINCT k.id), COUNT(DISTINCT e.candidate_id) FROM course k JOIN sub ON sub.id = k.org_id JOIN org o ON o.id = k.org_id
+               LEFT JOIN course_enrolment e ON e.course_id = k.id
+             WHERE k.kind = 'awareness' AND k.start_date >= $5 AND k.start_date <= $6 AND {ORG_IN_SCOPE} AND ($3 = $3)",
+            crate::movements::SUBTREE_IN_PERIOD
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(s.all)
+            .bind(&s.prefix)
+            .bind(String::new())
+            .bind(&root.id)
+            .bind(iso(from))
+            .bind(iso(to))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((row.try_get(0)?, row.try_get(1)?))
+    }
+}

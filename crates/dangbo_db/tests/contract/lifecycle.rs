@@ -1,0 +1,200 @@
+use crate::*;
+use dangbo_core::candidate::{CandidateInput, Stage, StepInput};
+use dangbo_core::course::{CourseInput, EnrolmentInput};
+use dangbo_core::member::{MemberInput, Status};
+use dangbo_core::todo::TodoKind;
+use dangbo_db::{DbError, RuleVersionInput};
+
+fn candidate_input(org: &str, given: &str, birth: &str) -> CandidateInput {
+    CandidateInput {
+        org: org.into(),
+        source: "youth_union".into(),
+        listed_on: "2025-09-01".into(),
+        person: MemberInput { family_name: "Lê".into(), middle_name: "Thị".into(), given_name: given.into(), sex: "female".into(), birth_date: birth.into(), ..Default::default() },
+    }
+}
+
+fn step(kind: &str, on: &str) -> StepInput {
+    StepInput { kind: kind.into(), effective_on: on.into(), doc_no: Some(format!("{kind}-01")), ..Default::default() }
+}
+
+async fn record(s: &Store, id: &str, input: StepInput) -> Result<String, DbError> {
+    s.record_step(&admin(), id, input.parse(today()).expect("parses")).await
+}
+
+async fn trained(s: &Store, given: &str, birth: &str, cert: &str) -> String {
+    let id = s.create_candidate(&admin(), candidate_input("B1", given, birth).parse(today()).unwrap()).await.unwrap();
+    let course = CourseInput { org: "C".into(), kind: "awareness".into(), name: format!("Lớp {given}"), start_date: cert.into(), ..Default::default() };
+    let course = s.create_course(&admin(), course.parse(today()).unwrap()).await.unwrap();
+    let e = EnrolmentInput { candidate: id.clone(), result: Some("passed".into()), certificate_no: Some("CN-1".into()), certificate_date: Some(cert.into()) };
+    s.put_enrolment(&admin(), &course, e.parse(today()).unwrap()).await.unwrap();
+    id
+}
+
+async fn dossier(s: &Store, id: &str, on: &str, introducer: &str) {
+    for k in ["application", "biography", "verification", "comments"] {
+        record(s, id, step(k, on)).await.unwrap();
+    }
+    let intro = StepInput { introducers: vec![introducer.into()], ..step("introduction", on) };
+    record(s, id, intro).await.unwrap();
+}
+
+fn vote(on: &str, votes: &str, base: &str) -> StepInput {
+    StepInput { votes_for: Some(votes.into()), full_members: Some(base.into()), ..step("branch_resolution", on) }
+}
+
+#[tokio::test]
+async fn a_candidate_goes_from_the_list_to_full_membership() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let introducer = add_member(&s, member_input("B1", "Trần", "Văn", "Giới")).await;
+        let id = trained(&s, "Hoa", "2000-02-01", "2025-10-10").await;
+        assert_eq!(s.candidate(&admin(), &id, today()).await.unwrap().stage, Stage::Trained, "{backend}");
+        // Out of order: a decision before any resolution; nothing written.
+        let audit_before = s.audit_log(&admin(), Some(&id), 100).await.unwrap().len();
+        let e = record(&s, &id, step("decision", "2025-11-01")).await.unwrap_err();
+        assert!(matches!(&e, DbError::Invalid(f) if f.0["type"].key == "err-step-order"), "{backend} {e:?}");
+        assert_eq!(s.audit_log(&admin(), Some(&id), 100).await.unwrap().len(), audit_before);
+        // A probationary introducer is refused.
+        let young = add_member(&s, MemberInput { full_date: None, ceremony_date: "2025-10-01".into(), admission_decision_date: "2025-09-20".into(), ..member_input("B1", "Phạm", "Văn", "Trẻ") }).await;
+        let bad = StepInput { introducers: vec![young], ..step("introduction", "2025-11-03") };
+        assert!(matches!(record(&s, &id, bad).await, Err(DbError::Invalid(f)) if f.0.contains_key("introducers")), "{backend}");
+        dossier(&s, &id, "2025-11-03", &introducer).await;
+        // A 1-of-3 vote said to have passed is refused with the rule.
+        let claimed = StepInput { result: Some("passed".into()), ..vote("2025-12-01", "1", "3") };
+        let e = record(&s, &id, claimed).await.unwrap_err();
+        assert!(matches!(&e, DbError::Invalid(f) if f.0["result"].key == "err-vote-below-threshold"), "{backend}");
+        record(&s, &id, vote("2025-12-01", "3", "3")).await.unwrap();
+        record(&s, &id, step("committee_resolution", "2025-12-05")).await.unwrap();
+        let c = s.candidate(&admin(), &id, d("2025-12-10")).await.unwrap();
+        assert_eq!(c.stage, Stage::CommitteeProposed);
+        let due = c.due.expect("the decision deadline runs");
+        assert_eq!((due.kind, due.from), (TodoKind::DecisionDue, d("2025-12-01")));
+        record(&s, &id, step("decision", "2025-12-20")).await.unwrap();
+        record(&s, &id, step("ceremony", "2025-12-30")).await.unwrap();
+        let c = s.candidate(&admin(), &id, today()).await.unwrap();
+        assert_eq!(c.stage, Stage::Admitted, "{backend}");
+        let member = c.member_id.expect("the ceremony opens the member record");
+        let m = s.member(&admin(), &member).await.unwrap();
+        assert_eq!((m.status, m.party.admission_decision_date, m.party.ceremony_date), (Status::Probationary, d("2025-12-20"), d("2025-12-30")));
+        assert_eq!(m.org, "B1");
+        // Probation review on the to-do list once the twelve months are near.
+        let todo = s.todo(&admin(), d("2026-12-15")).await.unwrap();
+        let item = todo.iter().find(|t| t.id == member).expect("probation review listed");
+        assert_eq!((item.kind, item.from), (TodoKind::ProbationReview, d("2026-12-30")));
+        // Recognised on the full date: a full member.
+        let ev = dangbo_core::event::EventInput { kind: "recognised".into(), effective_on: "2026-12-30".into(), ..Default::default() };
+        s.record_event(&admin(), &member, ev.parse(d("2027-01-10")).unwrap(), d("2027-01-10")).await.unwrap();
+        assert_eq!(s.member(&admin(), &member).await.unwrap().status, Status::Full);
+        // Closed: nothing more can be recorded on the candidate.
+        let e = record(&s, &id, StepInput { reason: Some("x".into()), ..step("withdrawn", "2026-01-05") }).await.unwrap_err();
+        assert!(matches!(e, DbError::Invalid(f) if f.0["type"].key == "err-step-closed"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn age_and_certificate_guards_use_the_rules_in_force() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let introducer = add_member(&s, member_input("B1", "Trần", "Văn", "Giới")).await;
+        // Turns 18 on 2008-01-15 + 18y = 2026-01-15; branch review on 2025-12-01 is too early.
+        let id = trained(&s, "Nhỏ", "2008-01-15", "2025-10-10").await;
+        dossier(&s, &id, "2025-11-03", &introducer).await;
+        let e = record(&s, &id, vote("2025-12-01", "3", "3")).await.unwrap_err();
+        match e {
+            DbError::Invalid(f) => {
+                let err = &f.0["effective_on"];
+                assert_eq!(err.key, "err-candidate-too-young", "{backend}");
+                assert!(err.args.iter().any(|(k, v)| *k == "rule" && v.starts_with("Điều lệ Đảng")));
+            }
+            e => panic!("{e:?}"),
+        }
+        // A certificate that lapsed (5 years) before the review.
+        let old = trained(&s, "Cũ", "1995-01-01", "2020-06-01").await;
+        dossier(&s, &old, "2025-11-03", &introducer).await;
+        let e = record(&s, &old, vote("2025-12-01", "3", "3")).await.unwrap_err();
+        assert!(matches!(e, DbError::Invalid(f) if f.0["effective_on"].key == "err-certificate-invalid"), "{backend}");
+        // An admin extends the certificate validity to 72 months from 2025-01-01: the same
+        // review now passes, while the rule for earlier dates is unchanged.
+        let v = RuleVersionInput {
+            rule: "certificate_validity_months".into(),
+            effective_from: "2020-01-01".into(),
+            value: "72".into(),
+            citation: "Quy định thử nghiệm".into(),
+            confirmed: Some("1".into()),
+        };
+        s.put_rule_version(&admin(), v.parse().unwrap()).await.unwrap();
+        record(&s, &old, vote("2025-12-01", "3", "3")).await.unwrap();
+        let book = s.rule_book().await.unwrap();
+        use dangbo_core::rules::RuleId;
+        assert_eq!(book.number(RuleId::CertificateValidityMonths, d("2019-12-31")), 60);
+        assert_eq!(book.number(RuleId::CertificateValidityMonths, d("2020-01-01")), 72);
+        // Locked rules and bad values are refused.
+        let locked = RuleVersionInput { rule: "probation_months".into(), effective_from: "2026-01-01".into(), value: "6".into(), citation: "x".into(), confirmed: None };
+        assert!(locked.parse().is_err());
+        let viewer = user(&s, "v", Role::Viewer, Some("P")).await;
+        let v2 = RuleVersionInput { rule: "ceremony_wd".into(), effective_from: "2026-01-01".into(), value: "20".into(), citation: "x".into(), confirmed: None };
+        assert!(matches!(s.put_rule_version(&viewer, v2.parse().unwrap()).await, Err(DbError::Forbidden)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_todo_list_is_scoped_and_uses_the_calendar() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let introducer = add_member(&s, member_input("B1", "Trần", "Văn", "Giới")).await;
+        let id = trained(&s, "Hoa", "2000-02-01", "2025-10-10").await;
+        dossier(&s, &id, "2025-11-03", &introducer).await;
+        record(&s, &id, vote("2026-04-01", "3", "3")).await.unwrap();
+        record(&s, &id, step("committee_resolution", "2026-04-03")).await.unwrap();
+        // 60 working days from 1/4/2026, skipping 26–27/4 (Giỗ Tổ, bù), 30/4, 1/5 and weekends.
+        let todo = s.todo(&admin(), today()).await.unwrap();
+        let item = todo.iter().find(|t| t.id == id).unwrap();
+        assert_eq!(item.kind, TodoKind::DecisionDue);
+        let plain = dangbo_core::calendar::WorkCalendar::default().add_working_days(d("2026-04-01"), 60);
+        assert!(item.due > plain, "{backend}: holidays push the deadline ({} vs {plain})", item.due);
+        assert!(item.overdue);
+        // A holiday added by an admin moves it again.
+        s.put_calendar_day(&admin(), item.due, Some(dangbo_core::calendar::DayKind::Holiday), "Nghỉ thử").await.unwrap();
+        let again = s.todo(&admin(), today()).await.unwrap();
+        assert!(again.iter().find(|t| t.id == id).unwrap().due > item.due);
+        // Scope: the secretary of B2 sees nothing of B1; the committee's staff does.
+        let b2 = user(&s, "b2", Role::Secretary, Some("B2")).await;
+        assert!(s.todo(&b2, today()).await.unwrap().is_empty(), "{backend}");
+        let staff = user(&s, "c", Role::Staff, Some("C")).await;
+        assert!(s.todo(&staff, today()).await.unwrap().iter().any(|t| t.id == id));
+        assert!(matches!(s.candidate(&b2, &id, today()).await, Err(DbError::NotFound)));
+        assert!(s.list_candidates(&b2, None, None, false, "").await.unwrap().is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn targets_compare_with_admissions() {
+    each_backend(|s, backend| async move {
+        s.load_demo(1, today()).await.unwrap();
+        let rows = s.admission_targets(&admin(), "DH", 2018).await.unwrap();
+        assert_eq!(rows.len(), 37, "{backend}");
+        assert!(rows.iter().all(|r| r.target.is_some()));
+        let actual: i64 = rows.iter().map(|r| r.actual).sum();
+        assert_eq!(actual, s.admissions(&admin(), "DH", d("2018-01-01"), d("2018-12-31")).await.unwrap());
+        s.put_admission_target(&admin(), "DH-TT", 2018, Some(9)).await.unwrap();
+        let tt = s.admission_targets(&admin(), "DH-TT", 2018).await.unwrap();
+        assert_eq!(tt[0].target, Some(9));
+        let viewer = s.caller_by_username("thitran").await.unwrap().unwrap();
+        assert!(matches!(s.put_admission_target(&viewer, "DH-TT", 2018, Some(1)).await, Err(DbError::Forbidden)));
+        // The demo's to-do: the secretary of Khu phố 1 sees only her branch's items.
+        let bithu = s.caller_by_username("bithu").await.unwrap().unwrap();
+        let mine = s.todo(&bithu, today()).await.unwrap();
+        assert!(!mine.is_empty(), "{backend}");
+        assert!(mine.iter().all(|t| t.org == "DH-TT-01"));
+        let all = s.todo(&admin(), today()).await.unwrap();
+        assert!(all.iter().any(|t| t.kind == TodoKind::ProbationReview && t.overdue));
+        assert!(all.iter().any(|t| t.kind == TodoKind::DecisionDue && t.overdue));
+        assert!(all.iter().any(|t| t.kind == TodoKind::CeremonyDue));
+        assert!(all.iter().any(|t| t.kind == TodoKind::CertificateExpiring));
+    })
+    .await;
+}
