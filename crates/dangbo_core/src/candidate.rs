@@ -167,6 +167,26 @@ impl State {
     pub fn has(&self, k: StepKind) -> bool {
         self.done.contains(&k)
     }
+    /// The steps that can come next (what a form offers).
+    pub fn next_steps(&self, needs_committee: bool) -> Vec<StepKind> {
+        use StepKind as K;
+        let mut v: Vec<StepKind> = match self.stage {
+            Stage::Listed | Stage::Trained | Stage::Dossier => {
+                let mut v = self.missing();
+                if v.is_empty() {
+                    v.push(K::BranchResolution);
+                }
+                v
+            }
+            Stage::BranchProposed if needs_committee => vec![K::CommitteeResolution],
+            Stage::BranchProposed | Stage::CommitteeProposed | Stage::Escalated => vec![K::Decision],
+            Stage::Decided => vec![K::Ceremony],
+            Stage::Admitted | Stage::Rejected | Stage::Withdrawn => return vec![],
+        };
+        v.extend([K::Rejected, K::Withdrawn]);
+        v
+    }
+
     /// The dossier steps still missing.
     pub fn missing(&self) -> Vec<StepKind> {
         DOSSIER.iter().copied().filter(|k| !self.has(*k)).collect()

@@ -88,9 +88,7 @@ impl CourseInput {
         }
         let provider = self.provider.as_deref().map(text::clean).unwrap_or_default();
         match (org, kind, start, end) {
-            (Some(org), Some(kind), Some(start_date), Some(end_date)) if e.is_empty() => {
-                Ok(NewCourse { org, kind, name, start_date, end_date, provider })
-            }
+            (Some(org), Some(kind), Some(start_date), Some(end_date)) if e.is_empty() => Ok(NewCourse { org, kind, name, start_date, end_date, provider }),
             _ => Err(e),
         }
     }

@@ -73,9 +73,7 @@ impl RuleId {
             | R::ReadmissionWaitMonths
             | R::BadgeEarlyMonths
             | R::BadgeEarlyMonthsLong => Unit::Months,
-            R::AdmissionDecisionWd | R::AdmissionDecisionExtensionWd | R::CeremonyWd | R::RecognitionReviewWd | R::RecognitionDecisionWd => {
-                Unit::WorkingDays
-            }
+            R::AdmissionDecisionWd | R::AdmissionDecisionExtensionWd | R::CeremonyWd | R::RecognitionReviewWd | R::RecognitionDecisionWd => Unit::WorkingDays,
             R::TransferStartWd | R::TransferPresentWd => Unit::WorkingDays,
             R::AdmissionVote | R::RecognitionVote => Unit::Share,
             R::FailedVotesToUpper | R::ReadmissionMaxTimes => Unit::Count,
@@ -215,7 +213,8 @@ const QD294: (NaiveDate, &str) = (d(2025, 7, 1), "QĐ 294-QĐ/TW (26/5/2025), hi
 pub fn builtin() -> Vec<RuleVersion> {
     use RuleId as R;
     // (rule, regime, value, section, confirmed)
-    let rows: &[(RuleId, (NaiveDate, &str), &str, &str, bool)] = &[
+    type Row<'a> = (RuleId, (NaiveDate, &'a str), &'a str, &'a str, bool);
+    let rows: &[Row] = &[
         (R::AdmissionMinAgeMonths, STATUTE, "216", "Điều 1", true),
         (R::AdmissionMaxAgeMonths, QD29, "720", "mục 1.1", true),
         (R::AdmissionMaxAgeMonths, QD24, "720", "mục 1.1", true),
@@ -311,13 +310,7 @@ mod tests {
     #[test]
     fn a_stored_version_overrides_from_its_date() {
         let mut v = builtin();
-        v.push(RuleVersion {
-            rule: RuleId::CeremonyWd,
-            effective_from: d(2026, 1, 1),
-            value: RuleValue::Number(20),
-            citation: "test".into(),
-            confirmed: true,
-        });
+        v.push(RuleVersion { rule: RuleId::CeremonyWd, effective_from: d(2026, 1, 1), value: RuleValue::Number(20), citation: "test".into(), confirmed: true });
         let book = RuleBook::new(v);
         assert_eq!(book.number(RuleId::CeremonyWd, d(2025, 12, 31)), 30);
         assert_eq!(book.number(RuleId::CeremonyWd, d(2026, 1, 1)), 20);

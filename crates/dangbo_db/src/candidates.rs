@@ -70,6 +70,9 @@ pub struct CandidateDetail {
     pub due: Option<Due>,
     /// Full members of the branch today (the base of the branch vote).
     pub branch_full_members: i64,
+    /// The branch is under a đảng bộ cơ sở (its resolution comes after the branch's).
+    pub needs_committee: bool,
+    pub next_steps: Vec<StepKind>,
 }
 
 /// The candidate's own row.
@@ -88,10 +91,12 @@ pub(crate) async fn load(tx: &mut Transaction<'static, Any>, caller: &Caller, id
     let s = caller.scope();
     let sql = format!("SELECT c.org_id, o.kind, c.listed_on, c.person {CANDIDATE_IN_SCOPE} {ORG_IN_SCOPE}");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(id).fetch_optional(&mut **tx).await?.ok_or(DbError::NotFound)?;
-    let steps = sqlx::query("SELECT id, seq, kind, effective_on, doc_no, data, recorded_by, recorded_at FROM candidate_step WHERE candidate_id = $1 ORDER BY effective_on, seq")
-        .bind(id)
-        .fetch_all(&mut **tx)
-        .await?;
+    let steps = sqlx::query(
+        "SELECT id, seq, kind, effective_on, doc_no, data, recorded_by, recorded_at FROM candidate_step WHERE candidate_id = $1 ORDER BY effective_on, seq",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
     let mut out = Vec::with_capacity(steps.len());
     for r in &steps {
         let kind: String = r.try_get(2)?;
@@ -240,7 +245,10 @@ impl Store {
         let st = refresh(&mut w.tx, id, &l, None).await?;
         let rules = load_rules(&mut w.tx).await?;
         let calendar = load_calendar(&mut w.tx).await?;
-        let row = sqlx::query("SELECT o.code, o.name, c.source, c.listed_on FROM candidate c JOIN org o ON o.id = c.org_id WHERE c.id = $1").bind(id).fetch_one(&mut *w.tx).await?;
+        let row = sqlx::query("SELECT o.code, o.name, c.source, c.listed_on FROM candidate c JOIN org o ON o.id = c.org_id WHERE c.id = $1")
+            .bind(id)
+            .fetch_one(&mut *w.tx)
+            .await?;
         let certs = sqlx::query(
             "SELECT k.id, k.name, e.certificate_no, e.certificate_date FROM course_enrolment e JOIN course k ON k.id = e.course_id
              WHERE e.candidate_id = $1 AND e.result = 'passed' AND e.certificate_date IS NOT NULL ORDER BY e.certificate_date",
@@ -282,6 +290,8 @@ impl Store {
             member_id: st.member_id.clone(),
             failed_votes: st.failed_votes,
             missing: st.missing(),
+            needs_committee: l.org_kind == OrgKind::SubordinateBranch,
+            next_steps: st.next_steps(l.org_kind == OrgKind::SubordinateBranch),
             due: if st.stage.open() { candidate_due(&st, &l.certificates, &rules, &calendar, today) } else { None },
             warnings: st.warnings,
             steps: l.steps,
@@ -339,7 +349,8 @@ async fn check_introducer(tx: &mut Transaction<'static, Any>, caller: &Caller, m
            AND {}",
         crate::scope::MEMBER_IN_SCOPE
     );
-    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).bind(iso(on)).fetch_one(&mut **tx).await?;
+    let n: i64 =
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).bind(iso(on)).fetch_one(&mut **tx).await?;
     if n == 0 {
         return Err(DbError::field("introducers", "err-introducer-not-full"));
     }
@@ -353,7 +364,8 @@ async fn open_member(tx: &mut Transaction<'static, Any>, caller: &Caller, l: &Lo
     if opt_date(ended)?.is_some_and(|e| e <= on) {
         return Err(DbError::field("type", "err-org-not-alive"));
     }
-    let party = PartyRecord { admission_decision_no: st.decision_no.clone(), admission_decision_date: decision, ceremony_date: on, card_no: None, bio_no: None };
+    let party =
+        PartyRecord { admission_decision_no: st.decision_no.clone(), admission_decision_date: decision, ceremony_date: on, card_no: None, bio_no: None };
     let basis = Basis { decision_no: st.decision_no.clone(), decision_date: Some(decision), issuer: None };
     let id = new_id();
     let admitted = EventData::Admitted { person: l.person.clone(), party, org_id: l.org_id.clone() };

@@ -71,18 +71,20 @@ impl Store {
         let mut w = self.write().await?;
         let org = org_in_tx(&mut w.tx, caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
         let id = new_id();
-        sqlx::query("INSERT INTO course (id, org_id, kind, name, start_date, end_date, provider, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-            .bind(&id)
-            .bind(&org.id)
-            .bind(new.kind.as_str())
-            .bind(&new.name)
-            .bind(iso(new.start_date))
-            .bind(iso(new.end_date))
-            .bind(&new.provider)
-            .bind(&caller.username)
-            .bind(now())
-            .execute(&mut *w.tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO course (id, org_id, kind, name, start_date, end_date, provider, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&id)
+        .bind(&org.id)
+        .bind(new.kind.as_str())
+        .bind(&new.name)
+        .bind(iso(new.start_date))
+        .bind(iso(new.end_date))
+        .bind(&new.provider)
+        .bind(&caller.username)
+        .bind(now())
+        .execute(&mut *w.tx)
+        .await?;
         let after = serde_json::json!({ "org": org.code, "kind": new.kind.as_str(), "name": new.name, "start_date": iso(new.start_date) });
         audit::record(&mut w.tx, caller, "course.create", "course", &id, None, Some(after)).await?;
         w.commit().await?;
@@ -151,7 +153,8 @@ impl Store {
         let mut w = self.write().await?;
         let s = caller.scope();
         let sql = format!("SELECT k.start_date, k.end_date FROM course k JOIN org o ON o.id = k.org_id WHERE k.id = $3 AND {ORG_IN_SCOPE}");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(course_id).fetch_optional(&mut *w.tx).await?.ok_or(DbError::NotFound)?;
+        let row =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(course_id).fetch_optional(&mut *w.tx).await?.ok_or(DbError::NotFound)?;
         let start = date(&row.try_get::<String, _>(0)?)?;
         if new.certificate_date.is_some_and(|d| d < start) {
             return Err(DbError::field("certificate_date", "err-certificate-before-course"));
@@ -161,9 +164,16 @@ impl Store {
             DbError::NotFound => DbError::field("candidate", "err-candidate-unknown"),
             e => e,
         })?;
-        let before: Option<String> =
-            sqlx::query_scalar("SELECT result FROM course_enrolment WHERE course_id = $1 AND candidate_id = $2").bind(course_id).bind(&new.candidate_id).fetch_optional(&mut *w.tx).await?;
-        sqlx::query("DELETE FROM course_enrolment WHERE course_id = $1 AND candidate_id = $2").bind(course_id).bind(&new.candidate_id).execute(&mut *w.tx).await?;
+        let before: Option<String> = sqlx::query_scalar("SELECT result FROM course_enrolment WHERE course_id = $1 AND candidate_id = $2")
+            .bind(course_id)
+            .bind(&new.candidate_id)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        sqlx::query("DELETE FROM course_enrolment WHERE course_id = $1 AND candidate_id = $2")
+            .bind(course_id)
+            .bind(&new.candidate_id)
+            .execute(&mut *w.tx)
+            .await?;
         sqlx::query(
             "INSERT INTO course_enrolment (id, course_id, candidate_id, result, certificate_no, certificate_date, recorded_by, recorded_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

@@ -2,17 +2,17 @@
 //! write paths, in one transaction.
 
 use crate::auth::{NewUser, Role};
+use crate::candidates::{load, refresh};
 use crate::members::insert_member;
 use crate::orgs::{apply_org_event, create_org_tx, org_in_tx};
-use crate::candidates::{load, refresh};
 use crate::rows::iso;
 use crate::{Caller, DbError, Store, new_id, now};
-use dangbo_core::candidate::StepKind;
-use sqlx::{Any, Transaction};
 use chrono::NaiveDate;
+use dangbo_core::candidate::StepKind;
 use dangbo_core::demo::{self, DemoEvent};
 use dangbo_core::event::EventData;
 use dangbo_core::org::Basis;
+use sqlx::{Any, Transaction};
 use std::collections::HashMap;
 
 /// The demo logins: (username, password, role, organisation).

@@ -27,9 +27,9 @@ pub mod test_support;
 mod todo;
 
 pub use audit::AuditRow;
+pub use auth::{Caller, MAX_FAILURES, NewUser, Role, SessionInfo};
 pub use candidates::{CandidateDetail, CandidateItem, CertificateRow, StepRow};
 pub use courses::{CourseDetail, CourseItem, EnrolmentRow};
-pub use auth::{Caller, MAX_FAILURES, NewUser, Role, SessionInfo};
 pub use demo::DEMO_USERS;
 pub use error::DbError;
 pub use import::{ImportProblem, ImportReport};
@@ -38,9 +38,9 @@ pub use movements::Movements;
 pub use orgs::{OrgHistoryRow, OrgNode, OrgRow, Summary};
 pub use refdata::RefItem;
 pub use rules::RuleVersionInput;
+pub use stats::{Breakdown, MemberStats, PressFigures, QualityRow};
 pub use targets::TargetRow;
 pub use todo::TodoRow;
-pub use stats::{Breakdown, MemberStats, PressFigures, QualityRow};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};

@@ -83,7 +83,11 @@ pub(crate) async fn seed(store: &Store) -> Result<(), DbError> {
 }
 
 async fn insert_version(tx: &mut Transaction<'static, Any>, by: &str, v: &RuleVersion) -> Result<(), DbError> {
-    sqlx::query("DELETE FROM rule_version WHERE rule_id = $1 AND effective_from = $2").bind(v.rule.as_str()).bind(iso(v.effective_from)).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM rule_version WHERE rule_id = $1 AND effective_from = $2")
+        .bind(v.rule.as_str())
+        .bind(iso(v.effective_from))
+        .execute(&mut **tx)
+        .await?;
     sqlx::query("INSERT INTO rule_version (rule_id, effective_from, value, citation, confirmed, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(v.rule.as_str())
         .bind(iso(v.effective_from))
@@ -125,7 +129,8 @@ async fn calendar_days(tx: &mut Transaction<'static, Any>, year: Option<i32>) ->
         Some(y) => (format!("{y:04}-01-01"), format!("{y:04}-12-31")),
         None => ("0000-01-01".to_string(), "9999-12-31".to_string()),
     };
-    let rows = sqlx::query("SELECT day, kind, name FROM calendar_day WHERE day >= $1 AND day <= $2 ORDER BY day").bind(from).bind(to).fetch_all(&mut **tx).await?;
+    let rows =
+        sqlx::query("SELECT day, kind, name FROM calendar_day WHERE day >= $1 AND day <= $2 ORDER BY day").bind(from).bind(to).fetch_all(&mut **tx).await?;
     rows.iter()
         .map(|r| {
             Ok(CalendarDay {

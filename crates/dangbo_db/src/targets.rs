@@ -64,15 +64,18 @@ impl Store {
         }
         year_bounds(year)?;
         if target.is_some_and(|t| !(0..=100_000).contains(&t)) {
-            return Err(DbError::field("target", "err-number"));
+            return Err(DbError::field("admission_target", "err-number"));
         }
         let mut w = self.write().await?;
         let org = org_in_tx(&mut w.tx, caller, code).await?.ok_or(DbError::NotFound)?;
         if !org.kind.is_grassroots() {
             return Err(DbError::field("org", "err-org-not-grassroots"));
         }
-        let before: Option<i64> =
-            sqlx::query_scalar("SELECT target FROM admission_target WHERE org_id = $1 AND year = $2").bind(&org.id).bind(year as i64).fetch_optional(&mut *w.tx).await?;
+        let before: Option<i64> = sqlx::query_scalar("SELECT target FROM admission_target WHERE org_id = $1 AND year = $2")
+            .bind(&org.id)
+            .bind(year as i64)
+            .fetch_optional(&mut *w.tx)
+            .await?;
         sqlx::query("DELETE FROM admission_target WHERE org_id = $1 AND year = $2").bind(&org.id).bind(year as i64).execute(&mut *w.tx).await?;
         if let Some(t) = target {
             sqlx::query("INSERT INTO admission_target (org_id, year, target, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)")
@@ -85,7 +88,8 @@ impl Store {
                 .await?;
         }
         let id = format!("{}@{year}", org.code);
-        audit::record(&mut w.tx, caller, "target.put", "admission_target", &id, before.map(|b| serde_json::json!(b)), target.map(|t| serde_json::json!(t))).await?;
+        audit::record(&mut w.tx, caller, "target.put", "admission_target", &id, before.map(|b| serde_json::json!(b)), target.map(|t| serde_json::json!(t)))
+            .await?;
         w.commit().await
     }
 }

@@ -74,9 +74,8 @@ impl Store {
             }
         }
         // Probationary members whose twelve months end within the lookahead or have ended.
-        let latest_ceremony = dangbo_core::date::add_months(today + chrono::Duration::days(LOOKAHEAD_DAYS), 0)
-            .checked_sub_months(chrono::Months::new(12))
-            .unwrap_or(today);
+        let latest_ceremony =
+            dangbo_core::date::add_months(today + chrono::Duration::days(LOOKAHEAD_DAYS), 0).checked_sub_months(chrono::Months::new(12)).unwrap_or(today);
         let sql = format!(
             "SELECT m.id, m.full_name, o.code, o.name, m.ceremony_date FROM member m JOIN org o ON o.id = m.org_id
              WHERE m.status = 'probationary' AND m.ceremony_date <= $3 AND {ORG_IN_SCOPE} ORDER BY m.ceremony_date, m.id"

@@ -153,6 +153,13 @@ mod tests {
             include_str!("../../dangbo_db/src/orgs.rs"),
             include_str!("../../dangbo_db/src/members.rs"),
             include_str!("../../dangbo_db/src/auth.rs"),
+            include_str!("../../dangbo_core/src/candidate.rs"),
+            include_str!("../../dangbo_core/src/course.rs"),
+            include_str!("../../dangbo_db/src/candidates.rs"),
+            include_str!("../../dangbo_db/src/courses.rs"),
+            include_str!("../../dangbo_db/src/rules.rs"),
+            include_str!("../../dangbo_db/src/targets.rs"),
+            include_str!("pages/targets.rs"),
         ]
         .concat();
         let vi = keys(include_str!("../i18n/vi/main.ftl"));
@@ -160,6 +167,26 @@ mod tests {
             if part.starts_with("err-") {
                 assert!(vi.iter().any(|k| k == part), "missing message {part}");
             }
+        }
+    }
+
+    #[test]
+    fn every_coded_value_has_a_label() {
+        use dangbo_core::{calendar, candidate, course, rules, todo};
+        let vi = keys(include_str!("../i18n/vi/main.ftl"));
+        let mut wanted: Vec<String> = Vec::new();
+        wanted.extend(rules::RuleId::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(rules::Unit::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(candidate::Stage::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(candidate::StepKind::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(candidate::Source::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(course::CourseKind::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(course::CourseResult::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(calendar::DayKind::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(todo::TodoKind::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(["warn-decision-late", "warn-ceremony-late"].map(String::from));
+        for k in wanted {
+            assert!(vi.contains(&k), "missing message {k}");
         }
     }
 

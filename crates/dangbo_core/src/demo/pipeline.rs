@@ -23,6 +23,10 @@ pub struct DemoCandidate {
     pub member: Option<usize>,
 }
 
+/// (grassroots organisation, year, target)
+pub type Target = (String, i32, i64);
+pub(super) type Pipeline = (Vec<DemoCourse>, Vec<DemoCandidate>, Vec<Target>);
+
 #[derive(Debug, Clone)]
 pub struct DemoCourse {
     pub org: String,
@@ -36,8 +40,19 @@ pub struct DemoCourse {
 }
 
 /// The 2015–2019 classes: start dates; each lasts five days.
-const CLASSES: &[(i32, u32, u32)] =
-    &[(2015, 3, 9), (2015, 9, 14), (2016, 3, 7), (2016, 9, 12), (2017, 3, 6), (2017, 9, 11), (2018, 3, 5), (2018, 6, 11), (2018, 10, 8), (2019, 4, 8), (2019, 9, 9)];
+const CLASSES: &[(i32, u32, u32)] = &[
+    (2015, 3, 9),
+    (2015, 9, 14),
+    (2016, 3, 7),
+    (2016, 9, 12),
+    (2017, 3, 6),
+    (2017, 9, 11),
+    (2018, 3, 5),
+    (2018, 6, 11),
+    (2018, 10, 8),
+    (2019, 4, 8),
+    (2019, 9, 9),
+];
 const PROVIDER: &str = "Trung tâm Chính trị huyện Đầm Hà";
 
 fn course(n: usize, start: NaiveDate) -> DemoCourse {
@@ -57,7 +72,14 @@ fn between(a: NaiveDate, b: NaiveDate, num: i64, den: i64) -> NaiveDate {
 }
 
 /// The dossier, the resolutions, the decision and the ceremony, dated to fit.
-fn full_steps(rng: &mut ChaCha8Rng, cert: NaiveDate, decision: NaiveDate, ceremony: NaiveDate, subordinate: bool, n: usize) -> Vec<(NaiveDate, StepKind, Option<String>, StepData)> {
+fn full_steps(
+    rng: &mut ChaCha8Rng,
+    cert: NaiveDate,
+    decision: NaiveDate,
+    ceremony: NaiveDate,
+    subordinate: bool,
+    n: usize,
+) -> Vec<(NaiveDate, StepKind, Option<String>, StepData)> {
     let res = decision - Duration::days(rng.random_range(25..45));
     let mut steps = dossier(cert, res);
     let base = rng.random_range(9..40);
@@ -92,7 +114,7 @@ pub(super) fn build(
     alive: &dyn Fn(NaiveDate) -> Vec<String>,
     ended: &dyn Fn(&str) -> Option<NaiveDate>,
     today: NaiveDate,
-) -> (Vec<DemoCourse>, Vec<DemoCandidate>, Vec<(String, i32, i64)>) {
+) -> Pipeline {
     let subordinate = |code: &str| orgs.iter().any(|o| o.code.as_str() == code && o.kind == OrgKind::SubordinateBranch);
     let mut courses: Vec<DemoCourse> = CLASSES.iter().enumerate().map(|(i, (y, m, day))| course(i % 3 + 1, d(*y, *m, *day))).collect();
     let sizes: Vec<usize> = (0..CLASSES.len()).map(|i| if i == CLASSES.len() - 1 { 58 } else { 54 }).collect();
@@ -103,7 +125,9 @@ pub(super) fn build(
         .iter()
         .enumerate()
         .filter_map(|(i, m)| match m.events.first() {
-            Some((on, DemoEvent::Admitted { person, party, org })) if party.admission_decision_date >= d(2015, 1, 1) && party.admission_decision_date <= d(2019, 12, 31) => {
+            Some((on, DemoEvent::Admitted { person, party, org }))
+                if party.admission_decision_date >= d(2015, 1, 1) && party.admission_decision_date <= d(2019, 12, 31) =>
+            {
                 Some((i, party.admission_decision_date, *on, org.clone(), person.clone()))
             }
             _ => None,
@@ -111,7 +135,9 @@ pub(super) fn build(
         .collect();
     admitted.sort_by_key(|a| (a.1, a.0));
     for (idx, decision, ceremony, org, person) in admitted {
-        let Some(k) = (0..courses.len()).rev().find(|k| courses[*k].end + Duration::days(75) <= decision && courses[*k].enrolled.len() < sizes[*k]) else { continue };
+        let Some(k) = (0..courses.len()).rev().find(|k| courses[*k].end + Duration::days(75) <= decision && courses[*k].enrolled.len() < sizes[*k]) else {
+            continue;
+        };
         let cert = courses[k].end;
         if cert + Duration::days(365 * 5 - 30) < decision {
             continue;
@@ -169,7 +195,14 @@ fn current(
     for i in 0..3 {
         let org = if i == 0 { "DH-TT-01".to_string() } else { pick(rng, &town).clone() };
         let n = cands.len();
-        cands.push(DemoCandidate { org, source: Source::Branch, listed_on: old.start - Duration::days(30), person: young_person(rng, old.start), steps: vec![], member: None });
+        cands.push(DemoCandidate {
+            org,
+            source: Source::Branch,
+            listed_on: old.start - Duration::days(30),
+            person: young_person(rng, old.start),
+            steps: vec![],
+            member: None,
+        });
         old.enrolled.push((n, CourseResult::Passed, Some(old.end)));
     }
     courses.push(old);
@@ -195,7 +228,12 @@ fn current(
             };
             if stage >= 2 {
                 let base = rng.random_range(9..30);
-                steps.push((res, StepKind::BranchResolution, Some(format!("{:02}-NQ/CB", n % 90 + 1)), StepData { votes_for: Some(base), full_members: Some(base), ..Default::default() }));
+                steps.push((
+                    res,
+                    StepKind::BranchResolution,
+                    Some(format!("{:02}-NQ/CB", n % 90 + 1)),
+                    StepData { votes_for: Some(base), full_members: Some(base), ..Default::default() },
+                ));
                 if subordinate(&org) {
                     steps.push((res + Duration::days(7), StepKind::CommitteeResolution, Some(format!("{:02}-NQ/ĐU", n % 90 + 1)), StepData::default()));
                 }
@@ -203,9 +241,21 @@ fn current(
             if stage >= 4 {
                 let decision = if stage == 4 { res + Duration::days(40) } else { res + Duration::days(12) };
                 let decision = decision.min(today);
-                steps.push((decision, StepKind::Decision, Some(format!("{}-QĐ/ĐU", 200 + n % 700)), StepData { issuer: "Ban Thường vụ Đảng ủy".into(), ..Default::default() }));
+                steps.push((
+                    decision,
+                    StepKind::Decision,
+                    Some(format!("{}-QĐ/ĐU", 200 + n % 700)),
+                    StepData { issuer: "Ban Thường vụ Đảng ủy".into(), ..Default::default() },
+                ));
             }
-            cands.push(DemoCandidate { org, source: Source::YouthUnion, listed_on: new.start - Duration::days(40), person: young_person(rng, new.start), steps, member: None });
+            cands.push(DemoCandidate {
+                org,
+                source: Source::YouthUnion,
+                listed_on: new.start - Duration::days(40),
+                person: young_person(rng, new.start),
+                steps,
+                member: None,
+            });
             new.enrolled.push((n, CourseResult::Passed, Some(cert)));
         }
     }
@@ -213,12 +263,19 @@ fn current(
     // Newly listed, waiting for the next class.
     for _ in 0..6 {
         let org = pick(rng, &town).clone();
-        cands.push(DemoCandidate { org, source: Source::Branch, listed_on: today - Duration::days(rng.random_range(10..60)), person: young_person(rng, today), steps: vec![], member: None });
+        cands.push(DemoCandidate {
+            org,
+            source: Source::Branch,
+            listed_on: today - Duration::days(rng.random_range(10..60)),
+            person: young_person(rng, today),
+            steps: vec![],
+            member: None,
+        });
     }
 }
 
 /// A target for each grassroots organisation of the district, 2015–2019 and the current year.
-fn targets(rng: &mut ChaCha8Rng, orgs: &[NewOrg], ended: &dyn Fn(&str) -> Option<NaiveDate>, today: NaiveDate) -> Vec<(String, i32, i64)> {
+fn targets(rng: &mut ChaCha8Rng, orgs: &[NewOrg], ended: &dyn Fn(&str) -> Option<NaiveDate>, today: NaiveDate) -> Vec<Target> {
     let mut out = Vec::new();
     let years: Vec<i32> = (2015..=2019).chain(std::iter::once(today.year()).filter(|y| *y > 2019)).collect();
     for o in orgs.iter().filter(|o| o.kind.is_grassroots()) {

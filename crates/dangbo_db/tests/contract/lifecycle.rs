@@ -10,7 +10,14 @@ fn candidate_input(org: &str, given: &str, birth: &str) -> CandidateInput {
         org: org.into(),
         source: "youth_union".into(),
         listed_on: "2025-09-01".into(),
-        person: MemberInput { family_name: "Lê".into(), middle_name: "Thị".into(), given_name: given.into(), sex: "female".into(), birth_date: birth.into(), ..Default::default() },
+        person: MemberInput {
+            family_name: "Lê".into(),
+            middle_name: "Thị".into(),
+            given_name: given.into(),
+            sex: "female".into(),
+            birth_date: birth.into(),
+            ..Default::default()
+        },
     }
 }
 
@@ -56,7 +63,16 @@ async fn a_candidate_goes_from_the_list_to_full_membership() {
         assert!(matches!(&e, DbError::Invalid(f) if f.0["type"].key == "err-step-order"), "{backend} {e:?}");
         assert_eq!(s.audit_log(&admin(), Some(&id), 100).await.unwrap().len(), audit_before);
         // A probationary introducer is refused.
-        let young = add_member(&s, MemberInput { full_date: None, ceremony_date: "2025-10-01".into(), admission_decision_date: "2025-09-20".into(), ..member_input("B1", "Phạm", "Văn", "Trẻ") }).await;
+        let young = add_member(
+            &s,
+            MemberInput {
+                full_date: None,
+                ceremony_date: "2025-10-01".into(),
+                admission_decision_date: "2025-09-20".into(),
+                ..member_input("B1", "Phạm", "Văn", "Trẻ")
+            },
+        )
+        .await;
         let bad = StepInput { introducers: vec![young], ..step("introduction", "2025-11-03") };
         assert!(matches!(record(&s, &id, bad).await, Err(DbError::Invalid(f)) if f.0.contains_key("introducers")), "{backend}");
         dossier(&s, &id, "2025-11-03", &introducer).await;
@@ -131,10 +147,12 @@ async fn age_and_certificate_guards_use_the_rules_in_force() {
         assert_eq!(book.number(RuleId::CertificateValidityMonths, d("2019-12-31")), 60);
         assert_eq!(book.number(RuleId::CertificateValidityMonths, d("2020-01-01")), 72);
         // Locked rules and bad values are refused.
-        let locked = RuleVersionInput { rule: "probation_months".into(), effective_from: "2026-01-01".into(), value: "6".into(), citation: "x".into(), confirmed: None };
+        let locked =
+            RuleVersionInput { rule: "probation_months".into(), effective_from: "2026-01-01".into(), value: "6".into(), citation: "x".into(), confirmed: None };
         assert!(locked.parse().is_err());
         let viewer = user(&s, "v", Role::Viewer, Some("P")).await;
-        let v2 = RuleVersionInput { rule: "ceremony_wd".into(), effective_from: "2026-01-01".into(), value: "20".into(), citation: "x".into(), confirmed: None };
+        let v2 =
+            RuleVersionInput { rule: "ceremony_wd".into(), effective_from: "2026-01-01".into(), value: "20".into(), citation: "x".into(), confirmed: None };
         assert!(matches!(s.put_rule_version(&viewer, v2.parse().unwrap()).await, Err(DbError::Forbidden)));
     })
     .await;

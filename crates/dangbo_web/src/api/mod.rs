@@ -1,6 +1,8 @@
 //! The JSON API under /api/v1: session cookie or `Authorization: Bearer`. Errors are
 //! `{"error": {"code", "message", "fields"}}` in the caller's language.
 
+mod lifecycle;
+pub(crate) use lifecycle::DayInput;
 mod openapi;
 
 use crate::AppState;
@@ -35,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/members", get(list_members).post(create_member))
         .route("/members/{id}", get(get_member))
         .route("/members/{id}/events", post(member_event))
+        .merge(lifecycle::routes())
         .fallback(|| async { ApiError::from(ErrorKind::NotFound) })
 }
 

@@ -24,8 +24,68 @@ fn body(schema: &str) -> Value {
     json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}})
 }
 
+/// The lifecycle paths: candidates, courses, to-do, rules, calendar, targets.
+fn lifecycle_paths() -> Value {
+    let s = json!({"type": "string"});
+    let date = json!({"type": "string", "format": "date"});
+    let int = json!({"type": "integer"});
+    let created = ok(json!({"type": "object", "properties": {"id": s}}));
+    json!({
+        "/todo": {"get": {"summary": "Everything due or overdue in the caller's scope (decisions, ceremonies, expiring certificates, probation reviews), each with its rule and citation", "responses": {"200": ok(json!({"type": "object", "properties": {"today": date, "items": {"type": "array", "items": {"$ref": "#/components/schemas/TodoItem"}}}})), "401": err()}}},
+        "/candidates": {
+            "get": {"summary": "Candidates (quần chúng ưu tú) in scope, by given name", "parameters": [q("org", "subtree code"), q("stage", "listed|trained|dossier|branch_proposed|committee_proposed|escalated|decided|admitted|rejected|withdrawn"), q("open", "1: only those still in the pipeline"), q("q", "name search, diacritics ignored")], "responses": {"200": ok(json!({"type": "object"})), "422": err()}},
+            "post": {"summary": "Put a person on a branch's list", "requestBody": body("NewCandidate"), "responses": {"201": created, "422": err(), "403": err()}}
+        },
+        "/candidates/{id}": {"get": {"summary": "A candidate's file: steps, certificates, stage, warnings and the deadline that runs (logged)", "parameters": [p("id")], "responses": {"200": ok(json!({"type": "object"})), "404": err()}}},
+        "/candidates/{id}/steps": {"post": {"summary": "Record a step; refused with the rule and its citation when out of order, below the vote threshold, outside the age range or without a valid certificate. The ceremony opens the member record.", "parameters": [p("id")], "requestBody": body("Step"), "responses": {"201": ok(json!({"type": "object", "properties": {"id": s, "candidate_id": s, "stage": s, "member_id": {"type": ["string", "null"]}, "warnings": {"type": "array"}}})), "422": err(), "404": err()}}},
+        "/courses": {
+            "get": {"summary": "Courses organised in scope", "parameters": [q("kind", "awareness|new_member|secretary|theory|other"), q("year", "YYYY")], "responses": {"200": ok(json!({"type": "object"})), "422": err()}},
+            "post": {"summary": "Open a course", "requestBody": body("NewCourse"), "responses": {"201": created, "422": err(), "403": err()}}
+        },
+        "/courses/{id}": {"get": {"summary": "A course with its enrolments", "parameters": [p("id")], "responses": {"200": ok(json!({"type": "object"})), "404": err()}}},
+        "/courses/{id}/enrolments": {"post": {"summary": "Enrol a candidate or record the result and certificate", "parameters": [p("id")], "requestBody": body("Enrolment"), "responses": {"201": ok(json!({"type": "object"})), "422": err(), "404": err()}}},
+        "/rules": {
+            "get": {"summary": "Every version of every rule with its value, effective date and citation", "responses": {"200": ok(json!({"type": "object"}))}},
+            "post": {"summary": "Add or replace a rule version (admin)", "requestBody": body("RuleVersion"), "responses": {"201": ok(json!({"type": "object"})), "422": err(), "403": err()}}
+        },
+        "/calendar": {
+            "get": {"summary": "Holidays and make-up working days of a year", "parameters": [q("year", "YYYY, default this year")], "responses": {"200": ok(json!({"type": "object"})), "422": err()}},
+            "post": {"summary": "Set a day as holiday or make-up working day, or clear it (admin)", "requestBody": body("CalendarDay"), "responses": {"201": ok(json!({"type": "object"})), "422": err(), "403": err()}}
+        },
+        "/orgs/{code}/targets": {
+            "get": {"summary": "Admission targets and actual admissions per grassroots organisation for a year", "parameters": [p("code"), q("year", "YYYY, default this year")], "responses": {"200": ok(json!({"type": "object"})), "404": err(), "422": err()}},
+            "post": {"summary": "Set (or with null clear) a grassroots organisation's target (committee staff)", "parameters": [p("code")], "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["year"], "properties": {"year": int, "target": {"type": ["integer", "null"]}}}}}}, "responses": {"201": ok(json!({"type": "object"})), "422": err(), "403": err()}}
+        }
+    })
+}
+
+fn lifecycle_schemas() -> Value {
+    let s = json!({"type": "string"});
+    let date = json!({"type": "string", "format": "date"});
+    json!({
+        "TodoItem": {"type": "object", "properties": {"kind": {"enum": ["decision_due", "ceremony_due", "certificate_expiring", "probation_review"]}, "subject": {"enum": ["candidate", "member"]}, "id": s, "full_name": s, "org": s, "org_name": s, "from": date, "due": date, "overdue": {"type": "boolean"}, "rule": s, "citation": s}},
+        "NewCandidate": {"type": "object", "required": ["org", "source", "listed_on", "family_name", "given_name", "sex", "birth_date"], "properties": {"org": s, "source": {"enum": ["branch", "youth_union", "trade_union", "other"]}, "listed_on": date, "family_name": s, "middle_name": s, "given_name": s, "sex": {"enum": ["male", "female"]}, "birth_date": date, "ethnicity": s, "religion": s, "cccd": s, "home_town": s, "residence": s, "education": s, "occupation": s}},
+        "Step": {"type": "object", "required": ["type", "effective_on"], "properties": {"type": {"enum": ["application", "biography", "verification", "introduction", "comments", "branch_resolution", "committee_resolution", "decision", "ceremony", "rejected", "withdrawn"]}, "effective_on": date, "doc_no": s, "introducers": {"type": "array", "items": s}, "org_resolution": s, "votes_for": s, "full_members": s, "result": {"enum": ["passed", "failed"]}, "issuer": s, "reason": s}},
+        "NewCourse": {"type": "object", "required": ["org", "kind", "name", "start_date"], "properties": {"org": s, "kind": {"enum": ["awareness", "new_member", "secretary", "theory", "other"]}, "name": s, "start_date": date, "end_date": date, "provider": s}},
+        "Enrolment": {"type": "object", "required": ["candidate"], "properties": {"candidate": s, "result": {"enum": ["enrolled", "passed", "failed"]}, "certificate_no": s, "certificate_date": date}},
+        "RuleVersion": {"type": "object", "required": ["rule", "effective_from", "value", "citation"], "properties": {"rule": s, "effective_from": date, "value": {"type": "string", "description": "a number, a share (≥2/3, >1/2) or a list (30,40,45)"}, "citation": s, "confirmed": s}},
+        "CalendarDay": {"type": "object", "required": ["day"], "properties": {"day": date, "kind": {"enum": ["holiday", "workday", ""]}, "name": s}}
+    })
+}
+
 /// The document itself.
 pub fn spec() -> Value {
+    let mut doc = base();
+    if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), lifecycle_paths()) {
+        paths.extend(more);
+    }
+    if let (Some(schemas), Value::Object(more)) = (doc["components"]["schemas"].as_object_mut(), lifecycle_schemas()) {
+        schemas.extend(more);
+    }
+    doc
+}
+
+fn base() -> Value {
     let date = json!({"type": "string", "format": "date"});
     let s = json!({"type": "string"});
     let obj = json!({"type": "object"});

@@ -21,7 +21,7 @@ async fn ref_choices(store: &Store, kind: &str, by_code: bool) -> Result<Vec<Cho
     Ok(store.ref_items(kind).await?.into_iter().map(|r| Choice { value: if by_code { r.code } else { r.name.clone() }, label: r.name }).collect())
 }
 
-async fn person_choices(store: &Store) -> Result<crate::views::PersonChoices, WebError> {
+pub(crate) async fn person_choices(store: &Store) -> Result<crate::views::PersonChoices, WebError> {
     Ok(crate::views::PersonChoices {
         ethnicities: ref_choices(store, "ethnicity", true).await?,
         religions: ref_choices(store, "religion", true).await?,

@@ -1,13 +1,18 @@
 //! Server-rendered pages. Each handler: extract → one store call → render.
 
+mod candidates;
+mod courses;
 mod import;
 mod member_forms;
 mod members;
 mod org_forms;
 mod orgs;
 mod register;
+mod rules;
 mod session;
 mod stats;
+mod targets;
+mod todo;
 
 use crate::AppState;
 use crate::auth::PageAuth;
@@ -42,6 +47,17 @@ pub fn routes() -> Router<AppState> {
         .route("/members/{id}/events", post(member_forms::record_event))
         .route("/members/{id}/edit", get(member_forms::edit_form).post(member_forms::edit))
         .route("/audit", get(orgs::audit))
+        .route("/todo", get(todo::index))
+        .route("/candidates", get(candidates::index))
+        .route("/candidates/new", get(candidates::new_form).post(candidates::create))
+        .route("/candidates/{id}", get(candidates::show))
+        .route("/candidates/{id}/steps", post(candidates::record_step))
+        .route("/courses", get(courses::index).post(courses::create))
+        .route("/courses/{id}", get(courses::show))
+        .route("/courses/{id}/enrolments", post(courses::enrol))
+        .route("/rules", get(rules::index).post(rules::put))
+        .route("/calendar", get(rules::calendar).post(rules::put_day))
+        .route("/orgs/{code}/targets", get(targets::show).post(targets::put))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(256 * 1024))
         // Spreadsheets are larger than forms; dangbo_import refuses files over 20 MB itself.
         .merge(Router::new().route("/import", get(import::form).post(import::upload)).layer(axum::extract::DefaultBodyLimit::max(21 * 1024 * 1024)))

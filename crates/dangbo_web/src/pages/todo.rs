@@ -1,0 +1,60 @@
+//! "Việc cần làm": what is due and overdue in the caller's scope, with the rule behind each item.
+
+use super::ctx;
+use crate::AppState;
+use crate::auth::PageAuth;
+use crate::error::WebError;
+use crate::i18n::{I18n, Lang};
+use crate::views::{Ctx, render};
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use chrono::NaiveDate;
+use dangbo_db::TodoRow;
+
+pub struct TodoView {
+    pub href: String,
+    pub name: String,
+    pub org: String,
+    pub what: String,
+    pub due: String,
+    pub when: String,
+    pub rule: String,
+}
+
+#[derive(Template)]
+#[template(path = "todo.html")]
+pub struct TodoPage {
+    pub ctx: Ctx,
+    pub today: String,
+    pub overdue: Vec<TodoView>,
+    pub upcoming: Vec<TodoView>,
+}
+
+pub(crate) fn todo_view(i: &I18n, t: &TodoRow, today: NaiveDate) -> TodoView {
+    let days = (t.due - today).num_days();
+    let when = if t.overdue { i.t1("todo-late", "days", &i.num(-days)) } else { i.t1("todo-left", "days", &i.num(days)) };
+    TodoView {
+        href: format!("/{}s/{}", t.subject, t.id),
+        name: t.full_name.clone(),
+        org: t.org_name.clone(),
+        what: i.t(&t.kind.message_key()),
+        due: i.date(&t.due),
+        when,
+        rule: format!("{} — {}", i.t(&t.rule.message_key()), t.citation),
+    }
+}
+
+pub async fn index(State(st): State<AppState>, auth: PageAuth, lang: Lang) -> Result<Response, WebError> {
+    let today = st.clock.today();
+    let c = ctx(&auth, lang, "/todo");
+    let items = st.store.todo(&auth.caller, today).await?;
+    let (overdue, upcoming): (Vec<_>, Vec<_>) = items.iter().partition(|t| t.overdue);
+    let page = TodoPage {
+        today: c.i18n.date(&today),
+        overdue: overdue.iter().map(|t| todo_view(&c.i18n, t, today)).collect(),
+        upcoming: upcoming.iter().map(|t| todo_view(&c.i18n, t, today)).collect(),
+        ctx: c,
+    };
+    Ok(render(&page))
+}

@@ -1,0 +1,169 @@
+use crate::*;
+use serde_json::json;
+
+async fn tree(app: &TestApp, admin: &Auth) {
+    for (code, kind, parent) in [("P", "province", None), ("C", "grassroots_committee", Some("P")), ("B1", "subordinate_branch", Some("C"))] {
+        let body =
+            json!({ "code": code, "name": format!("Tổ chức {code}"), "type": kind, "field": "residential", "parent": parent, "founded_on": "2000-01-01" });
+        assert_eq!(app.post_json("/api/v1/orgs", admin, body).await.status, StatusCode::CREATED);
+    }
+}
+
+#[tokio::test]
+async fn a_candidate_is_taken_to_full_membership_through_the_api() {
+    let app = TestApp::sqlite().await;
+    let admin = app.token("adm", Role::Admin, None).await;
+    tree(&app, &admin).await;
+    let intro = json!({ "org": "B1", "family_name": "Trần", "middle_name": "Văn", "given_name": "Giới", "sex": "male", "birth_date": "1970-01-01",
+        "admission_decision_date": "2000-03-01", "ceremony_date": "2000-03-15", "full_date": "2001-03-15" });
+    let intro = app.post_json("/api/v1/members", &admin, intro).await.json()["id"].as_str().unwrap().to_string();
+    let c = json!({ "org": "B1", "source": "youth_union", "listed_on": "2025-01-10", "family_name": "Lê", "middle_name": "Thị", "given_name": "Hoa", "sex": "female", "birth_date": "2000-02-01" });
+    let res = app.post_json("/api/v1/candidates", &admin, c).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let id = res.json()["id"].as_str().unwrap().to_string();
+    let course = app
+        .post_json(
+            "/api/v1/courses",
+            &admin,
+            json!({ "org": "C", "kind": "awareness", "name": "Lớp 1/2025", "start_date": "2025-03-03", "end_date": "2025-03-07" }),
+        )
+        .await
+        .json();
+    let course = course["id"].as_str().unwrap().to_string();
+    let res = app
+        .post_json(&format!("/api/v1/courses/{course}/enrolments"), &admin, json!({ "candidate": id, "result": "passed", "certificate_date": "2025-03-07" }))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let step = |kind: &str, on: &str, extra: serde_json::Value| {
+        let mut body = json!({ "type": kind, "effective_on": on, "doc_no": format!("{kind}/1") });
+        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        body
+    };
+    let url = format!("/api/v1/candidates/{id}/steps");
+    for k in ["application", "biography", "verification", "comments"] {
+        assert_eq!(app.post_json(&url, &admin, step(k, "2025-04-01", json!({}))).await.status, StatusCode::CREATED);
+    }
+    assert_eq!(app.post_json(&url, &admin, step("introduction", "2025-04-02", json!({ "introducers": [intro] }))).await.status, StatusCode::CREATED);
+    // A vote below two thirds claimed as passed: refused in Vietnamese, naming the rule.
+    let res = app.post_json(&url, &admin, step("branch_resolution", "2025-05-05", json!({ "votes_for": "1", "full_members": "2", "result": "passed" }))).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let msg = res.json()["error"]["fields"]["result"].as_str().unwrap().to_string();
+    assert!(msg.starts_with("Kết quả: 1/2 tán thành chưa đạt tỷ lệ ≥2/3"), "{msg}");
+    assert!(msg.contains("Điều lệ"), "{msg}");
+    let res = app.post_json(&url, &admin, step("branch_resolution", "2025-05-05", json!({ "votes_for": "2", "full_members": "2" }))).await;
+    assert_eq!(res.json()["stage"], "branch_proposed");
+    app.post_json(&url, &admin, step("committee_resolution", "2025-05-12", json!({}))).await;
+    app.post_json(&url, &admin, step("decision", "2025-06-02", json!({ "issuer": "Ban Thường vụ" }))).await;
+    let res = app.post_json(&url, &admin, step("ceremony", "2025-06-20", json!({}))).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let done = res.json();
+    assert_eq!(done["stage"], "admitted");
+    let member = done["member_id"].as_str().unwrap().to_string();
+    let m = app.get(&format!("/api/v1/members/{member}"), &admin).await.json();
+    assert_eq!((m["status"].as_str(), m["party"]["ceremony_date"].as_str()), (Some("probationary"), Some("2025-06-20")));
+    // Due on the to-do list for the review; then recognised on the full-membership date.
+    let todo = app.get("/api/v1/todo", &admin).await.json();
+    let item = todo["items"].as_array().unwrap().iter().find(|t| t["id"] == member.as_str()).expect("probation review due");
+    assert_eq!((item["kind"].as_str(), item["from"].as_str()), (Some("probation_review"), Some("2026-06-20")));
+    let res = app
+        .post_json(
+            &format!("/api/v1/members/{member}/events"),
+            &admin,
+            json!({ "type": "recognised", "effective_on": "2026-06-20", "decision_no": "55-QĐ/ĐU", "decision_date": "2026-07-30" }),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    assert_eq!(app.get(&format!("/api/v1/members/{member}"), &admin).await.json()["status"], "full");
+    assert!(app.get("/api/v1/todo", &admin).await.json()["items"].as_array().unwrap().iter().all(|t| t["id"] != member.as_str()));
+    // Rules and the calendar are readable; a rule version needs an admin.
+    let rules = app.get("/api/v1/rules", &admin).await.json();
+    assert!(
+        rules["items"].as_array().unwrap().iter().any(|r| r["rule"] == "admission_decision_wd" && r["citation"].as_str().unwrap().starts_with("QĐ 294-QĐ/TW"))
+    );
+    let cal = app.get("/api/v1/calendar?year=2026", &admin).await.json();
+    assert!(cal["days"].as_array().unwrap().iter().any(|d| d["day"] == "2026-02-17"), "Tết 2026");
+    let staff = app.token("staff", Role::Staff, Some("P")).await;
+    let res = app.post_json("/api/v1/rules", &staff, json!({ "rule": "ceremony_wd", "effective_from": "2026-01-01", "value": "20", "citation": "x" })).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_todo_page_shows_each_user_their_scope() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let bithu = app.login("bithu", "dangbo-bithu").await;
+    let page = app.get("/todo", &bithu).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let mine = page.select_text("ul.todo li");
+    assert!(!mine.is_empty());
+    assert!(mine.iter().all(|t| t.contains("Chi bộ Khu phố 1")), "{mine:?}");
+    assert!(page.body.len() < 60_000);
+    let staff = app.login("quangninh", "dangbo-quangninh").await;
+    let page = app.get("/todo", &staff).await;
+    let all = page.select_text("ul.todo li");
+    assert!(all.len() > mine.len());
+    assert!(!page.select_text("h2.overdue").is_empty());
+    assert!(all.iter().any(|t| t.contains("Xét công nhận đảng viên chính thức") && t.contains("QĐ 24-QĐ/TW")));
+    assert!(page.body.len() < 60_000, "{} bytes", page.body.len());
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_secretary_records_a_step_from_the_candidate_page() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let bithu = app.login("bithu", "dangbo-bithu").await;
+    let list = app.get("/candidates", &bithu).await;
+    assert_eq!(list.status, StatusCode::OK);
+    let caller = app.store.caller_by_username("bithu").await.unwrap().unwrap();
+    let trained = app.store.list_candidates(&caller, None, Some(dangbo_core::candidate::Stage::Trained), true, "").await.unwrap();
+    let c = trained.first().expect("a trained candidate in Khu phố 1");
+    let page = app.get(&format!("/candidates/{}", c.id), &bithu).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.select_text("select#f-type option").iter().any(|o| o.starts_with("Đơn xin vào Đảng")));
+    // Without a date: the error names the field, nothing is written.
+    let url = format!("/candidates/{}/steps", c.id);
+    let res = app.post_form(&url, &bithu, &[("csrf", bithu.csrf()), ("type", "application"), ("effective_on", "")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.select_text("#e-effective_on"), ["Ngày hiệu lực: chưa nhập, đây là mục bắt buộc."]);
+    let res = app.post_form(&url, &bithu, &[("csrf", bithu.csrf()), ("type", "application"), ("effective_on", "20/11/2026"), ("doc_no", "")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = app.get(&format!("/candidates/{}", c.id), &bithu).await;
+    assert!(page.select_text("ol.timeline li").iter().any(|s| s.contains("20/11/2026") && s.contains("Đơn xin vào Đảng")));
+    assert_eq!(page.select_text("p.status"), ["Đang lập hồ sơ"]);
+    // Another branch's candidate is not found.
+    let admin = Caller::system();
+    let others = app.store.list_candidates(&admin, Some("DH-XDH"), None, true, "").await.unwrap();
+    if let Some(o) = others.first() {
+        assert_eq!(app.get(&format!("/candidates/{}", o.id), &bithu).await.status, StatusCode::NOT_FOUND);
+    }
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn rules_calendar_courses_and_targets_pages() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let admin = app.login("admin", "dangbo-admin").await;
+    let rules = app.get("/rules", &admin).await;
+    assert!(rules.select_text("#r-certificate_validity_months td").iter().any(|t| t.contains("chưa xác nhận")));
+    let res = app
+        .post_form("/rules", &admin, &[("csrf", admin.csrf()), ("rule", "ceremony_wd"), ("effective_from", "01/01/2027"), ("value", "abc"), ("citation", "x")])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.select_text("#e-value")[0].starts_with("Giá trị: không đúng dạng"));
+    let res = app
+        .post_form("/rules", &admin, &[("csrf", admin.csrf()), ("rule", "ceremony_wd"), ("effective_from", "01/01/2027"), ("value", "20"), ("citation", "Thử")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(app.get("/rules", &admin).await.select_text("#r-ceremony_wd td").contains(&"01/01/2027".to_string()));
+    let cal = app.get("/calendar?year=2026", &admin).await;
+    assert!(cal.select_text("td").iter().any(|t| t == "17/02/2026"));
+    let courses = app.get("/courses", &admin).await;
+    assert!(courses.select_text("td").iter().filter(|t| t.starts_with("Bồi dưỡng nhận thức")).count() >= 11);
+    let targets = app.get("/orgs/DH/targets?year=2018", &admin).await;
+    assert_eq!(targets.status, StatusCode::OK);
+    assert_eq!(targets.select_text("tbody tr").len(), 37);
+    let res = app.post_form("/orgs/DH/targets", &admin, &[("csrf", admin.csrf()), ("org", "DH-TT"), ("year", "2018"), ("admission_target", "x")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.select_text("#e-admission_target"), ["Chỉ tiêu: phải là một số nguyên."]);
+    app.finish().await;
+}
