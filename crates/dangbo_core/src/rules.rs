@@ -208,6 +208,11 @@ const QD29: (NaiveDate, &str) = (d(2016, 7, 25), "QĐ 29-QĐ/TW (25/7/2016)");
 const QD24: (NaiveDate, &str) = (d(2021, 7, 30), "QĐ 24-QĐ/TW (30/7/2021)");
 const QD232: (NaiveDate, &str) = (d(2025, 1, 20), "QĐ 232-QĐ/TW (20/01/2025)");
 const QD294: (NaiveDate, &str) = (d(2025, 7, 1), "QĐ 294-QĐ/TW (26/5/2025), hiệu lực 01/7/2025");
+const HD01_2016: (NaiveDate, &str) = (d(2016, 9, 20), "HD 01-HD/TW (20/9/2016)");
+const HD01_2021: (NaiveDate, &str) = (d(2021, 9, 28), "HD 01-HD/TW (28/9/2021)");
+/// The date HD 27-HD/BTCTW (2009) took effect is not known; 1/1/2009 stands for it.
+const HD27: (NaiveDate, &str) = (d(2009, 1, 1), "HD 27-HD/BTCTW (2009)");
+const CERTIFICATE: (NaiveDate, &str) = (d(2016, 7, 25), "Mẫu giấy chứng nhận CN-NTVĐ");
 
 /// The built-in rule versions with their citations (domain.md §2.9, §4.2, §12.3).
 pub fn builtin() -> Vec<RuleVersion> {
@@ -231,7 +236,7 @@ pub fn builtin() -> Vec<RuleVersion> {
         (R::CeremonyWd, QD232, "30", "mục 4.1", true),
         (R::IntroducerMonths, QD24, "12", "mục 3.3", true),
         (R::IntroducerMonths, QD29, "12", "mục 3.3", false),
-        (R::CertificateValidityMonths, QD29, "60", "HD 12-HD/BTCTW; mẫu CN-NTVĐ (nguồn thứ cấp)", false),
+        (R::CertificateValidityMonths, CERTIFICATE, "60", "nguồn thứ cấp, chưa đối chiếu văn bản gốc", false),
         (R::ProbationMonths, STATUTE, "12", "Điều 5.1", true),
         (R::RecognitionReviewWd, QD24, "30", "mục 4.2.1", true),
         (R::RecognitionReviewWd, QD29, "30", "mục 4.2.1", false),
@@ -254,11 +259,12 @@ pub fn builtin() -> Vec<RuleVersion> {
         (R::ReadmissionWaitMonths, QD232, "36", "mục 3.5.1", true),
         (R::ReadmissionMaxTimes, QD24, "1", "mục 3.5.4", true),
         (R::ReadmissionMaxTimes, QD29, "1", "mục 3.5", false),
-        (R::BadgeMilestones, QD29, "30,40,45,50,55,60,65,70,75,80,85,90", "HD 01-HD/TW (28/9/2021) mục 18", true),
-        (R::BadgeEarlyMonths, QD29, "12", "HD 01-HD/TW (28/9/2021) mục 18", true),
-        (R::BadgeEarlyMonthsLong, QD29, "24", "HD 01-HD/TW (28/9/2021) mục 18", true),
-        (R::ExemptionAgeMen, QD29, "60", "HD 27-HD/BTCTW (2009)", false),
-        (R::ExemptionAgeWomen, QD29, "55", "HD 27-HD/BTCTW (2009)", false),
+        (R::BadgeMilestones, HD01_2016, "30,40,45,50,55,60,65,70,75,80,85,90", "mục Huy hiệu Đảng", false),
+        (R::BadgeMilestones, HD01_2021, "30,40,45,50,55,60,65,70,75,80,85,90", "mục 18", true),
+        (R::BadgeEarlyMonths, HD01_2021, "12", "mục 18", true),
+        (R::BadgeEarlyMonthsLong, HD01_2021, "24", "mục 18", true),
+        (R::ExemptionAgeMen, HD27, "60", "tuổi nghỉ hưu theo Bộ luật Lao động", false),
+        (R::ExemptionAgeWomen, HD27, "55", "tuổi nghỉ hưu theo Bộ luật Lao động", false),
     ];
     rows.iter()
         .map(|(rule, (from, doc), value, section, confirmed)| RuleVersion {

@@ -35,6 +35,8 @@ pub struct Due {
     pub from: NaiveDate,
     pub rule: RuleId,
     pub citation: String,
+    /// Whether the rule's value is confirmed from the original text.
+    pub confirmed: bool,
 }
 
 impl Due {
@@ -53,7 +55,7 @@ fn due(kind: TodoKind, rule: RuleId, from: NaiveDate, rules: &RuleBook, cal: &Wo
         crate::rules::Unit::WorkingDays => cal.add_working_days(from, v.value.number()),
         _ => crate::date::add_months(from, v.value.number() as u32),
     };
-    Due { kind, due, from, rule, citation: v.citation.clone() }
+    Due { kind, due, from, rule, citation: v.citation.clone(), confirmed: v.confirmed }
 }
 
 /// The next deadline of an open candidate, if one runs.

@@ -146,6 +146,7 @@ impl Store {
             }
         };
         let current = derive(&mut w.tx, member_id).await?;
+        let ev = recognition_on_due_date(ev, &current);
         let data = if ev.kind == EventKind::Corrected {
             let target = ev.input.corrects.as_deref().unwrap_or("").trim().to_string();
             let row = sqlx::query("SELECT kind, data FROM member_event WHERE id = $1 AND member_id = $2")
@@ -336,6 +337,24 @@ async fn load_events(tx: &mut Transaction<'static, Any>, member_id: &str) -> Res
             })
         })
         .collect()
+}
+
+/// A recognition takes effect on the day the twelve months end, however late the branch met or
+/// the committee decided (QĐ 24 §4.2.2): the date given becomes the decision date (unless one
+/// is given) and the event is dated on the due date. A date before the due date is left for
+/// replay to refuse.
+fn recognition_on_due_date(mut ev: NewEvent, current: &Derived) -> NewEvent {
+    if ev.kind != EventKind::Recognised {
+        return ev;
+    }
+    let due = dangbo_core::rules::full_membership_date(current.party.ceremony_date);
+    if ev.effective_on > due {
+        if ev.basis.decision_date.is_none() {
+            ev.basis.decision_date = Some(ev.effective_on);
+        }
+        ev.effective_on = due;
+    }
+    ev
 }
 
 async fn derive(tx: &mut Transaction<'static, Any>, member_id: &str) -> Result<Derived, DbError> {

@@ -29,6 +29,7 @@ pub struct TodoRow {
     pub overdue: bool,
     pub rule: RuleId,
     pub citation: String,
+    pub confirmed: bool,
 }
 
 impl Store {
@@ -70,6 +71,7 @@ impl Store {
                     overdue: d.overdue(today),
                     rule: d.rule,
                     citation: d.citation,
+                    confirmed: d.confirmed,
                 });
             }
         }
@@ -96,6 +98,7 @@ impl Store {
                     overdue: d.overdue(today),
                     rule: d.rule,
                     citation: d.citation,
+                    confirmed: d.confirmed,
                 });
             }
         }

@@ -98,10 +98,17 @@ async fn a_candidate_goes_from_the_list_to_full_membership() {
         let todo = s.todo(&admin(), d("2026-12-15")).await.unwrap();
         let item = todo.iter().find(|t| t.id == member).expect("probation review listed");
         assert_eq!((item.kind, item.from), (TodoKind::ProbationReview, d("2026-12-30")));
-        // Recognised on the full date: a full member.
-        let ev = dangbo_core::event::EventInput { kind: "recognised".into(), effective_on: "2026-12-30".into(), ..Default::default() };
+        // Recognised by a decision of 8/1/2027: full from the day the twelve months ended.
+        let ev = dangbo_core::event::EventInput { kind: "recognised".into(), effective_on: "2027-01-08".into(), ..Default::default() };
         s.record_event(&admin(), &member, ev.parse(d("2027-01-10")).unwrap(), d("2027-01-10")).await.unwrap();
-        assert_eq!(s.member(&admin(), &member).await.unwrap().status, Status::Full);
+        let m = s.member(&admin(), &member).await.unwrap();
+        assert_eq!((m.status, m.full_date), (Status::Full, Some(d("2026-12-30"))), "{backend}");
+        let rec = m.events.iter().find(|e| e.kind == "recognised").unwrap();
+        assert_eq!((rec.effective_on, rec.decision_date), (d("2026-12-30"), Some(d("2027-01-08"))));
+        // Before the twelve months end it is refused.
+        let early = dangbo_core::event::EventInput { kind: "recognised".into(), effective_on: "2026-06-01".into(), ..Default::default() };
+        let other = add_member(&s, MemberInput { full_date: None, ceremony_date: "2025-10-01".into(), admission_decision_date: "2025-09-20".into(), ..member_input("B1", "Vũ", "Văn", "Sớm") }).await;
+        assert!(s.record_event(&admin(), &other, early.parse(today()).unwrap(), today()).await.is_err());
         // Closed: nothing more can be recorded on the candidate.
         let e = record(&s, &id, StepInput { reason: Some("x".into()), ..step("withdrawn", "2026-01-05") }).await.unwrap_err();
         assert!(matches!(e, DbError::Invalid(f) if f.0["type"].key == "err-step-closed"));
