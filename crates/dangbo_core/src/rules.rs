@@ -277,6 +277,19 @@ pub fn builtin() -> Vec<RuleVersion> {
         .collect()
 }
 
+/// The implementing rules of the Statute in force on `on`, as a decision cites them.
+pub fn statute_regime(on: NaiveDate) -> &'static str {
+    if on >= QD294.0 {
+        "Quy định số 294-QĐ/TW ngày 26/5/2025 của Ban Chấp hành Trung ương"
+    } else if on >= QD232.0 {
+        "Quy định số 232-QĐ/TW ngày 20/01/2025 của Ban Chấp hành Trung ương"
+    } else if on >= QD24.0 {
+        "Quy định số 24-QĐ/TW ngày 30/7/2021 của Ban Chấp hành Trung ương"
+    } else {
+        "Quy định số 29-QĐ/TW ngày 25/7/2016 của Ban Chấp hành Trung ương"
+    }
+}
+
 /// The date probation ends and full membership begins: ceremony + 12 months, whatever the
 /// date of the decision (QĐ 24 §4.2.2).
 pub fn full_membership_date(ceremony: NaiveDate) -> NaiveDate {

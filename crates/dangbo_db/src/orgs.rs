@@ -550,3 +550,17 @@ async fn end_org(tx: &mut Transaction<'static, Any>, caller: &Caller, org: &OrgR
     sqlx::query("UPDATE org SET ended_on = $1 WHERE id = $2").bind(iso(on)).bind(&org.id).execute(&mut **tx).await?;
     Ok(target_row.map(|t| t.code))
 }
+
+impl Store {
+    /// The organisations above `code` (which must be in scope), top first: their codes and names
+    /// are not confidential and head the documents a branch prints.
+    pub async fn org_ancestors(&self, caller: &Caller, code: &str) -> Result<Vec<(String, String)>, DbError> {
+        let org = self.org(caller, code).await?;
+        let rows = sqlx::query("SELECT code, name FROM org WHERE $1 LIKE path || '%' AND id <> $2 ORDER BY length(path)")
+            .bind(&org.path)
+            .bind(&org.id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    }
+}

@@ -11,8 +11,19 @@ static FONTS: [&[u8]; 3] = [
     include_bytes!("../fonts/BeVietnamPro_400Regular_Italic.ttf"),
 ];
 
-static TABLE: LazyLock<TypstEngine<typst_as_lib::TypstTemplateMainFile>> =
-    LazyLock::new(|| TypstEngine::builder().main_file(include_str!("../templates/table.typ")).fonts(FONTS).build());
+static TABLE: LazyLock<TypstEngine<typst_as_lib::TypstTemplateMainFile>> = LazyLock::new(|| engine("table.typ", include_str!("../templates/table.typ")));
+static DECISION: LazyLock<TypstEngine<typst_as_lib::TypstTemplateMainFile>> =
+    LazyLock::new(|| engine("admission_decision.typ", include_str!("../templates/admission_decision.typ")));
+
+/// A template: the edited copy in `$DANGBO_TEMPLATES/<name>` when there is one (staff change
+/// the wording or layout without a rebuild), else the built-in one.
+fn engine(name: &str, builtin: &'static str) -> TypstEngine<typst_as_lib::TypstTemplateMainFile> {
+    let edited = std::env::var_os("DANGBO_TEMPLATES").map(|dir| std::path::Path::new(&dir).join(name)).and_then(|p| std::fs::read_to_string(p).ok());
+    match edited {
+        Some(src) => TypstEngine::builder().main_file(src).fonts(FONTS).build(),
+        None => TypstEngine::builder().main_file(builtin).fonts(FONTS).build(),
+    }
+}
 
 /// A table to print: a title, a subtitle, the header row and the rows, with relative column
 /// widths and the columns to right-align.
@@ -30,18 +41,80 @@ pub struct TableDoc {
     pub rows: Vec<Vec<String>>,
 }
 
-/// Lays out and writes the PDF. Errors are typst's diagnostics as text (a template fault).
-pub fn table(doc: &TableDoc) -> Result<Vec<u8>, String> {
+/// The fields of the admission decision (mẫu 9-KNĐ); the wording is in its template.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AdmissionDecision {
+    /// The level above the issuer ("Đảng bộ tỉnh Quảng Ninh").
+    pub upper: String,
+    /// Who decided ("Ban Thường vụ Huyện ủy Đầm Hà").
+    pub issuer: String,
+    pub decision_no: String,
+    pub decision_day: String,
+    pub decision_month: String,
+    pub decision_year: String,
+    pub place: String,
+    /// The implementing rules in force ("Quy định số 24-QĐ/TW, ngày 30/7/2021").
+    pub regime: String,
+    pub branch: String,
+    pub branch_resolution_no: String,
+    pub branch_resolution_date: String,
+    pub committee_resolution_no: String,
+    pub committee_resolution_date: String,
+    pub name: String,
+    pub birth_date: String,
+    pub home_town: String,
+    pub residence: String,
+}
+
+/// Lays out and writes the admission decision.
+pub fn admission_decision(doc: &AdmissionDecision) -> Result<Vec<u8>, String> {
+    compile(&DECISION, doc)
+}
+
+fn compile<T: Serialize>(engine: &TypstEngine<typst_as_lib::TypstTemplateMainFile>, doc: &T) -> Result<Vec<u8>, String> {
     let json = serde_json::to_string(doc).map_err(|e| e.to_string())?;
     let mut inputs = Dict::new();
     inputs.insert("data".into(), json.into_value());
-    let compiled = TABLE.compile_with_input(inputs).output.map_err(|e| format!("{e:?}"))?;
+    let compiled = engine.compile_with_input(inputs).output.map_err(|e| format!("{e:?}"))?;
     typst_pdf::pdf(&compiled, &typst_pdf::PdfOptions::default()).map_err(|e| format!("{e:?}"))
+}
+
+/// Lays out and writes the PDF. Errors are typst's diagnostics as text (a template fault).
+pub fn table(doc: &TableDoc) -> Result<Vec<u8>, String> {
+    compile(&TABLE, doc)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_admission_decision_is_one_page_of_vietnamese() {
+        let doc = AdmissionDecision {
+            upper: "Đảng bộ tỉnh Quảng Ninh".into(),
+            issuer: "Ban Thường vụ Huyện ủy Đầm Hà".into(),
+            decision_no: "123-QĐ/HU".into(),
+            decision_day: "02".into(),
+            decision_month: "6".into(),
+            decision_year: "2025".into(),
+            place: "Đầm Hà".into(),
+            regime: "Quy định số 232-QĐ/TW ngày 20/01/2025".into(),
+            branch: "Chi bộ Khu phố 1".into(),
+            branch_resolution_no: "06-NQ/CB".into(),
+            branch_resolution_date: "05/5/2025".into(),
+            name: "Lê Thị Hoa".into(),
+            birth_date: "01/02/2000".into(),
+            ..Default::default()
+        };
+        let pdf = admission_decision(&doc).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(text.contains("/Count 1"), "one page");
+        if let Some(dir) = std::env::var_os("DANGBO_PDF_OUT") {
+            std::fs::write(std::path::Path::new(&dir).join("decision.pdf"), &pdf).unwrap();
+        }
+        assert!(text.contains("BeVietnamPro"));
+    }
 
     #[test]
     fn a_vietnamese_table_becomes_a_pdf_with_embedded_fonts() {

@@ -107,7 +107,16 @@ async fn a_candidate_goes_from_the_list_to_full_membership() {
         assert_eq!((rec.effective_on, rec.decision_date), (d("2026-12-30"), Some(d("2027-01-08"))));
         // Before the twelve months end it is refused.
         let early = dangbo_core::event::EventInput { kind: "recognised".into(), effective_on: "2026-06-01".into(), ..Default::default() };
-        let other = add_member(&s, MemberInput { full_date: None, ceremony_date: "2025-10-01".into(), admission_decision_date: "2025-09-20".into(), ..member_input("B1", "Vũ", "Văn", "Sớm") }).await;
+        let other = add_member(
+            &s,
+            MemberInput {
+                full_date: None,
+                ceremony_date: "2025-10-01".into(),
+                admission_decision_date: "2025-09-20".into(),
+                ..member_input("B1", "Vũ", "Văn", "Sớm")
+            },
+        )
+        .await;
         assert!(s.record_event(&admin(), &other, early.parse(today()).unwrap(), today()).await.is_err());
         // Closed: nothing more can be recorded on the candidate.
         let e = record(&s, &id, StepInput { reason: Some("x".into()), ..step("withdrawn", "2026-01-05") }).await.unwrap_err();

@@ -466,3 +466,5 @@ err-rule-value = not in the right form (a number; a share such as ≥2/3 or >1/2
 err-certificate-before-course = cannot be before the course starts.
 err-candidate-unknown = no such candidate in your scope.
 err-org-not-grassroots = must be a grassroots organisation (grassroots branch or committee).
+todo-recognition-pdf = Print the list due for recognition (PDF)
+candidate-decision-pdf = Print the admission decision (PDF)

@@ -460,3 +460,5 @@ err-rule-value = không đúng dạng (một số; tỷ lệ như ≥2/3 hoặc 
 err-certificate-before-course = không được trước ngày khai giảng.
 err-candidate-unknown = không tìm thấy quần chúng này trong phạm vi của bạn.
 err-org-not-grassroots = phải là tổ chức cơ sở đảng (chi bộ cơ sở hoặc đảng bộ cơ sở).
+todo-recognition-pdf = In danh sách đến hạn xét công nhận chính thức (PDF)
+candidate-decision-pdf = In quyết định kết nạp (PDF)

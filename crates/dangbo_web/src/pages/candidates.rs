@@ -66,6 +66,8 @@ pub struct CandidatePage {
     pub certificates: Vec<(String, String, String)>,
     pub steps: Vec<StepView>,
     pub member_id: Option<String>,
+    /// The decision is recorded: its PDF can be printed.
+    pub decided: bool,
     pub next: Vec<Choice>,
     pub introducers: Vec<Choice>,
     pub form: FormView,
@@ -218,6 +220,7 @@ fn candidate_page(c: Ctx, d: CandidateDetail, introducers: Vec<Choice>, form: Fo
         certificates: d.certificates.iter().map(|x| (x.course_name.clone(), i.date(&x.issued_on), i.date(&x.valid_until))).collect(),
         steps,
         member_id: d.member_id.clone(),
+        decided: d.steps.iter().any(|s| s.step.kind == dangbo_core::candidate::StepKind::Decision),
         next: d.next_steps.iter().map(|k| Choice { value: k.as_str().into(), label: i.t(&k.message_key()) }).collect(),
         introducers,
         form,

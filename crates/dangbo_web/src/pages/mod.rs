@@ -2,6 +2,7 @@
 
 mod candidates;
 mod courses;
+mod documents;
 mod import;
 mod member_forms;
 mod members;
@@ -48,6 +49,8 @@ pub fn routes() -> Router<AppState> {
         .route("/members/{id}/edit", get(member_forms::edit_form).post(member_forms::edit))
         .route("/audit", get(orgs::audit))
         .route("/todo", get(todo::index))
+        .route("/todo/recognition.pdf", get(documents::recognition_list))
+        .route("/candidates/{id}/decision.pdf", get(documents::decision))
         .route("/candidates", get(candidates::index))
         .route("/candidates/new", get(candidates::new_form).post(candidates::create))
         .route("/candidates/{id}", get(candidates::show))

@@ -41,7 +41,12 @@ pub(crate) fn todo_view(i: &I18n, t: &TodoRow, today: NaiveDate) -> TodoView {
         what: i.t(&t.kind.message_key()),
         due: i.date(&t.due),
         when,
-        rule: format!("{} — {}{}", i.t(&t.rule.message_key()), t.citation, if t.confirmed { String::new() } else { format!(" ({})", i.t("rules-unconfirmed")) }),
+        rule: format!(
+            "{} — {}{}",
+            i.t(&t.rule.message_key()),
+            t.citation,
+            if t.confirmed { String::new() } else { format!(" ({})", i.t("rules-unconfirmed")) }
+        ),
     }
 }
 

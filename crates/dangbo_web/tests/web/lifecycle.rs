@@ -167,3 +167,24 @@ async fn rules_calendar_courses_and_targets_pages() {
     assert_eq!(res.select_text("#e-admission_target"), ["Chỉ tiêu: phải là một số nguyên."]);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_decision_and_the_recognition_list_print_as_pdf() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let staff = app.login("quangninh", "dangbo-quangninh").await;
+    let list = app.get("/todo/recognition.pdf", &staff).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(list.headers[header::CONTENT_TYPE], "application/pdf");
+    assert!(list.body.starts_with("%PDF-"));
+    let caller = app.store.caller_by_username("quangninh").await.unwrap().unwrap();
+    let decided = app.store.list_candidates(&caller, None, Some(dangbo_core::candidate::Stage::Decided), false, "").await.unwrap();
+    let c = decided.first().expect("the demo has decided candidates");
+    let page = app.get(&format!("/candidates/{}", c.id), &staff).await;
+    assert!(page.body.contains(&format!("/candidates/{}/decision.pdf", c.id)));
+    let pdf = app.get(&format!("/candidates/{}/decision.pdf", c.id), &staff).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!(pdf.body.starts_with("%PDF-"));
+    let listed = app.store.list_candidates(&caller, None, Some(dangbo_core::candidate::Stage::Listed), false, "").await.unwrap();
+    assert_eq!(app.get(&format!("/candidates/{}/decision.pdf", listed[0].id), &staff).await.status, StatusCode::NOT_FOUND);
+    app.finish().await;
+}

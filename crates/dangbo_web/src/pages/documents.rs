@@ -1,0 +1,91 @@
+//! Printed documents of the admission pipeline: the admission decision (9-KNĐ) of a candidate
+//! and the list of probationary members due for recognition. The wording of the decision is in
+//! its typst template (dangbo_reports/templates), which staff may replace without a rebuild.
+
+use crate::AppState;
+use crate::auth::PageAuth;
+use crate::error::{ErrorKind, WebError};
+use crate::export::{ascii_name, rfc5987};
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::Datelike;
+use dangbo_core::candidate::StepKind;
+use dangbo_core::date::display;
+use dangbo_core::todo::TodoKind;
+use dangbo_reports::pdf::{AdmissionDecision, TableDoc};
+
+fn pdf_response(stem: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!("inline; filename=\"{}.pdf\"; filename*=UTF-8''{}.pdf", ascii_name(stem), rfc5987(stem));
+    ([(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, disposition), (header::CACHE_CONTROL, "no-store".into())], bytes)
+        .into_response()
+}
+
+fn internal(e: &dyn std::fmt::Display) -> WebError {
+    tracing::error!(error = %e, "document failed");
+    WebError(ErrorKind::Internal)
+}
+
+/// Quyết định kết nạp, once the decision is recorded.
+pub async fn decision(State(st): State<AppState>, auth: PageAuth, Path(id): Path<String>) -> Result<Response, WebError> {
+    let d = st.store.candidate(&auth.caller, &id, st.clock.today()).await?;
+    let last = |k: StepKind| d.steps.iter().rev().find(|s| s.step.kind == k).map(|s| &s.step);
+    let decision = last(StepKind::Decision).ok_or(WebError(ErrorKind::NotFound))?;
+    let branch_res = last(StepKind::BranchResolution);
+    let committee_res = last(StepKind::CommitteeResolution);
+    let ancestors = st.store.org_ancestors(&auth.caller, &d.org).await?;
+    let on = decision.effective_on;
+    let issuer = if decision.data.issuer.is_empty() { ancestors.last().map(|a| a.1.clone()).unwrap_or_default() } else { decision.data.issuer.clone() };
+    let doc = AdmissionDecision {
+        upper: ancestors.first().map(|a| a.1.clone()).unwrap_or_default(),
+        issuer,
+        decision_no: decision.doc_no.clone().unwrap_or_default(),
+        decision_day: format!("{:02}", on.day()),
+        decision_month: on.month().to_string(),
+        decision_year: on.year().to_string(),
+        place: "……………".into(),
+        regime: dangbo_core::rules::statute_regime(on).into(),
+        branch: d.org_name.clone(),
+        branch_resolution_no: branch_res.and_then(|s| s.doc_no.clone()).unwrap_or_default(),
+        branch_resolution_date: branch_res.map(|s| display(s.effective_on)).unwrap_or_default(),
+        committee_resolution_no: committee_res.and_then(|s| s.doc_no.clone()).unwrap_or_default(),
+        committee_resolution_date: committee_res.map(|s| display(s.effective_on)).unwrap_or_default(),
+        name: d.full_name.clone(),
+        birth_date: display(d.person.birth_date),
+        home_town: d.person.home_town.clone(),
+        residence: d.person.residence.clone(),
+    };
+    let bytes = dangbo_reports::pdf::admission_decision(&doc).map_err(|e| internal(&e))?;
+    Ok(pdf_response(&format!("Quyết định kết nạp {}", d.full_name), bytes))
+}
+
+/// Danh sách đảng viên dự bị đến hạn xét công nhận chính thức, in the caller's scope.
+pub async fn recognition_list(State(st): State<AppState>, auth: PageAuth) -> Result<Response, WebError> {
+    let today = st.clock.today();
+    let items = st.store.todo(&auth.caller, today).await?;
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .filter(|t| t.kind == TodoKind::ProbationReview)
+        .enumerate()
+        .map(|(n, t)| {
+            let note = if t.overdue { format!("Quá hạn {} ngày", (today - t.due).num_days()) } else { String::new() };
+            vec![(n + 1).to_string(), t.full_name.clone(), t.org_name.clone(), display(t.from), display(t.due), note]
+        })
+        .collect();
+    let citation = items.iter().find(|t| t.kind == TodoKind::ProbationReview).map(|t| t.citation.clone()).unwrap_or_default();
+    let scope = auth.caller.org_code.clone().unwrap_or_default();
+    let doc = TableDoc {
+        title: "Danh sách đảng viên dự bị đến hạn xét công nhận đảng viên chính thức".into(),
+        subtitle: format!("Tính đến ngày {} — {} đảng viên", display(today), rows.len()),
+        footer: format!("dangbo — {scope}"),
+        note: format!("Ngày chính thức là ngày hết 12 tháng dự bị, kể cả khi chi bộ họp hoặc cấp ủy quyết định muộn. Hạn chi bộ xét: {citation}."),
+        landscape: false,
+        font_size: 10.0,
+        headers: ["STT", "Họ và tên", "Chi bộ", "Ngày hết dự bị", "Hạn chi bộ xét", "Ghi chú"].map(String::from).to_vec(),
+        widths: vec![0.6, 3.0, 3.0, 1.6, 1.6, 1.6],
+        numeric: vec![0],
+        rows,
+    };
+    let bytes = dangbo_reports::pdf::table(&doc).map_err(|e| internal(&e))?;
+    Ok(pdf_response(&format!("Danh sách đến hạn công nhận chính thức {}", dangbo_core::date::iso(today)), bytes))
+}
