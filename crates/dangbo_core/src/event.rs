@@ -32,6 +32,8 @@ string_enum! {
         Readmitted = "readmitted",
         InfoChanged = "info_changed",
         CardIssued = "card_issued",
+        /// Trao Huy hiệu Đảng.
+        BadgeAwarded = "badge_awarded",
         Corrected = "corrected",
     }
 }
@@ -99,6 +101,12 @@ pub enum EventData {
     CardIssued {
         card_no: String,
     },
+    /// Huy hiệu N năm tuổi Đảng (also posthumously).
+    BadgeAwarded {
+        years: i64,
+        #[serde(default)]
+        badge_no: String,
+    },
     /// Replaces the date and content of an earlier event.
     Corrected {
         event_id: String,
@@ -126,6 +134,7 @@ impl EventData {
             EventData::Readmitted { .. } => EventKind::Readmitted,
             EventData::InfoChanged { .. } => EventKind::InfoChanged,
             EventData::CardIssued { .. } => EventKind::CardIssued,
+            EventData::BadgeAwarded { .. } => EventKind::BadgeAwarded,
             EventData::Corrected { .. } => EventKind::Corrected,
         }
     }
@@ -294,6 +303,11 @@ impl Replay {
                 }
                 self.d.party.card_no = Some(card_no.clone());
             }
+            E::BadgeAwarded { .. } => {
+                if !matches!(self.d.status, Status::Full | Status::Exempt | Status::Deceased) {
+                    return Err(refuse("err-event-not-full"));
+                }
+            }
             E::Corrected { .. } => {}
         }
         Ok(())
@@ -401,6 +415,11 @@ pub struct EventInput {
     pub reason: Option<String>,
     #[serde(default)]
     pub card_no: Option<String>,
+    /// badge_awarded: the milestone (30, 40…) and the badge number.
+    #[serde(default)]
+    pub years: Option<String>,
+    #[serde(default)]
+    pub badge_no: Option<String>,
     /// corrected: the id of the event being corrected.
     #[serde(default)]
     pub corrects: Option<String>,
@@ -442,6 +461,9 @@ impl EventInput {
         if kind == Some(EventKind::CardIssued) && self.card_no.as_deref().is_none_or(|s| s.trim().is_empty()) {
             e.add("card_no", "err-required");
         }
+        if kind == Some(EventKind::BadgeAwarded) && self.years.as_deref().and_then(|y| y.trim().parse::<i64>().ok()).is_none_or(|y| !(1..=100).contains(&y)) {
+            e.add("years", "err-number");
+        }
         if kind == Some(EventKind::Corrected) && self.corrects.as_deref().is_none_or(|s| s.trim().is_empty()) {
             e.add("corrects", "err-required");
         }
@@ -471,6 +493,10 @@ impl NewEvent {
             EventKind::Expelled => EventData::Expelled { reason: text(&self.input.reason) },
             EventKind::Deceased => EventData::Deceased {},
             EventKind::CardIssued => EventData::CardIssued { card_no: text(&self.input.card_no) },
+            EventKind::BadgeAwarded => EventData::BadgeAwarded {
+                years: self.input.years.as_deref().and_then(|y| y.trim().parse().ok()).unwrap_or(0),
+                badge_no: text(&self.input.badge_no),
+            },
             EventKind::Readmitted => {
                 let mut e = FieldErrors::new();
                 let party = parse_party(&self.input.member, Some(current.birth_date), today, &mut e);

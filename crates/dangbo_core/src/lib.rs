@@ -3,6 +3,7 @@
 //! Architecture invariant: this crate does no IO. It knows neither SQL nor HTTP; it never reads
 //! the clock (callers pass `today`). Everything here is a function of its arguments.
 
+pub mod badge;
 pub mod calendar;
 pub mod candidate;
 pub mod course;

@@ -19,6 +19,8 @@ string_enum! {
         CertificateExpiring = "certificate_expiring",
         /// The branch review of a probationary member after the 12 months.
         ProbationReview = "probation_review",
+        /// A Party badge due at the next ceremony date.
+        BadgeDue = "badge_due",
     }
 }
 

@@ -81,6 +81,8 @@ pub struct MemberDetail {
     pub episode: i64,
     pub full_date: Option<NaiveDate>,
     pub exit_date: Option<NaiveDate>,
+    /// Tuổi đảng counts from this date (first admission decision plus gaps).
+    pub party_age_from: NaiveDate,
     pub events: Vec<MemberEventRow>,
 }
 
@@ -208,6 +210,7 @@ impl Store {
         };
         audit::record(&mut w.tx, caller, "member.open", "member", member_id, None, None).await?;
         w.commit().await?;
+        let party_age_from = dangbo_core::badge::party_age_start(&d);
         Ok(MemberDetail {
             id: member_id.to_string(),
             full_name: d.person.full_name(),
@@ -220,6 +223,7 @@ impl Store {
             episode: d.episode,
             full_date: d.full_date,
             exit_date: d.exit_date,
+            party_age_from,
             events,
         })
     }
@@ -357,7 +361,7 @@ fn recognition_on_due_date(mut ev: NewEvent, current: &Derived) -> NewEvent {
     ev
 }
 
-async fn derive(tx: &mut Transaction<'static, Any>, member_id: &str) -> Result<Derived, DbError> {
+pub(crate) async fn derive(tx: &mut Transaction<'static, Any>, member_id: &str) -> Result<Derived, DbError> {
     let events = load_events(tx, member_id).await?;
     Ok(replay(&events)?)
 }

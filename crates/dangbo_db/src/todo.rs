@@ -2,17 +2,21 @@
 //! steps and events with the rules and the calendar (dangbo_core::todo). Nothing is changed.
 
 use crate::candidates::load;
+use crate::members::derive;
 use crate::rows::{date, iso};
 use crate::rules::{load_calendar, load_rules};
 use crate::scope::ORG_IN_SCOPE;
 use crate::{Caller, DbError, Store};
 use chrono::NaiveDate;
+use dangbo_core::badge;
 use dangbo_core::candidate::{Context, replay};
 use dangbo_core::org::OrgKind;
+use dangbo_core::rules::RuleBook;
 use dangbo_core::rules::RuleId;
 use dangbo_core::todo::{LOOKAHEAD_DAYS, TodoKind, candidate_due, probation_due};
 use serde::Serialize;
 use sqlx::Row;
+use sqlx::{Any, Transaction};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TodoRow {
@@ -30,6 +34,8 @@ pub struct TodoRow {
     pub rule: RuleId,
     pub citation: String,
     pub confirmed: bool,
+    /// For a badge: the milestone in years.
+    pub milestone: Option<i64>,
 }
 
 impl Store {
@@ -72,6 +78,7 @@ impl Store {
                     rule: d.rule,
                     citation: d.citation,
                     confirmed: d.confirmed,
+                    milestone: None,
                 });
             }
         }
@@ -99,11 +106,75 @@ impl Store {
                     rule: d.rule,
                     citation: d.citation,
                     confirmed: d.confirmed,
+                    milestone: None,
                 });
             }
         }
+        out.extend(badges_due(&mut w.tx, caller, &rules, today).await?);
         w.commit().await?;
         out.sort_by(|a, b| (a.due, &a.full_name).cmp(&(b.due, &b.full_name)));
         Ok(out)
     }
+}
+
+/// Full members whose next badge milestone falls due at the next ceremony date. Members with
+/// one episode are found by their decision date; re-admitted ones (few) are replayed for gaps.
+async fn badges_due(tx: &mut Transaction<'static, Any>, caller: &Caller, rules: &RuleBook, today: NaiveDate) -> Result<Vec<TodoRow>, DbError> {
+    let version = rules.get(RuleId::BadgeMilestones, today);
+    let milestones = match &version.value {
+        dangbo_core::rules::RuleValue::List(v) => v.clone(),
+        _ => vec![],
+    };
+    let (after, next) = badge::window(today);
+    let s = caller.scope();
+    let mut found: Vec<(String, String, String, String)> = Vec::new();
+    let cols = "m.id, m.full_name, o.code, o.name";
+    for m in &milestones {
+        let back = |d: NaiveDate| d.checked_sub_months(chrono::Months::new((*m * 12) as u32)).unwrap_or(d);
+        let sql = format!(
+            "SELECT {cols} FROM member m JOIN org o ON o.id = m.org_id
+             WHERE m.status IN ('full', 'exempt') AND m.episode = 1 AND m.admission_decision_date > $3 AND m.admission_decision_date <= $4 AND {ORG_IN_SCOPE}"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(iso(back(after))).bind(iso(back(next))).fetch_all(&mut **tx).await?;
+        for r in &rows {
+            found.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
+        }
+    }
+    let sql = format!(
+        "SELECT {cols} FROM member m JOIN org o ON o.id = m.org_id WHERE m.status IN ('full', 'exempt') AND m.episode > 1 AND {ORG_IN_SCOPE} AND ($3 = $3)"
+    );
+    for r in &sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(0i64).fetch_all(&mut **tx).await? {
+        found.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
+    }
+    found.sort();
+    found.dedup();
+    let mut out = Vec::new();
+    for (id, full_name, org, org_name) in found {
+        let d = derive(tx, &id).await?;
+        let awarded: Vec<i64> = sqlx::query_scalar("SELECT data FROM member_event WHERE member_id = $1 AND kind = 'badge_awarded'")
+            .bind(&id)
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .filter_map(|data: &String| serde_json::from_str::<serde_json::Value>(data).ok()?.get("years")?.as_i64())
+            .collect();
+        if let Some(b) = badge::badge_due(badge::party_age_start(&d), &awarded, &milestones, today) {
+            out.push(TodoRow {
+                kind: TodoKind::BadgeDue,
+                subject: "member",
+                id,
+                full_name,
+                org,
+                org_name,
+                from: b.eligible,
+                due: b.occasion,
+                overdue: b.occasion < today,
+                rule: RuleId::BadgeMilestones,
+                citation: version.citation.clone(),
+                confirmed: version.confirmed,
+                milestone: Some(b.years),
+            });
+        }
+    }
+    Ok(out)
 }

@@ -229,6 +229,39 @@ async fn targets_compare_with_admissions() {
         assert!(all.iter().any(|t| t.kind == TodoKind::DecisionDue && t.overdue));
         assert!(all.iter().any(|t| t.kind == TodoKind::CeremonyDue));
         assert!(all.iter().any(|t| t.kind == TodoKind::CertificateExpiring));
+        assert!(all.iter().any(|t| t.kind == TodoKind::BadgeDue));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn badges_fall_due_at_the_next_ceremony_until_awarded() {
+    each_backend(|s, backend| async move {
+        org(&s, "P", "province", None, "1960-01-01").await;
+        org(&s, "B1", "grassroots_branch", Some("P"), "1960-01-01").await;
+        let m = add_member(
+            &s,
+            MemberInput {
+                admission_decision_date: "1997-01-10".into(),
+                ceremony_date: "1997-01-20".into(),
+                full_date: Some("1998-01-20".into()),
+                birth_date: "1970-01-01".into(),
+                ..member_input("B1", "Đỗ", "Văn", "Huy")
+            },
+        )
+        .await;
+        let todo = s.todo(&admin(), today()).await.unwrap();
+        let item = todo.iter().find(|t| t.id == m).expect("30-year badge due");
+        assert_eq!((item.kind, item.milestone, item.from, item.due), (TodoKind::BadgeDue, Some(30), d("2027-01-10"), d("2027-02-03")), "{backend}");
+        assert!(item.citation.starts_with("HD 01-HD/TW (28/9/2021)"));
+        let ev =
+            dangbo_core::event::EventInput { kind: "badge_awarded".into(), effective_on: "2026-11-20".into(), years: Some("30".into()), ..Default::default() };
+        s.record_event(&admin(), &m, ev.parse(today()).unwrap(), today()).await.unwrap();
+        assert!(s.todo(&admin(), today()).await.unwrap().iter().all(|t| t.id != m), "{backend}");
+        assert_eq!(s.member(&admin(), &m).await.unwrap().party_age_from, d("1997-01-10"));
+        let bad =
+            dangbo_core::event::EventInput { kind: "badge_awarded".into(), effective_on: "2026-11-20".into(), years: Some("x".into()), ..Default::default() };
+        assert!(bad.parse(today()).unwrap_err().0.contains_key("years"));
     })
     .await;
 }

@@ -63,7 +63,7 @@ fn lifecycle_schemas() -> Value {
     let s = json!({"type": "string"});
     let date = json!({"type": "string", "format": "date"});
     json!({
-        "TodoItem": {"type": "object", "properties": {"kind": {"enum": ["decision_due", "ceremony_due", "certificate_expiring", "probation_review"]}, "subject": {"enum": ["candidate", "member"]}, "id": s, "full_name": s, "org": s, "org_name": s, "from": date, "due": date, "overdue": {"type": "boolean"}, "rule": s, "citation": s, "confirmed": {"type": "boolean"}}},
+        "TodoItem": {"type": "object", "properties": {"kind": {"enum": ["decision_due", "ceremony_due", "certificate_expiring", "probation_review", "badge_due"]}, "subject": {"enum": ["candidate", "member"]}, "id": s, "full_name": s, "org": s, "org_name": s, "from": date, "due": date, "overdue": {"type": "boolean"}, "rule": s, "citation": s, "confirmed": {"type": "boolean"}, "milestone": {"type": ["integer", "null"]}}},
         "NewCandidate": {"type": "object", "required": ["org", "source", "listed_on", "family_name", "given_name", "sex", "birth_date"], "properties": {"org": s, "source": {"enum": ["branch", "youth_union", "trade_union", "other"]}, "listed_on": date, "family_name": s, "middle_name": s, "given_name": s, "sex": {"enum": ["male", "female"]}, "birth_date": date, "ethnicity": s, "religion": s, "cccd": s, "home_town": s, "residence": s, "education": s, "occupation": s}},
         "Step": {"type": "object", "required": ["type", "effective_on"], "properties": {"type": {"enum": ["application", "biography", "verification", "introduction", "comments", "branch_resolution", "committee_resolution", "decision", "ceremony", "rejected", "withdrawn"]}, "effective_on": date, "doc_no": s, "introducers": {"type": "array", "items": s}, "org_resolution": s, "votes_for": s, "full_members": s, "result": {"enum": ["passed", "failed"]}, "issuer": s, "reason": s}},
         "NewCourse": {"type": "object", "required": ["org", "kind", "name", "start_date"], "properties": {"org": s, "kind": {"enum": ["awareness", "new_member", "secretary", "theory", "other"]}, "name": s, "start_date": date, "end_date": date, "provider": s}},
@@ -109,8 +109,8 @@ fn base() -> Value {
                     "cccd": {"type": "string", "pattern": "^[0-9]{12}$"}, "phone": s, "education": s, "professional": s, "theory": s, "occupation": s,
                     "admission_decision_no": s, "admission_decision_date": date, "ceremony_date": date, "full_date": date, "card_no": s, "bio_no": s}},
                 "MemberEvent": {"type": "object", "required": ["type", "effective_on"], "properties": {
-                    "type": {"enum": ["recognised", "transferred", "transferred_out", "temp_attached", "temp_returned", "exempted", "exemption_ended", "struck_off", "left", "expelled", "deceased", "readmitted", "info_changed", "card_issued", "corrected"]},
-                    "effective_on": date, "org": s, "destination": s, "reason": s, "card_no": s, "corrects": s, "decision_no": s, "decision_date": date, "issuer": s}},
+                    "type": {"enum": ["recognised", "transferred", "transferred_out", "temp_attached", "temp_returned", "exempted", "exemption_ended", "struck_off", "left", "expelled", "deceased", "readmitted", "info_changed", "card_issued", "badge_awarded", "corrected"]},
+                    "effective_on": date, "org": s, "destination": s, "reason": s, "card_no": s, "years": s, "badge_no": s, "corrects": s, "decision_no": s, "decision_date": date, "issuer": s}},
                 "Member": obj,
                 "MemberStats": {"type": "object", "properties": {"code": s, "name": s, "as_of": date, "total": {"type": "integer"}, "breakdowns": {"type": "array", "items": {"type": "object", "properties": {"dimension": s, "rows": {"type": "array", "items": {"type": "array", "prefixItems": [s, {"type": "integer"}]}}}}}}},
                 "PressFigures": {"type": "object", "properties": {"code": s, "from": date, "to": date,

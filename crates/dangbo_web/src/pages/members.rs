@@ -95,6 +95,9 @@ fn event_detail(i: &I18n, data: &serde_json::Value) -> String {
         "transferred_in" => s("from"),
         "struck_off" | "left" | "expelled" => s("reason"),
         "card_issued" => s("card_no"),
+        "badge_awarded" => {
+            format!("{} {}", i.t1("todo-badge-years", "years", &data["years"].as_i64().unwrap_or(0).to_string()), s("badge_no")).trim().to_string()
+        }
         "corrected" => format!("→ {} ({})", data["effective_on"].as_str().map(dangbo_core::date::display_iso).unwrap_or_default(), s("event_id")),
         "admitted" | "readmitted" => {
             data["party"]["admission_decision_no"].as_str().map(|n| format!("{}: {n}", i.t("field-admission_decision_no"))).unwrap_or_default()
@@ -130,6 +133,7 @@ pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView,
         (i.t("field-ceremony_date"), i.date(&m.party.ceremony_date)),
         (i.t("field-full_date"), i.opt_date(&m.full_date)),
         (i.t("field-card_no"), m.party.card_no.clone().unwrap_or_default()),
+        (i.t("member-party-age-from"), i.date(&m.party_age_from)),
         (i.t("member-episode"), m.episode.to_string()),
     ];
     if let Some(h) = &m.host_org {

@@ -38,7 +38,10 @@ pub(crate) fn todo_view(i: &I18n, t: &TodoRow, today: NaiveDate) -> TodoView {
         href: format!("/{}s/{}", t.subject, t.id),
         name: t.full_name.clone(),
         org: t.org_name.clone(),
-        what: i.t(&t.kind.message_key()),
+        what: match t.milestone {
+            Some(years) => i.t1("todo-badge-years", "years", &years.to_string()),
+            None => i.t(&t.kind.message_key()),
+        },
         due: i.date(&t.due),
         when,
         rule: format!(
