@@ -35,7 +35,7 @@ pub use error::DbError;
 pub use import::{ImportProblem, ImportReport};
 pub use members::{MemberDetail, MemberEventRow, MemberFilter, MemberItem, MemberPage};
 pub use movements::Movements;
-pub use orgs::{OrgHistoryRow, OrgNode, OrgRow, Summary};
+pub use orgs::{OrgHistoryRow, OrgNode, OrgRow, ReorgPreview, Summary};
 pub use refdata::RefItem;
 pub use rules::RuleVersionInput;
 pub use stats::{Breakdown, MemberStats, PressFigures, QualityRow};

@@ -546,9 +546,31 @@ async fn end_org(tx: &mut Transaction<'static, Any>, caller: &Caller, org: &OrgR
             members::append_event(tx, caller, member_id, on, &ev.basis, dangbo_core::event::EventData::Transferred { org_id: t.id.clone() }).await?;
         }
     }
+    move_candidates(tx, caller, org, target_row.as_ref()).await?;
     change_span(tx, org, on, None).await?;
     sqlx::query("UPDATE org SET ended_on = $1 WHERE id = $2").bind(iso(on)).bind(&org.id).execute(&mut **tx).await?;
     Ok(target_row.map(|t| t.code))
+}
+
+/// Candidates still in the pipeline follow the members to the receiving branch; with nowhere to
+/// go the organisation cannot end (their files would be lost).
+async fn move_candidates(tx: &mut Transaction<'static, Any>, caller: &Caller, org: &OrgRow, target: Option<&OrgRow>) -> Result<(), DbError> {
+    let open: Vec<String> = sqlx::query_scalar("SELECT id FROM candidate WHERE org_id = $1 AND stage NOT IN ('admitted', 'rejected', 'withdrawn') ORDER BY id")
+        .bind(&org.id)
+        .fetch_all(&mut **tx)
+        .await?;
+    if open.is_empty() {
+        return Ok(());
+    }
+    let Some(t) = target.filter(|t| t.kind.holds_members()) else {
+        return Err(DbError::field("target", "err-org-has-candidates"));
+    };
+    for id in &open {
+        sqlx::query("UPDATE candidate SET org_id = $1 WHERE id = $2").bind(&t.id).bind(id).execute(&mut **tx).await?;
+        let (from, to) = (serde_json::json!({ "org": org.code }), serde_json::json!({ "org": t.code }));
+        audit::record(tx, caller, "candidate.moved", "candidate", id, Some(from), Some(to)).await?;
+    }
+    Ok(())
 }
 
 impl Store {
@@ -562,5 +584,25 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    }
+}
+
+/// What a change to an organisation touches: its members now, the probationary ones among them
+/// (their recognition is pending) and the candidates in the pipeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReorgPreview {
+    pub members: i64,
+    pub probationary: Vec<crate::MemberItem>,
+    pub candidates: Vec<crate::CandidateItem>,
+}
+
+impl Store {
+    /// The preview shown before a reorganisation is recorded.
+    pub async fn reorg_preview(&self, caller: &Caller, code: &str, today: NaiveDate) -> Result<ReorgPreview, DbError> {
+        let members = self.summary(caller, code, today).await?.total();
+        let f = crate::MemberFilter { org: Some(code.to_string()), status: Some(dangbo_core::member::Status::Probationary), limit: 500, ..Default::default() };
+        let probationary = self.list_members(caller, &f, today).await?.items;
+        let candidates = self.list_candidates(caller, Some(code), None, true, "").await?;
+        Ok(ReorgPreview { members, probationary, candidates })
     }
 }

@@ -240,6 +240,10 @@ pub struct OrgChangePage {
     pub name: String,
     pub form: FormView,
     pub kinds: Vec<Choice>,
+    /// What the change touches: member count, probationary members and open candidates.
+    pub members: String,
+    pub probationary: Vec<(String, String)>,
+    pub candidates: Vec<(String, String, String)>,
 }
 
 #[derive(Debug, Clone)]

@@ -265,3 +265,28 @@ async fn badges_fall_due_at_the_next_ceremony_until_awarded() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn candidates_follow_a_merger_and_earlier_counts_stay() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        add_member(&s, member_input("B1", "Trần", "Văn", "Một")).await;
+        let id = s.create_candidate(&admin(), candidate_input("B1", "Hoa", "2000-02-01").parse(today()).unwrap()).await.unwrap();
+        let preview = s.reorg_preview(&admin(), "B1", today()).await.unwrap();
+        assert_eq!((preview.members, preview.candidates.len()), (1, 1), "{backend}");
+        let before = s.summary(&admin(), "C", d("2026-01-01")).await.unwrap().total();
+        // Dissolving with a candidate and nowhere to send the file is refused.
+        let dissolve =
+            dangbo_core::org::OrgEventInput { kind: "dissolved".into(), effective_on: "2026-06-01".into(), target: Some("B2".into()), ..Default::default() };
+        let no_target = dangbo_core::org::OrgEventInput { target: None, ..dissolve.clone() };
+        assert!(s.org_event(&admin(), "B1", no_target.parse(today()).unwrap()).await.is_err());
+        let merge = dangbo_core::org::OrgEventInput { kind: "merged".into(), ..dissolve };
+        s.org_event(&admin(), "B1", merge.parse(today()).unwrap()).await.unwrap();
+        let c = s.candidate(&admin(), &id, today()).await.unwrap();
+        assert_eq!(c.org, "B2", "{backend}");
+        assert_eq!(s.summary(&admin(), "C", d("2026-01-01")).await.unwrap().total(), before);
+        assert_eq!(s.summary(&admin(), "B1", d("2026-01-01")).await.unwrap().total(), 1);
+        assert_eq!(s.summary(&admin(), "B2", today()).await.unwrap().total(), 1);
+    })
+    .await;
+}

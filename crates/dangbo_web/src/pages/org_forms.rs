@@ -103,9 +103,25 @@ pub async fn change_form(
     OriginalUri(uri): OriginalUri,
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
-    let org = st.store.org(&auth.caller, &code).await?;
     let c = ctx(&auth, lang, &uri.to_string());
-    Ok(render(&OrgChangePage { kinds: change_kinds(&c), ctx: c, code: org.code, name: org.name, form: FormView::default() }))
+    Ok(render(&change_page(&st, &auth, c, &code, FormView::default()).await?))
+}
+
+/// The change form with the preview of what the change touches (the reorganisation wizard).
+async fn change_page(st: &AppState, auth: &PageAuth, c: crate::views::Ctx, code: &str, form: FormView) -> Result<OrgChangePage, WebError> {
+    let org = st.store.org(&auth.caller, code).await?;
+    let p = st.store.reorg_preview(&auth.caller, code, st.clock.today()).await?;
+    let i = c.i18n;
+    Ok(OrgChangePage {
+        kinds: change_kinds(&c),
+        members: i.count("members-total", p.members),
+        probationary: p.probationary.iter().map(|m| (m.id.clone(), format!("{} ({}, {})", m.full_name, m.org_name, i.date(&m.ceremony_date)))).collect(),
+        candidates: p.candidates.iter().map(|x| (x.id.clone(), x.full_name.clone(), format!("{}, {}", x.org_name, i.t(&x.stage.message_key())))).collect(),
+        ctx: c,
+        code: org.code,
+        name: org.name,
+        form,
+    })
 }
 
 pub async fn change(
@@ -128,7 +144,7 @@ pub async fn change(
         Err(DbError::Invalid(e)) => {
             let c = ctx(&auth, lang, &uri.to_string());
             let form = form_with_errors(&c, map, &e);
-            let mut r = render(&OrgChangePage { kinds: change_kinds(&c), ctx: c, code: org.code, name: org.name, form });
+            let mut r = render(&change_page(&st, &auth, c, &org.code, form).await?);
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }

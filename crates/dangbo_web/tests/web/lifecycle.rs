@@ -188,3 +188,16 @@ async fn the_decision_and_the_recognition_list_print_as_pdf() {
     assert_eq!(app.get(&format!("/candidates/{}/decision.pdf", listed[0].id), &staff).await.status, StatusCode::NOT_FOUND);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_change_page_previews_members_and_pending_files() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let staff = app.login("quangninh", "dangbo-quangninh").await;
+    let page = app.get("/orgs/DH-TT-01/change", &staff).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.select_text("section.preview h2"), ["Những gì thay đổi này ảnh hưởng"]);
+    let links: Vec<String> =
+        page.html().select(&scraper::Selector::parse("section.preview a").unwrap()).filter_map(|a| a.value().attr("href").map(String::from)).collect();
+    assert!(links.iter().any(|h| h.starts_with("/candidates/")), "{links:?}");
+    app.finish().await;
+}
