@@ -20,6 +20,9 @@ string_enum! {
         TransferredIn = "transferred_in",
         Recognised = "recognised",
         Transferred = "transferred",
+        /// Giấy giới thiệu sinh hoạt đảng issued: in transit until received.
+        TransferIssued = "transfer_issued",
+        TransferCancelled = "transfer_cancelled",
         TransferredOut = "transferred_out",
         TempAttached = "temp_attached",
         TempReturned = "temp_returned",
@@ -70,6 +73,15 @@ pub enum EventData {
     Transferred {
         org_id: String,
     },
+    /// The introduction letter (giấy giới thiệu sinh hoạt đảng) is issued: to a branch of the
+    /// register (received by a `Transferred`) or elsewhere (closed by a `TransferredOut`). The
+    /// member stays counted at home until then: nowhere twice, nowhere lost.
+    TransferIssued {
+        org_id: Option<String>,
+        #[serde(default)]
+        destination: String,
+    },
+    TransferCancelled {},
     /// Chuyển sinh hoạt đảng ra ngoài.
     TransferredOut {
         destination: String,
@@ -123,6 +135,8 @@ impl EventData {
             EventData::Recognised {} => EventKind::Recognised,
             EventData::Transferred { .. } => EventKind::Transferred,
             EventData::TransferredOut { .. } => EventKind::TransferredOut,
+            EventData::TransferIssued { .. } => EventKind::TransferIssued,
+            EventData::TransferCancelled {} => EventKind::TransferCancelled,
             EventData::TempAttached { .. } => EventKind::TempAttached,
             EventData::TempReturned {} => EventKind::TempReturned,
             EventData::Exempted {} => EventKind::Exempted,
@@ -171,9 +185,19 @@ pub struct Episode {
     pub ceremony_date: NaiveDate,
 }
 
+/// A transfer letter issued and not yet received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PendingTransfer {
+    pub org_id: Option<String>,
+    pub destination: String,
+    pub issued_on: NaiveDate,
+}
+
 /// The state of a member after all events, plus the spans.
 #[derive(Debug, Clone)]
 pub struct Derived {
+    /// An official transfer under way (letter issued, not yet received).
+    pub pending_transfer: Option<PendingTransfer>,
     pub person: Person,
     pub party: PartyRecord,
     pub status: Status,
@@ -246,7 +270,25 @@ impl Replay {
                     return Err(FieldErrors::single("org", "err-same-org"));
                 }
                 let status = self.d.status;
+                self.d.pending_transfer = None;
                 self.change(on, Some(org_id.clone()), status);
+            }
+            E::TransferIssued { org_id, destination } => {
+                if !self.active() {
+                    return Err(refuse("err-event-not-active"));
+                }
+                if self.d.pending_transfer.is_some() {
+                    return Err(refuse("err-transfer-pending"));
+                }
+                if org_id.as_deref() == Some(self.d.org_id.as_str()) {
+                    return Err(FieldErrors::single("org", "err-same-org"));
+                }
+                self.d.pending_transfer = Some(PendingTransfer { org_id: org_id.clone(), destination: destination.clone(), issued_on: on });
+            }
+            E::TransferCancelled {} => {
+                if self.d.pending_transfer.take().is_none() {
+                    return Err(refuse("err-transfer-none"));
+                }
             }
             E::TransferredOut { .. } => self.exit(on, Status::TransferredOut)?,
             E::StruckOff { .. } => self.exit(on, Status::StruckOff)?,
@@ -317,6 +359,7 @@ impl Replay {
         if !self.active() {
             return Err(refuse("err-event-not-active"));
         }
+        self.d.pending_transfer = None;
         self.change(on, None, status);
         Ok(())
     }
@@ -358,6 +401,7 @@ pub fn replay(events: &[EventRecord]) -> Result<Derived, FieldErrors> {
             };
             Replay {
                 d: Derived {
+                    pending_transfer: None,
                     person,
                     party,
                     status: Status::Probationary,
@@ -384,7 +428,19 @@ pub fn replay(events: &[EventRecord]) -> Result<Derived, FieldErrors> {
                 ceremony_date: party.ceremony_date,
             };
             Replay {
-                d: Derived { person, party, status, org_id, host_org_id: None, episode: 1, full_date, exit_date: None, spans: vec![], episodes: vec![first] },
+                d: Derived {
+                    pending_transfer: None,
+                    person,
+                    party,
+                    status,
+                    org_id,
+                    host_org_id: None,
+                    episode: 1,
+                    full_date,
+                    exit_date: None,
+                    spans: vec![],
+                    episodes: vec![first],
+                },
                 open_from: Some(start),
             }
         }
@@ -458,6 +514,9 @@ impl EventInput {
         if kind.is_some_and(EventKind::needs_org) && org.is_none() {
             e.add("org", "err-required");
         }
+        if kind == Some(EventKind::TransferIssued) && org.is_none() && self.destination.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            e.add("org", "err-transfer-where");
+        }
         if kind == Some(EventKind::CardIssued) && self.card_no.as_deref().is_none_or(|s| s.trim().is_empty()) {
             e.add("card_no", "err-required");
         }
@@ -479,11 +538,14 @@ impl NewEvent {
     /// member's person now (for info changes, fields left empty keep their value).
     pub fn data(&self, kind: EventKind, org_id: Option<String>, current: &Person, today: NaiveDate) -> Result<EventData, FieldErrors> {
         let text = |s: &Option<String>| s.as_deref().map(crate::text::clean).unwrap_or_default();
+        let target = org_id.clone();
         let org_id = || org_id.clone().ok_or_else(|| FieldErrors::single("org", "err-org-unknown"));
         Ok(match kind {
             EventKind::Recognised => EventData::Recognised {},
             EventKind::Transferred => EventData::Transferred { org_id: org_id()? },
             EventKind::TransferredOut => EventData::TransferredOut { destination: text(&self.input.destination) },
+            EventKind::TransferIssued => EventData::TransferIssued { org_id: target, destination: text(&self.input.destination) },
+            EventKind::TransferCancelled => EventData::TransferCancelled {},
             EventKind::TempAttached => EventData::TempAttached { host_org_id: org_id()? },
             EventKind::TempReturned => EventData::TempReturned {},
             EventKind::Exempted => EventData::Exempted {},

@@ -21,6 +21,8 @@ string_enum! {
         ProbationReview = "probation_review",
         /// A Party badge due at the next ceremony date.
         BadgeDue = "badge_due",
+        /// A transfer letter issued and the member not yet received by the new branch.
+        TransferPending = "transfer_pending",
     }
 }
 
@@ -76,6 +78,11 @@ pub fn candidate_due(st: &State, certificates: &[Certificate], rules: &RuleBook,
         }
         _ => None,
     }
+}
+
+/// The transfer letter must be presented to the receiving branch within N working days.
+pub fn transfer_due(issued_on: NaiveDate, rules: &RuleBook, cal: &WorkCalendar) -> Due {
+    due(TodoKind::TransferPending, RuleId::TransferPresentWd, issued_on, rules, cal)
 }
 
 /// The branch review of a probationary member: due within N working days after the 12 months

@@ -81,6 +81,8 @@ pub struct MemberDetail {
     pub episode: i64,
     pub full_date: Option<NaiveDate>,
     pub exit_date: Option<NaiveDate>,
+    /// The transfer letter issued and not yet received: (to branch code, destination, issued on).
+    pub pending_transfer: Option<(Option<String>, String, NaiveDate)>,
     /// Tuổi đảng counts from this date (first admission decision plus gaps).
     pub party_age_from: NaiveDate,
     pub events: Vec<MemberEventRow>,
@@ -137,7 +139,14 @@ impl Store {
         let org_id = match &ev.org {
             None => None,
             Some(code) => {
-                let o = org_in_tx(&mut w.tx, caller, code.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+                // A transfer letter may name any branch of the register: the receiving one is
+                // usually outside the sender's scope (organisation names are not confidential).
+                let o = if ev.kind == EventKind::TransferIssued {
+                    crate::orgs::org_any(&mut w.tx, code.as_str()).await?
+                } else {
+                    org_in_tx(&mut w.tx, caller, code.as_str()).await?
+                };
+                let o = o.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
                 if !o.kind.holds_members() {
                     return Err(DbError::field("org", "err-org-not-branch"));
                 }
@@ -211,6 +220,16 @@ impl Store {
         audit::record(&mut w.tx, caller, "member.open", "member", member_id, None, None).await?;
         w.commit().await?;
         let party_age_from = dangbo_core::badge::party_age_start(&d);
+        let pending_transfer = match &d.pending_transfer {
+            None => None,
+            Some(t) => {
+                let code: Option<String> = match &t.org_id {
+                    Some(o) => sqlx::query_scalar("SELECT code FROM org WHERE id = $1").bind(o).fetch_optional(&self.pool).await?,
+                    None => None,
+                };
+                Some((code, t.destination.clone(), t.issued_on))
+            }
+        };
         Ok(MemberDetail {
             id: member_id.to_string(),
             full_name: d.person.full_name(),
@@ -224,6 +243,7 @@ impl Store {
             full_date: d.full_date,
             exit_date: d.exit_date,
             party_age_from,
+            pending_transfer,
             events,
         })
     }
@@ -321,9 +341,14 @@ pub(crate) fn decode_cursor(s: &str) -> Option<(Vec<u8>, String)> {
     Some((hex::decode(k).ok()?, id.to_string()))
 }
 
+/// A member is visible in the caller's scope, or to the branch a transfer letter is addressed to
+/// (the receiving half of a transfer).
 async fn member_visible(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str) -> Result<bool, DbError> {
     let s = caller.scope();
-    let sql = format!("SELECT COUNT(*) FROM member m JOIN org o ON o.id = m.org_id WHERE m.id = $4 AND {MEMBER_IN_SCOPE}");
+    let sql = format!(
+        "SELECT COUNT(*) FROM member m JOIN org o ON o.id = m.org_id WHERE m.id = $4 AND ({MEMBER_IN_SCOPE}
+           OR EXISTS (SELECT 1 FROM member_transfer t JOIN org r ON r.id = t.to_org_id WHERE t.member_id = m.id AND $1 = 0 AND r.path LIKE $2))"
+    );
     let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).fetch_one(&mut **tx).await?;
     Ok(n > 0)
 }
@@ -498,6 +523,16 @@ async fn write_spans(tx: &mut Transaction<'static, Any>, id: &str, d: &Derived) 
             .bind(s.episode)
             .bind(iso(s.from))
             .bind(s.to.map(iso))
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query("DELETE FROM member_transfer WHERE member_id = $1").bind(id).execute(&mut **tx).await?;
+    if let Some(t) = &d.pending_transfer {
+        sqlx::query("INSERT INTO member_transfer (member_id, to_org_id, destination, issued_on) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(&t.org_id)
+            .bind(&t.destination)
+            .bind(iso(t.issued_on))
             .execute(&mut **tx)
             .await?;
     }

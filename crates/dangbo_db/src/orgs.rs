@@ -302,6 +302,13 @@ pub(crate) async fn org_in_tx(tx: &mut Transaction<'static, Any>, caller: &Calle
     row.as_ref().map(org_row).transpose()
 }
 
+/// An organisation by code, whatever the caller's scope (for naming the receiver of a transfer).
+pub(crate) async fn org_any(tx: &mut Transaction<'static, Any>, code: &str) -> Result<Option<OrgRow>, DbError> {
+    let sql = format!("SELECT {ORG_COLS} FROM org o LEFT JOIN org p ON p.id = o.parent_id WHERE o.code = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(code).fetch_optional(&mut **tx).await?;
+    row.as_ref().map(org_row).transpose()
+}
+
 /// Whether the organisation existed (had a span) on `on`.
 async fn alive_on(tx: &mut Transaction<'static, Any>, org_id: &str, on: NaiveDate) -> Result<bool, DbError> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_span WHERE org_id = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)")

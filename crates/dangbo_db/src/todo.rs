@@ -111,6 +111,30 @@ impl Store {
             }
         }
         out.extend(badges_due(&mut w.tx, caller, &rules, today).await?);
+        // Transfers under way: the sending half (home branch in scope) and the receiving half.
+        let sql = format!(
+            "SELECT m.id, m.full_name, o.code, o.name, t.issued_on FROM member_transfer t JOIN member m ON m.id = t.member_id JOIN org o ON o.id = m.org_id
+               LEFT JOIN org r ON r.id = t.to_org_id
+             WHERE ({ORG_IN_SCOPE} OR ($1 = 0 AND r.path LIKE $2)) ORDER BY t.issued_on, m.id"
+        );
+        for r in &sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).fetch_all(&mut *w.tx).await? {
+            let d = dangbo_core::todo::transfer_due(date(&r.try_get::<String, _>(4)?)?, &rules, &calendar);
+            out.push(TodoRow {
+                kind: d.kind,
+                subject: "member",
+                id: r.try_get(0)?,
+                full_name: r.try_get(1)?,
+                org: r.try_get(2)?,
+                org_name: r.try_get(3)?,
+                from: d.from,
+                due: d.due,
+                overdue: d.overdue(today),
+                rule: d.rule,
+                citation: d.citation,
+                confirmed: d.confirmed,
+                milestone: None,
+            });
+        }
         w.commit().await?;
         out.sort_by(|a, b| (a.due, &a.full_name).cmp(&(b.due, &b.full_name)));
         Ok(out)

@@ -290,3 +290,53 @@ async fn candidates_follow_a_merger_and_earlier_counts_stay() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_transfer_is_counted_once_and_each_side_sees_its_half() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let m = add_member(&s, member_input("B1", "Ngô", "Văn", "Chuyển")).await;
+        let sender = user(&s, "b1", Role::Secretary, Some("B1")).await;
+        let receiver = user(&s, "g", Role::Secretary, Some("G")).await;
+        let ev = |kind: &str, on: &str, org: Option<&str>| dangbo_core::event::EventInput {
+            kind: kind.into(),
+            effective_on: on.into(),
+            org: org.map(Into::into),
+            decision_no: Some("12/GGT".into()),
+            ..Default::default()
+        };
+        // The receiver cannot see the member before a letter names its branch.
+        assert!(matches!(s.member(&receiver, &m).await, Err(DbError::NotFound)));
+        s.record_event(&sender, &m, ev("transfer_issued", "2026-10-01", Some("G")).parse(today()).unwrap(), today()).await.unwrap();
+        // In transit: still counted at home, nowhere else.
+        assert_eq!(s.summary(&admin(), "B1", today()).await.unwrap().total(), 1, "{backend}");
+        assert_eq!(s.summary(&admin(), "G", today()).await.unwrap().total(), 0);
+        assert_eq!(s.summary(&admin(), "P", today()).await.unwrap().total(), 1);
+        // A second letter is refused.
+        let e = s.record_event(&sender, &m, ev("transfer_issued", "2026-10-02", Some("B2")).parse(today()).unwrap(), today()).await.unwrap_err();
+        assert!(matches!(e, DbError::Invalid(f) if f.0["type"].key == "err-transfer-pending"), "{backend}");
+        // Both halves see it on their to-do list, with the 30-working-day clock.
+        for c in [&sender, &receiver] {
+            let t = s.todo(c, today()).await.unwrap();
+            let item = t.iter().find(|t| t.id == m).expect("transfer listed");
+            assert_eq!((item.kind, item.from), (TodoKind::TransferPending, d("2026-10-01")));
+            assert!(item.overdue, "{backend}: 30 working days from 1/10/2026 are over by 27/11/2026");
+        }
+        assert!(s.todo(&user(&s, "b2", Role::Secretary, Some("B2")).await, today()).await.unwrap().is_empty());
+        // The receiver opens the file and receives the member.
+        s.member(&receiver, &m).await.unwrap();
+        s.record_event(&receiver, &m, ev("transferred", "2026-11-20", Some("G")).parse(today()).unwrap(), today()).await.unwrap();
+        assert_eq!(s.summary(&admin(), "B1", today()).await.unwrap().total(), 0);
+        assert_eq!(s.summary(&admin(), "G", today()).await.unwrap().total(), 1);
+        assert_eq!(s.summary(&admin(), "B1", d("2026-11-19")).await.unwrap().total(), 1, "earlier counts unchanged");
+        assert!(s.member(&receiver, &m).await.unwrap().pending_transfer.is_none());
+        assert!(matches!(s.member(&sender, &m).await, Err(DbError::NotFound)), "the sender's half ends at reception");
+        // A letter to a dissolved branch is refused.
+        let other = add_member(&s, member_input("B1", "Lý", "Văn", "Khác")).await;
+        let dissolve = dangbo_core::org::OrgEventInput { kind: "dissolved".into(), effective_on: "2026-01-01".into(), ..Default::default() };
+        s.org_event(&admin(), "B2", dissolve.parse(today()).unwrap()).await.unwrap();
+        let e = s.record_event(&admin(), &other, ev("transfer_issued", "2026-10-01", Some("B2")).parse(today()).unwrap(), today()).await.unwrap_err();
+        assert!(matches!(e, DbError::Invalid(f) if f.0.contains_key("org")), "{backend}");
+    })
+    .await;
+}

@@ -91,7 +91,7 @@ pub(crate) fn event_kinds(i: &I18n) -> Vec<Choice> {
 fn event_detail(i: &I18n, data: &serde_json::Value) -> String {
     let s = |k: &str| data[k].as_str().unwrap_or("").to_string();
     match data["type"].as_str().unwrap_or("") {
-        "transferred_out" => s("destination"),
+        "transferred_out" | "transfer_issued" => s("destination"),
         "transferred_in" => s("from"),
         "struck_off" | "left" | "expelled" => s("reason"),
         "card_issued" => s("card_no"),
@@ -134,6 +134,13 @@ pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView,
         (i.t("field-full_date"), i.opt_date(&m.full_date)),
         (i.t("field-card_no"), m.party.card_no.clone().unwrap_or_default()),
         (i.t("member-party-age-from"), i.date(&m.party_age_from)),
+        (
+            i.t("member-transfer-pending"),
+            m.pending_transfer
+                .as_ref()
+                .map(|(code, dest, on)| format!("{} → {} ({})", i.date(on), code.clone().unwrap_or_else(|| dest.clone()), dest))
+                .unwrap_or_default(),
+        ),
         (i.t("member-episode"), m.episode.to_string()),
     ];
     if let Some(h) = &m.host_org {
