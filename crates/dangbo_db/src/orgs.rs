@@ -581,6 +581,12 @@ async fn move_candidates(tx: &mut Transaction<'static, Any>, caller: &Caller, or
 }
 
 impl Store {
+    /// An organisation's name by code, whatever the scope (names are not confidential): what a
+    /// transfer letter is addressed to.
+    pub async fn org_name_by_code(&self, code: &str) -> Result<Option<String>, DbError> {
+        Ok(sqlx::query_scalar("SELECT name FROM org WHERE code = $1").bind(code).fetch_optional(&self.pool).await?)
+    }
+
     /// The organisations above `code` (which must be in scope), top first: their codes and names
     /// are not confidential and head the documents a branch prints.
     pub async fn org_ancestors(&self, caller: &Caller, code: &str) -> Result<Vec<(String, String)>, DbError> {

@@ -12,6 +12,8 @@ static FONTS: [&[u8]; 3] = [
 ];
 
 static TABLE: LazyLock<TypstEngine<typst_as_lib::TypstTemplateMainFile>> = LazyLock::new(|| engine("table.typ", include_str!("../templates/table.typ")));
+static TRANSFER: LazyLock<TypstEngine<typst_as_lib::TypstTemplateMainFile>> =
+    LazyLock::new(|| engine("transfer_letter.typ", include_str!("../templates/transfer_letter.typ")));
 static DECISION: LazyLock<TypstEngine<typst_as_lib::TypstTemplateMainFile>> =
     LazyLock::new(|| engine("admission_decision.typ", include_str!("../templates/admission_decision.typ")));
 
@@ -66,6 +68,36 @@ pub struct AdmissionDecision {
     pub residence: String,
 }
 
+/// The fields of the transfer letter (giấy giới thiệu sinh hoạt đảng); wording in its template.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TransferLetter {
+    pub upper: String,
+    pub issuer: String,
+    pub letter_no: String,
+    pub day: String,
+    pub month: String,
+    pub year: String,
+    pub card_no: String,
+    pub bio_no: String,
+    pub name: String,
+    pub birth_date: String,
+    pub home_town: String,
+    pub ceremony_date: String,
+    pub full_date: String,
+    /// "chính thức" / "dự bị".
+    pub status: String,
+    pub from: String,
+    pub to: String,
+    /// The last day to present it, and the rule.
+    pub present_by: String,
+    pub present_rule: String,
+}
+
+/// Lays out and writes the transfer letter.
+pub fn transfer_letter(doc: &TransferLetter) -> Result<Vec<u8>, String> {
+    compile(&TRANSFER, doc)
+}
+
 /// Lays out and writes the admission decision.
 pub fn admission_decision(doc: &AdmissionDecision) -> Result<Vec<u8>, String> {
     compile(&DECISION, doc)
@@ -87,6 +119,27 @@ pub fn table(doc: &TableDoc) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_transfer_letter_is_one_page() {
+        let doc = TransferLetter {
+            upper: "Đảng bộ tỉnh Quảng Ninh".into(),
+            issuer: "Đảng ủy thị trấn Đầm Hà".into(),
+            letter_no: "12".into(),
+            name: "Ngô Văn Chuyển".into(),
+            status: "chính thức".into(),
+            from: "Chi bộ Khu phố 1".into(),
+            to: "Chi bộ Khu phố 2".into(),
+            present_by: "12/11/2026".into(),
+            ..Default::default()
+        };
+        let pdf = transfer_letter(&doc).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert!(String::from_utf8_lossy(&pdf).contains("/Count 1"));
+        if let Some(dir) = std::env::var_os("DANGBO_PDF_OUT") {
+            std::fs::write(std::path::Path::new(&dir).join("transfer.pdf"), &pdf).unwrap();
+        }
+    }
 
     #[test]
     fn the_admission_decision_is_one_page_of_vietnamese() {

@@ -202,6 +202,8 @@ pub struct MemberPage {
     pub timeline: Vec<EventView>,
     pub form: FormView,
     pub kinds: Vec<Choice>,
+    /// A transfer is under way: its letter can be printed.
+    pub transfer_pending: bool,
 }
 
 /// The reference lists a person form offers.

@@ -487,3 +487,4 @@ err-transfer-pending = the member already has a transfer under way; receive or c
 err-transfer-none = the member has no transfer under way.
 err-transfer-where = enter the receiving branch or the destination.
 member-transfer-pending = Transfer under way
+member-transfer-pdf = Print the transfer letter (PDF)

@@ -481,3 +481,4 @@ err-transfer-pending = đảng viên đang có giấy giới thiệu chuyển si
 err-transfer-none = đảng viên không có giấy giới thiệu nào đang chờ.
 err-transfer-where = hãy nhập chi bộ tiếp nhận hoặc nơi chuyển đến.
 member-transfer-pending = Đang chuyển sinh hoạt
+member-transfer-pdf = In giấy giới thiệu sinh hoạt đảng (PDF)

@@ -89,3 +89,38 @@ pub async fn recognition_list(State(st): State<AppState>, auth: PageAuth) -> Res
     let bytes = dangbo_reports::pdf::table(&doc).map_err(|e| internal(&e))?;
     Ok(pdf_response(&format!("Danh sách đến hạn công nhận chính thức {}", dangbo_core::date::iso(today)), bytes))
 }
+
+/// Giấy giới thiệu sinh hoạt đảng of a transfer under way.
+pub async fn transfer_letter(State(st): State<AppState>, auth: PageAuth, Path(id): Path<String>) -> Result<Response, WebError> {
+    let m = st.store.member(&auth.caller, &id).await?;
+    let (to_code, destination, issued_on) = m.pending_transfer.clone().ok_or(WebError(ErrorKind::NotFound))?;
+    let to = match &to_code {
+        Some(code) => st.store.org_name_by_code(code).await?.unwrap_or_else(|| code.clone()),
+        None => destination.clone(),
+    };
+    let ancestors = st.store.org_ancestors(&auth.caller, &m.org).await.unwrap_or_default();
+    let due = dangbo_core::todo::transfer_due(issued_on, &st.store.rule_book().await?, &st.store.work_calendar().await?);
+    let basis = m.events.iter().rev().find(|e| e.kind == "transfer_issued");
+    let doc = dangbo_reports::pdf::TransferLetter {
+        upper: ancestors.first().map(|a| a.1.clone()).unwrap_or_default(),
+        issuer: ancestors.last().map(|a| a.1.clone()).unwrap_or_default(),
+        letter_no: basis.and_then(|e| e.decision_no.clone()).unwrap_or_default(),
+        day: format!("{:02}", issued_on.day()),
+        month: issued_on.month().to_string(),
+        year: issued_on.year().to_string(),
+        card_no: m.party.card_no.clone().unwrap_or_default(),
+        bio_no: m.party.bio_no.clone().unwrap_or_default(),
+        name: m.full_name.clone(),
+        birth_date: display(m.person.birth_date),
+        home_town: m.person.home_town.clone(),
+        ceremony_date: display(m.party.ceremony_date),
+        full_date: m.full_date.map(display).unwrap_or_default(),
+        status: if m.full_date.is_some() { "chính thức".into() } else { "dự bị".into() },
+        from: m.org_name.clone(),
+        to,
+        present_by: display(due.due),
+        present_rule: due.citation,
+    };
+    let bytes = dangbo_reports::pdf::transfer_letter(&doc).map_err(|e| internal(&e))?;
+    Ok(pdf_response(&format!("Giấy giới thiệu sinh hoạt đảng {}", m.full_name), bytes))
+}

@@ -165,6 +165,7 @@ pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView,
         })
         .collect();
     MemberPage {
+        transfer_pending: m.pending_transfer.is_some(),
         kinds: event_kinds(&i),
         id: m.id.clone(),
         name: m.full_name.clone(),

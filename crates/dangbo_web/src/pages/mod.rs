@@ -51,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .route("/todo", get(todo::index))
         .route("/todo/recognition.pdf", get(documents::recognition_list))
         .route("/candidates/{id}/decision.pdf", get(documents::decision))
+        .route("/members/{id}/transfer.pdf", get(documents::transfer_letter))
         .route("/candidates", get(candidates::index))
         .route("/candidates/new", get(candidates::new_form).post(candidates::create))
         .route("/candidates/{id}", get(candidates::show))

@@ -201,3 +201,31 @@ async fn the_change_page_previews_members_and_pending_files() {
     assert!(links.iter().any(|h| h.starts_with("/candidates/")), "{links:?}");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_transfer_letter_prints_while_the_transfer_is_under_way() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let admin = app.token("adm", Role::Admin, None).await;
+    let list = app.get("/api/v1/members?org=DH-TT-01&status=full&limit=1", &admin).await.json();
+    let id = list["items"][0]["id"].as_str().unwrap().to_string();
+    let res = app
+        .post_json(
+            &format!("/api/v1/members/{id}/events"),
+            &admin,
+            json!({ "type": "transfer_issued", "effective_on": "2026-11-20", "org": "DH-TT-02", "decision_no": "15" }),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let staff = app.login("quangninh", "dangbo-quangninh").await;
+    let page = app.get(&format!("/members/{id}"), &staff).await;
+    assert!(page.body.contains(&format!("/members/{id}/transfer.pdf")));
+    let pdf = app.get(&format!("/members/{id}/transfer.pdf"), &staff).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!(pdf.body.starts_with("%PDF-"));
+    let res = app
+        .post_json(&format!("/api/v1/members/{id}/events"), &admin, json!({ "type": "transfer_issued", "effective_on": "2026-11-21", "org": "DH-TT-03" }))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.json()["error"]["fields"]["type"].as_str().unwrap().contains("chưa hoàn tất"));
+    app.finish().await;
+}
