@@ -325,6 +325,7 @@ impl Replay {
                 if self.active() || self.d.status == Status::Deceased || self.d.status == Status::TransferredOut {
                     return Err(refuse("err-event-not-readmittable"));
                 }
+                self.readmission_allowed(party.admission_decision_date)?;
                 self.d.party = party.clone();
                 self.d.episode += 1;
                 self.d.episodes.push(Episode {
@@ -351,6 +352,28 @@ impl Replay {
                 }
             }
             E::Corrected { .. } => {}
+        }
+        Ok(())
+    }
+
+    /// Re-admission (kết nạp lại): once only, and not before the waiting time since leaving,
+    /// judged by the rules in force on the new admission decision.
+    fn readmission_allowed(&self, decision: NaiveDate) -> Result<(), FieldErrors> {
+        let book = rules::RuleBook::builtin();
+        let times = book.get(rules::RuleId::ReadmissionMaxTimes, decision);
+        if self.d.episode > times.value.number() {
+            let mut e = FieldErrors::new();
+            e.add_with("type", "err-readmission-once", vec![("rule", times.citation.clone())]);
+            return Err(e);
+        }
+        let wait = book.get(rules::RuleId::ReadmissionWaitMonths, decision);
+        if let Some(left) = self.d.exit_date {
+            let earliest = crate::date::add_months(left, wait.value.number() as u32);
+            if decision < earliest {
+                let mut e = FieldErrors::new();
+                e.add_with("admission_decision_date", "err-readmission-wait", vec![("date", crate::date::display(earliest)), ("rule", wait.citation.clone())]);
+                return Err(e);
+            }
         }
         Ok(())
     }

@@ -103,3 +103,26 @@ fn readmission_opens_a_new_episode() {
     assert_eq!(r.spans.last().unwrap().org_id, "C");
     assert_eq!(r.spans.len(), 2);
 }
+
+#[test]
+fn readmission_waits_36_months_and_happens_once() {
+    let party = |dec: NaiveDate| PartyRecord { admission_decision_no: None, admission_decision_date: dec, ceremony_date: dec, card_no: None, bio_no: None };
+    let too_soon = vec![
+        admitted(d(2010, 3, 1)),
+        ev("s", 2, d(2019, 1, 1), EventData::StruckOff { reason: String::new() }),
+        ev("r", 3, d(2021, 2, 1), EventData::Readmitted { party: party(d(2021, 2, 1)), org_id: "C".into() }),
+    ];
+    let e = replay(&too_soon).unwrap_err();
+    let err = &e.0["admission_decision_date"];
+    assert_eq!(err.key, "err-readmission-wait");
+    assert_eq!(err.args[0].1, "01/01/2022");
+    assert!(err.args[1].1.starts_with("QĐ 29-QĐ/TW"), "judged by the rules of 2021-02-01");
+    let twice = vec![
+        admitted(d(2000, 3, 1)),
+        ev("s", 2, d(2005, 1, 1), EventData::StruckOff { reason: String::new() }),
+        ev("r", 3, d(2009, 2, 1), EventData::Readmitted { party: party(d(2009, 2, 1)), org_id: "C".into() }),
+        ev("s2", 4, d(2012, 1, 1), EventData::Left { reason: String::new() }),
+        ev("r2", 5, d(2016, 2, 1), EventData::Readmitted { party: party(d(2016, 2, 1)), org_id: "C".into() }),
+    ];
+    assert_eq!(replay(&twice).unwrap_err().0["type"].key, "err-readmission-once");
+}

@@ -488,3 +488,5 @@ err-transfer-none = the member has no transfer under way.
 err-transfer-where = enter the receiving branch or the destination.
 member-transfer-pending = Transfer under way
 member-transfer-pdf = Print the transfer letter (PDF)
+err-readmission-wait = too soon to re-admit; the earliest date is { $date } ({ $rule }).
+err-readmission-once = a person may be re-admitted only once ({ $rule }).

@@ -482,3 +482,5 @@ err-transfer-none = đảng viên không có giấy giới thiệu nào đang ch
 err-transfer-where = hãy nhập chi bộ tiếp nhận hoặc nơi chuyển đến.
 member-transfer-pending = Đang chuyển sinh hoạt
 member-transfer-pdf = In giấy giới thiệu sinh hoạt đảng (PDF)
+err-readmission-wait = chưa đủ thời gian để kết nạp lại; sớm nhất là ngày { $date } ({ $rule }).
+err-readmission-once = chỉ được kết nạp lại một lần ({ $rule }).
