@@ -25,6 +25,8 @@ string_enum! {
         TransferCancelled = "transfer_cancelled",
         TransferredOut = "transferred_out",
         TempAttached = "temp_attached",
+        /// Phân công đảng viên chính thức giúp đỡ đảng viên dự bị.
+        HelperAssigned = "helper_assigned",
         TempReturned = "temp_returned",
         Exempted = "exempted",
         ExemptionEnded = "exemption_ended",
@@ -91,7 +93,15 @@ pub enum EventData {
         host_org_id: String,
     },
     TempReturned {},
-    Exempted {},
+    HelperAssigned {
+        helper_id: String,
+    },
+    /// Miễn công tác và sinh hoạt đảng. `age_health`: old age and weak health (the age threshold
+    /// of the rules applies); `other`: the other grounds (long treatment far away…).
+    Exempted {
+        #[serde(default)]
+        ground: String,
+    },
     ExemptionEnded {},
     StruckOff {
         reason: String,
@@ -138,8 +148,9 @@ impl EventData {
             EventData::TransferIssued { .. } => EventKind::TransferIssued,
             EventData::TransferCancelled {} => EventKind::TransferCancelled,
             EventData::TempAttached { .. } => EventKind::TempAttached,
+            EventData::HelperAssigned { .. } => EventKind::HelperAssigned,
             EventData::TempReturned {} => EventKind::TempReturned,
-            EventData::Exempted {} => EventKind::Exempted,
+            EventData::Exempted { .. } => EventKind::Exempted,
             EventData::ExemptionEnded {} => EventKind::ExemptionEnded,
             EventData::StruckOff { .. } => EventKind::StruckOff,
             EventData::Left { .. } => EventKind::Left,
@@ -196,6 +207,8 @@ pub struct PendingTransfer {
 /// The state of a member after all events, plus the spans.
 #[derive(Debug, Clone)]
 pub struct Derived {
+    /// The full member assigned to help during probation (đảng viên giúp đỡ).
+    pub helper_id: Option<String>,
     /// An official transfer under way (letter issued, not yet received).
     pub pending_transfer: Option<PendingTransfer>,
     pub person: Person,
@@ -304,14 +317,23 @@ impl Replay {
                 }
                 self.d.host_org_id = Some(host_org_id.clone());
             }
+            E::HelperAssigned { helper_id } => {
+                if self.d.status != Status::Probationary {
+                    return Err(refuse("err-event-not-probationary"));
+                }
+                self.d.helper_id = Some(helper_id.clone());
+            }
             E::TempReturned {} => {
                 if self.d.host_org_id.take().is_none() {
                     return Err(refuse("err-event-not-attached"));
                 }
             }
-            E::Exempted {} => {
+            E::Exempted { ground } => {
                 if self.d.status != Status::Full {
                     return Err(refuse("err-event-not-full"));
+                }
+                if ground == "age_health" {
+                    self.old_enough(on)?;
                 }
                 self.change(on, None, Status::Exempt);
             }
@@ -352,6 +374,21 @@ impl Replay {
                 }
             }
             E::Corrected { .. } => {}
+        }
+        Ok(())
+    }
+
+    /// Exemption for old age: men and women from the ages of the rules in force on `on`.
+    fn old_enough(&self, on: NaiveDate) -> Result<(), FieldErrors> {
+        let rule = match self.d.person.sex {
+            crate::member::Sex::Male => rules::RuleId::ExemptionAgeMen,
+            crate::member::Sex::Female => rules::RuleId::ExemptionAgeWomen,
+        };
+        let v = rules::RuleBook::builtin().get(rule, on).clone();
+        if (crate::date::age_years(self.d.person.birth_date, on) as i64) < v.value.number() {
+            let mut e = FieldErrors::new();
+            e.add_with("ground", "err-exemption-age", vec![("years", v.value.text()), ("rule", v.citation)]);
+            return Err(e);
         }
         Ok(())
     }
@@ -424,6 +461,7 @@ pub fn replay(events: &[EventRecord]) -> Result<Derived, FieldErrors> {
             };
             Replay {
                 d: Derived {
+                    helper_id: None,
                     pending_transfer: None,
                     person,
                     party,
@@ -452,6 +490,7 @@ pub fn replay(events: &[EventRecord]) -> Result<Derived, FieldErrors> {
             };
             Replay {
                 d: Derived {
+                    helper_id: None,
                     pending_transfer: None,
                     person,
                     party,
@@ -494,6 +533,12 @@ pub struct EventInput {
     pub reason: Option<String>,
     #[serde(default)]
     pub card_no: Option<String>,
+    /// exempted: the ground ("age_health" or "other").
+    #[serde(default)]
+    pub ground: Option<String>,
+    /// helper_assigned: the helping member's id.
+    #[serde(default)]
+    pub helper: Option<String>,
     /// badge_awarded: the milestone (30, 40…) and the badge number.
     #[serde(default)]
     pub years: Option<String>,
@@ -543,6 +588,12 @@ impl EventInput {
         if kind == Some(EventKind::CardIssued) && self.card_no.as_deref().is_none_or(|s| s.trim().is_empty()) {
             e.add("card_no", "err-required");
         }
+        if kind == Some(EventKind::HelperAssigned) && self.helper.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            e.add("helper", "err-required");
+        }
+        if kind == Some(EventKind::Exempted) && !matches!(self.ground.as_deref().map(str::trim), None | Some("" | "age_health" | "other")) {
+            e.add("ground", "err-choice");
+        }
         if kind == Some(EventKind::BadgeAwarded) && self.years.as_deref().and_then(|y| y.trim().parse::<i64>().ok()).is_none_or(|y| !(1..=100).contains(&y)) {
             e.add("years", "err-number");
         }
@@ -571,7 +622,8 @@ impl NewEvent {
             EventKind::TransferCancelled => EventData::TransferCancelled {},
             EventKind::TempAttached => EventData::TempAttached { host_org_id: org_id()? },
             EventKind::TempReturned => EventData::TempReturned {},
-            EventKind::Exempted => EventData::Exempted {},
+            EventKind::HelperAssigned => EventData::HelperAssigned { helper_id: self.input.helper.clone().unwrap_or_default().trim().to_string() },
+            EventKind::Exempted => EventData::Exempted { ground: self.input.ground.clone().unwrap_or_default().trim().to_string() },
             EventKind::ExemptionEnded => EventData::ExemptionEnded {},
             EventKind::StruckOff => EventData::StruckOff { reason: text(&self.input.reason) },
             EventKind::Left => EventData::Left { reason: text(&self.input.reason) },

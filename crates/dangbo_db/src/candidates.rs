@@ -310,7 +310,7 @@ impl Store {
         let rules = load_rules(&mut w.tx).await?;
         new.check_claim(&rules)?;
         for m in &new.data.introducers {
-            check_introducer(&mut w.tx, caller, m, new.effective_on).await?;
+            check_full_member(&mut w.tx, caller, m, new.effective_on, "introducers").await?;
         }
         let seq = l.steps.iter().map(|s| s.step.seq).max().unwrap_or(0) + 1;
         let mut step = Step { id: new_id(), seq, kind: new.kind, effective_on: new.effective_on, doc_no: new.doc_no.clone(), data: new.data.clone() };
@@ -340,8 +340,9 @@ impl Store {
     }
 }
 
-/// An introducer must be a full member (in the caller's scope) on the date of the introduction.
-async fn check_introducer(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str, on: NaiveDate) -> Result<(), DbError> {
+/// An introducer (or a probationary member's helper) must be a full member, in the caller's
+/// scope, on the date.
+pub(crate) async fn check_full_member(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str, on: NaiveDate, field: &str) -> Result<(), DbError> {
     let s = caller.scope();
     let sql = format!(
         "SELECT COUNT(*) FROM member_span ms JOIN member m ON m.id = ms.member_id JOIN org o ON o.id = ms.org_id
@@ -352,7 +353,7 @@ async fn check_introducer(tx: &mut Transaction<'static, Any>, caller: &Caller, m
     let n: i64 =
         sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).bind(iso(on)).fetch_one(&mut **tx).await?;
     if n == 0 {
-        return Err(DbError::field("introducers", "err-introducer-not-full"));
+        return Err(DbError::field(field, "err-introducer-not-full"));
     }
     Ok(())
 }

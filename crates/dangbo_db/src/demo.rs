@@ -66,7 +66,7 @@ impl Store {
                     DemoEvent::Recognised => (EventData::Recognised {}, Basis::default()),
                     DemoEvent::Transferred { org, basis } => (EventData::Transferred { org_id: id_of(org)? }, basis.clone()),
                     DemoEvent::TransferredOut { destination } => (EventData::TransferredOut { destination: destination.clone() }, Basis::default()),
-                    DemoEvent::Exempted => (EventData::Exempted {}, Basis::default()),
+                    DemoEvent::Exempted => (EventData::Exempted { ground: String::new() }, Basis::default()),
                     DemoEvent::StruckOff => (EventData::StruckOff { reason: String::new() }, Basis::default()),
                     DemoEvent::Deceased => (EventData::Deceased {}, Basis::default()),
                 };

@@ -81,6 +81,8 @@ pub struct MemberDetail {
     pub episode: i64,
     pub full_date: Option<NaiveDate>,
     pub exit_date: Option<NaiveDate>,
+    /// The full member helping during probation: (id, name).
+    pub helper: Option<(String, String)>,
     /// The transfer letter issued and not yet received: (to branch code, destination, issued on).
     pub pending_transfer: Option<(Option<String>, String, NaiveDate)>,
     /// Tuổi đảng counts from this date (first admission decision plus gaps).
@@ -179,6 +181,12 @@ impl Store {
         } else {
             ev.data(ev.kind, org_id, &current.person, today)?
         };
+        if let EventData::HelperAssigned { helper_id } = &data {
+            if helper_id == member_id {
+                return Err(DbError::field("helper", "err-same-member"));
+            }
+            crate::candidates::check_full_member(&mut w.tx, caller, helper_id, ev.effective_on, "helper").await?;
+        }
         if let EventData::InfoChanged { person } = &data {
             self.check_person_refs(&mut w.tx, &person.ethnicity, &person.religion).await?;
         }
@@ -220,6 +228,12 @@ impl Store {
         audit::record(&mut w.tx, caller, "member.open", "member", member_id, None, None).await?;
         w.commit().await?;
         let party_age_from = dangbo_core::badge::party_age_start(&d);
+        let helper = match &d.helper_id {
+            Some(h) => {
+                sqlx::query_scalar::<_, String>("SELECT full_name FROM member WHERE id = $1").bind(h).fetch_optional(&self.pool).await?.map(|n| (h.clone(), n))
+            }
+            None => None,
+        };
         let pending_transfer = match &d.pending_transfer {
             None => None,
             Some(t) => {
@@ -243,6 +257,7 @@ impl Store {
             full_date: d.full_date,
             exit_date: d.exit_date,
             party_age_from,
+            helper,
             pending_transfer,
             events,
         })

@@ -204,6 +204,9 @@ pub struct MemberPage {
     pub kinds: Vec<Choice>,
     /// A transfer is under way: its letter can be printed.
     pub transfer_pending: bool,
+    /// Full members who can help a probationary member (empty otherwise).
+    pub helpers: Vec<Choice>,
+    pub grounds: Vec<Choice>,
 }
 
 /// The reference lists a person form offers.

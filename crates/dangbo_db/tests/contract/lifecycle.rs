@@ -340,3 +340,26 @@ async fn a_transfer_is_counted_once_and_each_side_sees_its_half() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_helper_is_a_full_member_and_exemption_for_age_follows_the_rule() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let full = add_member(&s, member_input("B1", "Trần", "Văn", "Giúp")).await;
+        let new = add_member(&s, MemberInput { full_date: None, ceremony_date: "2026-01-10".into(), admission_decision_date: "2026-01-02".into(), ..member_input("B1", "Mai", "Thị", "Mới") }).await;
+        let ev = |kind: &str, extra: dangbo_core::event::EventInput| dangbo_core::event::EventInput { kind: kind.into(), effective_on: "2026-02-01".into(), ..extra };
+        let helper = |id: &str| ev("helper_assigned", dangbo_core::event::EventInput { helper: Some(id.into()), ..Default::default() });
+        s.record_event(&admin(), &new, helper(&full).parse(today()).unwrap(), today()).await.unwrap();
+        assert_eq!(s.member(&admin(), &new).await.unwrap().helper.map(|h| h.1), Some("Trần Văn Giúp".to_string()), "{backend}");
+        assert!(matches!(s.record_event(&admin(), &new, helper(&new).parse(today()).unwrap(), today()).await, Err(DbError::Invalid(f)) if f.0.contains_key("helper")));
+        let e = s.record_event(&admin(), &full, helper(&new).parse(today()).unwrap(), today()).await.unwrap_err();
+        assert!(matches!(e, DbError::Invalid(_)), "{backend}: a full member has no helper, and a probationary one cannot help");
+        // Exemption for old age: a man born in 1980 is under 60.
+        let exempt = |g: &str| ev("exempted", dangbo_core::event::EventInput { ground: Some(g.into()), ..Default::default() });
+        let e = s.record_event(&admin(), &full, exempt("age_health").parse(today()).unwrap(), today()).await.unwrap_err();
+        assert!(matches!(e, DbError::Invalid(f) if f.0["ground"].key == "err-exemption-age"), "{backend}");
+        s.record_event(&admin(), &full, exempt("other").parse(today()).unwrap(), today()).await.unwrap();
+        assert_eq!(s.member(&admin(), &full).await.unwrap().status, Status::Exempt);
+    })
+    .await;
+}

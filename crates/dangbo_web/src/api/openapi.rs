@@ -109,8 +109,8 @@ fn base() -> Value {
                     "cccd": {"type": "string", "pattern": "^[0-9]{12}$"}, "phone": s, "education": s, "professional": s, "theory": s, "occupation": s,
                     "admission_decision_no": s, "admission_decision_date": date, "ceremony_date": date, "full_date": date, "card_no": s, "bio_no": s}},
                 "MemberEvent": {"type": "object", "required": ["type", "effective_on"], "properties": {
-                    "type": {"enum": ["recognised", "transferred", "transfer_issued", "transfer_cancelled", "transferred_out", "temp_attached", "temp_returned", "exempted", "exemption_ended", "struck_off", "left", "expelled", "deceased", "readmitted", "info_changed", "card_issued", "badge_awarded", "corrected"]},
-                    "effective_on": date, "org": s, "destination": s, "reason": s, "card_no": s, "years": s, "badge_no": s, "corrects": s, "decision_no": s, "decision_date": date, "issuer": s}},
+                    "type": {"enum": ["recognised", "transferred", "transfer_issued", "transfer_cancelled", "helper_assigned", "transferred_out", "temp_attached", "temp_returned", "exempted", "exemption_ended", "struck_off", "left", "expelled", "deceased", "readmitted", "info_changed", "card_issued", "badge_awarded", "corrected"]},
+                    "effective_on": date, "org": s, "destination": s, "reason": s, "card_no": s, "years": s, "badge_no": s, "helper": s, "ground": {"enum": ["age_health", "other"]}, "corrects": s, "decision_no": s, "decision_date": date, "issuer": s}},
                 "Member": obj,
                 "MemberStats": {"type": "object", "properties": {"code": s, "name": s, "as_of": date, "total": {"type": "integer"}, "breakdowns": {"type": "array", "items": {"type": "object", "properties": {"dimension": s, "rows": {"type": "array", "items": {"type": "array", "prefixItems": [s, {"type": "integer"}]}}}}}}},
                 "PressFigures": {"type": "object", "properties": {"code": s, "from": date, "to": date,

@@ -98,7 +98,8 @@ pub async fn record_event(
     let c = ctx(&auth, lang, &format!("/members/{id}"));
     let form = form_with_errors(&c, map, &errors);
     let ethnicity = super::members::ethnicity_name(&st, &m.person.ethnicity).await?;
-    let mut r = render(&member_page(c, m, form, ethnicity));
+    let helpers = super::members::helper_choices(&st, &auth, &m).await?;
+    let mut r = render(&member_page(c, m, form, ethnicity, helpers));
     *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     Ok(r)
 }

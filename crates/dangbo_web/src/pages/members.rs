@@ -107,7 +107,7 @@ fn event_detail(i: &I18n, data: &serde_json::Value) -> String {
 }
 
 /// Builds the member page, with the event form as given (empty, or with errors).
-pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView, ethnicity: String) -> MemberPage {
+pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView, ethnicity: String, helpers: Vec<Choice>) -> MemberPage {
     let i = c.i18n;
     let p = &m.person;
     let person = vec![
@@ -134,6 +134,7 @@ pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView,
         (i.t("field-full_date"), i.opt_date(&m.full_date)),
         (i.t("field-card_no"), m.party.card_no.clone().unwrap_or_default()),
         (i.t("member-party-age-from"), i.date(&m.party_age_from)),
+        (i.t("field-helper"), m.helper.as_ref().map(|h| h.1.clone()).unwrap_or_default()),
         (
             i.t("member-transfer-pending"),
             m.pending_transfer
@@ -164,7 +165,10 @@ pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView,
             ),
         })
         .collect();
+    let grounds = ["age_health", "other"].iter().map(|g| Choice { value: g.to_string(), label: i.t(&format!("ground-{}", g.replace('_', "-"))) }).collect();
     MemberPage {
+        helpers,
+        grounds,
         transfer_pending: m.pending_transfer.is_some(),
         kinds: event_kinds(&i),
         id: m.id.clone(),
@@ -182,7 +186,18 @@ pub async fn show(State(st): State<AppState>, auth: PageAuth, lang: Lang, Origin
     let m = st.store.member(&auth.caller, &id).await?;
     let c = ctx(&auth, lang, &uri.to_string());
     let ethnicity = ethnicity_name(&st, &m.person.ethnicity).await?;
-    Ok(render(&member_page(c, m, FormView::default(), ethnicity)))
+    let helpers = helper_choices(&st, &auth, &m).await?;
+    Ok(render(&member_page(c, m, FormView::default(), ethnicity, helpers)))
+}
+
+/// For a probationary member: the full members of the branch who can be assigned to help.
+pub(crate) async fn helper_choices(st: &AppState, auth: &PageAuth, m: &MemberDetail) -> Result<Vec<Choice>, WebError> {
+    if m.status != Status::Probationary || !auth.caller.can_write() {
+        return Ok(vec![]);
+    }
+    let f = MemberFilter { org: Some(m.org.clone()), status: Some(Status::Full), limit: 500, ..Default::default() };
+    let page = st.store.list_members(&auth.caller, &f, st.clock.today()).await?;
+    Ok(page.items.into_iter().map(|x| Choice { value: x.id, label: x.full_name }).collect())
 }
 
 /// The name of an ethnic group code ("01" → "Kinh"), or the code when the list lacks it.
