@@ -91,6 +91,12 @@ pub enum EventData {
     /// Sinh hoạt tạm thời: counted at home, not at the host.
     TempAttached {
         host_org_id: String,
+        /// The end of the attachment (3 months to under a year; up to 2 years for study).
+        #[serde(default)]
+        until: Option<NaiveDate>,
+        /// "study" or "work" (work, residence).
+        #[serde(default)]
+        purpose: String,
     },
     TempReturned {},
     HelperAssigned {
@@ -217,6 +223,8 @@ pub struct Derived {
     /// Home branch (the last one, for members who left).
     pub org_id: String,
     pub host_org_id: Option<String>,
+    /// The planned end of the temporary attachment.
+    pub host_until: Option<NaiveDate>,
     pub episode: i64,
     pub full_date: Option<NaiveDate>,
     pub exit_date: Option<NaiveDate>,
@@ -254,6 +262,7 @@ impl Replay {
             self.open_from = Some(on);
         } else {
             self.d.host_org_id = None;
+            self.d.host_until = None;
             self.d.exit_date = Some(on);
         }
     }
@@ -308,14 +317,18 @@ impl Replay {
             E::Left { .. } => self.exit(on, Status::Left)?,
             E::Expelled { .. } => self.exit(on, Status::Expelled)?,
             E::Deceased {} => self.exit(on, Status::Deceased)?,
-            E::TempAttached { host_org_id } => {
+            E::TempAttached { host_org_id, until, purpose } => {
                 if !self.active() {
                     return Err(refuse("err-event-not-active"));
                 }
                 if *host_org_id == self.d.org_id {
                     return Err(FieldErrors::single("org", "err-same-org"));
                 }
+                if let Some(until) = until {
+                    temp_period_allowed(on, *until, purpose == "study")?;
+                }
                 self.d.host_org_id = Some(host_org_id.clone());
+                self.d.host_until = *until;
             }
             E::HelperAssigned { helper_id } => {
                 if self.d.status != Status::Probationary {
@@ -327,6 +340,7 @@ impl Replay {
                 if self.d.host_org_id.take().is_none() {
                     return Err(refuse("err-event-not-attached"));
                 }
+                self.d.host_until = None;
             }
             E::Exempted { ground } => {
                 if self.d.status != Status::Full {
@@ -425,6 +439,24 @@ impl Replay {
     }
 }
 
+/// A temporary attachment lasts from 3 months to under a year (work, residence) or up to two
+/// years (study), by the rules in force when it starts.
+fn temp_period_allowed(from: NaiveDate, until: NaiveDate, study: bool) -> Result<(), FieldErrors> {
+    let book = rules::RuleBook::builtin();
+    let min = book.get(rules::RuleId::TempTransferMinMonths, from);
+    let max = book.get(if study { rules::RuleId::StudyTransferMaxMonths } else { rules::RuleId::TempTransferMaxMonths }, from);
+    let shortest = crate::date::add_months(from, min.value.number() as u32);
+    let longest = crate::date::add_months(from, max.value.number() as u32);
+    // Work and residence: under a year (the end before the anniversary); study: up to two years.
+    let too_long = if study { until > longest } else { until >= longest };
+    if until < shortest || too_long {
+        let mut e = FieldErrors::new();
+        e.add_with("until", "err-temp-period", vec![("min", min.value.text()), ("max", max.value.text()), ("rule", max.citation.clone())]);
+        return Err(e);
+    }
+    Ok(())
+}
+
 /// Replays a member's events (in any order) into the derived state.
 pub fn replay(events: &[EventRecord]) -> Result<Derived, FieldErrors> {
     let mut effective: Vec<(NaiveDate, i64, EventData)> = Vec::with_capacity(events.len());
@@ -468,6 +500,7 @@ pub fn replay(events: &[EventRecord]) -> Result<Derived, FieldErrors> {
                     status: Status::Probationary,
                     org_id,
                     host_org_id: None,
+                    host_until: None,
                     episode: 1,
                     full_date: None,
                     exit_date: None,
@@ -497,6 +530,7 @@ pub fn replay(events: &[EventRecord]) -> Result<Derived, FieldErrors> {
                     status,
                     org_id,
                     host_org_id: None,
+                    host_until: None,
                     episode: 1,
                     full_date,
                     exit_date: None,
@@ -533,6 +567,11 @@ pub struct EventInput {
     pub reason: Option<String>,
     #[serde(default)]
     pub card_no: Option<String>,
+    /// temp_attached: the planned end and the purpose ("work" or "study").
+    #[serde(default)]
+    pub until: Option<String>,
+    #[serde(default)]
+    pub purpose: Option<String>,
     /// exempted: the ground ("age_health" or "other").
     #[serde(default)]
     pub ground: Option<String>,
@@ -588,6 +627,16 @@ impl EventInput {
         if kind == Some(EventKind::CardIssued) && self.card_no.as_deref().is_none_or(|s| s.trim().is_empty()) {
             e.add("card_no", "err-required");
         }
+        if kind == Some(EventKind::TempAttached) {
+            match self.until.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                None => e.add("until", "err-required"),
+                Some(u) if crate::date::parse(u).is_none() => e.add("until", "err-date-invalid"),
+                _ => {}
+            }
+            if !matches!(self.purpose.as_deref().map(str::trim), None | Some("" | "work" | "study")) {
+                e.add("purpose", "err-choice");
+            }
+        }
         if kind == Some(EventKind::HelperAssigned) && self.helper.as_deref().is_none_or(|s| s.trim().is_empty()) {
             e.add("helper", "err-required");
         }
@@ -620,7 +669,11 @@ impl NewEvent {
             EventKind::TransferredOut => EventData::TransferredOut { destination: text(&self.input.destination) },
             EventKind::TransferIssued => EventData::TransferIssued { org_id: target, destination: text(&self.input.destination) },
             EventKind::TransferCancelled => EventData::TransferCancelled {},
-            EventKind::TempAttached => EventData::TempAttached { host_org_id: org_id()? },
+            EventKind::TempAttached => EventData::TempAttached {
+                host_org_id: org_id()?,
+                until: self.input.until.as_deref().and_then(crate::date::parse),
+                purpose: self.input.purpose.clone().unwrap_or_default().trim().to_string(),
+            },
             EventKind::TempReturned => EventData::TempReturned {},
             EventKind::HelperAssigned => EventData::HelperAssigned { helper_id: self.input.helper.clone().unwrap_or_default().trim().to_string() },
             EventKind::Exempted => EventData::Exempted { ground: self.input.ground.clone().unwrap_or_default().trim().to_string() },

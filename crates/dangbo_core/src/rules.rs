@@ -29,6 +29,7 @@ string_enum! {
         FailedVotesToUpper = "failed_votes_to_upper",
         TransferStartWd = "transfer_start_wd",
         TransferPresentWd = "transfer_present_wd",
+        TempTransferMinMonths = "temp_transfer_min_months",
         TempTransferMaxMonths = "temp_transfer_max_months",
         StudyTransferMaxMonths = "study_transfer_max_months",
         StrikeOffUnpaidMonths = "strike_off_unpaid_months",
@@ -66,6 +67,7 @@ impl RuleId {
             | R::IntroducerMonths
             | R::CertificateValidityMonths
             | R::ProbationMonths
+            | R::TempTransferMinMonths
             | R::TempTransferMaxMonths
             | R::StudyTransferMaxMonths
             | R::StrikeOffUnpaidMonths
@@ -248,6 +250,7 @@ pub fn builtin() -> Vec<RuleVersion> {
         (R::TransferStartWd, QD29, "60", "mục 6.3.1", false),
         (R::TransferPresentWd, QD24, "30", "mục 6", true),
         (R::TransferPresentWd, QD29, "30", "mục 6", false),
+        (R::TempTransferMinMonths, QD29, "3", "mục 6.4", true),
         (R::TempTransferMaxMonths, QD29, "12", "mục 6.4", true),
         (R::StudyTransferMaxMonths, QD29, "24", "mục 6.4", true),
         (R::StrikeOffUnpaidMonths, QD24, "3", "mục 8.1; Điều lệ Điều 8", true),

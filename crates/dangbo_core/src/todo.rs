@@ -23,6 +23,8 @@ string_enum! {
         BadgeDue = "badge_due",
         /// A transfer letter issued and the member not yet received by the new branch.
         TransferPending = "transfer_pending",
+        /// A temporary attachment reaching its planned end.
+        TempEnding = "temp_ending",
     }
 }
 

@@ -143,7 +143,7 @@ impl Store {
             Some(code) => {
                 // A transfer letter may name any branch of the register: the receiving one is
                 // usually outside the sender's scope (organisation names are not confidential).
-                let o = if ev.kind == EventKind::TransferIssued {
+                let o = if matches!(ev.kind, EventKind::TransferIssued | EventKind::TempAttached) {
                     crate::orgs::org_any(&mut w.tx, code.as_str()).await?
                 } else {
                     org_in_tx(&mut w.tx, caller, code.as_str()).await?
@@ -356,13 +356,14 @@ pub(crate) fn decode_cursor(s: &str) -> Option<(Vec<u8>, String)> {
     Some((hex::decode(k).ok()?, id.to_string()))
 }
 
-/// A member is visible in the caller's scope, or to the branch a transfer letter is addressed to
-/// (the receiving half of a transfer).
+/// A member is visible in the caller's scope, to the branch a transfer letter is addressed to
+/// (the receiving half of a transfer), and to the branch hosting a temporary attachment.
 async fn member_visible(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str) -> Result<bool, DbError> {
     let s = caller.scope();
     let sql = format!(
         "SELECT COUNT(*) FROM member m JOIN org o ON o.id = m.org_id WHERE m.id = $4 AND ({MEMBER_IN_SCOPE}
-           OR EXISTS (SELECT 1 FROM member_transfer t JOIN org r ON r.id = t.to_org_id WHERE t.member_id = m.id AND $1 = 0 AND r.path LIKE $2))"
+           OR EXISTS (SELECT 1 FROM member_transfer t JOIN org r ON r.id = t.to_org_id WHERE t.member_id = m.id AND $1 = 0 AND r.path LIKE $2)
+           OR EXISTS (SELECT 1 FROM member_attachment a JOIN org h ON h.id = a.host_org_id WHERE a.member_id = m.id AND $1 = 0 AND h.path LIKE $2))"
     );
     let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).fetch_one(&mut **tx).await?;
     Ok(n > 0)
@@ -538,6 +539,15 @@ async fn write_spans(tx: &mut Transaction<'static, Any>, id: &str, d: &Derived) 
             .bind(s.episode)
             .bind(iso(s.from))
             .bind(s.to.map(iso))
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query("DELETE FROM member_attachment WHERE member_id = $1").bind(id).execute(&mut **tx).await?;
+    if let Some(host) = &d.host_org_id {
+        sqlx::query("INSERT INTO member_attachment (member_id, host_org_id, until_on) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(host)
+            .bind(d.host_until.map(iso))
             .execute(&mut **tx)
             .await?;
     }

@@ -135,6 +135,32 @@ impl Store {
                 milestone: None,
             });
         }
+        // Temporary attachments reaching their end: home and host both see them.
+        let sql = format!(
+            "SELECT m.id, m.full_name, o.code, o.name, a.until_on FROM member_attachment a JOIN member m ON m.id = a.member_id JOIN org o ON o.id = m.org_id
+               JOIN org h ON h.id = a.host_org_id
+             WHERE a.until_on IS NOT NULL AND a.until_on <= $3 AND ({ORG_IN_SCOPE} OR ($1 = 0 AND h.path LIKE $2)) ORDER BY a.until_on, m.id"
+        );
+        let horizon = iso(today + chrono::Duration::days(LOOKAHEAD_DAYS));
+        let rule = rules.get(RuleId::TempTransferMaxMonths, today);
+        for r in &sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(horizon).fetch_all(&mut *w.tx).await? {
+            let until = date(&r.try_get::<String, _>(4)?)?;
+            out.push(TodoRow {
+                kind: TodoKind::TempEnding,
+                subject: "member",
+                id: r.try_get(0)?,
+                full_name: r.try_get(1)?,
+                org: r.try_get(2)?,
+                org_name: r.try_get(3)?,
+                from: until,
+                due: until,
+                overdue: until < today,
+                rule: RuleId::TempTransferMaxMonths,
+                citation: rule.citation.clone(),
+                confirmed: rule.confirmed,
+                milestone: None,
+            });
+        }
         w.commit().await?;
         out.sort_by(|a, b| (a.due, &a.full_name).cmp(&(b.due, &b.full_name)));
         Ok(out)

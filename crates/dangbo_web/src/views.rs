@@ -207,6 +207,7 @@ pub struct MemberPage {
     /// Full members who can help a probationary member (empty otherwise).
     pub helpers: Vec<Choice>,
     pub grounds: Vec<Choice>,
+    pub purposes: Vec<Choice>,
 }
 
 /// The reference lists a person form offers.

@@ -363,3 +363,40 @@ async fn a_helper_is_a_full_member_and_exemption_for_age_follows_the_rule() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_temporary_attachment_has_an_end_the_host_sees() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let m = add_member(&s, member_input("B1", "Hồ", "Văn", "Tạm")).await;
+        let host = user(&s, "g", Role::Secretary, Some("G")).await;
+        let attach = |from: &str, until: Option<&str>, purpose: &str| dangbo_core::event::EventInput {
+            kind: "temp_attached".into(),
+            effective_on: from.into(),
+            org: Some("G".into()),
+            until: until.map(Into::into),
+            purpose: Some(purpose.into()),
+            ..Default::default()
+        };
+        assert!(attach("2026-09-01", None, "work").parse(today()).unwrap_err().0.contains_key("until"));
+        // A year or more for work is not temporary.
+        let e = s.record_event(&admin(), &m, attach("2026-01-01", Some("2027-01-01"), "work").parse(today()).unwrap(), today()).await.unwrap_err();
+        assert!(matches!(e, DbError::Invalid(f) if f.0["until"].key == "err-temp-period"), "{backend}");
+        let e = s.record_event(&admin(), &m, attach("2026-09-01", Some("2026-10-01"), "work").parse(today()).unwrap(), today()).await.unwrap_err();
+        assert!(matches!(e, DbError::Invalid(f) if f.0["until"].key == "err-temp-period"), "{backend}: under 3 months");
+        s.record_event(&admin(), &m, attach("2026-09-01", Some("2026-12-10"), "work").parse(today()).unwrap(), today()).await.unwrap();
+        assert_eq!(s.summary(&admin(), "G", today()).await.unwrap().total(), 0, "the host does not count the member");
+        assert_eq!(s.summary(&admin(), "B1", today()).await.unwrap().total(), 1);
+        let t = s.todo(&host, today()).await.unwrap();
+        assert!(t.iter().any(|t| t.id == m && t.kind == TodoKind::TempEnding && t.due == d("2026-12-10")), "{backend}");
+        assert_eq!(s.member(&host, &m).await.unwrap().host_org.as_deref(), Some("G"));
+        let back = dangbo_core::event::EventInput { kind: "temp_returned".into(), effective_on: "2026-11-20".into(), ..Default::default() };
+        s.record_event(&admin(), &m, back.parse(today()).unwrap(), today()).await.unwrap();
+        assert!(s.todo(&host, today()).await.unwrap().is_empty());
+        assert!(matches!(s.member(&host, &m).await, Err(DbError::NotFound)));
+        // Study: up to two years.
+        let m2 = add_member(&s, member_input("B1", "Hồ", "Văn", "Học")).await;
+        s.record_event(&admin(), &m2, attach("2025-09-01", Some("2027-08-31"), "study").parse(today()).unwrap(), today()).await.unwrap();
+    })
+    .await;
+}

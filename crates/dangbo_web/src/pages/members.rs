@@ -166,7 +166,9 @@ pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView,
         })
         .collect();
     let grounds = ["age_health", "other"].iter().map(|g| Choice { value: g.to_string(), label: i.t(&format!("ground-{}", g.replace('_', "-"))) }).collect();
+    let purposes = ["work", "study"].iter().map(|g| Choice { value: g.to_string(), label: i.t(&format!("purpose-{g}")) }).collect();
     MemberPage {
+        purposes,
         helpers,
         grounds,
         transfer_pending: m.pending_transfer.is_some(),
