@@ -46,8 +46,11 @@ pub struct Demo {
     pub candidates: Vec<DemoCandidate>,
     /// (grassroots organisation, year, admission target)
     pub targets: Vec<(String, i32, i64)>,
+    pub cadre: DemoCadre,
 }
 
+mod cadre;
+pub use cadre::{DemoCadre, DemoMove, DemoPosition};
 mod pipeline;
 pub use pipeline::{DemoCandidate, DemoCourse};
 
@@ -523,8 +526,25 @@ pub fn dam_ha(seed: u64, today: NaiveDate) -> Demo {
         org_events.iter().find(|(c, e)| c == code && matches!(e.change, OrgChange::Merge(_) | OrgChange::Dissolve(_))).map(|(_, e)| e.effective_on)
     };
     let alive = |on: NaiveDate| -> Vec<String> { b.branches.iter().filter(|x| x.until.is_none_or(|u| on < u)).map(|x| x.code.clone()).collect() };
-    let (courses, candidates, targets) = pipeline::build(&mut rng, &b.orgs, &members, &alive, &ended, today);
-    Demo { orgs: b.orgs, members, org_events, courses, candidates, targets }
+    let (mut courses, candidates, targets) = pipeline::build(&mut rng, &b.orgs, &members, &alive, &ended, today);
+    let cadre = cadre::build(&mut rng, &members, today);
+    for (kind, name, start) in [
+        (crate::course::CourseKind::Secretary, "Lớp bồi dưỡng bí thư chi bộ kiêm trưởng thôn, bản, khu phố năm 2019", d(2019, 6, 10)),
+        (crate::course::CourseKind::Other, "Hội thi kỹ năng, nghiệp vụ Bí thư chi bộ năm 2019", d(2019, 11, 12)),
+    ] {
+        if start <= today {
+            courses.push(DemoCourse {
+                org: DISTRICT.into(),
+                kind,
+                name: name.into(),
+                start,
+                end: start + chrono::Duration::days(3),
+                provider: "Ban Tổ chức Huyện ủy Đầm Hà".into(),
+                enrolled: vec![],
+            });
+        }
+    }
+    Demo { orgs: b.orgs, members, org_events, courses, candidates, targets, cadre }
 }
 
 /// The status a demo member's first event gives.

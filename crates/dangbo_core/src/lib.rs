@@ -4,6 +4,7 @@
 //! the clock (callers pass `today`). Everything here is a function of its arguments.
 
 pub mod badge;
+pub mod cadre;
 pub mod calendar;
 pub mod candidate;
 pub mod course;

@@ -81,6 +81,7 @@ impl Store {
             apply_org_event(&mut w.tx, &system, &org, ev).await?;
         }
         load_pipeline(&mut w.tx, &demo, &ids, &member_ids).await?;
+        load_cadre(&mut w.tx, &demo.cadre, &ids, &member_ids).await?;
         w.commit().await?;
         for (username, password, role, org) in DEMO_USERS {
             self.create_user(&system, NewUser { username, password, role: *role, org_code: *org, member_id: None }).await?;
@@ -175,6 +176,22 @@ async fn load_pipeline(tx: &mut Transaction<'static, Any>, demo: &demo::Demo, or
             .bind(&at)
             .execute(&mut **tx)
             .await?;
+    }
+    Ok(())
+}
+
+/// Positions, moves and exams of the demo, straight into their tables.
+async fn load_cadre(tx: &mut Transaction<'static, Any>, c: &demo::DemoCadre, orgs: &HashMap<String, String>, members: &[String]) -> Result<(), DbError> {
+    let org = |code: &str| orgs.get(code).cloned().ok_or_else(|| DbError::Internal(anyhow::anyhow!("demo org {code} missing")));
+    for p in &c.positions {
+        crate::cadre::insert_position(tx, &new_id(), &members[p.member], &org(p.position.org.as_str())?, &p.position).await?;
+    }
+    for m in &c.moves {
+        let mv = dangbo_core::cadre::NewMove { member_id: members[m.member].clone(), ..m.mv.clone() };
+        crate::cadre::insert_move(tx, "system", &new_id(), &org(mv.org.as_str())?, &mv).await?;
+    }
+    for x in &c.exams {
+        crate::cadre::insert_exam(tx, "system", &new_id(), &org(x.org.as_str())?, x).await?;
     }
     Ok(())
 }

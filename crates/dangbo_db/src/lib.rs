@@ -8,6 +8,7 @@
 mod audit;
 mod auth;
 mod backup;
+mod cadre;
 mod candidates;
 mod courses;
 mod demo;
@@ -28,6 +29,7 @@ mod todo;
 
 pub use audit::AuditRow;
 pub use auth::{Caller, MAX_FAILURES, NewUser, Role, SessionInfo};
+pub use cadre::{ExamStats, LocalityReport, MoveMatrix, MoveRow};
 pub use candidates::{CandidateDetail, CandidateItem, CertificateRow, StepRow};
 pub use courses::{CourseDetail, CourseItem, EnrolmentRow};
 pub use demo::DEMO_USERS;

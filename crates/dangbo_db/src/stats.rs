@@ -97,12 +97,15 @@ impl Store {
     }
 
     /// The seed article's figures for `code` and [from, to]. Organisations and members are
-    /// counted on `to`; figures of capabilities still to come (exams, rotations, locality)
-    /// are None.
+    /// counted on `to`, like the units and their secretaries; exams, moves, classes and
+    /// admissions in the period.
     pub async fn press_figures(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<PressFigures, DbError> {
         let summary = self.summary(caller, code, to).await?;
         let admitted = self.admissions(caller, code, from, to).await?;
         let (classes, trainees) = self.awareness_figures(caller, code, from, to).await?;
+        let exams = self.exam_stats(caller, code, from, to).await?;
+        let moves = self.move_matrix(caller, code, from, to).await?;
+        let locality = self.locality_report(caller, code, to).await?;
         Ok(PressFigures {
             code: summary.code.clone(),
             from,
@@ -112,15 +115,15 @@ impl Store {
             awareness_classes: Some(classes),
             awareness_trainees: Some(trainees),
             admitted: Some(admitted),
-            exam_candidates_commune: None,
-            exam_candidates_district: None,
-            moves_total: None,
-            moves_upper_to_commune: None,
-            moves_commune_to_upper: None,
-            moves_commune_to_commune: None,
-            moves_cross_sector: None,
-            units_with_nonlocal_secretary: None,
-            units_total: None,
+            exam_candidates_commune: Some(exams.commune),
+            exam_candidates_district: Some(exams.district),
+            moves_total: Some(moves.total),
+            moves_upper_to_commune: Some(moves.upper_to_commune),
+            moves_commune_to_upper: Some(moves.commune_to_upper),
+            moves_commune_to_commune: Some(moves.commune_to_commune),
+            moves_cross_sector: Some(moves.cross_sector),
+            units_with_nonlocal_secretary: Some(locality.units_with_nonlocal_secretary),
+            units_total: Some(locality.units_total),
         })
     }
 }

@@ -47,7 +47,25 @@ async fn the_seed_figures_and_the_member_form_come_from_live_data() {
         let f = s.press_figures(&admin(), "DH", d("2015-01-01"), d("2019-12-31")).await.unwrap();
         assert_eq!((f.grassroots_orgs, f.members, f.admitted), (Some(35), Some(2068), Some(426)), "{backend}");
         assert_eq!((f.awareness_classes, f.awareness_trainees), (Some(11), Some(598)), "{backend}");
-        assert_eq!(f.exam_candidates_commune, None, "a capability that has not landed is null, not 0");
+        assert_eq!((f.exam_candidates_commune, f.exam_candidates_district), (Some(152), Some(78)), "{backend}");
+        assert_eq!(
+            (f.moves_total, f.moves_upper_to_commune, f.moves_commune_to_upper, f.moves_commune_to_commune, f.moves_cross_sector),
+            (Some(74), Some(10), Some(13), Some(8), Some(43)),
+            "{backend}"
+        );
+        assert_eq!((f.units_with_nonlocal_secretary, f.units_total), (Some(9), Some(10)), "{backend}");
+        // Other periods and dates give other, consistent figures.
+        let later = s.press_figures(&admin(), "DH", d("2020-01-01"), d("2020-12-31")).await.unwrap();
+        assert_eq!(later.units_total, Some(9), "Quảng Lợi merged on 1/1/2020");
+        assert_eq!(later.exam_candidates_commune, Some(0));
+        let m = s.move_matrix(&admin(), "DH", d("2015-01-01"), d("2024-12-31")).await.unwrap();
+        assert_eq!(m.total, m.upper_to_commune + m.commune_to_upper + m.commune_to_commune + m.cross_sector + m.other);
+        assert!(m.total > 74);
+        let people = s.moves(&admin(), "DH", d("2015-01-01"), d("2019-12-31"), Some(dangbo_core::cadre::MoveCategory::CrossSector)).await.unwrap();
+        assert_eq!(people.len(), 43, "each figure lists the persons behind it");
+        let rep = s.locality_report(&admin(), "DH", d("2019-12-31")).await.unwrap();
+        assert_eq!(rep.units.iter().filter(|u| u.3 == Some(false)).count(), 9);
+        assert!(rep.units.iter().all(|u| u.2.is_some()), "every unit has a secretary on the date");
         // The form adds up in every dimension, and at every level below.
         for code in ["DH", "DH-TT", "DH-YT"] {
             let st = s.member_stats(&admin(), code, d("2019-12-31")).await.unwrap();

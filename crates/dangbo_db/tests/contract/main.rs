@@ -2,6 +2,7 @@
 
 mod access;
 mod backup;
+mod cadre;
 mod demo;
 mod import;
 mod lifecycle;

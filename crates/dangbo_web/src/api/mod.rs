@@ -1,6 +1,7 @@
 //! The JSON API under /api/v1: session cookie or `Authorization: Bearer`. Errors are
 //! `{"error": {"code", "message", "fields"}}` in the caller's language.
 
+mod cadre;
 mod lifecycle;
 pub(crate) use lifecycle::DayInput;
 mod openapi;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/members/{id}", get(get_member))
         .route("/members/{id}/events", post(member_event))
         .merge(lifecycle::routes())
+        .merge(cadre::routes())
         .fallback(|| async { ApiError::from(ErrorKind::NotFound) })
 }
 
@@ -58,7 +60,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 type Q = Query<HashMap<String, String>>;
 
 /// The `as_of` parameter: absent means today; present must be a date.
-fn as_of(q: &HashMap<String, String>, today: NaiveDate) -> Result<NaiveDate, ApiError> {
+pub(crate) fn as_of(q: &HashMap<String, String>, today: NaiveDate) -> Result<NaiveDate, ApiError> {
     match q.get("as_of").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => Ok(today),
         Some(s) => dangbo_core::date::parse(s).ok_or_else(|| FieldErrors::single("as_of", "err-date-invalid").into()),
@@ -191,7 +193,7 @@ fn date_param(q: &HashMap<String, String>, name: &str, errors: &mut FieldErrors)
 }
 
 /// The required period of `from` and `to`.
-fn period(q: &HashMap<String, String>) -> Result<(NaiveDate, NaiveDate), ApiError> {
+pub(crate) fn period(q: &HashMap<String, String>) -> Result<(NaiveDate, NaiveDate), ApiError> {
     let mut errors = FieldErrors::new();
     let from = date_param(q, "from", &mut errors);
     let to = date_param(q, "to", &mut errors);

@@ -73,9 +73,34 @@ fn lifecycle_schemas() -> Value {
     })
 }
 
+fn cadre_paths() -> Value {
+    let date = json!({"type": "string", "format": "date"});
+    let period = || {
+        vec![
+            p("code"),
+            json!({"name": "from", "in": "query", "required": true, "schema": date}),
+            json!({"name": "to", "in": "query", "required": true, "schema": date}),
+        ]
+    };
+    let obj = || ok(json!({"type": "object"}));
+    let moves_params = [period(), vec![q("category", "upper_to_commune|commune_to_upper|commune_to_commune|cross_sector|other")]].concat();
+    let any_body = |desc: &str| json!({"required": true, "description": desc, "content": {"application/json": {"schema": {"type": "object"}}}});
+    json!({
+        "/positions": {"post": {"summary": "Record a position (title secretary|deputy|standing|committee_member, from_on, to_on, local 1/0 with local_reason); overlapping secretaries refused", "requestBody": any_body("org, member, title, from_on, to_on, local, local_reason, decision_no"), "responses": {"201": obj(), "422": err(), "403": err()}}},
+        "/moves": {"post": {"summary": "Record a move of a leader; the category follows from the two ends", "requestBody": any_body("org, member, kind (rotation|assignment), from_unit, from_level, from_sector, to_unit, to_level, to_sector, decision_no, start_on, end_on"), "responses": {"201": obj(), "422": err(), "403": err()}}},
+        "/exams": {"post": {"summary": "Record an exam session with its results (scores 0–100), all or nothing", "requestBody": any_body("org, name, held_on, level, results: [{full_name, unit, member, score, passed}]"), "responses": {"201": obj(), "422": err(), "403": err()}}},
+        "/orgs/{code}/moves": {"get": {"summary": "Move matrix of a period by category, and the moves behind it", "parameters": moves_params, "responses": {"200": obj(), "404": err(), "422": err()}}},
+        "/orgs/{code}/exams": {"get": {"summary": "Exam candidates (distinct persons) by level in a period", "parameters": period(), "responses": {"200": obj(), "404": err(), "422": err()}}},
+        "/orgs/{code}/locality": {"get": {"summary": "Commune-level units on a date and whether each secretary is local", "parameters": [p("code"), q("as_of", "YYYY-MM-DD, default today")], "responses": {"200": obj(), "404": err()}}}
+    })
+}
+
 /// The document itself.
 pub fn spec() -> Value {
     let mut doc = base();
+    if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), cadre_paths()) {
+        paths.extend(more);
+    }
     if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), lifecycle_paths()) {
         paths.extend(more);
     }

@@ -1,5 +1,6 @@
 //! Server-rendered pages. Each handler: extract → one store call → render.
 
+mod cadre;
 mod candidates;
 mod courses;
 mod documents;
@@ -62,6 +63,7 @@ pub fn routes() -> Router<AppState> {
         .route("/rules", get(rules::index).post(rules::put))
         .route("/calendar", get(rules::calendar).post(rules::put_day))
         .route("/orgs/{code}/targets", get(targets::show).post(targets::put))
+        .route("/orgs/{code}/cadre", get(cadre::show))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(256 * 1024))
         // Spreadsheets are larger than forms; dangbo_import refuses files over 20 MB itself.
         .merge(Router::new().route("/import", get(import::form).post(import::upload)).layer(axum::extract::DefaultBodyLimit::max(21 * 1024 * 1024)))

@@ -102,7 +102,24 @@ pub async fn show(
         (i.t("press-grassroots"), shown(f.grassroots_orgs), Some(format!("/orgs/{}?as_of={}", stats.code, iso(to)))),
         (i.t("press-members"), shown(f.members), Some(list)),
         (i.t("press-admitted"), shown(f.admitted), Some(format!("/orgs/{}/admissions?from={}&to={}", stats.code, iso(from), iso(to)))),
+        (i.t("press-classes"), shown(f.awareness_classes), Some("/courses".to_string())),
+        (i.t("press-trainees"), shown(f.awareness_trainees), Some("/courses".to_string())),
     ];
+    let cadre = format!("/orgs/{}/cadre?from={}&to={}", stats.code, iso(from), iso(to));
+    let mut press = press;
+    for (key, v, cat) in [
+        ("press-exam-commune", f.exam_candidates_commune, ""),
+        ("press-exam-district", f.exam_candidates_district, ""),
+        ("press-moves", f.moves_total, "#moves"),
+        ("press-moves-up", f.moves_upper_to_commune, "&category=upper_to_commune#moves"),
+        ("press-moves-down", f.moves_commune_to_upper, "&category=commune_to_upper#moves"),
+        ("press-moves-cc", f.moves_commune_to_commune, "&category=commune_to_commune#moves"),
+        ("press-moves-cross", f.moves_cross_sector, "&category=cross_sector#moves"),
+        ("press-nonlocal", f.units_with_nonlocal_secretary, "#locality"),
+        ("press-units", f.units_total, "#locality"),
+    ] {
+        press.push((i.t(key), shown(v), Some(format!("{cadre}{cat}"))));
+    }
     let mv = st.store.movements(&auth.caller, &stats.code, from, to).await?;
     let movements = vec![
         (i.t("mv-admitted"), i.num(mv.admitted)),
@@ -127,6 +144,17 @@ pub async fn show(
             ("grassroots", shown(f.grassroots_orgs)),
             ("members", shown(f.members)),
             ("admitted", shown(f.admitted)),
+            ("classes", shown(f.awareness_classes)),
+            ("trainees", shown(f.awareness_trainees)),
+            ("exam_commune", shown(f.exam_candidates_commune)),
+            ("exam_district", shown(f.exam_candidates_district)),
+            ("moves", shown(f.moves_total)),
+            ("up", shown(f.moves_upper_to_commune)),
+            ("down", shown(f.moves_commune_to_upper)),
+            ("cc", shown(f.moves_commune_to_commune)),
+            ("cross", shown(f.moves_cross_sector)),
+            ("nonlocal", shown(f.units_with_nonlocal_secretary)),
+            ("units", shown(f.units_total)),
         ],
     );
     Ok(render(&StatsPage {

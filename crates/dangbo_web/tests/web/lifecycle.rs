@@ -229,3 +229,26 @@ async fn a_transfer_letter_prints_while_the_transfer_is_under_way() {
     assert!(res.json()["error"]["fields"]["type"].as_str().unwrap().contains("chưa hoàn tất"));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_cadre_page_lists_the_people_behind_each_move_figure() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let admin = app.token("adm", Role::Admin, None).await;
+    let m = app.get("/api/v1/orgs/DH/moves?from=2015-01-01&to=2019-12-31&category=commune_to_upper", &admin).await.json();
+    assert_eq!(m["matrix"]["total"], 74);
+    assert_eq!(m["items"].as_array().unwrap().len(), 13);
+    let loc = app.get("/api/v1/orgs/DH/locality?as_of=2019-12-31", &admin).await.json();
+    assert_eq!((loc["units_total"].as_i64(), loc["units_with_nonlocal_secretary"].as_i64()), (Some(10), Some(9)));
+    let staff = app.login("quangninh", "dangbo-quangninh").await;
+    let page = app.get("/orgs/DH/cadre?from=2015-01-01&to=2019-12-31&category=upper_to_commune", &staff).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.select_text(".counts dd")[..5], ["74", "10", "13", "8", "43"].map(String::from));
+    assert_eq!(page.select_text("#moves + table tbody tr").len(), 10);
+    let stats = app.get("/orgs/DH/stats?as_of=2019-12-31&from=2015-01-01&to=2019-12-31", &staff).await;
+    assert!(stats.body.contains("đã mở 11 lớp bồi dưỡng đối tượng kết nạp đảng cho 598 quần chúng ưu tú, kết nạp 426 đảng viên"), "the seed paragraph");
+    assert!(stats.body.contains("152 cán bộ, công chức cấp xã và 78 cán bộ, công chức cấp huyện"));
+    assert!(
+        stats.body.contains("74 cán bộ lãnh đạo, quản lý (10 từ huyện về xã, 13 từ xã về huyện, 8 từ xã sang xã, 43 từ ngành này sang ngành khác). 9/10 xã")
+    );
+    app.finish().await;
+}

@@ -1,0 +1,339 @@
+//! Cadre work: positions (with locality), moves of leaders and competency exams, with the
+//! reports the seed needs: the move matrix of a period, exam candidates by level, and units
+//! whose secretary is not local, as of a date.
+
+use crate::movements::SUBTREE_IN_PERIOD;
+use crate::orgs::org_in_tx;
+use crate::rows::{date, iso, opt_date};
+use crate::scope::{MEMBER_IN_SCOPE, ORG_IN_SCOPE};
+use crate::{Caller, DbError, Store, audit, new_id, now};
+use chrono::NaiveDate;
+use dangbo_core::cadre::{MoveCategory, NewExam, NewMove, NewPosition, Title};
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+
+/// Counts of moves in a period by category.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MoveMatrix {
+    pub total: i64,
+    pub upper_to_commune: i64,
+    pub commune_to_upper: i64,
+    pub commune_to_commune: i64,
+    pub cross_sector: i64,
+    pub other: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MoveRow {
+    pub id: String,
+    pub member_id: String,
+    pub full_name: String,
+    pub kind: String,
+    pub category: String,
+    pub from: String,
+    pub to: String,
+    pub start_on: NaiveDate,
+    pub end_on: Option<NaiveDate>,
+    pub decision_no: Option<String>,
+}
+
+/// Exam candidates in a period: distinct persons by level.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ExamStats {
+    pub sessions: i64,
+    pub commune: i64,
+    pub district: i64,
+    pub province: i64,
+    pub passed: i64,
+}
+
+/// Units (commune-level committees) on a date and those whose secretary is not local.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LocalityReport {
+    pub as_of: Option<NaiveDate>,
+    pub units_total: i64,
+    pub units_with_nonlocal_secretary: i64,
+    /// (unit code, unit name, secretary's name, local: Some(true/false) or unknown)
+    pub units: Vec<(String, String, Option<String>, Option<bool>)>,
+}
+
+async fn member_in_scope(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str, field: &str) -> Result<(), DbError> {
+    let s = caller.scope();
+    let sql = format!("SELECT COUNT(*) FROM member m JOIN org o ON o.id = m.org_id WHERE m.id = $4 AND {MEMBER_IN_SCOPE}");
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).fetch_one(&mut **tx).await?;
+    if n == 0 {
+        return Err(DbError::field(field, "err-member-unknown"));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Records a position; overlapping terms of one title in one organisation are refused.
+    pub async fn create_position(&self, caller: &Caller, p: NewPosition) -> Result<String, DbError> {
+        if !caller.can_write() {
+            return Err(DbError::Forbidden);
+        }
+        let mut w = self.write().await?;
+        let org = org_in_tx(&mut w.tx, caller, p.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+        if org.ended_on.is_some_and(|e| e <= p.from_on) || org.founded_on > p.from_on {
+            return Err(DbError::field("org", "err-org-not-alive"));
+        }
+        member_in_scope(&mut w.tx, caller, &p.member_id, "member").await?;
+        if matches!(p.title, Title::Secretary) {
+            let overlap: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM position WHERE org_id = $1 AND title = $2 AND from_on < $4 AND (to_on IS NULL OR to_on > $3)")
+                    .bind(&org.id)
+                    .bind(p.title.as_str())
+                    .bind(iso(p.from_on))
+                    .bind(p.to_on.map(iso).unwrap_or_else(|| "9999-12-31".into()))
+                    .fetch_one(&mut *w.tx)
+                    .await?;
+            if overlap > 0 {
+                return Err(DbError::field("from_on", "err-position-overlap"));
+            }
+        }
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO position (id, member_id, org_id, title, from_on, to_on, local, local_reason, decision_no, recorded_by, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(&id)
+        .bind(&p.member_id)
+        .bind(&org.id)
+        .bind(p.title.as_str())
+        .bind(iso(p.from_on))
+        .bind(p.to_on.map(iso))
+        .bind(p.local.map(|b| b as i64))
+        .bind(&p.local_reason)
+        .bind(&p.decision_no)
+        .bind(&caller.username)
+        .bind(now())
+        .execute(&mut *w.tx)
+        .await?;
+        audit::record(&mut w.tx, caller, "position.create", "position", &id, None, Some(serde_json::to_value(&p)?)).await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn create_move(&self, caller: &Caller, m: NewMove) -> Result<String, DbError> {
+        if !caller.can_write() {
+            return Err(DbError::Forbidden);
+        }
+        let mut w = self.write().await?;
+        let org = org_in_tx(&mut w.tx, caller, m.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+        member_in_scope(&mut w.tx, caller, &m.member_id, "member").await?;
+        let id = new_id();
+        insert_move(&mut w.tx, &caller.username, &id, &org.id, &m).await?;
+        audit::record(&mut w.tx, caller, "move.create", "cadre_move", &id, None, Some(serde_json::to_value(&m)?)).await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    /// Records an exam session with its results, all or nothing.
+    pub async fn create_exam(&self, caller: &Caller, x: NewExam) -> Result<String, DbError> {
+        if !caller.can_write() {
+            return Err(DbError::Forbidden);
+        }
+        let mut w = self.write().await?;
+        let org = org_in_tx(&mut w.tx, caller, x.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+        let id = new_id();
+        insert_exam(&mut w.tx, &caller.username, &id, &org.id, &x).await?;
+        audit::record(&mut w.tx, caller, "exam.create", "exam_session", &id, None, Some(serde_json::json!({ "name": x.name, "results": x.results.len() })))
+            .await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    /// Moves decided under `code`'s subtree that started in [from, to], by category.
+    pub async fn move_matrix(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<MoveMatrix, DbError> {
+        let rows = self.moves(caller, code, from, to, None).await?;
+        let mut m = MoveMatrix { total: rows.len() as i64, ..Default::default() };
+        for r in &rows {
+            match MoveCategory::parse(&r.category).unwrap_or(MoveCategory::Other) {
+                MoveCategory::UpperToCommune => m.upper_to_commune += 1,
+                MoveCategory::CommuneToUpper => m.commune_to_upper += 1,
+                MoveCategory::CommuneToCommune => m.commune_to_commune += 1,
+                MoveCategory::CrossSector => m.cross_sector += 1,
+                MoveCategory::Other => m.other += 1,
+            }
+        }
+        Ok(m)
+    }
+
+    /// The moves behind a figure (optionally of one category), by start date.
+    pub async fn moves(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate, category: Option<MoveCategory>) -> Result<Vec<MoveRow>, DbError> {
+        let root = self.org(caller, code).await?;
+        let s = caller.scope();
+        let sql = format!(
+            "{SUBTREE_IN_PERIOD} SELECT v.id, v.member_id, m.full_name, v.kind, v.category, v.from_unit, v.to_unit, v.start_on, v.end_on, v.decision_no
+             FROM cadre_move v JOIN sub ON sub.id = v.org_id JOIN org o ON o.id = v.org_id JOIN member m ON m.id = v.member_id
+             WHERE v.start_on >= $5 AND v.start_on <= $6 AND {ORG_IN_SCOPE} AND ($3 = '' OR v.category = $3)
+             ORDER BY v.start_on, v.id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(s.all)
+            .bind(&s.prefix)
+            .bind(category.map(|c| c.as_str()).unwrap_or(""))
+            .bind(&root.id)
+            .bind(iso(from))
+            .bind(iso(to))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(MoveRow {
+                    id: r.try_get(0)?,
+                    member_id: r.try_get(1)?,
+                    full_name: r.try_get(2)?,
+                    kind: r.try_get(3)?,
+                    category: r.try_get(4)?,
+                    from: r.try_get(5)?,
+                    to: r.try_get(6)?,
+                    start_on: date(&r.try_get::<String, _>(7)?)?,
+                    end_on: opt_date(r.try_get(8)?)?,
+                    decision_no: r.try_get(9)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Exam candidates (distinct persons) of sessions held in [from, to] under `code`.
+    pub async fn exam_stats(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<ExamStats, DbError> {
+        let root = self.org(caller, code).await?;
+        let s = caller.scope();
+        let sql = format!(
+            "{SUBTREE_IN_PERIOD} SELECT x.level, COUNT(DISTINCT x.id), COUNT(DISTINCT COALESCE(r.member_id, r.full_name || '|' || r.unit)),
+                CAST(COALESCE(SUM(CASE WHEN r.passed = 1 THEN 1 ELSE 0 END), 0) AS BIGINT)
+             FROM exam_session x JOIN sub ON sub.id = x.org_id JOIN org o ON o.id = x.org_id LEFT JOIN exam_result r ON r.session_id = x.id
+             WHERE x.held_on >= $5 AND x.held_on <= $6 AND {ORG_IN_SCOPE} AND ($3 = $3)
+             GROUP BY x.level"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(s.all)
+            .bind(&s.prefix)
+            .bind(String::new())
+            .bind(&root.id)
+            .bind(iso(from))
+            .bind(iso(to))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut st = ExamStats::default();
+        for r in &rows {
+            let level: String = r.try_get(0)?;
+            let (sessions, people, passed): (i64, i64, i64) = (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?);
+            st.sessions += sessions;
+            st.passed += passed;
+            match level.as_str() {
+                "commune" => st.commune += people,
+                "district" => st.district += people,
+                _ => st.province += people,
+            }
+        }
+        Ok(st)
+    }
+
+    /// The commune-level committees of `code`'s subtree on `as_of` and whether each one's
+    /// secretary on that date is local.
+    pub async fn locality_report(&self, caller: &Caller, code: &str, as_of: NaiveDate) -> Result<LocalityReport, DbError> {
+        let root = self.org(caller, code).await?;
+        let sql = format!(
+            "{} SELECT o.code, sub.name,
+                (SELECT m.full_name FROM position p JOIN member m ON m.id = p.member_id WHERE p.org_id = sub.id AND p.title = 'secretary' AND p.from_on <= $5 AND (p.to_on IS NULL OR p.to_on > $5) ORDER BY p.from_on DESC LIMIT 1),
+                (SELECT p.local FROM position p WHERE p.org_id = sub.id AND p.title = 'secretary' AND p.from_on <= $5 AND (p.to_on IS NULL OR p.to_on > $5) ORDER BY p.from_on DESC LIMIT 1)
+             FROM sub JOIN org o ON o.id = sub.id
+             WHERE sub.kind IN ('grassroots_committee', 'commune') AND o.field = 'commune' AND ($1 = $1) AND ($2 = $2) AND ($3 = $3)
+             ORDER BY o.code",
+            crate::scope::SUBTREE_AS_OF
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(0i64)
+            .bind(String::new())
+            .bind(String::new())
+            .bind(&root.id)
+            .bind(iso(as_of))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut rep = LocalityReport { as_of: Some(as_of), ..Default::default() };
+        for r in &rows {
+            let local: Option<i64> = r.try_get(3)?;
+            rep.units_total += 1;
+            if local == Some(0) {
+                rep.units_with_nonlocal_secretary += 1;
+            }
+            rep.units.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, local.map(|l| l != 0)));
+        }
+        Ok(rep)
+    }
+}
+
+pub(crate) async fn insert_move(tx: &mut Transaction<'static, Any>, by: &str, id: &str, org_id: &str, m: &NewMove) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO cadre_move (id, org_id, member_id, kind, category, from_unit, from_level, from_sector, to_unit, to_level, to_sector, decision_no, start_on, end_on, recorded_by, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+    )
+    .bind(id)
+    .bind(org_id)
+    .bind(&m.member_id)
+    .bind(m.kind.as_str())
+    .bind(m.category.as_str())
+    .bind(&m.from.1)
+    .bind(m.from.0.as_str())
+    .bind(&m.from.2)
+    .bind(&m.to.1)
+    .bind(m.to.0.as_str())
+    .bind(&m.to.2)
+    .bind(&m.decision_no)
+    .bind(iso(m.start_on))
+    .bind(m.end_on.map(iso))
+    .bind(by)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn insert_exam(tx: &mut Transaction<'static, Any>, by: &str, id: &str, org_id: &str, x: &NewExam) -> Result<(), DbError> {
+    sqlx::query("INSERT INTO exam_session (id, org_id, name, held_on, level, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(id)
+        .bind(org_id)
+        .bind(&x.name)
+        .bind(iso(x.held_on))
+        .bind(x.level.as_str())
+        .bind(by)
+        .bind(now())
+        .execute(&mut **tx)
+        .await?;
+    for r in &x.results {
+        sqlx::query("INSERT INTO exam_result (id, session_id, full_name, unit, member_id, score, passed) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(new_id())
+            .bind(id)
+            .bind(&r.full_name)
+            .bind(&r.unit)
+            .bind(&r.member)
+            .bind(r.score)
+            .bind(r.passed.map(|b| b as i64))
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn insert_position(tx: &mut Transaction<'static, Any>, id: &str, member_id: &str, org_id: &str, p: &NewPosition) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO position (id, member_id, org_id, title, from_on, to_on, local, local_reason, decision_no, recorded_by, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'system', $10)",
+    )
+    .bind(id)
+    .bind(member_id)
+    .bind(org_id)
+    .bind(p.title.as_str())
+    .bind(iso(p.from_on))
+    .bind(p.to_on.map(iso))
+    .bind(p.local.map(|b| b as i64))
+    .bind(&p.local_reason)
+    .bind(&p.decision_no)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

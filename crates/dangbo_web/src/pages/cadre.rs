@@ -1,0 +1,100 @@
+//! Cadre work of a subtree for a period: the move matrix with the persons behind each number,
+//! exam candidates by level, and the commune-level units whose secretary is not local.
+
+use super::ctx;
+use crate::AppState;
+use crate::auth::PageAuth;
+use crate::error::WebError;
+use crate::i18n::Lang;
+use crate::views::{Ctx, render};
+use askama::Template;
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::response::Response;
+use chrono::{Datelike, NaiveDate};
+use dangbo_core::cadre::MoveCategory;
+use dangbo_core::date::{display, iso};
+use std::collections::HashMap;
+
+#[derive(Template)]
+#[template(path = "cadre.html")]
+pub struct CadrePage {
+    pub ctx: Ctx,
+    pub code: String,
+    pub name: String,
+    pub from: String,
+    pub to: String,
+    /// (label, count, link)
+    pub matrix: Vec<(String, String, String)>,
+    pub category: String,
+    /// (date, name, member id, from, to)
+    pub moves: Vec<(String, String, String, String, String)>,
+    pub exams: Vec<(String, String)>,
+    /// (unit, secretary, local)
+    pub units: Vec<(String, String, String)>,
+    pub locality: String,
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Path(code): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let today = st.clock.today();
+    let to = q.get("to").and_then(|s| dangbo_core::date::parse(s)).unwrap_or(today);
+    let from = q.get("from").and_then(|s| dangbo_core::date::parse(s)).unwrap_or_else(|| NaiveDate::from_ymd_opt(to.year() - 4, 1, 1).unwrap_or(to));
+    let category = q.get("category").and_then(|c| MoveCategory::parse(c));
+    let c = ctx(&auth, lang, &uri.to_string());
+    let i = c.i18n;
+    let org = st.store.org(&auth.caller, &code).await?;
+    let m = st.store.move_matrix(&auth.caller, &code, from, to).await?;
+    let base = format!("/orgs/{}/cadre?from={}&to={}", org.code, iso(from), iso(to));
+    let link = |cat: &str| format!("{base}&category={cat}#moves");
+    let matrix = vec![
+        (i.t("press-moves"), i.num(m.total), format!("{base}#moves")),
+        (i.t("press-moves-up"), i.num(m.upper_to_commune), link("upper_to_commune")),
+        (i.t("press-moves-down"), i.num(m.commune_to_upper), link("commune_to_upper")),
+        (i.t("press-moves-cc"), i.num(m.commune_to_commune), link("commune_to_commune")),
+        (i.t("press-moves-cross"), i.num(m.cross_sector), link("cross_sector")),
+        (i.t("move-category-other"), i.num(m.other), link("other")),
+    ];
+    let rows = st.store.moves(&auth.caller, &code, from, to, category).await?;
+    let moves = rows.iter().map(|r| (display(r.start_on), r.full_name.clone(), r.member_id.clone(), r.from.clone(), r.to.clone())).collect();
+    let x = st.store.exam_stats(&auth.caller, &code, from, to).await?;
+    let exams = vec![
+        (i.t("press-exam-commune"), i.num(x.commune)),
+        (i.t("press-exam-district"), i.num(x.district)),
+        (i.t("cadre-exam-sessions"), i.num(x.sessions)),
+        (i.t("cadre-exam-passed"), i.num(x.passed)),
+    ];
+    let rep = st.store.locality_report(&auth.caller, &code, to).await?;
+    let units = rep
+        .units
+        .iter()
+        .map(|u| {
+            let local = match u.3 {
+                Some(true) => i.t("cadre-local"),
+                Some(false) => i.t("cadre-nonlocal"),
+                None => String::new(),
+            };
+            (u.1.clone(), u.2.clone().unwrap_or_default(), local)
+        })
+        .collect();
+    let locality =
+        i.args("cadre-locality", &[("nonlocal", i.num(rep.units_with_nonlocal_secretary)), ("units", i.num(rep.units_total)), ("date", display(to))]);
+    Ok(render(&CadrePage {
+        code: org.code.clone(),
+        name: org.name.clone(),
+        from: display(from),
+        to: display(to),
+        matrix,
+        category: category.map(|c| i.t(&c.message_key())).unwrap_or_else(|| i.t("press-moves")),
+        moves,
+        exams,
+        units,
+        locality,
+        ctx: c,
+    }))
+}
