@@ -337,3 +337,111 @@ pub(crate) async fn insert_position(tx: &mut Transaction<'static, Any>, id: &str
     .await?;
     Ok(())
 }
+
+/// A position as the profile shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PositionRow {
+    pub org: String,
+    pub org_name: String,
+    pub title: String,
+    pub from_on: NaiveDate,
+    pub to_on: Option<NaiveDate>,
+    pub local: Option<bool>,
+}
+
+/// One exam result with its session.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExamResultRow {
+    pub session: String,
+    pub held_on: NaiveDate,
+    pub level: String,
+    pub full_name: String,
+    pub unit: String,
+    pub score: Option<i64>,
+    pub passed: Option<bool>,
+}
+
+impl Store {
+    /// A member's positions and moves (for the profile), if the member is visible.
+    pub async fn member_cadre(&self, caller: &Caller, member_id: &str) -> Result<(Vec<PositionRow>, Vec<MoveRow>), DbError> {
+        let mut tx = self.pool.begin().await?;
+        if !crate::members::member_visible(&mut tx, caller, member_id).await? {
+            return Err(DbError::NotFound);
+        }
+        let rows = sqlx::query("SELECT o.code, o.name, p.title, p.from_on, p.to_on, p.local FROM position p JOIN org o ON o.id = p.org_id WHERE p.member_id = $1 ORDER BY p.from_on")
+            .bind(member_id)
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut positions = Vec::new();
+        for r in &rows {
+            let local: Option<i64> = r.try_get(5)?;
+            positions.push(PositionRow {
+                org: r.try_get(0)?,
+                org_name: r.try_get(1)?,
+                title: r.try_get(2)?,
+                from_on: date(&r.try_get::<String, _>(3)?)?,
+                to_on: opt_date(r.try_get(4)?)?,
+                local: local.map(|l| l != 0),
+            });
+        }
+        let rows = sqlx::query(
+            "SELECT v.id, v.member_id, m.full_name, v.kind, v.category, v.from_unit, v.to_unit, v.start_on, v.end_on, v.decision_no
+             FROM cadre_move v JOIN member m ON m.id = v.member_id WHERE v.member_id = $1 ORDER BY v.start_on",
+        )
+        .bind(member_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut moves = Vec::new();
+        for r in &rows {
+            moves.push(MoveRow {
+                id: r.try_get(0)?,
+                member_id: r.try_get(1)?,
+                full_name: r.try_get(2)?,
+                kind: r.try_get(3)?,
+                category: r.try_get(4)?,
+                from: r.try_get(5)?,
+                to: r.try_get(6)?,
+                start_on: date(&r.try_get::<String, _>(7)?)?,
+                end_on: opt_date(r.try_get(8)?)?,
+                decision_no: r.try_get(9)?,
+            });
+        }
+        tx.commit().await?;
+        Ok((positions, moves))
+    }
+
+    /// Every exam result of sessions held in [from, to] under `code` (for the export).
+    pub async fn exam_results(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<ExamResultRow>, DbError> {
+        let root = self.org(caller, code).await?;
+        let s = caller.scope();
+        let sql = format!(
+            "{SUBTREE_IN_PERIOD} SELECT x.name, x.held_on, x.level, r.full_name, r.unit, r.score, r.passed
+             FROM exam_session x JOIN sub ON sub.id = x.org_id JOIN org o ON o.id = x.org_id JOIN exam_result r ON r.session_id = x.id
+             WHERE x.held_on >= $5 AND x.held_on <= $6 AND {ORG_IN_SCOPE} AND ($3 = $3)
+             ORDER BY x.held_on, x.id, r.full_name"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(s.all)
+            .bind(&s.prefix)
+            .bind(String::new())
+            .bind(&root.id)
+            .bind(iso(from))
+            .bind(iso(to))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let passed: Option<i64> = r.try_get(6)?;
+                Ok(ExamResultRow {
+                    session: r.try_get(0)?,
+                    held_on: date(&r.try_get::<String, _>(1)?)?,
+                    level: r.try_get(2)?,
+                    full_name: r.try_get(3)?,
+                    unit: r.try_get(4)?,
+                    score: r.try_get(5)?,
+                    passed: passed.map(|p| p != 0),
+                })
+            })
+            .collect()
+    }
+}

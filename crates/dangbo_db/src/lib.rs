@@ -29,7 +29,7 @@ mod todo;
 
 pub use audit::AuditRow;
 pub use auth::{Caller, MAX_FAILURES, NewUser, Role, SessionInfo};
-pub use cadre::{ExamStats, LocalityReport, MoveMatrix, MoveRow};
+pub use cadre::{ExamResultRow, ExamStats, LocalityReport, MoveMatrix, MoveRow, PositionRow};
 pub use candidates::{CandidateDetail, CandidateItem, CertificateRow, StepRow};
 pub use courses::{CourseDetail, CourseItem, EnrolmentRow};
 pub use demo::DEMO_USERS;

@@ -358,7 +358,7 @@ pub(crate) fn decode_cursor(s: &str) -> Option<(Vec<u8>, String)> {
 
 /// A member is visible in the caller's scope, to the branch a transfer letter is addressed to
 /// (the receiving half of a transfer), and to the branch hosting a temporary attachment.
-async fn member_visible(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str) -> Result<bool, DbError> {
+pub(crate) async fn member_visible(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str) -> Result<bool, DbError> {
     let s = caller.scope();
     let sql = format!(
         "SELECT COUNT(*) FROM member m JOIN org o ON o.id = m.org_id WHERE m.id = $4 AND ({MEMBER_IN_SCOPE}

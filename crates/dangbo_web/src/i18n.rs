@@ -160,6 +160,8 @@ mod tests {
             include_str!("../../dangbo_db/src/rules.rs"),
             include_str!("../../dangbo_db/src/targets.rs"),
             include_str!("pages/targets.rs"),
+            include_str!("../../dangbo_core/src/cadre.rs"),
+            include_str!("../../dangbo_db/src/cadre.rs"),
         ]
         .concat();
         let vi = keys(include_str!("../i18n/vi/main.ftl"));
@@ -184,6 +186,10 @@ mod tests {
         wanted.extend(course::CourseResult::ALL.iter().map(|x| x.message_key()));
         wanted.extend(calendar::DayKind::ALL.iter().map(|x| x.message_key()));
         wanted.extend(todo::TodoKind::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(dangbo_core::cadre::Level::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(dangbo_core::cadre::MoveKind::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(dangbo_core::cadre::MoveCategory::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(dangbo_core::cadre::Title::ALL.iter().map(|x| x.message_key()));
         wanted.extend(["warn-decision-late", "warn-ceremony-late"].map(String::from));
         for k in wanted {
             assert!(vi.contains(&k), "missing message {k}");

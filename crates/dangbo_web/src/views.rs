@@ -208,6 +208,9 @@ pub struct MemberPage {
     pub helpers: Vec<Choice>,
     pub grounds: Vec<Choice>,
     pub purposes: Vec<Choice>,
+    /// Positions and moves (cadre work), one line each.
+    pub positions: Vec<String>,
+    pub moves: Vec<String>,
 }
 
 /// The reference lists a person form offers.

@@ -124,3 +124,115 @@ pub async fn transfer_letter(State(st): State<AppState>, auth: PageAuth, Path(id
     let bytes = dangbo_reports::pdf::transfer_letter(&doc).map_err(|e| internal(&e))?;
     Ok(pdf_response(&format!("Giấy giới thiệu sinh hoạt đảng {}", m.full_name), bytes))
 }
+
+/// The moves of a period (rotation register) or the exam results, as XLSX.
+pub async fn cadre_xlsx(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    Path((code, file)): Path<(String, String)>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let today = st.clock.today();
+    let to = q.get("to").and_then(|s| dangbo_core::date::parse(s)).unwrap_or(today);
+    let from = q.get("from").and_then(|s| dangbo_core::date::parse(s)).unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(to.year() - 4, 1, 1).unwrap_or(to));
+    let org = st.store.org(&auth.caller, &code).await?;
+    let period = format!("{} — từ {} đến {}", org.name, display(from), display(to));
+    let (doc, sheet) = match file.as_str() {
+        "moves.xlsx" => {
+            let m = st.store.move_matrix(&auth.caller, &code, from, to).await?;
+            let rows = st.store.moves(&auth.caller, &code, from, to, None).await?;
+            let subtitle = format!(
+                "{period}. Tổng {}: từ cấp trên về xã {}, từ xã lên cấp trên {}, từ xã sang xã {}, từ ngành này sang ngành khác {}, khác {}.",
+                m.total, m.upper_to_commune, m.commune_to_upper, m.commune_to_commune, m.cross_sector, m.other
+            );
+            let rows = rows
+                .iter()
+                .enumerate()
+                .map(|(n, r)| {
+                    let kind = if r.kind == "rotation" { "Luân chuyển" } else { "Điều động" };
+                    vec![
+                        (n + 1).to_string(),
+                        r.full_name.clone(),
+                        kind.into(),
+                        category_vi(&r.category).into(),
+                        r.from.clone(),
+                        r.to.clone(),
+                        display(r.start_on),
+                        r.decision_no.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            let headers = ["STT", "Họ và tên", "Hình thức", "Nhóm", "Từ đơn vị", "Đến đơn vị", "Từ ngày", "Số quyết định"];
+            (table_doc("Danh sách cán bộ điều động, luân chuyển", subtitle, &headers, rows), "Luân chuyển")
+        }
+        "exams.xlsx" => {
+            let rows = st.store.exam_results(&auth.caller, &code, from, to).await?;
+            let rows = rows
+                .iter()
+                .enumerate()
+                .map(|(n, r)| {
+                    let level = match r.level.as_str() {
+                        "commune" => "Cấp xã",
+                        "district" => "Cấp huyện",
+                        _ => "Cấp tỉnh",
+                    };
+                    let passed = match r.passed {
+                        Some(true) => "Đạt",
+                        Some(false) => "Không đạt",
+                        None => "",
+                    };
+                    vec![
+                        (n + 1).to_string(),
+                        r.session.clone(),
+                        display(r.held_on),
+                        level.into(),
+                        r.full_name.clone(),
+                        r.unit.clone(),
+                        r.score.map(|s| s.to_string()).unwrap_or_default(),
+                        passed.into(),
+                    ]
+                })
+                .collect();
+            let headers = ["STT", "Kỳ sát hạch", "Ngày", "Cấp", "Họ và tên", "Đơn vị", "Điểm", "Kết quả"];
+            (table_doc("Kết quả sát hạch cán bộ, công chức", period, &headers, rows), "Sát hạch")
+        }
+        _ => return Err(WebError(ErrorKind::NotFound)),
+    };
+    let bytes = dangbo_reports::table_xlsx::xlsx(&doc, sheet).map_err(|e| internal(&e))?;
+    let stem = format!("{} {} {}", doc.title, org.code, dangbo_core::date::iso(to));
+    let disposition = format!("attachment; filename=\"{}.xlsx\"; filename*=UTF-8''{}.xlsx", ascii_name(&stem), rfc5987(&stem));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".into()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+fn category_vi(c: &str) -> &'static str {
+    match c {
+        "upper_to_commune" => "Từ cấp trên về xã",
+        "commune_to_upper" => "Từ xã lên cấp trên",
+        "commune_to_commune" => "Từ xã sang xã",
+        "cross_sector" => "Từ ngành này sang ngành khác",
+        _ => "Khác",
+    }
+}
+
+fn table_doc(title: &str, subtitle: String, headers: &[&str], rows: Vec<Vec<String>>) -> TableDoc {
+    TableDoc {
+        title: title.into(),
+        subtitle,
+        footer: String::new(),
+        note: String::new(),
+        landscape: true,
+        font_size: 9.0,
+        headers: headers.iter().map(|h| h.to_string()).collect(),
+        widths: vec![1.0; headers.len()],
+        numeric: vec![0],
+        rows,
+    }
+}

@@ -168,6 +168,8 @@ pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView,
     let grounds = ["age_health", "other"].iter().map(|g| Choice { value: g.to_string(), label: i.t(&format!("ground-{}", g.replace('_', "-"))) }).collect();
     let purposes = ["work", "study"].iter().map(|g| Choice { value: g.to_string(), label: i.t(&format!("purpose-{g}")) }).collect();
     MemberPage {
+        positions: vec![],
+        moves: vec![],
         purposes,
         helpers,
         grounds,
@@ -189,7 +191,27 @@ pub async fn show(State(st): State<AppState>, auth: PageAuth, lang: Lang, Origin
     let c = ctx(&auth, lang, &uri.to_string());
     let ethnicity = ethnicity_name(&st, &m.person.ethnicity).await?;
     let helpers = helper_choices(&st, &auth, &m).await?;
-    Ok(render(&member_page(c, m, FormView::default(), ethnicity, helpers)))
+    let (positions, moves) = st.store.member_cadre(&auth.caller, &id).await?;
+    let i = c.i18n;
+    let mut page = member_page(c, m, FormView::default(), ethnicity, helpers);
+    page.positions = positions
+        .iter()
+        .map(|p| {
+            let title = i.t(&format!("title-{}", p.title.replace('_', "-")));
+            let until = p.to_on.map(|d| i.date(&d)).unwrap_or_default();
+            let local = match p.local {
+                Some(true) => format!(" · {}", i.t("cadre-local")),
+                Some(false) => format!(" · {}", i.t("cadre-nonlocal")),
+                None => String::new(),
+            };
+            format!("{title}, {} ({} – {until}){local}", p.org_name, i.date(&p.from_on))
+        })
+        .collect();
+    page.moves = moves
+        .iter()
+        .map(|m| format!("{}: {} → {} ({})", i.date(&m.start_on), m.from, m.to, i.t(&format!("move-category-{}", m.category.replace('_', "-")))))
+        .collect();
+    Ok(render(&page))
 }
 
 /// For a probationary member: the full members of the branch who can be assigned to help.

@@ -64,6 +64,7 @@ pub fn routes() -> Router<AppState> {
         .route("/calendar", get(rules::calendar).post(rules::put_day))
         .route("/orgs/{code}/targets", get(targets::show).post(targets::put))
         .route("/orgs/{code}/cadre", get(cadre::show))
+        .route("/orgs/{code}/cadre/{file}", get(documents::cadre_xlsx))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(256 * 1024))
         // Spreadsheets are larger than forms; dangbo_import refuses files over 20 MB itself.
         .merge(Router::new().route("/import", get(import::form).post(import::upload)).layer(axum::extract::DefaultBodyLimit::max(21 * 1024 * 1024)))

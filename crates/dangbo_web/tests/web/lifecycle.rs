@@ -252,3 +252,21 @@ async fn the_cadre_page_lists_the_people_behind_each_move_figure() {
     );
     app.finish().await;
 }
+
+#[tokio::test]
+async fn moves_and_exams_download_and_show_on_the_profile() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let staff = app.login("quangninh", "dangbo-quangninh").await;
+    for file in ["moves.xlsx", "exams.xlsx"] {
+        let res = app.get(&format!("/orgs/DH/cadre/{file}?from=2015-01-01&to=2019-12-31"), &staff).await;
+        assert_eq!(res.status, StatusCode::OK, "{file}");
+        assert!(res.body.starts_with("PK"), "{file} is a zip (XLSX)");
+    }
+    assert_eq!(app.get("/orgs/DH/cadre/other.xlsx", &staff).await.status, StatusCode::NOT_FOUND);
+    let admin = app.token("adm", Role::Admin, None).await;
+    let m = app.get("/api/v1/orgs/DH/moves?from=2015-01-01&to=2019-12-31", &admin).await.json();
+    let who = m["items"][0]["member_id"].as_str().unwrap().to_string();
+    let page = app.get(&format!("/members/{who}"), &staff).await;
+    assert!(page.select_text("h2").iter().any(|h| h == "Điều động, luân chuyển"));
+    app.finish().await;
+}
