@@ -61,6 +61,8 @@ pub fn router(state: AppState) -> Router {
         .route("/static/style.css", axum::routing::get(style))
         .fallback(|| async { error::WebError(error::ErrorKind::NotFound) })
         .layer(middleware::from_fn(localise_errors))
+        // Old phones on slow networks: pages, CSS and JSON go gzip-compressed when asked.
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::csrf::CsrfLayer::new())
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))

@@ -549,3 +549,5 @@ level-district = District
 level-commune = Commune
 move-kind-rotation = Rotation
 move-kind-assignment = Assignment
+todo-more = See all { $count }: { $what }
+todo-all = See every kind

@@ -543,3 +543,5 @@ level-district = Cấp huyện
 level-commune = Cấp xã
 move-kind-rotation = Luân chuyển
 move-kind-assignment = Điều động
+todo-more = Xem tất cả { $count } việc: { $what }
+todo-all = Xem mọi loại việc

@@ -29,6 +29,8 @@ pub struct TodoPage {
     pub today: String,
     pub overdue: Vec<TodoView>,
     pub upcoming: Vec<TodoView>,
+    /// Links to the full list of a kind cut short here: (href, label).
+    pub more: Vec<(String, String)>,
 }
 
 pub(crate) fn todo_view(i: &I18n, t: &TodoRow, today: NaiveDate) -> TodoView {
@@ -53,12 +55,42 @@ pub(crate) fn todo_view(i: &I18n, t: &TodoRow, today: NaiveDate) -> TodoView {
     }
 }
 
-pub async fn index(State(st): State<AppState>, auth: PageAuth, lang: Lang) -> Result<Response, WebError> {
+/// Items shown per kind before "see all": a province's list stays light on an old phone.
+const PER_KIND: usize = 20;
+
+pub async fn index(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Result<Response, WebError> {
     let today = st.clock.today();
     let c = ctx(&auth, lang, "/todo");
-    let items = st.store.todo(&auth.caller, today).await?;
-    let (overdue, upcoming): (Vec<_>, Vec<_>) = items.iter().partition(|t| t.overdue);
+    let only = q.get("kind").and_then(|k| dangbo_core::todo::TodoKind::parse(k));
+    let all = st.store.todo(&auth.caller, today).await?;
+    let mut shown: std::collections::HashMap<dangbo_core::todo::TodoKind, usize> = std::collections::HashMap::new();
+    let mut items = Vec::new();
+    for t in all.iter().filter(|t| only.is_none_or(|k| k == t.kind)) {
+        let n = shown.entry(t.kind).or_default();
+        *n += 1;
+        if only.is_some() || *n <= PER_KIND {
+            items.push(t);
+        }
+    }
+    let mut more: Vec<(String, String)> = dangbo_core::todo::TodoKind::ALL
+        .iter()
+        .filter_map(|k| {
+            shown.get(k).filter(|n| **n > PER_KIND && only.is_none()).map(|n| {
+                (format!("/todo?kind={}", k.as_str()), c.i18n.args("todo-more", &[("count", c.i18n.num(*n as i64)), ("what", c.i18n.t(&k.message_key()))]))
+            })
+        })
+        .collect();
+    if only.is_some() {
+        more.push(("/todo".into(), c.i18n.t("todo-all")));
+    }
+    let (overdue, upcoming): (Vec<_>, Vec<_>) = items.into_iter().partition(|t| t.overdue);
     let page = TodoPage {
+        more,
         today: c.i18n.date(&today),
         overdue: overdue.iter().map(|t| todo_view(&c.i18n, t, today)).collect(),
         upcoming: upcoming.iter().map(|t| todo_view(&c.i18n, t, today)).collect(),

@@ -270,3 +270,23 @@ async fn moves_and_exams_download_and_show_on_the_profile() {
     assert!(page.select_text("h2").iter().any(|h| h == "Điều động, luân chuyển"));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn pages_go_compressed_and_long_lists_are_cut_per_kind() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let staff = app.login("quangninh", "dangbo-quangninh").await;
+    let Auth::Cookie(cookie, _) = &staff else { unreachable!() };
+    let req =
+        Request::get("/todo").header(header::COOKIE, format!("dangbo_session={cookie}")).header(header::ACCEPT_ENCODING, "gzip").body(Body::empty()).unwrap();
+    let res = app.send(req).await;
+    assert_eq!(res.headers[header::CONTENT_ENCODING], "gzip");
+    let page = app.get("/todo", &staff).await;
+    let badges = page.select_text("ul.todo li").iter().filter(|t| t.contains("Huy hiệu")).count();
+    assert!(badges <= 20, "{badges}");
+    if let Some(more) = page.select_text("ul.more li").first() {
+        assert!(more.starts_with("Xem tất cả"));
+    }
+    let only = app.get("/todo?kind=badge_due", &staff).await;
+    assert!(only.select_text("ul.todo li").iter().all(|t| t.contains("Huy hiệu")));
+    app.finish().await;
+}
