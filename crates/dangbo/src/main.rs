@@ -207,9 +207,12 @@ async fn import_members(store: &Store, file: &std::path::Path, org: Option<&str>
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let i = dangbo_web::i18n::I18n::new(dangbo_web::Lang::Vi);
     let today = dangbo_web::Clock::system().today();
-    let (mapping, report) = dangbo_web::import::import_members(store, &Caller::system(), name, &bytes, org, dry_run, today)
+    let (mapping, report, converted) = dangbo_web::import::import_members(store, &Caller::system(), name, &bytes, org, dry_run, today)
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.message(&i)))?;
+    if let Some(line) = dangbo_web::import::converted_line(converted, &i) {
+        println!("{line}");
+    }
     for line in dangbo_web::import::problem_lines(&report, &mapping, &i) {
         println!("{line}");
     }

@@ -1,7 +1,8 @@
 //! Import: the bytes of a member list as organisation boards keep them (XLSX, XLS, CSV in
-//! UTF-8 with or without BOM, or Windows-1258) → member inputs, one per row, with the row's
+//! UTF-8 with or without BOM, or Windows-1258; legacy TCVN3/VNI text converted) → member inputs, one per row, with the row's
 //! problems. Architecture invariant: no database, no HTTP; the store decides what is new.
 
+pub mod legacy;
 pub mod members;
 pub mod table;
 

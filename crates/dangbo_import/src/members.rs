@@ -214,6 +214,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, r)| (i + 2, r.iter().map(|s| if s.is_empty() { Cell::Empty } else { Cell::Text(s.to_string()) }).collect()))
                 .collect(),
+            converted_from: None,
         }
     }
 

@@ -33,6 +33,8 @@ impl Cell {
 pub struct Table {
     pub headers: Vec<String>,
     pub rows: Vec<(usize, Vec<Cell>)>,
+    /// The legacy encoding the text was converted from (TCVN3, VNI), if it was.
+    pub converted_from: Option<&'static str>,
 }
 
 /// Why a file cannot be read at all. Each is a message-catalog key.
@@ -64,8 +66,21 @@ pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, TableError> {
         return Err(TableError::TooLarge);
     }
     let lower = file_name.to_ascii_lowercase();
-    let grid = if lower.ends_with(".csv") || lower.ends_with(".txt") { read_csv(bytes)? } else { read_workbook(bytes)? };
-    split_header(grid)
+    let mut grid = if lower.ends_with(".csv") || lower.ends_with(".txt") { read_csv(bytes)? } else { read_workbook(bytes)? };
+    let legacy = crate::legacy::detect(grid.iter().flatten().filter_map(|c| match c {
+        Cell::Text(s) => Some(s.as_str()),
+        _ => None,
+    }));
+    if let Some(enc) = legacy {
+        for c in grid.iter_mut().flatten() {
+            if let Cell::Text(s) = c {
+                *s = crate::legacy::convert(s, enc);
+            }
+        }
+    }
+    let mut table = split_header(grid)?;
+    table.converted_from = legacy.map(|l| l.name());
+    Ok(table)
 }
 
 /// Decodes CSV bytes: UTF-8 (a BOM is dropped), else Windows-1258 (what Excel on a
@@ -122,12 +137,22 @@ fn split_header(grid: Vec<Vec<Cell>>) -> Result<Table, TableError> {
     let start = grid.iter().position(|r| r.iter().filter(|c| **c != Cell::Empty).count() >= 2).ok_or(TableError::NoHeader)?;
     let headers = grid[start].iter().map(Cell::text).collect();
     let rows = grid.into_iter().enumerate().skip(start + 1).filter(|(_, r)| r.iter().any(|c| *c != Cell::Empty)).map(|(i, r)| (i + 1, r)).collect();
-    Ok(Table { headers, rows })
+    Ok(Table { headers, rows, converted_from: None })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tcvn3_csv_is_converted() {
+        let legacy = |s: &str| encoding_rs::WINDOWS_1252.decode(&skey_engine::charset::encode(s, skey_engine::charset::VietCharset::TCVN3)).0.into_owned();
+        let csv = format!("{},{}\n{},01/02/1990\n{},03/04/1991\n", legacy("Họ và tên"), legacy("Ngày sinh"), legacy("Nguyễn Văn An"), legacy("Trần Thị Bích"));
+        let t = read_table("ds.csv", csv.as_bytes()).unwrap();
+        assert_eq!(t.converted_from, Some("TCVN3"));
+        assert_eq!(t.headers, ["Họ và tên", "Ngày sinh"]);
+        assert_eq!(t.rows[1].1[0].text(), "Trần Thị Bích");
+    }
 
     #[test]
     fn csv_in_utf8_with_bom_and_in_windows_1258() {

@@ -36,7 +36,7 @@ pub async fn import_members(
     default_org: Option<&str>,
     dry_run: bool,
     today: NaiveDate,
-) -> Result<(Mapping, ImportReport), ImportFailure> {
+) -> Result<(Mapping, ImportReport, Option<&'static str>), ImportFailure> {
     let table = read_table(file_name, bytes).map_err(|e| ImportFailure::File(e.key()))?;
     let mapping = Mapping::detect(&table.headers);
     let missing = mapping.missing(default_org.is_some());
@@ -49,7 +49,12 @@ pub async fn import_members(
     let rows = rows_to_inputs(&table, &mapping, default_org, &ethnicities, &religions);
     let parsed: Vec<(usize, Result<_, FieldErrors>)> = rows.iter().map(|r| (r.row, r.input.parse(today))).collect();
     let report = store.import_members(caller, parsed, dry_run).await.map_err(ImportFailure::Store)?;
-    Ok((mapping, report))
+    Ok((mapping, report, table.converted_from))
+}
+
+/// "Converted from TCVN3" when the file was in a legacy encoding.
+pub fn converted_line(from: Option<&str>, i: &I18n) -> Option<String> {
+    from.map(|enc| i.t1("import-converted", "encoding", enc))
 }
 
 /// One line per problem: "Dòng 5, cột «Ngày sinh»: Ngày sinh: không được sau ngày hôm nay."

@@ -551,3 +551,4 @@ move-kind-rotation = Rotation
 move-kind-assignment = Assignment
 todo-more = See all { $count }: { $what }
 todo-all = See every kind
+import-converted = The file uses the legacy { $encoding } encoding; its text was converted to Unicode.

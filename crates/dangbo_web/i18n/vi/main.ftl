@@ -545,3 +545,4 @@ move-kind-rotation = Luân chuyển
 move-kind-assignment = Điều động
 todo-more = Xem tất cả { $count } việc: { $what }
 todo-all = Xem mọi loại việc
+import-converted = Tệp dùng bảng mã { $encoding } cũ; văn bản đã được chuyển sang Unicode.

@@ -42,7 +42,11 @@ pub async fn upload(State(st): State<AppState>, auth: PageAuth, lang: Lang, mut 
     let dry_run = action != "commit";
     let default_org = Some(org.as_str()).filter(|o| !o.is_empty());
     let (summary, problems, ok) = match import_members(&st.store, &auth.caller, &name, &bytes, default_org, dry_run, st.clock.today()).await {
-        Ok((mapping, report)) => (summary_line(&report, dry_run, &i), problem_lines(&report, &mapping, &i), report.problems.is_empty()),
+        Ok((mapping, report, converted)) => {
+            let mut lines: Vec<String> = crate::import::converted_line(converted, &i).into_iter().collect();
+            lines.extend(problem_lines(&report, &mapping, &i));
+            (summary_line(&report, dry_run, &i), lines, report.problems.is_empty())
+        }
         Err(crate::import::ImportFailure::Store(e)) => return Err(e.into()),
         Err(e) => (e.message(&i), vec![], false),
     };
