@@ -195,6 +195,8 @@ pub struct EventView {
 pub struct MemberPage {
     pub ctx: Ctx,
     pub id: String,
+    /// The member's branch (where cadre records start from).
+    pub org_code: String,
     pub name: String,
     pub status: String,
     pub person: Vec<(String, String)>,

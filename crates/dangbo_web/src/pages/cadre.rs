@@ -1,18 +1,22 @@
 //! Cadre work of a subtree for a period: the move matrix with the persons behind each number,
 //! exam candidates by level, and the commune-level units whose secretary is not local.
 
-use super::ctx;
+use super::{PageForm, checked_form, choices, ctx, form_with_errors, input};
 use crate::AppState;
 use crate::auth::PageAuth;
 use crate::error::WebError;
 use crate::i18n::Lang;
-use crate::views::{Ctx, render};
+use crate::views::{Choice, Ctx, FormView, render};
 use askama::Template;
 use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
+use axum::response::{IntoResponse, Redirect};
 use chrono::{Datelike, NaiveDate};
 use dangbo_core::cadre::MoveCategory;
+use dangbo_core::cadre::{Level, MoveInput, MoveKind, PositionInput, Title};
 use dangbo_core::date::{display, iso};
+use dangbo_db::DbError;
 use std::collections::HashMap;
 
 #[derive(Template)]
@@ -32,6 +36,11 @@ pub struct CadrePage {
     /// (unit, secretary, local)
     pub units: Vec<(String, String, String)>,
     pub locality: String,
+    /// The forms to record a move and a position (staff of the committee).
+    pub form: FormView,
+    pub levels: Vec<Choice>,
+    pub kinds: Vec<Choice>,
+    pub titles: Vec<Choice>,
 }
 
 pub async fn show(
@@ -42,11 +51,20 @@ pub async fn show(
     Path(code): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
+    let c = ctx(&auth, lang, &uri.to_string());
+    let mut values = HashMap::new();
+    values.insert("member".to_string(), q.get("member").cloned().unwrap_or_default());
+    values.insert("org".to_string(), code.clone());
+    let page = page(&st, &auth, c, &code, &q, FormView { values, errors: Default::default() }).await?;
+    Ok(render(&page))
+}
+
+async fn page(st: &AppState, auth: &PageAuth, c: Ctx, code: &str, q: &HashMap<String, String>, form: FormView) -> Result<CadrePage, WebError> {
+    let code = code.to_string();
     let today = st.clock.today();
     let to = q.get("to").and_then(|s| dangbo_core::date::parse(s)).unwrap_or(today);
     let from = q.get("from").and_then(|s| dangbo_core::date::parse(s)).unwrap_or_else(|| NaiveDate::from_ymd_opt(to.year() - 4, 1, 1).unwrap_or(to));
     let category = q.get("category").and_then(|c| MoveCategory::parse(c));
-    let c = ctx(&auth, lang, &uri.to_string());
     let i = c.i18n;
     let org = st.store.org(&auth.caller, &code).await?;
     let m = st.store.move_matrix(&auth.caller, &code, from, to).await?;
@@ -84,7 +102,11 @@ pub async fn show(
         .collect();
     let locality =
         i.args("cadre-locality", &[("nonlocal", i.num(rep.units_with_nonlocal_secretary)), ("units", i.num(rep.units_total)), ("date", display(to))]);
-    Ok(render(&CadrePage {
+    Ok(CadrePage {
+        form,
+        levels: choices(&c, Level::ALL, Level::as_str, Level::message_key),
+        kinds: choices(&c, MoveKind::ALL, MoveKind::as_str, MoveKind::message_key),
+        titles: choices(&c, Title::ALL, Title::as_str, Title::message_key),
         code: org.code.clone(),
         name: org.name.clone(),
         from: display(from),
@@ -96,5 +118,39 @@ pub async fn show(
         units,
         locality,
         ctx: c,
-    }))
+    })
+}
+
+/// Records a move or a position from the forms of the page.
+pub async fn record(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    Path(code): Path<String>,
+    PageForm(body): PageForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let map = checked_form(&auth, body)?;
+    let today = st.clock.today();
+    let result = match map.get("what").map(String::as_str) {
+        Some("move") => match input::<MoveInput>(&map)?.parse(today) {
+            Ok(m) => st.store.create_move(&auth.caller, m).await.map(|_| ()),
+            Err(e) => Err(DbError::Invalid(e)),
+        },
+        Some("position") => match input::<PositionInput>(&map)?.parse(today) {
+            Ok(p) => st.store.create_position(&auth.caller, p).await.map(|_| ()),
+            Err(e) => Err(DbError::Invalid(e)),
+        },
+        _ => return Err(WebError(crate::error::ErrorKind::BadRequest)),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/orgs/{code}/cadre")).into_response()),
+        Err(DbError::Invalid(e)) => {
+            let c = ctx(&auth, lang, &format!("/orgs/{code}/cadre"));
+            let form = form_with_errors(&c, map, &e);
+            let mut r = render(&page(&st, &auth, c, &code, &HashMap::new(), form).await?);
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
 }

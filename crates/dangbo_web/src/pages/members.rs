@@ -168,6 +168,7 @@ pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView,
     let grounds = ["age_health", "other"].iter().map(|g| Choice { value: g.to_string(), label: i.t(&format!("ground-{}", g.replace('_', "-"))) }).collect();
     let purposes = ["work", "study"].iter().map(|g| Choice { value: g.to_string(), label: i.t(&format!("purpose-{g}")) }).collect();
     MemberPage {
+        org_code: m.org.clone(),
         positions: vec![],
         moves: vec![],
         purposes,

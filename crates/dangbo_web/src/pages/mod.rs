@@ -63,7 +63,7 @@ pub fn routes() -> Router<AppState> {
         .route("/rules", get(rules::index).post(rules::put))
         .route("/calendar", get(rules::calendar).post(rules::put_day))
         .route("/orgs/{code}/targets", get(targets::show).post(targets::put))
-        .route("/orgs/{code}/cadre", get(cadre::show))
+        .route("/orgs/{code}/cadre", get(cadre::show).post(cadre::record))
         .route("/orgs/{code}/cadre/{file}", get(documents::cadre_xlsx))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(256 * 1024))
         // Spreadsheets are larger than forms; dangbo_import refuses files over 20 MB itself.

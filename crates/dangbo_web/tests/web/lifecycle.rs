@@ -290,3 +290,41 @@ async fn pages_go_compressed_and_long_lists_are_cut_per_kind() {
     assert!(only.select_text("ul.todo li").iter().all(|t| t.contains("Huy hiệu")));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_move_is_recorded_from_the_cadre_page() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let staff = app.login("quangninh", "dangbo-quangninh").await;
+    let admin = app.token("adm", Role::Admin, None).await;
+    let list = app.get("/api/v1/members?org=DH-TT-01&status=full&limit=1", &admin).await.json();
+    let who = list["items"][0]["id"].as_str().unwrap().to_string();
+    let page = app.get(&format!("/members/{who}"), &staff).await;
+    assert!(page.body.contains(&format!("/orgs/DH-TT-01/cadre?member={who}")));
+    let form = |start: &str| {
+        vec![
+            ("csrf", staff.csrf().to_string()),
+            ("what", "move".into()),
+            ("org", "QN".into()),
+            ("member", who.clone()),
+            ("kind", "rotation".into()),
+            ("from_unit", "Sở Nội vụ".into()),
+            ("from_level", "province".into()),
+            ("from_sector", "Chính quyền".into()),
+            ("to_unit", "Đảng ủy xã Đầm Hà".into()),
+            ("to_level", "commune".into()),
+            ("to_sector", "Đảng".into()),
+            ("start_on", start.to_string()),
+        ]
+    };
+    let bad: Vec<(&str, String)> = form("");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = app.post_form("/orgs/QN/cadre", &staff, &bad).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.select_text("#e-start_on"), ["Từ ngày: chưa nhập, đây là mục bắt buộc."]);
+    let ok: Vec<(&str, String)> = form("01/10/2026");
+    let ok: Vec<(&str, &str)> = ok.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(app.post_form("/orgs/QN/cadre", &staff, &ok).await.status, StatusCode::SEE_OTHER);
+    let m = app.get("/api/v1/orgs/QN/moves?from=2026-01-01&to=2026-12-31&category=upper_to_commune", &admin).await.json();
+    assert!(m["items"].as_array().unwrap().iter().any(|x| x["member_id"] == who.as_str()));
+    app.finish().await;
+}
