@@ -1,0 +1,47 @@
+//! Looking organisations up for documents and previews: names above a branch (not
+//! confidential), and what a reorganisation would touch.
+
+use crate::{Caller, DbError, Store};
+use chrono::NaiveDate;
+use serde::Serialize;
+use sqlx::Row;
+
+impl Store {
+    /// An organisation's name by code, whatever the scope (names are not confidential): what a
+    /// transfer letter is addressed to.
+    pub async fn org_name_by_code(&self, code: &str) -> Result<Option<String>, DbError> {
+        Ok(sqlx::query_scalar("SELECT name FROM org WHERE code = $1").bind(code).fetch_optional(&self.pool).await?)
+    }
+
+    /// The organisations above `code` (which must be in scope), top first: their codes and names
+    /// are not confidential and head the documents a branch prints.
+    pub async fn org_ancestors(&self, caller: &Caller, code: &str) -> Result<Vec<(String, String)>, DbError> {
+        let org = self.org(caller, code).await?;
+        let rows = sqlx::query("SELECT code, name FROM org WHERE $1 LIKE path || '%' AND id <> $2 ORDER BY length(path)")
+            .bind(&org.path)
+            .bind(&org.id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    }
+}
+
+/// What a change to an organisation touches: its members now, the probationary ones among them
+/// (their recognition is pending) and the candidates in the pipeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReorgPreview {
+    pub members: i64,
+    pub probationary: Vec<crate::MemberItem>,
+    pub candidates: Vec<crate::CandidateItem>,
+}
+
+impl Store {
+    /// The preview shown before a reorganisation is recorded.
+    pub async fn reorg_preview(&self, caller: &Caller, code: &str, today: NaiveDate) -> Result<ReorgPreview, DbError> {
+        let members = self.summary(caller, code, today).await?.total();
+        let f = crate::MemberFilter { org: Some(code.to_string()), status: Some(dangbo_core::member::Status::Probationary), limit: 500, ..Default::default() };
+        let probationary = self.list_members(caller, &f, today).await?.items;
+        let candidates = self.list_candidates(caller, Some(code), None, true, "").await?;
+        Ok(ReorgPreview { members, probationary, candidates })
+    }
+}
