@@ -397,7 +397,7 @@ impl Replay {
             crate::member::Sex::Male => rules::RuleId::ExemptionAgeMen,
             crate::member::Sex::Female => rules::RuleId::ExemptionAgeWomen,
         };
-        let v = rules::RuleBook::builtin().get(rule, on).clone();
+        let v = rules::RuleBook::builtin_ref().get(rule, on).clone();
         if (crate::date::age_years(self.d.person.birth_date, on) as i64) < v.value.number() {
             let mut e = FieldErrors::new();
             e.add_with("ground", "err-exemption-age", vec![("years", v.value.text()), ("rule", v.citation)]);
@@ -409,7 +409,7 @@ impl Replay {
     /// Re-admission (kết nạp lại): once only, and not before the waiting time since leaving,
     /// judged by the rules in force on the new admission decision.
     fn readmission_allowed(&self, decision: NaiveDate) -> Result<(), FieldErrors> {
-        let book = rules::RuleBook::builtin();
+        let book = rules::RuleBook::builtin_ref();
         let times = book.get(rules::RuleId::ReadmissionMaxTimes, decision);
         if self.d.episode > times.value.number() {
             let mut e = FieldErrors::new();
@@ -441,7 +441,7 @@ impl Replay {
 /// A temporary attachment lasts from 3 months to under a year (work, residence) or up to two
 /// years (study), by the rules in force when it starts.
 fn temp_period_allowed(from: NaiveDate, until: NaiveDate, study: bool) -> Result<(), FieldErrors> {
-    let book = rules::RuleBook::builtin();
+    let book = rules::RuleBook::builtin_ref();
     let min = book.get(rules::RuleId::TempTransferMinMonths, from);
     let max = book.get(if study { rules::RuleId::StudyTransferMaxMonths } else { rules::RuleId::TempTransferMaxMonths }, from);
     let shortest = crate::date::add_months(from, min.value.number() as u32);

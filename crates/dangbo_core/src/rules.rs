@@ -181,6 +181,12 @@ impl RuleBook {
         RuleBook::new(builtin())
     }
 
+    /// The built-in book, built once (the member replay judges by it on every event).
+    pub fn builtin_ref() -> &'static RuleBook {
+        static BOOK: std::sync::LazyLock<RuleBook> = std::sync::LazyLock::new(RuleBook::builtin);
+        &BOOK
+    }
+
     /// The version of `rule` in force on `on` (the earliest version applies to earlier dates).
     pub fn get(&self, rule: RuleId, on: NaiveDate) -> &RuleVersion {
         let mut of_rule = self.versions.iter().filter(|v| v.rule == rule);
@@ -296,13 +302,13 @@ pub fn statute_regime(on: NaiveDate) -> &'static str {
 /// The date probation ends and full membership begins: ceremony + 12 months, whatever the
 /// date of the decision (QĐ 24 §4.2.2).
 pub fn full_membership_date(ceremony: NaiveDate) -> NaiveDate {
-    let months = RuleBook::builtin().number(RuleId::ProbationMonths, ceremony);
+    let months = RuleBook::builtin_ref().number(RuleId::ProbationMonths, ceremony);
     crate::date::add_months(ceremony, months as u32)
 }
 
 /// The minimum age at admission in full years on `on` (Statute, Article 1).
 pub fn admission_min_age_years(on: NaiveDate) -> (u32, String) {
-    let v = RuleBook::builtin().get(RuleId::AdmissionMinAgeMonths, on).clone();
+    let v = RuleBook::builtin_ref().get(RuleId::AdmissionMinAgeMonths, on).clone();
     ((v.value.number() / 12) as u32, v.citation)
 }
 

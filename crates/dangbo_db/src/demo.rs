@@ -82,6 +82,9 @@ impl Store {
         }
         load_pipeline(&mut w.tx, &demo, &ids, &member_ids).await?;
         load_cadre(&mut w.tx, &demo.cadre, &ids, &member_ids).await?;
+        if today >= NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or(today) {
+            pending_work(&mut w.tx, &system, &ids, today).await?;
+        }
         w.commit().await?;
         for (username, password, role, org) in DEMO_USERS {
             self.create_user(&system, NewUser { username, password, role: *role, org_code: *org, member_id: None }).await?;
@@ -193,5 +196,22 @@ async fn load_cadre(tx: &mut Transaction<'static, Any>, c: &demo::DemoCadre, org
     for x in &c.exams {
         crate::cadre::insert_exam(tx, "system", &new_id(), &org(x.org.as_str())?, x).await?;
     }
+    Ok(())
+}
+
+/// Work under way today in Chi bộ Khu phố 1: a transfer letter not yet presented (overdue) and
+/// a temporary attachment ending within the month, recorded through the ordinary event path.
+async fn pending_work(tx: &mut Transaction<'static, Any>, system: &Caller, orgs: &HashMap<String, String>, today: NaiveDate) -> Result<(), DbError> {
+    let org = |code: &str| orgs.get(code).cloned().ok_or_else(|| DbError::Internal(anyhow::anyhow!("demo org {code} missing")));
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM member WHERE org_id = $1 AND status = 'full' ORDER BY sort_key, id LIMIT 2")
+        .bind(org("DH-TT-01")?)
+        .fetch_all(&mut **tx)
+        .await?;
+    let [first, second] = ids.as_slice() else { return Ok(()) };
+    let letter = Basis { decision_no: Some("15/GGT".into()), decision_date: None, issuer: Some("Đảng ủy thị trấn Đầm Hà".into()) };
+    let issued = EventData::TransferIssued { org_id: Some(org("DH-TT-02")?), destination: String::new() };
+    crate::members::append_event(tx, system, first, today - chrono::Duration::days(50), &letter, issued).await?;
+    let attached = EventData::TempAttached { host_org_id: org("DH-XDH-01")?, until: Some(today + chrono::Duration::days(20)), purpose: "work".into() };
+    crate::members::append_event(tx, system, second, today - chrono::Duration::days(80), &Basis::default(), attached).await?;
     Ok(())
 }

@@ -230,6 +230,8 @@ async fn targets_compare_with_admissions() {
         assert!(all.iter().any(|t| t.kind == TodoKind::CeremonyDue));
         assert!(all.iter().any(|t| t.kind == TodoKind::CertificateExpiring));
         assert!(all.iter().any(|t| t.kind == TodoKind::BadgeDue));
+        assert!(mine.iter().any(|t| t.kind == TodoKind::TransferPending && t.overdue), "{backend}");
+        assert!(mine.iter().any(|t| t.kind == TodoKind::TempEnding && !t.overdue));
     })
     .await;
 }
