@@ -206,8 +206,8 @@ async fn the_change_page_previews_members_and_pending_files() {
 async fn a_transfer_letter_prints_while_the_transfer_is_under_way() {
     let app = TestApp::with_demo(TestDb::sqlite().await).await;
     let admin = app.token("adm", Role::Admin, None).await;
-    let list = app.get("/api/v1/members?org=DH-TT-01&status=full&limit=1", &admin).await.json();
-    let id = list["items"][0]["id"].as_str().unwrap().to_string();
+    let list = app.get("/api/v1/members?org=DH-TT-01&status=full&limit=5", &admin).await.json();
+    let id = list["items"][4]["id"].as_str().unwrap().to_string();
     let res = app
         .post_json(
             &format!("/api/v1/members/{id}/events"),
