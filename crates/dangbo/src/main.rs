@@ -187,7 +187,10 @@ async fn run() -> Result<()> {
         }
         Command::Export { command: ExportCommand::Register { org, as_of, out } } => export_register(&store, &org, as_of.as_deref(), &out).await?,
         Command::Demo { command: DemoCommand::Load { seed } } => {
-            if store.load_demo(seed, dangbo_web::Clock::system().today()).await.map_err(|e| anyhow::anyhow!("demo: {}", describe(&e)))? {
+            let spin = spinner("Đang nạp dữ liệu mẫu / loading the demo");
+            let loaded = store.load_demo(seed, dangbo_web::Clock::system().today()).await;
+            spin.finish_and_clear();
+            if loaded.map_err(|e| anyhow::anyhow!("demo: {}", describe(&e)))? {
                 println!("Đã nạp dữ liệu mẫu Đảng bộ huyện Đầm Hà. / The Đầm Hà demo is loaded.");
             } else {
                 bail!("the database is not empty; the demo loads only into an empty one");
@@ -207,9 +210,10 @@ async fn import_members(store: &Store, file: &std::path::Path, org: Option<&str>
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let i = dangbo_web::i18n::I18n::new(dangbo_web::Lang::Vi);
     let today = dangbo_web::Clock::system().today();
-    let (mapping, report, converted) = dangbo_web::import::import_members(store, &Caller::system(), name, &bytes, org, dry_run, today)
-        .await
-        .map_err(|e| anyhow::anyhow!("{}", e.message(&i)))?;
+    let spin = spinner(if dry_run { "Đang kiểm tra / checking" } else { "Đang nhập / importing" });
+    let result = dangbo_web::import::import_members(store, &Caller::system(), name, &bytes, org, dry_run, today).await;
+    spin.finish_and_clear();
+    let (mapping, report, converted) = result.map_err(|e| anyhow::anyhow!("{}", e.message(&i)))?;
     if let Some(line) = dangbo_web::import::converted_line(converted, &i) {
         println!("{line}");
     }
@@ -230,6 +234,7 @@ async fn export_register(store: &Store, org: &str, as_of: Option<&str>, out: &st
         Some(s) => dangbo_core::date::parse(s).with_context(|| format!("--as-of {s} is not a date (dd/mm/yyyy)"))?,
     };
     let caller = Caller::system();
+    let spin = spinner("Đang xuất / exporting");
     let mut rows = store.register(&caller, org, date).await.map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
     dangbo_web::export::localise_register(&mut rows, dangbo_web::i18n::I18n::new(dangbo_web::Lang::Vi));
     let bytes = match out.extension().and_then(|e| e.to_str()) {
@@ -241,8 +246,21 @@ async fn export_register(store: &Store, org: &str, as_of: Option<&str>, out: &st
         _ => bail!("--out must end in .xlsx or .csv"),
     };
     std::fs::write(out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    spin.finish_and_clear();
     println!("{} đảng viên → {}", rows.len(), out.display());
     Ok(())
+}
+
+/// A spinner with the elapsed time on stderr while a long command runs (hidden when stderr is
+/// not a terminal, so scripts and logs stay clean).
+fn spinner(what: &str) -> indicatif::ProgressBar {
+    let p = indicatif::ProgressBar::new_spinner();
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+        p.set_style(style);
+    }
+    p.set_message(what.to_string());
+    p.enable_steady_tick(std::time::Duration::from_millis(120));
+    p
 }
 
 fn describe(e: &dangbo_db::DbError) -> String {
