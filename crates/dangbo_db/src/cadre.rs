@@ -241,18 +241,13 @@ impl Store {
                 (SELECT m.full_name FROM position p JOIN member m ON m.id = p.member_id WHERE p.org_id = sub.id AND p.title = 'secretary' AND p.from_on <= $5 AND (p.to_on IS NULL OR p.to_on > $5) ORDER BY p.from_on DESC LIMIT 1),
                 (SELECT p.local FROM position p WHERE p.org_id = sub.id AND p.title = 'secretary' AND p.from_on <= $5 AND (p.to_on IS NULL OR p.to_on > $5) ORDER BY p.from_on DESC LIMIT 1)
              FROM sub JOIN org o ON o.id = sub.id
-             WHERE sub.kind IN ('grassroots_committee', 'commune') AND o.field = 'commune' AND ($1 = $1) AND ($2 = $2) AND ($3 = $3)
+             WHERE sub.kind IN ('grassroots_committee', 'commune') AND o.field = 'commune' AND {ORG_IN_SCOPE} AND ($3 = $3)
              ORDER BY o.code",
             crate::scope::SUBTREE_AS_OF
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(0i64)
-            .bind(String::new())
-            .bind(String::new())
-            .bind(&root.id)
-            .bind(iso(as_of))
-            .fetch_all(&self.pool)
-            .await?;
+        let s = caller.scope();
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(String::new()).bind(&root.id).bind(iso(as_of)).fetch_all(&self.pool).await?;
         let mut rep = LocalityReport { as_of: Some(as_of), ..Default::default() };
         for r in &rows {
             let local: Option<i64> = r.try_get(3)?;

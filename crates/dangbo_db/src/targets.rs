@@ -3,7 +3,7 @@
 
 use crate::orgs::org_in_tx;
 use crate::rows::iso;
-use crate::scope::SUBTREE_AS_OF;
+use crate::scope::{ORG_IN_SCOPE, SUBTREE_AS_OF};
 use crate::{Caller, DbError, Store, audit, now};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -35,12 +35,13 @@ impl Store {
         let sql = format!(
             "{SUBTREE_AS_OF} SELECT o.code, sub.name, t.target FROM sub JOIN org o ON o.id = sub.id
              LEFT JOIN admission_target t ON t.org_id = sub.id AND t.year = $6
-             WHERE sub.kind IN ('grassroots_committee', 'grassroots_branch') AND ($1 = $1) AND ($2 = $2) AND ($3 = $3)
+             WHERE sub.kind IN ('grassroots_committee', 'grassroots_branch') AND {ORG_IN_SCOPE} AND ($3 = $3)
              ORDER BY o.code"
         );
+        let s = caller.scope();
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(0i64)
-            .bind(String::new())
+            .bind(s.all)
+            .bind(&s.prefix)
             .bind(String::new())
             .bind(&root.id)
             .bind(iso(to))
