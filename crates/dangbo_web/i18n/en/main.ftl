@@ -569,3 +569,5 @@ field-from_on = From
 field-to_on = Until
 field-local = Local
 field-local_reason = Note on residence and home town
+exam-passed = Passed
+exam-failed = Failed

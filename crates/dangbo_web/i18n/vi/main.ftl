@@ -563,3 +563,5 @@ field-from_on = Từ ngày
 field-to_on = Đến ngày
 field-local = Người địa phương
 field-local_reason = Ghi chú về nơi cư trú, quê quán
+exam-passed = Đạt
+exam-failed = Không đạt

@@ -137,6 +137,8 @@ pub async fn cadre_xlsx(
     let from = q.get("from").and_then(|s| dangbo_core::date::parse(s)).unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(to.year() - 4, 1, 1).unwrap_or(to));
     let org = st.store.org(&auth.caller, &code).await?;
     let period = format!("{} — từ {} đến {}", org.name, display(from), display(to));
+    // Party documents are in Vietnamese whatever the screen language.
+    let vi = crate::i18n::I18n::new(crate::i18n::Lang::Vi);
     let (doc, sheet) = match file.as_str() {
         "moves.xlsx" => {
             let m = st.store.move_matrix(&auth.caller, &code, from, to).await?;
@@ -149,12 +151,11 @@ pub async fn cadre_xlsx(
                 .iter()
                 .enumerate()
                 .map(|(n, r)| {
-                    let kind = if r.kind == "rotation" { "Luân chuyển" } else { "Điều động" };
                     vec![
                         (n + 1).to_string(),
                         r.full_name.clone(),
-                        kind.into(),
-                        category_vi(&r.category).into(),
+                        vi.t(&format!("move-kind-{}", r.kind)),
+                        vi.t(&format!("move-category-{}", r.category.replace('_', "-"))),
                         r.from.clone(),
                         r.to.clone(),
                         display(r.start_on),
@@ -171,25 +172,17 @@ pub async fn cadre_xlsx(
                 .iter()
                 .enumerate()
                 .map(|(n, r)| {
-                    let level = match r.level.as_str() {
-                        "commune" => "Cấp xã",
-                        "district" => "Cấp huyện",
-                        _ => "Cấp tỉnh",
-                    };
-                    let passed = match r.passed {
-                        Some(true) => "Đạt",
-                        Some(false) => "Không đạt",
-                        None => "",
-                    };
+                    let level = vi.t(&format!("level-{}", r.level));
+                    let passed = r.passed.map(|p| vi.t(if p { "exam-passed" } else { "exam-failed" })).unwrap_or_default();
                     vec![
                         (n + 1).to_string(),
                         r.session.clone(),
                         display(r.held_on),
-                        level.into(),
+                        level,
                         r.full_name.clone(),
                         r.unit.clone(),
                         r.score.map(|s| s.to_string()).unwrap_or_default(),
-                        passed.into(),
+                        passed,
                     ]
                 })
                 .collect();
@@ -210,16 +203,6 @@ pub async fn cadre_xlsx(
         bytes,
     )
         .into_response())
-}
-
-fn category_vi(c: &str) -> &'static str {
-    match c {
-        "upper_to_commune" => "Từ cấp trên về xã",
-        "commune_to_upper" => "Từ xã lên cấp trên",
-        "commune_to_commune" => "Từ xã sang xã",
-        "cross_sector" => "Từ ngành này sang ngành khác",
-        _ => "Khác",
-    }
 }
 
 fn table_doc(title: &str, subtitle: String, headers: &[&str], rows: Vec<Vec<String>>) -> TableDoc {
