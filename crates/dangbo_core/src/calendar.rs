@@ -59,26 +59,6 @@ impl WorkCalendar {
         }
         d
     }
-
-    /// Working days after `from` up to and including `to` (0 when `to` ≤ `from`).
-    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
-        let mut n = 0;
-        let mut d = from;
-        while d < to {
-            d = d.succ_opt().unwrap_or(to);
-            if self.is_working_day(d) {
-                n += 1;
-            }
-        }
-        n
-    }
-
-    /// The years the calendar has entries for (a year with none is probably missing).
-    pub fn years(&self) -> Vec<i32> {
-        let mut y: Vec<i32> = self.days.keys().map(|d| d.year()).collect();
-        y.dedup();
-        y
-    }
 }
 
 #[cfg(test)]
@@ -101,10 +81,8 @@ mod tests {
         assert_eq!(cal.add_working_days(d(2024, 4, 26), 1), d(2024, 5, 2));
         // Thu 2/5 + 2 wd: Fri 3, Sat 4 (make-up day).
         assert_eq!(cal.add_working_days(d(2024, 5, 2), 2), d(2024, 5, 4));
-        assert_eq!(cal.working_days_between(d(2024, 4, 26), d(2024, 5, 4)), 3);
         // No entries: 5 working days a week.
         let plain = WorkCalendar::default();
         assert_eq!(plain.add_working_days(d(2026, 11, 27), 30), d(2027, 1, 8));
-        assert_eq!(cal.years(), vec![2024]);
     }
 }

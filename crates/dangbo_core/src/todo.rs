@@ -46,22 +46,28 @@ pub struct Due {
 }
 
 impl Due {
+    /// A deadline set by `rule` (as in force on `from`) that falls on `due`.
+    pub fn of(kind: TodoKind, rule: RuleId, from: NaiveDate, due: NaiveDate, rules: &RuleBook) -> Due {
+        let v = rules.get(rule, from);
+        Due { kind, due, from, rule, citation: v.citation.clone(), confirmed: v.confirmed }
+    }
+
     pub fn overdue(&self, today: NaiveDate) -> bool {
         today > self.due
     }
-    /// Worth showing on `today`: overdue, or due within the lookahead.
-    pub fn shown(&self, today: NaiveDate) -> bool {
-        self.due <= today + chrono::Duration::days(LOOKAHEAD_DAYS) || self.kind == TodoKind::DecisionDue || self.kind == TodoKind::CeremonyDue
+    /// Overdue, or due within the lookahead.
+    pub fn near(&self, today: NaiveDate) -> bool {
+        self.due <= today + chrono::Duration::days(LOOKAHEAD_DAYS)
     }
 }
 
 fn due(kind: TodoKind, rule: RuleId, from: NaiveDate, rules: &RuleBook, cal: &WorkCalendar) -> Due {
-    let v = rules.get(rule, from);
+    let n = rules.number(rule, from);
     let due = match rule.unit() {
-        crate::rules::Unit::WorkingDays => cal.add_working_days(from, v.value.number()),
-        _ => crate::date::add_months(from, v.value.number() as u32),
+        crate::rules::Unit::WorkingDays => cal.add_working_days(from, n),
+        _ => crate::date::add_months(from, n as u32),
     };
-    Due { kind, due, from, rule, citation: v.citation.clone(), confirmed: v.confirmed }
+    Due::of(kind, rule, from, due, rules)
 }
 
 /// The next deadline of an open candidate, if one runs.
@@ -76,7 +82,7 @@ pub fn candidate_due(st: &State, certificates: &[Certificate], rules: &RuleBook,
             let newest = certificates.iter().max_by_key(|c| c.issued_on)?;
             let d = due(TodoKind::CertificateExpiring, RuleId::CertificateValidityMonths, newest.issued_on, rules, cal);
             let d = Due { due: d.due.pred_opt().unwrap_or(d.due), ..d };
-            d.shown(today).then_some(d)
+            d.near(today).then_some(d)
         }
         _ => None,
     }

@@ -10,10 +10,12 @@ use crate::scope::ORG_IN_SCOPE;
 use crate::{Caller, DbError, Store, audit, new_id, now};
 use chrono::NaiveDate;
 use dangbo_core::FieldErrors;
+use dangbo_core::calendar::WorkCalendar;
 use dangbo_core::candidate::{Certificate, Context, NewCandidate, NewStep, Stage, State, Step, StepKind, Warning, replay};
 use dangbo_core::event::EventData;
 use dangbo_core::member::{PartyRecord, Person};
 use dangbo_core::org::{Basis, OrgKind};
+use dangbo_core::rules::RuleBook;
 use dangbo_core::todo::{Due, candidate_due};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
@@ -129,21 +131,38 @@ pub(crate) async fn load(tx: &mut Transaction<'static, Any>, caller: &Caller, id
     })
 }
 
+/// The rules and the working-day calendar, loaded once per command and used for every file
+/// it judges.
+pub(crate) struct Judge {
+    pub rules: RuleBook,
+    pub calendar: WorkCalendar,
+}
+
+impl Judge {
+    pub async fn load(tx: &mut Transaction<'static, Any>) -> Result<Judge, DbError> {
+        Ok(Judge { rules: load_rules(tx).await?, calendar: load_calendar(tx).await? })
+    }
+}
+
+impl Loaded {
+    /// What replay needs besides the steps.
+    pub fn context<'a>(&'a self, judge: &'a Judge) -> Context<'a> {
+        Context {
+            listed_on: self.listed_on,
+            birth_date: self.person.birth_date,
+            needs_committee: self.org_kind == OrgKind::SubordinateBranch,
+            certificates: &self.certificates,
+            rules: &judge.rules,
+            calendar: &judge.calendar,
+        }
+    }
+}
+
 /// Replays a candidate's steps (plus `extra`) and rewrites the derived columns.
-pub(crate) async fn refresh(tx: &mut Transaction<'static, Any>, id: &str, l: &Loaded, extra: Option<&Step>) -> Result<State, DbError> {
-    let rules = load_rules(tx).await?;
-    let calendar = load_calendar(tx).await?;
-    let ctx = Context {
-        listed_on: l.listed_on,
-        birth_date: l.person.birth_date,
-        needs_committee: l.org_kind == OrgKind::SubordinateBranch,
-        certificates: &l.certificates,
-        rules: &rules,
-        calendar: &calendar,
-    };
+pub(crate) async fn refresh(tx: &mut Transaction<'static, Any>, id: &str, l: &Loaded, extra: Option<&Step>, judge: &Judge) -> Result<State, DbError> {
     let mut steps: Vec<Step> = l.steps.iter().map(|s| s.step.clone()).collect();
     steps.extend(extra.cloned());
-    let st = replay(&steps, &ctx)?;
+    let st = replay(&steps, &l.context(judge))?;
     sqlx::query("UPDATE candidate SET stage = $1, stage_on = $2, member_id = $3 WHERE id = $4")
         .bind(st.stage.as_str())
         .bind(iso(st.stage_on))
@@ -242,9 +261,9 @@ impl Store {
     pub async fn candidate(&self, caller: &Caller, id: &str, today: NaiveDate) -> Result<CandidateDetail, DbError> {
         let mut w = self.write().await?;
         let l = load(&mut w.tx, caller, id).await?;
-        let st = refresh(&mut w.tx, id, &l, None).await?;
-        let rules = load_rules(&mut w.tx).await?;
-        let calendar = load_calendar(&mut w.tx).await?;
+        let judge = Judge::load(&mut w.tx).await?;
+        let st = refresh(&mut w.tx, id, &l, None, &judge).await?;
+        let (rules, calendar) = (&judge.rules, &judge.calendar);
         let row = sqlx::query("SELECT o.code, o.name, c.source, c.listed_on FROM candidate c JOIN org o ON o.id = c.org_id WHERE c.id = $1")
             .bind(id)
             .fetch_one(&mut *w.tx)
@@ -292,7 +311,7 @@ impl Store {
             missing: st.missing(),
             needs_committee: l.org_kind == OrgKind::SubordinateBranch,
             next_steps: st.next_steps(l.org_kind == OrgKind::SubordinateBranch),
-            due: if st.stage.open() { candidate_due(&st, &l.certificates, &rules, &calendar, today) } else { None },
+            due: if st.stage.open() { candidate_due(&st, &l.certificates, rules, calendar, today) } else { None },
             warnings: st.warnings,
             steps: l.steps,
             certificates,
@@ -307,15 +326,15 @@ impl Store {
         }
         let mut w = self.write().await?;
         let l = load(&mut w.tx, caller, id).await?;
-        let rules = load_rules(&mut w.tx).await?;
-        new.check_claim(&rules)?;
+        let judge = Judge::load(&mut w.tx).await?;
+        new.check_claim(&judge.rules)?;
         for m in &new.data.introducers {
             check_full_member(&mut w.tx, caller, m, new.effective_on, "introducers").await?;
         }
         let seq = l.steps.iter().map(|s| s.step.seq).max().unwrap_or(0) + 1;
         let mut step = Step { id: new_id(), seq, kind: new.kind, effective_on: new.effective_on, doc_no: new.doc_no.clone(), data: new.data.clone() };
         // Judge the step before writing anything.
-        let probe = refresh(&mut w.tx, id, &l, Some(&step)).await?;
+        let probe = refresh(&mut w.tx, id, &l, Some(&step), &judge).await?;
         if new.kind == StepKind::Ceremony {
             step.data.member_id = Some(open_member(&mut w.tx, caller, &l, &probe, new.effective_on).await?);
         }
@@ -331,8 +350,8 @@ impl Store {
             .bind(now())
             .execute(&mut *w.tx)
             .await?;
-        let l = load(&mut w.tx, caller, id).await?;
-        let st = refresh(&mut w.tx, id, &l, None).await?;
+        // The same replay as the probe, now with the member record the ceremony opened.
+        let st = refresh(&mut w.tx, id, &l, Some(&step), &judge).await?;
         let after = serde_json::json!({ "step": step.kind.as_str(), "effective_on": iso(step.effective_on), "doc_no": step.doc_no, "data": step.data, "stage": st.stage.as_str() });
         audit::record(&mut w.tx, caller, &format!("candidate.{}", step.kind.as_str()), "candidate", id, None, Some(after)).await?;
         w.commit().await?;

@@ -2,7 +2,7 @@
 //! committee sees the course. Recording a result replays the candidate's file, so a change that
 //! would invalidate a recorded branch resolution is refused.
 
-use crate::candidates::{load, refresh};
+use crate::candidates::{Judge, load, refresh};
 use crate::orgs::org_in_tx;
 use crate::rows::{date, iso, opt_date};
 use crate::scope::ORG_IN_SCOPE;
@@ -189,7 +189,8 @@ impl Store {
         .execute(&mut *w.tx)
         .await?;
         let l = load(&mut w.tx, caller, &new.candidate_id).await?;
-        refresh(&mut w.tx, &new.candidate_id, &l, None).await?;
+        let judge = Judge::load(&mut w.tx).await?;
+        refresh(&mut w.tx, &new.candidate_id, &l, None, &judge).await?;
         let after = serde_json::json!({ "candidate": new.candidate_id, "result": new.result.as_str(), "certificate_no": new.certificate_no, "certificate_date": new.certificate_date.map(iso) });
         audit::record(&mut w.tx, caller, "course.enrol", "course", course_id, before.map(|b| serde_json::json!({ "result": b })), Some(after)).await?;
         w.commit().await

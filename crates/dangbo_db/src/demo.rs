@@ -2,7 +2,7 @@
 //! write paths, in one transaction.
 
 use crate::auth::{NewUser, Role};
-use crate::candidates::{load, refresh};
+use crate::candidates::{Judge, load, refresh};
 use crate::members::insert_member;
 use crate::orgs::{apply_org_event, create_org_tx, org_in_tx};
 use crate::rows::iso;
@@ -167,9 +167,10 @@ async fn load_pipeline(tx: &mut Transaction<'static, Any>, demo: &demo::Demo, or
         }
     }
     let system = Caller::system();
+    let judge = Judge::load(tx).await?;
     for id in &cand_ids {
         let l = load(tx, &system, id).await?;
-        refresh(tx, id, &l, None).await.map_err(|e| DbError::Internal(anyhow::anyhow!("demo candidate {id} does not replay: {e:?}")))?;
+        refresh(tx, id, &l, None, &judge).await.map_err(|e| DbError::Internal(anyhow::anyhow!("demo candidate {id} does not replay: {e:?}")))?;
     }
     for (code, year, target) in &demo.targets {
         sqlx::query("INSERT INTO admission_target (org_id, year, target, recorded_by, recorded_at) VALUES ($1, $2, $3, 'system', $4)")

@@ -369,7 +369,7 @@ pub(crate) async fn member_visible(tx: &mut Transaction<'static, Any>, caller: &
     Ok(n > 0)
 }
 
-async fn load_events(tx: &mut Transaction<'static, Any>, member_id: &str) -> Result<Vec<EventRecord>, DbError> {
+pub(crate) async fn load_events(tx: &mut Transaction<'static, Any>, member_id: &str) -> Result<Vec<EventRecord>, DbError> {
     let rows =
         sqlx::query("SELECT id, seq, effective_on, data FROM member_event WHERE member_id = $1 ORDER BY seq").bind(member_id).fetch_all(&mut **tx).await?;
     rows.iter()
