@@ -12,6 +12,7 @@ pub mod date;
 pub mod demo;
 pub mod error;
 pub mod event;
+pub mod meeting;
 pub mod member;
 pub mod org;
 pub mod rules;

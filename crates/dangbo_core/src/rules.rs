@@ -41,6 +41,13 @@ string_enum! {
         BadgeEarlyMonthsLong = "badge_early_months_long",
         ExemptionAgeMen = "exemption_age_men",
         ExemptionAgeWomen = "exemption_age_women",
+        MeetingQuorum = "meeting_quorum",
+        MeetingDecisionVote = "meeting_decision_vote",
+        RegularMeetingMonths = "regular_meeting_months",
+        ThematicMeetingMonths = "thematic_meeting_months",
+        QualityAttendance = "quality_attendance",
+        QualityExcusedRun = "quality_excused_run",
+        ProposalAnswerWd = "proposal_answer_wd",
     }
 }
 
@@ -74,11 +81,14 @@ impl RuleId {
             | R::StrikeOffNoProgressMonths
             | R::ReadmissionWaitMonths
             | R::BadgeEarlyMonths
-            | R::BadgeEarlyMonthsLong => Unit::Months,
+            | R::BadgeEarlyMonthsLong
+            | R::RegularMeetingMonths
+            | R::ThematicMeetingMonths => Unit::Months,
             R::AdmissionDecisionWd | R::AdmissionDecisionExtensionWd | R::CeremonyWd | R::RecognitionReviewWd | R::RecognitionDecisionWd => Unit::WorkingDays,
             R::TransferStartWd | R::TransferPresentWd => Unit::WorkingDays,
-            R::AdmissionVote | R::RecognitionVote => Unit::Share,
-            R::FailedVotesToUpper | R::ReadmissionMaxTimes => Unit::Count,
+            R::ProposalAnswerWd => Unit::WorkingDays,
+            R::AdmissionVote | R::RecognitionVote | R::MeetingQuorum | R::MeetingDecisionVote | R::QualityAttendance => Unit::Share,
+            R::FailedVotesToUpper | R::ReadmissionMaxTimes | R::QualityExcusedRun => Unit::Count,
             R::BadgeMilestones => Unit::YearList,
             R::ExemptionAgeMen | R::ExemptionAgeWomen => Unit::Years,
         }
@@ -220,6 +230,10 @@ const HD01_2016: (NaiveDate, &str) = (d(2016, 9, 20), "HD 01-HD/TW (20/9/2016)")
 const HD01_2021: (NaiveDate, &str) = (d(2021, 9, 28), "HD 01-HD/TW (28/9/2021)");
 /// The date HD 27-HD/BTCTW (2009) took effect is not known; 1/1/2009 stands for it.
 const HD27: (NaiveDate, &str) = (d(2009, 1, 1), "HD 27-HD/BTCTW (2009)");
+/// HD 12-HD/BTCTW (06/7/2018) on the quality of branch meetings.
+const HD12: (NaiveDate, &str) = (d(2018, 7, 6), "HD 12-HD/BTCTW (06/7/2018)");
+/// No regulation found: a default of dangbo, to be set by the committee.
+const DEFAULT: (NaiveDate, &str) = (d(2011, 1, 19), "Mặc định của dangbo (chưa tìm thấy quy định)");
 const CERTIFICATE: (NaiveDate, &str) = (d(2016, 7, 25), "Mẫu giấy chứng nhận CN-NTVĐ");
 
 /// The built-in rule versions with their citations (domain.md §2.9, §4.2, §12.3).
@@ -274,6 +288,13 @@ pub fn builtin() -> Vec<RuleVersion> {
         (R::BadgeEarlyMonthsLong, HD01_2021, "24", "mục 18", true),
         (R::ExemptionAgeMen, HD27, "60", "tuổi nghỉ hưu theo Bộ luật Lao động", false),
         (R::ExemptionAgeWomen, HD27, "55", "tuổi nghỉ hưu theo Bộ luật Lao động", false),
+        (R::MeetingQuorum, STATUTE, ">1/2", "Điều 10 (nguyên tắc quá nửa); ngưỡng dự họp chưa đối chiếu văn bản", false),
+        (R::MeetingDecisionVote, STATUTE, ">1/2", "Điều 10 (quá nửa số thành viên tán thành)", false),
+        (R::RegularMeetingMonths, STATUTE, "1", "Điều 24 (họp thường lệ mỗi tháng một lần)", true),
+        (R::ThematicMeetingMonths, HD12, "3", "mục sinh hoạt chuyên đề (chưa đối chiếu văn bản gốc)", false),
+        (R::QualityAttendance, HD12, ">85/100", "tiêu chí sinh hoạt chi bộ có chất lượng", true),
+        (R::QualityExcusedRun, HD12, "3", "tiêu chí sinh hoạt chi bộ có chất lượng", true),
+        (R::ProposalAnswerWd, DEFAULT, "30", "thời hạn trả lời kiến nghị", false),
     ];
     rows.iter()
         .map(|(rule, (from, doc), value, section, confirmed)| RuleVersion {

@@ -12,6 +12,11 @@ pub fn clean(s: &str) -> String {
     nfc.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Normalises a block of text (minutes, opinions): each line cleaned, blank lines dropped.
+pub fn clean_block(s: &str) -> String {
+    s.lines().map(clean).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+}
+
 /// Folds text for diacritic-insensitive search: decompose, drop combining marks, map đ/Đ to d,
 /// lowercase, collapse spaces. "Nguyễn Văn Đạt" → "nguyen van dat".
 pub fn fold(s: &str) -> String {

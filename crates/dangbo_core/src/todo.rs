@@ -25,6 +25,8 @@ string_enum! {
         TransferPending = "transfer_pending",
         /// A temporary attachment reaching its planned end.
         TempEnding = "temp_ending",
+        /// A proposal raised at a branch meeting awaiting the answer of the level that holds it.
+        ProposalAnswer = "proposal_answer",
     }
 }
 
@@ -91,6 +93,11 @@ pub fn candidate_due(st: &State, certificates: &[Certificate], rules: &RuleBook,
 /// The transfer letter must be presented to the receiving branch within N working days.
 pub fn transfer_due(issued_on: NaiveDate, rules: &RuleBook, cal: &WorkCalendar) -> Due {
     due(TodoKind::TransferPending, RuleId::TransferPresentWd, issued_on, rules, cal)
+}
+
+/// A proposal forwarded on `from` is to be answered within N working days.
+pub fn proposal_due(from: NaiveDate, rules: &RuleBook, cal: &WorkCalendar) -> Due {
+    due(TodoKind::ProposalAnswer, RuleId::ProposalAnswerWd, from, rules, cal)
 }
 
 /// The branch review of a probationary member: due within N working days after the 12 months

@@ -325,20 +325,29 @@ impl Store {
             return Err(DbError::Forbidden);
         }
         let mut w = self.write().await?;
-        let l = load(&mut w.tx, caller, id).await?;
-        let judge = Judge::load(&mut w.tx).await?;
-        new.check_claim(&judge.rules)?;
-        for m in &new.data.introducers {
-            check_full_member(&mut w.tx, caller, m, new.effective_on, "introducers").await?;
-        }
-        let seq = l.steps.iter().map(|s| s.step.seq).max().unwrap_or(0) + 1;
-        let mut step = Step { id: new_id(), seq, kind: new.kind, effective_on: new.effective_on, doc_no: new.doc_no.clone(), data: new.data.clone() };
-        // Judge the step before writing anything.
-        let probe = refresh(&mut w.tx, id, &l, Some(&step), &judge).await?;
-        if new.kind == StepKind::Ceremony {
-            step.data.member_id = Some(open_member(&mut w.tx, caller, &l, &probe, new.effective_on).await?);
-        }
-        sqlx::query("INSERT INTO candidate_step (id, candidate_id, seq, kind, effective_on, doc_no, data, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        let step_id = record_step_tx(&mut w.tx, caller, id, &new).await?;
+        w.commit().await?;
+        Ok(step_id)
+    }
+}
+
+/// Records one step inside the caller's transaction (a branch meeting's admission vote records
+/// the branch resolution this way, in the same command).
+pub(crate) async fn record_step_tx(tx: &mut Transaction<'static, Any>, caller: &Caller, id: &str, new: &NewStep) -> Result<String, DbError> {
+    let l = load(tx, caller, id).await?;
+    let judge = Judge::load(tx).await?;
+    new.check_claim(&judge.rules)?;
+    for m in &new.data.introducers {
+        check_full_member(tx, caller, m, new.effective_on, "introducers").await?;
+    }
+    let seq = l.steps.iter().map(|s| s.step.seq).max().unwrap_or(0) + 1;
+    let mut step = Step { id: new_id(), seq, kind: new.kind, effective_on: new.effective_on, doc_no: new.doc_no.clone(), data: new.data.clone() };
+    // Judge the step before writing anything.
+    let probe = refresh(tx, id, &l, Some(&step), &judge).await?;
+    if new.kind == StepKind::Ceremony {
+        step.data.member_id = Some(open_member(tx, caller, &l, &probe, new.effective_on).await?);
+    }
+    sqlx::query("INSERT INTO candidate_step (id, candidate_id, seq, kind, effective_on, doc_no, data, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
             .bind(&step.id)
             .bind(id)
             .bind(seq)
@@ -348,15 +357,13 @@ impl Store {
             .bind(serde_json::to_string(&step.data)?)
             .bind(&caller.username)
             .bind(now())
-            .execute(&mut *w.tx)
+            .execute(&mut **tx)
             .await?;
-        // The same replay as the probe, now with the member record the ceremony opened.
-        let st = refresh(&mut w.tx, id, &l, Some(&step), &judge).await?;
-        let after = serde_json::json!({ "step": step.kind.as_str(), "effective_on": iso(step.effective_on), "doc_no": step.doc_no, "data": step.data, "stage": st.stage.as_str() });
-        audit::record(&mut w.tx, caller, &format!("candidate.{}", step.kind.as_str()), "candidate", id, None, Some(after)).await?;
-        w.commit().await?;
-        Ok(step.id)
-    }
+    // The same replay as the probe, now with the member record the ceremony opened.
+    let st = refresh(tx, id, &l, Some(&step), &judge).await?;
+    let after = serde_json::json!({ "step": step.kind.as_str(), "effective_on": iso(step.effective_on), "doc_no": step.doc_no, "data": step.data, "stage": st.stage.as_str() });
+    audit::record(tx, caller, &format!("candidate.{}", step.kind.as_str()), "candidate", id, None, Some(after)).await?;
+    Ok(step.id)
 }
 
 /// An introducer (or a probationary member's helper) must be a full member, in the caller's

@@ -310,7 +310,7 @@ pub(crate) async fn org_any(tx: &mut Transaction<'static, Any>, code: &str) -> R
 }
 
 /// Whether the organisation existed (had a span) on `on`.
-async fn alive_on(tx: &mut Transaction<'static, Any>, org_id: &str, on: NaiveDate) -> Result<bool, DbError> {
+pub(crate) async fn alive_on(tx: &mut Transaction<'static, Any>, org_id: &str, on: NaiveDate) -> Result<bool, DbError> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_span WHERE org_id = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)")
         .bind(org_id)
         .bind(iso(on))

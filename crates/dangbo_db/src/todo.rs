@@ -110,6 +110,7 @@ impl Store {
             let until = date(&r.try_get::<String, _>(4)?)?;
             out.push(row(Due::of(TodoKind::TempEnding, RuleId::TempTransferMaxMonths, until, until, rules), "member", r, today, None)?);
         }
+        out.extend(crate::meetings::proposals_due(&mut w.tx, caller, &judge, today).await?);
         w.commit().await?;
         out.sort_by(|a, b| (a.due, &a.full_name).cmp(&(b.due, &b.full_name)));
         Ok(out)

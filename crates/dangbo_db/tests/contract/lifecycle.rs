@@ -29,7 +29,7 @@ async fn record(s: &Store, id: &str, input: StepInput) -> Result<String, DbError
     s.record_step(&admin(), id, input.parse(today()).expect("parses")).await
 }
 
-async fn trained(s: &Store, given: &str, birth: &str, cert: &str) -> String {
+pub(crate) async fn trained(s: &Store, given: &str, birth: &str, cert: &str) -> String {
     let id = s.create_candidate(&admin(), candidate_input("B1", given, birth).parse(today()).unwrap()).await.unwrap();
     let course = CourseInput { org: "C".into(), kind: "awareness".into(), name: format!("Lớp {given}"), start_date: cert.into(), ..Default::default() };
     let course = s.create_course(&admin(), course.parse(today()).unwrap()).await.unwrap();
@@ -38,7 +38,7 @@ async fn trained(s: &Store, given: &str, birth: &str, cert: &str) -> String {
     id
 }
 
-async fn dossier(s: &Store, id: &str, on: &str, introducer: &str) {
+pub(crate) async fn dossier(s: &Store, id: &str, on: &str, introducer: &str) {
     for k in ["application", "biography", "verification", "comments"] {
         record(s, id, step(k, on)).await.unwrap();
     }

@@ -6,6 +6,7 @@ mod cadre;
 mod demo;
 mod import;
 mod lifecycle;
+mod meetings;
 mod members;
 mod orgs;
 

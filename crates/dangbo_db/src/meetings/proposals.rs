@@ -1,0 +1,220 @@
+//! Proposals (kiến nghị, đề xuất) raised at a meeting: forwarded to the competent level, answered
+//! there, and the answer reported back at a later meeting of the branch. Both the branch and the
+//! level that holds a proposal see it.
+
+use super::{held, meeting_in_tx};
+use crate::candidates::Judge;
+use crate::orgs::org_any;
+use crate::rows::{date, iso, opt_date};
+use crate::todo::TodoRow;
+use crate::{Caller, DbError, Store, audit, new_id, now};
+use chrono::NaiveDate;
+use dangbo_core::meeting::{NewAnswer, NewProposal, ProposalState};
+use dangbo_core::todo::proposal_due;
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProposalRow {
+    pub id: String,
+    pub meeting_id: String,
+    pub org: String,
+    pub org_name: String,
+    pub raised_on: Option<NaiveDate>,
+    pub raised_by: String,
+    pub content: String,
+    pub state: ProposalState,
+    pub holder: String,
+    pub holder_name: String,
+    pub forwarded_on: Option<NaiveDate>,
+    pub answer: String,
+    pub answered_on: Option<NaiveDate>,
+    pub reported_meeting_id: Option<String>,
+}
+
+/// Visible to the caller through the branch (`o`) or the holder (`h`).
+const VISIBLE: &str = "($1 = 1 OR o.path LIKE $2 OR h.path LIKE $2)";
+
+const COLS: &str = "p.id, p.meeting_id, o.code, o.name, k.held_on, p.raised_by, p.content, p.state, h.code, h.name, p.forwarded_on, p.answer, p.answered_on,
+    p.reported_meeting_id";
+const FROM: &str = "meeting_proposal p JOIN meeting k ON k.id = p.meeting_id JOIN org o ON o.id = p.org_id JOIN org h ON h.id = p.holder_org_id";
+
+fn proposal_row(r: &sqlx::any::AnyRow) -> Result<ProposalRow, DbError> {
+    Ok(ProposalRow {
+        id: r.try_get(0)?,
+        meeting_id: r.try_get(1)?,
+        org: r.try_get(2)?,
+        org_name: r.try_get(3)?,
+        raised_on: opt_date(r.try_get(4)?)?,
+        raised_by: r.try_get(5)?,
+        content: r.try_get(6)?,
+        state: ProposalState::parse(&r.try_get::<String, _>(7)?).unwrap_or(ProposalState::Raised),
+        holder: r.try_get(8)?,
+        holder_name: r.try_get(9)?,
+        forwarded_on: opt_date(r.try_get(10)?)?,
+        answer: r.try_get(11)?,
+        answered_on: opt_date(r.try_get(12)?)?,
+        reported_meeting_id: r.try_get(13)?,
+    })
+}
+
+/// Proposals visible to the caller matching `filter` (SQL over `p`, parameters from $3).
+pub(crate) async fn proposals_where(tx: &mut Transaction<'static, Any>, caller: &Caller, filter: &str, args: &[&str]) -> Result<Vec<ProposalRow>, DbError> {
+    let s = caller.scope();
+    let sql = format!("SELECT {COLS} FROM {FROM} WHERE {VISIBLE} AND {filter} ORDER BY k.held_on, p.id");
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(s.prefix.clone());
+    for a in args {
+        q = q.bind(a.to_string());
+    }
+    q.fetch_all(&mut **tx).await?.iter().map(proposal_row).collect()
+}
+
+impl Store {
+    /// Records a proposal raised at a held meeting, forwarded at once when a level is named.
+    pub async fn raise_proposal(&self, caller: &Caller, meeting_id: &str, p: NewProposal) -> Result<String, DbError> {
+        if !caller.can_write() {
+            return Err(DbError::Forbidden);
+        }
+        let mut w = self.write().await?;
+        let m = meeting_in_tx(&mut w.tx, caller, meeting_id).await?;
+        let on = held(&m)?;
+        let holder = match &p.forward_to {
+            Some(code) => org_any(&mut w.tx, code.as_str()).await?.ok_or_else(|| DbError::field("forward_to", "err-org-unknown"))?.id,
+            None => m.org.id.clone(),
+        };
+        let (state, forwarded_on) = if p.forward_to.is_some() { (ProposalState::Forwarded, Some(iso(on))) } else { (ProposalState::Raised, None) };
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO meeting_proposal (id, meeting_id, org_id, raised_by, content, state, holder_org_id, forwarded_on, answer, recorded_by, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', $9, $10)",
+        )
+        .bind(&id)
+        .bind(meeting_id)
+        .bind(&m.org.id)
+        .bind(&p.raised_by)
+        .bind(&p.content)
+        .bind(state.as_str())
+        .bind(&holder)
+        .bind(forwarded_on)
+        .bind(&caller.username)
+        .bind(now())
+        .execute(&mut *w.tx)
+        .await?;
+        audit::record(&mut w.tx, caller, "proposal.raise", "meeting_proposal", &id, None, Some(serde_json::to_value(&p)?)).await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    /// Moves a proposal on: forward it, answer it (the holder's level), or report the answer
+    /// back at a later meeting of the branch (which closes it).
+    pub async fn proposal_action(&self, caller: &Caller, id: &str, a: NewAnswer) -> Result<(), DbError> {
+        if !caller.can_write() {
+            return Err(DbError::Forbidden);
+        }
+        let mut w = self.write().await?;
+        let p = proposals_where(&mut w.tx, caller, "p.id = $3", &[id]).await?.into_iter().next().ok_or(DbError::NotFound)?;
+        let not_before = |d: NaiveDate, floor: Option<NaiveDate>, field: &str| match floor {
+            Some(f) if d < f => Err(DbError::field(field, "err-proposal-date-order")),
+            _ => Ok(()),
+        };
+        match &a {
+            NewAnswer::Forward { to, on } => {
+                if !matches!(p.state, ProposalState::Raised | ProposalState::Forwarded) {
+                    return Err(DbError::field("action", "err-proposal-state"));
+                }
+                not_before(*on, p.forwarded_on.or(p.raised_on), "on")?;
+                let to = org_any(&mut w.tx, to.as_str()).await?.ok_or_else(|| DbError::field("forward_to", "err-org-unknown"))?;
+                sqlx::query("UPDATE meeting_proposal SET state = 'forwarded', holder_org_id = $2, forwarded_on = $3 WHERE id = $1")
+                    .bind(id)
+                    .bind(&to.id)
+                    .bind(iso(*on))
+                    .execute(&mut *w.tx)
+                    .await?;
+            }
+            NewAnswer::Answer { answer, on } => {
+                if !matches!(p.state, ProposalState::Raised | ProposalState::Forwarded) {
+                    return Err(DbError::field("action", "err-proposal-state"));
+                }
+                // Only the level that holds the proposal answers it.
+                if !holds(&mut w.tx, caller, &p.holder).await? {
+                    return Err(DbError::Forbidden);
+                }
+                not_before(*on, p.forwarded_on.or(p.raised_on), "on")?;
+                sqlx::query("UPDATE meeting_proposal SET state = 'answered', answer = $2, answered_on = $3 WHERE id = $1")
+                    .bind(id)
+                    .bind(answer)
+                    .bind(iso(*on))
+                    .execute(&mut *w.tx)
+                    .await?;
+            }
+            NewAnswer::Report { meeting } => {
+                if p.state != ProposalState::Answered {
+                    return Err(DbError::field("action", "err-proposal-state"));
+                }
+                let m = meeting_in_tx(&mut w.tx, caller, meeting).await.map_err(|_| DbError::field("meeting", "err-meeting-unknown"))?;
+                let on = held(&m).map_err(|_| DbError::field("meeting", "err-meeting-not-held"))?;
+                if m.org.code != p.org {
+                    return Err(DbError::field("meeting", "err-vote-other-branch"));
+                }
+                not_before(on, p.answered_on, "meeting")?;
+                sqlx::query("UPDATE meeting_proposal SET state = 'reported', reported_meeting_id = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(meeting)
+                    .execute(&mut *w.tx)
+                    .await?;
+            }
+        }
+        audit::record(&mut w.tx, caller, "proposal.update", "meeting_proposal", id, None, Some(serde_json::to_value(&a)?)).await?;
+        w.commit().await
+    }
+
+    /// Proposals the caller sees (through the branch or as the holder); open ones only if asked.
+    pub async fn proposals(&self, caller: &Caller, open_only: bool) -> Result<Vec<ProposalRow>, DbError> {
+        let mut tx = self.pool.begin().await?;
+        let filter = if open_only { "p.state <> 'reported'" } else { "1 = 1" };
+        let out = proposals_where(&mut tx, caller, filter, &[]).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+}
+
+/// Whether the caller's scope covers the holder organisation (by code).
+async fn holds(tx: &mut Transaction<'static, Any>, caller: &Caller, holder: &str) -> Result<bool, DbError> {
+    Ok(crate::orgs::org_in_tx(tx, caller, holder).await?.is_some())
+}
+
+/// To-do rows: proposals awaiting an answer from a level in the caller's scope, by deadline.
+pub(crate) async fn proposals_due(tx: &mut Transaction<'static, Any>, caller: &Caller, judge: &Judge, today: NaiveDate) -> Result<Vec<TodoRow>, DbError> {
+    let s = caller.scope();
+    let sql = format!(
+        "SELECT k.id, p.raised_by, p.content, h.code, h.name, COALESCE(p.forwarded_on, k.held_on) FROM {FROM}
+         WHERE p.state IN ('raised', 'forwarded') AND ($1 = 1 OR h.path LIKE $2) ORDER BY p.forwarded_on, p.id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).fetch_all(&mut **tx).await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let Some(from) = r.try_get::<Option<String>, _>(5)? else { continue };
+        let d = proposal_due(date(&from)?, &judge.rules, &judge.calendar);
+        if !d.near(today) {
+            continue;
+        }
+        let (by, content): (String, String) = (r.try_get(1)?, r.try_get(2)?);
+        let short: String = content.chars().take(80).collect();
+        out.push(TodoRow {
+            kind: d.kind,
+            subject: "meeting",
+            id: r.try_get(0)?,
+            full_name: format!("{by}: {short}"),
+            org: r.try_get(3)?,
+            org_name: r.try_get(4)?,
+            from: d.from,
+            due: d.due,
+            overdue: d.overdue(today),
+            rule: d.rule,
+            citation: d.citation,
+            confirmed: d.confirmed,
+            milestone: None,
+        });
+    }
+    Ok(out)
+}

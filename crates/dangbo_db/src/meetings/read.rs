@@ -1,0 +1,378 @@
+//! Reading meetings: the list of a subtree with attendance and quality, one meeting's minutes
+//! with everything recorded at it, and the roster to take attendance from.
+
+use super::proposals::{ProposalRow, proposals_where};
+use super::{meeting_in_tx, roster_on};
+use crate::candidates::Judge;
+use crate::movements::SUBTREE_IN_PERIOD;
+use crate::rows::{date, iso, opt_date};
+use crate::scope::ORG_IN_SCOPE;
+use crate::{Caller, DbError, Store};
+use chrono::{Datelike, NaiveDate};
+use dangbo_core::meeting::{Attendance, MeetingKind, MeetingState, Presence, Quality, VoteKind, longest_excused_run, quality};
+use dangbo_core::rules::RuleBook;
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MeetingItem {
+    pub id: String,
+    pub org: String,
+    pub org_name: String,
+    pub kind: MeetingKind,
+    pub state: MeetingState,
+    pub planned_on: NaiveDate,
+    pub held_on: Option<NaiveDate>,
+    pub topic: String,
+    pub prepared_on: Option<NaiveDate>,
+    pub supervisor_present: bool,
+    pub attendance: Attendance,
+    pub quorum: bool,
+    /// Judged for held meetings only.
+    pub quality: Option<Quality>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttendanceRow {
+    pub member_id: String,
+    pub full_name: String,
+    pub presence: Presence,
+    pub reason: String,
+    pub full_member: bool,
+}
+
+/// A member of the branch on the meeting date, with the presence to show in the form.
+#[derive(Debug, Clone, Serialize)]
+pub struct RosterRow {
+    pub member_id: String,
+    pub full_name: String,
+    pub status: String,
+    pub presence: Presence,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VoteRow {
+    pub id: String,
+    pub seq: i64,
+    pub kind: VoteKind,
+    pub subject: String,
+    pub candidate_id: Option<String>,
+    pub member_id: Option<String>,
+    pub votes_for: i64,
+    pub against: i64,
+    pub abstain: i64,
+    pub base: i64,
+    pub passed: bool,
+    pub threshold: String,
+    pub citation: String,
+    pub doc_no: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskRow {
+    pub id: String,
+    pub meeting_id: String,
+    pub title: String,
+    pub assignee: Option<String>,
+    pub due_on: NaiveDate,
+    pub done_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MeetingDetail {
+    #[serde(flatten)]
+    pub item: MeetingItem,
+    pub starts_at: String,
+    pub place: String,
+    pub agenda: Vec<String>,
+    pub documents: Vec<String>,
+    pub chair: Option<String>,
+    pub secretary: Option<String>,
+    pub supervisor: Option<String>,
+    pub guests: String,
+    pub opinions: String,
+    pub conclusions: String,
+    pub closed_at: Option<String>,
+    pub attendance: Vec<AttendanceRow>,
+    pub votes: Vec<VoteRow>,
+    pub tasks: Vec<TaskRow>,
+    /// Tasks of earlier meetings of the branch still open, or done since the previous meeting.
+    pub earlier_tasks: Vec<TaskRow>,
+    pub proposals: Vec<ProposalRow>,
+    /// Answered proposals of the branch waiting to be reported back, and those reported here.
+    pub to_report: Vec<ProposalRow>,
+    pub reported_here: Vec<ProposalRow>,
+    pub corrections: Vec<(String, String, String)>,
+}
+
+/// Meetings of `root_id`'s subtree planned or held in [from, to], with attendance and quality.
+/// Absence runs count from 1 January of each meeting's year.
+pub(crate) async fn meetings_in(
+    tx: &mut Transaction<'static, Any>,
+    caller: &Caller,
+    rules: &RuleBook,
+    root_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<MeetingItem>, DbError> {
+    let s = caller.scope();
+    let year_start = NaiveDate::from_ymd_opt(from.year(), 1, 1).unwrap_or(from);
+    let sql = format!(
+        "{SUBTREE_IN_PERIOD} SELECT k.id, o.code, o.name, k.kind, k.state, k.planned_on, k.held_on, k.topic, k.prepared_on, k.supervisor_id
+         FROM meeting k JOIN sub ON sub.id = k.org_id JOIN org o ON o.id = k.org_id
+         WHERE COALESCE(k.held_on, k.planned_on) >= $5 AND COALESCE(k.held_on, k.planned_on) <= $6 AND {ORG_IN_SCOPE} AND ($3 = $3)
+         ORDER BY o.code, COALESCE(k.held_on, k.planned_on), k.id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(s.all)
+        .bind(&s.prefix)
+        .bind(0i64)
+        .bind(root_id)
+        .bind(iso(year_start))
+        .bind(iso(to))
+        .fetch_all(&mut **tx)
+        .await?;
+    let sql = format!(
+        "{SUBTREE_IN_PERIOD} SELECT a.meeting_id, a.member_id, a.presence FROM meeting_attendance a JOIN meeting k ON k.id = a.meeting_id JOIN sub ON sub.id = k.org_id
+         JOIN org o ON o.id = k.org_id
+         WHERE k.held_on >= $5 AND k.held_on <= $6 AND {ORG_IN_SCOPE} AND ($3 = $3)"
+    );
+    let att = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(s.all)
+        .bind(&s.prefix)
+        .bind(0i64)
+        .bind(root_id)
+        .bind(iso(year_start))
+        .bind(iso(to))
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut by_meeting: HashMap<String, Vec<(String, Presence)>> = HashMap::new();
+    for r in &att {
+        let p = Presence::parse(&r.try_get::<String, _>(2)?).unwrap_or(Presence::AbsentExcused);
+        by_meeting.entry(r.try_get(0)?).or_default().push((r.try_get(1)?, p));
+    }
+    let mut out = Vec::new();
+    // Per branch and year: each member's presences so far, in meeting order.
+    let mut history: HashMap<(String, i32), HashMap<String, Vec<Presence>>> = HashMap::new();
+    for r in &rows {
+        let id: String = r.try_get(0)?;
+        let org: String = r.try_get(1)?;
+        let held_on = opt_date(r.try_get(6)?)?;
+        let prepared_on = opt_date(r.try_get(8)?)?;
+        let presences = by_meeting.remove(&id).unwrap_or_default();
+        let attendance = Attendance::count(presences.iter().map(|(_, p)| p));
+        let mut judged = None;
+        if let Some(h) = held_on {
+            let seen = history.entry((org.clone(), h.year())).or_default();
+            for (m, p) in &presences {
+                seen.entry(m.clone()).or_default().push(*p);
+            }
+            let run = presences.iter().map(|(m, _)| longest_excused_run(seen[m].iter().copied())).max().unwrap_or(0);
+            judged = Some(quality(&attendance, run, prepared_on.is_some_and(|p| p <= h), rules, h));
+        }
+        let on = held_on.unwrap_or(date(&r.try_get::<String, _>(5)?)?);
+        if on < from {
+            continue;
+        }
+        out.push(MeetingItem {
+            id,
+            org,
+            org_name: r.try_get(2)?,
+            kind: MeetingKind::parse(&r.try_get::<String, _>(3)?).unwrap_or(MeetingKind::Regular),
+            state: MeetingState::parse(&r.try_get::<String, _>(4)?).unwrap_or(MeetingState::Planned),
+            planned_on: date(&r.try_get::<String, _>(5)?)?,
+            held_on,
+            topic: r.try_get(7)?,
+            prepared_on,
+            supervisor_present: r.try_get::<Option<String>, _>(9)?.is_some(),
+            quorum: held_on.is_some_and(|h| attendance.quorum(rules, h)),
+            attendance,
+            quality: judged,
+        });
+    }
+    Ok(out)
+}
+
+fn task_row(r: &sqlx::any::AnyRow) -> Result<TaskRow, DbError> {
+    Ok(TaskRow {
+        id: r.try_get(0)?,
+        meeting_id: r.try_get(1)?,
+        title: r.try_get(2)?,
+        assignee: r.try_get(3)?,
+        due_on: date(&r.try_get::<String, _>(4)?)?,
+        done_on: opt_date(r.try_get(5)?)?,
+    })
+}
+
+const TASK_COLS: &str = "t.id, t.meeting_id, t.title, m.full_name, t.due_on, t.done_on";
+
+fn vote_row(r: &sqlx::any::AnyRow) -> Result<VoteRow, DbError> {
+    Ok(VoteRow {
+        id: r.try_get(0)?,
+        seq: r.try_get(1)?,
+        kind: VoteKind::parse(&r.try_get::<String, _>(2)?).unwrap_or(VoteKind::Resolution),
+        subject: r.try_get(3)?,
+        candidate_id: r.try_get(4)?,
+        member_id: r.try_get(5)?,
+        votes_for: r.try_get(6)?,
+        against: r.try_get(7)?,
+        abstain: r.try_get(8)?,
+        base: r.try_get(9)?,
+        passed: r.try_get::<i64, _>(10)? == 1,
+        threshold: r.try_get(11)?,
+        citation: r.try_get(12)?,
+        doc_no: r.try_get(13)?,
+    })
+}
+
+impl Store {
+    /// Meetings planned or held in [from, to] under `code`, in the caller's scope.
+    pub async fn list_meetings(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<MeetingItem>, DbError> {
+        let root = self.org(caller, code).await?;
+        let mut tx = self.pool.begin().await?;
+        let judge = Judge::load(&mut tx).await?;
+        let out = meetings_in(&mut tx, caller, &judge.rules, &root.id, from, to).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// One meeting with its minutes.
+    pub async fn meeting(&self, caller: &Caller, id: &str) -> Result<MeetingDetail, DbError> {
+        let mut tx = self.pool.begin().await?;
+        let m = meeting_in_tx(&mut tx, caller, id).await?;
+        let judge = Judge::load(&mut tx).await?;
+        let item = meetings_in(&mut tx, caller, &judge.rules, &m.org.id, m.on(), m.on()).await?.into_iter().find(|i| i.id == id).ok_or(DbError::NotFound)?;
+        let r = sqlx::query(
+            "SELECT k.starts_at, k.place, k.agenda, k.documents, c.full_name, s.full_name, v.full_name, k.guests, k.opinions, k.conclusions, k.closed_at
+             FROM meeting k LEFT JOIN member c ON c.id = k.chair_id LEFT JOIN member s ON s.id = k.secretary_id LEFT JOIN member v ON v.id = k.supervisor_id
+             WHERE k.id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let lines = |s: String| s.lines().map(str::to_string).collect::<Vec<_>>();
+        let attendance = sqlx::query(
+            "SELECT a.member_id, m.full_name, a.presence, a.reason, a.full_member FROM meeting_attendance a JOIN member m ON m.id = a.member_id
+             WHERE a.meeting_id = $1 ORDER BY m.sort_key, m.id",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(AttendanceRow {
+                member_id: r.try_get(0)?,
+                full_name: r.try_get(1)?,
+                presence: Presence::parse(&r.try_get::<String, _>(2)?).unwrap_or(Presence::AbsentExcused),
+                reason: r.try_get(3)?,
+                full_member: r.try_get::<i64, _>(4)? == 1,
+            })
+        })
+        .collect::<Result<Vec<_>, DbError>>()?;
+        let votes = sqlx::query(
+            "SELECT id, seq, kind, subject, candidate_id, member_id, votes_for, against, abstain, base, passed, threshold, citation, doc_no
+             FROM meeting_vote WHERE meeting_id = $1 ORDER BY seq",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(vote_row)
+        .collect::<Result<Vec<_>, _>>()?;
+        let tasks_sql =
+            format!("SELECT {TASK_COLS} FROM meeting_task t LEFT JOIN member m ON m.id = t.assignee_id WHERE t.meeting_id = $1 ORDER BY t.due_on, t.id");
+        let tasks = sqlx::query(sqlx::AssertSqlSafe(tasks_sql)).bind(id).fetch_all(&mut *tx).await?.iter().map(task_row).collect::<Result<Vec<_>, _>>()?;
+        // Earlier tasks: from meetings of the branch before this one, open or done since the last.
+        let previous: Option<String> = sqlx::query_scalar("SELECT MAX(held_on) FROM meeting WHERE org_id = $1 AND held_on < $2 AND id <> $3")
+            .bind(&m.org.id)
+            .bind(iso(m.on()))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let earlier_sql = format!(
+            "SELECT {TASK_COLS} FROM meeting_task t LEFT JOIN member m ON m.id = t.assignee_id JOIN meeting k ON k.id = t.meeting_id
+             WHERE t.org_id = $1 AND k.id <> $2 AND k.held_on < $3 AND (t.done_on IS NULL OR t.done_on >= $4) ORDER BY t.due_on, t.id"
+        );
+        let earlier_tasks = sqlx::query(sqlx::AssertSqlSafe(earlier_sql))
+            .bind(&m.org.id)
+            .bind(id)
+            .bind(iso(m.on()))
+            .bind(previous.unwrap_or_else(|| "0000-01-01".into()))
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(task_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        let proposals = proposals_where(&mut tx, caller, "p.meeting_id = $3", &[id]).await?;
+        let to_report = proposals_where(&mut tx, caller, "p.org_id = $3 AND p.state = 'answered'", &[&m.org.id]).await?;
+        let reported_here = proposals_where(&mut tx, caller, "p.reported_meeting_id = $3", &[id]).await?;
+        let corrections = sqlx::query("SELECT entry, recorded_by, recorded_at FROM meeting_correction WHERE meeting_id = $1 ORDER BY recorded_at, id")
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect::<Result<Vec<_>, DbError>>()?;
+        tx.commit().await?;
+        Ok(MeetingDetail {
+            item,
+            starts_at: r.try_get(0)?,
+            place: r.try_get(1)?,
+            agenda: lines(r.try_get(2)?),
+            documents: lines(r.try_get(3)?),
+            chair: r.try_get(4)?,
+            secretary: r.try_get(5)?,
+            supervisor: r.try_get(6)?,
+            guests: r.try_get(7)?,
+            opinions: r.try_get(8)?,
+            conclusions: r.try_get(9)?,
+            closed_at: r.try_get(10)?,
+            attendance,
+            votes,
+            tasks,
+            earlier_tasks,
+            proposals,
+            to_report,
+            reported_here,
+            corrections,
+        })
+    }
+
+    /// The members to take attendance of on `on` (the held date, or the planned one), with what
+    /// was recorded or else the default: present, exempt, or attached elsewhere.
+    pub async fn meeting_roster(&self, caller: &Caller, id: &str, on: Option<NaiveDate>) -> Result<Vec<RosterRow>, DbError> {
+        let mut tx = self.pool.begin().await?;
+        let m = meeting_in_tx(&mut tx, caller, id).await?;
+        let on = on.unwrap_or(m.on());
+        let roster = roster_on(&mut tx, &m.org.id, on).await?;
+        let recorded: HashMap<String, (String, String)> = sqlx::query("SELECT member_id, presence, reason FROM meeting_attendance WHERE meeting_id = $1")
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?))))
+            .collect::<Result<_, DbError>>()?;
+        let away: Vec<String> = sqlx::query_scalar(
+            "SELECT a.member_id FROM member_attachment a JOIN member m ON m.id = a.member_id WHERE m.org_id = $1 AND (a.until_on IS NULL OR a.until_on >= $2)",
+        )
+        .bind(&m.org.id)
+        .bind(iso(on))
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(roster
+            .into_iter()
+            .map(|(member_id, full_name, status)| {
+                let (presence, reason) = match recorded.get(&member_id) {
+                    Some((p, r)) => (Presence::parse(p).unwrap_or(Presence::Present), r.clone()),
+                    None if status == "exempt" => (Presence::Exempt, String::new()),
+                    None if away.contains(&member_id) => (Presence::AttachedElsewhere, String::new()),
+                    None => (Presence::Present, String::new()),
+                };
+                RosterRow { member_id, full_name, status, presence, reason }
+            })
+            .collect())
+    }
+}

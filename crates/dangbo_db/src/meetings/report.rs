@@ -1,0 +1,173 @@
+//! The committee's view of a year of branch meetings: regularity (months and quarters without a
+//! meeting), supervision coverage (quarters no assigned committee member attended) and quality.
+
+use super::read::{MeetingItem, meetings_in};
+use crate::candidates::Judge;
+use crate::movements::SUBTREE_IN_PERIOD;
+use crate::rows::{date, iso, opt_date};
+use crate::scope::ORG_IN_SCOPE;
+use crate::{Caller, DbError, Store};
+use chrono::NaiveDate;
+use dangbo_core::meeting::{MeetingKind, months_alive, quarter, regularity};
+use serde::Serialize;
+use sqlx::Row;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SupervisorRow {
+    pub id: String,
+    pub org: String,
+    pub org_name: String,
+    pub member_id: String,
+    pub full_name: String,
+    pub from_on: NaiveDate,
+    pub to_on: Option<NaiveDate>,
+    pub decision_no: String,
+}
+
+/// One branch's year.
+#[derive(Debug, Clone, Serialize)]
+pub struct BranchYear {
+    pub org: String,
+    pub org_name: String,
+    pub months_alive: Vec<u32>,
+    pub held: i64,
+    pub missed_months: Vec<u32>,
+    pub missed_quarters: Vec<u32>,
+    /// Quarters (whole or partial, while the branch existed) with no supervisor at a meeting.
+    pub unsupervised_quarters: Vec<u32>,
+    pub supervisors: Vec<String>,
+    pub meets_quality: i64,
+    /// Average attendance of the held meetings, per mille.
+    pub attendance_permille: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MeetingReport {
+    pub year: i32,
+    pub branches: Vec<BranchYear>,
+    pub branches_total: i64,
+    pub branches_missing_months: i64,
+    pub branches_missing_thematic: i64,
+    pub branches_unsupervised: i64,
+    pub meetings_held: i64,
+    pub meetings_quality: i64,
+}
+
+impl Store {
+    /// The year's regularity, coverage and quality for every branch under `code`.
+    pub async fn meeting_report(&self, caller: &Caller, code: &str, year: i32) -> Result<MeetingReport, DbError> {
+        let root = self.org(caller, code).await?;
+        let (from, to) = (NaiveDate::from_ymd_opt(year, 1, 1).ok_or(DbError::NotFound)?, NaiveDate::from_ymd_opt(year, 12, 31).ok_or(DbError::NotFound)?);
+        let mut tx = self.pool.begin().await?;
+        let judge = Judge::load(&mut tx).await?;
+        let s = caller.scope();
+        let sql = format!(
+            "{SUBTREE_IN_PERIOD} SELECT o.id, o.code, o.name, o.founded_on, o.ended_on FROM org o JOIN sub ON sub.id = o.id
+             WHERE o.kind IN ('grassroots_branch', 'subordinate_branch') AND o.founded_on <= $6 AND (o.ended_on IS NULL OR o.ended_on > $5) AND {ORG_IN_SCOPE} AND ($3 = $3)
+             ORDER BY o.code"
+        );
+        let branches = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(s.all)
+            .bind(&s.prefix)
+            .bind(0i64)
+            .bind(&root.id)
+            .bind(iso(from))
+            .bind(iso(to))
+            .fetch_all(&mut *tx)
+            .await?;
+        let sql = format!(
+            "{SUBTREE_IN_PERIOD} SELECT o.code, m.full_name FROM supervisor v JOIN sub ON sub.id = v.org_id JOIN org o ON o.id = v.org_id JOIN member m ON m.id = v.member_id
+             WHERE v.from_on <= $6 AND (v.to_on IS NULL OR v.to_on > $5) AND {ORG_IN_SCOPE} AND ($3 = $3) ORDER BY v.from_on"
+        );
+        let mut supervisors: HashMap<String, Vec<String>> = HashMap::new();
+        for r in &sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(s.all)
+            .bind(&s.prefix)
+            .bind(0i64)
+            .bind(&root.id)
+            .bind(iso(from))
+            .bind(iso(to))
+            .fetch_all(&mut *tx)
+            .await?
+        {
+            supervisors.entry(r.try_get(0)?).or_default().push(r.try_get(1)?);
+        }
+        let meetings = meetings_in(&mut tx, caller, &judge.rules, &root.id, from, to).await?;
+        tx.commit().await?;
+        let mut by_org: HashMap<&str, Vec<&MeetingItem>> = HashMap::new();
+        for m in meetings.iter().filter(|m| m.held_on.is_some()) {
+            by_org.entry(m.org.as_str()).or_default().push(m);
+        }
+        let mut out = Vec::with_capacity(branches.len());
+        for b in &branches {
+            let code: String = b.try_get(1)?;
+            let alive = months_alive(year, date(&b.try_get::<String, _>(3)?)?, opt_date(b.try_get(4)?)?);
+            let held = by_org.get(code.as_str()).cloned().unwrap_or_default();
+            let dated: Vec<(NaiveDate, MeetingKind)> = held.iter().filter_map(|m| m.held_on.map(|h| (h, m.kind))).collect();
+            let reg = regularity(year, &alive, &dated);
+            let quarters: Vec<u32> = (1..=4).filter(|q| alive.iter().any(|m| (m - 1) / 3 + 1 == *q)).collect();
+            let unsupervised_quarters =
+                quarters.into_iter().filter(|q| !held.iter().any(|m| m.supervisor_present && m.held_on.is_some_and(|h| quarter(h) == *q))).collect();
+            let rates: Vec<i64> = held.iter().map(|m| m.attendance.rate_permille()).collect();
+            out.push(BranchYear {
+                org: code.clone(),
+                org_name: b.try_get(2)?,
+                months_alive: alive,
+                held: held.len() as i64,
+                missed_months: reg.missed_months,
+                missed_quarters: reg.missed_quarters,
+                unsupervised_quarters,
+                supervisors: supervisors.remove(&code).unwrap_or_default(),
+                meets_quality: held.iter().filter(|m| m.quality.is_some_and(|q| q.meets)).count() as i64,
+                attendance_permille: if rates.is_empty() { 0 } else { rates.iter().sum::<i64>() / rates.len() as i64 },
+            });
+        }
+        // Only branches with at least one whole month count as expected to meet.
+        let count = |f: &dyn Fn(&BranchYear) -> bool| out.iter().filter(|b| f(b)).count() as i64;
+        Ok(MeetingReport {
+            year,
+            branches_total: count(&|b| !b.months_alive.is_empty()),
+            branches_missing_months: count(&|b| !b.missed_months.is_empty()),
+            branches_missing_thematic: count(&|b| !b.missed_quarters.is_empty()),
+            branches_unsupervised: count(&|b| !b.unsupervised_quarters.is_empty()),
+            meetings_held: out.iter().map(|b| b.held).sum(),
+            meetings_quality: out.iter().map(|b| b.meets_quality).sum(),
+            branches: out,
+        })
+    }
+
+    /// Committee members assigned to branches under `code`, current and past.
+    pub async fn supervisors(&self, caller: &Caller, code: &str) -> Result<Vec<SupervisorRow>, DbError> {
+        let root = self.org(caller, code).await?;
+        let s = caller.scope();
+        let sql = format!(
+            "{SUBTREE_IN_PERIOD} SELECT v.id, o.code, o.name, v.member_id, m.full_name, v.from_on, v.to_on, v.decision_no
+             FROM supervisor v JOIN sub ON sub.id = v.org_id JOIN org o ON o.id = v.org_id JOIN member m ON m.id = v.member_id
+             WHERE {ORG_IN_SCOPE} AND ($3 = $3) ORDER BY o.code, v.from_on"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(s.all)
+            .bind(&s.prefix)
+            .bind(0i64)
+            .bind(&root.id)
+            .bind("0000-01-01")
+            .bind("9999-12-31")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SupervisorRow {
+                    id: r.try_get(0)?,
+                    org: r.try_get(1)?,
+                    org_name: r.try_get(2)?,
+                    member_id: r.try_get(3)?,
+                    full_name: r.try_get(4)?,
+                    from_on: date(&r.try_get::<String, _>(5)?)?,
+                    to_on: opt_date(r.try_get(6)?)?,
+                    decision_no: r.try_get(7)?,
+                })
+            })
+            .collect()
+    }
+}
