@@ -51,6 +51,7 @@ pub struct Demo {
 
 mod cadre;
 pub use cadre::{DemoCadre, DemoMove, DemoPosition};
+pub mod meetings;
 mod pipeline;
 pub use pipeline::{DemoCandidate, DemoCourse};
 

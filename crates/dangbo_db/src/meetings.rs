@@ -2,10 +2,12 @@
 //! resolution in the same transaction), minutes closed against edits, tasks, and supervisors.
 //! Proposals are in `proposals`, reads in `read`, the committee's reports in `report`.
 
+mod demo;
 mod proposals;
 mod read;
 mod report;
 
+pub(crate) use demo::load_demo_meetings;
 pub use proposals::ProposalRow;
 pub(crate) use proposals::proposals_due;
 pub use read::{AttendanceRow, MeetingDetail, MeetingItem, RosterRow, TaskRow, VoteRow};

@@ -17,6 +17,10 @@ static TRANSFER: LazyLock<TypstEngine<typst_as_lib::TypstTemplateMainFile>> =
 static DECISION: LazyLock<TypstEngine<typst_as_lib::TypstTemplateMainFile>> =
     LazyLock::new(|| engine("admission_decision.typ", include_str!("../templates/admission_decision.typ")));
 
+static MINUTES: LazyLock<TypstEngine<typst_as_lib::TypstTemplateMainFile>> = LazyLock::new(|| engine("minutes.typ", include_str!("../templates/minutes.typ")));
+static KIT: LazyLock<TypstEngine<typst_as_lib::TypstTemplateMainFile>> =
+    LazyLock::new(|| engine("meeting_kit.typ", include_str!("../templates/meeting_kit.typ")));
+
 /// A template: the edited copy in `$DANGBO_TEMPLATES/<name>` when there is one (staff change
 /// the wording or layout without a rebuild), else the built-in one.
 fn engine(name: &str, builtin: &'static str) -> TypstEngine<typst_as_lib::TypstTemplateMainFile> {
@@ -93,6 +97,97 @@ pub struct TransferLetter {
     pub present_rule: String,
 }
 
+/// One vote line of the minutes.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MinutesVote {
+    pub seq: String,
+    pub subject: String,
+    pub votes_for: String,
+    pub against: String,
+    pub abstain: String,
+    /// "Đạt (6/9 ≥2/3)" or "Không đạt …".
+    pub result: String,
+}
+
+/// The fields of the minutes of a branch meeting (biên bản sinh hoạt chi bộ).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Minutes {
+    pub upper: String,
+    pub branch: String,
+    /// "regular", "thematic" or "extraordinary" (the template words the title).
+    pub kind: String,
+    pub place_line: String,
+    pub day: String,
+    pub month: String,
+    pub year: String,
+    pub date: String,
+    pub starts_at: String,
+    pub place: String,
+    pub chair: String,
+    pub secretary: String,
+    pub supervisor: String,
+    pub guests: String,
+    pub topic: String,
+    pub roster: String,
+    pub eligible: String,
+    pub present: String,
+    pub absent_excused: String,
+    pub absent_unexcused: String,
+    pub exempt: String,
+    pub attached: String,
+    pub rate: String,
+    /// "Nguyễn Văn A — vắng có lý do (ốm)".
+    pub absentees: Vec<String>,
+    pub agenda: Vec<String>,
+    pub documents: Vec<String>,
+    pub opinions: Vec<String>,
+    pub votes: Vec<MinutesVote>,
+    pub conclusions: Vec<String>,
+    pub tasks: Vec<String>,
+    pub proposals: Vec<String>,
+    pub reported: Vec<String>,
+    pub corrections: Vec<String>,
+    /// Open minutes print as a draft.
+    pub draft: bool,
+}
+
+/// One line of the attendance sheet.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct KitMember {
+    pub name: String,
+    /// "CT", "DB", "MSH".
+    pub status: String,
+    pub note: String,
+}
+
+/// The paper kit of a planned meeting: agenda, attendance sheet, minutes skeleton.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MeetingKit {
+    pub upper: String,
+    pub branch: String,
+    /// "regular", "thematic" or "extraordinary".
+    pub kind: String,
+    pub date: String,
+    pub starts_at: String,
+    pub place: String,
+    pub topic: String,
+    pub agenda: Vec<String>,
+    pub documents: Vec<String>,
+    pub open_tasks: Vec<String>,
+    pub open_proposals: Vec<String>,
+    pub members: Vec<KitMember>,
+}
+
+/// Lays out and writes the minutes.
+pub fn minutes(doc: &Minutes) -> Result<Vec<u8>, String> {
+    compile(&MINUTES, doc)
+}
+
+/// Lays out and writes the paper kit.
+pub fn meeting_kit(doc: &MeetingKit) -> Result<Vec<u8>, String> {
+    compile(&KIT, doc)
+}
+
 /// Lays out and writes the transfer letter.
 pub fn transfer_letter(doc: &TransferLetter) -> Result<Vec<u8>, String> {
     compile(&TRANSFER, doc)
@@ -167,6 +262,54 @@ mod tests {
             std::fs::write(std::path::Path::new(&dir).join("decision.pdf"), &pdf).unwrap();
         }
         assert!(text.contains("BeVietnamPro"));
+    }
+
+    fn out(name: &str, pdf: &[u8]) {
+        if let Some(dir) = std::env::var_os("DANGBO_PDF_OUT") {
+            std::fs::write(std::path::Path::new(&dir).join(name), pdf).unwrap();
+        }
+    }
+
+    #[test]
+    fn the_minutes_print_with_votes_and_a_draft_mark() {
+        let doc = Minutes {
+            upper: "Đảng bộ thị trấn Đầm Hà".into(),
+            branch: "Chi bộ Khu phố 1".into(),
+            kind: "regular".into(),
+            month: "5".into(),
+            year: "2019".into(),
+            date: "10/05/2019".into(),
+            chair: "Nguyễn Thị Hoa".into(),
+            secretary: "Trần Văn Bình".into(),
+            roster: "12".into(),
+            present: "10".into(),
+            absentees: vec!["Lê Văn Cường — vắng có lý do (ốm)".into()],
+            agenda: vec!["Điểm danh".into(), "Biểu quyết kết nạp đảng viên".into()],
+            votes: vec![MinutesVote {
+                seq: "1".into(),
+                subject: "Đề nghị kết nạp Lê Thị Hoa".into(),
+                votes_for: "8".into(),
+                result: "Đạt".into(),
+                ..Default::default()
+            }],
+            draft: true,
+            ..Default::default()
+        };
+        let pdf = minutes(&doc).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        out("minutes.pdf", &pdf);
+        let kit = MeetingKit {
+            branch: "Chi bộ Khu phố 1".into(),
+            kind: "thematic".into(),
+            date: "10/05/2019".into(),
+            agenda: vec!["Điểm danh".into()],
+            members: (1..=30).map(|i| KitMember { name: format!("Nguyễn Văn Ấn {i}"), status: "CT".into(), note: String::new() }).collect(),
+            ..Default::default()
+        };
+        let pdf = meeting_kit(&kit).unwrap();
+        out("kit.pdf", &pdf);
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(text.contains("/Count 3"), "agenda, attendance sheet and minutes skeleton: three pages");
     }
 
     #[test]

@@ -162,6 +162,11 @@ mod tests {
             include_str!("pages/targets.rs"),
             include_str!("../../dangbo_core/src/cadre.rs"),
             include_str!("../../dangbo_db/src/cadre.rs"),
+            include_str!("../../dangbo_core/src/meeting.rs"),
+            include_str!("../../dangbo_core/src/meeting/input.rs"),
+            include_str!("../../dangbo_db/src/meetings.rs"),
+            include_str!("../../dangbo_db/src/meetings/proposals.rs"),
+            include_str!("pages/meeting.rs"),
         ]
         .concat();
         let vi = keys(include_str!("../i18n/vi/main.ftl"));
@@ -190,6 +195,14 @@ mod tests {
         wanted.extend(dangbo_core::cadre::MoveKind::ALL.iter().map(|x| x.message_key()));
         wanted.extend(dangbo_core::cadre::MoveCategory::ALL.iter().map(|x| x.message_key()));
         wanted.extend(dangbo_core::cadre::Title::ALL.iter().map(|x| x.message_key()));
+        use dangbo_core::meeting;
+        wanted.extend(meeting::MeetingKind::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(meeting::MeetingKind::ALL.iter().map(|x| format!("agenda-{}", x.as_str())));
+        wanted.extend(meeting::MeetingState::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(meeting::Presence::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(meeting::VoteKind::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(meeting::ProposalState::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(["probationary", "full", "exempt"].map(|s| format!("status-short-{s}")));
         wanted.extend(["warn-decision-late", "warn-ceremony-late"].map(String::from));
         for k in wanted {
             assert!(vi.contains(&k), "missing message {k}");

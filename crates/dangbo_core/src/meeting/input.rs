@@ -285,7 +285,7 @@ impl VoteInput {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct TaskInput {
     #[serde(default)]
-    pub title: Option<String>,
+    pub work: Option<String>,
     /// A member of the branch (id); empty: the branch committee.
     #[serde(default)]
     pub assignee: Option<String>,
@@ -306,9 +306,9 @@ pub struct NewTask {
 impl TaskInput {
     pub fn parse(&self) -> Result<NewTask, FieldErrors> {
         let mut e = FieldErrors::new();
-        let title = clean_opt(&self.title);
+        let title = clean_opt(&self.work);
         if title.is_empty() {
-            e.add("title", "err-required");
+            e.add("work", "err-required");
         }
         let due_on = date_field(&mut e, "due_on", &self.due_on, true);
         match due_on {

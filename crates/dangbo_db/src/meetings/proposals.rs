@@ -187,7 +187,7 @@ async fn holds(tx: &mut Transaction<'static, Any>, caller: &Caller, holder: &str
 pub(crate) async fn proposals_due(tx: &mut Transaction<'static, Any>, caller: &Caller, judge: &Judge, today: NaiveDate) -> Result<Vec<TodoRow>, DbError> {
     let s = caller.scope();
     let sql = format!(
-        "SELECT k.id, p.raised_by, p.content, h.code, h.name, COALESCE(p.forwarded_on, k.held_on) FROM {FROM}
+        "SELECT p.id, p.raised_by, p.content, h.code, h.name, COALESCE(p.forwarded_on, k.held_on) FROM {FROM}
          WHERE p.state IN ('raised', 'forwarded') AND ($1 = 1 OR h.path LIKE $2) ORDER BY p.forwarded_on, p.id"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).fetch_all(&mut **tx).await?;
@@ -202,7 +202,7 @@ pub(crate) async fn proposals_due(tx: &mut Transaction<'static, Any>, caller: &C
         let short: String = content.chars().take(80).collect();
         out.push(TodoRow {
             kind: d.kind,
-            subject: "meeting",
+            subject: "proposal",
             id: r.try_get(0)?,
             full_name: format!("{by}: {short}"),
             org: r.try_get(3)?,

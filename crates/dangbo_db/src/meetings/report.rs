@@ -137,6 +137,22 @@ impl Store {
         })
     }
 
+    /// Persons holding a position on `on` in the committees above the branch `code` (those who
+    /// can be assigned to supervise it): (member id, name, title, committee name).
+    pub async fn committee_choices(&self, caller: &Caller, code: &str, on: NaiveDate) -> Result<Vec<(String, String, String, String)>, DbError> {
+        let branch = self.org(caller, code).await?;
+        let rows = sqlx::query(
+            "SELECT p.member_id, m.full_name, p.title, o.name FROM position p JOIN org o ON o.id = p.org_id JOIN member m ON m.id = p.member_id
+             WHERE $1 LIKE o.path || '%' AND o.id <> $2 AND p.from_on <= $3 AND (p.to_on IS NULL OR p.to_on > $3) ORDER BY o.path DESC, m.sort_key",
+        )
+        .bind(&branch.path)
+        .bind(&branch.id)
+        .bind(iso(on))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
+    }
+
     /// Committee members assigned to branches under `code`, current and past.
     pub async fn supervisors(&self, caller: &Caller, code: &str) -> Result<Vec<SupervisorRow>, DbError> {
         let root = self.org(caller, code).await?;

@@ -98,7 +98,7 @@ async fn a_meeting_decides_only_with_quorum_and_by_the_threshold_of_its_kind() {
         assert!(s.meeting(&admin(), &id).await.unwrap().votes[2].passed);
         // Tasks and a proposal forwarded to the grassroots committee.
         let task = TaskInput {
-            title: Some("Vận động đóng góp làm đường".into()),
+            work: Some("Vận động đóng góp làm đường".into()),
             assignee: Some(members[2].clone()),
             due_on: Some("2025-12-20".into()),
             ..Default::default()
@@ -112,7 +112,7 @@ async fn a_meeting_decides_only_with_quorum_and_by_the_threshold_of_its_kind() {
         let committee = user(&s, "dangUy", Role::Staff, Some("C")).await;
         let todo = s.todo(&committee, d("2026-02-01")).await.unwrap();
         let item = todo.iter().find(|t| t.kind == TodoKind::ProposalAnswer).expect("proposal on the to-do list");
-        assert!(item.overdue && item.id == id, "{backend}");
+        assert!(item.overdue && item.id == pid, "{backend}");
         // Closing needs the chair and secretary, which were recorded; after closing nothing changes.
         s.write_minutes(&admin(), &id, "Các ý kiến thống nhất.", "Chi bộ thống nhất.").await.unwrap();
         s.close_minutes(&admin(), &id).await.unwrap();
@@ -202,6 +202,34 @@ async fn the_committee_sees_regularity_coverage_and_quality() {
         let listed = s.list_meetings(&admin(), "C", d("2019-06-01"), d("2019-06-30")).await.unwrap();
         assert_eq!(listed.len(), 1);
         assert!(!listed[0].quality.unwrap().meets);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_demo_has_a_year_of_meetings_to_report_on() {
+    each_backend(|s, backend| async move {
+        s.load_demo(1, today()).await.unwrap();
+        let r = s.meeting_report(&admin(), "DH", 2019).await.unwrap();
+        assert!(r.branches_total > 50, "{backend}: {}", r.branches_total);
+        let expected: i64 = r.branches.iter().map(|b| b.months_alive.len() as i64).sum();
+        assert!(r.meetings_held < expected && r.meetings_held > expected * 9 / 10, "{backend}: some months missed");
+        assert!(r.branches_missing_months > 0 && r.branches_missing_months < r.branches_total / 3);
+        assert!(r.meetings_quality > 0 && r.meetings_quality < r.meetings_held, "quality varies");
+        let lacking: Vec<_> = r.branches.iter().filter(|b| b.supervisors.is_empty()).map(|b| (&b.org, b.months_alive.len(), b.held)).collect();
+        assert!(lacking.is_empty(), "every branch has a supervisor: {lacking:?}");
+        // The branch totals agree with the meeting list, and each meeting's roster is its đảng số.
+        let listed = s.list_meetings(&admin(), "DH", d("2019-01-01"), d("2019-12-31")).await.unwrap();
+        assert_eq!(listed.iter().filter(|m| m.held_on.is_some()).count() as i64, r.meetings_held, "{backend}");
+        let one = &listed[0];
+        let roster = s.meeting_roster(&admin(), &one.id, None).await.unwrap();
+        assert_eq!(roster.len() as i64, one.attendance.roster);
+        // Proposals: most reported back, some still awaiting the committee's answer.
+        let all = s.proposals(&admin(), false).await.unwrap();
+        assert!(all.iter().any(|p| p.state == ProposalState::Reported) && all.iter().any(|p| p.state == ProposalState::Forwarded), "{backend}");
+        // Nothing of 2019 changes the seed's figures.
+        let f = s.press_figures(&admin(), "DH", d("2015-01-01"), d("2019-12-31")).await.unwrap();
+        assert_eq!((f.members, f.units_with_nonlocal_secretary), (Some(2068), Some(9)));
     })
     .await;
 }

@@ -571,3 +571,188 @@ field-local = Local
 field-local_reason = Note on residence and home town
 exam-passed = Passed
 exam-failed = Failed
+
+# Branch meetings
+meeting-kind-regular = Regular meeting
+meeting-kind-thematic = Thematic meeting
+meeting-kind-extraordinary = Extraordinary meeting
+meeting-state-planned = Planned
+meeting-state-held = Held, minutes open
+meeting-state-closed = Minutes closed
+presence-present = Present
+presence-absent-excused = Absent with reason
+presence-absent-unexcused = Absent without reason
+presence-exempt = Exempted
+presence-attached-elsewhere = Attached elsewhere
+vote-kind-admission = Admission proposal
+vote-kind-recognition = Recognition as full member
+vote-kind-resolution = Resolution, conclusion
+proposal-state-raised = Held by the branch
+proposal-state-forwarded = Forwarded upward
+proposal-state-answered = Answered
+proposal-state-reported = Reported back to the branch
+todo-proposal-answer = Proposal awaiting an answer
+rule-meeting-quorum = Members present for the branch to vote
+rule-meeting-decision-vote = Share in favour to pass a resolution
+rule-regular-meeting-months = Interval of regular meetings
+rule-thematic-meeting-months = Interval of thematic meetings
+rule-quality-attendance = Attendance for a meeting of quality
+rule-quality-excused-run = Most consecutive excused absences in a year
+rule-proposal-answer-wd = Time to answer a branch proposal
+status-short-probationary = P
+status-short-full = F
+status-short-exempt = EX
+agenda-regular =
+    Opening, introduction of guests
+    Appointing a secretary for the minutes
+    Roll call: members present and absent
+    Adopting the agenda
+    Report on the month's work and next month's tasks
+    Passing on documents from the upper level
+    Reading the committee's guidance for this meeting
+    Remarks by the supervising committee member
+    Response to the remarks
+    Discussion
+    Summary of opinions, tasks for members
+    Vote on the branch's conclusion (resolution)
+    Candidates, admissions, recognitions (if any)
+    Scoring the meeting
+    Adopting the minutes
+    Closing
+agenda-thematic =
+    Opening, introduction of guests
+    Appointing a secretary for the minutes
+    Roll call: members present and absent
+    Presentation of the theme
+    Discussion, relating it to the branch's work
+    Conclusion, vote
+    Adopting the minutes
+    Closing
+agenda-extraordinary =
+    Reason for the meeting
+    Appointing a secretary for the minutes
+    Roll call
+    The matter to decide
+    Vote
+    Adopting the minutes
+meetings-title = Branch meetings
+meetings-list = Meetings of the year
+meetings-none = No meeting this year yet.
+meeting-branches = Branches
+meeting-missing-months = Branches with a month without a meeting
+meeting-missing-thematic = Branches missing a thematic meeting
+meeting-unsupervised = Branches with a quarter no committee member attended
+meeting-held = Meetings held
+meeting-quality = Of quality
+meeting-quality-yes = Yes
+meeting-quality-no = No
+meeting-report = Meetings of the branches
+meeting-report-help = Months and quarters count while the branch existed. Quality as HD 12-HD/BTCTW: attendance above 85%, nobody absent without reason, nobody absent with reason more than 3 times running, content prepared beforehand.
+meeting-missed-months = Months without a meeting
+meeting-missed-quarters = Quarters without a thematic meeting
+meeting-unsupervised-quarters = Quarters without a committee member
+meeting-attendance = Attendance
+meeting-supervisors = Supervising committee members
+meeting-date = Date
+meeting-state = State
+meeting-plan = Plan a meeting
+meeting-assign-supervisor = Assign a committee member to the branch
+meeting-task-committee = Branch committee
+meeting-roster = Members
+meeting-eligible = Expected
+meeting-rate = Attendance rate
+meeting-quorum = Enough members present to vote
+meeting-crit-attendance = Attendance above 85%
+meeting-crit-unexcused = Nobody absent without reason
+meeting-crit-run = Nobody absent with reason more than 3 times running
+meeting-crit-prepared = Content prepared by the branch committee
+vote-passed = Passed: { $for }/{ $base } ({ $threshold })
+vote-failed = Failed: { $for }/{ $base } ({ $threshold })
+meeting-kit-pdf = Print the meeting papers (PDF)
+meeting-minutes-pdf = Print the minutes (PDF)
+meeting-agenda = Agenda
+meeting-earlier-tasks = Tasks from earlier meetings
+meeting-due = due
+meeting-done = done on
+meeting-mark-done = Done
+meeting-take-attendance = Attendance and meeting details
+meeting-attendance-help = Everyone starts as "Present": change only those absent.
+meeting-reason = Reason
+meeting-save-attendance = Save attendance
+meeting-votes = Votes
+meeting-vote-subject = Subject
+meeting-vote-tally = For / Against / Abstain
+meeting-vote-result = Result
+meeting-record-vote = Record a vote
+meeting-tasks = Tasks
+meeting-add-task = Add a task
+meeting-reported-here = Answers reported at this meeting
+meeting-to-report = Answered proposals to report
+meeting-report-back = Reported at this meeting
+meeting-raise-proposal = Record a proposal
+meeting-minutes = Minutes
+meeting-close-help = Closed minutes cannot be edited; only dated corrections are added.
+meeting-close = Close the minutes
+meeting-corrections = Corrections
+meeting-add-correction = Add a correction
+proposals-title = Proposals
+proposals-help = Proposals of members and citizens raised at meetings, from forwarding to the competent level until the answer is reported back to the branch.
+proposals-none = No open proposal.
+proposal-holder = Held by
+proposal-answer = Answer
+proposal-answer-it = Answer the proposal
+proposal-forward-it = Forward elsewhere
+field-planned_on = Planned date
+field-held_on = Date held
+field-starts_at = Start time (hh:mm)
+field-place = Place
+field-topic = Theme
+field-agenda = Agenda (one item per line)
+field-documents = Upper-level documents to pass on (one per line)
+field-save_template = Keep this agenda as the branch's template
+field-chair = Chair
+field-secretary = Secretary
+field-prepared_on = Date the branch committee prepared
+field-supervisor = Supervising committee member present
+field-guests = Guests
+field-attendance = Attendance
+field-subject = Subject of the vote
+field-against = Against
+field-abstain = Abstaining
+field-work = Task
+field-assignee = Assigned to (empty: branch committee)
+field-due_on = Due
+field-done_on = Done on
+field-raised_by = Raised by
+field-content = Content
+field-forward_to = Forward to (organisation code)
+field-answer = Answer
+field-on = Date
+field-opinions = Opinions
+field-conclusions = Conclusions
+field-entry = Correction
+field-state = State
+field-action = Action
+field-meeting = Meeting
+err-meeting-no-quorum = not enough members present to vote (needs { $rule } of those expected; { $citation }).
+err-vote-more-than-present = more votes than members present ({ $present }).
+err-vote-no-base = the branch has no full member to take the share of.
+err-time-invalid = invalid time (e.g. 19:30).
+err-prepared-after-meeting = preparation dated after the meeting.
+err-minutes-closed = the minutes are closed and cannot change; add a correction.
+err-minutes-open = the minutes are still open; edit them directly.
+err-meeting-not-held = the meeting's attendance is not recorded yet.
+err-meeting-not-branch = only a branch holds branch meetings.
+err-meeting-org-not-alive = the branch did not exist on this date.
+err-meeting-has-votes = votes were taken on this attendance; it cannot change.
+err-attendance-not-member = not in the branch's membership on the meeting date.
+err-attendance-missing = some members of the branch have no attendance recorded.
+err-vote-other-branch = belongs to another branch.
+err-vote-not-probationary = not a probationary member at this meeting.
+err-minutes-need-chair = the chair is not recorded.
+err-minutes-need-secretary = the secretary is not recorded.
+err-task-due-before-meeting = due before the meeting.
+err-task-done-before-meeting = done before the meeting that assigned it.
+err-proposal-state = the proposal is not at a step that allows this.
+err-proposal-date-order = dated before the proposal's previous step.
+err-meeting-unknown = meeting not found.

@@ -565,3 +565,188 @@ field-local = Người địa phương
 field-local_reason = Ghi chú về nơi cư trú, quê quán
 exam-passed = Đạt
 exam-failed = Không đạt
+
+# Branch meetings (sinh hoạt chi bộ)
+meeting-kind-regular = Sinh hoạt thường kỳ
+meeting-kind-thematic = Sinh hoạt chuyên đề
+meeting-kind-extraordinary = Họp bất thường
+meeting-state-planned = Đã lên kế hoạch
+meeting-state-held = Đã họp, biên bản đang mở
+meeting-state-closed = Đã khóa biên bản
+presence-present = Có mặt
+presence-absent-excused = Vắng có lý do
+presence-absent-unexcused = Vắng không lý do
+presence-exempt = Miễn sinh hoạt
+presence-attached-elsewhere = Sinh hoạt nơi khác
+vote-kind-admission = Đề nghị kết nạp
+vote-kind-recognition = Đề nghị công nhận chính thức
+vote-kind-resolution = Nghị quyết, kết luận
+proposal-state-raised = Chi bộ đang giữ
+proposal-state-forwarded = Đã chuyển cấp trên
+proposal-state-answered = Đã có trả lời
+proposal-state-reported = Đã thông báo lại chi bộ
+todo-proposal-answer = Kiến nghị chờ trả lời
+rule-meeting-quorum = Số đảng viên có mặt để chi bộ được biểu quyết
+rule-meeting-decision-vote = Tỷ lệ tán thành để thông qua nghị quyết
+rule-regular-meeting-months = Chu kỳ sinh hoạt thường kỳ
+rule-thematic-meeting-months = Chu kỳ sinh hoạt chuyên đề
+rule-quality-attendance = Tỷ lệ dự họp để buổi sinh hoạt đạt chất lượng
+rule-quality-excused-run = Số lần vắng có lý do liên tiếp tối đa trong năm
+rule-proposal-answer-wd = Thời hạn trả lời kiến nghị của chi bộ
+status-short-probationary = DB
+status-short-full = CT
+status-short-exempt = MSH
+agenda-regular =
+    Tuyên bố lý do, giới thiệu đại biểu
+    Cử thư ký ghi biên bản
+    Điểm danh, báo cáo số đảng viên có mặt, vắng mặt
+    Thông qua chương trình sinh hoạt
+    Báo cáo kết quả công tác tháng, phương hướng nhiệm vụ tháng tới
+    Thông tin, phổ biến văn bản của cấp trên
+    Đọc hướng dẫn của đảng ủy về nội dung sinh hoạt
+    Ý kiến của đồng chí cấp ủy viên phụ trách chi bộ
+    Tiếp thu ý kiến chỉ đạo
+    Thảo luận
+    Tổng hợp ý kiến, phân công nhiệm vụ cho đảng viên
+    Biểu quyết thông qua kết luận (nghị quyết) của chi bộ
+    Xét giới thiệu quần chúng, kết nạp, công nhận chính thức (nếu có)
+    Chấm điểm buổi sinh hoạt
+    Thông qua biên bản
+    Bế mạc
+agenda-thematic =
+    Tuyên bố lý do, giới thiệu đại biểu
+    Cử thư ký ghi biên bản
+    Điểm danh, báo cáo số đảng viên có mặt, vắng mặt
+    Trình bày báo cáo chuyên đề
+    Thảo luận, liên hệ thực tiễn của chi bộ
+    Kết luận, biểu quyết
+    Thông qua biên bản
+    Bế mạc
+agenda-extraordinary =
+    Tuyên bố lý do
+    Cử thư ký ghi biên bản
+    Điểm danh
+    Nội dung cần giải quyết
+    Biểu quyết
+    Thông qua biên bản
+meetings-title = Sinh hoạt chi bộ
+meetings-list = Các buổi sinh hoạt trong năm
+meetings-none = Chưa có buổi sinh hoạt nào trong năm.
+meeting-branches = Số chi bộ
+meeting-missing-months = Chi bộ có tháng không sinh hoạt
+meeting-missing-thematic = Chi bộ thiếu sinh hoạt chuyên đề
+meeting-unsupervised = Chi bộ có quý không có cấp ủy viên dự
+meeting-held = Số buổi đã họp
+meeting-quality = Đạt chất lượng
+meeting-quality-yes = Đạt
+meeting-quality-no = Chưa đạt
+meeting-report = Tình hình sinh hoạt của các chi bộ
+meeting-report-help = Tháng và quý được tính trong thời gian chi bộ tồn tại. Chất lượng theo HD 12-HD/BTCTW: dự họp trên 85%, không ai vắng không lý do, không ai vắng có lý do quá 3 lần liên tiếp, có chuẩn bị trước.
+meeting-missed-months = Tháng không họp
+meeting-missed-quarters = Quý thiếu chuyên đề
+meeting-unsupervised-quarters = Quý không có cấp ủy viên dự
+meeting-attendance = Điểm danh
+meeting-supervisors = Cấp ủy viên phụ trách
+meeting-date = Ngày
+meeting-state = Tình trạng
+meeting-plan = Lên kế hoạch buổi sinh hoạt
+meeting-assign-supervisor = Phân công cấp ủy viên phụ trách chi bộ
+meeting-task-committee = Chi ủy
+meeting-roster = Đảng số
+meeting-eligible = Phải có mặt
+meeting-rate = Tỷ lệ dự họp
+meeting-quorum = Đủ số đảng viên có mặt để biểu quyết
+meeting-crit-attendance = Dự họp trên 85%
+meeting-crit-unexcused = Không có đảng viên vắng không lý do
+meeting-crit-run = Không có đảng viên vắng có lý do quá 3 lần liên tiếp
+meeting-crit-prepared = Chi ủy chuẩn bị nội dung trước
+vote-passed = Đạt: { $for }/{ $base } ({ $threshold })
+vote-failed = Không đạt: { $for }/{ $base } ({ $threshold })
+meeting-kit-pdf = In tài liệu buổi họp (PDF)
+meeting-minutes-pdf = In biên bản (PDF)
+meeting-agenda = Chương trình
+meeting-earlier-tasks = Việc được giao ở các buổi trước
+meeting-due = hạn
+meeting-done = xong ngày
+meeting-mark-done = Đã xong
+meeting-take-attendance = Điểm danh và thông tin buổi họp
+meeting-attendance-help = Mọi người được chọn sẵn "Có mặt": chỉ cần chọn lại cho người vắng.
+meeting-reason = Lý do
+meeting-save-attendance = Lưu điểm danh
+meeting-votes = Biểu quyết
+meeting-vote-subject = Nội dung
+meeting-vote-tally = Tán thành / Không / Không biểu quyết
+meeting-vote-result = Kết quả
+meeting-record-vote = Ghi kết quả biểu quyết
+meeting-tasks = Phân công thực hiện
+meeting-add-task = Thêm việc
+meeting-reported-here = Trả lời kiến nghị đã thông báo tại buổi này
+meeting-to-report = Kiến nghị đã có trả lời, cần thông báo
+meeting-report-back = Đã thông báo tại buổi này
+meeting-raise-proposal = Ghi kiến nghị, đề xuất
+meeting-minutes = Biên bản
+meeting-close-help = Sau khi khóa, biên bản không sửa được nữa; chỉ ghi thêm đính chính có ngày.
+meeting-close = Khóa biên bản
+meeting-corrections = Đính chính
+meeting-add-correction = Ghi đính chính
+proposals-title = Kiến nghị, đề xuất
+proposals-help = Kiến nghị của đảng viên và nhân dân nêu tại buổi sinh hoạt, từ khi chuyển lên cấp có thẩm quyền đến khi trả lời được thông báo lại chi bộ.
+proposals-none = Không có kiến nghị đang mở.
+proposal-holder = Nơi giải quyết
+proposal-answer = Trả lời
+proposal-answer-it = Trả lời kiến nghị
+proposal-forward-it = Chuyển cấp khác
+field-planned_on = Ngày dự kiến
+field-held_on = Ngày họp
+field-starts_at = Giờ bắt đầu (gg:pp)
+field-place = Địa điểm
+field-topic = Chuyên đề
+field-agenda = Chương trình (mỗi dòng một nội dung)
+field-documents = Văn bản cấp trên cần truyền đạt (mỗi dòng một văn bản)
+field-save_template = Lưu chương trình này làm mẫu của chi bộ
+field-chair = Chủ trì
+field-secretary = Thư ký
+field-prepared_on = Ngày chi ủy họp chuẩn bị
+field-supervisor = Cấp ủy viên phụ trách dự họp
+field-guests = Khách mời
+field-attendance = Điểm danh
+field-subject = Nội dung biểu quyết
+field-against = Không tán thành
+field-abstain = Không biểu quyết
+field-work = Công việc
+field-assignee = Người thực hiện (bỏ trống: chi ủy)
+field-due_on = Hạn hoàn thành
+field-done_on = Ngày hoàn thành
+field-raised_by = Người nêu
+field-content = Nội dung
+field-forward_to = Chuyển đến (mã tổ chức)
+field-answer = Nội dung trả lời
+field-on = Ngày
+field-opinions = Ý kiến phát biểu
+field-conclusions = Kết luận
+field-entry = Nội dung đính chính
+field-state = Tình trạng
+field-action = Thao tác
+field-meeting = Buổi sinh hoạt
+err-meeting-no-quorum = chưa đủ số đảng viên có mặt để biểu quyết (cần { $rule } số phải có mặt; { $citation }).
+err-vote-more-than-present = số phiếu nhiều hơn số đảng viên có mặt ({ $present }).
+err-vote-no-base = chi bộ không có đảng viên chính thức để tính tỷ lệ.
+err-time-invalid = giờ không hợp lệ (ví dụ 19:30).
+err-prepared-after-meeting = ngày chuẩn bị sau ngày họp.
+err-minutes-closed = biên bản đã khóa, không sửa được; hãy ghi đính chính.
+err-minutes-open = biên bản chưa khóa; hãy sửa trực tiếp.
+err-meeting-not-held = buổi họp chưa được ghi điểm danh.
+err-meeting-not-branch = chỉ chi bộ mới sinh hoạt chi bộ.
+err-meeting-org-not-alive = chi bộ không tồn tại vào ngày này.
+err-meeting-has-votes = đã có biểu quyết theo điểm danh này, không sửa điểm danh được.
+err-attendance-not-member = người này không thuộc đảng số của chi bộ vào ngày họp.
+err-attendance-missing = còn đảng viên của chi bộ chưa được điểm danh.
+err-vote-other-branch = thuộc chi bộ khác.
+err-vote-not-probationary = không phải đảng viên dự bị dự buổi họp này.
+err-minutes-need-chair = chưa ghi người chủ trì.
+err-minutes-need-secretary = chưa ghi thư ký.
+err-task-due-before-meeting = hạn trước ngày họp.
+err-task-done-before-meeting = ngày hoàn thành trước ngày họp giao việc.
+err-proposal-state = kiến nghị không ở bước cho phép thao tác này.
+err-proposal-date-order = ngày trước bước trước của kiến nghị.
+err-meeting-unknown = không tìm thấy buổi sinh hoạt.

@@ -3,6 +3,7 @@
 
 mod cadre;
 mod lifecycle;
+mod meetings;
 pub(crate) use lifecycle::DayInput;
 mod openapi;
 
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/members/{id}/events", post(member_event))
         .merge(lifecycle::routes())
         .merge(cadre::routes())
+        .merge(meetings::routes())
         .fallback(|| async { ApiError::from(ErrorKind::NotFound) })
 }
 

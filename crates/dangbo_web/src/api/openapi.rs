@@ -63,7 +63,7 @@ fn lifecycle_schemas() -> Value {
     let s = json!({"type": "string"});
     let date = json!({"type": "string", "format": "date"});
     json!({
-        "TodoItem": {"type": "object", "properties": {"kind": {"enum": ["decision_due", "ceremony_due", "certificate_expiring", "probation_review", "badge_due", "transfer_pending", "temp_ending"]}, "subject": {"enum": ["candidate", "member"]}, "id": s, "full_name": s, "org": s, "org_name": s, "from": date, "due": date, "overdue": {"type": "boolean"}, "rule": s, "citation": s, "confirmed": {"type": "boolean"}, "milestone": {"type": ["integer", "null"]}}},
+        "TodoItem": {"type": "object", "properties": {"kind": {"enum": ["decision_due", "ceremony_due", "certificate_expiring", "probation_review", "badge_due", "transfer_pending", "temp_ending", "proposal_answer"]}, "subject": {"enum": ["candidate", "member", "proposal"]}, "id": s, "full_name": s, "org": s, "org_name": s, "from": date, "due": date, "overdue": {"type": "boolean"}, "rule": s, "citation": s, "confirmed": {"type": "boolean"}, "milestone": {"type": ["integer", "null"]}}},
         "NewCandidate": {"type": "object", "required": ["org", "source", "listed_on", "family_name", "given_name", "sex", "birth_date"], "properties": {"org": s, "source": {"enum": ["branch", "youth_union", "trade_union", "other"]}, "listed_on": date, "family_name": s, "middle_name": s, "given_name": s, "sex": {"enum": ["male", "female"]}, "birth_date": date, "ethnicity": s, "religion": s, "cccd": s, "home_town": s, "residence": s, "education": s, "occupation": s}},
         "Step": {"type": "object", "required": ["type", "effective_on"], "properties": {"type": {"enum": ["application", "biography", "verification", "introduction", "comments", "branch_resolution", "committee_resolution", "decision", "ceremony", "rejected", "withdrawn"]}, "effective_on": date, "doc_no": s, "introducers": {"type": "array", "items": s}, "org_resolution": s, "votes_for": s, "full_members": s, "result": {"enum": ["passed", "failed"]}, "issuer": s, "reason": s}},
         "NewCourse": {"type": "object", "required": ["org", "kind", "name", "start_date"], "properties": {"org": s, "kind": {"enum": ["awareness", "new_member", "secretary", "theory", "other"]}, "name": s, "start_date": date, "end_date": date, "provider": s}},
@@ -95,10 +95,41 @@ fn cadre_paths() -> Value {
     })
 }
 
+fn meeting_paths() -> Value {
+    let date = json!({"type": "string", "format": "date"});
+    let obj = || ok(json!({"type": "object"}));
+    let none = || json!({"description": "done"});
+    let body = |desc: &str| json!({"required": true, "description": desc, "content": {"application/json": {"schema": {"type": "object"}}}});
+    let id = || vec![p("id")];
+    let write = |summary: &str, fields: &str, code: &str| json!({"post": {"summary": summary, "parameters": id(), "requestBody": body(fields), "responses": {code: none(), "404": err(), "422": err(), "403": err()}}});
+    json!({
+        "/meetings": {
+            "get": {"summary": "Meetings planned or held in the subtree of org in [from, to], each with its branch, date, kind, attendance counts, quorum and whether it met the quality criteria (HD 12-HD/BTCTW)", "parameters": [q("org", "organisation code (required)"), json!({"name": "from", "in": "query", "required": true, "schema": date}), json!({"name": "to", "in": "query", "required": true, "schema": date})], "responses": {"200": obj(), "404": err(), "422": err()}},
+            "post": {"summary": "Plan a meeting of a branch", "requestBody": body("org, kind (regular|thematic|extraordinary), planned_on, starts_at (HH:MM), place, topic (thematic), agenda (one item per line), documents, save_template"), "responses": {"201": obj(), "422": err(), "403": err()}}
+        },
+        "/meetings/{id}": {"get": {"summary": "A meeting with its minutes: attendance, votes, tasks, proposals, corrections; minutes_pdf and kit_pdf are the printable papers", "parameters": id(), "responses": {"200": obj(), "404": err()}}},
+        "/meetings/{id}/attendance": write("Record the meeting as held: every member of the branch's membership on held_on with presence present|absent_excused|absent_unexcused|exempt|attached_elsewhere", "held_on, starts_at, place, chair, secretary, prepared_on, supervisor, guests, attendance: [{member_id, presence, reason}]", "204"),
+        "/meetings/{id}/votes": {"post": {"summary": "A show-of-hands vote, refused without quorum, recorded as passed or failed by the threshold of its kind; an admission vote is also the candidate's branch resolution", "parameters": id(), "requestBody": body("kind (admission|recognition|resolution), subject, candidate, member, votes_for, against, abstain, doc_no"), "responses": {"201": obj(), "404": err(), "422": err(), "403": err()}}},
+        "/meetings/{id}/tasks": {"post": {"summary": "A task from the conclusions, for a member present or (empty) the branch committee", "parameters": id(), "requestBody": body("work, assignee, due_on"), "responses": {"201": obj(), "404": err(), "422": err(), "403": err()}}},
+        "/meetings/{id}/proposals": {"post": {"summary": "A proposal raised at the meeting, forwarded at once when forward_to names an organisation", "parameters": id(), "requestBody": body("raised_by, content, forward_to"), "responses": {"201": obj(), "404": err(), "422": err(), "403": err()}}},
+        "/meetings/{id}/minutes": write("Write the opinions and conclusions of open minutes", "opinions, conclusions", "204"),
+        "/meetings/{id}/close": {"post": {"summary": "Close the minutes (chair and secretary recorded); no edits after", "parameters": id(), "responses": {"204": none(), "404": err(), "422": err(), "403": err()}}},
+        "/meetings/{id}/corrections": write("A dated correction to closed minutes", "entry", "201"),
+        "/tasks/{id}/done": write("Mark a task done", "done_on", "204"),
+        "/proposals": {"get": {"summary": "Proposals the caller sees through the branch or as the level holding them", "parameters": [q("open", "1: leave out those reported back")], "responses": {"200": obj()}}},
+        "/proposals/{id}": write("Move a proposal on: forward (forward_to, on), answer (answer, on; the holding level only) or report (meeting: a later meeting of the branch)", "action, forward_to, answer, on, meeting", "204"),
+        "/supervisors": {"post": {"summary": "Assign a committee member to supervise a branch", "requestBody": body("org, member, from_on, to_on, decision_no"), "responses": {"201": obj(), "422": err(), "403": err()}}},
+        "/orgs/{code}/meeting-report": {"get": {"summary": "The year's regularity (months and quarters without a meeting), supervision coverage and quality per branch", "parameters": [p("code"), q("year", "YYYY, default this year")], "responses": {"200": obj(), "404": err(), "422": err()}}}
+    })
+}
+
 /// The document itself.
 pub fn spec() -> Value {
     let mut doc = base();
     if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), cadre_paths()) {
+        paths.extend(more);
+    }
+    if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), meeting_paths()) {
         paths.extend(more);
     }
     if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), lifecycle_paths()) {

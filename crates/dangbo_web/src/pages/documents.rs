@@ -15,13 +15,13 @@ use dangbo_core::date::display;
 use dangbo_core::todo::TodoKind;
 use dangbo_reports::pdf::{AdmissionDecision, TableDoc};
 
-fn pdf_response(stem: &str, bytes: Vec<u8>) -> Response {
+pub(crate) fn pdf_response(stem: &str, bytes: Vec<u8>) -> Response {
     let disposition = format!("inline; filename=\"{}.pdf\"; filename*=UTF-8''{}.pdf", ascii_name(stem), rfc5987(stem));
     ([(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, disposition), (header::CACHE_CONTROL, "no-store".into())], bytes)
         .into_response()
 }
 
-fn internal(e: &dyn std::fmt::Display) -> WebError {
+pub(crate) fn internal(e: &dyn std::fmt::Display) -> WebError {
     tracing::error!(error = %e, "document failed");
     WebError(ErrorKind::Internal)
 }

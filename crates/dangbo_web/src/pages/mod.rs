@@ -5,6 +5,9 @@ mod candidates;
 mod courses;
 mod documents;
 mod import;
+mod meeting;
+mod meeting_docs;
+mod meetings;
 mod member_forms;
 mod members;
 mod org_forms;
@@ -65,6 +68,12 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{code}/targets", get(targets::show).post(targets::put))
         .route("/orgs/{code}/cadre", get(cadre::show).post(cadre::record))
         .route("/orgs/{code}/cadre/{file}", get(documents::cadre_xlsx))
+        .route("/orgs/{code}/meetings", get(meetings::show).post(meetings::record))
+        .route("/meetings/{id}", get(meeting::show).post(meeting::act))
+        .route("/meetings/{id}/minutes.pdf", get(meeting_docs::minutes))
+        .route("/meetings/{id}/kit.pdf", get(meeting_docs::kit))
+        .route("/proposals", get(meetings::proposals))
+        .route("/proposals/{id}", get(meetings::proposal).post(meetings::proposal_action))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(256 * 1024))
         // Spreadsheets are larger than forms; dangbo_import refuses files over 20 MB itself.
         .merge(Router::new().route("/import", get(import::form).post(import::upload)).layer(axum::extract::DefaultBodyLimit::max(21 * 1024 * 1024)))

@@ -168,7 +168,13 @@ async fn the_openapi_document_describes_every_route() {
     let app = TestApp::sqlite().await;
     let spec = app.get("/api/v1/openapi.json", &Auth::None).await.json();
     let paths: Vec<&str> = spec["paths"].as_object().unwrap().keys().map(String::as_str).collect();
-    let src = [include_str!("../../src/api/mod.rs"), include_str!("../../src/api/lifecycle.rs"), include_str!("../../src/api/cadre.rs")].concat();
+    let src = [
+        include_str!("../../src/api/mod.rs"),
+        include_str!("../../src/api/lifecycle.rs"),
+        include_str!("../../src/api/cadre.rs"),
+        include_str!("../../src/api/meetings.rs"),
+    ]
+    .concat();
     let routed: Vec<&str> = src.lines().filter_map(|l| l.trim().strip_prefix(".route(\"")).map(|l| l.split('"').next().unwrap()).collect();
     let mut a = paths.clone();
     a.sort();

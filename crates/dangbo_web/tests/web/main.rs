@@ -2,6 +2,7 @@
 
 mod api;
 mod lifecycle;
+mod meetings;
 mod pages;
 
 use axum::Router;
