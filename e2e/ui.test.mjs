@@ -97,3 +97,42 @@ test('a branch secretary adds a member and sees the error beside the field first
   assert.ok(names.includes('Lò Thị Mỷ'), names.join(', '));
   await page.context().close();
 });
+
+test('a branch secretary takes attendance on a phone with one tap per absence, votes and closes the minutes', async () => {
+  const page = await phone();
+  await login(page, 'bithu', 'dangbo-bithu');
+  await page.goto(`${base}/orgs/DH-TT-01/meetings`);
+  await page.fill('#f-place', 'Nhà văn hóa khu phố 1');
+  await page.click('details[open] form.form button[type=submit]');
+  await page.waitForURL(/\/meetings\/[0-9a-f-]+$/);
+  const rows = await page.$$('fieldset.att');
+  assert.ok(rows.length > 10, `${rows.length} members`);
+  // Everyone is preselected present (or exempt / away): one tap marks an absence.
+  const present = await page.$$('fieldset.att input[value=present]:checked');
+  assert.ok(present.length >= rows.length - 3);
+  const second = rows[1];
+  await (await second.$('input[value=absent_excused]')).tap();
+  await (await second.$('input[name^="r."]')).fill('Ốm');
+  const chair = await page.$eval('#f-chair option:nth-child(2)', (o) => o.value);
+  await page.selectOption('#f-chair', chair);
+  await page.selectOption('#f-secretary', chair);
+  await page.click('text=Lưu điểm danh');
+  await page.waitForURL(/\/meetings\/[0-9a-f-]+$/);
+  const criteria = await page.$$eval('.criteria li', (els) => els.map((e) => e.textContent.trim()));
+  assert.ok(criteria.includes('✓ Đủ số đảng viên có mặt để biểu quyết'), criteria.join(' | '));
+  await page.click('text=Ghi kết quả biểu quyết');
+  await page.selectOption('#f-kind', 'resolution');
+  await page.fill('#f-subject', 'Nghị quyết tháng 11');
+  await page.fill('#f-votes_for', '3');
+  await page.fill('#f-against', '10');
+  await page.click('details[open] form.form button[type=submit]');
+  await page.waitForURL(/\/meetings\/[0-9a-f-]+$/);
+  assert.match(await page.textContent('table.list td.no'), /^Không đạt: 3\//);
+  await page.screenshot({ path: join(dir, 'meeting.png'), fullPage: false });
+  await page.click('text=Khóa biên bản');
+  await page.waitForURL(/\/meetings\/[0-9a-f-]+$/);
+  assert.equal(await page.$('fieldset.att'), null, 'closed minutes take no more attendance');
+  const pdf = await page.request.get(page.url() + '/minutes.pdf');
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  await page.context().close();
+});

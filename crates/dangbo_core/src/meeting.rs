@@ -234,9 +234,10 @@ pub fn months_alive(year: i32, founded: NaiveDate, ended: Option<NaiveDate>) -> 
         .collect()
 }
 
-/// The regularity of one branch in a year: months with no regular meeting and quarters with
-/// no thematic one, among the months it existed in. A rule value of 1 month means monthly; a
-/// thematic rule of 3 months means quarterly.
+/// The regularity of one branch in a year: the periods with no meeting among the months it
+/// existed in. Regular meetings are due every `regular_months` (the rule; 1: monthly), thematic
+/// ones every `thematic_months` (3: quarterly); a period counts only when the branch existed
+/// for all of it. Periods are numbered from 1 (month 1–12 for monthly, quarter 1–4 for 3).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Regularity {
     pub months_alive: Vec<u32>,
@@ -244,14 +245,23 @@ pub struct Regularity {
     pub missed_quarters: Vec<u32>,
 }
 
-pub fn regularity(year: i32, alive: &[u32], held: &[(NaiveDate, MeetingKind)]) -> Regularity {
+/// The periods of `len` months in a year wholly inside `alive`, with the months of each.
+fn periods(alive: &[u32], len: u32) -> Vec<(u32, Vec<u32>)> {
+    let len = len.clamp(1, 12);
+    (1..=12u32.div_ceil(len))
+        .map(|p| (p, ((p - 1) * len + 1..=(p * len).min(12)).collect::<Vec<u32>>()))
+        .filter(|(_, months)| months.iter().all(|m| alive.contains(m)))
+        .collect()
+}
+
+pub fn regularity(year: i32, alive: &[u32], held: &[(NaiveDate, MeetingKind)], regular_months: i64, thematic_months: i64) -> Regularity {
     let in_year = |d: &NaiveDate| d.year() == year;
-    let regular: Vec<u32> = held.iter().filter(|(d, k)| in_year(d) && *k != MeetingKind::Thematic).map(|(d, _)| d.month()).collect();
+    let any: Vec<u32> = held.iter().filter(|(d, _)| in_year(d)).map(|(d, _)| d.month()).collect();
     let thematic: Vec<u32> = held.iter().filter(|(d, k)| in_year(d) && *k == MeetingKind::Thematic).map(|(d, _)| d.month()).collect();
-    let missed_months = alive.iter().copied().filter(|m| !regular.contains(m) && !thematic.contains(m)).collect();
-    let quarters: Vec<u32> = (1..=4).filter(|q| (1..=3).all(|i| alive.contains(&((q - 1) * 3 + i)))).collect();
-    let missed_quarters = quarters.into_iter().filter(|q| !thematic.iter().any(|m| (m - 1) / 3 + 1 == *q)).collect();
-    Regularity { months_alive: alive.to_vec(), missed_months, missed_quarters }
+    let missed = |len: i64, held: &[u32]| -> Vec<u32> {
+        periods(alive, len as u32).into_iter().filter(|(_, months)| !months.iter().any(|m| held.contains(m))).map(|(p, _)| p).collect()
+    };
+    Regularity { months_alive: alive.to_vec(), missed_months: missed(regular_months, &any), missed_quarters: missed(thematic_months, &thematic) }
 }
 
 /// The quarter (1–4) of a date.
@@ -332,9 +342,12 @@ mod tests {
         let alive = months_alive(2019, d(2019, 3, 15), Some(d(2019, 11, 1)));
         assert_eq!(alive, vec![4, 5, 6, 7, 8, 9, 10]);
         let held = [(d(2019, 4, 5), MeetingKind::Regular), (d(2019, 5, 5), MeetingKind::Thematic), (d(2019, 7, 5), MeetingKind::Regular)];
-        let r = regularity(2019, &alive, &held);
+        let r = regularity(2019, &alive, &held, 1, 3);
         assert_eq!(r.missed_months, vec![6, 8, 9, 10]);
         // Q2 (April–June) had a thematic meeting; Q3 did not; Q4 was not whole.
         assert_eq!(r.missed_quarters, vec![3]);
+        // A rule of one regular meeting every two months: of the whole periods while the branch
+        // existed, May–June and July–August met, September–October (period 5) did not.
+        assert_eq!(regularity(2019, &alive, &held, 2, 3).missed_months, vec![5]);
     }
 }

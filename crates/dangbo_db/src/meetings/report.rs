@@ -9,6 +9,7 @@ use crate::scope::ORG_IN_SCOPE;
 use crate::{Caller, DbError, Store};
 use chrono::NaiveDate;
 use dangbo_core::meeting::{MeetingKind, months_alive, quarter, regularity};
+use dangbo_core::rules::RuleId;
 use serde::Serialize;
 use sqlx::Row;
 use std::collections::HashMap;
@@ -61,6 +62,7 @@ impl Store {
         let (from, to) = (NaiveDate::from_ymd_opt(year, 1, 1).ok_or(DbError::NotFound)?, NaiveDate::from_ymd_opt(year, 12, 31).ok_or(DbError::NotFound)?);
         let mut tx = self.pool.begin().await?;
         let judge = Judge::load(&mut tx).await?;
+        let (regular, thematic) = (judge.rules.number(RuleId::RegularMeetingMonths, from), judge.rules.number(RuleId::ThematicMeetingMonths, from));
         let s = caller.scope();
         let sql = format!(
             "{SUBTREE_IN_PERIOD} SELECT o.id, o.code, o.name, o.founded_on, o.ended_on FROM org o JOIN sub ON sub.id = o.id
@@ -105,7 +107,7 @@ impl Store {
             let alive = months_alive(year, date(&b.try_get::<String, _>(3)?)?, opt_date(b.try_get(4)?)?);
             let held = by_org.get(code.as_str()).cloned().unwrap_or_default();
             let dated: Vec<(NaiveDate, MeetingKind)> = held.iter().filter_map(|m| m.held_on.map(|h| (h, m.kind))).collect();
-            let reg = regularity(year, &alive, &dated);
+            let reg = regularity(year, &alive, &dated, regular, thematic);
             let quarters: Vec<u32> = (1..=4).filter(|q| alive.iter().any(|m| (m - 1) / 3 + 1 == *q)).collect();
             let unsupervised_quarters =
                 quarters.into_iter().filter(|q| !held.iter().any(|m| m.supervisor_present && m.held_on.is_some_and(|h| quarter(h) == *q))).collect();
