@@ -3,11 +3,13 @@
 //! months and quarters a branch went without a meeting.
 
 mod input;
+mod study;
 
 pub use input::{
     AnswerInput, AttendanceEntry, HoldInput, MeetingInput, NewAnswer, NewHold, NewMeeting, NewProposal, NewSupervisor, NewTask, NewVote, ProposalInput,
     SupervisorInput, TaskInput, VoteInput,
 };
+pub use study::{AssignmentInput, AssignmentKind, DocumentInput, DocumentKind, NewAssignment, NewDocument};
 
 use crate::error::FieldErrors;
 use crate::org::string_enum;

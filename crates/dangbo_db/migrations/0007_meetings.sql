@@ -119,3 +119,40 @@ CREATE TABLE supervisor (
     recorded_at TEXT NOT NULL
 );
 CREATE INDEX supervisor_org ON supervisor (org_id, from_on);
+
+-- Members assigned to an area or a topic (phân công đảng viên phụ trách địa bàn, chuyên đề).
+CREATE TABLE member_assignment (
+    id TEXT PRIMARY KEY,
+    member_id TEXT NOT NULL REFERENCES member(id),
+    org_id TEXT NOT NULL REFERENCES org(id),
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    from_on TEXT NOT NULL,
+    to_on TEXT,
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX member_assignment_member ON member_assignment (member_id);
+CREATE INDEX member_assignment_org ON member_assignment (org_id, from_on);
+
+-- The library of resolutions, directives and guidance a committee passes down, and the meetings
+-- at which each was studied (học tập, quán triệt): who attended those meetings has studied it.
+CREATE TABLE party_document (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES org(id),
+    kind TEXT NOT NULL,
+    number TEXT NOT NULL,
+    issued_on TEXT NOT NULL,
+    issuer TEXT NOT NULL,
+    title TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX party_document_org ON party_document (org_id, issued_on);
+
+CREATE TABLE meeting_document (
+    meeting_id TEXT NOT NULL REFERENCES meeting(id),
+    document_id TEXT NOT NULL REFERENCES party_document(id),
+    PRIMARY KEY (meeting_id, document_id)
+);
+CREATE INDEX meeting_document_document ON meeting_document (document_id);

@@ -37,7 +37,10 @@ pub use courses::{CourseDetail, CourseItem, EnrolmentRow};
 pub use demo::DEMO_USERS;
 pub use error::DbError;
 pub use import::{ImportProblem, ImportReport};
-pub use meetings::{AttendanceRow, BranchYear, MeetingDetail, MeetingItem, MeetingReport, ProposalRow, RosterRow, SupervisorRow, TaskRow, VoteRow};
+pub use meetings::{
+    AssignmentRow, AttendanceRow, BranchYear, DocumentRow, MeetingDetail, MeetingItem, MeetingReport, ProposalRow, RosterRow, StudyReport, SupervisorRow,
+    TaskRow, VoteRow,
+};
 pub use members::{MemberDetail, MemberEventRow, MemberFilter, MemberItem, MemberPage};
 pub use movements::Movements;
 pub use org_lookup::ReorgPreview;

@@ -6,12 +6,14 @@ mod demo;
 mod proposals;
 mod read;
 mod report;
+mod study;
 
 pub(crate) use demo::load_demo_meetings;
 pub use proposals::ProposalRow;
 pub(crate) use proposals::proposals_due;
 pub use read::{AttendanceRow, MeetingDetail, MeetingItem, RosterRow, TaskRow, VoteRow};
 pub use report::{BranchYear, MeetingReport, SupervisorRow};
+pub use study::{AssignmentRow, DocumentRow, StudyReport};
 
 use crate::candidates::record_step_tx;
 use crate::orgs::{OrgRow, alive_on, org_in_tx};

@@ -166,6 +166,8 @@ mod tests {
             include_str!("../../dangbo_core/src/meeting/input.rs"),
             include_str!("../../dangbo_db/src/meetings.rs"),
             include_str!("../../dangbo_db/src/meetings/proposals.rs"),
+            include_str!("../../dangbo_db/src/meetings/study.rs"),
+            include_str!("../../dangbo_core/src/meeting/study.rs"),
             include_str!("pages/meeting.rs"),
         ]
         .concat();
@@ -202,6 +204,8 @@ mod tests {
         wanted.extend(meeting::Presence::ALL.iter().map(|x| x.message_key()));
         wanted.extend(meeting::VoteKind::ALL.iter().map(|x| x.message_key()));
         wanted.extend(meeting::ProposalState::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(meeting::AssignmentKind::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(meeting::DocumentKind::ALL.iter().map(|x| x.message_key()));
         wanted.extend(["probationary", "full", "exempt"].map(|s| format!("status-short-{s}")));
         wanted.extend(["warn-decision-late", "warn-ceremony-late"].map(String::from));
         for k in wanted {

@@ -212,6 +212,8 @@ pub struct MemberPage {
     pub purposes: Vec<Choice>,
     /// Positions and moves (cadre work), one line each.
     pub positions: Vec<String>,
+    /// Areas or topics the member is assigned to follow.
+    pub assignments: Vec<String>,
     pub moves: Vec<String>,
 }
 

@@ -4,7 +4,7 @@
 //! about once a quarter; some meetings raise a proposal to the committee above, most answered and
 //! reported back, a few still open.
 
-use crate::meeting::{MeetingKind, Presence};
+use crate::meeting::{DocumentKind, MeetingKind, Presence};
 use chrono::NaiveDate;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -18,6 +18,8 @@ pub struct MonthPlan {
     pub held_on: NaiveDate,
     pub kind: MeetingKind,
     pub topic: &'static str,
+    /// The document a thematic meeting studies (index into [`DOCUMENTS`]).
+    pub document: Option<usize>,
     pub supervisor: bool,
     pub prepared: bool,
     /// A proposal raised at this meeting (index into [`PROPOSALS`]) and whether it is answered.
@@ -41,6 +43,24 @@ pub const TOPICS: &[&str] = &[
     "Quán triệt Nghị quyết Trung ương 4 khóa XII về xây dựng, chỉnh đốn Đảng",
     "Nâng cao chất lượng sinh hoạt chi bộ",
     "Xây dựng nông thôn mới, đô thị văn minh",
+];
+
+/// (kind, number, issued on (y, m, d), issuer, title).
+pub type DemoDocument = (DocumentKind, &'static str, (i32, u32, u32), &'static str, &'static str);
+
+/// The district's library: the document each thematic topic studies (same order as
+/// [`TOPICS`]): (kind, number, issued on, issuer, title).
+pub const DOCUMENTS: &[DemoDocument] = &[
+    (DocumentKind::Directive, "05-CT/TW", (2016, 5, 15), "Bộ Chính trị", "Về đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh"),
+    (
+        DocumentKind::Resolution,
+        "04-NQ/TW",
+        (2016, 10, 30),
+        "Ban Chấp hành Trung ương",
+        "Về tăng cường xây dựng, chỉnh đốn Đảng; ngăn chặn, đẩy lùi sự suy thoái",
+    ),
+    (DocumentKind::Guidance, "12-HD/BTCTW", (2018, 7, 6), "Ban Tổ chức Trung ương", "Một số vấn đề về nâng cao chất lượng sinh hoạt chi bộ"),
+    (DocumentKind::Resolution, "26-NQ/TW", (2008, 8, 5), "Ban Chấp hành Trung ương", "Về nông nghiệp, nông dân, nông thôn"),
 ];
 
 /// (who raised it, the proposal, the answer given).
@@ -70,10 +90,12 @@ pub fn branch_year(seed: u64, branch: &str, year: i32) -> Vec<MonthPlan> {
         let thematic = thematic_month.contains(&month) && Some(quarter) != no_thematic_quarter;
         let held_on = NaiveDate::from_ymd_opt(year, month, day).expect("valid demo date");
         let proposal = rng.random_bool(0.15).then(|| (rng.random_range(0..PROPOSALS.len()), rng.random_bool(0.8)));
+        let document = thematic.then(|| rng.random_range(0..TOPICS.len()));
         out.push(MonthPlan {
             held_on,
             kind: if thematic { MeetingKind::Thematic } else { MeetingKind::Regular },
-            topic: if thematic { TOPICS[rng.random_range(0..TOPICS.len())] } else { "" },
+            topic: document.map(|i| TOPICS[i]).unwrap_or(""),
+            document,
             supervisor: month % 3 == 2 && rng.random_bool(0.85),
             prepared: rng.random_bool(0.93),
             proposal,

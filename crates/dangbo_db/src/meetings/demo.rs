@@ -6,8 +6,8 @@ use super::{insert_supervisor, roster_on};
 use crate::rows::iso;
 use crate::{DbError, new_id, now};
 use chrono::{Datelike, NaiveDate};
-use dangbo_core::demo::meetings::{AGENDA, MEETING_YEAR, PROPOSALS, branch_year, presences};
-use dangbo_core::meeting::{Attendance, NewSupervisor, Presence, Tally, VoteKind, judge_vote};
+use dangbo_core::demo::meetings::{AGENDA, DOCUMENTS, MEETING_YEAR, PROPOSALS, branch_year, presences};
+use dangbo_core::meeting::{AssignmentKind, Attendance, NewDocument, NewSupervisor, Presence, Tally, VoteKind, judge_vote};
 use dangbo_core::org::OrgCode;
 use dangbo_core::rules::RuleBook;
 use sqlx::{Any, Row, Transaction};
@@ -32,8 +32,46 @@ async fn committee(tx: &mut Transaction<'static, Any>, parent: &str) -> Result<V
     .await?)
 }
 
+/// The district's library of documents studied at thematic meetings; their ids in order.
+async fn library(tx: &mut Transaction<'static, Any>) -> Result<Vec<String>, DbError> {
+    let district: String = sqlx::query_scalar("SELECT id FROM org WHERE code = $1").bind(dangbo_core::demo::DISTRICT).fetch_one(&mut **tx).await?;
+    let mut ids = Vec::new();
+    for (kind, number, (y, m, day), issuer, title) in DOCUMENTS {
+        let doc = NewDocument {
+            org: OrgCode::parse(dangbo_core::demo::DISTRICT).expect("demo code"),
+            kind: *kind,
+            number: number.to_string(),
+            issued_on: NaiveDate::from_ymd_opt(*y, *m, *day).expect("valid date"),
+            issuer: issuer.to_string(),
+            title: title.to_string(),
+        };
+        let id = new_id();
+        super::study::insert_document(tx, "system", &id, &district, &doc).await?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// Members of the first branch assigned to follow its residential groups.
+async fn assignments(tx: &mut Transaction<'static, Any>, org_id: &str) -> Result<(), DbError> {
+    for (n, (member, _, _)) in roster_on(tx, org_id, d(1, 1)).await?.iter().take(3).enumerate() {
+        sqlx::query("INSERT INTO member_assignment (id, member_id, org_id, kind, subject, from_on, to_on, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, 'system', $7)")
+            .bind(new_id())
+            .bind(member)
+            .bind(org_id)
+            .bind(AssignmentKind::Area.as_str())
+            .bind(format!("Tổ dân phố {}", n + 1))
+            .bind(iso(d(1, 1)))
+            .bind(now())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 pub(crate) async fn load_demo_meetings(tx: &mut Transaction<'static, Any>, seed: u64) -> Result<(), DbError> {
     let start = iso(d(1, 1));
+    let docs = library(tx).await?;
     let branches = sqlx::query(
         "SELECT o.id, o.code, s.parent_id FROM org o JOIN org_span s ON s.org_id = o.id
          WHERE o.kind IN ('grassroots_branch', 'subordinate_branch') AND o.founded_on <= $1 AND (o.ended_on IS NULL OR o.ended_on > $2)
@@ -79,7 +117,10 @@ pub(crate) async fn load_demo_meetings(tx: &mut Transaction<'static, Any>, seed:
             };
             insert_supervisor(tx, "system", &new_id(), &id, &a).await?;
         }
-        branch_meetings(tx, seed, &id, &code, &parent, supervisor.as_deref()).await?;
+        branch_meetings(tx, seed, &id, &code, &parent, supervisor.as_deref(), &docs).await?;
+        if code == "DH-TT-01" {
+            assignments(tx, &id).await?;
+        }
     }
     Ok(())
 }
@@ -91,6 +132,7 @@ async fn branch_meetings(
     code: &str,
     parent: &str,
     supervisor: Option<&str>,
+    docs: &[String],
 ) -> Result<(), DbError> {
     let rules = RuleBook::builtin_ref();
     let at = now();
@@ -126,6 +168,9 @@ async fn branch_meetings(
         .bind(&at)
         .execute(&mut **tx)
         .await?;
+        if let Some(doc) = plan.document.and_then(|i| docs.get(i)) {
+            sqlx::query("INSERT INTO meeting_document (meeting_id, document_id) VALUES ($1, $2)").bind(&id).bind(doc).execute(&mut **tx).await?;
+        }
         let mut sql = String::from("INSERT INTO meeting_attendance (meeting_id, member_id, presence, reason, full_member) VALUES ");
         for i in 0..roster.len() {
             let b = i * 5;

@@ -230,6 +230,63 @@ async fn the_demo_has_a_year_of_meetings_to_report_on() {
         // Nothing of 2019 changes the seed's figures.
         let f = s.press_figures(&admin(), "DH", d("2015-01-01"), d("2019-12-31")).await.unwrap();
         assert_eq!((f.members, f.units_with_nonlocal_secretary), (Some(2068), Some(9)));
+        // The thematic meetings studied the district's documents.
+        let docs = s.documents(&admin()).await.unwrap();
+        let d05 = docs.iter().find(|x| x.number == "05-CT/TW").expect("Chỉ thị 05 in the library");
+        let r = s.study_report(&admin(), "DH-TT", &d05.id).await.unwrap();
+        assert!(r.studied > 0 && r.studied <= r.members, "{backend}: {} of {}", r.studied, r.members);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn documents_studied_at_meetings_and_members_assignments() {
+    use dangbo_core::meeting::{AssignmentInput, DocumentInput};
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let a = add_member(&s, member_input("B1", "Trần", "Văn", "An")).await;
+        let b = add_member(&s, member_input("B1", "Trần", "Văn", "Bình")).await;
+        let c = add_member(&s, member_input("B1", "Trần", "Văn", "Cư")).await;
+        add_member(&s, member_input("B2", "Lê", "Văn", "Khác")).await;
+        let doc = |org: &str, number: &str| DocumentInput {
+            org: org.into(),
+            kind: "directive".into(),
+            number: Some(number.into()),
+            issued_on: Some("15/05/2016".into()),
+            issuer: Some("Bộ Chính trị".into()),
+            summary: Some("Về đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh".into()),
+        };
+        let d05 = s.create_document(&admin(), doc("C", "05-CT/TW").parse(today()).unwrap()).await.unwrap();
+        s.create_document(&admin(), doc("B2", "01-NQ/CB").parse(today()).unwrap()).await.unwrap();
+        let sec = user(&s, "bithu1", Role::Secretary, Some("B1")).await;
+        let seen: Vec<String> = s.documents(&sec).await.unwrap().into_iter().map(|d| d.number).collect();
+        assert_eq!(seen, vec!["05-CT/TW".to_string()], "{backend}: the committee's library above, not a sibling's");
+        let id = s
+            .create_meeting(&admin(), MeetingInput { kind: "thematic".into(), topic: Some("Chỉ thị 05".into()), ..plan("B1", "2026-03-10") }.parse().unwrap())
+            .await
+            .unwrap();
+        hold(&s, &id, "2026-03-10", &[(&c, "absent_excused")], &a).await.unwrap();
+        s.study_document(&sec, &id, &d05).await.unwrap();
+        assert_eq!(s.meeting_documents(&sec, &id).await.unwrap().len(), 1);
+        let r = s.study_report(&admin(), "C", &d05).await.unwrap();
+        assert_eq!((r.members, r.studied), (4, 2), "{backend}");
+        let missing: Vec<&str> = r.not_studied.iter().map(|x| x.1.as_str()).collect();
+        assert_eq!(missing, vec!["Trần Văn Cư", "Lê Văn Khác"]);
+        // Assignments: shown on the profile and at the branch's meetings.
+        let assign = AssignmentInput {
+            member: b.clone(),
+            kind: "area".into(),
+            area: Some("Tổ dân phố 3".into()),
+            from_on: Some("2026-01-01".into()),
+            ..Default::default()
+        };
+        s.create_assignment(&sec, assign.parse(today()).unwrap()).await.unwrap();
+        assert_eq!(s.member_assignments(&sec, &b).await.unwrap()[0].subject, "Tổ dân phố 3");
+        assert_eq!(s.branch_assignments(&sec, "B1", d("2026-03-10")).await.unwrap().len(), 1);
+        assert!(s.branch_assignments(&sec, "B1", d("2025-12-31")).await.unwrap().is_empty());
+        let outside = add_member(&s, member_input("B2", "Lê", "Văn", "Xa")).await;
+        let e = s.create_assignment(&sec, AssignmentInput { member: outside, ..assign }.parse(today()).unwrap()).await.unwrap_err();
+        assert_eq!(field(&e).1, "err-member-unknown");
     })
     .await;
 }

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use dangbo_core::FieldErrors;
-use dangbo_core::meeting::{AnswerInput, HoldInput, MeetingInput, ProposalInput, SupervisorInput, TaskInput, VoteInput};
+use dangbo_core::meeting::{AnswerInput, AssignmentInput, DocumentInput, HoldInput, MeetingInput, ProposalInput, SupervisorInput, TaskInput, VoteInput};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -31,6 +31,11 @@ pub fn routes() -> Router<AppState> {
         .route("/proposals/{id}", post(proposal_action))
         .route("/supervisors", post(assign))
         .route("/orgs/{code}/meeting-report", get(report))
+        .route("/meetings/{id}/documents", post(study))
+        .route("/documents", get(documents).post(create_document))
+        .route("/documents/{id}/study", get(study_report))
+        .route("/assignments", post(assign_member))
+        .route("/members/{id}/assignments", get(member_assignments))
 }
 
 fn created(id: String) -> Response {
@@ -147,4 +152,37 @@ async fn report(State(st): State<AppState>, auth: ApiAuth, Path(code): Path<Stri
         Some(y) => y.trim().parse().ok().filter(|y| (1930..=2200).contains(y)).ok_or_else(|| ApiError::from(FieldErrors::single("year", "err-number")))?,
     };
     Ok(Json(st.store.meeting_report(&auth.caller, &code, year).await?))
+}
+
+#[derive(Deserialize)]
+struct StudyInput {
+    #[serde(default)]
+    document: String,
+}
+
+async fn study(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>, ApiJson(input): ApiJson<StudyInput>) -> Result<StatusCode, ApiError> {
+    st.store.study_document(&auth.caller, &id, &input.document).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn documents(State(st): State<AppState>, auth: ApiAuth) -> Result<Json<serde_json::Value>, ApiError> {
+    Ok(Json(json!({ "items": st.store.documents(&auth.caller).await? })))
+}
+
+async fn create_document(State(st): State<AppState>, auth: ApiAuth, ApiJson(input): ApiJson<DocumentInput>) -> Result<Response, ApiError> {
+    Ok(created(st.store.create_document(&auth.caller, input.parse(st.clock.today())?).await?))
+}
+
+/// Who under `org` has studied the document (present at a meeting that studied it).
+async fn study_report(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>, Query(q): Q) -> Result<Json<dangbo_db::StudyReport>, ApiError> {
+    let org = q.get("org").filter(|s| !s.trim().is_empty()).ok_or_else(|| ApiError::from(FieldErrors::single("org", "err-required")))?;
+    Ok(Json(st.store.study_report(&auth.caller, org, &id).await?))
+}
+
+async fn assign_member(State(st): State<AppState>, auth: ApiAuth, ApiJson(input): ApiJson<AssignmentInput>) -> Result<Response, ApiError> {
+    Ok(created(st.store.create_assignment(&auth.caller, input.parse(st.clock.today())?).await?))
+}
+
+async fn member_assignments(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
+    Ok(Json(json!({ "items": st.store.member_assignments(&auth.caller, &id).await? })))
 }

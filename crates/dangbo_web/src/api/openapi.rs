@@ -119,6 +119,14 @@ fn meeting_paths() -> Value {
         "/proposals": {"get": {"summary": "Proposals the caller sees through the branch or as the level holding them", "parameters": [q("open", "1: leave out those reported back")], "responses": {"200": obj()}}},
         "/proposals/{id}": write("Move a proposal on: forward (forward_to, on), answer (answer, on; the holding level only) or report (meeting: a later meeting of the branch)", "action, forward_to, answer, on, meeting", "204"),
         "/supervisors": {"post": {"summary": "Assign a committee member to supervise a branch", "requestBody": body("org, member, from_on, to_on, decision_no"), "responses": {"201": obj(), "422": err(), "403": err()}}},
+        "/meetings/{id}/documents": write("Record that a held meeting studied a document of the library", "document", "204"),
+        "/documents": {
+            "get": {"summary": "Documents kept by the caller's committees or those above (resolutions, directives, guidance)", "responses": {"200": obj()}},
+            "post": {"summary": "Add a document to a committee's library", "requestBody": body("org, kind (resolution|directive|conclusion|guidance|other), number, issued_on, issuer, summary"), "responses": {"201": obj(), "422": err(), "403": err()}}
+        },
+        "/documents/{id}/study": {"get": {"summary": "Who under org has studied the document: members now in the register and whether each was present at a meeting that studied it", "parameters": [p("id"), q("org", "organisation code (required)")], "responses": {"200": obj(), "404": err(), "422": err()}}},
+        "/assignments": {"post": {"summary": "Assign a member to an area or a topic (phân công đảng viên)", "requestBody": body("member, kind (area|topic), area, from_on, to_on"), "responses": {"201": obj(), "422": err(), "403": err()}}},
+        "/members/{id}/assignments": {"get": {"summary": "A member's assignments", "parameters": id(), "responses": {"200": obj(), "404": err()}}},
         "/orgs/{code}/meeting-report": {"get": {"summary": "The year's regularity (months and quarters without a meeting), supervision coverage and quality per branch", "parameters": [p("code"), q("year", "YYYY, default this year")], "responses": {"200": obj(), "404": err(), "422": err()}}}
     })
 }

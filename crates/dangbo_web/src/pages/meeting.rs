@@ -81,6 +81,11 @@ pub struct MeetingPage {
     pub opinions: String,
     pub conclusions: String,
     pub today: String,
+    /// Documents studied at this meeting, and the library to pick from.
+    pub studied: Vec<String>,
+    pub library: Vec<Choice>,
+    /// Members' assignments in force, reviewed at the meeting.
+    pub assignments: Vec<String>,
 }
 
 fn task_line(i: &I18n, t: &TaskRow) -> TaskLine {
@@ -181,6 +186,21 @@ pub(crate) async fn page(st: &AppState, auth: &PageAuth, c: Ctx, id: &str, mut f
         .map(|(id, name, _, org)| Choice { value: id, label: format!("{name} ({org})") })
         .collect();
     let (counts, criteria) = criteria(&i, &d);
+    let on = d.item.held_on.unwrap_or(d.item.planned_on);
+    let doc_label = |x: &dangbo_db::DocumentRow| format!("{} {} — {}", i.t(&x.kind.message_key()), x.number, x.title);
+    let studied = st.store.meeting_documents(&auth.caller, id).await?.iter().map(doc_label).collect();
+    let library = if editable && d.item.held_on.is_some() {
+        st.store.documents(&auth.caller).await?.iter().map(|x| Choice { value: x.id.clone(), label: doc_label(x) }).collect()
+    } else {
+        Vec::new()
+    };
+    let assignments = st
+        .store
+        .branch_assignments(&auth.caller, &d.item.org, on)
+        .await?
+        .iter()
+        .map(|a| format!("{} — {}: {}", a.full_name, i.t(&a.kind.message_key()), a.subject))
+        .collect();
     let values = &mut form.values;
     let defaults = [
         ("held_on", display(d.item.held_on.unwrap_or(d.item.planned_on))),
@@ -251,6 +271,9 @@ pub(crate) async fn page(st: &AppState, auth: &PageAuth, c: Ctx, id: &str, mut f
         opinions: d.opinions.clone(),
         conclusions: d.conclusions.clone(),
         today: display(st.clock.today()),
+        studied,
+        library,
+        assignments,
         ctx: c,
     })
 }

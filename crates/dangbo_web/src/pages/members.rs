@@ -171,6 +171,7 @@ pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView,
         org_code: m.org.clone(),
         positions: vec![],
         moves: vec![],
+        assignments: vec![],
         purposes,
         helpers,
         grounds,
@@ -207,6 +208,13 @@ pub async fn show(State(st): State<AppState>, auth: PageAuth, lang: Lang, Origin
             };
             format!("{title}, {} ({} – {until}){local}", p.org_name, i.date(&p.from_on))
         })
+        .collect();
+    page.assignments = st
+        .store
+        .member_assignments(&auth.caller, &id)
+        .await?
+        .iter()
+        .map(|a| format!("{}: {} ({} – {})", i.t(&a.kind.message_key()), a.subject, i.date(&a.from_on), a.to_on.map(|d| i.date(&d)).unwrap_or_default()))
         .collect();
     page.moves = moves
         .iter()

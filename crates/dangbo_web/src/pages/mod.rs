@@ -16,6 +16,7 @@ mod register;
 mod rules;
 mod session;
 mod stats;
+mod study;
 mod targets;
 mod todo;
 
@@ -73,6 +74,9 @@ pub fn routes() -> Router<AppState> {
         .route("/meetings/{id}/minutes.pdf", get(meeting_docs::minutes))
         .route("/meetings/{id}/kit.pdf", get(meeting_docs::kit))
         .route("/proposals", get(meetings::proposals))
+        .route("/documents", get(study::index).post(study::create))
+        .route("/documents/{id}", get(study::report))
+        .route("/members/{id}/assignments", post(study::assign))
         .route("/proposals/{id}", get(meetings::proposal).post(meetings::proposal_action))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(256 * 1024))
         // Spreadsheets are larger than forms; dangbo_import refuses files over 20 MB itself.

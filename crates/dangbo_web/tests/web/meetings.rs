@@ -110,6 +110,11 @@ async fn the_committee_reads_2019_and_answers_a_proposal_through_the_api() {
     assert!(first["attendance"]["present"].as_i64().unwrap() > 0 && first["quality"]["meets"].is_boolean());
     let report = app.get("/api/v1/orgs/DH/meeting-report?year=2019", &staff).await.json();
     assert_eq!(report["meetings_held"].as_u64().unwrap() as usize, items.len());
+    // Who has studied Chỉ thị 05 in Thị trấn Đầm Hà, from the thematic meetings of 2019.
+    let docs = app.get("/api/v1/documents", &staff).await.json();
+    let d05 = docs["items"].as_array().unwrap().iter().find(|d| d["number"] == "05-CT/TW").expect("in the library")["id"].as_str().unwrap().to_string();
+    let study = app.get(&format!("/api/v1/documents/{d05}/study?org=DH-TT"), &staff).await.json();
+    assert!(study["studied"].as_i64().unwrap() > 0, "{study}");
     let page = app.get("/orgs/DH/meetings?year=2019", &app.login("quangninh", "dangbo-quangninh").await).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.len() < 60_000, "{} bytes", page.body.len());
