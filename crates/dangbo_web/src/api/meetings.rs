@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/supervisors", post(assign))
         .route("/orgs/{code}/meeting-report", get(report))
         .route("/meetings/{id}/documents", post(study))
+        .route("/meetings/{id}/minutes.pdf", get(minutes_pdf))
         .route("/documents", get(documents).post(create_document))
         .route("/documents/{id}/study", get(study_report))
         .route("/assignments", post(assign_member))
@@ -57,7 +58,7 @@ async fn create(State(st): State<AppState>, auth: ApiAuth, ApiJson(input): ApiJs
 async fn show(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
     let d = st.store.meeting(&auth.caller, &id).await?;
     let mut v = serde_json::to_value(&d).map_err(|e| ApiError::from(dangbo_db::DbError::from(e)))?;
-    v["minutes_pdf"] = json!(format!("/meetings/{id}/minutes.pdf"));
+    v["minutes_pdf"] = json!(format!("/api/v1/meetings/{id}/minutes.pdf"));
     v["kit_pdf"] = json!(format!("/meetings/{id}/kit.pdf"));
     Ok(Json(v))
 }
@@ -185,4 +186,9 @@ async fn assign_member(State(st): State<AppState>, auth: ApiAuth, ApiJson(input)
 
 async fn member_assignments(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
     Ok(Json(json!({ "items": st.store.member_assignments(&auth.caller, &id).await? })))
+}
+
+/// The minutes as a PDF (a draft until closed).
+async fn minutes_pdf(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>) -> Result<Response, ApiError> {
+    crate::pages::meeting_docs::minutes_pdf(&st, &auth.caller, &id).await?.ok_or_else(|| ApiError::from(crate::error::ErrorKind::Internal))
 }

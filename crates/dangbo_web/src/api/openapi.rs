@@ -119,6 +119,7 @@ fn meeting_paths() -> Value {
         "/proposals": {"get": {"summary": "Proposals the caller sees through the branch or as the level holding them", "parameters": [q("open", "1: leave out those reported back")], "responses": {"200": obj()}}},
         "/proposals/{id}": write("Move a proposal on: forward (forward_to, on), answer (answer, on; the holding level only) or report (meeting: a later meeting of the branch)", "action, forward_to, answer, on, meeting", "204"),
         "/supervisors": {"post": {"summary": "Assign a committee member to supervise a branch", "requestBody": body("org, member, from_on, to_on, decision_no"), "responses": {"201": obj(), "422": err(), "403": err()}}},
+        "/meetings/{id}/minutes.pdf": {"get": {"summary": "The minutes as a PDF on A4 (marked DỰ THẢO until closed)", "parameters": id(), "responses": {"200": {"description": "application/pdf"}, "404": err()}}},
         "/meetings/{id}/documents": write("Record that a held meeting studied a document of the library", "document", "204"),
         "/documents": {
             "get": {"summary": "Documents kept by the caller's committees or those above (resolutions, directives, guidance)", "responses": {"200": obj()}},

@@ -12,11 +12,11 @@ use axum::response::Response;
 use chrono::Datelike;
 use dangbo_core::date::display;
 use dangbo_core::meeting::{MeetingState, Presence};
-use dangbo_db::MeetingDetail;
+use dangbo_db::{Caller, DbError, MeetingDetail};
 use dangbo_reports::pdf::{KitMember, MeetingKit, Minutes, MinutesVote};
 
-async fn upper(st: &AppState, auth: &PageAuth, code: &str) -> Result<String, WebError> {
-    Ok(st.store.org_ancestors(&auth.caller, code).await?.last().map(|a| a.1.clone()).unwrap_or_default())
+async fn upper(st: &AppState, caller: &Caller, code: &str) -> Result<String, DbError> {
+    Ok(st.store.org_ancestors(caller, code).await?.last().map(|a| a.1.clone()).unwrap_or_default())
 }
 
 fn minutes_doc(i: &I18n, d: &MeetingDetail, upper: String) -> Minutes {
@@ -96,11 +96,22 @@ fn minutes_doc(i: &I18n, d: &MeetingDetail, upper: String) -> Minutes {
 
 /// Biên bản: printable once the meeting is held; "DỰ THẢO" until the minutes are closed.
 pub async fn minutes(State(st): State<AppState>, auth: PageAuth, Path(id): Path<String>) -> Result<Response, WebError> {
-    let d = st.store.meeting(&auth.caller, &id).await?;
+    minutes_pdf(&st, &auth.caller, &id).await?.ok_or_else(|| internal(&"minutes"))
+}
+
+/// The minutes as a PDF response (the page and the API serve the same), or `None` when the
+/// template fails (logged).
+pub(crate) async fn minutes_pdf(st: &AppState, caller: &Caller, id: &str) -> Result<Option<Response>, DbError> {
+    let d = st.store.meeting(caller, id).await?;
     let i = I18n::new(Lang::Vi);
-    let doc = minutes_doc(&i, &d, upper(&st, &auth, &d.item.org).await?);
-    let bytes = dangbo_reports::pdf::minutes(&doc).map_err(|e| internal(&e))?;
-    Ok(pdf_response(&format!("Biên bản {} {}", d.item.org_name, doc.date.replace('/', "-")), bytes))
+    let doc = minutes_doc(&i, &d, upper(st, caller, &d.item.org).await?);
+    match dangbo_reports::pdf::minutes(&doc) {
+        Ok(bytes) => Ok(Some(pdf_response(&format!("Biên bản {} {}", d.item.org_name, doc.date.replace('/', "-")), bytes))),
+        Err(e) => {
+            tracing::error!(error = %e, "minutes failed");
+            Ok(None)
+        }
+    }
 }
 
 /// The paper kit: agenda, the attendance sheet of the đảng số on the meeting date, and a
@@ -112,7 +123,7 @@ pub async fn kit(State(st): State<AppState>, auth: PageAuth, Path(id): Path<Stri
     let it = &d.item;
     let short = |s: &str| i.t(&format!("status-short-{s}"));
     let doc = MeetingKit {
-        upper: upper(&st, &auth, &it.org).await?,
+        upper: upper(&st, &auth.caller, &it.org).await?,
         branch: it.org_name.clone(),
         kind: it.kind.as_str().into(),
         date: display(it.held_on.unwrap_or(it.planned_on)),

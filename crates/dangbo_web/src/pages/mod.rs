@@ -6,7 +6,7 @@ mod courses;
 mod documents;
 mod import;
 mod meeting;
-mod meeting_docs;
+pub(crate) mod meeting_docs;
 mod meetings;
 mod member_forms;
 mod members;
