@@ -1,6 +1,8 @@
 //! Cadre work (công tác cán bộ): positions with terms and locality, moves of leaders (luân chuyển,
 //! điều động) with their category derived from the two ends, and competency exams (sát hạch).
 
+pub mod planning;
+
 use crate::error::FieldErrors;
 use crate::org::{OrgCode, parse_opt_code, parse_past_date, string_enum};
 use crate::text;

@@ -48,6 +48,11 @@ string_enum! {
         QualityAttendance = "quality_attendance",
         QualityExcusedRun = "quality_excused_run",
         ProposalAnswerWd = "proposal_answer_wd",
+        PlanningPerTitle = "planning_per_title",
+        PlanningTitlesPerCadre = "planning_titles_per_cadre",
+        PlanningYoungAge = "planning_young_age",
+        PlanningYoungShare = "planning_young_share",
+        PlanningWomenShare = "planning_women_share",
     }
 }
 
@@ -88,7 +93,10 @@ impl RuleId {
             R::TransferStartWd | R::TransferPresentWd => Unit::WorkingDays,
             R::ProposalAnswerWd => Unit::WorkingDays,
             R::AdmissionVote | R::RecognitionVote | R::MeetingQuorum | R::MeetingDecisionVote | R::QualityAttendance => Unit::Share,
+            R::PlanningYoungShare | R::PlanningWomenShare => Unit::Share,
             R::FailedVotesToUpper | R::ReadmissionMaxTimes | R::QualityExcusedRun => Unit::Count,
+            R::PlanningPerTitle | R::PlanningTitlesPerCadre => Unit::Count,
+            R::PlanningYoungAge => Unit::Years,
             R::BadgeMilestones => Unit::YearList,
             R::ExemptionAgeMen | R::ExemptionAgeWomen => Unit::Years,
         }
@@ -232,6 +240,9 @@ const HD01_2021: (NaiveDate, &str) = (d(2021, 9, 28), "HD 01-HD/TW (28/9/2021)")
 const HD27: (NaiveDate, &str) = (d(2009, 1, 1), "HD 27-HD/BTCTW (2009)");
 /// HD 12-HD/BTCTW (06/7/2018) on the quality of branch meetings.
 const HD12: (NaiveDate, &str) = (d(2018, 7, 6), "HD 12-HD/BTCTW (06/7/2018)");
+/// Planning of cadres: QĐ 50-QĐ/TW (27/12/2021), replaced by QĐ 377-QĐ/TW (08/10/2025).
+const QD50: (NaiveDate, &str) = (d(2021, 12, 27), "QĐ 50-QĐ/TW (27/12/2021)");
+const QD377: (NaiveDate, &str) = (d(2025, 10, 8), "QĐ 377-QĐ/TW (08/10/2025)");
 /// No regulation found: a default of dangbo, to be set by the committee.
 const DEFAULT: (NaiveDate, &str) = (d(2011, 1, 19), "Mặc định của dangbo (chưa tìm thấy quy định)");
 const CERTIFICATE: (NaiveDate, &str) = (d(2016, 7, 25), "Mẫu giấy chứng nhận CN-NTVĐ");
@@ -295,6 +306,13 @@ pub fn builtin() -> Vec<RuleVersion> {
         (R::QualityAttendance, HD12, ">85/100", "tiêu chí sinh hoạt chi bộ có chất lượng", true),
         (R::QualityExcusedRun, HD12, "3", "tiêu chí sinh hoạt chi bộ có chất lượng", true),
         (R::ProposalAnswerWd, DEFAULT, "30", "thời hạn trả lời kiến nghị", false),
+        (R::PlanningPerTitle, QD50, "3", "số người quy hoạch mỗi chức danh (chưa đối chiếu văn bản gốc)", false),
+        (R::PlanningPerTitle, QD377, "3", "mỗi chức danh quy hoạch không quá 3 người", true),
+        (R::PlanningTitlesPerCadre, QD50, "3", "số chức danh quy hoạch mỗi người (chưa đối chiếu văn bản gốc)", false),
+        (R::PlanningTitlesPerCadre, QD377, "3", "mỗi người quy hoạch không quá 3 chức danh cùng cấp", true),
+        (R::PlanningYoungAge, QD50, "40", "cán bộ trẻ cấp tỉnh, cấp huyện: dưới 40 tuổi", true),
+        (R::PlanningYoungShare, QD50, "≥15/100", "tỷ lệ cán bộ trẻ trong quy hoạch", true),
+        (R::PlanningWomenShare, QD50, "≥25/100", "tỷ lệ cán bộ nữ trong quy hoạch", true),
     ];
     rows.iter()
         .map(|(rule, (from, doc), value, section, confirmed)| RuleVersion {

@@ -57,7 +57,7 @@ pub struct LocalityReport {
     pub units: Vec<(String, String, Option<String>, Option<bool>)>,
 }
 
-async fn member_in_scope(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str, field: &str) -> Result<(), DbError> {
+pub(crate) async fn member_in_scope(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str, field: &str) -> Result<(), DbError> {
     let s = caller.scope();
     let sql = format!("SELECT COUNT(*) FROM member m JOIN org o ON o.id = m.org_id WHERE m.id = $4 AND {MEMBER_IN_SCOPE}");
     let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).fetch_one(&mut **tx).await?;

@@ -19,6 +19,7 @@ mod members;
 mod movements;
 mod org_lookup;
 mod orgs;
+mod planning;
 mod refdata;
 mod register;
 mod rows;
@@ -45,6 +46,7 @@ pub use members::{MemberDetail, MemberEventRow, MemberFilter, MemberItem, Member
 pub use movements::Movements;
 pub use org_lookup::ReorgPreview;
 pub use orgs::{OrgHistoryRow, OrgNode, OrgRow, Summary};
+pub use planning::{CycleDetail, PlannedRow};
 pub use refdata::RefItem;
 pub use rules::RuleVersionInput;
 pub use stats::{Breakdown, MemberStats, PressFigures, QualityRow};

@@ -168,6 +168,8 @@ mod tests {
             include_str!("../../dangbo_db/src/meetings/proposals.rs"),
             include_str!("../../dangbo_db/src/meetings/study.rs"),
             include_str!("../../dangbo_core/src/meeting/study.rs"),
+            include_str!("../../dangbo_core/src/cadre/planning.rs"),
+            include_str!("../../dangbo_db/src/planning.rs"),
             include_str!("pages/meeting.rs"),
         ]
         .concat();
@@ -206,6 +208,7 @@ mod tests {
         wanted.extend(meeting::ProposalState::ALL.iter().map(|x| x.message_key()));
         wanted.extend(meeting::AssignmentKind::ALL.iter().map(|x| x.message_key()));
         wanted.extend(meeting::DocumentKind::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(dangbo_core::cadre::planning::RemovalReason::ALL.iter().map(|x| x.message_key()));
         wanted.extend(["probationary", "full", "exempt"].map(|s| format!("status-short-{s}")));
         wanted.extend(["warn-decision-late", "warn-ceremony-late"].map(String::from));
         for k in wanted {

@@ -1,5 +1,5 @@
 use crate::*;
-use dangbo_core::cadre::{ExamInput, ExamResultInput, MoveInput, PositionInput};
+use dangbo_core::cadre::{ExamInput, ExamResultInput, MoveInput, PositionInput, Title};
 use dangbo_db::DbError;
 
 #[tokio::test]
@@ -82,4 +82,62 @@ impl NewOrgInputExt {
             ..Default::default()
         }
     }
+}
+
+#[tokio::test]
+async fn planning_keeps_to_the_limits_and_reports_its_structure() {
+    use dangbo_core::cadre::planning::{CycleInput, PlannedInput, RemovalInput};
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let mut people = Vec::new();
+        for (given, sex, birth) in
+            [("An", "male", "1970-01-01"), ("Bình", "female", "1990-05-01"), ("Cúc", "female", "1985-01-01"), ("Dũng", "male", "1975-01-01")]
+        {
+            people.push(
+                add_member(&s, dangbo_core::member::MemberInput { sex: sex.into(), birth_date: birth.into(), ..member_input("B1", "Trần", "Văn", given) })
+                    .await,
+            );
+        }
+        let cycle = CycleInput { org: "B1".into(), term: Some("2025-2030".into()), approved_on: Some("01/12/2025".into()), decision_no: None };
+        let e = s.create_cycle(&admin(), cycle.parse(today()).unwrap()).await.unwrap_err();
+        assert!(matches!(&e, DbError::Invalid(f) if f.0["org"].key == "err-planning-not-committee"), "{backend}");
+        let cycle = s.create_cycle(&admin(), CycleInput { org: "C".into(), ..cycle }.parse(today()).unwrap()).await.unwrap();
+        let plan = |m: &str, title: &str| PlannedInput { member: m.into(), title: title.into(), added_on: Some("2025-12-01".into()) }.parse(today()).unwrap();
+        for m in &people[..3] {
+            s.add_planned(&admin(), &cycle, plan(m, "secretary")).await.unwrap();
+        }
+        let e = s.add_planned(&admin(), &cycle, plan(&people[3], "secretary")).await.unwrap_err();
+        assert!(
+            matches!(&e, DbError::Invalid(f) if f.0["title"].key == "err-planning-title-full" && f.0["title"].args.iter().any(|a| a.1.contains("377"))),
+            "{backend} {e:?}"
+        );
+        for t in ["deputy", "standing"] {
+            s.add_planned(&admin(), &cycle, plan(&people[0], t)).await.unwrap();
+        }
+        let e = s.add_planned(&admin(), &cycle, plan(&people[0], "committee_member")).await.unwrap_err();
+        assert!(matches!(&e, DbError::Invalid(f) if f.0["member"].key == "err-planning-cadre-full"), "{backend}");
+        // A removal frees the place from its date on.
+        let entry = s.planning(&admin(), "C", today()).await.unwrap()[0]
+            .entries
+            .iter()
+            .find(|x| x.member_id == people[2] && x.title == Title::Secretary)
+            .unwrap()
+            .id
+            .clone();
+        let removal = RemovalInput { reason: "review".into(), removed_on: Some("2026-06-30".into()), note: Some("Đánh giá năm không đạt".into()) };
+        s.remove_planned(&admin(), &entry, removal.parse(today()).unwrap()).await.unwrap();
+        s.add_planned(
+            &admin(),
+            &cycle,
+            PlannedInput { member: people[3].clone(), title: "secretary".into(), added_on: Some("2026-07-01".into()) }.parse(today()).unwrap(),
+        )
+        .await
+        .unwrap();
+        let p = s.planning(&admin(), "C", d("2026-01-01")).await.unwrap();
+        assert_eq!((p[0].structure.total, p[0].structure.women, p[0].structure.young), (3, 2, 1), "{backend}");
+        let p = s.planning(&admin(), "C", today()).await.unwrap();
+        assert_eq!((p[0].structure.total, p[0].structure.women), (3, 1), "{backend}: Cúc out, Dũng in");
+        assert!(p[0].structure.women_met, "1 of 3 is at least 25%");
+    })
+    .await;
 }

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use dangbo_core::FieldErrors;
+use dangbo_core::cadre::planning::{CycleInput, PlannedInput, RemovalInput};
 use dangbo_core::cadre::{ExamInput, MoveCategory, MoveInput, PositionInput};
 use serde_json::json;
 
@@ -21,6 +22,10 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{code}/moves", get(moves))
         .route("/orgs/{code}/exams", get(exams))
         .route("/orgs/{code}/locality", get(locality))
+        .route("/orgs/{code}/planning", get(planning))
+        .route("/planning-cycles", post(create_cycle))
+        .route("/planning-cycles/{id}/entries", post(add_planned))
+        .route("/planning-entries/{id}/removal", post(remove_planned))
 }
 
 async fn create_position(State(st): State<AppState>, auth: ApiAuth, ApiJson(input): ApiJson<PositionInput>) -> Result<Response, ApiError> {
@@ -59,4 +64,30 @@ async fn exams(State(st): State<AppState>, auth: ApiAuth, Path(code): Path<Strin
 async fn locality(State(st): State<AppState>, auth: ApiAuth, Path(code): Path<String>, Query(q): Q) -> Result<Json<dangbo_db::LocalityReport>, ApiError> {
     let date = as_of(&q, st.clock.today())?;
     Ok(Json(st.store.locality_report(&auth.caller, &code, date).await?))
+}
+
+/// A committee's planning cycles with their entries and structure on `as_of` (default today).
+async fn planning(State(st): State<AppState>, auth: ApiAuth, Path(code): Path<String>, Query(q): Q) -> Result<Json<serde_json::Value>, ApiError> {
+    let date = as_of(&q, st.clock.today())?;
+    Ok(Json(json!({ "code": code, "as_of": date, "cycles": st.store.planning(&auth.caller, &code, date).await? })))
+}
+
+async fn create_cycle(State(st): State<AppState>, auth: ApiAuth, ApiJson(input): ApiJson<CycleInput>) -> Result<Response, ApiError> {
+    let id = st.store.create_cycle(&auth.caller, input.parse(st.clock.today())?).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
+}
+
+async fn add_planned(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>, ApiJson(input): ApiJson<PlannedInput>) -> Result<Response, ApiError> {
+    let entry = st.store.add_planned(&auth.caller, &id, input.parse(st.clock.today())?).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": entry }))).into_response())
+}
+
+async fn remove_planned(
+    State(st): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<RemovalInput>,
+) -> Result<StatusCode, ApiError> {
+    st.store.remove_planned(&auth.caller, &id, input.parse(st.clock.today())?).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -91,6 +91,10 @@ fn cadre_paths() -> Value {
         "/exams": {"post": {"summary": "Record an exam session with its results (scores 0–100), all or nothing", "requestBody": any_body("org, name, held_on, level, results: [{full_name, unit, member, score, passed}]"), "responses": {"201": obj(), "422": err(), "403": err()}}},
         "/orgs/{code}/moves": {"get": {"summary": "Move matrix of a period by category, and the moves behind it", "parameters": moves_params, "responses": {"200": obj(), "404": err(), "422": err()}}},
         "/orgs/{code}/exams": {"get": {"summary": "Exam candidates (distinct persons) by level in a period", "parameters": period(), "responses": {"200": obj(), "404": err(), "422": err()}}},
+        "/orgs/{code}/planning": {"get": {"summary": "A committee's planning cycles (quy hoạch): cadres planned per title, removals, and the structure (young, women, ethnic minorities) on as_of against the target shares", "parameters": [p("code"), q("as_of", "YYYY-MM-DD, default today")], "responses": {"200": obj(), "404": err()}}},
+        "/planning-cycles": {"post": {"summary": "Open a planning cycle of a committee for a term", "requestBody": any_body("org, term (2025-2030), approved_on, decision_no"), "responses": {"201": obj(), "422": err(), "403": err()}}},
+        "/planning-cycles/{id}/entries": {"post": {"summary": "Plan a cadre for a title; refused beyond the limits in force (per title, titles per cadre), with the rule", "parameters": [p("id")], "requestBody": any_body("member, title, added_on"), "responses": {"201": obj(), "404": err(), "422": err(), "403": err()}}},
+        "/planning-entries/{id}/removal": {"post": {"summary": "Take a cadre out of the planning with the reason (age|discipline|review|appointed|other)", "parameters": [p("id")], "requestBody": any_body("reason, removed_on, note"), "responses": {"204": {"description": "done"}, "404": err(), "422": err(), "403": err()}}},
         "/orgs/{code}/locality": {"get": {"summary": "Commune-level units on a date and whether each secretary is local", "parameters": [p("code"), q("as_of", "YYYY-MM-DD, default today")], "responses": {"200": obj(), "404": err()}}}
     })
 }

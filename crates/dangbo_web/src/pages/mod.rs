@@ -12,6 +12,7 @@ mod member_forms;
 mod members;
 mod org_forms;
 mod orgs;
+mod planning;
 mod register;
 mod rules;
 mod session;
@@ -70,6 +71,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{code}/cadre", get(cadre::show).post(cadre::record))
         .route("/orgs/{code}/cadre/{file}", get(documents::cadre_xlsx))
         .route("/orgs/{code}/meetings", get(meetings::show).post(meetings::record))
+        .route("/orgs/{code}/planning", get(planning::show).post(planning::record))
         .route("/meetings/{id}", get(meeting::show).post(meeting::act))
         .route("/meetings/{id}/minutes.pdf", get(meeting_docs::minutes))
         .route("/meetings/{id}/kit.pdf", get(meeting_docs::kit))

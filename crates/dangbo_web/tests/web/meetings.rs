@@ -154,3 +154,40 @@ async fn the_committee_reads_2019_and_answers_a_proposal_through_the_api() {
     assert_eq!((pdf.status, pdf.headers.get("content-type").unwrap().to_str().unwrap()), (StatusCode::OK, "application/pdf"));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_planned_cadre_beyond_the_limit_is_refused_on_the_page_with_the_rule() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let staff = app.login("quangninh", "dangbo-quangninh").await;
+    let res =
+        app.post_form("/orgs/DH-TT/planning", &staff, &[("csrf", staff.csrf()), ("what", "cycle"), ("term", "2025-2030"), ("approved_on", "01/12/2025")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = app.get("/orgs/DH-TT/planning", &staff).await;
+    let cycle = page.html().select(&scraper::Selector::parse("input[name=cycle]").unwrap()).next().unwrap().value().attr("value").unwrap().to_string();
+    let token = app.token("tc", Role::Staff, Some("QN")).await;
+    let members = app.get("/api/v1/members?org=DH-TT-01&limit=4", &token).await.json();
+    let ids: Vec<String> = members["items"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_string()).collect();
+    for id in &ids[..3] {
+        let res = app
+            .post_form(
+                "/orgs/DH-TT/planning",
+                &staff,
+                &[("csrf", staff.csrf()), ("what", "planned"), ("cycle", &cycle), ("member", id), ("title", "secretary"), ("added_on", "01/12/2025")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    }
+    let res = app
+        .post_form(
+            "/orgs/DH-TT/planning",
+            &staff,
+            &[("csrf", staff.csrf()), ("what", "planned"), ("cycle", &cycle), ("member", &ids[3]), ("title", "secretary"), ("added_on", "01/12/2025")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let msg = res.select_text("#e-title").join(" ");
+    assert!(msg.contains("đã đủ 3 người") && msg.contains("QĐ 377-QĐ/TW"), "{msg}");
+    let api = app.get("/api/v1/orgs/DH-TT/planning", &token).await.json();
+    assert_eq!(api["cycles"][0]["structure"]["total"], 3);
+    app.finish().await;
+}
