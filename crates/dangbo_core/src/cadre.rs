@@ -54,6 +54,9 @@ string_enum! {
         Standing = "standing",
         /// Cấp ủy viên.
         CommitteeMember = "committee_member",
+        /// Trưởng thôn, bản, khu phố: a post of the residential unit, recorded against its
+        /// branch (the seed's "branch secretary who is also village head").
+        VillageHead = "village_head",
     }
 }
 

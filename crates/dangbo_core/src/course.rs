@@ -5,7 +5,7 @@ use crate::error::FieldErrors;
 use crate::org::{OrgCode, parse_opt_code, parse_past_date, string_enum};
 use crate::text;
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 string_enum! {
     CourseKind ("course-kind") {
@@ -140,6 +140,59 @@ impl EnrolmentInput {
         match result {
             Some(result) if e.is_empty() => Ok(NewEnrolment { candidate_id, result, certificate_no, certificate_date }),
             _ => Err(e),
+        }
+    }
+}
+
+/// A member taking part in a course or a contest (a branch secretary at the secretaries' course,
+/// a contestant), with the result, the award of a contest, and the certificate.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ParticipantInput {
+    #[serde(default)]
+    pub member: String,
+    #[serde(default)]
+    pub result: Option<String>,
+    /// A contest's award (giải nhất, nhì, ba, khuyến khích), free text.
+    #[serde(default)]
+    pub award: Option<String>,
+    #[serde(default)]
+    pub certificate_no: Option<String>,
+    #[serde(default)]
+    pub certificate_date: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NewParticipant {
+    pub member_id: String,
+    pub result: CourseResult,
+    pub award: String,
+    pub certificate_no: Option<String>,
+    pub certificate_date: Option<NaiveDate>,
+}
+
+impl ParticipantInput {
+    pub fn parse(&self, today: NaiveDate) -> Result<NewParticipant, FieldErrors> {
+        let as_enrolment = EnrolmentInput {
+            candidate: self.member.clone(),
+            result: self.result.clone(),
+            certificate_no: self.certificate_no.clone(),
+            certificate_date: self.certificate_date.clone(),
+        };
+        let award = self.award.as_deref().map(text::clean).unwrap_or_default();
+        match as_enrolment.parse(today) {
+            Ok(e) => Ok(NewParticipant {
+                member_id: e.candidate_id,
+                result: e.result,
+                award,
+                certificate_no: e.certificate_no,
+                certificate_date: e.certificate_date,
+            }),
+            Err(mut e) => {
+                if let Some(x) = e.0.remove("candidate") {
+                    e.0.insert("member".into(), x);
+                }
+                Err(e)
+            }
         }
     }
 }

@@ -50,7 +50,7 @@ pub struct Demo {
 }
 
 mod cadre;
-pub use cadre::{DemoCadre, DemoMove, DemoPosition};
+pub use cadre::{CONTEST_AWARDS, DemoCadre, DemoMove, DemoPosition, village_head};
 pub mod meetings;
 mod pipeline;
 pub use pipeline::{DemoCandidate, DemoCourse};

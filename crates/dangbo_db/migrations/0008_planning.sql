@@ -25,3 +25,18 @@ CREATE TABLE planning_entry (
 );
 CREATE INDEX planning_entry_cycle ON planning_entry (cycle_id, title);
 CREATE INDEX planning_entry_member ON planning_entry (member_id);
+
+-- Members taking part in a course or a contest (candidates enrol through course_enrolment):
+-- one course model, two kinds of participant.
+CREATE TABLE course_participant (
+    course_id TEXT NOT NULL REFERENCES course(id),
+    member_id TEXT NOT NULL REFERENCES member(id),
+    result TEXT NOT NULL,
+    award TEXT NOT NULL,
+    certificate_no TEXT,
+    certificate_date TEXT,
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (course_id, member_id)
+);
+CREATE INDEX course_participant_member ON course_participant (member_id);

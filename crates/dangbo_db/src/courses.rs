@@ -8,7 +8,7 @@ use crate::rows::{date, iso, opt_date};
 use crate::scope::ORG_IN_SCOPE;
 use crate::{Caller, DbError, Store, audit, new_id, now};
 use chrono::NaiveDate;
-use dangbo_core::course::{CourseKind, CourseResult, NewCourse, NewEnrolment};
+use dangbo_core::course::{CourseKind, CourseResult, NewCourse, NewEnrolment, NewParticipant};
 use serde::Serialize;
 use sqlx::Row;
 
@@ -37,11 +37,42 @@ pub struct EnrolmentRow {
     pub certificate_date: Option<NaiveDate>,
 }
 
+/// A member in a course or contest.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParticipantRow {
+    pub course_id: String,
+    pub course: String,
+    pub member_id: String,
+    pub full_name: String,
+    pub org: String,
+    pub result: CourseResult,
+    pub award: String,
+    pub certificate_no: Option<String>,
+    pub certificate_date: Option<NaiveDate>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct CourseDetail {
     #[serde(flatten)]
     pub course: CourseItem,
     pub enrolments: Vec<EnrolmentRow>,
+    pub participants: Vec<ParticipantRow>,
+}
+
+const PARTICIPANT_COLS: &str = "p.course_id, k.name, m.id, m.full_name, o.code, p.result, p.award, p.certificate_no, p.certificate_date";
+
+fn participant_row(r: &sqlx::any::AnyRow) -> Result<ParticipantRow, DbError> {
+    Ok(ParticipantRow {
+        course_id: r.try_get(0)?,
+        course: r.try_get(1)?,
+        member_id: r.try_get(2)?,
+        full_name: r.try_get(3)?,
+        org: r.try_get(4)?,
+        result: CourseResult::parse(&r.try_get::<String, _>(5)?).unwrap_or(CourseResult::Enrolled),
+        award: r.try_get(6)?,
+        certificate_no: r.try_get(7)?,
+        certificate_date: opt_date(r.try_get(8)?)?,
+    })
 }
 
 const COURSE_COLS: &str = "k.id, o.code, o.name, k.kind, k.name, k.start_date, k.end_date, k.provider,
@@ -141,7 +172,50 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>, DbError>>()?;
-        Ok(CourseDetail { course, enrolments })
+        let sql = format!(
+            "SELECT {PARTICIPANT_COLS} FROM course_participant p JOIN course k ON k.id = p.course_id JOIN member m ON m.id = p.member_id JOIN org o ON o.id = m.org_id
+             WHERE p.course_id = $1 ORDER BY m.sort_key, m.id"
+        );
+        let participants =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_all(&self.pool).await?.iter().map(participant_row).collect::<Result<Vec<_>, _>>()?;
+        Ok(CourseDetail { course, enrolments, participants })
+    }
+
+    /// Records a member's part in a course or contest (again: the result replaces the last).
+    pub async fn put_participant(&self, caller: &Caller, course_id: &str, p: NewParticipant) -> Result<(), DbError> {
+        if !caller.can_write() {
+            return Err(DbError::Forbidden);
+        }
+        let mut w = self.write().await?;
+        let s = caller.scope();
+        let sql = format!("SELECT k.start_date FROM course k JOIN org o ON o.id = k.org_id WHERE k.id = $3 AND {ORG_IN_SCOPE}");
+        let start: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(s.all)
+            .bind(&s.prefix)
+            .bind(course_id)
+            .fetch_optional(&mut *w.tx)
+            .await?
+            .ok_or(DbError::NotFound)?;
+        if p.certificate_date.is_some_and(|d| iso(d) < start) {
+            return Err(DbError::field("certificate_date", "err-certificate-before-course"));
+        }
+        crate::cadre::member_in_scope(&mut w.tx, caller, &p.member_id, "member").await?;
+        sqlx::query("DELETE FROM course_participant WHERE course_id = $1 AND member_id = $2").bind(course_id).bind(&p.member_id).execute(&mut *w.tx).await?;
+        insert_participant(&mut w.tx, &caller.username, course_id, &p).await?;
+        audit::record(&mut w.tx, caller, "course.participant", "course", course_id, None, Some(serde_json::to_value(&p)?)).await?;
+        w.commit().await
+    }
+
+    /// The courses and contests a member took part in, newest first.
+    pub async fn member_courses(&self, caller: &Caller, member_id: &str) -> Result<Vec<ParticipantRow>, DbError> {
+        let s = caller.scope();
+        let sql = format!(
+            "SELECT {PARTICIPANT_COLS} FROM course_participant p JOIN course k ON k.id = p.course_id JOIN member m ON m.id = p.member_id JOIN org o ON o.id = m.org_id
+             WHERE p.member_id = $4 AND {} ORDER BY k.start_date DESC",
+            crate::scope::MEMBER_IN_SCOPE
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).fetch_all(&self.pool).await?;
+        rows.iter().map(participant_row).collect()
     }
 
     /// Enrols a candidate in a course, or records their result. The candidate's file is
@@ -220,4 +294,22 @@ impl Store {
             .await?;
         Ok((row.try_get(0)?, row.try_get(1)?))
     }
+}
+
+pub(crate) async fn insert_participant(tx: &mut sqlx::Transaction<'static, sqlx::Any>, by: &str, course_id: &str, p: &NewParticipant) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO course_participant (course_id, member_id, result, award, certificate_no, certificate_date, recorded_by, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(course_id)
+    .bind(&p.member_id)
+    .bind(p.result.as_str())
+    .bind(&p.award)
+    .bind(&p.certificate_no)
+    .bind(p.certificate_date.map(iso))
+    .bind(by)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

@@ -84,6 +84,7 @@ impl Store {
         load_cadre(&mut w.tx, &demo.cadre, &ids, &member_ids).await?;
         if today >= NaiveDate::from_ymd_opt(dangbo_core::demo::meetings::MEETING_YEAR + 1, 1, 1).unwrap_or(today) {
             crate::meetings::load_demo_meetings(&mut w.tx, seed).await?;
+            crate::demo_secretaries::load(&mut w.tx, seed).await?;
         }
         if today >= NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or(today) {
             pending_work(&mut w.tx, &system, &ids, today).await?;

@@ -214,6 +214,8 @@ pub struct MemberPage {
     pub positions: Vec<String>,
     /// Areas or topics the member is assigned to follow.
     pub assignments: Vec<String>,
+    /// Courses and contests taken part in.
+    pub courses: Vec<String>,
     pub moves: Vec<String>,
 }
 

@@ -194,3 +194,13 @@ fn secretary(member: usize, unit: &str, from: NaiveDate, to: Option<NaiveDate>, 
         },
     }
 }
+
+/// Whether the demo's secretary of a residential branch is also its village head (about two in
+/// three), decided per branch so it does not depend on the rest of the register.
+pub fn village_head(seed: u64, branch: &str) -> bool {
+    let h = branch.bytes().fold(seed ^ 0x9e37_79b9_7f4a_7c15, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+    h % 3 != 0
+}
+
+/// The awards of the 2019 skills contest, in order of rank.
+pub const CONTEST_AWARDS: &[&str] = &["Giải Nhất", "Giải Nhì", "Giải Nhì", "Giải Ba", "Giải Ba", "Giải Ba", "Giải Khuyến khích", "Giải Khuyến khích"];

@@ -230,6 +230,18 @@ async fn the_demo_has_a_year_of_meetings_to_report_on() {
         // Nothing of 2019 changes the seed's figures.
         let f = s.press_figures(&admin(), "DH", d("2015-01-01"), d("2019-12-31")).await.unwrap();
         assert_eq!((f.members, f.units_with_nonlocal_secretary), (Some(2068), Some(9)));
+        // The 2019 course for branch secretaries who are village heads, and the skills contest.
+        let courses = s.list_courses(&admin(), None, Some(2019)).await.unwrap();
+        let course = courses.iter().find(|k| k.name.starts_with("Lớp bồi dưỡng bí thư chi bộ")).expect("the 2019 course");
+        let detail = s.course(&admin(), &course.id).await.unwrap();
+        assert!(detail.participants.len() > 20, "{backend}: {}", detail.participants.len());
+        let who = &detail.participants[0].member_id;
+        let positions = s.member_cadre(&admin(), who).await.unwrap().0;
+        assert!(positions.iter().any(|p| p.title == "secretary") && positions.iter().any(|p| p.title == "village_head"), "{backend}");
+        let contest = courses.iter().find(|k| k.name.starts_with("Hội thi")).expect("the 2019 contest");
+        let contest = s.course(&admin(), &contest.id).await.unwrap();
+        assert_eq!(contest.participants.iter().filter(|p| p.award == "Giải Nhất").count(), 1);
+        assert!(s.member_courses(&admin(), who).await.unwrap().iter().any(|c| c.course_id == course.id));
         // The thematic meetings studied the district's documents.
         let docs = s.documents(&admin()).await.unwrap();
         let d05 = docs.iter().find(|x| x.number == "05-CT/TW").expect("Chỉ thị 05 in the library");

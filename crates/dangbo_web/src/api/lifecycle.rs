@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/courses", get(list_courses).post(create_course))
         .route("/courses/{id}", get(get_course))
         .route("/courses/{id}/enrolments", post(enrol))
+        .route("/courses/{id}/participants", post(participate))
         .route("/rules", get(rules).post(put_rule))
         .route("/calendar", get(calendar).post(put_day))
         .route("/orgs/{code}/targets", get(targets).post(put_target))
@@ -92,6 +93,17 @@ async fn get_course(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<St
 async fn enrol(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>, ApiJson(input): ApiJson<EnrolmentInput>) -> Result<Response, ApiError> {
     let new = input.parse(st.clock.today())?;
     st.store.put_enrolment(&auth.caller, &id, new).await?;
+    Ok((StatusCode::CREATED, Json(st.store.course(&auth.caller, &id).await?)).into_response())
+}
+
+async fn participate(
+    State(st): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<dangbo_core::course::ParticipantInput>,
+) -> Result<Response, ApiError> {
+    let new = input.parse(st.clock.today())?;
+    st.store.put_participant(&auth.caller, &id, new).await?;
     Ok((StatusCode::CREATED, Json(st.store.course(&auth.caller, &id).await?)).into_response())
 }
 

@@ -43,6 +43,7 @@ fn lifecycle_paths() -> Value {
             "post": {"summary": "Open a course", "requestBody": body("NewCourse"), "responses": {"201": created, "422": err(), "403": err()}}
         },
         "/courses/{id}": {"get": {"summary": "A course with its enrolments", "parameters": [p("id")], "responses": {"200": ok(json!({"type": "object"})), "404": err()}}},
+        "/courses/{id}/participants": {"post": {"summary": "A member's part in a course or contest: result, award (contests), certificate", "parameters": [p("id")], "requestBody": {"required": true, "description": "member, result (enrolled|passed|failed), award, certificate_no, certificate_date", "content": {"application/json": {"schema": {"type": "object"}}}}, "responses": {"201": ok(json!({"type": "object"})), "422": err(), "404": err()}}},
         "/courses/{id}/enrolments": {"post": {"summary": "Enrol a candidate or record the result and certificate", "parameters": [p("id")], "requestBody": body("Enrolment"), "responses": {"201": ok(json!({"type": "object"})), "422": err(), "404": err()}}},
         "/rules": {
             "get": {"summary": "Every version of every rule with its value, effective date and citation", "responses": {"200": ok(json!({"type": "object"}))}},

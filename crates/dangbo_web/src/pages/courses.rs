@@ -49,6 +49,8 @@ pub struct CoursePage {
     pub course: CourseRow,
     pub provider: String,
     pub enrolments: Vec<EnrolmentView>,
+    /// Members in the course or contest: (member id, name, branch, result and award, certificate).
+    pub participants: Vec<(String, String, String, String, String)>,
     pub candidates: Vec<Choice>,
     pub results: Vec<Choice>,
     pub form: FormView,
@@ -121,6 +123,15 @@ async fn course_page(st: &AppState, auth: &PageAuth, c: Ctx, id: &str, form: For
         provider: d.course.provider.clone(),
         course: course_row(&i, &d.course),
         enrolments,
+        participants: d
+            .participants
+            .iter()
+            .map(|p| {
+                let result = [i.t(&p.result.message_key()), p.award.clone()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ");
+                let cert = [p.certificate_no.clone().unwrap_or_default(), p.certificate_date.map(|d| i.date(&d)).unwrap_or_default()].join(" ");
+                (p.member_id.clone(), p.full_name.clone(), p.org.clone(), result, cert.trim().to_string())
+            })
+            .collect(),
         candidates: open.into_iter().map(|x| Choice { value: x.id, label: format!("{} ({})", x.full_name, x.org) }).collect(),
         results: choices(&c, CourseResult::ALL, CourseResult::as_str, CourseResult::message_key),
         form,
@@ -140,6 +151,31 @@ pub async fn show(
     values.insert("candidate".to_string(), q.get("candidate").cloned().unwrap_or_default());
     values.insert("result".to_string(), "enrolled".to_string());
     Ok(render(&course_page(&st, &auth, c, &id, FormView { values, errors: Default::default() }).await?))
+}
+
+/// Records a member's part in the course or contest.
+pub async fn participate(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    Path(id): Path<String>,
+    PageForm(body): PageForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let map = checked_form(&auth, body)?;
+    let result = match input::<dangbo_core::course::ParticipantInput>(&map)?.parse(st.clock.today()) {
+        Ok(new) => st.store.put_participant(&auth.caller, &id, new).await,
+        Err(e) => Err(DbError::Invalid(e)),
+    };
+    let errors: FieldErrors = match result {
+        Ok(()) => return Ok(Redirect::to(&format!("/courses/{id}#participants")).into_response()),
+        Err(DbError::Invalid(e)) => e,
+        Err(e) => return Err(e.into()),
+    };
+    let c = ctx(&auth, lang, &format!("/courses/{id}"));
+    let form = form_with_errors(&c, map, &errors);
+    let mut r = render(&course_page(&st, &auth, c, &id, form).await?);
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(r)
 }
 
 pub async fn enrol(

@@ -172,6 +172,7 @@ pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView,
         positions: vec![],
         moves: vec![],
         assignments: vec![],
+        courses: vec![],
         purposes,
         helpers,
         grounds,
@@ -215,6 +216,16 @@ pub async fn show(State(st): State<AppState>, auth: PageAuth, lang: Lang, Origin
         .await?
         .iter()
         .map(|a| format!("{}: {} ({} – {})", i.t(&a.kind.message_key()), a.subject, i.date(&a.from_on), a.to_on.map(|d| i.date(&d)).unwrap_or_default()))
+        .collect();
+    page.courses = st
+        .store
+        .member_courses(&auth.caller, &id)
+        .await?
+        .iter()
+        .map(|p| {
+            let award = if p.award.is_empty() { String::new() } else { format!(" · {}", p.award) };
+            format!("{} — {}{award}", p.course, i.t(&p.result.message_key()))
+        })
         .collect();
     page.moves = moves
         .iter()

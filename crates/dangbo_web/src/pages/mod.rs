@@ -65,6 +65,7 @@ pub fn routes() -> Router<AppState> {
         .route("/courses", get(courses::index).post(courses::create))
         .route("/courses/{id}", get(courses::show))
         .route("/courses/{id}/enrolments", post(courses::enrol))
+        .route("/courses/{id}/participants", post(courses::participate))
         .route("/rules", get(rules::index).post(rules::put))
         .route("/calendar", get(rules::calendar).post(rules::put_day))
         .route("/orgs/{code}/targets", get(targets::show).post(targets::put))

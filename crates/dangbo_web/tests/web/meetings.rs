@@ -115,7 +115,18 @@ async fn the_committee_reads_2019_and_answers_a_proposal_through_the_api() {
     let d05 = docs["items"].as_array().unwrap().iter().find(|d| d["number"] == "05-CT/TW").expect("in the library")["id"].as_str().unwrap().to_string();
     let study = app.get(&format!("/api/v1/documents/{d05}/study?org=DH-TT"), &staff).await.json();
     assert!(study["studied"].as_i64().unwrap() > 0, "{study}");
-    let page = app.get("/orgs/DH/meetings?year=2019", &app.login("quangninh", "dangbo-quangninh").await).await;
+    let session = app.login("quangninh", "dangbo-quangninh").await;
+    // The 2019 course for branch secretaries who are village heads lists them, linked to profiles
+    // that show the course and both positions.
+    let courses = app.store.list_courses(&Caller::system(), None, Some(2019)).await.unwrap();
+    let course = courses.iter().find(|k| k.name.starts_with("Lớp bồi dưỡng bí thư")).unwrap();
+    let page = app.get(&format!("/courses/{}", course.id), &session).await;
+    assert!(sel(&page, "#participants + table tbody tr") > 20, "{}", page.body.len());
+    let first =
+        page.html().select(&scraper::Selector::parse("#participants + table tbody a").unwrap()).next().unwrap().value().attr("href").unwrap().to_string();
+    let profile = app.get(&first, &session).await;
+    assert!(profile.body.contains("Trưởng thôn, khu phố") && profile.body.contains("Lớp bồi dưỡng bí thư"), "the profile shows the post and the course");
+    let page = app.get("/orgs/DH/meetings?year=2019", &session).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.len() < 60_000, "{} bytes", page.body.len());
     // An open proposal from 2019 is overdue on the committee's to-do list; answering it and
