@@ -24,6 +24,15 @@ async fn positions_moves_and_exams_feed_the_reports() {
         let e = s.create_position(&admin(), pos(&b, "2019-01-01", None, "1").parse(today()).unwrap()).await.unwrap_err();
         assert!(matches!(e, DbError::Invalid(f) if f.0["from_on"].key == "err-position-overlap"), "{backend}");
         s.create_position(&admin(), pos(&b, "2020-08-20", None, "1").parse(today()).unwrap()).await.unwrap();
+        // The committee of X as of a date follows the terms.
+        let seats = |on: &str| {
+            let s = s.clone();
+            let on = d(on);
+            async move { s.committee(&admin(), "X", on).await.unwrap().into_iter().map(|x| (x.title, x.member_id)).collect::<Vec<_>>() }
+        };
+        assert_eq!(seats("2019-12-31").await, vec![(Title::Secretary, a.clone())], "{backend}");
+        assert_eq!(seats("2021-01-01").await, vec![(Title::Secretary, b.clone())]);
+        assert!(seats("2010-01-01").await.is_empty());
         let r2019 = s.locality_report(&admin(), "P", d("2019-12-31")).await.unwrap();
         assert_eq!((r2019.units_total, r2019.units_with_nonlocal_secretary), (1, 1), "{backend}");
         let r2021 = s.locality_report(&admin(), "P", d("2021-01-01")).await.unwrap();

@@ -818,3 +818,6 @@ course-participants = Members taking part
 course-add-participant = Add a member
 member-courses = Courses and contests
 field-award = Award (contests)
+cadre-committee = Posts on
+cadre-committee-none = No post recorded on this date.
+cadre-since = since

@@ -812,3 +812,6 @@ course-participants = Đảng viên tham gia
 course-add-participant = Thêm đảng viên tham gia
 member-courses = Lớp học, hội thi
 field-award = Giải thưởng (hội thi)
+cadre-committee = Cấp ủy, chức danh tại ngày
+cadre-committee-none = Không có chức danh nào được ghi vào ngày này.
+cadre-since = từ

@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{code}/exams", get(exams))
         .route("/orgs/{code}/locality", get(locality))
         .route("/orgs/{code}/planning", get(planning))
+        .route("/orgs/{code}/committee", get(committee))
         .route("/planning-cycles", post(create_cycle))
         .route("/planning-cycles/{id}/entries", post(add_planned))
         .route("/planning-entries/{id}/removal", post(remove_planned))
@@ -90,4 +91,10 @@ async fn remove_planned(
 ) -> Result<StatusCode, ApiError> {
     st.store.remove_planned(&auth.caller, &id, input.parse(st.clock.today())?).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Who held which post in the organisation on `as_of` (default today).
+async fn committee(State(st): State<AppState>, auth: ApiAuth, Path(code): Path<String>, Query(q): Q) -> Result<Json<serde_json::Value>, ApiError> {
+    let date = as_of(&q, st.clock.today())?;
+    Ok(Json(json!({ "code": code, "as_of": date, "seats": st.store.committee(&auth.caller, &code, date).await? })))
 }

@@ -36,6 +36,8 @@ pub struct CadrePage {
     /// (unit, secretary, local)
     pub units: Vec<(String, String, String)>,
     pub locality: String,
+    /// The organisation's posts on the end date: (title, name, member id, since).
+    pub committee: Vec<(String, String, String, String)>,
     /// The forms to record a move and a position (staff of the committee).
     pub form: FormView,
     pub levels: Vec<Choice>,
@@ -102,7 +104,15 @@ async fn page(st: &AppState, auth: &PageAuth, c: Ctx, code: &str, q: &HashMap<St
         .collect();
     let locality =
         i.args("cadre-locality", &[("nonlocal", i.num(rep.units_with_nonlocal_secretary)), ("units", i.num(rep.units_total)), ("date", display(to))]);
+    let committee = st
+        .store
+        .committee(&auth.caller, &code, to)
+        .await?
+        .into_iter()
+        .map(|s| (i.t(&s.title.message_key()), s.full_name, s.member_id, display(s.from_on)))
+        .collect();
     Ok(CadrePage {
+        committee,
         form,
         levels: choices(&c, Level::ALL, Level::as_str, Level::message_key),
         kinds: choices(&c, MoveKind::ALL, MoveKind::as_str, MoveKind::message_key),
