@@ -260,6 +260,31 @@ impl PositionInput {
     }
 }
 
+/// The place an organisation stands for, from its name: "Đảng bộ xã Quảng Lợi" → "Quảng Lợi".
+pub fn locality_of(org_name: &str) -> String {
+    const PREFIXES: &[&str] =
+        &["đảng bộ", "chi bộ", "đảng ủy", "xã", "thị trấn", "phường", "đặc khu", "huyện", "thị xã", "thành phố", "tỉnh", "thôn", "bản", "khu phố", "khu"];
+    let mut rest = text::clean(org_name);
+    loop {
+        let lower = rest.to_lowercase();
+        match PREFIXES.iter().find(|p| lower.starts_with(*p) && lower[p.len()..].starts_with(' ')) {
+            Some(p) => rest = rest[p.len()..].trim_start().to_string(),
+            None => return rest,
+        }
+    }
+}
+
+/// Whether a person is from the locality of a unit, computed from their home town and residence
+/// (diacritics and đ/d ignored). `None` when the person has neither recorded.
+pub fn computed_local(home_town: &str, residence: &str, unit_name: &str) -> Option<bool> {
+    let place = text::fold(&locality_of(unit_name));
+    let (h, r) = (text::fold(home_town), text::fold(residence));
+    if h.is_empty() && r.is_empty() {
+        return None;
+    }
+    Some(!place.is_empty() && (h.contains(&place) || r.contains(&place)))
+}
+
 /// An exam session with its results.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ExamInput {
@@ -331,6 +356,16 @@ impl ExamInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locality_is_computed_from_home_town_and_residence() {
+        assert_eq!(locality_of("Đảng bộ xã Quảng Lợi"), "Quảng Lợi");
+        assert_eq!(locality_of("Đảng bộ thị trấn Đầm Hà"), "Đầm Hà");
+        assert_eq!(computed_local("Xã Quảng Lợi, huyện Đầm Hà", "", "Đảng bộ xã Quảng Lợi"), Some(true));
+        assert_eq!(computed_local("xa quang loi", "", "Đảng bộ xã Quảng Lợi"), Some(true), "diacritics ignored");
+        assert_eq!(computed_local("Xã Quảng Tân", "Thị trấn Đầm Hà", "Đảng bộ xã Quảng Lợi"), Some(false));
+        assert_eq!(computed_local("", "", "Đảng bộ xã Quảng Lợi"), None);
+    }
 
     #[test]
     fn categories_come_from_the_two_ends() {

@@ -79,6 +79,16 @@ impl Store {
             return Err(DbError::field("org", "err-org-not-alive"));
         }
         member_in_scope(&mut w.tx, caller, &p.member_id, "member").await?;
+        // Not stated: computed from the person's home town and residence against the unit.
+        let mut p = p;
+        if p.local.is_none() {
+            let (home, residence): (String, String) =
+                sqlx::query_as("SELECT home_town, residence FROM member WHERE id = $1").bind(&p.member_id).fetch_one(&mut *w.tx).await?;
+            p.local = dangbo_core::cadre::computed_local(&home, &residence, &org.name);
+            if p.local.is_some() && p.local_reason.is_empty() {
+                p.local_reason = "computed".into();
+            }
+        }
         if matches!(p.title, Title::Secretary) {
             let overlap: i64 =
                 sqlx::query_scalar("SELECT COUNT(*) FROM position WHERE org_id = $1 AND title = $2 AND from_on < $4 AND (to_on IS NULL OR to_on > $3)")

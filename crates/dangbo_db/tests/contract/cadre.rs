@@ -24,14 +24,21 @@ async fn positions_moves_and_exams_feed_the_reports() {
         let e = s.create_position(&admin(), pos(&b, "2019-01-01", None, "1").parse(today()).unwrap()).await.unwrap_err();
         assert!(matches!(e, DbError::Invalid(f) if f.0["from_on"].key == "err-position-overlap"), "{backend}");
         s.create_position(&admin(), pos(&b, "2020-08-20", None, "1").parse(today()).unwrap()).await.unwrap();
+        // Locality not stated: computed from the home town against the unit's name.
+        let home =
+            add_member(&s, dangbo_core::member::MemberInput { home_town: Some("Xã X, huyện Đầm Hà".into()), ..member_input("X-01", "Vũ", "Văn", "Quê") }).await;
+        let deputy = PositionInput { title: "deputy".into(), local: None, ..pos(&home, "2016-01-01", None, "") };
+        s.create_position(&admin(), deputy.parse(today()).unwrap()).await.unwrap();
+        let local = s.member_cadre(&admin(), &home).await.unwrap().0[0].local;
+        assert_eq!(local, Some(true), "{backend}");
         // The committee of X as of a date follows the terms.
         let seats = |on: &str| {
             let s = s.clone();
             let on = d(on);
             async move { s.committee(&admin(), "X", on).await.unwrap().into_iter().map(|x| (x.title, x.member_id)).collect::<Vec<_>>() }
         };
-        assert_eq!(seats("2019-12-31").await, vec![(Title::Secretary, a.clone())], "{backend}");
-        assert_eq!(seats("2021-01-01").await, vec![(Title::Secretary, b.clone())]);
+        assert_eq!(seats("2019-12-31").await, vec![(Title::Secretary, a.clone()), (Title::Deputy, home.clone())], "{backend}");
+        assert_eq!(seats("2021-01-01").await, vec![(Title::Secretary, b.clone()), (Title::Deputy, home.clone())]);
         assert!(seats("2010-01-01").await.is_empty());
         let r2019 = s.locality_report(&admin(), "P", d("2019-12-31")).await.unwrap();
         assert_eq!((r2019.units_total, r2019.units_with_nonlocal_secretary), (1, 1), "{backend}");
