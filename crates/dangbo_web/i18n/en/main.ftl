@@ -821,3 +821,4 @@ field-award = Award (contests)
 cadre-committee = Posts on
 cadre-committee-none = No post recorded on this date.
 cadre-since = since
+proposals-more = { $n } more proposals; answer those above first.

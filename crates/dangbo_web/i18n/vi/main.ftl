@@ -815,3 +815,4 @@ field-award = Giải thưởng (hội thi)
 cadre-committee = Cấp ủy, chức danh tại ngày
 cadre-committee-none = Không có chức danh nào được ghi vào ngày này.
 cadre-since = từ
+proposals-more = Còn { $n } kiến nghị khác; trả lời các kiến nghị trên trước.

@@ -243,13 +243,18 @@ pub(crate) fn proposal_line(i: &I18n, p: &ProposalRow) -> ProposalLine {
 pub struct ProposalsPage {
     pub ctx: Ctx,
     pub rows: Vec<ProposalLine>,
+    /// Open proposals not shown (the page lists the oldest first, up to a limit).
+    pub more: String,
     pub form: FormView,
     pub today: String,
 }
 
 async fn proposals_page(st: &AppState, auth: &PageAuth, c: Ctx, form: FormView) -> Result<ProposalsPage, WebError> {
-    let rows = st.store.proposals(&auth.caller, true).await?.iter().map(|p| proposal_line(&c.i18n, p)).collect();
-    Ok(ProposalsPage { rows, form, today: display(st.clock.today()), ctx: c })
+    const SHOWN: usize = 30;
+    let all = st.store.proposals(&auth.caller, true).await?;
+    let more = if all.len() > SHOWN { c.i18n.args("proposals-more", &[("n", c.i18n.num((all.len() - SHOWN) as i64))]) } else { String::new() };
+    let rows = all.iter().take(SHOWN).map(|p| proposal_line(&c.i18n, p)).collect();
+    Ok(ProposalsPage { rows, more, form, today: display(st.clock.today()), ctx: c })
 }
 
 /// Proposals in the caller's view still open or awaiting report, with forms to answer them.

@@ -126,6 +126,12 @@ async fn the_committee_reads_2019_and_answers_a_proposal_through_the_api() {
         page.html().select(&scraper::Selector::parse("#participants + table tbody a").unwrap()).next().unwrap().value().attr("href").unwrap().to_string();
     let profile = app.get(&first, &session).await;
     assert!(profile.body.contains("Trưởng thôn, khu phố") && profile.body.contains("Lớp bồi dưỡng bí thư"), "the profile shows the post and the course");
+    let page = app.get("/proposals", &session).await;
+    assert!(page.body.len() < 60_000, "{} bytes", page.body.len());
+    let open = page.html().select(&scraper::Selector::parse("section.card form").unwrap()).next().unwrap().value().attr("action").unwrap().to_string();
+    let res = app.post_form(&open, &session, &[("csrf", session.csrf()), ("action", "answer"), ("answer", ""), ("on", "20/11/2026")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.select_text("ul.error li").iter().any(|e| e.starts_with("Nội dung trả lời:")), "the message names the field");
     let page = app.get("/orgs/DH/meetings?year=2019", &session).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.len() < 60_000, "{} bytes", page.body.len());
