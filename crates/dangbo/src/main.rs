@@ -84,6 +84,10 @@ enum ImportCommand {
         /// Check every row and report, import nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Read a column by hand: "HEADER=field" (field empty: ignore the column); repeatable.
+        /// The choice is remembered for later imports.
+        #[arg(long = "map", value_name = "HEADER=FIELD")]
+        map: Vec<String>,
     },
 }
 
@@ -196,7 +200,7 @@ async fn run() -> Result<()> {
                 bail!("the database is not empty; the demo loads only into an empty one");
             }
         }
-        Command::Import { command: ImportCommand::Members { file, org, dry_run } } => import_members(&store, &file, org.as_deref(), dry_run).await?,
+        Command::Import { command: ImportCommand::Members { file, org, dry_run, map } } => import_members(&store, &file, org.as_deref(), dry_run, &map).await?,
         Command::Token { command: TokenCommand::Create { username } } => {
             let token = store.create_token(&Caller::system(), &username).await.map_err(|e| anyhow::anyhow!("cannot create a token: {}", describe(&e)))?;
             println!("{token}");
@@ -205,13 +209,25 @@ async fn run() -> Result<()> {
     Ok(())
 }
 
-async fn import_members(store: &Store, file: &std::path::Path, org: Option<&str>, dry_run: bool) -> Result<()> {
+async fn import_members(store: &Store, file: &std::path::Path, org: Option<&str>, dry_run: bool, map: &[String]) -> Result<()> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let mut chosen = Vec::new();
+    for m in map {
+        let (h, f) = m.split_once('=').with_context(|| format!("--map {m}: expected HEADER=FIELD"))?;
+        let f = f.trim();
+        if !f.is_empty() && !dangbo_import::fields().any(|x| x == f) {
+            bail!("--map {m}: unknown field {f} (one of: {})", dangbo_import::fields().collect::<Vec<_>>().join(", "));
+        }
+        chosen.push((dangbo_import::header_key(h), f.to_string()));
+    }
+    if !chosen.is_empty() {
+        store.remember_mappings(&Caller::system(), &chosen).await?;
+    }
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let i = dangbo_web::i18n::I18n::new(dangbo_web::Lang::Vi);
     let today = dangbo_web::Clock::system().today();
     let spin = spinner(if dry_run { "Đang kiểm tra / checking" } else { "Đang nhập / importing" });
-    let result = dangbo_web::import::import_members(store, &Caller::system(), name, &bytes, org, dry_run, today).await;
+    let result = dangbo_web::import::import_members(store, &Caller::system(), name, &bytes, org, &chosen, dry_run, today).await;
     spin.finish_and_clear();
     let (mapping, report, converted) = result.map_err(|e| anyhow::anyhow!("{}", e.message(&i)))?;
     if let Some(line) = dangbo_web::import::converted_line(converted, &i) {

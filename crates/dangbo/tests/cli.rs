@@ -81,3 +81,21 @@ fn a_file_that_is_not_a_spreadsheet_is_refused() {
     let out = dangbo(&db, &["user", "add", "--username", "u1", "--role", "staff", "--password-stdin"], Some("long-enough\n"));
     assert!(text(&out).contains("--org is required"), "{}", text(&out));
 }
+
+#[test]
+fn a_column_read_by_hand_is_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/cli.sqlite3", dir.path().display());
+    assert!(dangbo(&db, &["demo", "load"], None).status.success());
+    let csv = dir.path().join("odd.csv");
+    std::fs::write(&csv, "Họ và tên,Giới tính,Ngày sinh,Ngày đứng vào hàng ngũ\nLò Văn Pọm,Nam,02/09/1991,19/05/2021\n").unwrap();
+    let csv = csv.to_str().unwrap();
+    let out = dangbo(&db, &["import", "members", csv, "--org", "DH-TT-01", "--dry-run"], None);
+    assert!(!out.status.success() && text(&out).contains("Thiếu cột"), "{}", text(&out));
+    let out = dangbo(&db, &["import", "members", csv, "--org", "DH-TT-01", "--dry-run", "--map", "ngay dung vao hang ngu=ceremony_date"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = dangbo(&db, &["import", "members", csv, "--org", "DH-TT-01", "--dry-run"], None);
+    assert!(out.status.success(), "remembered: {}", text(&out));
+    let out = dangbo(&db, &["import", "members", csv, "--org", "DH-TT-01", "--map", "Giới tính=gender"], None);
+    assert!(!out.status.success() && text(&out).contains("unknown field gender"), "{}", text(&out));
+}

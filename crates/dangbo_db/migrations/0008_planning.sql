@@ -40,3 +40,12 @@ CREATE TABLE course_participant (
     PRIMARY KEY (course_id, member_id)
 );
 CREATE INDEX course_participant_member ON course_participant (member_id);
+
+-- Column mappings chosen by hand on an import, remembered for the next files: a header (folded,
+-- as dangbo_import::header_key gives it) and the field it holds ('' = ignore the column).
+CREATE TABLE import_mapping (
+    header TEXT PRIMARY KEY,
+    field TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);

@@ -126,3 +126,30 @@ impl Store {
         insert_member(tx, caller, &new_id(), events).await
     }
 }
+
+impl Store {
+    /// The column mappings remembered from earlier imports: (header key, field).
+    pub async fn import_mappings(&self) -> Result<Vec<(String, String)>, DbError> {
+        Ok(sqlx::query_as("SELECT header, field FROM import_mapping ORDER BY header").fetch_all(&self.pool).await?)
+    }
+
+    /// Remembers how columns with these headers are read (a later choice replaces an earlier one).
+    pub async fn remember_mappings(&self, caller: &Caller, chosen: &[(String, String)]) -> Result<(), DbError> {
+        if !caller.can_write() {
+            return Err(DbError::Forbidden);
+        }
+        let mut w = self.write().await?;
+        for (header, field) in chosen {
+            sqlx::query("DELETE FROM import_mapping WHERE header = $1").bind(header).execute(&mut *w.tx).await?;
+            sqlx::query("INSERT INTO import_mapping (header, field, recorded_by, recorded_at) VALUES ($1, $2, $3, $4)")
+                .bind(header)
+                .bind(field)
+                .bind(&caller.username)
+                .bind(crate::now())
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        crate::audit::record(&mut w.tx, caller, "import.mapping", "import_mapping", "", None, Some(serde_json::json!(chosen))).await?;
+        w.commit().await
+    }
+}

@@ -6,5 +6,5 @@ pub mod legacy;
 pub mod members;
 pub mod table;
 
-pub use members::{ImportRow, Mapping, rows_to_inputs};
+pub use members::{ImportRow, Mapping, fields, header_key, rows_to_inputs};
 pub use table::{Cell, Table, TableError, read_table};

@@ -44,18 +44,49 @@ pub struct Mapping {
     pub headers: Vec<String>,
 }
 
+/// The fields a column can be mapped to (for a mapping chosen by hand).
+pub fn fields() -> impl Iterator<Item = &'static str> {
+    HEADERS.iter().map(|(f, _)| *f)
+}
+
+/// A header as mappings remember it: folded, trailing punctuation dropped.
+pub fn header_key(h: &str) -> String {
+    fold(h).trim_end_matches([':', '.', '*']).trim().to_string()
+}
+
 impl Mapping {
     /// Recognises the headers of a table.
     pub fn detect(headers: &[String]) -> Mapping {
-        let mut columns = Vec::new();
+        Mapping::with(headers, &[])
+    }
+
+    /// Recognises the headers, with chosen mappings first: (header key, field), where an empty
+    /// or unknown field means "ignore this column". The rest is recognised by spelling.
+    pub fn with(headers: &[String], chosen: &[(String, String)]) -> Mapping {
+        let mut columns: Vec<(&'static str, usize)> = Vec::new();
+        let mut decided = vec![false; headers.len()];
         for (i, h) in headers.iter().enumerate() {
-            let f = fold(h).trim_end_matches([':', '.', '*']).trim().to_string();
-            let known = HEADERS.iter().find(|(_, names)| names.contains(&f.as_str()));
-            if let Some((field, _)) = known.filter(|(field, _)| !columns.iter().any(|(c, _)| c == field)) {
+            let key = header_key(h);
+            if let Some((_, field)) = chosen.iter().find(|(k, _)| *k == key) {
+                decided[i] = true;
+                if let Some(f) = fields().find(|f| f == field).filter(|f| !columns.iter().any(|(c, _)| c == f)) {
+                    columns.push((f, i));
+                }
+            }
+        }
+        for (i, h) in headers.iter().enumerate() {
+            let key = header_key(h);
+            let known = HEADERS.iter().find(|(_, names)| names.contains(&key.as_str()));
+            if let Some((field, _)) = known.filter(|(field, _)| !decided[i] && !columns.iter().any(|(c, _)| c == field)) {
                 columns.push((*field, i));
             }
         }
         Mapping { columns, headers: headers.to_vec() }
+    }
+
+    /// The field of each column (empty: ignored), in column order.
+    pub fn by_column(&self) -> Vec<(String, &'static str)> {
+        self.headers.iter().enumerate().map(|(i, h)| (h.clone(), self.columns.iter().find(|(_, c)| *c == i).map(|(f, _)| *f).unwrap_or(""))).collect()
     }
 
     fn col(&self, field: &str) -> Option<usize> {
@@ -224,6 +255,17 @@ mod tests {
         assert_eq!(m.columns, vec![("full_name", 1), ("sex", 2), ("birth_date", 3), ("ceremony_date", 4), ("ethnicity", 5)]);
         assert_eq!(m.header_of("given_name"), Some("HỌ VÀ TÊN"));
         assert_eq!(m.missing(false), vec!["org"]);
+    }
+
+    #[test]
+    fn a_chosen_mapping_comes_first_and_can_ignore_a_column() {
+        let headers: Vec<String> = vec!["Họ và tên".into(), "Ngày vào Đảng (dự bị)".into(), "Ngày sinh".into(), "Giới".into()];
+        assert_eq!(Mapping::detect(&headers).missing(true), vec!["ceremony_date"]);
+        let chosen = vec![(header_key("NGÀY VÀO ĐẢNG (DỰ BỊ)"), "ceremony_date".to_string()), (header_key("Giới"), String::new())];
+        let m = Mapping::with(&headers, &chosen);
+        assert_eq!(m.columns, vec![("ceremony_date", 1), ("full_name", 0), ("birth_date", 2)]);
+        assert_eq!(m.missing(true), vec!["sex"], "the ignored column no longer gives the sex");
+        assert_eq!(m.by_column()[3], ("Giới".to_string(), ""));
     }
 
     #[test]

@@ -11,7 +11,8 @@ use dangbo_import::{Mapping, read_table, rows_to_inputs};
 #[derive(Debug)]
 pub enum ImportFailure {
     File(&'static str),
-    MissingColumns(Vec<&'static str>),
+    /// Fields no column provides, with the mapping as read (to choose columns by hand).
+    MissingColumns(Vec<&'static str>, Mapping),
     Store(DbError),
 }
 
@@ -19,7 +20,7 @@ impl ImportFailure {
     pub fn message(&self, i: &I18n) -> String {
         match self {
             ImportFailure::File(key) => i.t(key),
-            ImportFailure::MissingColumns(fields) => {
+            ImportFailure::MissingColumns(fields, _) => {
                 i.t1("import-err-missing-columns", "columns", &fields.iter().map(|f| i.t(&format!("field-{f}"))).collect::<Vec<_>>().join(", "))
             }
             ImportFailure::Store(e) => e.to_string(),
@@ -27,21 +28,26 @@ impl ImportFailure {
     }
 }
 
-/// Reads, maps, parses and imports (or, with `dry_run`, checks) a member list.
+/// Reads, maps, parses and imports (or, with `dry_run`, checks) a member list. Columns are read
+/// by the mappings `chosen` now, then those remembered from earlier imports, then by spelling.
+#[allow(clippy::too_many_arguments)]
 pub async fn import_members(
     store: &Store,
     caller: &Caller,
     file_name: &str,
     bytes: &[u8],
     default_org: Option<&str>,
+    chosen: &[(String, String)],
     dry_run: bool,
     today: NaiveDate,
 ) -> Result<(Mapping, ImportReport, Option<&'static str>), ImportFailure> {
     let table = read_table(file_name, bytes).map_err(|e| ImportFailure::File(e.key()))?;
-    let mapping = Mapping::detect(&table.headers);
+    let mut rules: Vec<(String, String)> = chosen.to_vec();
+    rules.extend(store.import_mappings().await.map_err(ImportFailure::Store)?.into_iter().filter(|(h, _)| !chosen.iter().any(|(c, _)| c == h)));
+    let mapping = Mapping::with(&table.headers, &rules);
     let missing = mapping.missing(default_org.is_some());
     if !missing.is_empty() {
-        return Err(ImportFailure::MissingColumns(missing));
+        return Err(ImportFailure::MissingColumns(missing, mapping));
     }
     let list = |items: Vec<dangbo_db::RefItem>| items.into_iter().map(|r| (r.code, r.name, r.aliases)).collect::<Vec<_>>();
     let ethnicities = list(store.ref_items("ethnicity").await.map_err(ImportFailure::Store)?);

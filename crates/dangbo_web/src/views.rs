@@ -340,6 +340,10 @@ pub struct ImportPage {
     pub org: String,
     pub summary: Option<String>,
     pub problems: Vec<String>,
+    /// How each column was read: (header, field); empty when no file was read.
+    pub columns: Vec<(String, String)>,
+    /// The fields a column can hold, for choosing by hand.
+    pub fields: Vec<Choice>,
 }
 
 #[derive(Template)]

@@ -1,15 +1,17 @@
 //! The upload page: the same check-then-import as `dangbo import members`.
 
+use super::PageForm;
 use super::ctx;
 use crate::AppState;
 use crate::auth::{PageAuth, check_csrf};
 use crate::error::{ErrorKind, WebError};
 use crate::i18n::Lang;
 use crate::import::{import_members, problem_lines, summary_line};
+use crate::views::Choice;
 use crate::views::{ImportPage, render};
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
 
 pub async fn form(auth: PageAuth, lang: Lang, Query(q): Query<HashMap<String, String>>) -> Result<Response, WebError> {
@@ -17,7 +19,27 @@ pub async fn form(auth: PageAuth, lang: Lang, Query(q): Query<HashMap<String, St
         return Err(WebError(ErrorKind::Forbidden));
     }
     let org = q.get("org").cloned().unwrap_or_default();
-    Ok(render(&ImportPage { ctx: ctx(&auth, lang, "/import"), org, summary: None, problems: vec![] }))
+    let c = ctx(&auth, lang, "/import");
+    let summary = q.contains_key("mapped").then(|| c.t("import-mapping-saved"));
+    Ok(render(&ImportPage { ctx: c, org, summary, problems: vec![], columns: vec![], fields: vec![] }))
+}
+
+fn field_choices(c: &crate::views::Ctx) -> Vec<Choice> {
+    dangbo_import::fields().map(|f| Choice { value: f.to_string(), label: c.t(&format!("field-{f}")) }).collect()
+}
+
+/// Remembers the columns chosen by hand (`h.N` header, `f.N` field; empty: ignore) for the
+/// next imports, then back to the upload form.
+pub async fn save_mapping(State(st): State<AppState>, auth: PageAuth, PageForm(body): PageForm<Vec<(String, String)>>) -> Result<Response, WebError> {
+    let map = super::checked_form(&auth, body)?;
+    let chosen: Vec<(String, String)> = map
+        .iter()
+        .filter_map(|(k, h)| k.strip_prefix("h.").and_then(|n| Some((dangbo_import::header_key(h), map.get(&format!("f.{n}"))?.clone()))))
+        .filter(|(h, f)| !h.is_empty() && (f.is_empty() || dangbo_import::fields().any(|x| x == f)))
+        .collect();
+    st.store.remember_mappings(&auth.caller, &chosen).await?;
+    let org = map.get("org").cloned().unwrap_or_default();
+    Ok(Redirect::to(&format!("/import?mapped=1&org={}", crate::auth::urlencode(&org))).into_response())
 }
 
 pub async fn upload(State(st): State<AppState>, auth: PageAuth, lang: Lang, mut multipart: Multipart) -> Result<Response, WebError> {
@@ -41,16 +63,25 @@ pub async fn upload(State(st): State<AppState>, auth: PageAuth, lang: Lang, mut 
     let (name, bytes) = file.ok_or(WebError(ErrorKind::BadRequest))?;
     let dry_run = action != "commit";
     let default_org = Some(org.as_str()).filter(|o| !o.is_empty());
-    let (summary, problems, ok) = match import_members(&st.store, &auth.caller, &name, &bytes, default_org, dry_run, st.clock.today()).await {
+    let columns_of = |m: &dangbo_import::Mapping| m.by_column().into_iter().map(|(h, f)| (h, f.to_string())).collect::<Vec<_>>();
+    let (summary, problems, ok, columns) = match import_members(&st.store, &auth.caller, &name, &bytes, default_org, &[], dry_run, st.clock.today()).await {
         Ok((mapping, report, converted)) => {
             let mut lines: Vec<String> = crate::import::converted_line(converted, &i).into_iter().collect();
             lines.extend(problem_lines(&report, &mapping, &i));
-            (summary_line(&report, dry_run, &i), lines, report.problems.is_empty())
+            (summary_line(&report, dry_run, &i), lines, report.problems.is_empty(), columns_of(&mapping))
         }
         Err(crate::import::ImportFailure::Store(e)) => return Err(e.into()),
-        Err(e) => (e.message(&i), vec![], false),
+        Err(e @ crate::import::ImportFailure::MissingColumns(..)) => {
+            let columns = match &e {
+                crate::import::ImportFailure::MissingColumns(_, m) => columns_of(m),
+                _ => vec![],
+            };
+            (e.message(&i), vec![], false, columns)
+        }
+        Err(e) => (e.message(&i), vec![], false, vec![]),
     };
-    let mut r = render(&ImportPage { ctx: c, org, summary: Some(summary), problems });
+    let fields = field_choices(&c);
+    let mut r = render(&ImportPage { ctx: c, org, summary: Some(summary), problems, columns, fields });
     if !ok {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }

@@ -78,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         .route("/meetings/{id}/kit.pdf", get(meeting_docs::kit))
         .route("/proposals", get(meetings::proposals))
         .route("/documents", get(study::index).post(study::create))
+        .route("/import/mapping", post(import::save_mapping))
         .route("/documents/{id}", get(study::report))
         .route("/members/{id}/assignments", post(study::assign))
         .route("/proposals/{id}", get(meetings::proposal).post(meetings::proposal_action))

@@ -250,6 +250,28 @@ async fn a_secretary_checks_then_imports_a_spreadsheet() {
     let res = app.send(post("check", ("ds.xlsx", b"garbage".to_vec()))).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.select_text("p.banner")[0].starts_with("Tệp không phải bảng tính"));
+    // A header not recognised: the columns are shown to be chosen by hand; the choice is
+    // remembered, and the same file then checks clean.
+    let odd = "Họ và tên,Giới tính,Ngày sinh,Ngày đứng vào hàng ngũ\nLò Văn Pọm,Nam,02/09/1991,19/05/2021\n";
+    let res = app.send(post("check", ("odd.csv", odd.as_bytes().to_vec()))).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.select_text("p.banner")[0].contains("ngày vào Đảng"), "{:?}", res.select_text("p.banner"));
+    let html = res.html();
+    let hidden: Vec<(String, String)> = html
+        .select(&scraper::Selector::parse("form[action='/import/mapping'] input[type=hidden]").unwrap())
+        .filter_map(|e| Some((e.value().attr("name")?.to_string(), e.value().attr("value")?.to_string())))
+        .filter(|(n, _)| n.starts_with("h."))
+        .collect();
+    let (n, _) = hidden.iter().find(|(_, v)| v == "Ngày đứng vào hàng ngũ").expect("the odd column is listed").clone();
+    let field = format!("f.{}", n.trim_start_matches("h."));
+    let mut fields: Vec<(&str, &str)> = vec![("csrf", csrf), ("org", "DH-TT-01"), (&field, "ceremony_date")];
+    for (k, v) in &hidden {
+        fields.push((k, v));
+    }
+    let saved = app.post_form("/import/mapping", &session, &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let res = app.send(post("check", ("odd.csv", odd.as_bytes().to_vec()))).await;
+    assert_eq!(res.status, StatusCode::OK, "{:?}", res.select_text("p.banner"));
     app.finish().await;
 }
 
