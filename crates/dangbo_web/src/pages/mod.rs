@@ -4,6 +4,7 @@ mod cadre;
 mod candidates;
 mod courses;
 mod documents;
+mod forms_tctw;
 mod import;
 mod meeting;
 pub(crate) mod meeting_docs;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{code}/change", get(org_forms::change_form).post(org_forms::change))
         .route("/orgs/{code}/stats", get(stats::show))
         .route("/forms/{code}/{ext}", get(stats::download))
+        .route("/orgs/{code}/forms/4-tctw", get(forms_tctw::form4))
         .route("/orgs/{code}/quality", get(stats::quality))
         .route("/orgs/{code}/admissions", get(stats::admissions))
         .route("/registers/{file}", get(register::download))

@@ -302,3 +302,24 @@ async fn personal_details_change_by_a_dated_event() {
     assert!(profile.select_text(".timeline strong").iter().any(|t| t == "Thay đổi thông tin"));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn form_4_tctw_lists_every_ethnic_group_and_adds_up() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let s = app.login("quangninh", "dangbo-quangninh").await;
+    let page = app.get("/orgs/DH/forms/4-tctw?as_of=31/12/2019", &s).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.html();
+    let table = scraper::Selector::parse("table.list").unwrap();
+    let row = scraper::Selector::parse("tbody tr").unwrap();
+    let cell = scraper::Selector::parse("td").unwrap();
+    let ethnic: Vec<Vec<String>> =
+        html.select(&table).next().unwrap().select(&row).map(|r| r.select(&cell).map(|c| c.text().collect::<String>().trim().to_string()).collect()).collect();
+    assert_eq!(ethnic.len(), 54 + 1 + 1 + 1, "54 groups, other, foreign, total");
+    assert_eq!(ethnic[0][1], "Kinh");
+    assert!(ethnic.iter().any(|r| r[2] == "0"), "zero rows are kept");
+    let sum: i64 = ethnic[..56].iter().map(|r| r[2].replace('.', "").parse::<i64>().unwrap()).sum();
+    assert_eq!((sum, ethnic[56][2].as_str()), (2068, "2.068"));
+    assert!(page.body.contains("không tự đặt ra"), "the unknown columns are said to be unknown");
+    app.finish().await;
+}

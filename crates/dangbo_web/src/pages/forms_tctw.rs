@@ -1,0 +1,101 @@
+//! Biểu 4-TCTW (members by ethnic group and religion, as at a date) laid out as the form asks:
+//! every one of the 54 recognised groups in the official order, zero rows included, then "Dân
+//! tộc khác", then the religions. Only the "total members" column is known from the sources;
+//! the form says so instead of inventing the others. Each number links to its list.
+
+use super::{as_of, ctx};
+use crate::AppState;
+use crate::auth::{PageAuth, urlencode};
+use crate::error::WebError;
+use crate::i18n::Lang;
+use crate::views::{Ctx, render};
+use askama::Template;
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::response::Response;
+use dangbo_core::date::{display, iso};
+use std::collections::HashMap;
+
+/// The code of "Người nước ngoài" in the ethnic-group list (`data/ethnic-groups.csv`).
+const FOREIGN: &str = "55";
+
+pub struct FormRow {
+    pub no: String,
+    pub label: String,
+    pub count: String,
+    pub link: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "form4.html")]
+pub struct Form4Page {
+    pub ctx: Ctx,
+    pub code: String,
+    pub name: String,
+    pub as_of: String,
+    pub total: String,
+    pub ethnic: Vec<FormRow>,
+    /// Người nước ngoài (code 55 of the list), after the groups and "other".
+    pub foreign: FormRow,
+    pub religion: Vec<FormRow>,
+}
+
+/// Rows in the order of the reference list, the values outside it summed into `other`.
+fn rows(c: &Ctx, list: &[(String, String)], counts: &HashMap<String, i64>, base: &str, param: &str, other: &str) -> Vec<FormRow> {
+    let i = &c.i18n;
+    let mut out: Vec<FormRow> = list
+        .iter()
+        .enumerate()
+        .map(|(n, (value, label))| {
+            let count = counts.get(value).copied().unwrap_or(0);
+            FormRow {
+                no: (n + 1).to_string(),
+                label: label.clone(),
+                count: i.num(count),
+                link: (count > 0).then(|| format!("{base}&{param}={}", urlencode(value))),
+            }
+        })
+        .collect();
+    let rest: i64 = counts.iter().filter(|(v, _)| !list.iter().any(|(x, _)| x == *v)).map(|(_, n)| n).sum();
+    out.push(FormRow { no: (list.len() + 1).to_string(), label: c.t(other), count: i.num(rest), link: None });
+    out
+}
+
+pub async fn form4(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Path(code): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let c = ctx(&auth, lang, &uri.to_string());
+    let date = as_of(q.get("as_of"), st.clock.today());
+    let stats = st.store.member_stats(&auth.caller, &code, date).await?;
+    let counts = |dim: &str| -> HashMap<String, i64> {
+        stats.breakdowns.iter().find(|b| b.dimension == dim).map(|b| b.rows.iter().cloned().collect()).unwrap_or_default()
+    };
+    let base = format!("/members?org={}&as_of={}", urlencode(&stats.code), iso(date));
+    let mut ethnic_list: Vec<(String, String)> = st.store.ref_items("ethnicity").await?.into_iter().map(|r| (r.code, r.name)).collect();
+    let foreign_entry = ethnic_list.iter().position(|(code, _)| code == FOREIGN).map(|i| ethnic_list.remove(i));
+    let mut by_ethnicity = counts("ethnicity");
+    let foreign_count = by_ethnicity.remove(FOREIGN).unwrap_or(0);
+    let religion_list: Vec<(String, String)> = st.store.ref_items("religion").await?.into_iter().map(|r| (r.code.clone(), r.name)).collect();
+    let ethnic = rows(&c, &ethnic_list, &by_ethnicity, &base, "ethnicity", "form4-other-ethnic");
+    let foreign = FormRow {
+        no: (ethnic.len() + 1).to_string(),
+        label: foreign_entry.map(|(_, name)| name).unwrap_or_else(|| c.t("form4-foreign")),
+        count: c.i18n.num(foreign_count),
+        link: (foreign_count > 0).then(|| format!("{base}&ethnicity={FOREIGN}")),
+    };
+    let religion = rows(&c, &religion_list, &counts("religion"), &base, "religion", "form4-other-religion");
+    Ok(render(&Form4Page {
+        code: stats.code.clone(),
+        name: stats.name.clone(),
+        as_of: display(date),
+        total: c.i18n.num(stats.total),
+        ethnic,
+        foreign,
+        religion,
+        ctx: c,
+    }))
+}
