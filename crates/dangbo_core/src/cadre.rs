@@ -60,6 +60,14 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// How a post was taken: elected by a congress or committee, or appointed (chỉ định).
+    PostBasis ("post-basis") {
+        Elected = "elected",
+        Appointed = "appointed",
+    }
+}
+
 /// The category of a move from one end to the other.
 pub fn category(from: (Level, &str, &str), to: (Level, &str, &str)) -> MoveCategory {
     let ((fl, fu, fs), (tl, tu, ts)) = (from, to);
@@ -201,6 +209,9 @@ pub struct PositionInput {
     pub local_reason: Option<String>,
     #[serde(default)]
     pub decision_no: Option<String>,
+    /// "elected" or "appointed"; empty: not recorded.
+    #[serde(default)]
+    pub basis: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -213,6 +224,8 @@ pub struct NewPosition {
     pub local: Option<bool>,
     pub local_reason: String,
     pub decision_no: Option<String>,
+    /// Elected or appointed, when known.
+    pub basis: Option<PostBasis>,
 }
 
 impl PositionInput {
@@ -251,9 +264,16 @@ impl PositionInput {
         };
         let local_reason = self.local_reason.as_deref().map(text::clean).unwrap_or_default();
         let decision_no = self.decision_no.as_deref().map(text::clean).filter(|s| !s.is_empty());
+        let basis = match self.basis.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(b) => PostBasis::parse(b).or_else(|| {
+                e.add("basis", "err-choice");
+                None
+            }),
+        };
         match (org, title, from_on) {
             (Some(org), Some(title), Some(from_on)) if e.is_empty() => {
-                Ok(NewPosition { org, member_id, title, from_on, to_on, local, local_reason, decision_no })
+                Ok(NewPosition { org, member_id, title, from_on, to_on, local, local_reason, decision_no, basis })
             }
             _ => Err(e),
         }

@@ -49,3 +49,6 @@ CREATE TABLE import_mapping (
     recorded_by TEXT NOT NULL,
     recorded_at TEXT NOT NULL
 );
+
+-- Whether a post was elected or appointed ('elected' | 'appointed'; NULL: not recorded).
+ALTER TABLE position ADD COLUMN basis TEXT;

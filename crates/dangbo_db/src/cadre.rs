@@ -104,8 +104,8 @@ impl Store {
         }
         let id = new_id();
         sqlx::query(
-            "INSERT INTO position (id, member_id, org_id, title, from_on, to_on, local, local_reason, decision_no, recorded_by, recorded_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            "INSERT INTO position (id, member_id, org_id, title, from_on, to_on, local, local_reason, decision_no, recorded_by, recorded_at, basis)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(&id)
         .bind(&p.member_id)
@@ -118,6 +118,7 @@ impl Store {
         .bind(&p.decision_no)
         .bind(&caller.username)
         .bind(now())
+        .bind(p.basis.map(|b| b.as_str()))
         .execute(&mut *w.tx)
         .await?;
         audit::record(&mut w.tx, caller, "position.create", "position", &id, None, Some(serde_json::to_value(&p)?)).await?;
@@ -325,8 +326,8 @@ pub(crate) async fn insert_exam(tx: &mut Transaction<'static, Any>, by: &str, id
 
 pub(crate) async fn insert_position(tx: &mut Transaction<'static, Any>, id: &str, member_id: &str, org_id: &str, p: &NewPosition) -> Result<(), DbError> {
     sqlx::query(
-        "INSERT INTO position (id, member_id, org_id, title, from_on, to_on, local, local_reason, decision_no, recorded_by, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'system', $10)",
+        "INSERT INTO position (id, member_id, org_id, title, from_on, to_on, local, local_reason, decision_no, recorded_by, recorded_at, basis)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'system', $10, $11)",
     )
     .bind(id)
     .bind(member_id)
@@ -338,6 +339,7 @@ pub(crate) async fn insert_position(tx: &mut Transaction<'static, Any>, id: &str
     .bind(&p.local_reason)
     .bind(&p.decision_no)
     .bind(now())
+    .bind(p.basis.map(|b| b.as_str()))
     .execute(&mut **tx)
     .await?;
     Ok(())

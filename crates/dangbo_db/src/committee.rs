@@ -4,7 +4,7 @@
 use crate::rows::{date, iso, opt_date};
 use crate::{Caller, DbError, Store};
 use chrono::NaiveDate;
-use dangbo_core::cadre::Title;
+use dangbo_core::cadre::{PostBasis, Title};
 use serde::Serialize;
 use sqlx::Row;
 
@@ -16,6 +16,7 @@ pub struct Seat {
     pub from_on: NaiveDate,
     pub to_on: Option<NaiveDate>,
     pub local: Option<bool>,
+    pub basis: Option<PostBasis>,
 }
 
 impl Store {
@@ -23,7 +24,7 @@ impl Store {
     pub async fn committee(&self, caller: &Caller, code: &str, on: NaiveDate) -> Result<Vec<Seat>, DbError> {
         let org = self.org(caller, code).await?;
         let rows = sqlx::query(
-            "SELECT p.member_id, m.full_name, p.title, p.from_on, p.to_on, p.local FROM position p JOIN member m ON m.id = p.member_id
+            "SELECT p.member_id, m.full_name, p.title, p.from_on, p.to_on, p.local, p.basis FROM position p JOIN member m ON m.id = p.member_id
              WHERE p.org_id = $1 AND p.from_on <= $2 AND (p.to_on IS NULL OR p.to_on > $2) ORDER BY m.sort_key, p.id",
         )
         .bind(&org.id)
@@ -40,6 +41,7 @@ impl Store {
                     from_on: date(&r.try_get::<String, _>(3)?)?,
                     to_on: opt_date(r.try_get(4)?)?,
                     local: r.try_get::<Option<i64>, _>(5)?.map(|l| l != 0),
+                    basis: r.try_get::<Option<String>, _>(6)?.and_then(|b| PostBasis::parse(&b)),
                 })
             })
             .collect::<Result<Vec<_>, DbError>>()?;

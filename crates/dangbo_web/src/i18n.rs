@@ -209,6 +209,7 @@ mod tests {
         wanted.extend(meeting::AssignmentKind::ALL.iter().map(|x| x.message_key()));
         wanted.extend(meeting::DocumentKind::ALL.iter().map(|x| x.message_key()));
         wanted.extend(dangbo_core::cadre::planning::RemovalReason::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(dangbo_core::cadre::PostBasis::ALL.iter().map(|x| x.message_key()));
         wanted.extend(["probationary", "full", "exempt"].map(|s| format!("status-short-{s}")));
         wanted.extend(["warn-decision-late", "warn-ceremony-late"].map(String::from));
         for k in wanted {

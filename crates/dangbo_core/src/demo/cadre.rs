@@ -191,6 +191,7 @@ fn secretary(member: usize, unit: &str, from: NaiveDate, to: Option<NaiveDate>, 
             local: Some(local),
             local_reason: reason.into(),
             decision_no: None,
+            basis: Some(crate::cadre::PostBasis::Elected),
         },
     }
 }

@@ -27,7 +27,7 @@ async fn positions_moves_and_exams_feed_the_reports() {
         // Locality not stated: computed from the home town against the unit's name.
         let home =
             add_member(&s, dangbo_core::member::MemberInput { home_town: Some("Xã X, huyện Đầm Hà".into()), ..member_input("X-01", "Vũ", "Văn", "Quê") }).await;
-        let deputy = PositionInput { title: "deputy".into(), local: None, ..pos(&home, "2016-01-01", None, "") };
+        let deputy = PositionInput { title: "deputy".into(), local: None, basis: Some("elected".into()), ..pos(&home, "2016-01-01", None, "") };
         s.create_position(&admin(), deputy.parse(today()).unwrap()).await.unwrap();
         let local = s.member_cadre(&admin(), &home).await.unwrap().0[0].local;
         assert_eq!(local, Some(true), "{backend}");
@@ -40,6 +40,10 @@ async fn positions_moves_and_exams_feed_the_reports() {
         assert_eq!(seats("2019-12-31").await, vec![(Title::Secretary, a.clone()), (Title::Deputy, home.clone())], "{backend}");
         assert_eq!(seats("2021-01-01").await, vec![(Title::Secretary, b.clone()), (Title::Deputy, home.clone())]);
         assert!(seats("2010-01-01").await.is_empty());
+        let deputy_seat = s.committee(&admin(), "X", d("2019-12-31")).await.unwrap().into_iter().find(|x| x.title == Title::Deputy).unwrap();
+        assert_eq!(deputy_seat.basis, Some(dangbo_core::cadre::PostBasis::Elected), "{backend}");
+        let bad = PositionInput { basis: Some("inherited".into()), ..pos(&home, "2016-01-01", None, "1") };
+        assert_eq!(bad.parse(today()).unwrap_err().0["basis"].key, "err-choice");
         let r2019 = s.locality_report(&admin(), "P", d("2019-12-31")).await.unwrap();
         assert_eq!((r2019.units_total, r2019.units_with_nonlocal_secretary), (1, 1), "{backend}");
         let r2021 = s.locality_report(&admin(), "P", d("2021-01-01")).await.unwrap();

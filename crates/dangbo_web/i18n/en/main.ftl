@@ -842,3 +842,6 @@ form4-other-ethnic = Other ethnic groups
 form4-other-religion = Other religions
 form4-foreign = Foreign-born, naturalised
 stats-form4 = Form 4-TCTW (ethnicity, religion)
+post-basis-elected = Elected
+post-basis-appointed = Appointed
+field-basis = How taken

@@ -836,3 +836,6 @@ form4-other-ethnic = Dân tộc khác
 form4-other-religion = Tôn giáo khác
 form4-foreign = Người nước ngoài nhập quốc tịch Việt Nam
 stats-form4 = Biểu 4-TCTW (dân tộc, tôn giáo)
+post-basis-elected = Bầu
+post-basis-appointed = Chỉ định
+field-basis = Hình thức

@@ -109,7 +109,10 @@ async fn page(st: &AppState, auth: &PageAuth, c: Ctx, code: &str, q: &HashMap<St
         .committee(&auth.caller, &code, to)
         .await?
         .into_iter()
-        .map(|s| (i.t(&s.title.message_key()), s.full_name, s.member_id, display(s.from_on)))
+        .map(|s| {
+            let basis = s.basis.map(|b| format!(", {}", i.t(&b.message_key()))).unwrap_or_default();
+            (i.t(&s.title.message_key()), s.full_name, s.member_id, format!("{}{basis}", display(s.from_on)))
+        })
         .collect();
     Ok(CadrePage {
         committee,
