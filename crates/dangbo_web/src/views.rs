@@ -216,6 +216,8 @@ pub struct MemberPage {
     pub assignments: Vec<String>,
     /// Courses and contests taken part in.
     pub courses: Vec<String>,
+    /// Branch votes about the member: (meeting link, line).
+    pub votes: Vec<(String, String)>,
     pub moves: Vec<String>,
 }
 

@@ -340,6 +340,25 @@ impl Store {
         })
     }
 
+    /// The branch votes about a member (recognition as full member), with their meetings:
+    /// (meeting id, date held, vote). The step the probation review links to.
+    pub async fn member_votes(&self, caller: &Caller, member_id: &str) -> Result<Vec<(String, NaiveDate, VoteRow)>, DbError> {
+        let mut tx = self.pool.begin().await?;
+        if !crate::members::member_visible(&mut tx, caller, member_id).await? {
+            return Err(DbError::NotFound);
+        }
+        let rows = sqlx::query(
+            "SELECT v.id, v.seq, v.kind, v.subject, v.candidate_id, v.member_id, v.votes_for, v.against, v.abstain, v.base, v.passed, v.threshold, v.citation,
+                    v.doc_no, k.id, k.held_on
+             FROM meeting_vote v JOIN meeting k ON k.id = v.meeting_id WHERE v.member_id = $1 ORDER BY k.held_on, v.seq",
+        )
+        .bind(member_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        rows.iter().map(|r| Ok((r.try_get(14)?, date(&r.try_get::<String, _>(15)?)?, vote_row(r)?))).collect()
+    }
+
     /// The members to take attendance of on `on` (the held date, or the planned one), with what
     /// was recorded or else the default: present, exempt, or attached elsewhere.
     pub async fn meeting_roster(&self, caller: &Caller, id: &str, on: Option<NaiveDate>) -> Result<Vec<RosterRow>, DbError> {

@@ -93,6 +93,28 @@ async fn a_meeting_decides_only_with_quorum_and_by_the_threshold_of_its_kind() {
         assert_eq!(s.candidate(&admin(), &cand, today()).await.unwrap().stage, Stage::Dossier);
         s.record_vote(&admin(), &id, admission("6").parse().unwrap()).await.unwrap();
         assert_eq!(s.candidate(&admin(), &cand, today()).await.unwrap().stage, Stage::BranchProposed, "{backend}");
+        // A recognition vote about a probationary member is linked from the member's record.
+        let young = add_member(
+            &s,
+            dangbo_core::member::MemberInput {
+                full_date: None,
+                ceremony_date: "2024-11-20".into(),
+                admission_decision_date: "2024-11-01".into(),
+                ..member_input("B1", "Phạm", "Văn", "Dự")
+            },
+        )
+        .await;
+        let later_meeting = s.create_meeting(&admin(), plan("B1", "2025-12-02").parse().unwrap()).await.unwrap();
+        hold(&s, &later_meeting, "2025-12-02", &[], &members[1]).await.unwrap();
+        let recognition = VoteInput { member: Some(young.clone()), subject: None, ..vote("recognition", "7", "0") };
+        s.record_vote(&admin(), &later_meeting, recognition.parse().unwrap()).await.unwrap();
+        let votes = s.member_votes(&admin(), &young).await.unwrap();
+        assert_eq!((votes.len(), votes[0].0.as_str(), votes[0].2.passed), (1, later_meeting.as_str(), true), "{backend}: 7 of 9 full members");
+        let e = s
+            .record_vote(&admin(), &later_meeting, VoteInput { member: Some(members[2].clone()), ..vote("recognition", "7", "0") }.parse().unwrap())
+            .await
+            .unwrap_err();
+        assert_eq!(field(&e).1, "err-vote-not-probationary");
         // A resolution passes with more than half of the eligible members.
         s.record_vote(&admin(), &id, vote("resolution", "5", "3").parse().unwrap()).await.unwrap();
         assert!(s.meeting(&admin(), &id).await.unwrap().votes[2].passed);
@@ -159,7 +181,7 @@ async fn a_meeting_decides_only_with_quorum_and_by_the_threshold_of_its_kind() {
         assert!(s.meeting(&admin(), &next).await.unwrap().votes.is_empty());
         // The branch secretary sees only her branch's meetings.
         assert!(s.list_meetings(&branch, "C", d("2025-01-01"), d("2026-12-31")).await.is_err());
-        assert_eq!(s.list_meetings(&branch, "B1", d("2025-01-01"), d("2026-12-31")).await.unwrap().len(), 3);
+        assert_eq!(s.list_meetings(&branch, "B1", d("2025-01-01"), d("2026-12-31")).await.unwrap().len(), 4);
     })
     .await;
 }

@@ -845,3 +845,4 @@ stats-form4 = Form 4-TCTW (ethnicity, religion)
 post-basis-elected = Elected
 post-basis-appointed = Appointed
 field-basis = How taken
+member-votes = Branch votes

@@ -839,3 +839,4 @@ stats-form4 = Biểu 4-TCTW (dân tộc, tôn giáo)
 post-basis-elected = Bầu
 post-basis-appointed = Chỉ định
 field-basis = Hình thức
+member-votes = Chi bộ biểu quyết

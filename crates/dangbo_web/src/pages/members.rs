@@ -173,6 +173,7 @@ pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView,
         moves: vec![],
         assignments: vec![],
         courses: vec![],
+        votes: vec![],
         purposes,
         helpers,
         grounds,
@@ -225,6 +226,16 @@ pub async fn show(State(st): State<AppState>, auth: PageAuth, lang: Lang, Origin
         .map(|p| {
             let award = if p.award.is_empty() { String::new() } else { format!(" · {}", p.award) };
             format!("{} — {}{award}", p.course, i.t(&p.result.message_key()))
+        })
+        .collect();
+    page.votes = st
+        .store
+        .member_votes(&auth.caller, &id)
+        .await?
+        .iter()
+        .map(|(meeting, on, v)| {
+            let result = super::meeting::vote_line(&i, v).result;
+            (format!("/meetings/{meeting}"), format!("{} — {}: {result}", i.date(on), i.t(&v.kind.message_key())))
         })
         .collect();
     page.moves = moves
