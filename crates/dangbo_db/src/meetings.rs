@@ -18,6 +18,7 @@ pub use study::{AssignmentRow, DocumentRow, StudyReport};
 use crate::candidates::record_step_tx;
 use crate::orgs::{OrgRow, alive_on, org_in_tx};
 use crate::rows::{date, iso, opt_date};
+use crate::rules::load_rules;
 use crate::scope::ORG_IN_SCOPE;
 use crate::{Caller, DbError, Store, audit, new_id, now};
 use chrono::NaiveDate;
@@ -74,6 +75,21 @@ async fn check_branch_on(tx: &mut Transaction<'static, Any>, org: &OrgRow, on: N
     }
     if !alive_on(tx, &org.id, on).await? {
         return Err(DbError::field(field, "err-meeting-org-not-alive"));
+    }
+    Ok(())
+}
+
+/// The member must hold a post on `on` in a committee above the branch (the people
+/// `committee_choices` offers) or be assigned to supervise it then.
+async fn committee_member_above(tx: &mut Transaction<'static, Any>, branch: &OrgRow, member: &str, on: NaiveDate, field: &str) -> Result<(), DbError> {
+    let sql = format!(
+        "SELECT (SELECT COUNT(*) FROM position p JOIN org o ON o.id = p.org_id WHERE p.member_id = $4 AND {})
+              + (SELECT COUNT(*) FROM supervisor s WHERE s.org_id = $2 AND s.member_id = $4 AND s.from_on <= $3 AND (s.to_on IS NULL OR s.to_on > $3))",
+        report::POST_ABOVE_BRANCH
+    );
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(&branch.path).bind(&branch.id).bind(iso(on)).bind(member).fetch_one(&mut **tx).await?;
+    if n == 0 {
+        return Err(DbError::field(field, "err-not-committee-member"));
     }
     Ok(())
 }
@@ -192,10 +208,7 @@ impl Store {
             }
         }
         if let Some(sup) = &h.supervisor {
-            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member WHERE id = $1").bind(sup).fetch_one(&mut *w.tx).await?;
-            if n == 0 {
-                return Err(DbError::field("supervisor", "err-member-unknown"));
-            }
+            committee_member_above(&mut w.tx, &m.org, sup, h.held_on, "supervisor").await?;
         }
         sqlx::query(
             "UPDATE meeting SET state = 'held', held_on = $2, starts_at = $3, place = $4, chair_id = $5, secretary_id = $6, prepared_on = $7, supervisor_id = $8, guests = $9
@@ -234,8 +247,8 @@ impl Store {
         let m = meeting_in_tx(&mut w.tx, caller, id).await?;
         let on = held(&m)?;
         let (att, full) = attendance_of(&mut w.tx, id).await?;
-        let judge = crate::candidates::Judge::load(&mut w.tx).await?;
-        let out = judge_vote(v.kind, v.tally, &att, full, &judge.rules, on)?;
+        let rules = load_rules(&mut w.tx).await?;
+        let out = judge_vote(v.kind, v.tally, &att, full, &rules, on)?;
         let mut subject = v.subject.clone();
         match v.kind {
             VoteKind::Admission => {
@@ -442,10 +455,7 @@ impl Store {
         let mut w = self.write().await?;
         let org = org_in_tx(&mut w.tx, caller, a.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
         check_branch_on(&mut w.tx, &org, a.from_on, "from_on").await?;
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member WHERE id = $1").bind(&a.member_id).fetch_one(&mut *w.tx).await?;
-        if n == 0 {
-            return Err(DbError::field("member", "err-member-unknown"));
-        }
+        committee_member_above(&mut w.tx, &org, &a.member_id, a.from_on, "member").await?;
         let overlap: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM supervisor WHERE org_id = $1 AND member_id = $2 AND from_on < $4 AND (to_on IS NULL OR to_on > $3)")
                 .bind(&org.id)

@@ -3,9 +3,9 @@
 
 use super::proposals::{ProposalRow, proposals_where};
 use super::{meeting_in_tx, roster_on};
-use crate::candidates::Judge;
 use crate::movements::SUBTREE_IN_PERIOD;
 use crate::rows::{date, iso, opt_date};
+use crate::rules::load_rules;
 use crate::scope::ORG_IN_SCOPE;
 use crate::{Caller, DbError, Store};
 use chrono::{Datelike, NaiveDate};
@@ -232,8 +232,8 @@ impl Store {
     pub async fn list_meetings(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<MeetingItem>, DbError> {
         let root = self.org(caller, code).await?;
         let mut tx = self.pool.begin().await?;
-        let judge = Judge::load(&mut tx).await?;
-        let out = meetings_in(&mut tx, caller, &judge.rules, &root.id, from, to).await?;
+        let rules = load_rules(&mut tx).await?;
+        let out = meetings_in(&mut tx, caller, &rules, &root.id, from, to).await?;
         tx.commit().await?;
         Ok(out)
     }
@@ -242,8 +242,8 @@ impl Store {
     pub async fn meeting(&self, caller: &Caller, id: &str) -> Result<MeetingDetail, DbError> {
         let mut tx = self.pool.begin().await?;
         let m = meeting_in_tx(&mut tx, caller, id).await?;
-        let judge = Judge::load(&mut tx).await?;
-        let item = meetings_in(&mut tx, caller, &judge.rules, &m.org.id, m.on(), m.on()).await?.into_iter().find(|i| i.id == id).ok_or(DbError::NotFound)?;
+        let rules = load_rules(&mut tx).await?;
+        let item = meetings_in(&mut tx, caller, &rules, &m.org.id, m.on(), m.on()).await?.into_iter().find(|i| i.id == id).ok_or(DbError::NotFound)?;
         let r = sqlx::query(
             "SELECT k.starts_at, k.place, k.agenda, k.documents, c.full_name, s.full_name, v.full_name, k.guests, k.opinions, k.conclusions, k.closed_at
              FROM meeting k LEFT JOIN member c ON c.id = k.chair_id LEFT JOIN member s ON s.id = k.secretary_id LEFT JOIN member v ON v.id = k.supervisor_id

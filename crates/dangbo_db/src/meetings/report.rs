@@ -2,9 +2,9 @@
 //! meeting), supervision coverage (quarters no assigned committee member attended) and quality.
 
 use super::read::{MeetingItem, meetings_in};
-use crate::candidates::Judge;
 use crate::movements::SUBTREE_IN_PERIOD;
 use crate::rows::{date, iso, opt_date};
+use crate::rules::load_rules;
 use crate::scope::ORG_IN_SCOPE;
 use crate::{Caller, DbError, Store};
 use chrono::NaiveDate;
@@ -55,14 +55,18 @@ pub struct MeetingReport {
     pub meetings_quality: i64,
 }
 
+/// A post (`p`, in organisation `o`) held on $3 in a committee above the branch whose path is $1
+/// and id $2: who may supervise the branch.
+pub(crate) const POST_ABOVE_BRANCH: &str = "$1 LIKE o.path || '%' AND o.id <> $2 AND p.from_on <= $3 AND (p.to_on IS NULL OR p.to_on > $3)";
+
 impl Store {
     /// The year's regularity, coverage and quality for every branch under `code`.
     pub async fn meeting_report(&self, caller: &Caller, code: &str, year: i32) -> Result<MeetingReport, DbError> {
         let root = self.org(caller, code).await?;
         let (from, to) = (NaiveDate::from_ymd_opt(year, 1, 1).ok_or(DbError::NotFound)?, NaiveDate::from_ymd_opt(year, 12, 31).ok_or(DbError::NotFound)?);
         let mut tx = self.pool.begin().await?;
-        let judge = Judge::load(&mut tx).await?;
-        let (regular, thematic) = (judge.rules.number(RuleId::RegularMeetingMonths, from), judge.rules.number(RuleId::ThematicMeetingMonths, from));
+        let rules = load_rules(&mut tx).await?;
+        let (regular, thematic) = (rules.number(RuleId::RegularMeetingMonths, from), rules.number(RuleId::ThematicMeetingMonths, from));
         let s = caller.scope();
         let sql = format!(
             "{SUBTREE_IN_PERIOD} SELECT o.id, o.code, o.name, o.founded_on, o.ended_on FROM org o JOIN sub ON sub.id = o.id
@@ -95,7 +99,7 @@ impl Store {
         {
             supervisors.entry(r.try_get(0)?).or_default().push(r.try_get(1)?);
         }
-        let meetings = meetings_in(&mut tx, caller, &judge.rules, &root.id, from, to).await?;
+        let meetings = meetings_in(&mut tx, caller, &rules, &root.id, from, to).await?;
         tx.commit().await?;
         let mut by_org: HashMap<&str, Vec<&MeetingItem>> = HashMap::new();
         for m in meetings.iter().filter(|m| m.held_on.is_some()) {
@@ -143,10 +147,10 @@ impl Store {
     /// can be assigned to supervise it): (member id, name, title, committee name).
     pub async fn committee_choices(&self, caller: &Caller, code: &str, on: NaiveDate) -> Result<Vec<(String, String, String, String)>, DbError> {
         let branch = self.org(caller, code).await?;
-        let rows = sqlx::query(
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT p.member_id, m.full_name, p.title, o.name FROM position p JOIN org o ON o.id = p.org_id JOIN member m ON m.id = p.member_id
-             WHERE $1 LIKE o.path || '%' AND o.id <> $2 AND p.from_on <= $3 AND (p.to_on IS NULL OR p.to_on > $3) ORDER BY o.path DESC, m.sort_key",
-        )
+                 WHERE {POST_ABOVE_BRANCH} ORDER BY o.path DESC, m.sort_key"
+        )))
         .bind(&branch.path)
         .bind(&branch.id)
         .bind(iso(on))

@@ -193,6 +193,19 @@ async fn the_committee_sees_regularity_coverage_and_quality() {
         let a = add_member(&s, member_input("B1", "Trần", "Văn", "An")).await;
         let b = add_member(&s, member_input("B1", "Trần", "Văn", "Bình")).await;
         let sup = add_member(&s, member_input("B2", "Phạm", "Văn", "Phụ")).await;
+        let outsider = add_member(&s, member_input("B2", "Phạm", "Văn", "Ngoài")).await;
+        let member_of_c = dangbo_core::cadre::PositionInput {
+            org: "C".into(),
+            member: sup.clone(),
+            title: "committee_member".into(),
+            from_on: "2015-08-20".into(),
+            local: Some("1".into()),
+            ..Default::default()
+        };
+        s.create_position(&admin(), member_of_c.parse(today()).unwrap()).await.unwrap();
+        // Only a member of a committee above the branch supervises it.
+        let not_committee = SupervisorInput { org: "B1".into(), member: outsider, from_on: Some("2019-01-01".into()), ..Default::default() };
+        assert_eq!(field(&s.assign_supervisor(&admin(), not_committee.parse(today()).unwrap()).await.unwrap_err()).1, "err-not-committee-member", "{backend}");
         let assign = SupervisorInput { org: "B1".into(), member: sup.clone(), from_on: Some("2019-01-01".into()), ..Default::default() };
         s.assign_supervisor(&admin(), assign.parse(today()).unwrap()).await.unwrap();
         assert_eq!(field(&s.assign_supervisor(&admin(), assign.parse(today()).unwrap()).await.unwrap_err()).1, "err-position-overlap");

@@ -846,3 +846,4 @@ post-basis-elected = Elected
 post-basis-appointed = Appointed
 field-basis = How taken
 member-votes = Branch votes
+err-not-committee-member = holds no post in a committee above the branch on this date.

@@ -840,3 +840,4 @@ post-basis-elected = Bầu
 post-basis-appointed = Chỉ định
 field-basis = Hình thức
 member-votes = Chi bộ biểu quyết
+err-not-committee-member = không giữ chức vụ trong cấp ủy cấp trên của chi bộ vào ngày này.

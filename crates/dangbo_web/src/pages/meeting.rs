@@ -132,7 +132,7 @@ fn criteria(i: &I18n, d: &MeetingDetail) -> Judged {
         (i.t("presence-present"), i.num(a.present)),
         (i.t("presence-absent-excused"), i.num(a.absent_excused)),
         (i.t("presence-absent-unexcused"), i.num(a.absent_unexcused)),
-        (i.t("meeting-rate"), format!("{}%", i.num((a.rate_permille() + 5) / 10))),
+        (i.t("meeting-rate"), super::meetings::percent(i, a.rate_permille())),
     ];
     let mut c = vec![(i.t("meeting-quorum"), d.item.quorum)];
     if let Some(q) = d.item.quality {

@@ -50,7 +50,7 @@ fn minutes_doc(i: &I18n, d: &MeetingDetail, upper: String) -> Minutes {
         absent_unexcused: i.num(a.absent_unexcused),
         exempt: i.num(a.exempt),
         attached: i.num(a.attached_elsewhere),
-        rate: format!("{}%", i.num((a.rate_permille() + 5) / 10)),
+        rate: super::meetings::percent(i, a.rate_permille()),
         absentees: d
             .attendance
             .iter()

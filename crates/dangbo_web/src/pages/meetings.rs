@@ -61,7 +61,8 @@ fn months(v: &[u32]) -> String {
     v.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", ")
 }
 
-fn percent(i: &I18n, permille: i64) -> String {
+/// A per-mille share as a whole percentage, rounded: 866 → "87%".
+pub(crate) fn percent(i: &I18n, permille: i64) -> String {
     format!("{}%", i.num((permille + 5) / 10))
 }
 
