@@ -94,6 +94,32 @@ impl CourseInput {
     }
 }
 
+/// The outcome fields shared by enrolments and participations: the result (default enrolled),
+/// the certificate number, and its date (required when passed, not in the future).
+fn outcome(
+    result: &Option<String>,
+    certificate_no: &Option<String>,
+    certificate_date: &Option<String>,
+    today: NaiveDate,
+    e: &mut FieldErrors,
+) -> (Option<CourseResult>, Option<String>, Option<NaiveDate>) {
+    let result = match result.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Some(CourseResult::Enrolled),
+        Some(s) => CourseResult::parse(s).or_else(|| {
+            e.add("result", "err-choice");
+            None
+        }),
+    };
+    let date = match certificate_date.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => parse_past_date("certificate_date", s, today, e),
+    };
+    if result == Some(CourseResult::Passed) && date.is_none() && !e.0.contains_key("certificate_date") {
+        e.add("certificate_date", "err-required");
+    }
+    (result, certificate_no.as_deref().map(text::clean).filter(|s| !s.is_empty()), date)
+}
+
 /// Enrolling a candidate, or recording their result and certificate.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct EnrolmentInput {
@@ -122,21 +148,7 @@ impl EnrolmentInput {
         if candidate_id.is_empty() {
             e.add("candidate", "err-required");
         }
-        let result = match self.result.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => Some(CourseResult::Enrolled),
-            Some(s) => CourseResult::parse(s).or_else(|| {
-                e.add("result", "err-choice");
-                None
-            }),
-        };
-        let certificate_date = match self.certificate_date.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(s) => parse_past_date("certificate_date", s, today, &mut e),
-        };
-        if result == Some(CourseResult::Passed) && certificate_date.is_none() && !e.0.contains_key("certificate_date") {
-            e.add("certificate_date", "err-required");
-        }
-        let certificate_no = self.certificate_no.as_deref().map(text::clean).filter(|s| !s.is_empty());
+        let (result, certificate_no, certificate_date) = outcome(&self.result, &self.certificate_no, &self.certificate_date, today, &mut e);
         match result {
             Some(result) if e.is_empty() => Ok(NewEnrolment { candidate_id, result, certificate_no, certificate_date }),
             _ => Err(e),
@@ -172,27 +184,16 @@ pub struct NewParticipant {
 
 impl ParticipantInput {
     pub fn parse(&self, today: NaiveDate) -> Result<NewParticipant, FieldErrors> {
-        let as_enrolment = EnrolmentInput {
-            candidate: self.member.clone(),
-            result: self.result.clone(),
-            certificate_no: self.certificate_no.clone(),
-            certificate_date: self.certificate_date.clone(),
-        };
+        let mut e = FieldErrors::new();
+        let member_id = self.member.trim().to_string();
+        if member_id.is_empty() {
+            e.add("member", "err-required");
+        }
+        let (result, certificate_no, certificate_date) = outcome(&self.result, &self.certificate_no, &self.certificate_date, today, &mut e);
         let award = self.award.as_deref().map(text::clean).unwrap_or_default();
-        match as_enrolment.parse(today) {
-            Ok(e) => Ok(NewParticipant {
-                member_id: e.candidate_id,
-                result: e.result,
-                award,
-                certificate_no: e.certificate_no,
-                certificate_date: e.certificate_date,
-            }),
-            Err(mut e) => {
-                if let Some(x) = e.0.remove("candidate") {
-                    e.0.insert("member".into(), x);
-                }
-                Err(e)
-            }
+        match result {
+            Some(result) if e.is_empty() => Ok(NewParticipant { member_id, result, award, certificate_no, certificate_date }),
+            _ => Err(e),
         }
     }
 }

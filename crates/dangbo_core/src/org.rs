@@ -185,6 +185,22 @@ pub fn parse_opt_code(field: &str, v: &Option<String>, errors: &mut FieldErrors)
     c
 }
 
+/// Parses the optional end of a period: empty is none; a date not after `start` is refused.
+pub fn parse_end_date(field: &str, s: Option<&str>, start: Option<NaiveDate>, errors: &mut FieldErrors) -> Option<NaiveDate> {
+    let s = s.map(str::trim).filter(|s| !s.is_empty())?;
+    match crate::date::parse(s) {
+        None => {
+            errors.add(field, "err-date-invalid");
+            None
+        }
+        Some(end) if start.is_some_and(|from| end <= from) => {
+            errors.add(field, "err-period");
+            None
+        }
+        end => end,
+    }
+}
+
 /// Parses a required date that may not lie after `today`.
 pub fn parse_past_date(field: &str, s: &str, today: NaiveDate, errors: &mut FieldErrors) -> Option<NaiveDate> {
     if s.trim().is_empty() {

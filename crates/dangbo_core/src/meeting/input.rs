@@ -455,12 +455,7 @@ impl SupervisorInput {
             e.add("member", "err-required");
         }
         let from_on = parse_past_date("from_on", self.from_on.as_deref().unwrap_or(""), today, &mut e);
-        let to_on = date_field(&mut e, "to_on", &self.to_on, false);
-        if let (Some(f), Some(t)) = (from_on, to_on)
-            && t <= f
-        {
-            e.add("to_on", "err-period");
-        }
+        let to_on = crate::org::parse_end_date("to_on", self.to_on.as_deref(), from_on, &mut e);
         match (org, from_on) {
             (Some(org), Some(from_on)) if e.is_empty() => Ok(NewSupervisor { org, member_id, from_on, to_on, decision_no: clean_opt(&self.decision_no) }),
             _ => Err(e),

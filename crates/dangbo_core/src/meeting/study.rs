@@ -71,18 +71,7 @@ impl AssignmentInput {
             e.add("area", "err-required");
         }
         let from_on = parse_past_date("from_on", self.from_on.as_deref().unwrap_or(""), today, &mut e);
-        let to_on = match self.to_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(s) => crate::date::parse(s).or_else(|| {
-                e.add("to_on", "err-date-invalid");
-                None
-            }),
-        };
-        if let (Some(f), Some(t)) = (from_on, to_on)
-            && t <= f
-        {
-            e.add("to_on", "err-period");
-        }
+        let to_on = crate::org::parse_end_date("to_on", self.to_on.as_deref(), from_on, &mut e);
         match (kind, from_on) {
             (Some(kind), Some(from_on)) if e.is_empty() => Ok(NewAssignment { member_id, kind, subject, from_on, to_on }),
             _ => Err(e),
