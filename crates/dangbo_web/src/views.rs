@@ -74,6 +74,13 @@ pub struct Choice {
 }
 
 /// Renders a template, or the internal-error status when rendering fails.
+/// A page shown again with the problems of refused input (422).
+pub fn render_invalid<T: Template>(t: &T) -> Response {
+    let mut r = render(t);
+    *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    r
+}
+
 pub fn render<T: Template>(t: &T) -> Response {
     match t.render() {
         Ok(html) => ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),

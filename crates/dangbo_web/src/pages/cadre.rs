@@ -6,10 +6,9 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::error::WebError;
 use crate::i18n::Lang;
-use crate::views::{Choice, Ctx, FormView, render};
+use crate::views::{Choice, Ctx, FormView, render, render_invalid};
 use askama::Template;
 use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::response::{IntoResponse, Redirect};
 use chrono::{Datelike, NaiveDate};
@@ -160,9 +159,7 @@ pub async fn record(
         Err(DbError::Invalid(e)) => {
             let c = ctx(&auth, lang, &format!("/orgs/{code}/cadre"));
             let form = form_with_errors(&c, map, &e);
-            let mut r = render(&page(&st, &auth, c, &code, &HashMap::new(), form).await?);
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            Ok(render_invalid(&page(&st, &auth, c, &code, &HashMap::new(), form).await?))
         }
         Err(e) => Err(e.into()),
     }

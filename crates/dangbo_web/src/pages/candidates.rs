@@ -6,10 +6,9 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::error::WebError;
 use crate::i18n::{I18n, Lang};
-use crate::views::{Choice, Ctx, FormView, PersonChoices, render};
+use crate::views::{Choice, Ctx, FormView, PersonChoices, render, render_invalid};
 use askama::Template;
 use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangbo_core::FieldErrors;
 use dangbo_core::candidate::{CandidateInput, Source, Stage, StepInput};
@@ -148,11 +147,7 @@ pub async fn create(State(st): State<AppState>, auth: PageAuth, lang: Lang, Page
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/candidates/{id}")).into_response()),
-        Err(DbError::Invalid(e)) => {
-            let mut r = render(&new_page(&st, c.clone(), form_with_errors(&c, map, &e)).await?);
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
-        }
+        Err(DbError::Invalid(e)) => Ok(render_invalid(&new_page(&st, c.clone(), form_with_errors(&c, map, &e)).await?)),
         Err(e) => Err(e.into()),
     }
 }
@@ -272,7 +267,5 @@ pub async fn record_step(
     let c = ctx(&auth, lang, &format!("/candidates/{id}"));
     let form = form_with_errors(&c, map, &errors);
     let intro = introducer_choices(&st, &auth, &d.org).await?;
-    let mut r = render(&candidate_page(c, d, intro, form));
-    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(r)
+    Ok(render_invalid(&candidate_page(c, d, intro, form)))
 }

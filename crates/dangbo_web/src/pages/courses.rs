@@ -5,10 +5,9 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::error::WebError;
 use crate::i18n::Lang;
-use crate::views::{Choice, Ctx, FormView, render};
+use crate::views::{Choice, Ctx, FormView, render, render_invalid};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangbo_core::FieldErrors;
 use dangbo_core::course::{CourseInput, CourseKind, CourseResult, EnrolmentInput};
@@ -91,11 +90,7 @@ pub async fn create(State(st): State<AppState>, auth: PageAuth, lang: Lang, Page
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/courses/{id}")).into_response()),
-        Err(DbError::Invalid(e)) => {
-            let mut r = render(&courses_page(&st, &auth, c.clone(), form_with_errors(&c, map, &e)).await?);
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
-        }
+        Err(DbError::Invalid(e)) => Ok(render_invalid(&courses_page(&st, &auth, c.clone(), form_with_errors(&c, map, &e)).await?)),
         Err(e) => Err(e.into()),
     }
 }
@@ -173,9 +168,7 @@ pub async fn participate(
     };
     let c = ctx(&auth, lang, &format!("/courses/{id}"));
     let form = form_with_errors(&c, map, &errors);
-    let mut r = render(&course_page(&st, &auth, c, &id, form).await?);
-    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(r)
+    Ok(render_invalid(&course_page(&st, &auth, c, &id, form).await?))
 }
 
 pub async fn enrol(
@@ -198,7 +191,5 @@ pub async fn enrol(
     };
     let c = ctx(&auth, lang, &format!("/courses/{id}"));
     let form = form_with_errors(&c, map, &errors);
-    let mut r = render(&course_page(&st, &auth, c, &id, form).await?);
-    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(r)
+    Ok(render_invalid(&course_page(&st, &auth, c, &id, form).await?))
 }

@@ -8,10 +8,9 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::error::{ErrorKind, WebError};
 use crate::i18n::{I18n, Lang};
-use crate::views::{Choice, Ctx, FormView, render};
+use crate::views::{Choice, Ctx, FormView, render, render_invalid};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangbo_core::candidate::Stage;
 use dangbo_core::date::display;
@@ -353,9 +352,7 @@ pub async fn act(
         Err(DbError::Invalid(e)) => {
             let c = ctx(&auth, lang, &format!("/meetings/{id}"));
             let form = form_with_errors(&c, map, &e);
-            let mut r = render(&page(&st, &auth, c, &id, form).await?);
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            Ok(render_invalid(&page(&st, &auth, c, &id, form).await?))
         }
         Err(e) => Err(e.into()),
     }

@@ -7,10 +7,9 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::error::{ErrorKind, WebError};
 use crate::i18n::{I18n, Lang};
-use crate::views::{Choice, Ctx, FormView, render};
+use crate::views::{Choice, Ctx, FormView, render, render_invalid};
 use askama::Template;
 use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use dangbo_core::date::display;
@@ -201,9 +200,7 @@ pub async fn record(
         Err(DbError::Invalid(e)) => {
             let c = ctx(&auth, lang, &format!("/orgs/{code}/meetings"));
             let form = form_with_errors(&c, map, &e);
-            let mut r = render(&page(&st, &auth, c, &code, today.year(), form).await?);
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            Ok(render_invalid(&page(&st, &auth, c, &code, today.year(), form).await?))
         }
         Err(e) => Err(e.into()),
     }
@@ -288,9 +285,7 @@ pub async fn proposal_action(
         Err(DbError::Invalid(e)) => {
             let c = ctx(&auth, lang, "/proposals");
             let form = form_with_errors(&c, map, &e);
-            let mut r = render(&proposals_page(&st, &auth, c, form).await?);
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            Ok(render_invalid(&proposals_page(&st, &auth, c, form).await?))
         }
         Err(e) => Err(e.into()),
     }

@@ -7,9 +7,8 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::error::WebError;
 use crate::i18n::Lang;
-use crate::views::{Choice, Ctx, FormView, MemberNewPage, render};
+use crate::views::{Choice, Ctx, FormView, MemberNewPage, render, render_invalid};
 use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangbo_core::FieldErrors;
 use dangbo_core::event::EventInput;
@@ -66,11 +65,7 @@ pub async fn create(
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/members/{id}")).into_response()),
-        Err(DbError::Invalid(e)) => {
-            let mut r = render(&new_page(&st, c.clone(), form_with_errors(&c, map, &e)).await?);
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
-        }
+        Err(DbError::Invalid(e)) => Ok(render_invalid(&new_page(&st, c.clone(), form_with_errors(&c, map, &e)).await?)),
         Err(e) => Err(e.into()),
     }
 }
@@ -99,9 +94,7 @@ pub async fn record_event(
     let form = form_with_errors(&c, map, &errors);
     let ethnicity = super::members::ethnicity_name(&st, &m.person.ethnicity).await?;
     let helpers = super::members::helper_choices(&st, &auth, &m).await?;
-    let mut r = render(&member_page(c, m, form, ethnicity, helpers));
-    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(r)
+    Ok(render_invalid(&member_page(c, m, form, ethnicity, helpers)))
 }
 
 async fn edit_page(st: &AppState, c: Ctx, id: &str, name: &str, form: FormView) -> Result<crate::views::MemberEditPage, WebError> {
@@ -161,9 +154,7 @@ pub async fn edit(
             let m = st.store.member(&auth.caller, &id).await?;
             let c = ctx(&auth, lang, &format!("/members/{id}/edit"));
             let form = form_with_errors(&c, map, &e);
-            let mut r = render(&edit_page(&st, c, &id, &m.full_name, form).await?);
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            Ok(render_invalid(&edit_page(&st, c, &id, &m.full_name, form).await?))
         }
         Err(e) => Err(e.into()),
     }

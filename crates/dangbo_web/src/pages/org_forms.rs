@@ -6,9 +6,8 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::error::{ErrorKind, WebError};
 use crate::i18n::Lang;
-use crate::views::{Choice, Ctx, FormView, OrgChangePage, OrgNewPage, render};
+use crate::views::{Choice, Ctx, FormView, OrgChangePage, OrgNewPage, render, render_invalid};
 use axum::extract::{OriginalUri, Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangbo_core::org::{Field, NewOrgInput, OrgEventInput, OrgKind};
 use dangbo_db::DbError;
@@ -62,9 +61,7 @@ async fn found(st: AppState, auth: PageAuth, lang: Lang, path: String, parent: O
                 Some(p) => Some((p.clone(), st.store.org(&auth.caller, p).await?.name)),
                 None => None,
             };
-            let mut r = render(&new_page(c.clone(), parent_view, form_with_errors(&c, map, &e)));
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            Ok(render_invalid(&new_page(c.clone(), parent_view, form_with_errors(&c, map, &e))))
         }
         Err(e) => Err(e.into()),
     }
@@ -144,9 +141,7 @@ pub async fn change(
         Err(DbError::Invalid(e)) => {
             let c = ctx(&auth, lang, &uri.to_string());
             let form = form_with_errors(&c, map, &e);
-            let mut r = render(&change_page(&st, &auth, c, &org.code, form).await?);
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            Ok(render_invalid(&change_page(&st, &auth, c, &org.code, form).await?))
         }
         Err(e) => Err(e.into()),
     }

@@ -6,10 +6,9 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::error::{ErrorKind, WebError};
 use crate::i18n::Lang;
-use crate::views::{Choice, Ctx, FormView, render};
+use crate::views::{Choice, Ctx, FormView, render, render_invalid};
 use askama::Template;
 use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangbo_core::cadre::Title;
 use dangbo_core::cadre::planning::{CycleInput, PlannedInput, RemovalInput, RemovalReason};
@@ -152,9 +151,7 @@ pub async fn record(
         Err(DbError::Invalid(e)) => {
             let c = ctx(&auth, lang, &format!("/orgs/{code}/planning"));
             let form = form_with_errors(&c, map, &e);
-            let mut r = render(&page(&st, &auth, c, &code, today, form).await?);
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            Ok(render_invalid(&page(&st, &auth, c, &code, today, form).await?))
         }
         Err(e) => Err(e.into()),
     }

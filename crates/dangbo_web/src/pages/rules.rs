@@ -6,10 +6,9 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::error::WebError;
 use crate::i18n::Lang;
-use crate::views::{Choice, Ctx, FormView, render};
+use crate::views::{Choice, Ctx, FormView, render, render_invalid};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use dangbo_core::calendar::DayKind;
@@ -73,9 +72,7 @@ pub async fn put(State(st): State<AppState>, auth: PageAuth, lang: Lang, PageFor
         Ok(()) => Ok(Redirect::to(&format!("/rules#r-{}", raw.rule.trim())).into_response()),
         Err(DbError::Invalid(e)) => {
             let c = ctx(&auth, lang, "/rules");
-            let mut r = render(&rules_page(&st, c.clone(), form_with_errors(&c, map, &e)).await?);
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            Ok(render_invalid(&rules_page(&st, c.clone(), form_with_errors(&c, map, &e)).await?))
         }
         Err(e) => Err(e.into()),
     }
@@ -117,9 +114,7 @@ pub async fn put_day(State(st): State<AppState>, auth: PageAuth, lang: Lang, Pag
         Err(DbError::Invalid(e)) => {
             let c = ctx(&auth, lang, "/calendar");
             let year = st.clock.today().year();
-            let mut r = render(&calendar_page(&st, c.clone(), year, form_with_errors(&c, map, &e)).await?);
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            Ok(render_invalid(&calendar_page(&st, c.clone(), year, form_with_errors(&c, map, &e)).await?))
         }
         Err(e) => Err(e.into()),
     }

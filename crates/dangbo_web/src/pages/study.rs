@@ -6,10 +6,9 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::error::WebError;
 use crate::i18n::Lang;
-use crate::views::{Choice, Ctx, FormView, render};
+use crate::views::{Choice, Ctx, FormView, render, render_invalid};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangbo_core::date::display;
 use dangbo_core::meeting::{AssignmentInput, DocumentInput, DocumentKind};
@@ -69,9 +68,7 @@ pub async fn create(State(st): State<AppState>, auth: PageAuth, lang: Lang, Page
         Err(DbError::Invalid(e)) => {
             let c = ctx(&auth, lang, "/documents");
             let form = form_with_errors(&c, map, &e);
-            let mut r = render(&documents_page(&st, &auth, c, form).await?);
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            Ok(render_invalid(&documents_page(&st, &auth, c, form).await?))
         }
         Err(e) => Err(e.into()),
     }
@@ -134,9 +131,7 @@ pub async fn assign(
             let form = form_with_errors(&c, map, &e);
             let ethnicity = super::members::ethnicity_name(&st, &m.person.ethnicity).await?;
             let helpers = super::members::helper_choices(&st, &auth, &m).await?;
-            let mut r = render(&super::members::member_page(c, m, form, ethnicity, helpers));
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            Ok(render_invalid(&super::members::member_page(c, m, form, ethnicity, helpers)))
         }
         Err(e) => Err(e.into()),
     }

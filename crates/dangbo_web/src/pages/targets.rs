@@ -5,10 +5,9 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::error::WebError;
 use crate::i18n::Lang;
-use crate::views::{Ctx, FormView, render};
+use crate::views::{Ctx, FormView, render, render_invalid};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use dangbo_core::FieldErrors;
@@ -113,15 +112,11 @@ pub async fn put(
         Ok(()) => Ok(Redirect::to(&format!("/orgs/{code}/targets?year={y}")).into_response()),
         Err(DbError::Invalid(e)) => {
             let c = ctx(&auth, lang, &format!("/orgs/{code}/targets"));
-            let mut r = render(&page(&st, &auth, c.clone(), &code, y, form_with_errors(&c, map, &e)).await?);
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            Ok(render_invalid(&page(&st, &auth, c.clone(), &code, y, form_with_errors(&c, map, &e)).await?))
         }
         Err(DbError::NotFound) => {
             let c = ctx(&auth, lang, &format!("/orgs/{code}/targets"));
-            let mut r = render(&page(&st, &auth, c.clone(), &code, y, form_with_errors(&c, map, &FieldErrors::single("org", "err-org-unknown"))).await?);
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            Ok(render_invalid(&page(&st, &auth, c.clone(), &code, y, form_with_errors(&c, map, &FieldErrors::single("org", "err-org-unknown"))).await?))
         }
         Err(e) => Err(e.into()),
     }
