@@ -65,10 +65,14 @@ enum Command {
 
 #[derive(Subcommand)]
 enum DemoCommand {
-    /// Load the Đầm Hà demo into an empty database.
+    /// Load the Đầm Hà demo into an empty database; with --scale, a synthetic dataset of a
+    /// commune (~1,700 members), a province (~165,000) or the nation (~5.6 million) instead.
     Load {
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// commune, province or national.
+        #[arg(long)]
+        scale: Option<String>,
     },
 }
 
@@ -190,7 +194,8 @@ async fn run() -> Result<()> {
             println!("Đã sao lưu vào {} / Backed up.", file.display());
         }
         Command::Export { command: ExportCommand::Register { org, as_of, out } } => export_register(&store, &org, as_of.as_deref(), &out).await?,
-        Command::Demo { command: DemoCommand::Load { seed } } => {
+        Command::Demo { command: DemoCommand::Load { seed, scale: Some(scale) } } => load_scale(&store, &scale, seed).await?,
+        Command::Demo { command: DemoCommand::Load { seed, scale: None } } => {
             let spin = spinner("Đang nạp dữ liệu mẫu / loading the demo");
             let loaded = store.load_demo(seed, dangbo_web::Clock::system().today()).await;
             spin.finish_and_clear();
@@ -269,6 +274,48 @@ async fn export_register(store: &Store, org: &str, as_of: Option<&str>, out: &st
 
 /// A spinner with the elapsed time on stderr while a long command runs (hidden when stderr is
 /// not a terminal, so scripts and logs stay clean).
+async fn load_scale(store: &Store, scale: &str, seed: u64) -> Result<()> {
+    let Some(scale) = dangbo_core::demo::scale::Scale::parse(scale) else {
+        bail!("--scale {scale}: expected commune, province or national");
+    };
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} xã / communes · {msg} · {elapsed} (còn / left {eta})") {
+        bar.set_style(style);
+    }
+    let started = std::time::Instant::now();
+    let loaded = store
+        .load_scale(scale, seed, dangbo_web::Clock::system().today(), |p| {
+            bar.set_length(p.communes_total);
+            bar.set_position(p.communes_done);
+            bar.set_message(format!("{} đảng viên / members, {} dòng / rows", p.loaded.members, p.loaded.rows));
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("demo: {}", describe(&e)))?;
+    bar.finish_and_clear();
+    let Some(l) = loaded else {
+        bail!("the database is not empty; the demo loads only into an empty one");
+    };
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "Đã nạp: {} tổ chức, {} đảng viên, {} sự kiện ({} dòng) trong {:.1} s / loaded: {} organisations, {} members, {} events ({} rows) in {:.1} s ({:.0} rows/s)",
+        l.organisations,
+        l.members,
+        l.events,
+        l.rows,
+        secs,
+        l.organisations,
+        l.members,
+        l.events,
+        l.rows,
+        secs,
+        l.rows as f64 / secs
+    );
+    for (user, password, role, org) in dangbo_db::SCALE_USERS {
+        println!("  {user} / {password} ({}, {})", role.as_str(), org.unwrap_or("*"));
+    }
+    Ok(())
+}
+
 fn spinner(what: &str) -> indicatif::ProgressBar {
     let p = indicatif::ProgressBar::new_spinner();
     if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}") {

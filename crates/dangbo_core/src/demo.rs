@@ -53,6 +53,7 @@ mod cadre;
 pub use cadre::{CONTEST_AWARDS, DemoCadre, DemoMove, DemoPosition, village_head};
 pub mod meetings;
 mod pipeline;
+pub mod scale;
 pub use pipeline::{DemoCandidate, DemoCourse};
 
 pub const ROOT: &str = "QN";

@@ -8,11 +8,13 @@
 mod audit;
 mod auth;
 mod backup;
+mod bulk;
 mod cadre;
 mod candidates;
 mod committee;
 mod courses;
 mod demo;
+mod demo_scale;
 mod demo_secretaries;
 mod error;
 mod import;
@@ -39,6 +41,7 @@ pub use candidates::{CandidateDetail, CandidateItem, CertificateRow, StepRow};
 pub use committee::Seat;
 pub use courses::{CourseDetail, CourseItem, EnrolmentRow, ParticipantRow};
 pub use demo::DEMO_USERS;
+pub use demo_scale::{SCALE_USERS, ScaleLoaded, ScaleProgress};
 pub use error::DbError;
 pub use import::{ImportProblem, ImportReport};
 pub use meetings::{

@@ -469,24 +469,30 @@ async fn check_unique(tx: &mut Transaction<'static, Any>, id: &str, d: &Derived)
 }
 
 async fn insert_event(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str, r: &EventRecord, basis: &Basis) -> Result<(), DbError> {
-    sqlx::query("INSERT INTO member_event (id, member_id, seq, kind, effective_on, decision_no, decision_date, issuer, data, recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
-        .bind(&r.id)
-        .bind(member_id)
-        .bind(r.seq)
-        .bind(r.data.kind().as_str())
-        .bind(iso(r.effective_on))
-        .bind(&basis.decision_no)
-        .bind(basis.decision_date.map(iso))
-        .bind(&basis.issuer)
-        .bind(serde_json::to_string(&r.data)?)
-        .bind(now())
-        .bind(&caller.username)
-        .execute(&mut **tx)
-        .await?;
+    let sql = "INSERT INTO member_event (id, member_id, seq, kind, effective_on, decision_no, decision_date, issuer, data, recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+    crate::bulk::bind_all(sqlx::query(sql), event_values(member_id, r, basis, now(), &caller.username)?).execute(&mut **tx).await?;
     Ok(())
 }
 
+/// A `member_event` row ([`crate::bulk::MEMBER_EVENT`]).
+pub(crate) fn event_values(member_id: &str, r: &EventRecord, basis: &Basis, recorded_at: String, recorded_by: &str) -> Result<Vec<crate::bulk::Val>, DbError> {
+    Ok(vec![
+        r.id.as_str().into(),
+        member_id.into(),
+        r.seq.into(),
+        r.data.kind().as_str().into(),
+        iso(r.effective_on).into(),
+        basis.decision_no.as_ref().into(),
+        basis.decision_date.map(iso).into(),
+        basis.issuer.as_ref().into(),
+        serde_json::to_string(&r.data)?.into(),
+        recorded_at.into(),
+        recorded_by.into(),
+    ])
+}
+
 mod derived;
+pub(crate) use derived::{episode_values, member_values, span_values};
 use derived::{write_member, write_spans};
 
 /// Rewrites the derived rows of every member whose episodes are missing (after a migration

@@ -1,6 +1,7 @@
 //! The rows derived from a member's events: the `member` row, the dated spans and episodes,
 //! and the transfers and attachments under way. Rewritten in the transaction of every event.
 
+use crate::bulk::{Val, bind_all};
 use crate::rows::iso;
 use crate::{DbError, now};
 use dangbo_core::event::Derived;
@@ -9,56 +10,74 @@ use sqlx::{Any, Transaction};
 const MEMBER_INSERT: &str = "INSERT INTO member (org_id, host_org_id, status, episode, family_name, middle_name, given_name, full_name, sex, birth_date, ethnicity, religion, birth_place, home_town, residence, phone, education, professional, theory, occupation, cccd, card_no, bio_no, admission_decision_no, admission_decision_date, ceremony_date, full_date, exit_date, search_text, sort_key, updated_at, id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)";
 const MEMBER_UPDATE: &str = "UPDATE member SET org_id = $1, host_org_id = $2, status = $3, episode = $4, family_name = $5, middle_name = $6, given_name = $7, full_name = $8, sex = $9, birth_date = $10, ethnicity = $11, religion = $12, birth_place = $13, home_town = $14, residence = $15, phone = $16, education = $17, professional = $18, theory = $19, occupation = $20, cccd = $21, card_no = $22, bio_no = $23, admission_decision_no = $24, admission_decision_date = $25, ceremony_date = $26, full_date = $27, exit_date = $28, search_text = $29, sort_key = $30, updated_at = $31 WHERE id = $32";
 
-pub(crate) async fn write_member(tx: &mut Transaction<'static, Any>, id: &str, d: &Derived, insert: bool) -> Result<(), DbError> {
+/// The `member` row of a derived state, in the column order of [`bulk::MEMBER`] (id last).
+pub(crate) fn member_values(id: &str, d: &Derived, updated_at: String) -> Vec<Val> {
     let p = &d.person;
-    sqlx::query(if insert { MEMBER_INSERT } else { MEMBER_UPDATE })
-        .bind(&d.org_id)
-        .bind(&d.host_org_id)
-        .bind(d.status.as_str())
-        .bind(d.episode)
-        .bind(&p.family_name)
-        .bind(&p.middle_name)
-        .bind(&p.given_name)
-        .bind(p.full_name())
-        .bind(p.sex.as_str())
-        .bind(iso(p.birth_date))
-        .bind(&p.ethnicity)
-        .bind(&p.religion)
-        .bind(&p.birth_place)
-        .bind(&p.home_town)
-        .bind(&p.residence)
-        .bind(&p.phone)
-        .bind(&p.education)
-        .bind(&p.professional)
-        .bind(&p.theory)
-        .bind(&p.occupation)
-        .bind(&p.cccd)
-        .bind(&d.party.card_no)
-        .bind(&d.party.bio_no)
-        .bind(&d.party.admission_decision_no)
-        .bind(iso(d.party.admission_decision_date))
-        .bind(iso(d.party.ceremony_date))
-        .bind(d.full_date.map(iso))
-        .bind(d.exit_date.map(iso))
-        .bind(p.search_text(d.party.card_no.as_deref()))
-        .bind(p.sort_key())
-        .bind(now())
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    vec![
+        d.org_id.as_str().into(),
+        d.host_org_id.as_ref().into(),
+        d.status.as_str().into(),
+        d.episode.into(),
+        p.family_name.as_str().into(),
+        p.middle_name.as_str().into(),
+        p.given_name.as_str().into(),
+        p.full_name().into(),
+        p.sex.as_str().into(),
+        iso(p.birth_date).into(),
+        p.ethnicity.as_str().into(),
+        p.religion.as_str().into(),
+        p.birth_place.as_str().into(),
+        p.home_town.as_str().into(),
+        p.residence.as_str().into(),
+        p.phone.as_str().into(),
+        p.education.as_str().into(),
+        p.professional.as_str().into(),
+        p.theory.as_str().into(),
+        p.occupation.as_str().into(),
+        p.cccd.as_ref().into(),
+        d.party.card_no.as_ref().into(),
+        d.party.bio_no.as_ref().into(),
+        d.party.admission_decision_no.as_ref().into(),
+        iso(d.party.admission_decision_date).into(),
+        iso(d.party.ceremony_date).into(),
+        d.full_date.map(iso).into(),
+        d.exit_date.map(iso).into(),
+        p.search_text(d.party.card_no.as_deref()).into(),
+        p.sort_key().into(),
+        updated_at.into(),
+        id.into(),
+    ]
+}
+
+/// The `member_span` rows of a derived state ([`bulk::MEMBER_SPAN`]).
+pub(crate) fn span_values<'a>(id: &'a str, d: &'a Derived) -> impl Iterator<Item = Vec<Val>> + 'a {
+    d.spans.iter().map(move |s| vec![id.into(), s.org_id.as_str().into(), s.status.as_str().into(), s.episode.into(), iso(s.from).into(), s.to.map(iso).into()])
+}
+
+/// The `member_episode` rows of a derived state ([`bulk::MEMBER_EPISODE`]).
+pub(crate) fn episode_values<'a>(id: &'a str, d: &'a Derived) -> impl Iterator<Item = Vec<Val>> + 'a {
+    d.episodes.iter().map(move |e| {
+        vec![
+            id.into(),
+            e.episode.into(),
+            e.org_id.as_str().into(),
+            (e.admitted_here as i64).into(),
+            iso(e.admission_decision_date).into(),
+            iso(e.ceremony_date).into(),
+            (dangbo_core::date::age_years(d.person.birth_date, e.admission_decision_date) as i64).into(),
+        ]
+    })
+}
+
+pub(crate) async fn write_member(tx: &mut Transaction<'static, Any>, id: &str, d: &Derived, insert: bool) -> Result<(), DbError> {
+    bind_all(sqlx::query(if insert { MEMBER_INSERT } else { MEMBER_UPDATE }), member_values(id, d, now())).execute(&mut **tx).await?;
     Ok(())
 }
 
 pub(crate) async fn write_spans(tx: &mut Transaction<'static, Any>, id: &str, d: &Derived) -> Result<(), DbError> {
     sqlx::query("DELETE FROM member_span WHERE member_id = $1").bind(id).execute(&mut **tx).await?;
-    for s in &d.spans {
-        sqlx::query("INSERT INTO member_span (member_id, org_id, status, episode, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(id)
-            .bind(&s.org_id)
-            .bind(s.status.as_str())
-            .bind(s.episode)
-            .bind(iso(s.from))
-            .bind(s.to.map(iso))
+    for row in span_values(id, d) {
+        bind_all(sqlx::query("INSERT INTO member_span (member_id, org_id, status, episode, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5, $6)"), row)
             .execute(&mut **tx)
             .await?;
     }
@@ -82,15 +101,8 @@ pub(crate) async fn write_spans(tx: &mut Transaction<'static, Any>, id: &str, d:
             .await?;
     }
     sqlx::query("DELETE FROM member_episode WHERE member_id = $1").bind(id).execute(&mut **tx).await?;
-    for e in &d.episodes {
-        sqlx::query("INSERT INTO member_episode (member_id, episode, org_id, admitted_here, admission_decision_date, ceremony_date, age_at_admission) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-            .bind(id)
-            .bind(e.episode)
-            .bind(&e.org_id)
-            .bind(e.admitted_here as i64)
-            .bind(iso(e.admission_decision_date))
-            .bind(iso(e.ceremony_date))
-            .bind(dangbo_core::date::age_years(d.person.birth_date, e.admission_decision_date) as i64)
+    for row in episode_values(id, d) {
+        bind_all(sqlx::query("INSERT INTO member_episode (member_id, episode, org_id, admitted_here, admission_decision_date, ceremony_date, age_at_admission) VALUES ($1, $2, $3, $4, $5, $6, $7)"), row)
             .execute(&mut **tx)
             .await?;
     }

@@ -9,6 +9,7 @@ mod lifecycle;
 mod meetings;
 mod members;
 mod orgs;
+mod scale;
 
 use chrono::NaiveDate;
 use dangbo_core::member::MemberInput;

@@ -1,0 +1,295 @@
+//! The bulk path: rows written many at a time in one transaction — `COPY … FROM STDIN` on
+//! PostgreSQL, multi-row `INSERT` on SQLite. Rows are buffered per table and flushed in
+//! foreign-key order (organisations before their spans, members before their events), so a
+//! flush never points at a row not yet written.
+
+use crate::{Backend, DbError, Store};
+use sqlx::{Any, Connection, Executor, Transaction};
+
+/// One value of a row. The schema only has text, integers and bytes.
+#[derive(Debug, Clone)]
+pub(crate) enum Val {
+    Null,
+    Text(String),
+    Int(i64),
+    Bytes(Vec<u8>),
+}
+
+impl From<String> for Val {
+    fn from(s: String) -> Val {
+        Val::Text(s)
+    }
+}
+impl From<&str> for Val {
+    fn from(s: &str) -> Val {
+        Val::Text(s.to_string())
+    }
+}
+impl From<&String> for Val {
+    fn from(s: &String) -> Val {
+        Val::Text(s.clone())
+    }
+}
+impl<T: Into<Val>> From<Option<T>> for Val {
+    fn from(v: Option<T>) -> Val {
+        v.map_or(Val::Null, Into::into)
+    }
+}
+impl From<i64> for Val {
+    fn from(i: i64) -> Val {
+        Val::Int(i)
+    }
+}
+impl From<Vec<u8>> for Val {
+    fn from(b: Vec<u8>) -> Val {
+        Val::Bytes(b)
+    }
+}
+
+/// Binds values in order to a query.
+pub(crate) fn bind_all<'q>(
+    mut q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
+    vals: impl IntoIterator<Item = Val>,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    for v in vals {
+        q = match v {
+            Val::Null => q.bind(None::<String>),
+            Val::Text(s) => q.bind(s),
+            Val::Int(i) => q.bind(i),
+            Val::Bytes(b) => q.bind(b),
+        };
+    }
+    q
+}
+
+/// A table of the bulk path and its columns, in the order rows give their values.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Table {
+    pub name: &'static str,
+    pub columns: &'static [&'static str],
+}
+
+pub(crate) const ORG: Table =
+    Table { name: "org", columns: &["id", "code", "name", "kind", "field", "parent_id", "path", "founded_on", "ended_on", "sort_key"] };
+pub(crate) const ORG_SPAN: Table = Table { name: "org_span", columns: &["org_id", "parent_id", "name", "kind", "valid_from", "valid_to"] };
+pub(crate) const ORG_EVENT: Table = Table {
+    name: "org_event",
+    columns: &["id", "org_id", "kind", "effective_on", "decision_no", "decision_date", "issuer", "data", "recorded_at", "recorded_by"],
+};
+pub(crate) const MEMBER: Table = Table {
+    name: "member",
+    columns: &[
+        "org_id",
+        "host_org_id",
+        "status",
+        "episode",
+        "family_name",
+        "middle_name",
+        "given_name",
+        "full_name",
+        "sex",
+        "birth_date",
+        "ethnicity",
+        "religion",
+        "birth_place",
+        "home_town",
+        "residence",
+        "phone",
+        "education",
+        "professional",
+        "theory",
+        "occupation",
+        "cccd",
+        "card_no",
+        "bio_no",
+        "admission_decision_no",
+        "admission_decision_date",
+        "ceremony_date",
+        "full_date",
+        "exit_date",
+        "search_text",
+        "sort_key",
+        "updated_at",
+        "id",
+    ],
+};
+pub(crate) const MEMBER_EVENT: Table = Table {
+    name: "member_event",
+    columns: &["id", "member_id", "seq", "kind", "effective_on", "decision_no", "decision_date", "issuer", "data", "recorded_at", "recorded_by"],
+};
+pub(crate) const MEMBER_SPAN: Table = Table { name: "member_span", columns: &["member_id", "org_id", "status", "episode", "valid_from", "valid_to"] };
+pub(crate) const MEMBER_EPISODE: Table = Table {
+    name: "member_episode",
+    columns: &["member_id", "episode", "org_id", "admitted_here", "admission_decision_date", "ceremony_date", "age_at_admission"],
+};
+
+/// The tables in foreign-key order: a flush writes them in this order.
+const ORDER: [Table; 7] = [ORG, ORG_SPAN, ORG_EVENT, MEMBER, MEMBER_EVENT, MEMBER_SPAN, MEMBER_EPISODE];
+/// Rows buffered before a flush.
+const FLUSH_ROWS: usize = 50_000;
+
+enum Sink {
+    Sqlite(Transaction<'static, Any>),
+    Postgres(sqlx::postgres::PgConnection),
+}
+
+/// A bulk write in progress: one transaction until [`Bulk::commit`].
+pub(crate) struct Bulk<'a> {
+    sink: Sink,
+    rows: Vec<Vec<Vec<Val>>>,
+    buffered: usize,
+    /// Rows written so far (all tables).
+    pub written: u64,
+    _guard: Option<tokio::sync::MutexGuard<'a, ()>>,
+}
+
+impl Store {
+    /// Starts a bulk write (on SQLite it holds the write lock until committed).
+    pub(crate) async fn bulk(&self) -> Result<Bulk<'_>, DbError> {
+        let (sink, guard) = match self.backend {
+            Backend::Sqlite => {
+                let guard = self.write_lock.lock().await;
+                let mut tx = self.pool.begin().await?;
+                // A large page cache: index pages of a big load stay in memory instead of being
+                // read back for every insert (the default is 2 MB).
+                tx.execute("PRAGMA cache_size = -262144").await?;
+                (Sink::Sqlite(tx), Some(guard))
+            }
+            Backend::Postgres => {
+                let mut conn = sqlx::postgres::PgConnection::connect(&self.url).await?;
+                conn.execute("BEGIN").await?;
+                (Sink::Postgres(conn), None)
+            }
+        };
+        Ok(Bulk { sink, rows: ORDER.iter().map(|_| Vec::new()).collect(), buffered: 0, written: 0, _guard: guard })
+    }
+}
+
+impl Bulk<'_> {
+    /// Buffers a row of `table`, flushing every table when the buffers are full.
+    pub async fn push(&mut self, table: Table, row: Vec<Val>) -> Result<(), DbError> {
+        debug_assert_eq!(row.len(), table.columns.len(), "{}", table.name);
+        let i = ORDER.iter().position(|t| t.name == table.name).expect("a bulk table");
+        self.rows[i].push(row);
+        self.buffered += 1;
+        if self.buffered >= FLUSH_ROWS {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    /// Writes every buffered row, in foreign-key order.
+    pub async fn flush(&mut self) -> Result<(), DbError> {
+        for (i, table) in ORDER.iter().enumerate() {
+            let rows = std::mem::take(&mut self.rows[i]);
+            if rows.is_empty() {
+                continue;
+            }
+            self.written += rows.len() as u64;
+            match &mut self.sink {
+                Sink::Sqlite(tx) => insert_rows(tx, table, rows).await?,
+                Sink::Postgres(conn) => copy_rows(conn, table, &rows).await?,
+            }
+        }
+        self.buffered = 0;
+        Ok(())
+    }
+
+    /// Flushes and commits.
+    pub async fn commit(mut self) -> Result<u64, DbError> {
+        self.flush().await?;
+        match self.sink {
+            Sink::Sqlite(tx) => tx.commit().await?,
+            Sink::Postgres(mut conn) => {
+                conn.execute("COMMIT").await?;
+                conn.close().await?;
+            }
+        }
+        Ok(self.written)
+    }
+}
+
+/// SQLite: multi-row INSERTs of about 256 parameters each (sqlx looks each parameter up by
+/// name among all of the statement's, so binding costs grow with the square of their number).
+async fn insert_rows(tx: &mut Transaction<'static, Any>, table: &Table, rows: Vec<Vec<Val>>) -> Result<(), DbError> {
+    let per = (256 / table.columns.len()).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Val>> = rows.by_ref().take(per).collect();
+        let sql = insert_sql(table, chunk.len());
+        bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), chunk.into_iter().flatten()).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+fn insert_sql(table: &Table, rows: usize) -> String {
+    let n = table.columns.len();
+    let mut sql = format!("INSERT INTO {} ({}) VALUES ", table.name, table.columns.join(", "));
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..n {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(r * n + c + 1).to_string());
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// PostgreSQL: one `COPY … FROM STDIN` (text format) per table and flush.
+async fn copy_rows(conn: &mut sqlx::postgres::PgConnection, table: &Table, rows: &[Vec<Val>]) -> Result<(), DbError> {
+    let mut buf = Vec::with_capacity(rows.len() * 128);
+    for row in rows {
+        copy_line(&mut buf, row);
+    }
+    let stmt = format!("COPY {} ({}) FROM STDIN", table.name, table.columns.join(", "));
+    let mut copy = conn.copy_in_raw(&stmt).await?;
+    copy.send(buf).await?;
+    copy.finish().await?;
+    Ok(())
+}
+
+/// One row in COPY's text format: tab-separated, `\N` for NULL, backslash escapes.
+pub(crate) fn copy_line(buf: &mut Vec<u8>, row: &[Val]) {
+    for (i, v) in row.iter().enumerate() {
+        if i > 0 {
+            buf.push(b'\t');
+        }
+        match v {
+            Val::Null => buf.extend_from_slice(b"\\N"),
+            Val::Int(n) => buf.extend_from_slice(n.to_string().as_bytes()),
+            Val::Bytes(b) => {
+                buf.extend_from_slice(b"\\\\x");
+                buf.extend_from_slice(hex::encode(b).as_bytes());
+            }
+            Val::Text(s) => {
+                for &byte in s.as_bytes() {
+                    match byte {
+                        b'\\' => buf.extend_from_slice(b"\\\\"),
+                        b'\n' => buf.extend_from_slice(b"\\n"),
+                        b'\r' => buf.extend_from_slice(b"\\r"),
+                        b'\t' => buf.extend_from_slice(b"\\t"),
+                        _ => buf.push(byte),
+                    }
+                }
+            }
+        }
+    }
+    buf.push(b'\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_text_escapes_what_it_must() {
+        let mut buf = Vec::new();
+        copy_line(&mut buf, &[Val::Text("a\tb\\c\nd".into()), Val::Null, Val::Int(-3), Val::Bytes(vec![0, 255])]);
+        assert_eq!(String::from_utf8(buf).unwrap(), "a\\tb\\\\c\\nd\t\\N\t-3\t\\\\x00ff\n");
+        assert_eq!(insert_sql(&ORG_SPAN, 2).matches('$').count(), 12);
+    }
+}
