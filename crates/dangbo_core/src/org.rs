@@ -29,6 +29,9 @@ pub(crate) use string_enum;
 string_enum! {
     /// The kind of a Party organisation (loại tổ chức đảng).
     OrgKind ("org-kind") {
+        /// The Party as a whole under its Central Committee (Trung ương): the root above the
+        /// provinces and the committees directly under the centre.
+        Central = "central",
         /// Đảng bộ tỉnh / thành phố trực thuộc Trung ương.
         Province = "province",
         /// Đảng bộ huyện, quận, thị xã (historic: abolished 1/7/2025).

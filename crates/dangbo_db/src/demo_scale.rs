@@ -57,6 +57,10 @@ impl Store {
             let rows_before = loaded.rows;
             let mut bulk = self.bulk().await?;
             let mut org_events = 0u64;
+            if p == 0 {
+                push_org(&mut bulk, &scale::central(), p, &mut org_events).await?;
+                loaded.organisations += 1;
+            }
             for o in scale::province_frame(scale, p) {
                 push_org(&mut bulk, &o, p, &mut org_events).await?;
                 loaded.organisations += 1;
@@ -143,6 +147,7 @@ async fn push_org(bulk: &mut Bulk<'_>, o: &GenOrg, p: usize, org_events: &mut u6
     let founded = serde_json::json!({"code": o.code, "name": o.name, "type": o.kind.as_str(), "field": o.field.as_str(), "parent": first_parent});
     let mut events = vec![("founded", o.founded_on, founded)];
     if o.spans.len() > 1 {
+        // Tổ chức lại 1/7/2025: the district ended, the grassroots organisation came under the commune.
         events.push(("moved", REORGANISED_ON, serde_json::json!({"from": first_parent, "to": o.parent_id()})));
     }
     if o.kind == OrgKind::District {

@@ -194,8 +194,15 @@ fn org(
     GenOrg { id, code, name, kind, field, path, founded_on, ended_on, spans }
 }
 
+/// The root of every scale: the whole Party (code `TW`), above the provinces.
+pub fn central() -> GenOrg {
+    let id = gen_id(0, 0, 0);
+    org(id.clone(), "TW".into(), "Đảng Cộng sản Việt Nam".into(), OrgKind::Central, Field::Other, format!("/{id}/"), vec![(None, FOUNDED_ON, None)])
+}
+
 /// The province committee and its former districts.
 pub fn province_frame(scale: Scale, p: usize) -> Vec<GenOrg> {
+    let root = gen_id(0, 0, 0);
     let pid = gen_id(1, p, 0);
     let mut out = vec![org(
         pid.clone(),
@@ -203,8 +210,8 @@ pub fn province_frame(scale: Scale, p: usize) -> Vec<GenOrg> {
         format!("Đảng bộ tỉnh {}", PROVINCES[p]),
         OrgKind::Province,
         Field::Other,
-        format!("/{pid}/"),
-        vec![(None, FOUNDED_ON, None)],
+        format!("/{root}/{pid}/"),
+        vec![(Some(root.clone()), FOUNDED_ON, None)],
     )];
     for d in 0..scale.communes(p).div_ceil(COMMUNES_PER_DISTRICT) {
         let id = gen_id(2, p, d as u64);
@@ -214,7 +221,7 @@ pub fn province_frame(scale: Scale, p: usize) -> Vec<GenOrg> {
             format!("Đảng bộ huyện {} {}", SYLLABLES[(p + d) % SYLLABLES.len()], SYLLABLES[(3 * d + 7) % SYLLABLES.len()]),
             OrgKind::District,
             Field::Other,
-            format!("/{pid}/{id}/"),
+            format!("/{root}/{pid}/{id}/"),
             vec![(Some(pid.clone()), FOUNDED_ON, Some(REORGANISED_ON))],
         ));
     }
@@ -225,6 +232,7 @@ pub fn province_frame(scale: Scale, p: usize) -> Vec<GenOrg> {
 /// of the province (CCCD and card numbers stay unique).
 pub fn commune(seed: u64, p: usize, c: usize, first: u64, today: NaiveDate) -> GenCommune {
     let mut rng = rng_for(seed, p, c);
+    let root = gen_id(0, 0, 0);
     let pid = gen_id(1, p, 0);
     let district = gen_id(2, p, (c / COMMUNES_PER_DISTRICT) as u64);
     let cid = gen_id(3, p, c as u64);
@@ -236,7 +244,7 @@ pub fn commune(seed: u64, p: usize, c: usize, first: u64, today: NaiveDate) -> G
         format!("Đảng bộ {cname}"),
         OrgKind::Commune,
         Field::Commune,
-        format!("/{pid}/{cid}/"),
+        format!("/{root}/{pid}/{cid}/"),
         vec![(Some(pid.clone()), REORGANISED_ON, None)],
     )];
     let mut branches: Vec<(String, usize)> = Vec::new();
@@ -250,7 +258,7 @@ pub fn commune(seed: u64, p: usize, c: usize, first: u64, today: NaiveDate) -> G
         );
         let committee = rng.random_bool(0.55);
         let (kind, label) = if committee { (OrgKind::GrassrootsCommittee, "Đảng bộ") } else { (OrgKind::GrassrootsBranch, "Chi bộ") };
-        let gpath = format!("/{pid}/{cid}/{gid}/");
+        let gpath = format!("/{root}/{pid}/{cid}/{gid}/");
         let spans = vec![(Some(district.clone()), FOUNDED_ON, Some(REORGANISED_ON)), (Some(cid.clone()), REORGANISED_ON, None)];
         orgs.push(org(
             gid.clone(),

@@ -14,7 +14,7 @@ async fn a_generated_commune_loads_through_the_bulk_path_and_keeps_its_history()
             assert!(loaded.members > 1000 && loaded.events > 3 * loaded.members, "{name}: {loaded:?}");
             assert!(store.load_scale(Scale::Commune, 3, today(), |_| {}).await.expect("second load").is_none(), "{name}: loads only into an empty database");
             let a = admin();
-            let nation = store.summary(&a, "P01", today()).await.expect("province");
+            let nation = store.summary(&a, "TW", today()).await.expect("the whole Party");
             let commune = store.summary(&a, "P01-X001", today()).await.expect("commune");
             assert_eq!(nation.total(), commune.total(), "{name}");
             assert!(commune.total() > 900 && commune.grassroots_orgs >= 15, "{name}: {commune:?}");
@@ -24,6 +24,7 @@ async fn a_generated_commune_loads_through_the_bulk_path_and_keeps_its_history()
             assert!(district_2019.total() > 500, "{name}: {district_2019:?}");
             assert_eq!(store.summary(&a, "P01-H1", today()).await.expect("district today").grassroots_orgs, 0, "{name}: the district has ended");
             let stats = store.member_stats(&a, "P01", today()).await.expect("stats");
+            assert_eq!(stats.total, nation.total(), "{name}");
             for b in &stats.breakdowns {
                 assert_eq!(b.rows.iter().map(|r| r.1).sum::<i64>(), stats.total, "{name}: {}", b.dimension);
             }

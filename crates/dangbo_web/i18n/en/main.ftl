@@ -38,6 +38,7 @@ org-actions = Actions
 org-new = Found an organisation under this one
 org-change = Rename, move, merge or dissolve
 member-new = Add a member
+org-kind-central = Central (the whole Party)
 org-kind-province = Provincial committee
 org-kind-district = District committee (before 1/7/2025)
 org-kind-commune = Commune or ward committee

@@ -38,6 +38,7 @@ org-actions = Thao tác
 org-new = Thành lập tổ chức trực thuộc
 org-change = Đổi tên, chuyển, sáp nhập hoặc giải thể
 member-new = Thêm đảng viên
+org-kind-central = Trung ương (toàn Đảng)
 org-kind-province = Đảng bộ tỉnh, thành phố
 org-kind-district = Đảng bộ huyện (trước 1/7/2025)
 org-kind-commune = Đảng bộ xã, phường, đặc khu
