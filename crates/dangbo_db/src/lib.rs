@@ -17,6 +17,7 @@ mod demo;
 mod demo_scale;
 mod demo_secretaries;
 mod error;
+mod floor;
 mod import;
 mod meetings;
 mod members;

@@ -72,3 +72,18 @@ impl TestDb {
         }
     }
 }
+
+/// Makes sure database `name` exists on the PostgreSQL server at `server` (a URL without a
+/// database), dropping it first when `fresh`; returns its URL. Used by `bench/`.
+pub async fn postgres_database(server: &str, name: &str, fresh: bool) -> Result<String, crate::DbError> {
+    let server = server.trim_end_matches('/');
+    let mut conn = sqlx::PgConnection::connect(&format!("{server}/postgres")).await?;
+    if fresh {
+        conn.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).await?;
+    }
+    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_database WHERE datname = $1").bind(name).fetch_one(&mut conn).await?;
+    if exists == 0 {
+        conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await?;
+    }
+    Ok(format!("{server}/{name}"))
+}

@@ -356,9 +356,10 @@ fn member(rng: &mut ChaCha8Rng, p: usize, c: usize, n: u64, branch: &str, branch
     let years_ago = 60.0 * rng.random::<f64>().powf(1.5);
     let ceremony = (today - Duration::days((years_ago * 365.25) as i64 + 30)).max(FOUNDED_ON + Duration::days(30));
     let age = 18 + (27.0 * rng.random::<f64>().powi(2)) as i64;
-    let birth = ceremony - Duration::days(365 * age + rng.random_range(10..360));
-    let person = person(rng, p, n, birth, commune);
     let decision = ceremony - Duration::days(rng.random_range(5..25));
+    // At least 18 on the decision date (Statute, Article 1).
+    let birth = decision - Duration::days(365 * age + rng.random_range(10..360));
+    let person = person(rng, p, n, birth, commune);
     let party = PartyRecord {
         admission_decision_no: Some(format!("{}-QĐ/ĐU", 1 + n % 900)),
         admission_decision_date: decision,
@@ -452,6 +453,8 @@ mod tests {
         assert!(events > 3 * a.members.len(), "{events} events for {} members", a.members.len());
         let cccds: std::collections::HashSet<_> = a.members.iter().filter_map(|m| m.derived.person.cccd.clone()).collect();
         assert_eq!(cccds.len(), a.members.iter().filter(|m| m.derived.person.cccd.is_some()).count());
+        let adult = |m: &GenMember| crate::date::age_years(m.derived.person.birth_date, m.derived.party.admission_decision_date) >= 18;
+        assert!(a.members.iter().all(adult), "every member was at least 18 on the admission decision");
         assert_eq!(Scale::National.provinces(), 34);
         assert_eq!((0..34).map(|p| Scale::National.communes(p)).sum::<usize>(), 3321);
     }

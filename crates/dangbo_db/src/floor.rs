@@ -1,0 +1,57 @@
+//! Hand-written reference queries for the benchmarks in `bench/`: the floor each measure is
+//! compared with (the plainest SQL that gives the same answer on the current tree, with no
+//! scope reconstruction, no HTTP and no rendering). Not used by the application.
+
+use crate::rows::iso;
+use crate::{DbError, Store};
+use chrono::NaiveDate;
+use dangbo_core::member::AgeBand;
+
+impl Store {
+    /// The current materialised path of an organisation (`/…/id/`).
+    pub async fn floor_org_path(&self, code: &str) -> Result<String, DbError> {
+        Ok(sqlx::query_scalar("SELECT path FROM org WHERE code = $1").bind(code).fetch_one(&self.pool).await?)
+    }
+
+    /// Member search as one SELECT: members of the subtree under `path` on `as_of` whose
+    /// folded text contains `folded`, the first `limit` by name. Returns the number of rows.
+    pub async fn floor_search(&self, path: &str, folded: &str, as_of: NaiveDate, limit: i64) -> Result<usize, DbError> {
+        let rows = sqlx::query(
+            "SELECT m.id, m.full_name, o.code, ms.status FROM member_span ms JOIN member m ON m.id = ms.member_id JOIN org o ON o.id = ms.org_id
+             WHERE o.path LIKE $1 AND ms.valid_from <= $2 AND (ms.valid_to IS NULL OR ms.valid_to > $2) AND m.search_text LIKE '%' || $3 || '%'
+             ORDER BY m.sort_key, m.id LIMIT $4",
+        )
+        .bind(format!("{path}%"))
+        .bind(iso(as_of))
+        .bind(folded)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.len())
+    }
+
+    /// The member form as hand-written GROUP BYs (sex, age band, ethnicity, education, theory)
+    /// over the members of the subtree under `path` on `as_of`. Returns the total counted.
+    pub async fn floor_form(&self, path: &str, as_of: NaiveDate) -> Result<i64, DbError> {
+        let d = iso(as_of);
+        let bounds: Vec<String> = [AgeBand::UpTo30, AgeBand::From31To40, AgeBand::From41To50, AgeBand::From51To60]
+            .iter()
+            .map(|b| b.birth_bounds(as_of).0.map(iso).unwrap_or_default())
+            .collect();
+        let age = "CASE WHEN m.birth_date > $3 THEN 1 WHEN m.birth_date > $4 THEN 2 WHEN m.birth_date > $5 THEN 3 WHEN m.birth_date > $6 THEN 4 ELSE 5 END";
+        let mut total = 0;
+        for expr in ["m.sex", age, "m.ethnicity", "m.education", "m.theory"] {
+            let sql = format!(
+                "SELECT COUNT(*) FROM member_span ms JOIN member m ON m.id = ms.member_id JOIN org o ON o.id = ms.org_id
+                 WHERE o.path LIKE $1 AND ms.valid_from <= $2 AND (ms.valid_to IS NULL OR ms.valid_to > $2) AND ($3 = $3 AND $4 = $4 AND $5 = $5 AND $6 = $6)
+                 GROUP BY {expr}"
+            );
+            let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).bind(format!("{path}%")).bind(&d);
+            for b in &bounds {
+                q = q.bind(b);
+            }
+            total = q.fetch_all(&self.pool).await?.iter().sum();
+        }
+        Ok(total)
+    }
+}
