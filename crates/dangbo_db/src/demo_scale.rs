@@ -3,8 +3,8 @@
 //! memory at a time.
 
 use crate::auth::{NewUser, Role};
-use crate::bulk::{Bulk, MEMBER, MEMBER_EPISODE, MEMBER_EVENT, MEMBER_SPAN, ORG, ORG_EVENT, ORG_SPAN, Val};
-use crate::members::{episode_values, event_values, member_values, span_values};
+use crate::bulk::{Bulk, MEMBER, MEMBER_EPISODE, MEMBER_EVENT, MEMBER_SPAN, MEMBER_WORD, ORG, ORG_EVENT, ORG_SPAN, Val};
+use crate::members::{episode_values, event_values, member_values, span_values, word_values};
 use crate::rows::iso;
 use crate::{Caller, DbError, Store};
 use chrono::NaiveDate;
@@ -113,6 +113,10 @@ async fn push_commune(bulk: &mut Bulk<'_>, commune: &GenCommune, p: usize, org_e
         }
         for row in episode_values(&m.id, d) {
             bulk.push(MEMBER_EPISODE, row).await?;
+        }
+        let path = commune.orgs.iter().find(|o| o.id == d.org_id).map_or("", |o| o.path.as_str());
+        for row in word_values(&m.id, d, path) {
+            bulk.push(MEMBER_WORD, row).await?;
         }
         loaded.members += 1;
     }

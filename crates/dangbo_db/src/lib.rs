@@ -117,12 +117,18 @@ impl Store {
 
     /// Applies pending migrations and loads the reference lists when they are empty.
     pub async fn migrate(&self) -> Result<(), DbError> {
+        let applied = || async { sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM _sqlx_migrations").fetch_one(&self.pool).await.unwrap_or(0) };
+        let before = applied().await;
         MIGRATOR.run(&self.pool).await.map_err(|e| DbError::Internal(e.into()))?;
         refdata::seed(self).await?;
         rules::seed(self).await?;
-        let rebuilt = members::rebuild_missing(self).await?;
-        if rebuilt > 0 {
-            tracing::info!(rebuilt, "derived member rows rebuilt after migration");
+        // Only a migration can leave derived rows missing; a plain restart skips the check (a
+        // scan of every member at national size).
+        if applied().await != before {
+            let rebuilt = members::rebuild_missing(self).await?;
+            if rebuilt > 0 {
+                tracing::info!(rebuilt, "derived member rows rebuilt after migration");
+            }
         }
         Ok(())
     }

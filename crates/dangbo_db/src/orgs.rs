@@ -499,6 +499,7 @@ pub(crate) async fn apply_org_event(tx: &mut Transaction<'static, Any>, caller: 
                 .execute(&mut **tx)
                 .await?;
             sqlx::query("UPDATE org SET parent_id = $1 WHERE id = $2").bind(&p.id).bind(&org.id).execute(&mut **tx).await?;
+            crate::members::repath_words(tx, &new_path).await?;
             ("moved", serde_json::json!({"from": org.parent, "to": p.code}))
         }
         OrgChange::Merge(code) => {

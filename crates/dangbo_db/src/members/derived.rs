@@ -69,12 +69,32 @@ pub(crate) fn episode_values<'a>(id: &'a str, d: &'a Derived) -> impl Iterator<I
     })
 }
 
+/// The words a member is found by: the folded name, CCCD and card number, each once.
+pub(crate) fn words(d: &Derived) -> Vec<String> {
+    words_of(&d.person.search_text(d.party.card_no.as_deref()))
+}
+
+/// The distinct words of a member's search text.
+pub(crate) fn words_of(search_text: &str) -> Vec<String> {
+    let mut w: Vec<String> = search_text.split_whitespace().map(str::to_string).collect();
+    w.sort();
+    w.dedup();
+    w
+}
+
+/// The `member_word` rows of a derived state ([`bulk::MEMBER_WORD`]); `path` is the current
+/// path of the member's home branch.
+pub(crate) fn word_values(id: &str, d: &Derived, path: &str) -> Vec<Vec<Val>> {
+    words(d).into_iter().map(|w| vec![w.into_bytes().into(), path.as_bytes().to_vec().into(), id.into()]).collect()
+}
+
 pub(crate) async fn write_member(tx: &mut Transaction<'static, Any>, id: &str, d: &Derived, insert: bool) -> Result<(), DbError> {
     bind_all(sqlx::query(if insert { MEMBER_INSERT } else { MEMBER_UPDATE }), member_values(id, d, now())).execute(&mut **tx).await?;
     Ok(())
 }
 
 pub(crate) async fn write_spans(tx: &mut Transaction<'static, Any>, id: &str, d: &Derived) -> Result<(), DbError> {
+    write_words(tx, id, d).await?;
     sqlx::query("DELETE FROM member_span WHERE member_id = $1").bind(id).execute(&mut **tx).await?;
     for row in span_values(id, d) {
         bind_all(sqlx::query("INSERT INTO member_span (member_id, org_id, status, episode, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5, $6)"), row)
@@ -105,6 +125,29 @@ pub(crate) async fn write_spans(tx: &mut Transaction<'static, Any>, id: &str, d:
         bind_all(sqlx::query("INSERT INTO member_episode (member_id, episode, org_id, admitted_here, admission_decision_date, ceremony_date, age_at_admission) VALUES ($1, $2, $3, $4, $5, $6, $7)"), row)
             .execute(&mut **tx)
             .await?;
+    }
+    Ok(())
+}
+
+/// Rewrites a member's search words (after any event: the name, card or branch may change).
+pub(crate) async fn write_words(tx: &mut Transaction<'static, Any>, id: &str, d: &Derived) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM member_word WHERE member_id = $1").bind(id).execute(&mut **tx).await?;
+    let path: String = sqlx::query_scalar("SELECT path FROM org WHERE id = $1").bind(&d.org_id).fetch_one(&mut **tx).await?;
+    for row in word_values(id, d, &path) {
+        bind_all(sqlx::query("INSERT INTO member_word (word, path, member_id) VALUES ($1, $2, $3)"), row).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// After organisations under `prefix` changed path (a move): the search words of their
+/// members take the new path.
+pub(crate) async fn repath_words(tx: &mut Transaction<'static, Any>, prefix: &str) -> Result<(), DbError> {
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT m.id, o.path FROM member m JOIN org o ON o.id = m.org_id WHERE o.path LIKE $1")
+        .bind(format!("{prefix}%"))
+        .fetch_all(&mut **tx)
+        .await?;
+    for (id, path) in rows {
+        sqlx::query("UPDATE member_word SET path = $1 WHERE member_id = $2").bind(path.into_bytes()).bind(id).execute(&mut **tx).await?;
     }
     Ok(())
 }

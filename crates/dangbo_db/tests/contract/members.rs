@@ -138,3 +138,39 @@ async fn the_data_quality_report_finds_gaps_per_branch() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn search_by_word_follows_transfers_and_moves_and_keeps_the_scope() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let hung = add_member(&s, member_input("B1", "Nguyễn", "Văn", "Hùng")).await;
+        add_member(&s, member_input("B2", "Trần", "Thị", "Hoa")).await;
+        let find = |org: &str, q: &str| MemberFilter { org: Some(org.into()), q: Some(q.into()), limit: 20, ..Default::default() };
+        let names = |p: dangbo_db::MemberPage| p.items.into_iter().map(|i| i.full_name).collect::<Vec<_>>();
+        assert_eq!(names(s.list_members(&admin(), &find("C", "hun"), today()).await.unwrap()), ["Nguyễn Văn Hùng"], "{backend}: a prefix of the last word");
+        assert_eq!(
+            names(s.list_members(&admin(), &find("C", "Nguyễn V"), today()).await.unwrap()),
+            ["Nguyễn Văn Hùng"],
+            "{backend}: a whole word before one letter"
+        );
+        assert!(s.list_members(&admin(), &find("G", "hung"), today()).await.unwrap().items.is_empty(), "{backend}: another subtree");
+        let transfer = EventInput { kind: "transferred".into(), effective_on: "2026-01-05".into(), org: Some("G".into()), ..Default::default() };
+        s.record_event(&admin(), &hung, transfer.parse(today()).unwrap(), today()).await.unwrap();
+        assert_eq!(names(s.list_members(&admin(), &find("G", "hung"), today()).await.unwrap()), ["Nguyễn Văn Hùng"], "{backend}: found in the new branch");
+        assert!(s.list_members(&admin(), &find("C", "hung"), today()).await.unwrap().items.is_empty(), "{backend}: not in the old one");
+        // As of a date before the transfer, the old branch still lists him.
+        let before = MemberFilter { as_of: Some(d("2025-12-31")), ..find("C", "hung") };
+        assert_eq!(names(s.list_members(&admin(), &before, today()).await.unwrap()), ["Nguyễn Văn Hùng"], "{backend}");
+        // A committee moved to another province takes its members' words along.
+        org(&s, "P2", "province", None, "2000-01-01").await;
+        let mv = dangbo_core::org::OrgEventInput { kind: "moved".into(), effective_on: "2026-02-01".into(), parent: Some("P2".into()), ..Default::default() };
+        s.org_event(&admin(), "C", mv.parse(today()).unwrap()).await.unwrap();
+        assert_eq!(names(s.list_members(&admin(), &find("P2", "hoa"), today()).await.unwrap()), ["Trần Thị Hoa"], "{backend}");
+        assert!(s.list_members(&admin(), &find("P", "hoa"), today()).await.unwrap().items.is_empty(), "{backend}");
+        // A secretary of G searching without naming an organisation sees G only.
+        let sec = user(&s, "bt-g", Role::Secretary, Some("G")).await;
+        let mine = MemberFilter { q: Some("h".into()), limit: 20, ..Default::default() };
+        assert_eq!(names(s.list_members(&sec, &mine, today()).await.unwrap()), ["Nguyễn Văn Hùng"], "{backend}");
+    })
+    .await;
+}
