@@ -119,13 +119,14 @@ pub(crate) const MEMBER_EVENT: Table = Table {
 };
 pub(crate) const MEMBER_SPAN: Table = Table { name: "member_span", columns: &["member_id", "org_id", "status", "episode", "valid_from", "valid_to"] };
 pub(crate) const MEMBER_WORD: Table = Table { name: "member_word", columns: &["word", "path", "member_id"] };
+pub(crate) const SEARCH_WORD: Table = Table { name: "search_word", columns: &["word"] };
 pub(crate) const MEMBER_EPISODE: Table = Table {
     name: "member_episode",
     columns: &["member_id", "episode", "org_id", "admitted_here", "admission_decision_date", "ceremony_date", "age_at_admission"],
 };
 
 /// The tables in foreign-key order: a flush writes them in this order.
-const ORDER: [Table; 8] = [ORG, ORG_SPAN, ORG_EVENT, MEMBER, MEMBER_EVENT, MEMBER_SPAN, MEMBER_EPISODE, MEMBER_WORD];
+const ORDER: [Table; 9] = [ORG, ORG_SPAN, ORG_EVENT, MEMBER, MEMBER_EVENT, MEMBER_SPAN, MEMBER_EPISODE, MEMBER_WORD, SEARCH_WORD];
 /// Rows buffered before a flush.
 const FLUSH_ROWS: usize = 50_000;
 

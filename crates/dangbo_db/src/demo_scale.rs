@@ -3,8 +3,8 @@
 //! memory at a time.
 
 use crate::auth::{NewUser, Role};
-use crate::bulk::{Bulk, MEMBER, MEMBER_EPISODE, MEMBER_EVENT, MEMBER_SPAN, MEMBER_WORD, ORG, ORG_EVENT, ORG_SPAN, Val};
-use crate::members::{episode_values, event_values, member_values, span_values, word_values};
+use crate::bulk::{Bulk, MEMBER, MEMBER_EPISODE, MEMBER_EVENT, MEMBER_SPAN, MEMBER_WORD, ORG, ORG_EVENT, ORG_SPAN, SEARCH_WORD, Val};
+use crate::members::{episode_values, event_values, is_name_word, member_values, span_values, word_values, words_of};
 use crate::rows::iso;
 use crate::{Caller, DbError, Store};
 use chrono::NaiveDate;
@@ -51,6 +51,7 @@ impl Store {
             return Ok(None);
         }
         let mut loaded = ScaleLoaded::default();
+        let mut dictionary = std::collections::HashSet::new();
         let total: u64 = (0..scale.provinces()).map(|p| scale.communes(p) as u64).sum();
         let mut done = 0;
         for p in 0..scale.provinces() {
@@ -70,6 +71,13 @@ impl Store {
                 let commune = scale::commune(seed, p, c, first, today);
                 first += commune.members.len() as u64;
                 push_commune(&mut bulk, &commune, p, &mut org_events, &mut loaded).await?;
+                for m in &commune.members {
+                    for w in words_of(&m.derived.person.search_text(None)) {
+                        if is_name_word(&w) && dictionary.insert(w.clone()) {
+                            bulk.push(SEARCH_WORD, vec![w.into_bytes().into()]).await?;
+                        }
+                    }
+                }
                 done += 1;
                 loaded.rows = rows_before + bulk.written;
                 progress(ScaleProgress { communes_done: done, communes_total: total, loaded: &loaded });
@@ -90,7 +98,9 @@ impl Store {
         crate::audit::record(&mut w.tx, &system, "demo.scale", "database", "", None, Some(data)).await?;
         w.commit().await?;
         // Fresh statistics for the planner after a load of this size.
-        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        // PostgreSQL also marks the pages all-visible, so searches read the word index alone.
+        let sql = if self.backend == crate::Backend::Postgres { "VACUUM ANALYZE" } else { "ANALYZE" };
+        sqlx::query(sql).execute(&self.pool).await?;
         Ok(())
     }
 }

@@ -13,15 +13,21 @@ impl Store {
         Ok(sqlx::query_scalar("SELECT path FROM org WHERE code = $1").bind(code).fetch_one(&self.pool).await?)
     }
 
-    /// Member search as one SELECT: members of the subtree under `path` on `as_of` whose
-    /// folded text contains `folded`, the first `limit` by name. Returns the number of rows.
+    /// Member search as one SELECT through the same word index as the application: members of
+    /// the subtree under `path` on `as_of` with a word starting with the last word of `folded`
+    /// and whose text contains `folded`, the first `limit` by name. Returns the number of rows.
     pub async fn floor_search(&self, path: &str, folded: &str, as_of: NaiveDate, limit: i64) -> Result<usize, DbError> {
+        let last = folded.split_whitespace().last().unwrap_or("");
         let rows = sqlx::query(
-            "SELECT m.id, m.full_name, o.code, ms.status FROM member_span ms JOIN member m ON m.id = ms.member_id JOIN org o ON o.id = ms.org_id
-             WHERE o.path LIKE $1 AND ms.valid_from <= $2 AND (ms.valid_to IS NULL OR ms.valid_to > $2) AND m.search_text LIKE '%' || $3 || '%'
-             ORDER BY m.sort_key, m.id LIMIT $4",
+            "SELECT m.id, m.full_name, o.code, ms.status FROM member_word w JOIN member m ON m.id = w.member_id JOIN member_span ms ON ms.member_id = m.id JOIN org o ON o.id = ms.org_id
+             WHERE w.word IN (SELECT d.word FROM search_word d WHERE d.word >= $1 AND d.word < $2) AND w.path >= $3 AND w.path < $4
+               AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND m.search_text LIKE '%' || $6 || '%'
+             ORDER BY m.sort_key, m.id LIMIT $7",
         )
-        .bind(format!("{path}%"))
+        .bind(last.as_bytes().to_vec())
+        .bind([last.as_bytes(), &[0xff]].concat())
+        .bind(path.as_bytes().to_vec())
+        .bind([path.as_bytes(), &[0xff]].concat())
         .bind(iso(as_of))
         .bind(folded)
         .bind(limit)

@@ -306,6 +306,10 @@ impl Store {
             Some((w, _)) if w.exact => {
                 "AND m.id IN (SELECT w.member_id FROM member_word w WHERE w.word = $16 AND $17 = $17 AND w.path >= $18 AND w.path < $19)"
             }
+            // A name prefix expands to its whole words, each sought within the subtree.
+            Some((w, _)) if w.name => {
+                "AND m.id IN (SELECT w.member_id FROM member_word w WHERE w.word IN (SELECT d.word FROM search_word d WHERE d.word >= $16 AND d.word < $17) AND w.path >= $18 AND w.path < $19)"
+            }
             Some(_) => "AND m.id IN (SELECT w.member_id FROM member_word w WHERE w.word >= $16 AND w.word < $17 AND w.path >= $18 AND w.path < $19)",
             None => "AND ($16 = $16 AND $17 = $17 AND $18 = $18 AND $19 = $19)",
         };
@@ -353,6 +357,8 @@ struct DrivingWord {
     from: Vec<u8>,
     to: Vec<u8>,
     exact: bool,
+    /// A name word (not a number): its prefix expands through the dictionary.
+    name: bool,
 }
 
 /// The last word typed, as a prefix (given names come last and tell the most); a last word of
@@ -361,10 +367,10 @@ fn driving_word(folded: &str) -> Option<DrivingWord> {
     let words: Vec<&str> = folded.split_whitespace().collect();
     let last = *words.last()?;
     if last.chars().count() >= 2 || words.len() == 1 {
-        return Some(DrivingWord { from: last.as_bytes().to_vec(), to: [last.as_bytes(), &[0xff]].concat(), exact: false });
+        return Some(DrivingWord { from: last.as_bytes().to_vec(), to: [last.as_bytes(), &[0xff]].concat(), exact: false, name: is_name_word(last) });
     }
     let whole = words[words.len() - 2];
-    Some(DrivingWord { from: whole.as_bytes().to_vec(), to: whole.as_bytes().to_vec(), exact: true })
+    Some(DrivingWord { from: whole.as_bytes().to_vec(), to: whole.as_bytes().to_vec(), exact: true, name: is_name_word(whole) })
 }
 
 /// A keyset page from rows of (id, full_name, org code, org name, status, sex, birth date,
@@ -535,7 +541,7 @@ pub(crate) fn event_values(member_id: &str, r: &EventRecord, basis: &Basis, reco
 }
 
 mod derived;
-pub(crate) use derived::{episode_values, member_values, repath_words, span_values, word_values};
+pub(crate) use derived::{episode_values, is_name_word, member_values, repath_words, span_values, word_values, words_of};
 use derived::{write_member, write_spans};
 
 /// Rewrites the derived rows of members that lack them after a migration that added a derived
@@ -554,7 +560,28 @@ pub(crate) async fn rebuild_missing(store: &Store) -> Result<usize, DbError> {
         }
         w.commit().await?;
     }
-    Ok(ids.len() + rebuild_words(store).await?)
+    let n = ids.len() + rebuild_words(store).await?;
+    rebuild_dictionary(store).await?;
+    Ok(n)
+}
+
+/// Fills the dictionary of name words from the word index when it is empty.
+async fn rebuild_dictionary(store: &Store) -> Result<(), DbError> {
+    use futures_util::TryStreamExt;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM search_word").fetch_one(&store.pool).await?;
+    if n > 0 {
+        return Ok(());
+    }
+    let mut bulk = store.bulk().await?;
+    let mut rows = sqlx::query_scalar::<_, Vec<u8>>("SELECT DISTINCT word FROM member_word").fetch(&store.pool);
+    while let Some(w) = rows.try_next().await? {
+        if std::str::from_utf8(&w).is_ok_and(derived::is_name_word) {
+            bulk.push(crate::bulk::SEARCH_WORD, vec![w.into()]).await?;
+        }
+    }
+    drop(rows);
+    bulk.commit().await?;
+    Ok(())
 }
 
 async fn rebuild_words(store: &Store) -> Result<usize, DbError> {

@@ -74,6 +74,12 @@ pub(crate) fn words(d: &Derived) -> Vec<String> {
     words_of(&d.person.search_text(d.party.card_no.as_deref()))
 }
 
+/// Whether a word goes into the dictionary of name words (numbers do not: CCCD and card
+/// numbers are searched as they are typed, from their first digit).
+pub(crate) fn is_name_word(w: &str) -> bool {
+    !w.chars().any(|c| c.is_ascii_digit())
+}
+
 /// The distinct words of a member's search text.
 pub(crate) fn words_of(search_text: &str) -> Vec<String> {
     let mut w: Vec<String> = search_text.split_whitespace().map(str::to_string).collect();
@@ -135,6 +141,9 @@ pub(crate) async fn write_words(tx: &mut Transaction<'static, Any>, id: &str, d:
     let path: String = sqlx::query_scalar("SELECT path FROM org WHERE id = $1").bind(&d.org_id).fetch_one(&mut **tx).await?;
     for row in word_values(id, d, &path) {
         bind_all(sqlx::query("INSERT INTO member_word (word, path, member_id) VALUES ($1, $2, $3)"), row).execute(&mut **tx).await?;
+    }
+    for w in words(d).into_iter().filter(|w| is_name_word(w)) {
+        sqlx::query("INSERT INTO search_word (word) VALUES ($1) ON CONFLICT (word) DO NOTHING").bind(w.into_bytes()).execute(&mut **tx).await?;
     }
     Ok(())
 }
