@@ -278,8 +278,19 @@ impl Store {
             Some((k, i)) => (k, i),
             None => (Vec::new(), String::new()),
         };
-        let (with, join) = if root_id.is_some() { (SUBTREE_AS_OF, "JOIN sub ON sub.id = ms.org_id") } else { ("", "") };
-        let root_filter = if root_id.is_some() { "" } else { "AND ($4 = $4)" };
+        let q = text::fold(f.q.as_deref().unwrap_or(""));
+        // Today's list of a subtree is found through the word index; a list as of another date
+        // (members who have moved since) reads the members' text.
+        let subtree = root.as_ref().map(|o| o.path.clone()).or_else(|| if caller.is_admin() { Some(String::new()) } else { caller.scope_path.clone() });
+        let words = match (&subtree, driving_word(&q)) {
+            (Some(path), Some(word)) if as_of == today => Some((word, path.clone())),
+            _ => None,
+        };
+        // Through the word index the subtree is the path range of today's tree: no need to
+        // rebuild the tree as of the date.
+        let as_of_tree = root_id.is_some() && words.is_none();
+        let (with, join) = if as_of_tree { (SUBTREE_AS_OF, "JOIN sub ON sub.id = ms.org_id") } else { ("", "") };
+        let root_filter = if as_of_tree { "" } else { "AND ($4 = $4)" };
         let from_where = format!(
             "FROM member_span ms {join} JOIN member m ON m.id = ms.member_id JOIN org o ON o.id = ms.org_id
              WHERE ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) {root_filter} AND {MEMBER_IN_SCOPE}
@@ -294,14 +305,6 @@ impl Store {
                AND ($14 = '' OR m.professional = $14)
                AND ($15 = '' OR m.theory = $15)"
         );
-        let q = text::fold(f.q.as_deref().unwrap_or(""));
-        // Today's list of a subtree is found through the word index; a list as of another date
-        // (members who have moved since) reads the members' text.
-        let subtree = root.as_ref().map(|o| o.path.clone()).or_else(|| if caller.is_admin() { Some(String::new()) } else { caller.scope_path.clone() });
-        let words = match (&subtree, driving_word(&q)) {
-            (Some(path), Some(word)) if as_of == today => Some((word, path.clone())),
-            _ => None,
-        };
         let word_filter = match &words {
             Some((w, _)) if w.exact => {
                 "AND m.id IN (SELECT w.member_id FROM member_word w WHERE w.word = $16 AND $17 = $17 AND w.path >= $18 AND w.path < $19)"
