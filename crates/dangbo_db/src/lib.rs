@@ -25,6 +25,7 @@ mod movements;
 mod org_lookup;
 mod orgs;
 mod planning;
+mod portability;
 mod refdata;
 mod register;
 mod rows;
