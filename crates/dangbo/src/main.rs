@@ -256,24 +256,59 @@ async fn export_register(store: &Store, org: &str, as_of: Option<&str>, out: &st
     };
     let caller = Caller::system();
     let spin = spinner("Đang xuất / exporting");
-    let mut rows = store.register(&caller, org, date).await.map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
-    dangbo_web::export::localise_register(&mut rows, dangbo_web::i18n::I18n::new(dangbo_web::Lang::Vi));
-    let bytes = match out.extension().and_then(|e| e.to_str()) {
-        Some("csv") => dangbo_reports::register::csv(&rows)?,
+    let i = dangbo_web::i18n::I18n::new(dangbo_web::Lang::Vi);
+    let fail = |e: dangbo_db::DbError| anyhow::anyhow!("{}", describe(&e));
+    // Rows stream from the database into the file: memory stays flat for a province.
+    let n = match out.extension().and_then(|e| e.to_str()) {
+        Some("csv") => {
+            let file = std::fs::File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
+            let mut w = dangbo_reports::register::CsvRegister::new(std::io::BufWriter::new(file))?;
+            let mut failed = None;
+            let n = store
+                .register_each(&caller, org, date, |mut r| {
+                    dangbo_web::export::localise_register(std::slice::from_mut(&mut r), i);
+                    if let Err(e) = w.push(&r) {
+                        failed.get_or_insert(e.to_string());
+                    }
+                    Ok(())
+                })
+                .await
+                .map_err(fail)?;
+            if let Some(e) = failed {
+                bail!("cannot write {}: {e}", out.display());
+            }
+            w.finish()?;
+            n
+        }
         Some("xlsx") => {
-            let name = store.org(&caller, org).await.map_err(|e| anyhow::anyhow!("{}", describe(&e)))?.name;
-            dangbo_reports::register::xlsx(&format!("Sổ danh sách đảng viên — {name} — {}", dangbo_core::date::display(date)), "Danh sách", &rows)?
+            let name = store.org(&caller, org).await.map_err(fail)?.name;
+            let title = format!("Sổ danh sách đảng viên — {name} — {}", dangbo_core::date::display(date));
+            let mut x = dangbo_reports::register::XlsxRegister::new(&title, "Danh sách")?;
+            let mut failed = None;
+            let n = store
+                .register_each(&caller, org, date, |mut r| {
+                    dangbo_web::export::localise_register(std::slice::from_mut(&mut r), i);
+                    if let Err(e) = x.push(&r) {
+                        failed.get_or_insert(e.to_string());
+                    }
+                    Ok(())
+                })
+                .await
+                .map_err(fail)?;
+            if let Some(e) = failed {
+                bail!("cannot write {}: {e}", out.display());
+            }
+            x.finish()?.save(out).with_context(|| format!("cannot write {}", out.display()))?;
+            n
         }
         _ => bail!("--out must end in .xlsx or .csv"),
     };
-    std::fs::write(out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
     spin.finish_and_clear();
-    println!("{} đảng viên → {}", rows.len(), out.display());
+    println!("{n} đảng viên → {}", out.display());
     Ok(())
 }
 
-/// A spinner with the elapsed time on stderr while a long command runs (hidden when stderr is
-/// not a terminal, so scripts and logs stay clean).
+/// Loads a generated dataset with a progress bar per commune.
 async fn load_scale(store: &Store, scale: &str, seed: u64) -> Result<()> {
     let Some(scale) = dangbo_core::demo::scale::Scale::parse(scale) else {
         bail!("--scale {scale}: expected commune, province or national");
@@ -316,6 +351,8 @@ async fn load_scale(store: &Store, scale: &str, seed: u64) -> Result<()> {
     Ok(())
 }
 
+/// A spinner with the elapsed time on stderr while a long command runs (hidden when stderr is
+/// not a terminal, so scripts and logs stay clean).
 fn spinner(what: &str) -> indicatif::ProgressBar {
     let p = indicatif::ProgressBar::new_spinner();
     if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}") {

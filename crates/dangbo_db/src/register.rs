@@ -5,12 +5,31 @@ use crate::scope::{MEMBER_IN_SCOPE, SUBTREE_AS_OF};
 use crate::{Caller, DbError, Store};
 use chrono::NaiveDate;
 use dangbo_core::register::RegisterRow;
+use futures_util::TryStreamExt;
 use sqlx::Row;
 
 impl Store {
     /// Every member counted in `code`'s subtree on `as_of`. `sex` and `status` hold the stored
     /// codes (the caller puts labels on them); `ethnicity` holds the group's name.
     pub async fn register(&self, caller: &Caller, code: &str, as_of: NaiveDate) -> Result<Vec<RegisterRow>, DbError> {
+        let mut out = Vec::new();
+        self.register_each(caller, code, as_of, |r| {
+            out.push(r);
+            Ok(())
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// As [`Store::register`], one row at a time to `f`, in order, without holding the list
+    /// (an export of a province streams). Returns the number of rows.
+    pub async fn register_each(
+        &self,
+        caller: &Caller,
+        code: &str,
+        as_of: NaiveDate,
+        mut f: impl FnMut(RegisterRow) -> Result<(), DbError>,
+    ) -> Result<usize, DbError> {
         let org = self.org(caller, code).await?;
         let s = caller.scope();
         let sql = format!(
@@ -21,29 +40,33 @@ impl Store {
              WHERE ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE}
              ORDER BY m.sort_key, m.id"
         );
-        let rows =
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&org.id).bind(iso(as_of)).fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(RegisterRow {
-                    full_name: r.try_get(0)?,
-                    sex: r.try_get(1)?,
-                    birth_date: date(&r.try_get::<String, _>(2)?)?,
-                    ethnicity: r.try_get(3)?,
-                    religion: r.try_get(4)?,
-                    home_town: r.try_get(5)?,
-                    education: r.try_get(6)?,
-                    theory: r.try_get(7)?,
-                    professional: r.try_get(8)?,
-                    occupation: r.try_get(9)?,
-                    ceremony_date: date(&r.try_get::<String, _>(10)?)?,
-                    full_date: opt_date(r.try_get(11)?)?,
-                    card_no: r.try_get::<Option<String>, _>(12)?.unwrap_or_default(),
-                    bio_no: r.try_get::<Option<String>, _>(13)?.unwrap_or_default(),
-                    branch: r.try_get(14)?,
-                    status: r.try_get(15)?,
-                })
-            })
-            .collect()
+        let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&org.id).bind(iso(as_of)).fetch(&self.pool);
+        let mut n = 0;
+        while let Some(r) = rows.try_next().await? {
+            f(row_of(&r)?)?;
+            n += 1;
+        }
+        Ok(n)
     }
+}
+
+fn row_of(r: &sqlx::any::AnyRow) -> Result<RegisterRow, DbError> {
+    Ok(RegisterRow {
+        full_name: r.try_get(0)?,
+        sex: r.try_get(1)?,
+        birth_date: date(&r.try_get::<String, _>(2)?)?,
+        ethnicity: r.try_get(3)?,
+        religion: r.try_get(4)?,
+        home_town: r.try_get(5)?,
+        education: r.try_get(6)?,
+        theory: r.try_get(7)?,
+        professional: r.try_get(8)?,
+        occupation: r.try_get(9)?,
+        ceremony_date: date(&r.try_get::<String, _>(10)?)?,
+        full_date: opt_date(r.try_get(11)?)?,
+        card_no: r.try_get::<Option<String>, _>(12)?.unwrap_or_default(),
+        bio_no: r.try_get::<Option<String>, _>(13)?.unwrap_or_default(),
+        branch: r.try_get(14)?,
+        status: r.try_get(15)?,
+    })
 }

@@ -7,18 +7,38 @@ use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Workbook, XlsxError};
 /// The register as CSV: a header row, then one row per member (no title row, so the file
 /// opens as a plain table).
 pub fn csv(rows: &[RegisterRow]) -> Result<Vec<u8>, csv::Error> {
-    let mut out = Vec::from("\u{feff}".as_bytes());
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        w.write_record(HEADERS)?;
-        for (i, r) in rows.iter().enumerate() {
-            let mut cells = vec![(i + 1).to_string()];
-            cells.extend(r.cells());
-            w.write_record(&cells)?;
-        }
-        w.flush()?;
+    let mut w = CsvRegister::new(Vec::new())?;
+    for r in rows {
+        w.push(r)?;
     }
-    Ok(out)
+    w.finish()
+}
+
+/// The register as CSV written one row at a time (to a file, for a streamed export).
+pub struct CsvRegister<W: std::io::Write> {
+    w: csv::Writer<W>,
+    rows: usize,
+}
+
+impl<W: std::io::Write> CsvRegister<W> {
+    pub fn new(mut out: W) -> Result<CsvRegister<W>, csv::Error> {
+        out.write_all("\u{feff}".as_bytes())?;
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(HEADERS)?;
+        Ok(CsvRegister { w, rows: 0 })
+    }
+
+    pub fn push(&mut self, r: &RegisterRow) -> Result<(), csv::Error> {
+        self.rows += 1;
+        let mut cells = vec![self.rows.to_string()];
+        cells.extend(r.cells());
+        self.w.write_record(&cells)
+    }
+
+    /// Flushes and returns the writer.
+    pub fn finish(self) -> Result<W, csv::Error> {
+        self.w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    }
 }
 
 fn excel_date(d: chrono::NaiveDate) -> Result<ExcelDateTime, XlsxError> {
@@ -27,19 +47,43 @@ fn excel_date(d: chrono::NaiveDate) -> Result<ExcelDateTime, XlsxError> {
 }
 
 pub fn xlsx(title: &str, sheet: &str, rows: &[RegisterRow]) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet_with_constant_memory()?;
-    ws.set_name(sheet)?;
-    let bold = Format::new().set_bold();
-    let head = Format::new().set_bold().set_text_wrap().set_border(FormatBorder::Thin);
-    let date = Format::new().set_num_format("dd/mm/yyyy");
-    ws.write_string_with_format(0, 0, title, &bold)?;
-    for (c, h) in HEADERS.iter().enumerate() {
-        ws.write_string_with_format(2, c as u16, *h, &head)?;
+    let mut x = XlsxRegister::new(title, sheet)?;
+    for r in rows {
+        x.push(r)?;
     }
-    for (i, r) in rows.iter().enumerate() {
-        let row = i as u32 + 3;
-        ws.write_number(row, 0, (i + 1) as f64)?;
+    x.finish()?.save_to_buffer()
+}
+
+/// The register as XLSX written one row at a time: the worksheet keeps constant memory (rows
+/// go to a temporary file), so a province of 200 000 members exports in bounded memory.
+pub struct XlsxRegister {
+    wb: Workbook,
+    rows: u32,
+    date: Format,
+}
+
+impl XlsxRegister {
+    pub fn new(title: &str, sheet: &str) -> Result<XlsxRegister, XlsxError> {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet_with_constant_memory()?;
+        ws.set_name(sheet)?;
+        let bold = Format::new().set_bold();
+        let head = Format::new().set_bold().set_text_wrap().set_border(FormatBorder::Thin);
+        ws.write_string_with_format(0, 0, title, &bold)?;
+        for (c, h) in HEADERS.iter().enumerate() {
+            ws.write_string_with_format(2, c as u16, *h, &head)?;
+        }
+        ws.set_freeze_panes(3, 2)?;
+        ws.set_column_width(1, 28)?;
+        Ok(XlsxRegister { wb, rows: 0, date: Format::new().set_num_format("dd/mm/yyyy") })
+    }
+
+    /// Appends the next member (numbered in order).
+    pub fn push(&mut self, r: &RegisterRow) -> Result<(), XlsxError> {
+        let ws = self.wb.worksheet_from_index(0)?;
+        let row = self.rows + 3;
+        self.rows += 1;
+        ws.write_number(row, 0, self.rows as f64)?;
         for (c, cell) in r.cells().iter().enumerate() {
             let col = c as u16 + 1;
             // Dates are real dates (sortable in Excel), shown dd/mm/yyyy.
@@ -50,14 +94,17 @@ pub fn xlsx(title: &str, sheet: &str, rows: &[RegisterRow]) -> Result<Vec<u8>, X
                 _ => None,
             };
             match as_date {
-                Some(d) => ws.write_datetime_with_format(row, col, excel_date(d)?, &date)?,
+                Some(d) => ws.write_datetime_with_format(row, col, excel_date(d)?, &self.date)?,
                 None => ws.write_string(row, col, cell)?,
             };
         }
+        Ok(())
     }
-    ws.set_freeze_panes(3, 2)?;
-    ws.set_column_width(1, 28)?;
-    wb.save_to_buffer()
+
+    /// The finished workbook, to save to a file or a buffer.
+    pub fn finish(self) -> Result<Workbook, XlsxError> {
+        Ok(self.wb)
+    }
 }
 
 /// The register as an A4 landscape PDF, the header repeated on every page.
