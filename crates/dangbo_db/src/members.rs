@@ -5,7 +5,7 @@
 
 use crate::orgs::org_in_tx;
 use crate::rows::{date, iso, opt_date};
-use crate::scope::{MEMBER_IN_SCOPE, SUBTREE_AS_OF};
+use crate::scope::{MEMBER_IN_SCOPE, SPAN_IN_SUB, SUBTREE_AS_OF};
 use crate::{Caller, DbError, Store, audit, new_id, now};
 use chrono::NaiveDate;
 use dangbo_core::FieldErrors;
@@ -289,8 +289,8 @@ impl Store {
         // Through the word index the subtree is the path range of today's tree: no need to
         // rebuild the tree as of the date.
         let as_of_tree = root_id.is_some() && words.is_none();
-        let (with, join) = if as_of_tree { (SUBTREE_AS_OF, "JOIN sub ON sub.id = ms.org_id") } else { ("", "") };
-        let root_filter = if as_of_tree { "" } else { "AND ($4 = $4)" };
+        let (with, join) = if as_of_tree { (SUBTREE_AS_OF, "") } else { ("", "") };
+        let root_filter = if as_of_tree { format!("AND {SPAN_IN_SUB}") } else { "AND ($4 = $4)".to_string() };
         let from_where = format!(
             "FROM member_span ms {join} JOIN member m ON m.id = ms.member_id JOIN org o ON o.id = ms.org_id
              WHERE ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) {root_filter} AND {MEMBER_IN_SCOPE}
