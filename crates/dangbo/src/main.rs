@@ -256,48 +256,19 @@ async fn export_register(store: &Store, org: &str, as_of: Option<&str>, out: &st
     };
     let caller = Caller::system();
     let spin = spinner("Đang xuất / exporting");
-    let i = dangbo_web::i18n::I18n::new(dangbo_web::Lang::Vi);
-    let fail = |e: dangbo_db::DbError| anyhow::anyhow!("{}", describe(&e));
-    // Rows stream from the database into the file: memory stays flat for a province.
     let n = match out.extension().and_then(|e| e.to_str()) {
         Some("csv") => {
             let file = std::fs::File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
             let mut w = dangbo_reports::register::CsvRegister::new(std::io::BufWriter::new(file))?;
-            let mut failed = None;
-            let n = store
-                .register_each(&caller, org, date, |mut r| {
-                    dangbo_web::export::localise_register(std::slice::from_mut(&mut r), i);
-                    if let Err(e) = w.push(&r) {
-                        failed.get_or_insert(e.to_string());
-                    }
-                    Ok(())
-                })
-                .await
-                .map_err(fail)?;
-            if let Some(e) = failed {
-                bail!("cannot write {}: {e}", out.display());
-            }
+            let n = stream_register(store, &caller, org, date, out, |r| w.push(r)).await?;
             w.finish()?;
             n
         }
         Some("xlsx") => {
-            let name = store.org(&caller, org).await.map_err(fail)?.name;
+            let name = store.org(&caller, org).await.map_err(|e| anyhow::anyhow!("{}", describe(&e)))?.name;
             let title = format!("Sổ danh sách đảng viên — {name} — {}", dangbo_core::date::display(date));
             let mut x = dangbo_reports::register::XlsxRegister::new(&title, "Danh sách")?;
-            let mut failed = None;
-            let n = store
-                .register_each(&caller, org, date, |mut r| {
-                    dangbo_web::export::localise_register(std::slice::from_mut(&mut r), i);
-                    if let Err(e) = x.push(&r) {
-                        failed.get_or_insert(e.to_string());
-                    }
-                    Ok(())
-                })
-                .await
-                .map_err(fail)?;
-            if let Some(e) = failed {
-                bail!("cannot write {}: {e}", out.display());
-            }
+            let n = stream_register(store, &caller, org, date, out, |r| x.push(r)).await?;
             x.finish()?.save(out).with_context(|| format!("cannot write {}", out.display()))?;
             n
         }
@@ -306,6 +277,36 @@ async fn export_register(store: &Store, org: &str, as_of: Option<&str>, out: &st
     spin.finish_and_clear();
     println!("{n} đảng viên → {}", out.display());
     Ok(())
+}
+
+/// Streams the register rows, localised, from the database into `push` (memory stays flat for
+/// a province). Returns the number of rows; the first write error stops the export.
+async fn stream_register<E: std::fmt::Display>(
+    store: &Store,
+    caller: &Caller,
+    org: &str,
+    date: chrono::NaiveDate,
+    out: &std::path::Path,
+    mut push: impl FnMut(&dangbo_core::register::RegisterRow) -> Result<(), E>,
+) -> Result<usize> {
+    let i = dangbo_web::i18n::I18n::new(dangbo_web::Lang::Vi);
+    let mut failed = None;
+    let n = store
+        .register_each(caller, org, date, |mut r| {
+            dangbo_web::export::localise_register(std::slice::from_mut(&mut r), i);
+            if failed.is_none()
+                && let Err(e) = push(&r)
+            {
+                failed = Some(e.to_string());
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
+    if let Some(e) = failed {
+        bail!("cannot write {}: {e}", out.display());
+    }
+    Ok(n)
 }
 
 /// Loads a generated dataset with a progress bar per commune.

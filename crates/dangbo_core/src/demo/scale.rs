@@ -99,22 +99,6 @@ const EDUCATION: &[(&str, u32)] = &[("Trung học phổ thông", 85), ("Trung h�
 const PROFESSIONAL: &[(&str, u32)] = &[("", 20), ("Trung cấp", 20), ("Cao đẳng", 10), ("Đại học", 42), ("Thạc sĩ", 7), ("Tiến sĩ", 1)];
 const THEORY: &[(&str, u32)] = &[("", 40), ("Sơ cấp", 45), ("Trung cấp", 11), ("Cao cấp", 4)];
 const OCCUPATION: &[&str] = &["Nông dân", "Công chức", "Viên chức", "Công nhân", "Hưu trí", "Lực lượng vũ trang", "Kinh doanh", "Lao động tự do"];
-const FAMILY: &[(&str, u32)] = &[
-    ("Nguyễn", 384),
-    ("Trần", 110),
-    ("Lê", 95),
-    ("Phạm", 71),
-    ("Hoàng", 51),
-    ("Phan", 45),
-    ("Vũ", 39),
-    ("Đặng", 21),
-    ("Bùi", 20),
-    ("Đỗ", 14),
-    ("Hồ", 13),
-    ("Ngô", 13),
-    ("Dương", 10),
-    ("Lý", 5),
-];
 
 /// One organisation of the generated tree, with its parents over time.
 #[derive(Debug, Clone)]
@@ -330,7 +314,7 @@ fn person(rng: &mut ChaCha8Rng, p: usize, n: u64, birth: NaiveDate, commune: &st
     };
     let province = PROVINCES[p];
     Person {
-        family_name: weighted(rng, FAMILY).to_string(),
+        family_name: weighted(rng, super::KINH_FAMILY).to_string(),
         middle_name: middle.to_string(),
         given_name: given.to_string(),
         sex,
