@@ -231,9 +231,17 @@ async fn import_members(store: &Store, file: &std::path::Path, org: Option<&str>
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let i = dangbo_web::i18n::I18n::new(dangbo_web::Lang::Vi);
     let today = dangbo_web::Clock::system().today();
-    let spin = spinner(if dry_run { "Đang kiểm tra / checking" } else { "Đang nhập / importing" });
-    let result = dangbo_web::import::import_members(store, &Caller::system(), name, &bytes, org, &chosen, dry_run, today).await;
-    spin.finish_and_clear();
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} dòng / rows · {elapsed} (còn / left {eta})") {
+        bar.set_style(style);
+    }
+    bar.set_message(if dry_run { "Đang kiểm tra / checking" } else { "Đang nhập / importing" });
+    let progress = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let result = dangbo_web::import::import_members(store, &Caller::system(), name, &bytes, org, &chosen, dry_run, today, &progress).await;
+    bar.finish_and_clear();
     let (mapping, report, converted) = result.map_err(|e| anyhow::anyhow!("{}", e.message(&i)))?;
     if let Some(line) = dangbo_web::import::converted_line(converted, &i) {
         println!("{line}");

@@ -125,8 +125,11 @@ pub(crate) const MEMBER_EPISODE: Table = Table {
     columns: &["member_id", "episode", "org_id", "admitted_here", "admission_decision_date", "ceremony_date", "age_at_admission"],
 };
 
+pub(crate) const AUDIT_LOG: Table =
+    Table { name: "audit_log", columns: &["id", "at", "actor", "action", "entity", "entity_id", "before_json", "after_json"] };
+
 /// The tables in foreign-key order: a flush writes them in this order.
-const ORDER: [Table; 9] = [ORG, ORG_SPAN, ORG_EVENT, MEMBER, MEMBER_EVENT, MEMBER_SPAN, MEMBER_EPISODE, MEMBER_WORD, SEARCH_WORD];
+const ORDER: [Table; 10] = [ORG, ORG_SPAN, ORG_EVENT, MEMBER, MEMBER_EVENT, MEMBER_SPAN, MEMBER_EPISODE, MEMBER_WORD, SEARCH_WORD, AUDIT_LOG];
 /// Rows buffered before a flush.
 const FLUSH_ROWS: usize = 50_000;
 
@@ -194,6 +197,18 @@ impl Bulk<'_> {
             }
         }
         self.buffered = 0;
+        Ok(())
+    }
+
+    /// Drops everything written (nothing of the bulk write stays).
+    pub async fn rollback(self) -> Result<(), DbError> {
+        match self.sink {
+            Sink::Sqlite(tx) => tx.rollback().await?,
+            Sink::Postgres(mut conn) => {
+                conn.execute("ROLLBACK").await?;
+                conn.close().await?;
+            }
+        }
         Ok(())
     }
 

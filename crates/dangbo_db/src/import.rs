@@ -2,15 +2,27 @@
 //! lists, duplicates in the file and in the register); a dry run, or any problem, rolls back.
 //! A row whose CCCD (else card number, else name + birth date + joining date) is already in
 //! the register is left unchanged, so the same file imported twice changes nothing.
+//!
+//! Rows stream through in batches: each batch is checked against the register with one lookup
+//! per key kind (not one per row), replayed in memory, and written through the bulk path
+//! (`COPY` on PostgreSQL) inside a single transaction, so memory stays flat and the whole file
+//! lands or nothing does.
 
-use crate::members::insert_member;
-use crate::orgs::org_in_tx;
-use crate::{Caller, DbError, Store, new_id};
+use crate::bulk::{AUDIT_LOG, Bulk, MEMBER, MEMBER_EPISODE, MEMBER_EVENT, MEMBER_SPAN, MEMBER_WORD, SEARCH_WORD, Val, bind_all};
+use crate::members::{episode_values, event_values, is_name_word, member_values, span_values, word_values, words_of};
+use crate::orgs::{OrgRow, org_in_tx};
+use crate::rows::iso;
+use crate::{Caller, DbError, Store, new_id, now};
 use dangbo_core::FieldErrors;
-use dangbo_core::event::EventData;
+use dangbo_core::event::{Derived, EventData, EventRecord, replay};
 use dangbo_core::member::NewMember;
+use dangbo_core::org::Basis;
 use serde::Serialize;
-use std::collections::HashMap;
+use sqlx::{Any, Transaction};
+use std::collections::{HashMap, HashSet};
+
+/// Rows checked against the register together (one lookup per key kind and batch).
+const BATCH: usize = 200;
 
 /// One problem of one row.
 #[derive(Debug, Clone, Serialize)]
@@ -32,99 +44,262 @@ pub struct ImportReport {
     pub committed: bool,
 }
 
-fn push(report: &mut ImportReport, row: usize, e: FieldErrors) {
-    for (field, err) in e.0 {
-        report.problems.push(ImportProblem { row, field, key: err.key, args: err.args });
+impl ImportReport {
+    fn push(&mut self, row: usize, e: FieldErrors) {
+        for (field, err) in e.0 {
+            self.problems.push(ImportProblem { row, field, key: err.key, args: err.args });
+        }
     }
 }
 
+type Parsed = (usize, Result<NewMember, FieldErrors>);
+
+/// A new member ready to write: its events replayed.
+struct Ready {
+    id: String,
+    records: Vec<(EventRecord, Basis)>,
+    derived: Derived,
+    path: String,
+}
+
 impl Store {
-    /// Imports parsed rows (`Err` rows carry their parse problems) all or nothing.
-    pub async fn import_members(&self, caller: &Caller, rows: Vec<(usize, Result<NewMember, FieldErrors>)>, dry_run: bool) -> Result<ImportReport, DbError> {
+    /// Imports parsed rows (`Err` rows carry their parse problems) all or nothing, reading them
+    /// one batch at a time.
+    pub async fn import_members<I>(&self, caller: &Caller, rows: I, dry_run: bool) -> Result<ImportReport, DbError>
+    where
+        I: IntoIterator<Item = Parsed>,
+        I::IntoIter: Send,
+    {
         if !caller.can_write() {
             return Err(DbError::Forbidden);
         }
-        let mut report = ImportReport { rows: rows.len(), ..Default::default() };
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        let mut w = self.write().await?;
-        for (row, parsed) in rows {
-            let new = match parsed {
-                Ok(n) => n,
-                Err(e) => {
-                    push(&mut report, row, e);
-                    continue;
-                }
-            };
-            // Duplicates inside the file.
-            let mut dup = FieldErrors::new();
-            for (field, key) in [("cccd", new.person.cccd.clone()), ("card_no", new.party.card_no.clone())] {
-                if let Some(first) = key.and_then(|k| seen.insert(format!("{field}:{k}"), row)) {
-                    dup.add_with(field, "err-duplicate-in-file", vec![("row", first.to_string())]);
-                }
+        let mut checks = Checks::start(self, caller).await?;
+        let mut bulk = if dry_run { None } else { Some(self.bulk().await?) };
+        let mut report = ImportReport::default();
+        let mut rows = rows.into_iter();
+        loop {
+            let batch: Vec<Parsed> = rows.by_ref().take(BATCH).collect();
+            if batch.is_empty() {
+                break;
             }
-            if !dup.is_empty() {
-                push(&mut report, row, dup);
-                continue;
+            report.rows += batch.len();
+            let ready = checks.batch(batch, &mut report).await?;
+            if !report.problems.is_empty()
+                && let Some(b) = bulk.take()
+            {
+                // Nothing will be committed: stop writing, keep checking to report every row.
+                b.rollback().await?;
             }
-            // Already in the register: nothing to do.
-            let existing: Option<String> = match (&new.person.cccd, &new.party.card_no) {
-                (Some(c), _) => sqlx::query_scalar("SELECT id FROM member WHERE cccd = $1").bind(c).fetch_optional(&mut *w.tx).await?,
-                (None, Some(card)) => sqlx::query_scalar("SELECT id FROM member WHERE card_no = $1").bind(card).fetch_optional(&mut *w.tx).await?,
-                // Old registers often have neither: the same name, birth and joining date.
-                (None, None) => {
-                    sqlx::query_scalar("SELECT id FROM member WHERE full_name = $1 AND birth_date = $2 AND ceremony_date = $3")
-                        .bind(new.person.full_name())
-                        .bind(crate::rows::iso(new.person.birth_date))
-                        .bind(crate::rows::iso(new.party.ceremony_date))
-                        .fetch_optional(&mut *w.tx)
-                        .await?
+            if let Some(b) = bulk.as_mut() {
+                for r in &ready {
+                    write_new(b, caller, r, &mut checks.dictionary).await?;
                 }
-            };
-            if existing.is_some() {
-                report.unchanged += 1;
-                continue;
-            }
-            match self.import_one(&mut w.tx, caller, new).await {
-                Ok(()) => report.created += 1,
-                Err(DbError::Invalid(e)) => push(&mut report, row, e),
-                Err(e) => return Err(e),
             }
         }
-        if dry_run || !report.problems.is_empty() {
-            w.tx.rollback().await?;
-        } else {
-            w.commit().await?;
+        checks.tx.rollback().await?;
+        report.problems.sort_by_key(|p| p.row);
+        if let Some(b) = bulk {
+            b.commit().await?;
             report.committed = true;
         }
         Ok(report)
     }
+}
 
-    async fn import_one(&self, tx: &mut sqlx::Transaction<'static, sqlx::Any>, caller: &Caller, new: NewMember) -> Result<(), DbError> {
-        let org = org_in_tx(tx, caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
-        if !org.kind.holds_members() {
-            return Err(DbError::field("org", "err-org-not-branch"));
+/// What the checks of one import remember: a read transaction on the register, the reference
+/// lists, the organisations seen, the keys of earlier rows and the dictionary of name words.
+struct Checks<'a> {
+    caller: &'a Caller,
+    tx: Transaction<'static, Any>,
+    refs: HashSet<(String, String)>,
+    orgs: HashMap<String, Result<OrgRow, &'static str>>,
+    /// "cccd:…" / "card_no:…" → the first row holding it.
+    seen: HashMap<String, usize>,
+    /// Name + birth + joining date of earlier rows without CCCD or card.
+    seen_names: HashSet<(String, String, String)>,
+    dictionary: HashSet<Vec<u8>>,
+}
+
+impl<'a> Checks<'a> {
+    async fn start(store: &Store, caller: &'a Caller) -> Result<Checks<'a>, DbError> {
+        let mut tx = store.pool.begin().await?;
+        let refs: Vec<(String, String)> =
+            sqlx::query_as("SELECT kind, code FROM ref_item WHERE kind IN ('ethnicity', 'religion')").fetch_all(&mut *tx).await?;
+        let dictionary: Vec<Vec<u8>> = sqlx::query_scalar("SELECT word FROM search_word").fetch_all(&mut *tx).await?;
+        Ok(Checks {
+            caller,
+            tx,
+            refs: refs.into_iter().collect(),
+            orgs: HashMap::new(),
+            seen: HashMap::new(),
+            seen_names: HashSet::new(),
+            dictionary: dictionary.into_iter().collect(),
+        })
+    }
+
+    /// Checks a batch: problems go into the report; returns the members to create.
+    async fn batch(&mut self, batch: Vec<Parsed>, report: &mut ImportReport) -> Result<Vec<Ready>, DbError> {
+        let mut candidates = Vec::with_capacity(batch.len());
+        for (row, parsed) in batch {
+            match parsed {
+                Err(e) => report.push(row, e),
+                Ok(new) => match self.duplicate_in_file(row, &new) {
+                    Some(e) => report.push(row, e),
+                    None => candidates.push((row, new)),
+                },
+            }
         }
-        if org.ended_on.is_some() || org.founded_on > new.party.ceremony_date {
-            return Err(DbError::field("org", "err-org-not-alive"));
+        let cccds = self.existing("cccd", candidates.iter().filter_map(|(_, n)| n.person.cccd.clone()).collect()).await?;
+        let cards = self.existing("card_no", candidates.iter().filter_map(|(_, n)| n.party.card_no.clone()).collect()).await?;
+        let nameless: Vec<String> = candidates.iter().filter(|(_, n)| n.person.cccd.is_none() && n.party.card_no.is_none()).map(|(_, n)| n.person.full_name()).collect();
+        let names = self.existing_names(nameless).await?;
+        let mut ready = Vec::new();
+        for (row, new) in candidates {
+            let known = match (&new.person.cccd, &new.party.card_no) {
+                (Some(c), _) => cccds.contains(c),
+                (None, Some(card)) => cards.contains(card),
+                (None, None) => {
+                    let key = (new.person.full_name(), iso(new.person.birth_date), iso(new.party.ceremony_date));
+                    names.contains(&key) || !self.seen_names.insert(key)
+                }
+            };
+            if known {
+                report.unchanged += 1;
+                continue;
+            }
+            if new.party.card_no.as_ref().is_some_and(|c| cards.contains(c)) {
+                report.push(row, FieldErrors::single("card_no", "err-card-taken"));
+                continue;
+            }
+            match self.prepare(new).await? {
+                Ok(r) => {
+                    report.created += 1;
+                    ready.push(r);
+                }
+                Err(e) => report.push(row, e),
+            }
         }
+        Ok(ready)
+    }
+
+    fn duplicate_in_file(&mut self, row: usize, new: &NewMember) -> Option<FieldErrors> {
+        let mut dup = FieldErrors::new();
+        for (field, key) in [("cccd", &new.person.cccd), ("card_no", &new.party.card_no)] {
+            if let Some(first) = key.as_ref().and_then(|k| self.seen.insert(format!("{field}:{k}"), row)) {
+                dup.add_with(field, "err-duplicate-in-file", vec![("row", first.to_string())]);
+            }
+        }
+        (!dup.is_empty()).then_some(dup)
+    }
+
+    /// Which of `keys` a member of the register already holds in `column` (CCCD and card
+    /// numbers are unique in the whole register, whatever the caller's scope).
+    async fn existing(&mut self, column: &'static str, keys: Vec<String>) -> Result<HashSet<String>, DbError> {
+        if keys.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let sql = format!("SELECT {column} FROM member WHERE {column} IN ({})", placeholders(keys.len()));
+        let found: Vec<String> = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), keys.into_iter().map(Val::from))
+            .fetch_all(&mut *self.tx)
+            .await?
+            .iter()
+            .map(|r| sqlx::Row::try_get(r, 0))
+            .collect::<Result<_, _>>()?;
+        Ok(found.into_iter().collect())
+    }
+
+    /// The (name, birth date, joining date) of register members bearing one of `names`.
+    async fn existing_names(&mut self, mut names: Vec<String>) -> Result<HashSet<(String, String, String)>, DbError> {
+        names.sort();
+        names.dedup();
+        if names.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let sql = format!("SELECT full_name, birth_date, ceremony_date FROM member WHERE full_name IN ({})", placeholders(names.len()));
+        let mut q = sqlx::query_as::<_, (String, String, String)>(sqlx::AssertSqlSafe(sql));
+        for n in names {
+            q = q.bind(n);
+        }
+        Ok(q.fetch_all(&mut *self.tx).await?.into_iter().collect())
+    }
+
+    /// The organisation (in the caller's scope, once per code), the reference lists and the
+    /// replay of the new member's events.
+    async fn prepare(&mut self, new: NewMember) -> Result<Result<Ready, FieldErrors>, DbError> {
+        let code = new.org.as_str();
+        if !self.orgs.contains_key(code) {
+            let org = match org_in_tx(&mut self.tx, self.caller, code).await? {
+                None => Err("err-org-unknown"),
+                Some(o) if !o.kind.holds_members() => Err("err-org-not-branch"),
+                Some(o) => Ok(o),
+            };
+            self.orgs.insert(code.to_string(), org);
+        }
+        let org = match &self.orgs[code] {
+            Err(key) => return Ok(Err(FieldErrors::single("org", key))),
+            Ok(o) if o.ended_on.is_some() || o.founded_on > new.party.ceremony_date => return Ok(Err(FieldErrors::single("org", "err-org-not-alive"))),
+            Ok(o) => o,
+        };
         let mut e = FieldErrors::new();
-        if !self.ref_exists(tx, "ethnicity", &new.person.ethnicity).await? {
-            e.add("ethnicity", "err-choice");
+        for (kind, code) in [("ethnicity", &new.person.ethnicity), ("religion", &new.person.religion)] {
+            if !self.refs.contains(&(kind.to_string(), code.clone())) {
+                e.add(kind, "err-choice");
+            }
         }
-        if !self.ref_exists(tx, "religion", &new.person.religion).await? {
-            e.add("religion", "err-choice");
+        if !e.is_empty() {
+            return Ok(Err(e));
         }
-        e.into_result(()).map_err(DbError::Invalid)?;
+        let (id, path) = (new_id(), org.path.clone());
         let mut events = vec![(
             new.party.ceremony_date,
             EventData::Admitted { person: new.person.clone(), party: new.party.clone(), org_id: org.id.clone() },
             new.basis.clone(),
         )];
         if let Some(f) = new.full_date {
-            events.push((f, EventData::Recognised {}, Default::default()));
+            events.push((f, EventData::Recognised {}, Basis::default()));
         }
-        insert_member(tx, caller, &new_id(), events).await
+        let records: Vec<(EventRecord, Basis)> = events
+            .into_iter()
+            .enumerate()
+            .map(|(i, (on, data, basis))| (EventRecord { id: new_id(), seq: i as i64 + 1, effective_on: on, data }, basis))
+            .collect();
+        let only: Vec<EventRecord> = records.iter().map(|(r, _)| r.clone()).collect();
+        Ok(replay(&only).map(|derived| Ready { id, records, derived, path }))
     }
+}
+
+/// `$1, $2, … $n`.
+fn placeholders(n: usize) -> String {
+    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// The rows of one new member, as the one-by-one path writes them, and its audit entry.
+async fn write_new(bulk: &mut Bulk<'_>, caller: &Caller, r: &Ready, dictionary: &mut HashSet<Vec<u8>>) -> Result<(), DbError> {
+    let (id, d, at) = (r.id.as_str(), &r.derived, now());
+    // Admission and recognition neither attach a member elsewhere nor start a transfer.
+    debug_assert!(d.host_org_id.is_none() && d.pending_transfer.is_none());
+    bulk.push(MEMBER, member_values(id, d, at.clone())).await?;
+    for (record, basis) in &r.records {
+        bulk.push(MEMBER_EVENT, event_values(id, record, basis, at.clone(), &caller.username)?).await?;
+    }
+    for row in span_values(id, d) {
+        bulk.push(MEMBER_SPAN, row).await?;
+    }
+    for row in episode_values(id, d) {
+        bulk.push(MEMBER_EPISODE, row).await?;
+    }
+    for row in word_values(id, d, &r.path) {
+        bulk.push(MEMBER_WORD, row).await?;
+    }
+    for w in words_of(&d.person.search_text(None)).into_iter().filter(|w| is_name_word(w)) {
+        let w = w.into_bytes();
+        if dictionary.insert(w.clone()) {
+            bulk.push(SEARCH_WORD, vec![w.into()]).await?;
+        }
+    }
+    let after = serde_json::to_value(&d.person)?.to_string();
+    let audit = vec![new_id().into(), at.into(), caller.username.as_str().into(), "member.create".into(), "member".into(), id.into(), Val::Null, after.into()];
+    bulk.push(AUDIT_LOG, audit).await
 }
 
 impl Store {

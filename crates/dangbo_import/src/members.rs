@@ -172,19 +172,16 @@ pub fn resolve(list: &[(String, String, String)], value: &str) -> String {
         .unwrap_or_else(|| value.to_string())
 }
 
-/// Turns every data row into a member input. `ethnicities` and `religions` map names and
-/// aliases to stored codes; `default_org` fills rows without an organisation column.
-pub fn rows_to_inputs(
-    table: &Table,
-    mapping: &Mapping,
-    default_org: Option<&str>,
-    ethnicities: &[(String, String, String)],
-    religions: &[(String, String, String)],
-) -> Vec<ImportRow> {
-    table
-        .rows
-        .iter()
-        .map(|(row, cells)| {
+/// Turns every data row into a member input, one at a time. `ethnicities` and `religions` map
+/// names and aliases to stored codes; `default_org` fills rows without an organisation column.
+pub fn rows_to_inputs<'a>(
+    table: &'a Table,
+    mapping: &'a Mapping,
+    default_org: Option<&'a str>,
+    ethnicities: &'a [(String, String, String)],
+    religions: &'a [(String, String, String)],
+) -> impl Iterator<Item = ImportRow> + Send + 'a {
+    table.rows.iter().map(move |(row, cells)| {
             let get = |field: &str| mapping.col(field).and_then(|i| cells.get(i)).map(Cell::text).unwrap_or_default();
             let date = |field: &str| mapping.col(field).and_then(|i| cells.get(i)).map(date_text).unwrap_or_default();
             let (mut family, mut middle, mut given) = (get("family_name"), get("middle_name"), get("given_name"));
@@ -229,8 +226,7 @@ pub fn rows_to_inputs(
                 bio_no: opt(get("bio_no")),
             };
             ImportRow { row: *row, input }
-        })
-        .collect()
+    })
 }
 
 #[cfg(test)]
@@ -275,7 +271,8 @@ mod tests {
             &[&["Triệu Thị Mai", "Nữ", "05/06/1988", "Dao", "19/05/2012", "cb-01"]],
         );
         let eth = vec![("09".to_string(), "Dao".to_string(), "Dao Đỏ".to_string())];
-        let rows = rows_to_inputs(&t, &Mapping::detect(&t.headers), None, &eth, &[]);
+        let mapping = Mapping::detect(&t.headers);
+        let rows: Vec<ImportRow> = rows_to_inputs(&t, &mapping, None, &eth, &[]).collect();
         let i = &rows[0].input;
         assert_eq!((i.family_name.as_str(), i.middle_name.as_str(), i.given_name.as_str()), ("Triệu", "Thị", "Mai"));
         assert_eq!(i.sex, "female");

@@ -3,7 +3,6 @@
 
 use crate::i18n::I18n;
 use chrono::NaiveDate;
-use dangbo_core::FieldErrors;
 use dangbo_db::{Caller, DbError, ImportReport, Store};
 use dangbo_import::{Mapping, read_table, rows_to_inputs};
 
@@ -28,8 +27,12 @@ impl ImportFailure {
     }
 }
 
+/// Rows done and rows in the file, told as the import goes (the CLI's progress bar).
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
 /// Reads, maps, parses and imports (or, with `dry_run`, checks) a member list. Columns are read
 /// by the mappings `chosen` now, then those remembered from earlier imports, then by spelling.
+/// Rows are parsed as the store reads them, so only the table is held in memory.
 #[allow(clippy::too_many_arguments)]
 pub async fn import_members(
     store: &Store,
@@ -40,6 +43,7 @@ pub async fn import_members(
     chosen: &[(String, String)],
     dry_run: bool,
     today: NaiveDate,
+    progress: Progress<'_>,
 ) -> Result<(Mapping, ImportReport, Option<&'static str>), ImportFailure> {
     let table = read_table(file_name, bytes).map_err(|e| ImportFailure::File(e.key()))?;
     let mut rules: Vec<(String, String)> = chosen.to_vec();
@@ -52,8 +56,13 @@ pub async fn import_members(
     let list = |items: Vec<dangbo_db::RefItem>| items.into_iter().map(|r| (r.code, r.name, r.aliases)).collect::<Vec<_>>();
     let ethnicities = list(store.ref_items("ethnicity").await.map_err(ImportFailure::Store)?);
     let religions = list(store.ref_items("religion").await.map_err(ImportFailure::Store)?);
-    let rows = rows_to_inputs(&table, &mapping, default_org, &ethnicities, &religions);
-    let parsed: Vec<(usize, Result<_, FieldErrors>)> = rows.iter().map(|r| (r.row, r.input.parse(today))).collect();
+    let total = table.rows.len();
+    let parsed = rows_to_inputs(&table, &mapping, default_org, &ethnicities, &religions).enumerate().map(|(i, r)| {
+        if i % 1000 == 0 {
+            progress(i, total);
+        }
+        (r.row, r.input.parse(today))
+    });
     let report = store.import_members(caller, parsed, dry_run).await.map_err(ImportFailure::Store)?;
     Ok((mapping, report, table.converted_from))
 }
