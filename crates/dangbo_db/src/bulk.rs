@@ -130,6 +130,8 @@ pub(crate) const AUDIT_LOG: Table =
 
 /// The tables in foreign-key order: a flush writes them in this order.
 const ORDER: [Table; 10] = [ORG, ORG_SPAN, ORG_EVENT, MEMBER, MEMBER_EVENT, MEMBER_SPAN, MEMBER_EPISODE, MEMBER_WORD, SEARCH_WORD, AUDIT_LOG];
+/// SQLite's default page cache (2 MB), restored when a bulk write ends.
+const DEFAULT_CACHE: &str = "PRAGMA cache_size = -2000";
 /// Rows buffered before a flush.
 const FLUSH_ROWS: usize = 50_000;
 
@@ -149,15 +151,16 @@ pub(crate) struct Bulk<'a> {
 }
 
 impl Store {
-    /// Starts a bulk write (on SQLite it holds the write lock until committed).
-    pub(crate) async fn bulk(&self) -> Result<Bulk<'_>, DbError> {
+    /// Starts a bulk write (on SQLite it holds the write lock until committed). `cache_mib` is
+    /// SQLite's page cache for it: large for a generated dataset (index pages stay in memory
+    /// instead of being read back for every insert; the default is 2 MB), modest for an import
+    /// (which must stay in bounded memory beside a serving process).
+    pub(crate) async fn bulk(&self, cache_mib: u32) -> Result<Bulk<'_>, DbError> {
         let (sink, guard) = match self.backend {
             Backend::Sqlite => {
                 let guard = self.write_lock.lock().await;
                 let mut tx = self.pool.begin().await?;
-                // A large page cache: index pages of a big load stay in memory instead of being
-                // read back for every insert (the default is 2 MB).
-                tx.execute("PRAGMA cache_size = -262144").await?;
+                tx.execute(sqlx::AssertSqlSafe(format!("PRAGMA cache_size = -{}", cache_mib * 1024))).await?;
                 (Sink::Sqlite(tx), Some(guard))
             }
             Backend::Postgres => {
@@ -203,7 +206,10 @@ impl Bulk<'_> {
     /// Drops everything written (nothing of the bulk write stays).
     pub async fn rollback(self) -> Result<(), DbError> {
         match self.sink {
-            Sink::Sqlite(tx) => tx.rollback().await?,
+            Sink::Sqlite(mut tx) => {
+                tx.execute(DEFAULT_CACHE).await?;
+                tx.rollback().await?
+            }
             Sink::Postgres(mut conn) => {
                 conn.execute("ROLLBACK").await?;
                 conn.close().await?;
@@ -216,7 +222,11 @@ impl Bulk<'_> {
     pub async fn commit(mut self) -> Result<u64, DbError> {
         self.flush().await?;
         match self.sink {
-            Sink::Sqlite(tx) => tx.commit().await?,
+            Sink::Sqlite(mut tx) => {
+                // The connection returns to the pool with SQLite's usual cache (its memory freed).
+                tx.execute(DEFAULT_CACHE).await?;
+                tx.commit().await?
+            }
             Sink::Postgres(mut conn) => {
                 conn.execute("COMMIT").await?;
                 conn.close().await?;
@@ -248,8 +258,7 @@ fn insert_sql(table: &Table, rows: usize) -> String {
             if c > 0 {
                 sql.push_str(", ");
             }
-            sql.push('$');
-            sql.push_str(&(r * n + c + 1).to_string());
+            sql.push('?');
         }
         sql.push(')');
     }
@@ -307,6 +316,6 @@ mod tests {
         let mut buf = Vec::new();
         copy_line(&mut buf, &[Val::Text("a\tb\\c\nd".into()), Val::Null, Val::Int(-3), Val::Bytes(vec![0, 255])]);
         assert_eq!(String::from_utf8(buf).unwrap(), "a\\tb\\\\c\\nd\t\\N\t-3\t\\\\x00ff\n");
-        assert_eq!(insert_sql(&ORG_SPAN, 2).matches('$').count(), 12);
+        assert_eq!(insert_sql(&ORG_SPAN, 2).matches('?').count(), 12);
     }
 }

@@ -56,7 +56,7 @@ impl Store {
         let mut done = 0;
         for p in 0..scale.provinces() {
             let rows_before = loaded.rows;
-            let mut bulk = self.bulk().await?;
+            let mut bulk = self.bulk(256).await?;
             let mut org_events = 0u64;
             if p == 0 {
                 push_org(&mut bulk, &scale::central(), p, &mut org_events).await?;

@@ -74,7 +74,7 @@ impl Store {
             return Err(DbError::Forbidden);
         }
         let mut checks = Checks::start(self, caller).await?;
-        let mut bulk = if dry_run { None } else { Some(self.bulk().await?) };
+        let mut bulk = if dry_run { None } else { Some(self.bulk(32).await?) };
         let mut report = ImportReport::default();
         let mut rows = rows.into_iter();
         loop {

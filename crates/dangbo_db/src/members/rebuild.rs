@@ -32,7 +32,7 @@ async fn rebuild_dictionary(store: &Store) -> Result<(), DbError> {
     if n > 0 {
         return Ok(());
     }
-    let mut bulk = store.bulk().await?;
+    let mut bulk = store.bulk(256).await?;
     let mut rows = sqlx::query_scalar::<_, Vec<u8>>("SELECT DISTINCT word FROM member_word").fetch(&store.pool);
     while let Some(w) = rows.try_next().await? {
         if std::str::from_utf8(&w).is_ok_and(super::is_name_word) {
@@ -46,7 +46,7 @@ async fn rebuild_dictionary(store: &Store) -> Result<(), DbError> {
 
 async fn rebuild_words(store: &Store) -> Result<usize, DbError> {
     use futures_util::TryStreamExt;
-    let mut bulk = store.bulk().await?;
+    let mut bulk = store.bulk(256).await?;
     let mut rows = sqlx::query_as::<_, (String, String, String)>(
         "SELECT m.id, m.search_text, o.path FROM member m JOIN org o ON o.id = m.org_id WHERE NOT EXISTS (SELECT 1 FROM member_word w WHERE w.member_id = m.id)",
     )
