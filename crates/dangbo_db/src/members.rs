@@ -5,7 +5,7 @@
 
 use crate::orgs::org_in_tx;
 use crate::rows::{date, iso, opt_date};
-use crate::scope::{MEMBER_IN_SCOPE, SPAN_IN_SUB, SUBTREE_AS_OF};
+use crate::scope::MEMBER_IN_SCOPE;
 use crate::{Caller, DbError, Store, audit, new_id, now};
 use chrono::NaiveDate;
 use dangbo_core::FieldErrors;
@@ -288,11 +288,15 @@ impl Store {
         };
         // Through the word index the subtree is the path range of today's tree: no need to
         // rebuild the tree as of the date.
-        let as_of_tree = root_id.is_some() && words.is_none();
-        let (with, join) = if as_of_tree { (SUBTREE_AS_OF, "") } else { ("", "") };
-        let root_filter = if as_of_tree { format!("AND {SPAN_IN_SUB}") } else { "AND ($4 = $4)".to_string() };
+        let (with, root_filter) = match (&root_id, &words) {
+            (Some(_), None) => {
+                let (with, in_subtree) = self.subtree_sql(as_of).await?;
+                (with, format!("AND {in_subtree}"))
+            }
+            _ => ("", "AND ($4 = $4)".to_string()),
+        };
         let from_where = format!(
-            "FROM member_span ms {join} JOIN member m ON m.id = ms.member_id JOIN org o ON o.id = ms.org_id
+            "FROM member_span ms JOIN member m ON m.id = ms.member_id JOIN org o ON o.id = ms.org_id
              WHERE ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) {root_filter} AND {MEMBER_IN_SCOPE}
                AND ($6 = '' OR m.search_text LIKE '%' || $6 || '%')
                AND ($7 = '' OR ms.status = $7)
@@ -345,15 +349,30 @@ impl Store {
                 .bind(path_to.clone())
         };
         let total: i64 = bind(format!("{with} SELECT COUNT(*) {from_where}")).fetch_one(&self.pool).await?.try_get(0)?;
-        let page_sql = format!(
-            "{with} SELECT m.id, m.full_name, o.code, o.name, ms.status, m.sex, m.birth_date, m.ceremony_date, m.sort_key {from_where}
-               AND (length($20) = 0 OR m.sort_key > $20 OR (m.sort_key = $20 AND m.id > $21))
-             ORDER BY m.sort_key, m.id LIMIT $22"
-        );
+        let columns = "m.id, m.full_name, o.code, o.name AS org_name, ms.status, m.sex, m.birth_date, m.ceremony_date, m.sort_key";
+        let page_sql = if total <= SORT_AFTER_FILTER {
+            // Few matches: read them all, then sort. Walking the name index in order and
+            // filtering would read much of the register to fill a page of a small branch.
+            let with_hits = if with.is_empty() { "WITH".to_string() } else { format!("{with},") };
+            format!(
+                "{with_hits} hits AS MATERIALIZED (SELECT {columns} {from_where})
+                 SELECT * FROM hits WHERE (length($20) = 0 OR sort_key > $20 OR (sort_key = $20 AND id > $21)) ORDER BY sort_key, id LIMIT $22"
+            )
+        } else {
+            format!(
+                "{with} SELECT {columns} {from_where}
+                   AND (length($20) = 0 OR m.sort_key > $20 OR (m.sort_key = $20 AND m.id > $21))
+                 ORDER BY m.sort_key, m.id LIMIT $22"
+            )
+        };
         let rows = bind(page_sql).bind(cursor_key).bind(cursor_id).bind(limit + 1).fetch_all(&self.pool).await?;
         page_of(&rows, limit, total)
     }
 }
+
+/// Up to this many matches a list page is sorted after filtering; beyond, it walks the name
+/// index in order (many matches fill a page quickly).
+const SORT_AFTER_FILTER: i64 = 10_000;
 
 /// The word a search is driven by, as a byte range of the word index.
 struct DrivingWord {

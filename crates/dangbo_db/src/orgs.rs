@@ -2,7 +2,7 @@
 //! rename, move, merge and dissolve organisations.
 
 use crate::rows::{date, iso, opt_date};
-use crate::scope::{MEMBER_IN_SCOPE, ORG_IN_SCOPE, SPAN_IN_SUB, SUBTREE_AS_OF};
+use crate::scope::{MEMBER_IN_SCOPE, ORG_IN_SCOPE, SUBTREE_AS_OF};
 use crate::{Caller, DbError, Store, audit, members, new_id, now};
 use chrono::NaiveDate;
 use dangbo_core::org::{Basis, NewOrg, OrgChange, OrgEvent, OrgKind};
@@ -143,9 +143,10 @@ impl Store {
         );
         let grassroots_orgs: i64 =
             sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&org.id).bind(&d).fetch_one(&self.pool).await?;
+        let (with, in_subtree) = self.subtree_sql(as_of).await?;
         let sql = format!(
-            "{SUBTREE_AS_OF} SELECT ms.status, COUNT(*) FROM member_span ms JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
-             WHERE {SPAN_IN_SUB} AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE} GROUP BY ms.status"
+            "{with} SELECT ms.status, COUNT(*) FROM member_span ms JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
+             WHERE {in_subtree} AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE} GROUP BY ms.status"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&org.id).bind(&d).fetch_all(&self.pool).await?;
         let mut by: HashMap<String, i64> = HashMap::new();

@@ -37,8 +37,30 @@ pub(crate) const SUBTREE_AS_OF: &str = "WITH RECURSIVE sub(id, kind, parent_id, 
      WHERE s.valid_from <= $5 AND (s.valid_to IS NULL OR s.valid_to > $5)
 )";
 
+/// `$4`'s subtree as the tree stands now, as a condition on the organisation `o`: the range of
+/// paths under `$4`'s path (`/` is followed by `0`). Both planners estimate a range of an
+/// index; they misjudge the recursive CTE, and PostgreSQL then scans every span of the register
+/// (a branch's page in a province: 1.1–1.6 s). Valid for a date only when the tree has not
+/// changed since ([`crate::Store::subtree_sql`] decides).
+pub(crate) const ORG_IN_SUB_NOW: &str = "o.path >= (SELECT r.path FROM org r WHERE r.id = $4)
+    AND o.path < (SELECT substr(r.path, 1, length(r.path) - 1) || '0' FROM org r WHERE r.id = $4)";
+
 /// Spans (`ms`) of the organisations of [`SUBTREE_AS_OF`]'s `sub`, as a condition rather than a
 /// join: both planners then read the subtree first and the spans by `member_span_org`, instead
 /// of misjudging the recursive CTE's size and scanning every span (EXPLAIN in
 /// docs/benchmarks.md: 193 ms → 11 ms on SQLite for a grassroots organisation of a province).
 pub(crate) const SPAN_IN_SUB: &str = "ms.org_id IN (SELECT id FROM sub)";
+
+impl crate::Store {
+    /// How a query finds the spans (`ms`, their organisation `o`) of `$4`'s subtree on `$5`:
+    /// `(WITH clause, condition)`. When no organisation has changed place, name or existence
+    /// after `as_of` (the usual case: today, or the end of last year), the tree then is today's
+    /// and its paths give the subtree; otherwise the tree is rebuilt from the dated spans.
+    pub(crate) async fn subtree_sql(&self, as_of: chrono::NaiveDate) -> Result<(&'static str, &'static str), crate::DbError> {
+        let last: Option<String> =
+            sqlx::query_scalar("SELECT MAX(d) FROM (SELECT MAX(valid_from) AS d FROM org_span UNION ALL SELECT MAX(valid_to) AS d FROM org_span) t")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(if last.is_none_or(|l| l <= crate::rows::iso(as_of)) { ("", ORG_IN_SUB_NOW) } else { (SUBTREE_AS_OF, SPAN_IN_SUB) })
+    }
+}

@@ -2,7 +2,7 @@
 //! article for a period. Counted in SQL (GROUP BY), never by loading members.
 
 use crate::rows::iso;
-use crate::scope::{MEMBER_IN_SCOPE, SPAN_IN_SUB, SUBTREE_AS_OF};
+use crate::scope::{MEMBER_IN_SCOPE, SUBTREE_AS_OF};
 use crate::{Caller, DbError, Store};
 use chrono::NaiveDate;
 use dangbo_core::member::AgeBand;
@@ -79,9 +79,10 @@ impl Store {
         // One pass over the subtree's members, grouped by every dimension at once, then folded
         // into one breakdown per dimension (a pass per dimension costs eight scans).
         let columns: Vec<&str> = DIMENSIONS.iter().map(|(name, expr)| if *name == "age" { AGE_CASE } else { expr }).collect();
+        let (with, in_subtree) = self.subtree_sql(as_of).await?;
         let sql = format!(
-            "{SUBTREE_AS_OF} SELECT {cols}, COUNT(*) FROM member_span ms JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
-             WHERE {SPAN_IN_SUB} AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE} GROUP BY {groups}",
+            "{with} SELECT {cols}, COUNT(*) FROM member_span ms JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
+             WHERE {in_subtree} AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE} GROUP BY {groups}",
             cols = columns.join(", "),
             groups = (1..=columns.len()).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
         );

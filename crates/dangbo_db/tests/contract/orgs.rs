@@ -125,3 +125,37 @@ async fn a_split_is_recorded_on_both_organisations() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn subtree_counts_follow_a_move_before_and_after_it() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        for given in ["An", "Bình"] {
+            add_member(&s, member_input("B2", "Lê", "Văn", given)).await;
+        }
+        org(&s, "C2", "grassroots_committee", Some("P"), "2001-01-01").await;
+        let total = |code: &'static str, on: NaiveDate| {
+            let s = s.clone();
+            async move { s.summary(&admin(), code, on).await.unwrap().total() }
+        };
+        // Before any move the tree now is the tree then: both ways of reading it agree.
+        assert_eq!((total("C", d("2024-01-01")).await, total("C2", d("2024-01-01")).await), (2, 0), "{backend}");
+        let mut mv = event("moved", "2025-07-01");
+        mv.parent = Some("C2".into());
+        s.org_event(&admin(), "B2", mv.parse(today()).unwrap()).await.unwrap();
+        // After the move: today's paths; before it: the tree rebuilt from the spans.
+        assert_eq!((total("C", d("2025-06-30")).await, total("C2", d("2025-06-30")).await), (2, 0), "{backend}");
+        assert_eq!((total("C", today()).await, total("C2", today()).await), (0, 2), "{backend}");
+        let list = |code: &'static str, on: NaiveDate| {
+            let s = s.clone();
+            async move {
+                let f = dangbo_db::MemberFilter { org: Some(code.into()), as_of: Some(on), limit: 50, ..Default::default() };
+                s.list_members(&admin(), &f, today()).await.unwrap().total
+            }
+        };
+        assert_eq!((list("C", d("2025-06-30")).await, list("C2", today()).await, list("C", today()).await), (2, 2, 0), "{backend}");
+        let stats = s.member_stats(&admin(), "C2", today()).await.unwrap();
+        assert_eq!(stats.total, 2, "{backend}");
+    })
+    .await;
+}
