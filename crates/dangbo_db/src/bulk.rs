@@ -125,8 +125,7 @@ pub(crate) const MEMBER_EPISODE: Table = Table {
     columns: &["member_id", "episode", "org_id", "admitted_here", "admission_decision_date", "ceremony_date", "age_at_admission"],
 };
 
-pub(crate) const AUDIT_LOG: Table =
-    Table { name: "audit_log", columns: &["id", "at", "actor", "action", "entity", "entity_id", "before_json", "after_json"] };
+pub(crate) const AUDIT_LOG: Table = Table { name: "audit_log", columns: &["id", "at", "actor", "action", "entity", "entity_id", "before_json", "after_json"] };
 
 /// The tables in foreign-key order: a flush writes them in this order.
 const ORDER: [Table; 10] = [ORG, ORG_SPAN, ORG_EVENT, MEMBER, MEMBER_EVENT, MEMBER_SPAN, MEMBER_EPISODE, MEMBER_WORD, SEARCH_WORD, AUDIT_LOG];

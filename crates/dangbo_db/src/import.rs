@@ -123,8 +123,7 @@ struct Checks<'a> {
 impl<'a> Checks<'a> {
     async fn start(store: &Store, caller: &'a Caller) -> Result<Checks<'a>, DbError> {
         let mut tx = store.pool.begin().await?;
-        let refs: Vec<(String, String)> =
-            sqlx::query_as("SELECT kind, code FROM ref_item WHERE kind IN ('ethnicity', 'religion')").fetch_all(&mut *tx).await?;
+        let refs: Vec<(String, String)> = sqlx::query_as("SELECT kind, code FROM ref_item WHERE kind IN ('ethnicity', 'religion')").fetch_all(&mut *tx).await?;
         let dictionary: Vec<Vec<u8>> = sqlx::query_scalar("SELECT word FROM search_word").fetch_all(&mut *tx).await?;
         Ok(Checks {
             caller,
@@ -151,7 +150,8 @@ impl<'a> Checks<'a> {
         }
         let cccds = self.existing("cccd", candidates.iter().filter_map(|(_, n)| n.person.cccd.clone()).collect()).await?;
         let cards = self.existing("card_no", candidates.iter().filter_map(|(_, n)| n.party.card_no.clone()).collect()).await?;
-        let nameless: Vec<String> = candidates.iter().filter(|(_, n)| n.person.cccd.is_none() && n.party.card_no.is_none()).map(|(_, n)| n.person.full_name()).collect();
+        let nameless: Vec<String> =
+            candidates.iter().filter(|(_, n)| n.person.cccd.is_none() && n.party.card_no.is_none()).map(|(_, n)| n.person.full_name()).collect();
         let names = self.existing_names(nameless).await?;
         let mut ready = Vec::new();
         for (row, new) in candidates {

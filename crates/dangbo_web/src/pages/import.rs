@@ -64,22 +64,23 @@ pub async fn upload(State(st): State<AppState>, auth: PageAuth, lang: Lang, mut 
     let dry_run = action != "commit";
     let default_org = Some(org.as_str()).filter(|o| !o.is_empty());
     let columns_of = |m: &dangbo_import::Mapping| m.by_column().into_iter().map(|(h, f)| (h, f.to_string())).collect::<Vec<_>>();
-    let (summary, problems, ok, columns) = match import_members(&st.store, &auth.caller, &name, &bytes, default_org, &[], dry_run, st.clock.today(), &|_, _| {}).await {
-        Ok((mapping, report, converted)) => {
-            let mut lines: Vec<String> = crate::import::converted_line(converted, &i).into_iter().collect();
-            lines.extend(problem_lines(&report, &mapping, &i));
-            (summary_line(&report, dry_run, &i), lines, report.problems.is_empty(), columns_of(&mapping))
-        }
-        Err(crate::import::ImportFailure::Store(e)) => return Err(e.into()),
-        Err(e @ crate::import::ImportFailure::MissingColumns(..)) => {
-            let columns = match &e {
-                crate::import::ImportFailure::MissingColumns(_, m) => columns_of(m),
-                _ => vec![],
-            };
-            (e.message(&i), vec![], false, columns)
-        }
-        Err(e) => (e.message(&i), vec![], false, vec![]),
-    };
+    let (summary, problems, ok, columns) =
+        match import_members(&st.store, &auth.caller, &name, &bytes, default_org, &[], dry_run, st.clock.today(), &|_, _| {}).await {
+            Ok((mapping, report, converted)) => {
+                let mut lines: Vec<String> = crate::import::converted_line(converted, &i).into_iter().collect();
+                lines.extend(problem_lines(&report, &mapping, &i));
+                (summary_line(&report, dry_run, &i), lines, report.problems.is_empty(), columns_of(&mapping))
+            }
+            Err(crate::import::ImportFailure::Store(e)) => return Err(e.into()),
+            Err(e @ crate::import::ImportFailure::MissingColumns(..)) => {
+                let columns = match &e {
+                    crate::import::ImportFailure::MissingColumns(_, m) => columns_of(m),
+                    _ => vec![],
+                };
+                (e.message(&i), vec![], false, columns)
+            }
+            Err(e) => (e.message(&i), vec![], false, vec![]),
+        };
     let fields = field_choices(&c);
     let mut r = render(&ImportPage { ctx: c, org, summary: Some(summary), problems, columns, fields });
     if !ok {
