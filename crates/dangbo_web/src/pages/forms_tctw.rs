@@ -1,4 +1,6 @@
-//! Biểu 4-TCTW (members by ethnic group and religion, as at a date) laid out as the form asks:
+//! Biểu 3-TCTW (member quality: the highest general education, professional qualification and
+//! political theory) and Biểu 4-TCTW (members by ethnic group and religion, as at a date) laid
+//! out as the forms ask. Biểu 4-TCTW:
 //! every one of the 54 recognised groups in the official order, zero rows included, then "Dân
 //! tộc khác", then the religions. Only the "total members" column is known from the sources;
 //! the form says so instead of inventing the others. Each number links to its list.
@@ -98,4 +100,69 @@ pub async fn form4(
         religion,
         ctx: c,
     }))
+}
+
+/// Biểu 3-TCTW's rows per section, highest level only, in the order of the levels
+/// (`domain.md` §10: general education, professional qualification, political theory).
+const EDUCATION_LEVELS: &[&str] = &["Tiểu học", "Trung học cơ sở", "Trung học phổ thông"];
+const PROFESSIONAL_LEVELS: &[&str] = &["Sơ cấp", "Trung cấp", "Cao đẳng", "Đại học", "Thạc sĩ", "Tiến sĩ"];
+const THEORY_LEVELS: &[&str] = &["Sơ cấp", "Trung cấp", "Cao cấp", "Cử nhân"];
+
+pub struct FormSection {
+    pub title: String,
+    pub rows: Vec<FormRow>,
+}
+
+#[derive(Template)]
+#[template(path = "form3.html")]
+pub struct Form3Page {
+    pub ctx: Ctx,
+    pub code: String,
+    pub name: String,
+    pub as_of: String,
+    pub total: String,
+    pub sections: Vec<FormSection>,
+}
+
+/// One section: a row per level (stored values matched ignoring case and diacritics), then
+/// "not recorded" (no value) and "other" (a value that is no level), so the rows add up.
+fn level_rows(c: &Ctx, levels: &[&str], counts: &HashMap<String, i64>, base: &str, param: &str) -> Vec<FormRow> {
+    let i = &c.i18n;
+    let fold = dangbo_core::text::fold;
+    let row = |no: usize, label: String, values: Vec<(&String, i64)>| {
+        let count: i64 = values.iter().map(|(_, n)| n).sum();
+        // A list link needs one stored value (the list filters on the exact value).
+        let link = match values.as_slice() {
+            [(v, n)] if *n > 0 && !v.is_empty() => Some(format!("{base}&{param}={}", urlencode(v))),
+            _ => None,
+        };
+        FormRow { no: no.to_string(), label, count: i.num(count), link }
+    };
+    let of = |pred: &dyn Fn(&str) -> bool| counts.iter().filter(|(v, _)| pred(v)).map(|(v, n)| (v, *n)).collect::<Vec<_>>();
+    let mut out: Vec<FormRow> = levels.iter().enumerate().map(|(n, level)| row(n + 1, level.to_string(), of(&|v: &str| fold(v) == fold(level)))).collect();
+    out.push(row(levels.len() + 1, c.t("form3-not-recorded"), of(&|v: &str| v.trim().is_empty())));
+    out.push(row(levels.len() + 2, c.t("form3-other"), of(&|v: &str| !v.trim().is_empty() && !levels.iter().any(|l| fold(l) == fold(v)))));
+    out
+}
+
+pub async fn form3(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Path(code): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let c = ctx(&auth, lang, &uri.to_string());
+    let date = as_of(q.get("as_of"), st.clock.today());
+    let stats = st.store.member_stats(&auth.caller, &code, date).await?;
+    let counts = |dim: &str| -> HashMap<String, i64> {
+        stats.breakdowns.iter().find(|b| b.dimension == dim).map(|b| b.rows.iter().cloned().collect()).unwrap_or_default()
+    };
+    let base = format!("/members?org={}&as_of={}", urlencode(&stats.code), iso(date));
+    let sections = [("education", EDUCATION_LEVELS), ("professional", PROFESSIONAL_LEVELS), ("theory", THEORY_LEVELS)]
+        .into_iter()
+        .map(|(dim, levels)| FormSection { title: c.t(&format!("stats-dim-{dim}")), rows: level_rows(&c, levels, &counts(dim), &base, dim) })
+        .collect();
+    Ok(render(&Form3Page { code: stats.code.clone(), name: stats.name.clone(), as_of: display(date), total: c.i18n.num(stats.total), sections, ctx: c }))
 }

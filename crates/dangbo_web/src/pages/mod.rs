@@ -46,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{code}/change", get(org_forms::change_form).post(org_forms::change))
         .route("/orgs/{code}/stats", get(stats::show))
         .route("/forms/{code}/{ext}", get(stats::download))
+        .route("/orgs/{code}/forms/3-tctw", get(forms_tctw::form3))
         .route("/orgs/{code}/forms/4-tctw", get(forms_tctw::form4))
         .route("/orgs/{code}/quality", get(stats::quality))
         .route("/orgs/{code}/admissions", get(stats::admissions))

@@ -323,3 +323,30 @@ async fn form_4_tctw_lists_every_ethnic_group_and_adds_up() {
     assert!(page.body.contains("không tự đặt ra"), "the unknown columns are said to be unknown");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn form_3_tctw_counts_each_member_once_per_section_and_links_to_lists() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let s = app.login("quangninh", "dangbo-quangninh").await;
+    let page = app.get("/orgs/DH/forms/3-tctw?as_of=31/12/2019", &s).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.html();
+    let table = scraper::Selector::parse("table.list").unwrap();
+    let row = scraper::Selector::parse("tbody tr").unwrap();
+    let cell = scraper::Selector::parse("td").unwrap();
+    let link = scraper::Selector::parse("a").unwrap();
+    let tables: Vec<_> = html.select(&table).collect();
+    assert_eq!(tables.len(), 3, "education, professional qualification, political theory");
+    for t in &tables {
+        let rows: Vec<Vec<String>> = t.select(&row).map(|r| r.select(&cell).map(|c| c.text().collect::<String>().trim().to_string()).collect()).collect();
+        let (body, total) = rows.split_at(rows.len() - 1);
+        let sum: i64 = body.iter().map(|r| r[2].replace('.', "").parse::<i64>().unwrap()).sum();
+        assert_eq!((sum, total[0][2].as_str()), (2068, "2.068"), "every member once per section");
+    }
+    // Upper secondary school is the demo's commonest level: its count opens its list.
+    let href = tables[0].select(&link).map(|a| a.value().attr("href").unwrap().to_string()).find(|h| h.contains("education=")).expect("a linked level");
+    let list = app.get(&href, &s).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(page.body.contains("chưa ghi học hàm"), "academic titles are said to be unrecorded");
+    app.finish().await;
+}
