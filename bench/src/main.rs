@@ -232,11 +232,18 @@ fn print_table(results: &[(String, Vec<Line>)]) {
     }
     println!();
     println!("|---|{}", "---:|---:|---:|".repeat(names.len()));
-    let Some(first) = results.first() else { return };
-    for (i, l) in first.1.iter().enumerate() {
+    // Every measure of any backend, in the order first met (a backend whose dataset already
+    // existed has no "generate" lines: a dash, never another measure's figure).
+    let mut measures: Vec<&Line> = Vec::new();
+    for l in results.iter().flat_map(|r| &r.1) {
+        if !measures.iter().any(|m| m.measure == l.measure) {
+            measures.push(l);
+        }
+    }
+    for l in measures {
         print!("| {} ({}) |", l.measure, l.unit);
         for (_, lines) in results {
-            match lines.iter().find(|x| x.measure == l.measure).or(lines.get(i)) {
+            match lines.iter().find(|x| x.measure == l.measure) {
                 Some(x) => match x.floor {
                     Some(f) => print!(" {} | {} | {:.2} |", fmt(x.value), fmt(f), x.value / f),
                     None => print!(" {} | – | – |", fmt(x.value)),
