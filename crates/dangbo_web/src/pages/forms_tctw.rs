@@ -163,6 +163,34 @@ pub async fn form3(
     let sections = [("education", EDUCATION_LEVELS), ("professional", PROFESSIONAL_LEVELS), ("theory", THEORY_LEVELS)]
         .into_iter()
         .map(|(dim, levels)| FormSection { title: c.t(&format!("stats-dim-{dim}")), rows: level_rows(&c, levels, &counts(dim), &base, dim) })
-        .collect();
+        .collect::<Vec<_>>();
+    if let Some(ext) = q.get("format") {
+        return form3_file(&c, &stats.name, date, &sections, &c.i18n.num(stats.total), ext);
+    }
     Ok(render(&Form3Page { code: stats.code.clone(), name: stats.name.clone(), as_of: display(date), total: c.i18n.num(stats.total), sections, ctx: c }))
+}
+
+/// Biểu 3-TCTW as PDF (A4) or XLSX: the same sections and rows as the page.
+fn form3_file(c: &Ctx, name: &str, date: chrono::NaiveDate, sections: &[FormSection], total: &str, ext: &str) -> Result<Response, WebError> {
+    let mut rows = Vec::new();
+    for s in sections {
+        for (n, r) in s.rows.iter().enumerate() {
+            rows.push(vec![if n == 0 { s.title.clone() } else { String::new() }, r.no.clone(), r.label.clone(), r.count.clone()]);
+        }
+        rows.push(vec![String::new(), String::new(), c.t("stats-total"), total.to_string()]);
+    }
+    let doc = dangbo_reports::pdf::TableDoc {
+        title: format!("{} — {name}", c.t("form3-title")),
+        subtitle: format!("{} {}", c.t("form4-as-of"), display(date)),
+        footer: format!("dangbo — {name}"),
+        note: format!("{} {}", c.t("form3-columns-unknown"), c.t("form3-academic-unknown")),
+        landscape: false,
+        font_size: 9.0,
+        headers: vec![String::new(), c.t("form4-no"), c.t("form3-level"), c.t("form4-members")],
+        widths: vec![3.0, 0.8, 4.0, 1.5],
+        numeric: vec![3],
+        rows,
+    };
+    let stem = format!("Bieu-3-TCTW-{}-{}", crate::export::ascii_name(name), iso(date));
+    super::stats::table_file(&doc, ext, &stem)
 }

@@ -219,8 +219,6 @@ pub async fn download(
     Path((code, ext)): Path<(String, String)>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    use axum::http::header;
-    use axum::response::IntoResponse;
     let date = as_of(q.get("as_of"), st.clock.today());
     let i = I18n::new(lang);
     let stats = st.store.member_stats(&auth.caller, &code, date).await?;
@@ -245,18 +243,23 @@ pub async fn download(
         numeric: vec![2, 3],
         rows,
     };
+    let stem = format!("Thong-ke-{}-{}", crate::export::ascii_name(&stats.name), dangbo_core::date::iso(date));
+    table_file(&doc, &ext, &stem)
+}
+
+/// A statistical table as a PDF or XLSX download named `stem.ext`.
+pub(super) fn table_file(doc: &dangbo_reports::pdf::TableDoc, ext: &str, stem: &str) -> Result<Response, WebError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
     let failed = |e: &dyn std::fmt::Display| {
         tracing::error!(error = %e, "statistics export failed");
         WebError(crate::error::ErrorKind::Internal)
     };
-    let (bytes, mime) = match ext.as_str() {
-        "pdf" => (dangbo_reports::pdf::table(&doc).map_err(|e| failed(&e))?, "application/pdf"),
-        "xlsx" => {
-            (dangbo_reports::table_xlsx::xlsx(&doc, "Biểu").map_err(|e| failed(&e))?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        }
+    let (bytes, mime) = match ext {
+        "pdf" => (dangbo_reports::pdf::table(doc).map_err(|e| failed(&e))?, "application/pdf"),
+        "xlsx" => (dangbo_reports::table_xlsx::xlsx(doc, "Biểu").map_err(|e| failed(&e))?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         _ => return Err(WebError(crate::error::ErrorKind::NotFound)),
     };
-    let stem = format!("Thong-ke-{}-{}", crate::export::ascii_name(&stats.name), dangbo_core::date::iso(date));
     let disposition = format!("attachment; filename=\"{stem}.{ext}\"");
     Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition), (header::CACHE_CONTROL, "no-store".to_string())], bytes)
         .into_response())

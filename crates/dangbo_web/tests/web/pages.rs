@@ -348,5 +348,12 @@ async fn form_3_tctw_counts_each_member_once_per_section_and_links_to_lists() {
     let list = app.get(&href, &s).await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(page.body.contains("chưa ghi học hàm"), "academic titles are said to be unrecorded");
+    for (format, magic) in [("pdf", "%PDF"), ("xlsx", "PK")] {
+        let file = app.get(&format!("/orgs/DH/forms/3-tctw?as_of=31/12/2019&format={format}"), &s).await;
+        assert_eq!(file.status, StatusCode::OK, "{format}");
+        assert!(file.body.starts_with(magic), "{format}");
+        let disposition = file.headers.get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or("");
+        assert!(disposition.contains("Bieu-3-TCTW") && disposition.ends_with(&format!(".{format}\"")), "{disposition}");
+    }
     app.finish().await;
 }
