@@ -57,7 +57,9 @@ type Parsed = (usize, Result<NewMember, FieldErrors>);
 /// A new member ready to write: its events replayed.
 struct Ready {
     id: String,
-    records: Vec<(EventRecord, Basis)>,
+    records: Vec<EventRecord>,
+    /// The decision behind each record, in the same order.
+    bases: Vec<Basis>,
     derived: Derived,
     path: String,
 }
@@ -258,13 +260,12 @@ impl<'a> Checks<'a> {
         if let Some(f) = new.full_date {
             events.push((f, EventData::Recognised {}, Basis::default()));
         }
-        let records: Vec<(EventRecord, Basis)> = events
+        let (records, bases): (Vec<EventRecord>, Vec<Basis>) = events
             .into_iter()
             .enumerate()
             .map(|(i, (on, data, basis))| (EventRecord { id: new_id(), seq: i as i64 + 1, effective_on: on, data }, basis))
-            .collect();
-        let only: Vec<EventRecord> = records.iter().map(|(r, _)| r.clone()).collect();
-        Ok(replay(&only).map(|derived| Ready { id, records, derived, path }))
+            .unzip();
+        Ok(replay(&records).map(|derived| Ready { id, records, bases, derived, path }))
     }
 }
 
@@ -279,7 +280,7 @@ async fn write_new(bulk: &mut Bulk<'_>, caller: &Caller, r: &Ready, dictionary: 
     // Admission and recognition neither attach a member elsewhere nor start a transfer.
     debug_assert!(d.host_org_id.is_none() && d.pending_transfer.is_none());
     bulk.push(MEMBER, member_values(id, d, at.clone())).await?;
-    for (record, basis) in &r.records {
+    for (record, basis) in r.records.iter().zip(&r.bases) {
         bulk.push(MEMBER_EVENT, event_values(id, record, basis, at.clone(), &caller.username)?).await?;
     }
     for row in span_values(id, d) {

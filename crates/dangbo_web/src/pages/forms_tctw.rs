@@ -14,7 +14,9 @@ use crate::views::{Ctx, render};
 use askama::Template;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::response::Response;
+use chrono::NaiveDate;
 use dangbo_core::date::{display, iso};
+use dangbo_db::MemberStats;
 use std::collections::HashMap;
 
 /// The code of "Người nước ngoài" in the ethnic-group list (`data/ethnic-groups.csv`).
@@ -39,6 +41,20 @@ pub struct Form4Page {
     /// Người nước ngoài (code 55 of the list), after the groups and "other".
     pub foreign: FormRow,
     pub religion: Vec<FormRow>,
+}
+
+/// The date asked (`as_of`, else today), the subtree's member figures on it, and the start of
+/// the links to the lists behind them.
+async fn form_stats(st: &AppState, auth: &PageAuth, code: &str, q: &HashMap<String, String>) -> Result<(NaiveDate, MemberStats, String), WebError> {
+    let date = as_of(q.get("as_of"), st.clock.today());
+    let stats = st.store.member_stats(&auth.caller, code, date).await?;
+    let base = format!("/members?org={}&as_of={}", urlencode(&stats.code), iso(date));
+    Ok((date, stats, base))
+}
+
+/// One dimension's counts by stored value.
+fn dimension_counts(stats: &MemberStats, dim: &str) -> HashMap<String, i64> {
+    stats.breakdowns.iter().find(|b| b.dimension == dim).map(|b| b.rows.iter().cloned().collect()).unwrap_or_default()
 }
 
 /// Rows in the order of the reference list, the values outside it summed into `other`.
@@ -71,12 +87,8 @@ pub async fn form4(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let c = ctx(&auth, lang, &uri.to_string());
-    let date = as_of(q.get("as_of"), st.clock.today());
-    let stats = st.store.member_stats(&auth.caller, &code, date).await?;
-    let counts = |dim: &str| -> HashMap<String, i64> {
-        stats.breakdowns.iter().find(|b| b.dimension == dim).map(|b| b.rows.iter().cloned().collect()).unwrap_or_default()
-    };
-    let base = format!("/members?org={}&as_of={}", urlencode(&stats.code), iso(date));
+    let (date, stats, base) = form_stats(&st, &auth, &code, &q).await?;
+    let counts = |dim: &str| dimension_counts(&stats, dim);
     let mut ethnic_list: Vec<(String, String)> = st.store.ref_items("ethnicity").await?.into_iter().map(|r| (r.code, r.name)).collect();
     let foreign_entry = ethnic_list.iter().position(|(code, _)| code == FOREIGN).map(|i| ethnic_list.remove(i));
     let mut by_ethnicity = counts("ethnicity");
@@ -154,12 +166,8 @@ pub async fn form3(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let c = ctx(&auth, lang, &uri.to_string());
-    let date = as_of(q.get("as_of"), st.clock.today());
-    let stats = st.store.member_stats(&auth.caller, &code, date).await?;
-    let counts = |dim: &str| -> HashMap<String, i64> {
-        stats.breakdowns.iter().find(|b| b.dimension == dim).map(|b| b.rows.iter().cloned().collect()).unwrap_or_default()
-    };
-    let base = format!("/members?org={}&as_of={}", urlencode(&stats.code), iso(date));
+    let (date, stats, base) = form_stats(&st, &auth, &code, &q).await?;
+    let counts = |dim: &str| dimension_counts(&stats, dim);
     let sections = [("education", EDUCATION_LEVELS), ("professional", PROFESSIONAL_LEVELS), ("theory", THEORY_LEVELS)]
         .into_iter()
         .map(|(dim, levels)| FormSection { title: c.t(&format!("stats-dim-{dim}")), rows: level_rows(&c, levels, &counts(dim), &base, dim) })
@@ -171,7 +179,7 @@ pub async fn form3(
 }
 
 /// Biểu 3-TCTW as PDF (A4) or XLSX: the same sections and rows as the page.
-fn form3_file(c: &Ctx, name: &str, date: chrono::NaiveDate, sections: &[FormSection], total: &str, ext: &str) -> Result<Response, WebError> {
+fn form3_file(c: &Ctx, name: &str, date: NaiveDate, sections: &[FormSection], total: &str, ext: &str) -> Result<Response, WebError> {
     let mut rows = Vec::new();
     for s in sections {
         for (n, r) in s.rows.iter().enumerate() {
