@@ -135,7 +135,8 @@ const DEFAULT_CACHE: &str = "PRAGMA cache_size = -2000";
 const FLUSH_ROWS: usize = 50_000;
 
 enum Sink {
-    Sqlite(Transaction<'static, Any>),
+    /// The transaction, and the pool to checkpoint the write-ahead log through after it.
+    Sqlite(Transaction<'static, Any>, sqlx::AnyPool),
     Postgres(sqlx::postgres::PgConnection),
 }
 
@@ -160,7 +161,7 @@ impl Store {
                 let guard = self.write_lock.lock().await;
                 let mut tx = self.pool.begin().await?;
                 tx.execute(sqlx::AssertSqlSafe(format!("PRAGMA cache_size = -{}", cache_mib * 1024))).await?;
-                (Sink::Sqlite(tx), Some(guard))
+                (Sink::Sqlite(tx, self.pool.clone()), Some(guard))
             }
             Backend::Postgres => {
                 let mut conn = sqlx::postgres::PgConnection::connect(&self.url).await?;
@@ -194,7 +195,7 @@ impl Bulk<'_> {
             }
             self.written += rows.len() as u64;
             match &mut self.sink {
-                Sink::Sqlite(tx) => insert_rows(tx, table, rows).await?,
+                Sink::Sqlite(tx, _) => insert_rows(tx, table, rows).await?,
                 Sink::Postgres(conn) => copy_rows(conn, table, &rows).await?,
             }
         }
@@ -217,10 +218,18 @@ impl Bulk<'_> {
 
     async fn end(self, commit: bool) -> Result<(), DbError> {
         match self.sink {
-            Sink::Sqlite(mut tx) => {
+            Sink::Sqlite(mut tx, pool) => {
                 // The connection returns to the pool with SQLite's usual cache (its memory freed).
                 tx.execute(DEFAULT_CACHE).await?;
-                if commit { tx.commit().await? } else { tx.rollback().await? }
+                if commit {
+                    tx.commit().await?
+                } else {
+                    tx.rollback().await?
+                }
+                // A bulk transaction leaves as much write-ahead log as it wrote; copied back and
+                // truncated now (still under the write lock), the log cannot grow across bulk
+                // writes (a national dataset's log had grown as large as the database).
+                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&pool).await?;
             }
             Sink::Postgres(mut conn) => {
                 conn.execute(if commit { "COMMIT" } else { "ROLLBACK" }).await?;

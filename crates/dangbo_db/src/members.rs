@@ -16,6 +16,10 @@ use dangbo_core::text;
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
+/// The filter value that asks for members whose level (education, professional, theory) is
+/// not recorded (stored empty). No level is spelt "-".
+pub const NOT_RECORDED: &str = "-";
+
 /// Filters of a member list. `org` limits to a subtree; `as_of` defaults to today.
 #[derive(Debug, Clone, Default)]
 pub struct MemberFilter {
@@ -26,6 +30,7 @@ pub struct MemberFilter {
     pub ethnicity: Option<String>,
     pub age_band: Option<AgeBand>,
     pub religion: Option<String>,
+    /// A level's stored value, or [`NOT_RECORDED`] for members with none.
     pub education: Option<String>,
     pub professional: Option<String>,
     pub theory: Option<String>,
@@ -305,9 +310,9 @@ impl Store {
                AND ($10 = '' OR m.birth_date > $10)
                AND ($11 = '' OR m.birth_date <= $11)
                AND ($12 = '' OR m.religion = $12)
-               AND ($13 = '' OR m.education = $13)
-               AND ($14 = '' OR m.professional = $14)
-               AND ($15 = '' OR m.theory = $15)"
+               AND ($13 = '' OR m.education = $13 OR ($13 = '{NOT_RECORDED}' AND m.education = ''))
+               AND ($14 = '' OR m.professional = $14 OR ($14 = '{NOT_RECORDED}' AND m.professional = ''))
+               AND ($15 = '' OR m.theory = $15 OR ($15 = '{NOT_RECORDED}' AND m.theory = ''))"
         );
         let word_filter = match &words {
             Some((w, _)) if w.exact => {

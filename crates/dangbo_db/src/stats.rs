@@ -68,7 +68,6 @@ impl Store {
     /// Members of `code`'s subtree on `as_of`, by status, sex, age band, ethnicity, religion and
     /// levels. Every breakdown adds up to `total`.
     pub async fn member_stats(&self, caller: &Caller, code: &str, as_of: NaiveDate) -> Result<MemberStats, DbError> {
-        let summary = self.summary(caller, code, as_of).await?;
         let org = self.org(caller, code).await?;
         let s = caller.scope();
         let d = iso(as_of);
@@ -97,8 +96,12 @@ impl Store {
                 *c.entry(r.try_get::<String, _>(i)?).or_default() += n;
             }
         }
+        // The total is the one pass's (every member has one status): a second count of the
+        // subtree, as the summary makes, doubled the form's time.
+        let total = counts[0].values().sum();
         let breakdowns = DIMENSIONS.iter().zip(counts).map(|((name, _), c)| Breakdown { dimension: name, rows: c.into_iter().collect() }).collect();
-        Ok(MemberStats { code: summary.code.clone(), name: summary.name.clone(), as_of, total: summary.total(), breakdowns })
+        let name = self.org_name_on(&org.id, as_of).await?.unwrap_or(org.name);
+        Ok(MemberStats { code: org.code, name, as_of, total, breakdowns })
     }
 
     /// The seed article's figures for `code` and [from, to]. Organisations and members are

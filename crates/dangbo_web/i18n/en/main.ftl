@@ -851,6 +851,7 @@ err-not-committee-member = holds no post in a committee above the branch on this
 form3-title = Form 3-TCTW: member quality
 form3-columns-unknown = Each member counted once, at the highest level. Only the "total members" column: the form's other columns under HD 11-HD/BTCTW (13/12/2021) could not be confirmed, so none is invented.
 form3-level = Level
+form4-row = Ethnic group, religion
 form3-not-recorded = No training or not recorded
 form3-other = Other level (outside the list)
 form3-title-academic = By academic title (Professor, Associate Professor)

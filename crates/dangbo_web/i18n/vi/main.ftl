@@ -845,6 +845,7 @@ err-not-committee-member = không giữ chức vụ trong cấp ủy cấp trên
 form3-title = Biểu 3-TCTW: Chất lượng đảng viên
 form3-columns-unknown = Mỗi đảng viên tính một lần, theo trình độ cao nhất. Chỉ có cột "Tổng số đảng viên": các cột khác của biểu theo HD 11-HD/BTCTW (13/12/2021) chưa đối chiếu được nên không tự đặt ra.
 form3-level = Trình độ
+form4-row = Dân tộc, tôn giáo
 form3-not-recorded = Chưa qua đào tạo hoặc chưa ghi
 form3-other = Trình độ khác (ghi khác danh mục)
 form3-title-academic = Theo học hàm (Giáo sư, Phó Giáo sư)

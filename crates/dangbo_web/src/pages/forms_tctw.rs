@@ -16,7 +16,7 @@ use axum::extract::{OriginalUri, Path, Query, State};
 use axum::response::Response;
 use chrono::NaiveDate;
 use dangbo_core::date::{display, iso};
-use dangbo_db::MemberStats;
+use dangbo_db::{MemberStats, NOT_RECORDED};
 use std::collections::HashMap;
 
 /// The code of "Người nước ngoài" in the ethnic-group list (`data/ethnic-groups.csv`).
@@ -102,6 +102,12 @@ pub async fn form4(
         link: (foreign_count > 0).then(|| format!("{base}&ethnicity={FOREIGN}")),
     };
     let religion = rows(&c, &religion_list, &counts("religion"), &base, "religion", "form4-other-religion");
+    if let Some(ext) = q.get("format") {
+        let ethnic_rows = ethnic.into_iter().chain([foreign]).collect();
+        let sections = [FormSection { title: c.t("form4-ethnic"), rows: ethnic_rows }, FormSection { title: c.t("form4-religion"), rows: religion }];
+        let form = Tctw { form: 4, label: "form4-row", note: c.t("form4-columns-unknown") };
+        return tctw_file(&c, form, &stats, date, &sections, ext);
+    }
     Ok(render(&Form4Page {
         code: stats.code.clone(),
         name: stats.name.clone(),
@@ -141,19 +147,23 @@ pub struct Form3Page {
 fn level_rows(c: &Ctx, levels: &[&str], counts: &HashMap<String, i64>, base: &str, param: &str) -> Vec<FormRow> {
     let i = &c.i18n;
     let fold = dangbo_core::text::fold;
-    let row = |no: usize, label: String, values: Vec<(&String, i64)>| {
+    // A list link needs one stored value (the list filters on the exact value), or "not
+    // recorded", which the list filters as such.
+    let row = |no: usize, label: String, values: Vec<(&String, i64)>, missing: bool| {
         let count: i64 = values.iter().map(|(_, n)| n).sum();
-        // A list link needs one stored value (the list filters on the exact value).
         let link = match values.as_slice() {
-            [(v, n)] if *n > 0 && !v.is_empty() => Some(format!("{base}&{param}={}", urlencode(v))),
+            _ if count == 0 => None,
+            _ if missing => Some(format!("{base}&{param}={NOT_RECORDED}")),
+            [(v, _)] => Some(format!("{base}&{param}={}", urlencode(v))),
             _ => None,
         };
         FormRow { no: no.to_string(), label, count: i.num(count), link }
     };
     let of = |pred: &dyn Fn(&str) -> bool| counts.iter().filter(|(v, _)| pred(v)).map(|(v, n)| (v, *n)).collect::<Vec<_>>();
-    let mut out: Vec<FormRow> = levels.iter().enumerate().map(|(n, level)| row(n + 1, level.to_string(), of(&|v: &str| fold(v) == fold(level)))).collect();
-    out.push(row(levels.len() + 1, c.t("form3-not-recorded"), of(&|v: &str| v.trim().is_empty())));
-    out.push(row(levels.len() + 2, c.t("form3-other"), of(&|v: &str| !v.trim().is_empty() && !levels.iter().any(|l| fold(l) == fold(v)))));
+    let mut out: Vec<FormRow> =
+        levels.iter().enumerate().map(|(n, level)| row(n + 1, level.to_string(), of(&|v: &str| fold(v) == fold(level)), false)).collect();
+    out.push(row(levels.len() + 1, c.t("form3-not-recorded"), of(&|v: &str| v.is_empty()), true));
+    out.push(row(levels.len() + 2, c.t("form3-other"), of(&|v: &str| !v.is_empty() && !levels.iter().any(|l| fold(l) == fold(v))), false));
     out
 }
 
@@ -173,32 +183,43 @@ pub async fn form3(
         .map(|(dim, levels)| FormSection { title: c.t(&format!("stats-dim-{dim}")), rows: level_rows(&c, levels, &counts(dim), &base, dim) })
         .collect::<Vec<_>>();
     if let Some(ext) = q.get("format") {
-        return form3_file(&c, &stats.name, date, &sections, &c.i18n.num(stats.total), ext);
+        let note = format!("{} {}", c.t("form3-columns-unknown"), c.t("form3-academic-unknown"));
+        return tctw_file(&c, Tctw { form: 3, label: "form3-level", note }, &stats, date, &sections, ext);
     }
     Ok(render(&Form3Page { code: stats.code.clone(), name: stats.name.clone(), as_of: display(date), total: c.i18n.num(stats.total), sections, ctx: c }))
 }
 
-/// Biểu 3-TCTW as PDF (A4) or XLSX: the same sections and rows as the page.
-fn form3_file(c: &Ctx, name: &str, date: NaiveDate, sections: &[FormSection], total: &str, ext: &str) -> Result<Response, WebError> {
+/// What differs between the forms' files: the form's number, its row-label column and its note.
+struct Tctw {
+    form: u8,
+    label: &'static str,
+    note: String,
+}
+
+/// A Biểu …-TCTW form as PDF (A4) or XLSX: the same sections and rows as the page, each
+/// section closed by its total.
+fn tctw_file(c: &Ctx, form: Tctw, stats: &MemberStats, date: NaiveDate, sections: &[FormSection], ext: &str) -> Result<Response, WebError> {
+    let total = c.i18n.num(stats.total);
     let mut rows = Vec::new();
     for s in sections {
         for (n, r) in s.rows.iter().enumerate() {
             rows.push(vec![if n == 0 { s.title.clone() } else { String::new() }, r.no.clone(), r.label.clone(), r.count.clone()]);
         }
-        rows.push(vec![String::new(), String::new(), c.t("stats-total"), total.to_string()]);
+        rows.push(vec![String::new(), String::new(), c.t("stats-total"), total.clone()]);
     }
+    let name = &stats.name;
     let doc = dangbo_reports::pdf::TableDoc {
-        title: format!("{} — {name}", c.t("form3-title")),
+        title: format!("{} — {name}", c.t(&format!("form{}-title", form.form))),
         subtitle: format!("{} {}", c.t("form4-as-of"), display(date)),
         footer: format!("dangbo — {name}"),
-        note: format!("{} {}", c.t("form3-columns-unknown"), c.t("form3-academic-unknown")),
+        note: form.note,
         landscape: false,
         font_size: 9.0,
-        headers: vec![String::new(), c.t("form4-no"), c.t("form3-level"), c.t("form4-members")],
+        headers: vec![String::new(), c.t("form4-no"), c.t(form.label), c.t("form4-members")],
         widths: vec![3.0, 0.8, 4.0, 1.5],
         numeric: vec![3],
         rows,
     };
-    let stem = format!("Bieu-3-TCTW-{}-{}", crate::export::ascii_name(name), iso(date));
+    let stem = format!("Bieu-{}-TCTW-{}-{}", form.form, crate::export::ascii_name(name), iso(date));
     super::stats::table_file(&doc, ext, &stem)
 }

@@ -321,6 +321,13 @@ async fn form_4_tctw_lists_every_ethnic_group_and_adds_up() {
     let sum: i64 = ethnic[..56].iter().map(|r| r[2].replace('.', "").parse::<i64>().unwrap()).sum();
     assert_eq!((sum, ethnic[56][2].as_str()), (2068, "2.068"));
     assert!(page.body.contains("không tự đặt ra"), "the unknown columns are said to be unknown");
+    for (format, magic) in [("pdf", "%PDF"), ("xlsx", "PK")] {
+        let file = app.get(&format!("/orgs/DH/forms/4-tctw?as_of=31/12/2019&format={format}"), &s).await;
+        assert_eq!(file.status, StatusCode::OK, "{format}");
+        assert!(file.body.starts_with(magic), "{format}");
+        let disposition = file.headers.get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or("");
+        assert!(disposition.contains("Bieu-4-TCTW") && disposition.ends_with(&format!(".{format}\"")), "{disposition}");
+    }
     app.finish().await;
 }
 
@@ -343,10 +350,22 @@ async fn form_3_tctw_counts_each_member_once_per_section_and_links_to_lists() {
         let sum: i64 = body.iter().map(|r| r[2].replace('.', "").parse::<i64>().unwrap()).sum();
         assert_eq!((sum, total[0][2].as_str()), (2068, "2.068"), "every member once per section");
     }
-    // Upper secondary school is the demo's commonest level: its count opens its list.
-    let href = tables[0].select(&link).map(|a| a.value().attr("href").unwrap().to_string()).find(|h| h.contains("education=")).expect("a linked level");
-    let list = app.get(&href, &s).await;
-    assert_eq!(list.status, StatusCode::OK);
+    // Every linked count opens the list of exactly those members, "not recorded" included.
+    let mut links = 0;
+    for t in &tables {
+        for r in t.select(&row) {
+            let Some(a) = r.select(&link).next() else { continue };
+            let href = a.value().attr("href").unwrap().replace("&amp;", "&");
+            let list = app.get(&href, &s).await;
+            assert_eq!(list.status, StatusCode::OK, "{href}");
+            let shown = list.select_text(".total").concat();
+            let count = a.text().collect::<String>();
+            assert_eq!(shown.split(' ').next(), Some(count.as_str()), "{href}");
+            links += 1;
+        }
+    }
+    assert!(links >= 8, "{links} links");
+    assert!(page.body.contains("professional=-"), "the members with no professional qualification are listed too");
     assert!(page.body.contains("chưa ghi học hàm"), "academic titles are said to be unrecorded");
     for (format, magic) in [("pdf", "%PDF"), ("xlsx", "PK")] {
         let file = app.get(&format!("/orgs/DH/forms/3-tctw?as_of=31/12/2019&format={format}"), &s).await;
