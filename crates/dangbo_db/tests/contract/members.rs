@@ -116,6 +116,16 @@ async fn search_ignores_diacritics_and_sorts_by_given_name() {
         let page3 = s.list_members(&admin(), &next, today()).await.unwrap();
         assert_eq!(names(page3.clone()), ["Nguyễn Thị Uyên"]);
         assert!(page3.next_cursor.is_none());
+        // A search pages like a list, with the number of matches on every page.
+        let nguyen = |cursor| MemberFilter { q: Some("nguyen".into()), org: Some("P".into()), limit: 1, cursor, ..Default::default() };
+        let p1 = s.list_members(&admin(), &nguyen(None), today()).await.unwrap();
+        assert_eq!((p1.total, names(p1.clone())), (2, vec!["Nguyễn Văn An".to_string()]), "{backend}");
+        let p2 = s.list_members(&admin(), &nguyen(p1.next_cursor.clone()), today()).await.unwrap();
+        assert_eq!((p2.total, names(p2.clone())), (2, vec!["Nguyễn Thị Uyên".to_string()]), "{backend}");
+        assert!(p2.next_cursor.is_none());
+        let nobody = MemberFilter { q: Some("khong co ai".into()), org: Some("P".into()), ..Default::default() };
+        let none = s.list_members(&admin(), &nobody, today()).await.unwrap();
+        assert_eq!((none.total, none.items.len()), (0, 0), "{backend}");
     })
     .await;
 }
