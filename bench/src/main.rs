@@ -63,15 +63,19 @@ async fn main() -> Result<()> {
             other => anyhow::bail!("unknown backend {other}"),
         };
         eprintln!("== {backend}: {url}");
-        let lines = run(&args, scale, backend, &url).await?;
+        // A measure that fails stops this backend's run, but what was measured before it is
+        // still printed (a failed import once lost a national run's half hour of figures).
+        let mut lines = Vec::new();
+        if let Err(e) = run(&args, scale, backend, &url, &mut lines).await {
+            eprintln!("{backend}: stopped: {e:#}");
+        }
         results.push((backend.to_string(), lines));
     }
     print_table(&results);
     Ok(())
 }
 
-async fn run(args: &Args, scale: Scale, backend: &str, url: &str) -> Result<Vec<Line>> {
-    let mut out = Vec::new();
+async fn run(args: &Args, scale: Scale, backend: &str, url: &str, out: &mut Vec<Line>) -> Result<()> {
     let store = Store::connect(url).await?;
     store.migrate().await?;
     if store.is_empty().await? {
@@ -89,13 +93,13 @@ async fn run(args: &Args, scale: Scale, backend: &str, url: &str) -> Result<Vec<
         out.push(line("server idle RSS", server.idle_rss_mb(), None, "MB"));
     }
     if !skip("search") {
-        search(&store, &server, today, time, &mut out).await?;
+        search(&store, &server, today, time, out).await?;
     }
     if !skip("forms") {
-        forms(&store, today, scale, &mut out).await?;
+        forms(&store, today, scale, out).await?;
     }
     if !skip("pages") {
-        pages(&store, &server, time, &mut out).await?;
+        pages(&store, &server, time, out).await?;
     }
     drop(server);
     if !skip("export") {
@@ -106,9 +110,9 @@ async fn run(args: &Args, scale: Scale, backend: &str, url: &str) -> Result<Vec<
         out.push(line("XLSX register export: peak RSS", r.peak_mb, None, "MB"));
     }
     if !skip("import") {
-        import(args, backend, &mut out).await?;
+        import(args, backend, out).await?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Member search through the API, scoped to a commune and to a province, against the same

@@ -143,12 +143,23 @@ impl Store {
         );
         let grassroots_orgs: i64 =
             sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&org.id).bind(&d).fetch_one(&self.pool).await?;
-        let (with, in_subtree) = self.subtree_sql(as_of).await?;
+        let sub = self.subtree_sql(as_of, &org.path, 6).await?;
         let sql = format!(
             "{with} SELECT ms.status, COUNT(*) FROM member_span ms JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
-             WHERE {in_subtree} AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE} GROUP BY ms.status"
+             WHERE {cond} AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE} GROUP BY ms.status",
+            with = sub.with,
+            cond = sub.cond
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&org.id).bind(&d).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(s.all)
+            .bind(&s.prefix)
+            .bind(&s.self_id)
+            .bind(&org.id)
+            .bind(&d)
+            .bind(&sub.from)
+            .bind(&sub.to)
+            .fetch_all(&self.pool)
+            .await?;
         let mut by: HashMap<String, i64> = HashMap::new();
         for r in &rows {
             by.insert(r.try_get(0)?, r.try_get(1)?);

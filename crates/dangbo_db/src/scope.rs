@@ -37,30 +37,43 @@ pub(crate) const SUBTREE_AS_OF: &str = "WITH RECURSIVE sub(id, kind, parent_id, 
      WHERE s.valid_from <= $5 AND (s.valid_to IS NULL OR s.valid_to > $5)
 )";
 
-/// `$4`'s subtree as the tree stands now, as a condition on the organisation `o`: the range of
-/// paths under `$4`'s path (`/` is followed by `0`). Both planners estimate a range of an
-/// index; they misjudge the recursive CTE, and PostgreSQL then scans every span of the register
-/// (a branch's page in a province: 1.1–1.6 s). Valid for a date only when the tree has not
-/// changed since ([`crate::Store::subtree_sql`] decides).
-pub(crate) const ORG_IN_SUB_NOW: &str = "o.path >= (SELECT r.path FROM org r WHERE r.id = $4)
-    AND o.path < (SELECT substr(r.path, 1, length(r.path) - 1) || '0' FROM org r WHERE r.id = $4)";
-
 /// Spans (`ms`) of the organisations of [`SUBTREE_AS_OF`]'s `sub`, as a condition rather than a
 /// join: both planners then read the subtree first and the spans by `member_span_org`, instead
 /// of misjudging the recursive CTE's size and scanning every span (EXPLAIN in
 /// docs/benchmarks.md: 193 ms → 11 ms on SQLite for a grassroots organisation of a province).
 pub(crate) const SPAN_IN_SUB: &str = "ms.org_id IN (SELECT id FROM sub)";
 
+/// How a query finds the spans (`ms`, their organisation `o`) of a subtree on a date.
+pub(crate) struct Subtree {
+    /// The WITH clause the condition needs (empty for a path range).
+    pub with: &'static str,
+    /// A condition on `o` and `ms`, referring to two parameters that take [`Subtree::from`] and
+    /// [`Subtree::to`].
+    pub cond: String,
+    pub from: String,
+    pub to: String,
+}
+
 impl crate::Store {
-    /// How a query finds the spans (`ms`, their organisation `o`) of `$4`'s subtree on `$5`:
-    /// `(WITH clause, condition)`. When no organisation has changed place, name or existence
+    /// The spans of `root`'s subtree (`$4` is its id) on `$5`, with the path bounds as
+    /// parameters `$n` and `$n+1`. When no organisation has changed place, name or existence
     /// after `as_of` (the usual case: today, or the end of last year), the tree then is today's
-    /// and its paths give the subtree; otherwise the tree is rebuilt from the dated spans.
-    pub(crate) async fn subtree_sql(&self, as_of: chrono::NaiveDate) -> Result<(&'static str, &'static str), crate::DbError> {
+    /// and the subtree is the range of paths under the root's (`/` is followed by `0`), given as
+    /// values: with values both planners estimate the range from their statistics (with
+    /// subqueries for the bounds, PostgreSQL scanned all 226,841 organisations of the nation for
+    /// a branch: 280 ms instead of 2.3 ms). Otherwise the tree is rebuilt from the dated spans.
+    pub(crate) async fn subtree_sql(&self, as_of: chrono::NaiveDate, root_path: &str, n: usize) -> Result<Subtree, crate::DbError> {
         let last: Option<String> =
             sqlx::query_scalar("SELECT MAX(d) FROM (SELECT MAX(valid_from) AS d FROM org_span UNION ALL SELECT MAX(valid_to) AS d FROM org_span) t")
                 .fetch_one(&self.pool)
                 .await?;
-        Ok(if last.is_none_or(|l| l <= crate::rows::iso(as_of)) { ("", ORG_IN_SUB_NOW) } else { (SUBTREE_AS_OF, SPAN_IN_SUB) })
+        let from = root_path.to_string();
+        let to = format!("{}0", root_path.strip_suffix('/').unwrap_or(root_path));
+        let (with, cond) = if last.is_none_or(|l| l <= crate::rows::iso(as_of)) {
+            ("", format!("o.path >= ${n} AND o.path < ${}", n + 1))
+        } else {
+            (SUBTREE_AS_OF, format!("{SPAN_IN_SUB} AND ${n} = ${n} AND ${m} = ${m}", m = n + 1))
+        };
+        Ok(Subtree { with, cond, from, to })
     }
 }

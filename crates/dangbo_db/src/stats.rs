@@ -78,10 +78,12 @@ impl Store {
         // One pass over the subtree's members, grouped by every dimension at once, then folded
         // into one breakdown per dimension (a pass per dimension costs eight scans).
         let columns: Vec<&str> = DIMENSIONS.iter().map(|(name, expr)| if *name == "age" { AGE_CASE } else { expr }).collect();
-        let (with, in_subtree) = self.subtree_sql(as_of).await?;
+        let sub = self.subtree_sql(as_of, &org.path, 10).await?;
         let sql = format!(
             "{with} SELECT {cols}, COUNT(*) FROM member_span ms JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
-             WHERE {in_subtree} AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE} GROUP BY {groups}",
+             WHERE {cond} AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE} GROUP BY {groups}",
+            with = sub.with,
+            cond = sub.cond,
             cols = columns.join(", "),
             groups = (1..=columns.len()).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
         );
@@ -89,6 +91,7 @@ impl Store {
         for b in &bounds {
             q = q.bind(b.clone());
         }
+        q = q.bind(sub.from.clone()).bind(sub.to.clone());
         let mut counts: Vec<std::collections::BTreeMap<String, i64>> = DIMENSIONS.iter().map(|_| Default::default()).collect();
         for r in q.fetch_all(&self.pool).await? {
             let n: i64 = r.try_get(DIMENSIONS.len())?;

@@ -36,12 +36,12 @@ impl Store {
         };
         // Through the word index the subtree is the path range of today's tree: no need to
         // rebuild the tree as of the date.
-        let (with, root_filter) = match (&root_id, &words) {
-            (Some(_), None) => {
-                let (with, in_subtree) = self.subtree_sql(as_of).await?;
-                (with, format!("AND {in_subtree}"))
+        let (with, root_filter, bounds) = match (&root, &words) {
+            (Some(r), None) => {
+                let sub = self.subtree_sql(as_of, &r.path, 20).await?;
+                (sub.with, format!("AND {}", sub.cond), (sub.from, sub.to))
             }
-            _ => ("", "AND ($4 = $4)".to_string()),
+            _ => ("", "AND ($4 = $4 AND $20 = $20 AND $21 = $21)".to_string(), (String::new(), String::new())),
         };
         let from_where = format!(
             "FROM member_span ms JOIN member m ON m.id = ms.member_id JOIN org o ON o.id = ms.org_id
@@ -95,6 +95,8 @@ impl Store {
                 .bind(word_to.clone())
                 .bind(path_from.clone())
                 .bind(path_to.clone())
+                .bind(bounds.0.clone())
+                .bind(bounds.1.clone())
         };
         let columns = "m.id, m.full_name, o.code, o.name AS org_name, ms.status, m.sex, m.birth_date, m.ceremony_date, m.sort_key";
         let count_sql = format!("{with} SELECT COUNT(*) {from_where}");
@@ -105,7 +107,7 @@ impl Store {
             let sql = format!(
                 "{with_hits} hits AS MATERIALIZED (SELECT {columns} {from_where})
                  SELECT h.*, (SELECT COUNT(*) FROM hits) FROM hits h
-                 WHERE (length($20) = 0 OR h.sort_key > $20 OR (h.sort_key = $20 AND h.id > $21)) ORDER BY h.sort_key, h.id LIMIT $22"
+                 WHERE (length($22) = 0 OR h.sort_key > $22 OR (h.sort_key = $22 AND h.id > $23)) ORDER BY h.sort_key, h.id LIMIT $24"
             );
             let rows = bind(sql).bind(cursor_key).bind(cursor_id).bind(limit + 1).fetch_all(&self.pool).await?;
             let total: i64 = match rows.first() {
@@ -122,13 +124,13 @@ impl Store {
             let with_hits = if with.is_empty() { "WITH".to_string() } else { format!("{with},") };
             format!(
                 "{with_hits} hits AS MATERIALIZED (SELECT {columns} {from_where})
-                 SELECT * FROM hits WHERE (length($20) = 0 OR sort_key > $20 OR (sort_key = $20 AND id > $21)) ORDER BY sort_key, id LIMIT $22"
+                 SELECT * FROM hits WHERE (length($22) = 0 OR sort_key > $22 OR (sort_key = $22 AND id > $23)) ORDER BY sort_key, id LIMIT $24"
             )
         } else {
             format!(
                 "{with} SELECT {columns} {from_where}
-                   AND (length($20) = 0 OR m.sort_key > $20 OR (m.sort_key = $20 AND m.id > $21))
-                 ORDER BY m.sort_key, m.id LIMIT $22"
+                   AND (length($22) = 0 OR m.sort_key > $22 OR (m.sort_key = $22 AND m.id > $23))
+                 ORDER BY m.sort_key, m.id LIMIT $24"
             )
         };
         let rows = bind(page_sql).bind(cursor_key).bind(cursor_id).bind(limit + 1).fetch_all(&self.pool).await?;
