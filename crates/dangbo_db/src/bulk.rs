@@ -226,9 +226,9 @@ impl Bulk<'_> {
                 } else {
                     tx.rollback().await?
                 }
-                // A bulk transaction leaves as much write-ahead log as it wrote; copied back and
-                // truncated now (still under the write lock), the log cannot grow across bulk
-                // writes (a national dataset's log had grown as large as the database).
+                // A bulk transaction leaves a write-ahead log as large as what it wrote (1 GB
+                // for a generated province); copied back and truncated now, still under the
+                // write lock, it does not stay on disk beside the database.
                 sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&pool).await?;
             }
             Sink::Postgres(mut conn) => {
