@@ -31,8 +31,8 @@ struct Args {
     /// Seconds per load run.
     #[arg(long, default_value_t = 5)]
     seconds: u64,
-    /// Members in the import file.
-    #[arg(long, default_value_t = 100_000)]
+    /// Members in the import file (the measure: a million).
+    #[arg(long, default_value_t = 1_000_000)]
     import_rows: usize,
     /// Skip measures by name: search, forms, pages, import, export, start.
     #[arg(long, value_delimiter = ',')]

@@ -215,7 +215,6 @@ async fn run() -> Result<()> {
 }
 
 async fn import_members(store: &Store, file: &std::path::Path, org: Option<&str>, dry_run: bool, map: &[String]) -> Result<()> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let mut chosen = Vec::new();
     for m in map {
         let (h, f) = m.split_once('=').with_context(|| format!("--map {m}: expected HEADER=FIELD"))?;
@@ -231,8 +230,13 @@ async fn import_members(store: &Store, file: &std::path::Path, org: Option<&str>
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let i = dangbo_web::i18n::I18n::new(dangbo_web::Lang::Vi);
     let today = dangbo_web::Clock::system().today();
+    // A CSV file streams (any size, memory stays flat); a workbook is read whole.
+    let lower = name.to_ascii_lowercase();
+    let streamed = lower.ends_with(".csv") || lower.ends_with(".txt");
+    let template =
+        if streamed { "{msg} {spinner} {pos} dòng / rows · {elapsed}" } else { "{msg} {bar:30} {pos}/{len} dòng / rows · {elapsed} (còn / left {eta})" };
     let bar = indicatif::ProgressBar::new(0);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} dòng / rows · {elapsed} (còn / left {eta})") {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
         bar.set_style(style);
     }
     bar.set_message(if dry_run { "Đang kiểm tra / checking" } else { "Đang nhập / importing" });
@@ -240,7 +244,17 @@ async fn import_members(store: &Store, file: &std::path::Path, org: Option<&str>
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     };
-    let result = dangbo_web::import::import_members(store, &Caller::system(), name, &bytes, org, &chosen, dry_run, today, &progress).await;
+    let caller = Caller::system();
+    let result = if streamed {
+        let reader = std::io::BufReader::new(std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?);
+        match dangbo_import::stream_csv(reader) {
+            Ok(sheet) => dangbo_web::import::import_sheet(store, &caller, sheet, org, &chosen, dry_run, today, &progress).await,
+            Err(e) => Err(dangbo_web::import::ImportFailure::File(e.key())),
+        }
+    } else {
+        let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        dangbo_web::import::import_members(store, &caller, name, &bytes, org, &chosen, dry_run, today, &progress).await
+    };
     bar.finish_and_clear();
     let (mapping, report, converted) = result.map_err(|e| anyhow::anyhow!("{}", e.message(&i)))?;
     if let Some(line) = dangbo_web::import::converted_line(converted, &i) {

@@ -99,3 +99,29 @@ fn a_column_read_by_hand_is_remembered() {
     let out = dangbo(&db, &["import", "members", csv, "--org", "DH-TT-01", "--map", "Giới tính=gender"], None);
     assert!(!out.status.success() && text(&out).contains("unknown field gender"), "{}", text(&out));
 }
+
+#[test]
+fn a_csv_larger_than_an_upload_streams_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/cli.sqlite3", dir.path().display());
+    assert!(dangbo(&db, &["demo", "load"], None).status.success());
+    // Over the upload limit (20 MB) through an ignored notes column; a blank third line, and
+    // the last row's birth date in the future.
+    let note = "x".repeat(8 * 1024 * 1024);
+    let body = |birth: &str| {
+        format!(
+            "Họ và tên,Giới tính,Ngày sinh,Ngày vào Đảng,Ghi chú\nLò Văn Pọm,Nam,02/09/1991,19/05/2021,{note}\n\nLò Thị Ca,Nữ,03/09/1992,19/05/2021,{note}\nLò Văn Đa,Nam,{birth},19/05/2021,{note}\n"
+        )
+    };
+    let csv = dir.path().join("lon.csv");
+    std::fs::write(&csv, body("01/01/2035")).unwrap();
+    assert!(std::fs::metadata(&csv).unwrap().len() > 20 * 1024 * 1024);
+    let csv = csv.to_str().unwrap();
+    let out = dangbo(&db, &["import", "members", csv, "--org", "DH-TT-01"], None);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("Dòng 5, cột «Ngày sinh»: Ngày sinh: không được sau ngày hôm nay."), "the file's line: {}", text(&out));
+    std::fs::write(csv, body("01/01/1985")).unwrap();
+    let out = dangbo(&db, &["import", "members", csv, "--org", "DH-TT-01"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("thêm 3 đảng viên, 0 đã có"), "{}", text(&out));
+}

@@ -7,6 +7,7 @@
 
 mod audit;
 mod auth;
+mod backend_steps;
 mod backup;
 mod bulk;
 mod cadre;
@@ -121,6 +122,7 @@ impl Store {
         let applied = || async { sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM _sqlx_migrations").fetch_one(&self.pool).await.unwrap_or(0) };
         let before = applied().await;
         MIGRATOR.run(&self.pool).await.map_err(|e| DbError::Internal(e.into()))?;
+        backend_steps::run(self).await?;
         refdata::seed(self).await?;
         rules::seed(self).await?;
         // Only a migration can leave derived rows missing; a plain restart skips the check (a

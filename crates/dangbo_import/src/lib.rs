@@ -4,7 +4,9 @@
 
 pub mod legacy;
 pub mod members;
+pub mod stream;
 pub mod table;
 
-pub use members::{ImportRow, Mapping, fields, header_key, rows_to_inputs};
+pub use members::{ImportRow, Mapping, fields, header_key, row_to_input, rows_to_inputs};
+pub use stream::{RowResult, Sheet, stream_csv};
 pub use table::{Cell, Table, TableError, read_table};

@@ -181,52 +181,62 @@ pub fn rows_to_inputs<'a>(
     ethnicities: &'a [(String, String, String)],
     religions: &'a [(String, String, String)],
 ) -> impl Iterator<Item = ImportRow> + Send + 'a {
-    table.rows.iter().map(move |(row, cells)| {
-        let get = |field: &str| mapping.col(field).and_then(|i| cells.get(i)).map(Cell::text).unwrap_or_default();
-        let date = |field: &str| mapping.col(field).and_then(|i| cells.get(i)).map(date_text).unwrap_or_default();
-        let (mut family, mut middle, mut given) = (get("family_name"), get("middle_name"), get("given_name"));
-        let full = get("full_name");
-        if !full.is_empty() && given.is_empty() {
-            (family, middle, given) = split_full_name(&full);
-        }
-        let fm = get("family_middle");
-        if !fm.is_empty() && family.is_empty() {
-            let (f, m, last) = split_full_name(&fm);
-            family = if f.is_empty() { last.clone() } else { f };
-            middle = [m, if family == last { String::new() } else { last }].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(" ");
-        }
-        let opt = |s: String| Some(s).filter(|s| !s.is_empty());
-        let ceremony = date("ceremony_date");
-        let decision = date("admission_decision_date");
-        let org = opt(get("org")).or_else(|| default_org.map(str::to_string)).unwrap_or_default();
-        let input = MemberInput {
-            org,
-            family_name: family,
-            middle_name: middle,
-            given_name: given,
-            sex: sex(&get("sex")),
-            birth_date: date("birth_date"),
-            ethnicity: opt(resolve(ethnicities, &get("ethnicity"))),
-            religion: opt(resolve(religions, &get("religion"))),
-            birth_place: opt(get("birth_place")),
-            home_town: opt(get("home_town")),
-            residence: opt(get("residence")),
-            cccd: opt(get("cccd")),
-            phone: opt(get("phone")),
-            education: opt(get("education")),
-            professional: opt(get("professional")),
-            theory: opt(get("theory")),
-            occupation: opt(get("occupation")),
-            admission_decision_no: opt(get("admission_decision_no")),
-            // Old registers often keep only the joining (ceremony) date.
-            admission_decision_date: if decision.is_empty() { ceremony.clone() } else { decision },
-            ceremony_date: ceremony,
-            full_date: opt(date("full_date")),
-            card_no: opt(get("card_no")),
-            bio_no: opt(get("bio_no")),
-        };
-        ImportRow { row: *row, input }
-    })
+    table.rows.iter().map(move |(row, cells)| row_to_input(*row, cells, mapping, default_org, ethnicities, religions))
+}
+
+/// One data row (numbered `row` in the file) as a member input; see [`rows_to_inputs`].
+pub fn row_to_input(
+    row: usize,
+    cells: &[Cell],
+    mapping: &Mapping,
+    default_org: Option<&str>,
+    ethnicities: &[(String, String, String)],
+    religions: &[(String, String, String)],
+) -> ImportRow {
+    let get = |field: &str| mapping.col(field).and_then(|i| cells.get(i)).map(Cell::text).unwrap_or_default();
+    let date = |field: &str| mapping.col(field).and_then(|i| cells.get(i)).map(date_text).unwrap_or_default();
+    let (mut family, mut middle, mut given) = (get("family_name"), get("middle_name"), get("given_name"));
+    let full = get("full_name");
+    if !full.is_empty() && given.is_empty() {
+        (family, middle, given) = split_full_name(&full);
+    }
+    let fm = get("family_middle");
+    if !fm.is_empty() && family.is_empty() {
+        let (f, m, last) = split_full_name(&fm);
+        family = if f.is_empty() { last.clone() } else { f };
+        middle = [m, if family == last { String::new() } else { last }].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(" ");
+    }
+    let opt = |s: String| Some(s).filter(|s| !s.is_empty());
+    let ceremony = date("ceremony_date");
+    let decision = date("admission_decision_date");
+    let org = opt(get("org")).or_else(|| default_org.map(str::to_string)).unwrap_or_default();
+    let input = MemberInput {
+        org,
+        family_name: family,
+        middle_name: middle,
+        given_name: given,
+        sex: sex(&get("sex")),
+        birth_date: date("birth_date"),
+        ethnicity: opt(resolve(ethnicities, &get("ethnicity"))),
+        religion: opt(resolve(religions, &get("religion"))),
+        birth_place: opt(get("birth_place")),
+        home_town: opt(get("home_town")),
+        residence: opt(get("residence")),
+        cccd: opt(get("cccd")),
+        phone: opt(get("phone")),
+        education: opt(get("education")),
+        professional: opt(get("professional")),
+        theory: opt(get("theory")),
+        occupation: opt(get("occupation")),
+        admission_decision_no: opt(get("admission_decision_no")),
+        // Old registers often keep only the joining (ceremony) date.
+        admission_decision_date: if decision.is_empty() { ceremony.clone() } else { decision },
+        ceremony_date: ceremony,
+        full_date: opt(date("full_date")),
+        card_no: opt(get("card_no")),
+        bio_no: opt(get("bio_no")),
+    };
+    ImportRow { row, input }
 }
 
 #[cfg(test)]

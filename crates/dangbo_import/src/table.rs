@@ -44,6 +44,8 @@ pub enum TableError {
     TooLarge,
     NotSpreadsheet,
     NoHeader,
+    /// A streamed file that stopped being readable after its header (cut or damaged).
+    Unreadable,
 }
 
 impl TableError {
@@ -53,6 +55,7 @@ impl TableError {
             TableError::TooLarge => "import-err-too-large",
             TableError::NotSpreadsheet => "import-err-not-spreadsheet",
             TableError::NoHeader => "import-err-no-header",
+            TableError::Unreadable => "import-err-unreadable",
         }
     }
 }
@@ -66,7 +69,12 @@ pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, TableError> {
         return Err(TableError::TooLarge);
     }
     let lower = file_name.to_ascii_lowercase();
-    let mut grid = if lower.ends_with(".csv") || lower.ends_with(".txt") { read_csv(bytes)? } else { read_workbook(bytes)? };
+    if lower.ends_with(".csv") || lower.ends_with(".txt") {
+        let sheet = crate::stream::stream_csv(Cursor::new(bytes.to_vec()))?;
+        let rows = sheet.rows.collect::<Result<_, _>>()?;
+        return Ok(Table { headers: sheet.headers, rows, converted_from: sheet.converted_from });
+    }
+    let mut grid = read_workbook(bytes)?;
     let legacy = crate::legacy::detect(grid.iter().flatten().filter_map(|c| match c {
         Cell::Text(s) => Some(s.as_str()),
         _ => None,
@@ -81,32 +89,6 @@ pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, TableError> {
     let mut table = split_header(grid)?;
     table.converted_from = legacy.map(|l| l.name());
     Ok(table)
-}
-
-/// Decodes CSV bytes: UTF-8 (a BOM is dropped), else Windows-1258 (what Excel on a
-/// Vietnamese Windows writes).
-pub fn decode_text(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1258.decode(bytes).0.into_owned(),
-    }
-}
-
-fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, TableError> {
-    let text = decode_text(bytes);
-    if text.contains('\0') {
-        return Err(TableError::NotSpreadsheet);
-    }
-    let first = text.lines().next().unwrap_or("");
-    let delimiter = if first.matches(';').count() > first.matches(',').count() { b';' } else { b',' };
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
-    let mut grid = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|_| TableError::NotSpreadsheet)?;
-        grid.push(record.iter().map(|s| if s.trim().is_empty() { Cell::Empty } else { Cell::Text(s.to_string()) }).collect());
-    }
-    Ok(grid)
 }
 
 fn read_workbook(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, TableError> {

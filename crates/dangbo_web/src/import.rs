@@ -3,8 +3,9 @@
 
 use crate::i18n::I18n;
 use chrono::NaiveDate;
+use dangbo_core::FieldErrors;
 use dangbo_db::{Caller, DbError, ImportReport, Store};
-use dangbo_import::{Mapping, read_table, rows_to_inputs};
+use dangbo_import::{Mapping, Sheet, read_table, row_to_input};
 
 /// Why a file could not be imported at all (a catalog key and its arguments).
 #[derive(Debug)]
@@ -27,12 +28,12 @@ impl ImportFailure {
     }
 }
 
-/// Rows done and rows in the file, told as the import goes (the CLI's progress bar).
+/// Rows done and rows in the file (0 while unknown: a streamed file), told as the import goes
+/// (the CLI's progress bar).
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 
-/// Reads, maps, parses and imports (or, with `dry_run`, checks) a member list. Columns are read
-/// by the mappings `chosen` now, then those remembered from earlier imports, then by spelling.
-/// Rows are parsed as the store reads them, so only the table is held in memory.
+/// Reads, maps, parses and imports (or, with `dry_run`, checks) an uploaded member list (at
+/// most `dangbo_import::table::MAX_BYTES`); see [`import_sheet`].
 #[allow(clippy::too_many_arguments)]
 pub async fn import_members(
     store: &Store,
@@ -45,10 +46,28 @@ pub async fn import_members(
     today: NaiveDate,
     progress: Progress<'_>,
 ) -> Result<(Mapping, ImportReport, Option<&'static str>), ImportFailure> {
-    let table = read_table(file_name, bytes).map_err(|e| ImportFailure::File(e.key()))?;
+    let sheet = read_table(file_name, bytes).map_err(|e| ImportFailure::File(e.key()))?.into();
+    import_sheet(store, caller, sheet, default_org, chosen, dry_run, today, progress).await
+}
+
+/// Maps, parses and imports (or checks) the rows of a member list, whole or streamed. Columns
+/// are read by the mappings `chosen` now, then those remembered from earlier imports, then by
+/// spelling. Rows are parsed as the store reads them, one batch at a time; a row the file
+/// cannot give (a CSV cut or damaged mid-way) is a problem of that row, so nothing is written.
+#[allow(clippy::too_many_arguments)]
+pub async fn import_sheet(
+    store: &Store,
+    caller: &Caller,
+    sheet: Sheet,
+    default_org: Option<&str>,
+    chosen: &[(String, String)],
+    dry_run: bool,
+    today: NaiveDate,
+    progress: Progress<'_>,
+) -> Result<(Mapping, ImportReport, Option<&'static str>), ImportFailure> {
     let mut rules: Vec<(String, String)> = chosen.to_vec();
     rules.extend(store.import_mappings().await.map_err(ImportFailure::Store)?.into_iter().filter(|(h, _)| !chosen.iter().any(|(c, _)| c == h)));
-    let mapping = Mapping::with(&table.headers, &rules);
+    let mapping = Mapping::with(&sheet.headers, &rules);
     let missing = mapping.missing(default_org.is_some());
     if !missing.is_empty() {
         return Err(ImportFailure::MissingColumns(missing, mapping));
@@ -56,15 +75,23 @@ pub async fn import_members(
     let list = |items: Vec<dangbo_db::RefItem>| items.into_iter().map(|r| (r.code, r.name, r.aliases)).collect::<Vec<_>>();
     let ethnicities = list(store.ref_items("ethnicity").await.map_err(ImportFailure::Store)?);
     let religions = list(store.ref_items("religion").await.map_err(ImportFailure::Store)?);
-    let total = table.rows.len();
-    let parsed = rows_to_inputs(&table, &mapping, default_org, &ethnicities, &religions).enumerate().map(|(i, r)| {
+    let total = sheet.len.unwrap_or(0);
+    let mut last_row = 0;
+    let parsed = sheet.rows.enumerate().map(|(i, r)| {
         if i % 1000 == 0 {
             progress(i, total);
         }
-        (r.row, r.input.parse(today))
+        match r {
+            Ok((row, cells)) => {
+                last_row = row;
+                let r = row_to_input(row, &cells, &mapping, default_org, &ethnicities, &religions);
+                (r.row, r.input.parse(today))
+            }
+            Err(e) => (last_row + 1, Err(FieldErrors::single("file", e.key()))),
+        }
     });
     let report = store.import_members(caller, parsed, dry_run).await.map_err(ImportFailure::Store)?;
-    Ok((mapping, report, table.converted_from))
+    Ok((mapping, report, sheet.converted_from))
 }
 
 /// "Converted from TCVN3" when the file was in a legacy encoding.
