@@ -101,7 +101,10 @@ pub fn stream_csv<R: Read + Send + 'static>(mut reader: R) -> Result<Sheet, Tabl
             }
         }
     };
-    let rows = records.filter_map(move |(i, r)| match r {
+    // After a read error the file ends there: one error, then nothing (a failing disk would
+    // otherwise repeat it forever).
+    let mut failed = false;
+    let rows = records.take_while(move |(_, r)| !std::mem::replace(&mut failed, r.is_err())).filter_map(move |(i, r)| match r {
         Err(_) => Some(Err(TableError::Unreadable)),
         // The line the record starts on (the csv reader skips blank lines: not its index).
         Ok(r) => {
@@ -210,6 +213,31 @@ mod tests {
             let rows: Vec<usize> = stream_csv(Cursor::new(csv.into_bytes())).unwrap().rows.map(|r| r.unwrap().0).collect();
             assert_eq!(rows, [2, 4, 5], "line end {end:?}");
         }
+    }
+
+    /// A file whose reading fails, again and again, after a header and rows past the sample.
+    struct Failing(Cursor<Vec<u8>>);
+
+    impl Read for Failing {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match self.0.read(buf)? {
+                0 => Err(std::io::Error::other("disk")),
+                n => Ok(n),
+            }
+        }
+    }
+
+    #[test]
+    fn a_read_error_ends_the_rows_with_one_error() {
+        let mut csv = String::from("Ho ten,Ngay sinh\n");
+        while (csv.len() as u64) < SAMPLE + 1000 {
+            csv.push_str("An,1\n");
+        }
+        let good = csv.lines().count() - 1;
+        let sheet = stream_csv(Failing(Cursor::new(csv.into_bytes()))).expect("the sample reads");
+        let rows: Vec<RowResult> = sheet.rows.collect();
+        assert_eq!(rows.len(), good + 1);
+        assert_eq!(rows.last(), Some(&Err(TableError::Unreadable)));
     }
 
     #[test]
