@@ -251,8 +251,8 @@ impl Store {
             "{} SELECT o.code, sub.name,
                 (SELECT m.full_name FROM position p JOIN member m ON m.id = p.member_id WHERE p.org_id = sub.id AND p.title = 'secretary' AND p.from_on <= $5 AND (p.to_on IS NULL OR p.to_on > $5) ORDER BY p.from_on DESC LIMIT 1),
                 (SELECT p.local FROM position p WHERE p.org_id = sub.id AND p.title = 'secretary' AND p.from_on <= $5 AND (p.to_on IS NULL OR p.to_on > $5) ORDER BY p.from_on DESC LIMIT 1)
-             FROM sub JOIN org o ON o.id = sub.id
-             WHERE sub.kind IN ('grassroots_committee', 'commune') AND o.field = 'commune' AND {ORG_IN_SCOPE} AND ($3 = $3)
+             FROM sub CROSS JOIN org o
+             WHERE o.id = sub.id AND sub.kind IN ('grassroots_committee', 'commune') AND o.field = 'commune' AND {ORG_IN_SCOPE} AND ($3 = $3)
              ORDER BY o.code",
             crate::scope::SUBTREE_AS_OF
         );

@@ -138,8 +138,8 @@ impl Store {
         let s = caller.scope();
         let d = iso(as_of);
         let sql = format!(
-            "{SUBTREE_AS_OF} SELECT COUNT(*) FROM sub JOIN org o ON o.id = sub.id
-             WHERE sub.kind IN ('grassroots_branch', 'grassroots_committee') AND ($3 = $3) AND {ORG_IN_SCOPE}"
+            "{SUBTREE_AS_OF} SELECT COUNT(*) FROM sub CROSS JOIN org o
+             WHERE o.id = sub.id AND sub.kind IN ('grassroots_branch', 'grassroots_committee') AND ($3 = $3) AND {ORG_IN_SCOPE}"
         );
         let grassroots_orgs: i64 =
             sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&org.id).bind(&d).fetch_one(&self.pool).await?;
@@ -194,7 +194,7 @@ impl Store {
         let sql = format!(
             "{SUBTREE_AS_OF} SELECT sub.id, sub.parent_id, sub.name, sub.kind, o.code, o.ended_on,
                 (SELECT COUNT(*) FROM member_span ms WHERE ms.org_id = sub.id AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5))
-             FROM sub JOIN org o ON o.id = sub.id WHERE ($3 = $3) AND {ORG_IN_SCOPE} ORDER BY o.sort_key"
+             FROM sub CROSS JOIN org o WHERE o.id = sub.id AND ($3 = $3) AND {ORG_IN_SCOPE} ORDER BY o.sort_key"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&root.id).bind(&d).fetch_all(&self.pool).await?;
         struct N {

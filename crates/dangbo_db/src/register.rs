@@ -35,9 +35,9 @@ impl Store {
         let sql = format!(
             "{SUBTREE_AS_OF} SELECT m.full_name, m.sex, m.birth_date, COALESCE(r.name, m.ethnicity), m.religion, m.home_town, m.education, m.theory,
                 m.professional, m.occupation, m.ceremony_date, m.full_date, m.card_no, m.bio_no, sub.name, ms.status
-             FROM member_span ms JOIN sub ON sub.id = ms.org_id JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
+             FROM sub CROSS JOIN member_span ms JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
              LEFT JOIN ref_item r ON r.kind = 'ethnicity' AND r.code = m.ethnicity
-             WHERE ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE}
+             WHERE ms.org_id = sub.id AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE}
              ORDER BY m.sort_key, m.id"
         );
         let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&org.id).bind(iso(as_of)).fetch(&self.pool);

@@ -33,9 +33,9 @@ impl Store {
         let root = self.org(caller, code).await?;
         let (from, to) = year_bounds(year)?;
         let sql = format!(
-            "{SUBTREE_AS_OF} SELECT o.code, sub.name, t.target FROM sub JOIN org o ON o.id = sub.id
+            "{SUBTREE_AS_OF} SELECT o.code, sub.name, t.target FROM sub CROSS JOIN org o
              LEFT JOIN admission_target t ON t.org_id = sub.id AND t.year = $6
-             WHERE sub.kind IN ('grassroots_committee', 'grassroots_branch') AND {ORG_IN_SCOPE} AND ($3 = $3)
+             WHERE o.id = sub.id AND sub.kind IN ('grassroots_committee', 'grassroots_branch') AND {ORG_IN_SCOPE} AND ($3 = $3)
              ORDER BY o.code"
         );
         let s = caller.scope();
