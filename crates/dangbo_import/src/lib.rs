@@ -7,6 +7,6 @@ pub mod members;
 pub mod stream;
 pub mod table;
 
-pub use members::{ImportRow, Mapping, fields, header_key, row_to_input, rows_to_inputs};
+pub use members::{ImportRow, Mapping, fields, header_key, row_to_input};
 pub use stream::{RowResult, Sheet, stream_csv};
 pub use table::{Cell, Table, TableError, read_table};

@@ -2,7 +2,7 @@
 //! (diacritics and case ignored), "Họ và tên" is split into họ / tên đệm / tên, dates may be
 //! Excel dates, Excel serial numbers or dd/mm/yyyy text.
 
-use crate::table::{Cell, Table};
+use crate::table::Cell;
 use chrono::NaiveDate;
 use dangbo_core::member::MemberInput;
 use dangbo_core::text::fold;
@@ -172,19 +172,8 @@ pub fn resolve(list: &[(String, String, String)], value: &str) -> String {
         .unwrap_or_else(|| value.to_string())
 }
 
-/// Turns every data row into a member input, one at a time. `ethnicities` and `religions` map
-/// names and aliases to stored codes; `default_org` fills rows without an organisation column.
-pub fn rows_to_inputs<'a>(
-    table: &'a Table,
-    mapping: &'a Mapping,
-    default_org: Option<&'a str>,
-    ethnicities: &'a [(String, String, String)],
-    religions: &'a [(String, String, String)],
-) -> impl Iterator<Item = ImportRow> + Send + 'a {
-    table.rows.iter().map(move |(row, cells)| row_to_input(*row, cells, mapping, default_org, ethnicities, religions))
-}
-
-/// One data row (numbered `row` in the file) as a member input; see [`rows_to_inputs`].
+/// One data row (numbered `row` in the file) as a member input. `ethnicities` and `religions`
+/// map names and aliases to stored codes; `default_org` fills rows without an organisation column.
 pub fn row_to_input(
     row: usize,
     cells: &[Cell],
@@ -242,6 +231,7 @@ pub fn row_to_input(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::table::Table;
 
     fn table(headers: &[&str], rows: &[&[&str]]) -> Table {
         Table {
@@ -282,7 +272,7 @@ mod tests {
         );
         let eth = vec![("09".to_string(), "Dao".to_string(), "Dao Đỏ".to_string())];
         let mapping = Mapping::detect(&t.headers);
-        let rows: Vec<ImportRow> = rows_to_inputs(&t, &mapping, None, &eth, &[]).collect();
+        let rows: Vec<ImportRow> = t.rows.iter().map(|(n, cells)| row_to_input(*n, cells, &mapping, None, &eth, &[])).collect();
         let i = &rows[0].input;
         assert_eq!((i.family_name.as_str(), i.middle_name.as_str(), i.given_name.as_str()), ("Triệu", "Thị", "Mai"));
         assert_eq!(i.sex, "female");
