@@ -375,46 +375,9 @@ impl Store {
         if !crate::members::member_visible(&mut tx, caller, member_id).await? {
             return Err(DbError::NotFound);
         }
-        let rows = sqlx::query("SELECT o.code, o.name, p.title, p.from_on, p.to_on, p.local FROM position p JOIN org o ON o.id = p.org_id WHERE p.member_id = $1 ORDER BY p.from_on")
-            .bind(member_id)
-            .fetch_all(&mut *tx)
-            .await?;
-        let mut positions = Vec::new();
-        for r in &rows {
-            let local: Option<i64> = r.try_get(5)?;
-            positions.push(PositionRow {
-                org: r.try_get(0)?,
-                org_name: r.try_get(1)?,
-                title: r.try_get(2)?,
-                from_on: date(&r.try_get::<String, _>(3)?)?,
-                to_on: opt_date(r.try_get(4)?)?,
-                local: local.map(|l| l != 0),
-            });
-        }
-        let rows = sqlx::query(
-            "SELECT v.id, v.member_id, m.full_name, v.kind, v.category, v.from_unit, v.to_unit, v.start_on, v.end_on, v.decision_no
-             FROM cadre_move v JOIN member m ON m.id = v.member_id WHERE v.member_id = $1 ORDER BY v.start_on",
-        )
-        .bind(member_id)
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut moves = Vec::new();
-        for r in &rows {
-            moves.push(MoveRow {
-                id: r.try_get(0)?,
-                member_id: r.try_get(1)?,
-                full_name: r.try_get(2)?,
-                kind: r.try_get(3)?,
-                category: r.try_get(4)?,
-                from: r.try_get(5)?,
-                to: r.try_get(6)?,
-                start_on: date(&r.try_get::<String, _>(7)?)?,
-                end_on: opt_date(r.try_get(8)?)?,
-                decision_no: r.try_get(9)?,
-            });
-        }
+        let found = member_cadre_in(&mut tx, member_id).await?;
         tx.commit().await?;
-        Ok((positions, moves))
+        Ok(found)
     }
 
     /// Every exam result of sessions held in [from, to] under `code` (for the export).
@@ -451,4 +414,49 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// A member's positions and moves, in a transaction whose caller has checked the member is visible.
+pub(crate) async fn member_cadre_in(tx: &mut sqlx::Transaction<'static, sqlx::Any>, member_id: &str) -> Result<(Vec<PositionRow>, Vec<MoveRow>), DbError> {
+    let rows = sqlx::query(
+        "SELECT o.code, o.name, p.title, p.from_on, p.to_on, p.local FROM position p JOIN org o ON o.id = p.org_id WHERE p.member_id = $1 ORDER BY p.from_on",
+    )
+    .bind(member_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut positions = Vec::new();
+    for r in &rows {
+        let local: Option<i64> = r.try_get(5)?;
+        positions.push(PositionRow {
+            org: r.try_get(0)?,
+            org_name: r.try_get(1)?,
+            title: r.try_get(2)?,
+            from_on: date(&r.try_get::<String, _>(3)?)?,
+            to_on: opt_date(r.try_get(4)?)?,
+            local: local.map(|l| l != 0),
+        });
+    }
+    let rows = sqlx::query(
+        "SELECT v.id, v.member_id, m.full_name, v.kind, v.category, v.from_unit, v.to_unit, v.start_on, v.end_on, v.decision_no
+             FROM cadre_move v JOIN member m ON m.id = v.member_id WHERE v.member_id = $1 ORDER BY v.start_on",
+    )
+    .bind(member_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut moves = Vec::new();
+    for r in &rows {
+        moves.push(MoveRow {
+            id: r.try_get(0)?,
+            member_id: r.try_get(1)?,
+            full_name: r.try_get(2)?,
+            kind: r.try_get(3)?,
+            category: r.try_get(4)?,
+            from: r.try_get(5)?,
+            to: r.try_get(6)?,
+            start_on: date(&r.try_get::<String, _>(7)?)?,
+            end_on: opt_date(r.try_get(8)?)?,
+            decision_no: r.try_get(9)?,
+        });
+    }
+    Ok((positions, moves))
 }

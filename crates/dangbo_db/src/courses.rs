@@ -208,14 +208,10 @@ impl Store {
 
     /// The courses and contests a member took part in, newest first.
     pub async fn member_courses(&self, caller: &Caller, member_id: &str) -> Result<Vec<ParticipantRow>, DbError> {
-        let s = caller.scope();
-        let sql = format!(
-            "SELECT {PARTICIPANT_COLS} FROM course_participant p JOIN course k ON k.id = p.course_id JOIN member m ON m.id = p.member_id JOIN org o ON o.id = m.org_id
-             WHERE p.member_id = $4 AND {} ORDER BY k.start_date DESC",
-            crate::scope::MEMBER_IN_SCOPE
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).fetch_all(&self.pool).await?;
-        rows.iter().map(participant_row).collect()
+        let mut tx = self.pool.begin().await?;
+        let found = member_courses_in(&mut tx, caller, member_id).await?;
+        tx.commit().await?;
+        Ok(found)
     }
 
     /// Enrols a candidate in a course, or records their result. The candidate's file is
@@ -312,4 +308,20 @@ pub(crate) async fn insert_participant(tx: &mut sqlx::Transaction<'static, sqlx:
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// The courses a member took part in, newest first, within the caller's scope.
+pub(crate) async fn member_courses_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    caller: &Caller,
+    member_id: &str,
+) -> Result<Vec<ParticipantRow>, DbError> {
+    let s = caller.scope();
+    let sql = format!(
+        "SELECT {PARTICIPANT_COLS} FROM course_participant p JOIN course k ON k.id = p.course_id JOIN member m ON m.id = p.member_id JOIN org o ON o.id = m.org_id
+         WHERE p.member_id = $4 AND {} ORDER BY k.start_date DESC",
+        crate::scope::MEMBER_IN_SCOPE
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).fetch_all(&mut **tx).await?;
+    rows.iter().map(participant_row).collect()
 }

@@ -11,8 +11,10 @@ mod study;
 pub(crate) use demo::load_demo_meetings;
 pub use proposals::ProposalRow;
 pub(crate) use proposals::proposals_due;
+pub(crate) use read::member_votes_in;
 pub use read::{AttendanceRow, MeetingDetail, MeetingItem, RosterRow, TaskRow, VoteRow};
 pub use report::{BranchYear, MeetingReport, SupervisorRow};
+pub(crate) use study::member_assignments_in;
 pub use study::{AssignmentRow, DocumentRow, StudyReport};
 
 use crate::candidates::record_step_tx;

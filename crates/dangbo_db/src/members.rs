@@ -4,7 +4,7 @@
 //! rewrite the derived `member` row and `member_span` rows in the same transaction.
 
 use crate::orgs::org_in_tx;
-use crate::rows::{date, iso, opt_date};
+use crate::rows::{date, iso};
 use crate::scope::MEMBER_IN_SCOPE;
 use crate::{Caller, DbError, Store, audit, new_id, now};
 use chrono::NaiveDate;
@@ -198,74 +198,6 @@ impl Store {
         w.commit().await?;
         Ok(id)
     }
-
-    /// Opens a member's full record (and logs the opening).
-    pub async fn member(&self, caller: &Caller, member_id: &str) -> Result<MemberDetail, DbError> {
-        let mut w = self.write().await?;
-        if !member_visible(&mut w.tx, caller, member_id).await? {
-            return Err(DbError::NotFound);
-        }
-        let d = derive(&mut w.tx, member_id).await?;
-        let rows = sqlx::query("SELECT id, kind, effective_on, decision_no, decision_date, issuer, data, recorded_at, recorded_by FROM member_event WHERE member_id = $1 ORDER BY effective_on, seq")
-            .bind(member_id)
-            .fetch_all(&mut *w.tx)
-            .await?;
-        let mut events = Vec::with_capacity(rows.len());
-        for r in &rows {
-            events.push(MemberEventRow {
-                id: r.try_get(0)?,
-                kind: r.try_get(1)?,
-                effective_on: date(&r.try_get::<String, _>(2)?)?,
-                decision_no: r.try_get(3)?,
-                decision_date: opt_date(r.try_get(4)?)?,
-                issuer: r.try_get(5)?,
-                data: serde_json::from_str(&r.try_get::<String, _>(6)?)?,
-                recorded_at: r.try_get(7)?,
-                recorded_by: r.try_get(8)?,
-            });
-        }
-        let org = sqlx::query("SELECT code, name FROM org WHERE id = $1").bind(&d.org_id).fetch_one(&mut *w.tx).await?;
-        let host: Option<String> = match &d.host_org_id {
-            Some(h) => sqlx::query_scalar("SELECT code FROM org WHERE id = $1").bind(h).fetch_optional(&mut *w.tx).await?,
-            None => None,
-        };
-        audit::record(&mut w.tx, caller, "member.open", "member", member_id, None, None).await?;
-        w.commit().await?;
-        let party_age_from = dangbo_core::badge::party_age_start(&d);
-        let helper = match &d.helper_id {
-            Some(h) => {
-                sqlx::query_scalar::<_, String>("SELECT full_name FROM member WHERE id = $1").bind(h).fetch_optional(&self.pool).await?.map(|n| (h.clone(), n))
-            }
-            None => None,
-        };
-        let pending_transfer = match &d.pending_transfer {
-            None => None,
-            Some(t) => {
-                let code: Option<String> = match &t.org_id {
-                    Some(o) => sqlx::query_scalar("SELECT code FROM org WHERE id = $1").bind(o).fetch_optional(&self.pool).await?,
-                    None => None,
-                };
-                Some((code, t.destination.clone(), t.issued_on))
-            }
-        };
-        Ok(MemberDetail {
-            id: member_id.to_string(),
-            full_name: d.person.full_name(),
-            person: d.person,
-            party: d.party,
-            status: d.status,
-            org: org.try_get(0)?,
-            org_name: org.try_get(1)?,
-            host_org: host,
-            episode: d.episode,
-            full_date: d.full_date,
-            exit_date: d.exit_date,
-            party_age_from,
-            helper,
-            pending_transfer,
-            events,
-        })
-    }
 }
 
 /// A member is visible in the caller's scope, to the branch a transfer letter is addressed to
@@ -406,6 +338,9 @@ pub(crate) fn event_values(member_id: &str, r: &EventRecord, basis: &Basis, reco
 mod derived;
 pub(crate) use derived::{episode_values, is_name_word, member_values, repath_words, span_values, word_values, words_of};
 use derived::{write_member, write_spans};
+
+mod profile;
+pub use profile::MemberProfile;
 
 mod rebuild;
 

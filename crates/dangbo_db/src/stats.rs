@@ -166,9 +166,9 @@ impl Store {
                 CAST(SUM(CASE WHEN e.age_at_admission < 18 THEN 1 ELSE 0 END) AS BIGINT),
                 CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM member d WHERE d.full_name = m.full_name AND d.birth_date = m.birth_date AND d.id <> m.id) THEN 1 ELSE 0 END) AS BIGINT),
                 CAST(SUM(CASE WHEN m.card_no IS NULL AND ms.status <> 'probationary' THEN 1 ELSE 0 END) AS BIGINT)
-             FROM member_span ms JOIN sub ON sub.id = ms.org_id JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
+             FROM sub CROSS JOIN member_span ms JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
              LEFT JOIN member_episode e ON e.member_id = m.id AND e.episode = m.episode
-             WHERE ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE}
+             WHERE ms.org_id = sub.id AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE}
              GROUP BY o.code, sub.name ORDER BY o.code"
         );
         let rows =

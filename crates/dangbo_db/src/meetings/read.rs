@@ -347,16 +347,9 @@ impl Store {
         if !crate::members::member_visible(&mut tx, caller, member_id).await? {
             return Err(DbError::NotFound);
         }
-        let rows = sqlx::query(
-            "SELECT v.id, v.seq, v.kind, v.subject, v.candidate_id, v.member_id, v.votes_for, v.against, v.abstain, v.base, v.passed, v.threshold, v.citation,
-                    v.doc_no, k.id, k.held_on
-             FROM meeting_vote v JOIN meeting k ON k.id = v.meeting_id WHERE v.member_id = $1 ORDER BY k.held_on, v.seq",
-        )
-        .bind(member_id)
-        .fetch_all(&mut *tx)
-        .await?;
+        let found = member_votes_in(&mut tx, member_id).await?;
         tx.commit().await?;
-        rows.iter().map(|r| Ok((r.try_get(14)?, date(&r.try_get::<String, _>(15)?)?, vote_row(r)?))).collect()
+        Ok(found)
     }
 
     /// The members to take attendance of on `on` (the held date, or the planned one), with what
@@ -394,4 +387,18 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// The votes about a member: (meeting id, held on, vote), oldest first. The caller has checked
+/// that the member is visible.
+pub(crate) async fn member_votes_in(tx: &mut Transaction<'static, Any>, member_id: &str) -> Result<Vec<(String, NaiveDate, VoteRow)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT v.id, v.seq, v.kind, v.subject, v.candidate_id, v.member_id, v.votes_for, v.against, v.abstain, v.base, v.passed, v.threshold, v.citation,
+                v.doc_no, k.id, k.held_on
+         FROM meeting_vote v JOIN meeting k ON k.id = v.meeting_id WHERE v.member_id = $1 ORDER BY k.held_on, v.seq",
+    )
+    .bind(member_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get(14)?, date(&r.try_get::<String, _>(15)?)?, vote_row(r)?))).collect()
 }

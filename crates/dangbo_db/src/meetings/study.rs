@@ -115,13 +115,10 @@ impl Store {
 
     /// A member's assignments, newest first.
     pub async fn member_assignments(&self, caller: &Caller, member_id: &str) -> Result<Vec<AssignmentRow>, DbError> {
-        let s = caller.scope();
-        let sql = format!(
-            "SELECT {ASSIGNMENT_COLS} FROM member_assignment a JOIN member m ON m.id = a.member_id JOIN org o ON o.id = a.org_id
-             WHERE a.member_id = $4 AND {MEMBER_IN_SCOPE} ORDER BY a.from_on DESC, a.id"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).fetch_all(&self.pool).await?;
-        rows.iter().map(assignment_row).collect()
+        let mut tx = self.pool.begin().await?;
+        let found = member_assignments_in(&mut tx, caller, member_id).await?;
+        tx.commit().await?;
+        Ok(found)
     }
 
     /// Assignments of a branch's members in force on `on` (reviewed at its meetings).
@@ -242,4 +239,15 @@ pub(crate) async fn insert_document(tx: &mut Transaction<'static, Any>, by: &str
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// A member's assignments, newest first, within the caller's scope.
+pub(crate) async fn member_assignments_in(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str) -> Result<Vec<AssignmentRow>, DbError> {
+    let s = caller.scope();
+    let sql = format!(
+        "SELECT {ASSIGNMENT_COLS} FROM member_assignment a JOIN member m ON m.id = a.member_id JOIN org o ON o.id = a.org_id
+         WHERE a.member_id = $4 AND {MEMBER_IN_SCOPE} ORDER BY a.from_on DESC, a.id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).fetch_all(&mut **tx).await?;
+    rows.iter().map(assignment_row).collect()
 }

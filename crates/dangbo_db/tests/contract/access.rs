@@ -88,3 +88,40 @@ async fn a_member_sees_only_their_own_record() {
     })
     .await;
 }
+
+/// The profile is read without the write lock; its opening is still logged, once, and only for
+/// a member the caller may see.
+#[tokio::test]
+async fn a_profile_is_read_whole_and_its_opening_logged_once() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let lan = add_member(&s, member_input("B1", "Bùi", "Thị", "Lan")).await;
+        let hai = add_member(&s, member_input("B1", "Vũ", "Văn", "Hải")).await;
+        add_member(&s, member_input("B2", "Đỗ", "Văn", "An")).await;
+        let mut young = member_input("B1", "Trần", "Văn", "Minh");
+        young.admission_decision_date = "2026-03-01".into();
+        young.ceremony_date = "2026-03-15".into();
+        young.full_date = None;
+        let minh = add_member(&s, young).await;
+        let sec = user(&s, "bt-b1", Role::Secretary, Some("B1")).await;
+
+        let p = s.member_profile(&sec, &minh, today()).await.unwrap();
+        assert_eq!((p.detail.full_name.as_str(), p.ethnicity.as_str()), ("Trần Văn Minh", "Kinh"), "{backend}");
+        // The branch's full members, by given name; not the other branch's, not the member.
+        assert_eq!(p.helpers, vec![(hai.clone(), "Vũ Văn Hải".to_string()), (lan.clone(), "Bùi Thị Lan".to_string())], "{backend}");
+        assert!(p.positions.is_empty() && p.moves.is_empty() && p.courses.is_empty() && p.votes.is_empty() && p.assignments.is_empty());
+        let opened = |log: Vec<dangbo_db::AuditRow>, who: &str| log.iter().filter(|a| a.actor == who && a.action == "member.open").count();
+        assert_eq!(opened(s.audit_log(&admin(), Some(&minh), 100).await.unwrap(), "bt-b1"), 1, "{backend}");
+
+        // A full member's profile offers no helpers; nor does a reader's who cannot write.
+        assert!(s.member_profile(&sec, &hai, today()).await.unwrap().helpers.is_empty());
+        let viewer = user(&s, "view-c", Role::Viewer, Some("C")).await;
+        assert!(s.member_profile(&viewer, &minh, today()).await.unwrap().helpers.is_empty());
+
+        // Outside the scope: not found, and no opening logged.
+        let other = user(&s, "bt-b2", Role::Secretary, Some("B2")).await;
+        assert!(matches!(s.member_profile(&other, &minh, today()).await, Err(DbError::NotFound)), "{backend}");
+        assert_eq!(opened(s.audit_log(&admin(), Some(&minh), 100).await.unwrap(), "bt-b2"), 0, "{backend}");
+    })
+    .await;
+}

@@ -89,12 +89,10 @@ pub async fn record_event(
         Err(DbError::Invalid(e)) => e,
         Err(e) => return Err(e.into()),
     };
-    let m = st.store.member(&auth.caller, &id).await?;
+    let profile = st.store.member_profile(&auth.caller, &id, st.clock.today()).await?;
     let c = ctx(&auth, lang, &format!("/members/{id}"));
     let form = form_with_errors(&c, map, &errors);
-    let ethnicity = super::members::ethnicity_name(&st, &m.person.ethnicity).await?;
-    let helpers = super::members::helper_choices(&st, &auth, &m).await?;
-    Ok(render_invalid(&member_page(c, m, form, ethnicity, helpers)))
+    Ok(render_invalid(&member_page(c, profile, form)))
 }
 
 async fn edit_page(st: &AppState, c: Ctx, id: &str, name: &str, form: FormView) -> Result<crate::views::MemberEditPage, WebError> {

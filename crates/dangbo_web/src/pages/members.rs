@@ -12,7 +12,7 @@ use axum::response::Response;
 use dangbo_core::FieldErrors;
 use dangbo_core::event::EventKind;
 use dangbo_core::member::{AgeBand, Status};
-use dangbo_db::{DbError, MemberDetail, MemberFilter};
+use dangbo_db::{DbError, MemberFilter, MemberProfile, PositionRow};
 use std::collections::HashMap;
 
 pub async fn index(
@@ -107,8 +107,9 @@ fn event_detail(i: &I18n, data: &serde_json::Value) -> String {
 }
 
 /// Builds the member page, with the event form as given (empty, or with errors).
-pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView, ethnicity: String, helpers: Vec<Choice>) -> MemberPage {
+pub(crate) fn member_page(c: crate::views::Ctx, profile: MemberProfile, form: FormView) -> MemberPage {
     let i = c.i18n;
+    let MemberProfile { detail: m, ethnicity, helpers, positions, moves, assignments, courses, votes } = profile;
     let p = &m.person;
     let person = vec![
         (i.t("field-family_name"), p.family_name.clone()),
@@ -169,13 +170,31 @@ pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView,
     let purposes = ["work", "study"].iter().map(|g| Choice { value: g.to_string(), label: i.t(&format!("purpose-{g}")) }).collect();
     MemberPage {
         org_code: m.org.clone(),
-        positions: vec![],
-        moves: vec![],
-        assignments: vec![],
-        courses: vec![],
-        votes: vec![],
+        positions: positions.iter().map(|p| position_line(&i, p)).collect(),
+        moves: moves
+            .iter()
+            .map(|m| format!("{}: {} → {} ({})", i.date(&m.start_on), m.from, m.to, i.t(&format!("move-category-{}", m.category.replace('_', "-")))))
+            .collect(),
+        assignments: assignments
+            .iter()
+            .map(|a| format!("{}: {} ({} – {})", i.t(&a.kind.message_key()), a.subject, i.date(&a.from_on), a.to_on.map(|d| i.date(&d)).unwrap_or_default()))
+            .collect(),
+        courses: courses
+            .iter()
+            .map(|p| {
+                let award = if p.award.is_empty() { String::new() } else { format!(" · {}", p.award) };
+                format!("{} — {}{award}", p.course, i.t(&p.result.message_key()))
+            })
+            .collect(),
+        votes: votes
+            .iter()
+            .map(|(meeting, on, v)| {
+                let result = super::meeting::vote_line(&i, v).result;
+                (format!("/meetings/{meeting}"), format!("{} — {}: {result}", i.date(on), i.t(&v.kind.message_key())))
+            })
+            .collect(),
         purposes,
-        helpers,
+        helpers: helpers.into_iter().map(|(value, label)| Choice { value, label }).collect(),
         grounds,
         transfer_pending: m.pending_transfer.is_some(),
         kinds: event_kinds(&i),
@@ -191,72 +210,18 @@ pub(crate) fn member_page(c: crate::views::Ctx, m: MemberDetail, form: FormView,
 }
 
 pub async fn show(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri, Path(id): Path<String>) -> Result<Response, WebError> {
-    let m = st.store.member(&auth.caller, &id).await?;
-    let c = ctx(&auth, lang, &uri.to_string());
-    let ethnicity = ethnicity_name(&st, &m.person.ethnicity).await?;
-    let helpers = helper_choices(&st, &auth, &m).await?;
-    let (positions, moves) = st.store.member_cadre(&auth.caller, &id).await?;
-    let i = c.i18n;
-    let mut page = member_page(c, m, FormView::default(), ethnicity, helpers);
-    page.positions = positions
-        .iter()
-        .map(|p| {
-            let title = i.t(&format!("title-{}", p.title.replace('_', "-")));
-            let until = p.to_on.map(|d| i.date(&d)).unwrap_or_default();
-            let local = match p.local {
-                Some(true) => format!(" · {}", i.t("cadre-local")),
-                Some(false) => format!(" · {}", i.t("cadre-nonlocal")),
-                None => String::new(),
-            };
-            format!("{title}, {} ({} – {until}){local}", p.org_name, i.date(&p.from_on))
-        })
-        .collect();
-    page.assignments = st
-        .store
-        .member_assignments(&auth.caller, &id)
-        .await?
-        .iter()
-        .map(|a| format!("{}: {} ({} – {})", i.t(&a.kind.message_key()), a.subject, i.date(&a.from_on), a.to_on.map(|d| i.date(&d)).unwrap_or_default()))
-        .collect();
-    page.courses = st
-        .store
-        .member_courses(&auth.caller, &id)
-        .await?
-        .iter()
-        .map(|p| {
-            let award = if p.award.is_empty() { String::new() } else { format!(" · {}", p.award) };
-            format!("{} — {}{award}", p.course, i.t(&p.result.message_key()))
-        })
-        .collect();
-    page.votes = st
-        .store
-        .member_votes(&auth.caller, &id)
-        .await?
-        .iter()
-        .map(|(meeting, on, v)| {
-            let result = super::meeting::vote_line(&i, v).result;
-            (format!("/meetings/{meeting}"), format!("{} — {}: {result}", i.date(on), i.t(&v.kind.message_key())))
-        })
-        .collect();
-    page.moves = moves
-        .iter()
-        .map(|m| format!("{}: {} → {} ({})", i.date(&m.start_on), m.from, m.to, i.t(&format!("move-category-{}", m.category.replace('_', "-")))))
-        .collect();
-    Ok(render(&page))
+    let profile = st.store.member_profile(&auth.caller, &id, st.clock.today()).await?;
+    Ok(render(&member_page(ctx(&auth, lang, &uri.to_string()), profile, FormView::default())))
 }
 
-/// For a probationary member: the full members of the branch who can be assigned to help.
-pub(crate) async fn helper_choices(st: &AppState, auth: &PageAuth, m: &MemberDetail) -> Result<Vec<Choice>, WebError> {
-    if m.status != Status::Probationary || !auth.caller.can_write() {
-        return Ok(vec![]);
-    }
-    let f = MemberFilter { org: Some(m.org.clone()), status: Some(Status::Full), limit: 500, ..Default::default() };
-    let page = st.store.list_members(&auth.caller, &f, st.clock.today()).await?;
-    Ok(page.items.into_iter().map(|x| Choice { value: x.id, label: x.full_name }).collect())
-}
-
-/// The name of an ethnic group code ("01" → "Kinh"), or the code when the list lacks it.
-pub(crate) async fn ethnicity_name(st: &AppState, code: &str) -> Result<String, WebError> {
-    let items = st.store.ref_items("ethnicity").await?;
-    Ok(items.into_iter().find(|r| r.code == code).map(|r| r.name).unwrap_or_else(|| code.to_string()))
+/// "Bí thư chi bộ, Chi bộ 1 (01/01/2020 – ) · tại chỗ".
+fn position_line(i: &I18n, p: &PositionRow) -> String {
+    let title = i.t(&format!("title-{}", p.title.replace('_', "-")));
+    let until = p.to_on.map(|d| i.date(&d)).unwrap_or_default();
+    let local = match p.local {
+        Some(true) => format!(" · {}", i.t("cadre-local")),
+        Some(false) => format!(" · {}", i.t("cadre-nonlocal")),
+        None => String::new(),
+    };
+    format!("{title}, {} ({} – {until}){local}", p.org_name, i.date(&p.from_on))
 }

@@ -126,12 +126,10 @@ pub async fn assign(
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/members/{id}#assignments")).into_response()),
         Err(DbError::Invalid(e)) => {
-            let m = st.store.member(&auth.caller, &id).await?;
+            let profile = st.store.member_profile(&auth.caller, &id, st.clock.today()).await?;
             let c = ctx(&auth, lang, &format!("/members/{id}"));
             let form = form_with_errors(&c, map, &e);
-            let ethnicity = super::members::ethnicity_name(&st, &m.person.ethnicity).await?;
-            let helpers = super::members::helper_choices(&st, &auth, &m).await?;
-            Ok(render_invalid(&super::members::member_page(c, m, form, ethnicity, helpers)))
+            Ok(render_invalid(&super::members::member_page(c, profile, form)))
         }
         Err(e) => Err(e.into()),
     }

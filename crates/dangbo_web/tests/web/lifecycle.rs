@@ -328,3 +328,25 @@ async fn a_move_is_recorded_from_the_cadre_page() {
     assert!(m["items"].as_array().unwrap().iter().any(|x| x["member_id"] == who.as_str()));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_probationary_profile_offers_the_branchs_full_members_as_helpers() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let staff = app.login("quangninh", "dangbo-quangninh").await;
+    let admin = app.token("adm", Role::Admin, None).await;
+    let list = app.get("/api/v1/members?status=probationary&limit=1", &admin).await.json();
+    let who = list["items"][0]["id"].as_str().expect("the demo has a probationary member").to_string();
+    let org = list["items"][0]["org"].as_str().unwrap().to_string();
+    let full = app.get(&format!("/api/v1/members?org={org}&status=full&limit=500"), &admin).await.json();
+    let expected: Vec<String> = full["items"].as_array().unwrap().iter().map(|m| m["full_name"].as_str().unwrap().to_string()).collect();
+    assert!(!expected.is_empty());
+    let page = app.get(&format!("/members/{who}"), &staff).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The first option is "choose"; then the branch's full members, by given name.
+    let offered: Vec<String> = page.select_text("select[name=helper] option").into_iter().skip(1).collect();
+    assert_eq!(offered, expected);
+    // A full member's profile offers none.
+    let page = app.get(&format!("/members/{}", full["items"][0]["id"].as_str().unwrap()), &staff).await;
+    assert!(page.select_text("select[name=helper] option").is_empty());
+    app.finish().await;
+}

@@ -1,0 +1,169 @@
+//! A member's record as the profile page shows it: read in one snapshot without the write lock,
+//! then the opening logged in a write of its own (one row), so that readers of different files
+//! no longer queue behind each other on SQLite.
+
+use super::{MemberDetail, MemberEventRow, member_visible};
+use crate::cadre::{MoveRow, PositionRow, member_cadre_in};
+use crate::courses::{ParticipantRow, member_courses_in};
+use crate::meetings::{AssignmentRow, VoteRow, member_assignments_in, member_votes_in};
+use crate::rows::{date, iso, opt_date};
+use crate::scope::MEMBER_IN_SCOPE;
+use crate::{Caller, DbError, Store, audit};
+use chrono::NaiveDate;
+use dangbo_core::event::{EventData, EventRecord, replay};
+use dangbo_core::member::Status;
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+
+/// Everything the member profile shows, read in one snapshot.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberProfile {
+    pub detail: MemberDetail,
+    /// The ethnic group's name ("Kinh"), or its code when the reference list lacks it.
+    pub ethnicity: String,
+    /// For a probationary member, to a caller who may write: the full members of the branch who
+    /// can be assigned to help, (id, name) sorted by given name.
+    pub helpers: Vec<(String, String)>,
+    pub positions: Vec<PositionRow>,
+    pub moves: Vec<MoveRow>,
+    pub assignments: Vec<AssignmentRow>,
+    pub courses: Vec<ParticipantRow>,
+    /// Votes about the member: (meeting id, held on, vote).
+    pub votes: Vec<(String, NaiveDate, VoteRow)>,
+}
+
+impl Store {
+    /// Opens a member's full record (and logs the opening).
+    pub async fn member(&self, caller: &Caller, member_id: &str) -> Result<MemberDetail, DbError> {
+        let mut tx = self.pool.begin().await?;
+        let (detail, _) = detail_in(&mut tx, caller, member_id).await?;
+        tx.commit().await?;
+        self.log_opening(caller, member_id).await?;
+        Ok(detail)
+    }
+
+    /// Opens a member's profile: the record and everything the page lists about the member,
+    /// from one snapshot; the opening is logged before anything is returned.
+    pub async fn member_profile(&self, caller: &Caller, member_id: &str, today: NaiveDate) -> Result<MemberProfile, DbError> {
+        let mut tx = self.pool.begin().await?;
+        let (detail, org_id) = detail_in(&mut tx, caller, member_id).await?;
+        let ethnicity: Option<String> = sqlx::query_scalar("SELECT name FROM ref_item WHERE kind = 'ethnicity' AND code = $1")
+            .bind(&detail.person.ethnicity)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let helpers = match detail.status == Status::Probationary && caller.can_write() {
+            true => helpers_in(&mut tx, caller, &org_id, today).await?,
+            false => vec![],
+        };
+        let (positions, moves) = member_cadre_in(&mut tx, member_id).await?;
+        let assignments = member_assignments_in(&mut tx, caller, member_id).await?;
+        let courses = member_courses_in(&mut tx, caller, member_id).await?;
+        let votes = member_votes_in(&mut tx, member_id).await?;
+        tx.commit().await?;
+        self.log_opening(caller, member_id).await?;
+        let ethnicity = ethnicity.unwrap_or_else(|| detail.person.ethnicity.clone());
+        Ok(MemberProfile { detail, ethnicity, helpers, positions, moves, assignments, courses, votes })
+    }
+
+    /// Logs that `caller` opened a member's file: one row, one short write.
+    async fn log_opening(&self, caller: &Caller, member_id: &str) -> Result<(), DbError> {
+        let mut w = self.write().await?;
+        audit::record(&mut w.tx, caller, "member.open", "member", member_id, None, None).await?;
+        w.commit().await
+    }
+}
+
+/// The member's record and their branch's id, if the caller may see the member.
+async fn detail_in(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str) -> Result<(MemberDetail, String), DbError> {
+    if !member_visible(tx, caller, member_id).await? {
+        return Err(DbError::NotFound);
+    }
+    // One read of the events serves the replay (in recording order) and the timeline (by date).
+    let rows = sqlx::query(
+        "SELECT id, seq, kind, effective_on, decision_no, decision_date, issuer, data, recorded_at, recorded_by FROM member_event WHERE member_id = $1 ORDER BY seq",
+    )
+    .bind(member_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut records = Vec::with_capacity(rows.len());
+    let mut events = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let data: serde_json::Value = serde_json::from_str(&r.try_get::<String, _>(7)?)?;
+        let effective_on = date(&r.try_get::<String, _>(3)?)?;
+        records.push(EventRecord { id: r.try_get(0)?, seq: r.try_get(1)?, effective_on, data: serde_json::from_value::<EventData>(data.clone())? });
+        events.push(MemberEventRow {
+            id: r.try_get(0)?,
+            kind: r.try_get(2)?,
+            effective_on,
+            decision_no: r.try_get(4)?,
+            decision_date: opt_date(r.try_get(5)?)?,
+            issuer: r.try_get(6)?,
+            data,
+            recorded_at: r.try_get(8)?,
+            recorded_by: r.try_get(9)?,
+        });
+    }
+    // Stable: events of one date keep their recording order.
+    events.sort_by_key(|e| e.effective_on);
+    let d = replay(&records)?;
+    let org = sqlx::query("SELECT code, name FROM org WHERE id = $1").bind(&d.org_id).fetch_one(&mut **tx).await?;
+    let host: Option<String> = match &d.host_org_id {
+        Some(h) => sqlx::query_scalar("SELECT code FROM org WHERE id = $1").bind(h).fetch_optional(&mut **tx).await?,
+        None => None,
+    };
+    let helper = match &d.helper_id {
+        Some(h) => {
+            sqlx::query_scalar::<_, String>("SELECT full_name FROM member WHERE id = $1").bind(h).fetch_optional(&mut **tx).await?.map(|n| (h.clone(), n))
+        }
+        None => None,
+    };
+    let pending_transfer = match &d.pending_transfer {
+        None => None,
+        Some(t) => {
+            let code: Option<String> = match &t.org_id {
+                Some(o) => sqlx::query_scalar("SELECT code FROM org WHERE id = $1").bind(o).fetch_optional(&mut **tx).await?,
+                None => None,
+            };
+            Some((code, t.destination.clone(), t.issued_on))
+        }
+    };
+    let detail = MemberDetail {
+        id: member_id.to_string(),
+        full_name: d.person.full_name(),
+        party_age_from: dangbo_core::badge::party_age_start(&d),
+        person: d.person,
+        party: d.party,
+        status: d.status,
+        org: org.try_get(0)?,
+        org_name: org.try_get(1)?,
+        host_org: host,
+        episode: d.episode,
+        full_date: d.full_date,
+        exit_date: d.exit_date,
+        helper,
+        pending_transfer,
+        events,
+    };
+    Ok((detail, d.org_id))
+}
+
+/// The full members of a branch on `today` within the caller's scope, sorted by given name
+/// (at most 500, as a list page).
+async fn helpers_in(tx: &mut Transaction<'static, Any>, caller: &Caller, org_id: &str, today: NaiveDate) -> Result<Vec<(String, String)>, DbError> {
+    let s = caller.scope();
+    let sql = format!(
+        "SELECT m.id, m.full_name FROM member_span ms JOIN member m ON m.id = ms.member_id JOIN org o ON o.id = ms.org_id
+         WHERE ms.org_id = $4 AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND ms.status = $6 AND {MEMBER_IN_SCOPE}
+         ORDER BY m.sort_key, m.id LIMIT 500"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(s.all)
+        .bind(&s.prefix)
+        .bind(&s.self_id)
+        .bind(org_id)
+        .bind(iso(today))
+        .bind(Status::Full.as_str())
+        .fetch_all(&mut **tx)
+        .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+}
