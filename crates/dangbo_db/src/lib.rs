@@ -87,6 +87,8 @@ pub struct Store {
     /// SQLite allows one writer; serialising write transactions here avoids SQLITE_BUSY on
     /// lock upgrades. PostgreSQL needs no such lock.
     write_lock: Arc<Mutex<()>>,
+    /// Openings of members' files, logged by group commit.
+    openings: Arc<audit::OpeningLog>,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -110,7 +112,7 @@ impl Store {
             pool = pool.max_connections(16);
         }
         let pool = pool.connect_with(opts).await.map_err(DbError::from)?;
-        Ok(Store { pool, backend, url, write_lock: Arc::new(Mutex::new(())) })
+        Ok(Store { pool, backend, url, write_lock: Arc::new(Mutex::new(())), openings: Arc::default() })
     }
 
     pub fn backend(&self) -> Backend {

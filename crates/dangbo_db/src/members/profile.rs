@@ -1,6 +1,6 @@
 //! A member's record as the profile page shows it: read in one snapshot without the write lock,
-//! then the opening logged in a write of its own (one row), so that readers of different files
-//! no longer queue behind each other on SQLite.
+//! then the opening logged by group commit (`audit::OpeningLog`), so that readers of different
+//! files no longer queue behind each other for SQLite's one writer.
 
 use super::{MemberDetail, MemberEventRow, member_visible};
 use crate::cadre::{MoveRow, PositionRow, member_cadre_in};
@@ -8,7 +8,7 @@ use crate::courses::{ParticipantRow, member_courses_in};
 use crate::meetings::{AssignmentRow, VoteRow, member_assignments_in, member_votes_in};
 use crate::rows::{date, iso, opt_date};
 use crate::scope::MEMBER_IN_SCOPE;
-use crate::{Caller, DbError, Store, audit};
+use crate::{Caller, DbError, Store};
 use chrono::NaiveDate;
 use dangbo_core::event::{EventData, EventRecord, replay};
 use dangbo_core::member::Status;
@@ -38,7 +38,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let (detail, _) = detail_in(&mut tx, caller, member_id).await?;
         tx.commit().await?;
-        self.log_opening(caller, member_id).await?;
+        self.log_opening(caller, "member.open", "member", member_id).await?;
         Ok(detail)
     }
 
@@ -60,16 +60,9 @@ impl Store {
         let courses = member_courses_in(&mut tx, caller, member_id).await?;
         let votes = member_votes_in(&mut tx, member_id).await?;
         tx.commit().await?;
-        self.log_opening(caller, member_id).await?;
+        self.log_opening(caller, "member.open", "member", member_id).await?;
         let ethnicity = ethnicity.unwrap_or_else(|| detail.person.ethnicity.clone());
         Ok(MemberProfile { detail, ethnicity, helpers, positions, moves, assignments, courses, votes })
-    }
-
-    /// Logs that `caller` opened a member's file: one row, one short write.
-    async fn log_opening(&self, caller: &Caller, member_id: &str) -> Result<(), DbError> {
-        let mut w = self.write().await?;
-        audit::record(&mut w.tx, caller, "member.open", "member", member_id, None, None).await?;
-        w.commit().await
     }
 }
 

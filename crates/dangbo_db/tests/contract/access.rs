@@ -125,3 +125,31 @@ async fn a_profile_is_read_whole_and_its_opening_logged_once() {
     })
     .await;
 }
+
+/// Openings logged by group commit: forty readers at once, forty rows, each committed before
+/// its reader got the file.
+#[tokio::test]
+async fn concurrent_openings_are_each_logged_once() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let id = add_member(&s, member_input("B1", "Vũ", "Văn", "Hải")).await;
+        let staff = user(&s, "staff-c", Role::Staff, Some("C")).await;
+        let mut readers = tokio::task::JoinSet::new();
+        for _ in 0..40 {
+            let (s, staff, id) = (s.clone(), staff.clone(), id.clone());
+            readers.spawn(async move {
+                s.member_profile(&staff, &id, today()).await.unwrap();
+                // Committed before the profile came back: visible to the next reader at once.
+                s.audit_log(&admin(), Some(&id), 1000).await.unwrap().iter().filter(|a| a.action == "member.open").count()
+            });
+        }
+        let mut seen = Vec::new();
+        while let Some(n) = readers.join_next().await {
+            seen.push(n.unwrap());
+        }
+        assert!(seen.iter().all(|&n| n >= 1), "{backend}: {seen:?}");
+        let log = s.audit_log(&admin(), Some(&id), 1000).await.unwrap();
+        assert_eq!(log.iter().filter(|a| a.action == "member.open" && a.actor == "staff-c").count(), 40, "{backend}");
+    })
+    .await;
+}
