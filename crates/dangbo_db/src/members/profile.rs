@@ -47,18 +47,28 @@ impl Store {
     pub async fn member_profile(&self, caller: &Caller, member_id: &str, today: NaiveDate) -> Result<MemberProfile, DbError> {
         let mut tx = self.pool.begin().await?;
         let (detail, org_id) = detail_in(&mut tx, caller, member_id).await?;
-        let ethnicity: Option<String> = sqlx::query_scalar("SELECT name FROM ref_item WHERE kind = 'ethnicity' AND code = $1")
-            .bind(&detail.person.ethnicity)
-            .fetch_optional(&mut *tx)
-            .await?;
+        // Which lists have rows (most members have none), and the ethnic group's name: one
+        // statement instead of five lists read empty and a lookup.
+        let present = sqlx::query(
+            "SELECT (SELECT name FROM ref_item WHERE kind = 'ethnicity' AND code = $2),
+                    (SELECT COUNT(*) FROM position WHERE member_id = $1), (SELECT COUNT(*) FROM cadre_move WHERE member_id = $1),
+                    (SELECT COUNT(*) FROM member_assignment WHERE member_id = $1), (SELECT COUNT(*) FROM course_participant WHERE member_id = $1),
+                    (SELECT COUNT(*) FROM meeting_vote WHERE member_id = $1)",
+        )
+        .bind(member_id)
+        .bind(&detail.person.ethnicity)
+        .fetch_one(&mut *tx)
+        .await?;
+        let ethnicity: Option<String> = present.try_get(0)?;
+        let has = |i: usize| present.try_get::<i64, _>(i).map(|n| n > 0);
         let helpers = match detail.status == Status::Probationary && caller.can_write() {
             true => helpers_in(&mut tx, caller, &org_id, today).await?,
             false => vec![],
         };
-        let (positions, moves) = member_cadre_in(&mut tx, member_id).await?;
-        let assignments = member_assignments_in(&mut tx, caller, member_id).await?;
-        let courses = member_courses_in(&mut tx, caller, member_id).await?;
-        let votes = member_votes_in(&mut tx, member_id).await?;
+        let (positions, moves) = if has(1)? || has(2)? { member_cadre_in(&mut tx, member_id).await? } else { (vec![], vec![]) };
+        let assignments = if has(3)? { member_assignments_in(&mut tx, caller, member_id).await? } else { vec![] };
+        let courses = if has(4)? { member_courses_in(&mut tx, caller, member_id).await? } else { vec![] };
+        let votes = if has(5)? { member_votes_in(&mut tx, member_id).await? } else { vec![] };
         tx.commit().await?;
         self.log_opening(caller, "member.open", "member", member_id).await?;
         let ethnicity = ethnicity.unwrap_or_else(|| detail.person.ethnicity.clone());

@@ -64,6 +64,9 @@ async fn positions_moves_and_exams_feed_the_reports() {
         s.create_move(&admin(), mv.parse(today()).unwrap()).await.unwrap();
         let m = s.move_matrix(&admin(), "P", d("2015-01-01"), d("2019-12-31")).await.unwrap();
         assert_eq!((m.total, m.upper_to_commune), (1, 1), "{backend}");
+        // The member's profile lists the move (read only when the member has one).
+        let moves = s.member_profile(&admin(), &a, today()).await.unwrap().moves;
+        assert_eq!(moves.iter().map(|v| v.to.as_str()).collect::<Vec<_>>(), vec!["Đảng ủy xã X"], "{backend}");
         assert_eq!(s.move_matrix(&admin(), "P", d("2020-01-01"), d("2020-12-31")).await.unwrap().total, 0);
         let exam = |score: i64| ExamInput {
             org: "P".into(),

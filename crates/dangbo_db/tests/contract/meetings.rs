@@ -110,6 +110,8 @@ async fn a_meeting_decides_only_with_quorum_and_by_the_threshold_of_its_kind() {
         s.record_vote(&admin(), &later_meeting, recognition.parse().unwrap()).await.unwrap();
         let votes = s.member_votes(&admin(), &young).await.unwrap();
         assert_eq!((votes.len(), votes[0].0.as_str(), votes[0].2.passed), (1, later_meeting.as_str(), true), "{backend}: 7 of 9 full members");
+        let profile = s.member_profile(&admin(), &young, today()).await.unwrap();
+        assert_eq!(profile.votes.iter().map(|v| (v.0.as_str(), v.1)).collect::<Vec<_>>(), votes.iter().map(|v| (v.0.as_str(), v.1)).collect::<Vec<_>>());
         let e = s
             .record_vote(&admin(), &later_meeting, VoteInput { member: Some(members[2].clone()), ..vote("recognition", "7", "0") }.parse().unwrap())
             .await
@@ -277,6 +279,10 @@ async fn the_demo_has_a_year_of_meetings_to_report_on() {
         let contest = s.course(&admin(), &contest.id).await.unwrap();
         assert_eq!(contest.participants.iter().filter(|p| p.award == "Giải Nhất").count(), 1);
         assert!(s.member_courses(&admin(), who).await.unwrap().iter().any(|c| c.course_id == course.id));
+        // The profile lists the same positions and courses.
+        let profile = s.member_profile(&admin(), who, today()).await.unwrap();
+        assert_eq!(profile.positions.len(), positions.len(), "{backend}");
+        assert!(profile.courses.iter().any(|c| c.course_id == course.id), "{backend}");
         // The thematic meetings studied the district's documents.
         let docs = s.documents(&admin()).await.unwrap();
         let d05 = docs.iter().find(|x| x.number == "05-CT/TW").expect("Chỉ thị 05 in the library");
@@ -329,6 +335,7 @@ async fn documents_studied_at_meetings_and_members_assignments() {
         };
         s.create_assignment(&sec, assign.parse(today()).unwrap()).await.unwrap();
         assert_eq!(s.member_assignments(&sec, &b).await.unwrap()[0].subject, "Tổ dân phố 3");
+        assert_eq!(s.member_profile(&sec, &b, today()).await.unwrap().assignments[0].subject, "Tổ dân phố 3");
         assert_eq!(s.branch_assignments(&sec, "B1", d("2026-03-10")).await.unwrap().len(), 1);
         assert!(s.branch_assignments(&sec, "B1", d("2025-12-31")).await.unwrap().is_empty());
         let outside = add_member(&s, member_input("B2", "Lê", "Văn", "Xa")).await;
