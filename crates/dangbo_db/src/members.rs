@@ -200,15 +200,21 @@ impl Store {
     }
 }
 
-/// A member is visible in the caller's scope, to the branch a transfer letter is addressed to
-/// (the receiving half of a transfer), and to the branch hosting a temporary attachment.
-pub(crate) async fn member_visible(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str) -> Result<bool, DbError> {
-    let s = caller.scope();
-    let sql = format!(
-        "SELECT COUNT(*) FROM member m JOIN org o ON o.id = m.org_id WHERE m.id = $4 AND ({MEMBER_IN_SCOPE}
+/// A member (`m`, branch `o`) is visible in the caller's scope, to the branch a transfer letter
+/// is addressed to (the receiving half of a transfer), and to the branch hosting a temporary
+/// attachment. Binds the scope as $1–$3 ([`crate::scope::ScopeArgs`]).
+pub(crate) fn member_visible_cond() -> String {
+    format!(
+        "({MEMBER_IN_SCOPE}
            OR EXISTS (SELECT 1 FROM member_transfer t JOIN org r ON r.id = t.to_org_id WHERE t.member_id = m.id AND $1 = 0 AND r.path LIKE $2)
            OR EXISTS (SELECT 1 FROM member_attachment a JOIN org h ON h.id = a.host_org_id WHERE a.member_id = m.id AND $1 = 0 AND h.path LIKE $2))"
-    );
+    )
+}
+
+/// Whether the caller may see the member ([`member_visible_cond`]).
+pub(crate) async fn member_visible(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str) -> Result<bool, DbError> {
+    let s = caller.scope();
+    let sql = format!("SELECT COUNT(*) FROM member m JOIN org o ON o.id = m.org_id WHERE m.id = $4 AND {}", member_visible_cond());
     let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).fetch_one(&mut **tx).await?;
     Ok(n > 0)
 }

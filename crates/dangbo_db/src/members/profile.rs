@@ -2,7 +2,7 @@
 //! then the opening logged by group commit (`audit::OpeningLog`), so that readers of different
 //! files no longer queue behind each other for SQLite's one writer.
 
-use super::{MemberDetail, MemberEventRow, member_visible};
+use super::{MemberDetail, MemberEventRow, member_visible_cond};
 use crate::cadre::{MoveRow, PositionRow, member_cadre_in};
 use crate::courses::{ParticipantRow, member_courses_in};
 use crate::meetings::{AssignmentRow, VoteRow, member_assignments_in, member_votes_in};
@@ -46,41 +46,62 @@ impl Store {
     /// from one snapshot; the opening is logged before anything is returned.
     pub async fn member_profile(&self, caller: &Caller, member_id: &str, today: NaiveDate) -> Result<MemberProfile, DbError> {
         let mut tx = self.pool.begin().await?;
-        let (detail, org_id) = detail_in(&mut tx, caller, member_id).await?;
-        // Which lists have rows (most members have none), and the ethnic group's name: one
-        // statement instead of five lists read empty and a lookup.
-        let present = sqlx::query(
-            "SELECT (SELECT name FROM ref_item WHERE kind = 'ethnicity' AND code = $2),
-                    (SELECT COUNT(*) FROM position WHERE member_id = $1), (SELECT COUNT(*) FROM cadre_move WHERE member_id = $1),
-                    (SELECT COUNT(*) FROM member_assignment WHERE member_id = $1), (SELECT COUNT(*) FROM course_participant WHERE member_id = $1),
-                    (SELECT COUNT(*) FROM meeting_vote WHERE member_id = $1)",
-        )
-        .bind(member_id)
-        .bind(&detail.person.ethnicity)
-        .fetch_one(&mut *tx)
-        .await?;
-        let ethnicity: Option<String> = present.try_get(0)?;
-        let has = |i: usize| present.try_get::<i64, _>(i).map(|n| n > 0);
+        let (detail, head) = detail_in(&mut tx, caller, member_id).await?;
+        let has = |i: usize| head.lists[i] > 0;
         let helpers = match detail.status == Status::Probationary && caller.can_write() {
-            true => helpers_in(&mut tx, caller, &org_id, today).await?,
+            true => helpers_in(&mut tx, caller, &head.org_id, today).await?,
             false => vec![],
         };
-        let (positions, moves) = if has(1)? || has(2)? { member_cadre_in(&mut tx, member_id).await? } else { (vec![], vec![]) };
-        let assignments = if has(3)? { member_assignments_in(&mut tx, caller, member_id).await? } else { vec![] };
-        let courses = if has(4)? { member_courses_in(&mut tx, caller, member_id).await? } else { vec![] };
-        let votes = if has(5)? { member_votes_in(&mut tx, member_id).await? } else { vec![] };
+        let (positions, moves) = if has(0) || has(1) { member_cadre_in(&mut tx, member_id).await? } else { (vec![], vec![]) };
+        let assignments = if has(2) { member_assignments_in(&mut tx, caller, member_id).await? } else { vec![] };
+        let courses = if has(3) { member_courses_in(&mut tx, caller, member_id).await? } else { vec![] };
+        let votes = if has(4) { member_votes_in(&mut tx, member_id).await? } else { vec![] };
         tx.commit().await?;
         self.log_opening(caller, "member.open", "member", member_id).await?;
-        let ethnicity = ethnicity.unwrap_or_else(|| detail.person.ethnicity.clone());
+        let ethnicity = head.ethnicity.unwrap_or_else(|| detail.person.ethnicity.clone());
         Ok(MemberProfile { detail, ethnicity, helpers, positions, moves, assignments, courses, votes })
     }
 }
 
-/// The member's record and their branch's id, if the caller may see the member.
-async fn detail_in(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str) -> Result<(MemberDetail, String), DbError> {
-    if !member_visible(tx, caller, member_id).await? {
-        return Err(DbError::NotFound);
+/// What one statement finds first about a member the caller may see: the branch, the ethnic
+/// group's name and how many rows each list of the profile has (most members have none).
+struct Head {
+    org_id: String,
+    org_code: String,
+    org_name: String,
+    ethnicity: Option<String>,
+    /// Positions, moves, assignments, courses, votes.
+    lists: [i64; 5],
+}
+
+async fn head_in(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str) -> Result<Head, DbError> {
+    let s = caller.scope();
+    let sql = format!(
+        "SELECT o.id, o.code, o.name, (SELECT r.name FROM ref_item r WHERE r.kind = 'ethnicity' AND r.code = m.ethnicity),
+                (SELECT COUNT(*) FROM position WHERE member_id = m.id), (SELECT COUNT(*) FROM cadre_move WHERE member_id = m.id),
+                (SELECT COUNT(*) FROM member_assignment WHERE member_id = m.id), (SELECT COUNT(*) FROM course_participant WHERE member_id = m.id),
+                (SELECT COUNT(*) FROM meeting_vote WHERE member_id = m.id)
+         FROM member m JOIN org o ON o.id = m.org_id WHERE m.id = $4 AND {}",
+        member_visible_cond()
+    );
+    let r = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(s.all)
+        .bind(&s.prefix)
+        .bind(&s.self_id)
+        .bind(member_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    let mut lists = [0; 5];
+    for (i, n) in lists.iter_mut().enumerate() {
+        *n = r.try_get(4 + i)?;
     }
+    Ok(Head { org_id: r.try_get(0)?, org_code: r.try_get(1)?, org_name: r.try_get(2)?, ethnicity: r.try_get(3)?, lists })
+}
+
+/// The member's record, if the caller may see the member, and what [`head_in`] found.
+async fn detail_in(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str) -> Result<(MemberDetail, Head), DbError> {
+    let head = head_in(tx, caller, member_id).await?;
     // One read of the events serves the replay (in recording order) and the timeline (by date).
     let rows = sqlx::query(
         "SELECT id, seq, kind, effective_on, decision_no, decision_date, issuer, data, recorded_at, recorded_by FROM member_event WHERE member_id = $1 ORDER BY seq",
@@ -109,7 +130,6 @@ async fn detail_in(tx: &mut Transaction<'static, Any>, caller: &Caller, member_i
     // Stable: events of one date keep their recording order.
     events.sort_by_key(|e| e.effective_on);
     let d = replay(&records)?;
-    let org = sqlx::query("SELECT code, name FROM org WHERE id = $1").bind(&d.org_id).fetch_one(&mut **tx).await?;
     let host: Option<String> = match &d.host_org_id {
         Some(h) => sqlx::query_scalar("SELECT code FROM org WHERE id = $1").bind(h).fetch_optional(&mut **tx).await?,
         None => None,
@@ -137,8 +157,8 @@ async fn detail_in(tx: &mut Transaction<'static, Any>, caller: &Caller, member_i
         person: d.person,
         party: d.party,
         status: d.status,
-        org: org.try_get(0)?,
-        org_name: org.try_get(1)?,
+        org: head.org_code.clone(),
+        org_name: head.org_name.clone(),
         host_org: host,
         episode: d.episode,
         full_date: d.full_date,
@@ -147,7 +167,7 @@ async fn detail_in(tx: &mut Transaction<'static, Any>, caller: &Caller, member_i
         pending_transfer,
         events,
     };
-    Ok((detail, d.org_id))
+    Ok((detail, head))
 }
 
 /// The full members of a branch on `today` within the caller's scope, sorted by given name
