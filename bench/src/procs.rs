@@ -111,7 +111,10 @@ pub async fn write_import_csv(path: &std::path::Path, rows: usize, url: &str) ->
     let (mut written, mut c, mut first) = (0, 1, 10_000u64);
     let dmy = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
     while written < rows {
-        let commune = scale::commune(1, 0, c, first, today);
+        // The generator numbers a CCCD's last six digits by member number within a province:
+        // a new province per million members keeps the file's CCCDs distinct (one province
+        // throughout repeated them after ~990,000 rows, and the import rightly refused the file).
+        let commune = scale::commune(1, usize::try_from(first / 1_000_000)?, c, first, today);
         first += commune.members.len() as u64;
         c += 1;
         for m in commune.members.iter().filter(|m| m.derived.status.counted()) {
