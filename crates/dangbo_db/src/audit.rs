@@ -68,11 +68,11 @@ impl Store {
     }
 }
 
-/// The log of openings of confidential files (a member's, a candidate's), written by group
-/// commit: a reader queues its row and waits for its turn; whoever gets the turn writes every
-/// row queued so far in one transaction and tells their readers. A reader gets the file only
-/// after its row is committed, so no opening shown goes unlogged, but 32 readers at once cost
-/// one commit (one turn of SQLite's write lock, one WAL flush on PostgreSQL) instead of 32.
+/// The log of openings of members' files (`member.open`), written by group commit: a reader
+/// queues its row and waits for its turn; whoever gets the turn writes every row queued so far
+/// in one transaction and tells their readers. A reader gets the file only after its row is
+/// committed, so no opening shown goes unlogged, but 32 readers at once cost one commit (one
+/// turn of SQLite's write lock, one WAL flush on PostgreSQL) instead of 32.
 #[derive(Default)]
 pub(crate) struct OpeningLog {
     queue: std::sync::Mutex<Vec<Queued>>,
@@ -89,7 +89,7 @@ struct Queued {
     done: tokio::sync::oneshot::Sender<bool>,
 }
 
-/// Rows per INSERT statement (8 parameters each; well under either database's limit).
+/// Rows per INSERT statement (6 parameters each; well under either database's limit).
 const ROWS_PER_INSERT: usize = 100;
 
 impl crate::Store {

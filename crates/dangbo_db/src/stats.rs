@@ -103,7 +103,7 @@ impl Store {
         let mut counts: Vec<std::collections::BTreeMap<String, i64>> = DIMENSIONS.iter().map(|_| Default::default()).collect();
         for r in q.fetch_all(&self.pool).await? {
             let k: i64 = r.try_get(0)?;
-            let c = counts.get_mut(usize::try_from(k).unwrap_or(usize::MAX)).ok_or_else(|| DbError::Config(format!("form dimension {k}")))?;
+            let c = counts.get_mut(usize::try_from(k).unwrap_or(usize::MAX)).ok_or_else(|| DbError::Internal(anyhow::anyhow!("form dimension {k}")))?;
             *c.entry(r.try_get::<String, _>(1)?).or_default() += r.try_get::<i64, _>(2)?;
         }
         // The total is the status breakdown's (every member has one status): a second count of
