@@ -76,7 +76,9 @@ impl Store {
             return Err(DbError::Forbidden);
         }
         let mut checks = Checks::start(self, caller).await?;
-        let mut bulk = if dry_run { None } else { Some(self.bulk(32).await?) };
+        // SQLite's page cache for the import: 16 MB imports a million rows as fast as 32 MB did
+        // (4,204 against 3,975–4,164 rows/s) in 171 MB of memory instead of 206 MB.
+        let mut bulk = if dry_run { None } else { Some(self.bulk(16).await?) };
         let mut report = ImportReport::default();
         let mut rows = rows.into_iter();
         loop {
