@@ -191,12 +191,34 @@ impl Store {
         let root = self.org(caller, code).await?;
         let s = caller.scope();
         let d = iso(as_of);
-        let sql = format!(
-            "{SUBTREE_AS_OF} SELECT sub.id, sub.parent_id, sub.name, sub.kind, o.code, o.ended_on,
-                (SELECT COUNT(*) FROM member_span ms WHERE ms.org_id = sub.id AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5))
-             FROM sub CROSS JOIN org o WHERE o.id = sub.id AND ($3 = $3) AND {ORG_IN_SCOPE} ORDER BY o.sort_key"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&root.id).bind(&d).fetch_all(&self.pool).await?;
+        let count = "(SELECT COUNT(*) FROM member_span ms WHERE ms.org_id = o.id AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5))";
+        let sub = self.subtree_sql(as_of, &root.path, 6).await?;
+        // When no organisation changed after the date, the tree then is today's: the range of
+        // paths under the root, each organisation's state on the date from its span. The
+        // recursive walk is kept for earlier dates (on PostgreSQL it hashed every span of the
+        // province against each level: 20–31 ms of every organisation page under load).
+        let sql = match sub.with {
+            "" => format!(
+                "SELECT o.id, o.parent_id, s.name, s.kind, o.code, o.ended_on, {count}
+                 FROM org o CROSS JOIN org_span s
+                 WHERE s.org_id = o.id AND o.path >= $6 AND o.path < $7 AND s.valid_from <= $5 AND (s.valid_to IS NULL OR s.valid_to > $5)
+                   AND ($3 = $3 AND $4 = $4) AND {ORG_IN_SCOPE} ORDER BY o.sort_key"
+            ),
+            _ => format!(
+                "{SUBTREE_AS_OF} SELECT sub.id, sub.parent_id, sub.name, sub.kind, o.code, o.ended_on, {count}
+                 FROM sub CROSS JOIN org o WHERE o.id = sub.id AND ($3 = $3 AND $6 = $6 AND $7 = $7) AND {ORG_IN_SCOPE} ORDER BY o.sort_key"
+            ),
+        };
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(s.all)
+            .bind(&s.prefix)
+            .bind(&s.self_id)
+            .bind(&root.id)
+            .bind(&d)
+            .bind(&sub.from)
+            .bind(&sub.to)
+            .fetch_all(&self.pool)
+            .await?;
         struct N {
             id: String,
             parent: Option<String>,
