@@ -176,7 +176,7 @@ impl Store {
         let root = self.org(caller, code).await?;
         let s = caller.scope();
         let sql = format!(
-            "{SUBTREE_IN_PERIOD} SELECT v.id, v.member_id, m.full_name, v.kind, v.category, v.from_unit, v.to_unit, v.start_on, v.end_on, v.decision_no
+            "{SUBTREE_IN_PERIOD} SELECT {MOVE_COLS}
              FROM cadre_move v JOIN sub ON sub.id = v.org_id JOIN org o ON o.id = v.org_id JOIN member m ON m.id = v.member_id
              WHERE v.start_on >= $5 AND v.start_on <= $6 AND {ORG_IN_SCOPE} AND ($3 = '' OR v.category = $3)
              ORDER BY v.start_on, v.id"
@@ -190,22 +190,7 @@ impl Store {
             .bind(iso(to))
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(MoveRow {
-                    id: r.try_get(0)?,
-                    member_id: r.try_get(1)?,
-                    full_name: r.try_get(2)?,
-                    kind: r.try_get(3)?,
-                    category: r.try_get(4)?,
-                    from: r.try_get(5)?,
-                    to: r.try_get(6)?,
-                    start_on: date(&r.try_get::<String, _>(7)?)?,
-                    end_on: opt_date(r.try_get(8)?)?,
-                    decision_no: r.try_get(9)?,
-                })
-            })
-            .collect()
+        rows.iter().map(move_row).collect()
     }
 
     /// Exam candidates (distinct persons) of sessions held in [from, to] under `code`.
@@ -436,27 +421,26 @@ pub(crate) async fn member_cadre_in(tx: &mut sqlx::Transaction<'static, sqlx::An
             local: local.map(|l| l != 0),
         });
     }
-    let rows = sqlx::query(
-        "SELECT v.id, v.member_id, m.full_name, v.kind, v.category, v.from_unit, v.to_unit, v.start_on, v.end_on, v.decision_no
-             FROM cadre_move v JOIN member m ON m.id = v.member_id WHERE v.member_id = $1 ORDER BY v.start_on",
-    )
-    .bind(member_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut moves = Vec::new();
-    for r in &rows {
-        moves.push(MoveRow {
-            id: r.try_get(0)?,
-            member_id: r.try_get(1)?,
-            full_name: r.try_get(2)?,
-            kind: r.try_get(3)?,
-            category: r.try_get(4)?,
-            from: r.try_get(5)?,
-            to: r.try_get(6)?,
-            start_on: date(&r.try_get::<String, _>(7)?)?,
-            end_on: opt_date(r.try_get(8)?)?,
-            decision_no: r.try_get(9)?,
-        });
-    }
+    let sql = format!("SELECT {MOVE_COLS} FROM cadre_move v JOIN member m ON m.id = v.member_id WHERE v.member_id = $1 ORDER BY v.start_on");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(member_id).fetch_all(&mut **tx).await?;
+    let moves = rows.iter().map(move_row).collect::<Result<_, _>>()?;
     Ok((positions, moves))
+}
+
+/// The columns [`move_row`] reads, over `cadre_move v` and `member m`.
+const MOVE_COLS: &str = "v.id, v.member_id, m.full_name, v.kind, v.category, v.from_unit, v.to_unit, v.start_on, v.end_on, v.decision_no";
+
+fn move_row(r: &sqlx::any::AnyRow) -> Result<MoveRow, DbError> {
+    Ok(MoveRow {
+        id: r.try_get(0)?,
+        member_id: r.try_get(1)?,
+        full_name: r.try_get(2)?,
+        kind: r.try_get(3)?,
+        category: r.try_get(4)?,
+        from: r.try_get(5)?,
+        to: r.try_get(6)?,
+        start_on: date(&r.try_get::<String, _>(7)?)?,
+        end_on: opt_date(r.try_get(8)?)?,
+        decision_no: r.try_get(9)?,
+    })
 }
