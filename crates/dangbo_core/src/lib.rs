@@ -16,6 +16,7 @@ pub mod meeting;
 pub mod member;
 pub mod org;
 pub mod rules;
+pub mod tally;
 pub mod text;
 pub mod todo;
 

@@ -50,6 +50,7 @@ impl Store {
         if !self.is_empty().await? {
             return Ok(None);
         }
+        crate::tally::invalidate(self).await?;
         let mut loaded = ScaleLoaded::default();
         let mut dictionary = std::collections::HashSet::new();
         let total: u64 = (0..scale.provinces()).map(|p| scale.communes(p) as u64).sum();
@@ -97,6 +98,7 @@ impl Store {
         let data = serde_json::json!({"scale": scale.as_str(), "seed": seed, "loaded": loaded});
         crate::audit::record(&mut w.tx, &system, "demo.scale", "database", "", None, Some(data)).await?;
         w.commit().await?;
+        crate::tally::rebuild(self).await?;
         // Fresh statistics for the planner after a load of this size.
         // PostgreSQL also marks the pages all-visible, so searches read the word index alone.
         let sql = if self.backend == crate::Backend::Postgres { "VACUUM ANALYZE" } else { "ANALYZE" };

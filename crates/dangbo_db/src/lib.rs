@@ -33,6 +33,7 @@ mod rows;
 mod rules;
 mod scope;
 mod stats;
+mod tally;
 mod targets;
 pub mod test_support;
 mod todo;
@@ -135,6 +136,7 @@ impl Store {
                 tracing::info!(rebuilt, "derived member rows rebuilt after migration");
             }
         }
+        tally::ensure(self).await?;
         Ok(())
     }
 

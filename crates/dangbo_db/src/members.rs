@@ -273,6 +273,7 @@ pub(crate) async fn insert_member(
         insert_event(tx, caller, id, r, basis).await?;
     }
     write_spans(tx, id, &d).await?;
+    crate::tally::after(tx, crate::tally::Before::none(), &d).await?;
     audit::record(tx, caller, "member.create", "member", id, None, Some(serde_json::to_value(&d.person)?)).await?;
     Ok(())
 }
@@ -294,8 +295,10 @@ pub(crate) async fn append_event(
     let after = replay(&events)?;
     check_unique(tx, member_id, &after).await?;
     insert_event(tx, caller, member_id, &record, basis).await?;
+    let counted = crate::tally::before(tx, member_id).await?;
     write_member(tx, member_id, &after, false).await?;
     write_spans(tx, member_id, &after).await?;
+    crate::tally::after(tx, counted, &after).await?;
     let summary = |d: &Derived| serde_json::json!({"status": d.status.as_str(), "org_id": d.org_id, "person": d.person, "party": d.party});
     audit::record(tx, caller, &format!("member.{}", record.data.kind().as_str()), "member", member_id, Some(summary(&before)), Some(summary(&after))).await?;
     Ok(record.id)

@@ -332,6 +332,7 @@ async fn change_span(tx: &mut Transaction<'static, Any>, org: &OrgRow, on: Naive
     if on < from {
         return Err(DbError::field("effective_on", "err-date-before-last-change"));
     }
+    let counted = crate::tally::moving(tx, &org.id, &org.path, on).await?;
     if on == from {
         sqlx::query("DELETE FROM org_span WHERE org_id = $1 AND valid_from = $2").bind(&org.id).bind(iso(from)).execute(&mut **tx).await?;
     } else {
@@ -347,7 +348,7 @@ async fn change_span(tx: &mut Transaction<'static, Any>, org: &OrgRow, on: Naive
             .execute(&mut **tx)
             .await?;
     }
-    Ok(())
+    crate::tally::moved(tx, &org.id, &org.path, on, counted).await
 }
 
 pub(crate) async fn apply_org_event(tx: &mut Transaction<'static, Any>, caller: &Caller, org: &OrgRow, ev: &OrgEvent) -> Result<(), DbError> {

@@ -69,6 +69,23 @@ impl Store {
     /// levels. Every breakdown adds up to `total`.
     pub async fn member_stats(&self, caller: &Caller, code: &str, as_of: NaiveDate) -> Result<MemberStats, DbError> {
         let org = self.org(caller, code).await?;
+        // The Centre and the provinces read their kept counts (a few thousand rows instead of
+        // every member); the caller may see the organisation, so every member under it.
+        let counts = if dangbo_core::tally::kept(org.kind) && crate::tally::ready(self).await? {
+            crate::tally::counts(self, &org.id, as_of).await?
+        } else {
+            self.count_members(caller, &org, as_of).await?
+        };
+        // The total is the status breakdown's (every member has one status): a second count of
+        // the subtree, as the summary makes, doubled the form's time.
+        let total = counts[0].values().sum();
+        let breakdowns = DIMENSIONS.iter().zip(counts).map(|((name, _), c)| Breakdown { dimension: name, rows: c.into_iter().collect() }).collect();
+        let name = self.org_name_on(&org.id, as_of).await?.unwrap_or(org.name);
+        Ok(MemberStats { code: org.code, name, as_of, total, breakdowns })
+    }
+
+    /// The member form's counts of `org`'s subtree on `as_of`, counted member by member.
+    async fn count_members(&self, caller: &Caller, org: &crate::OrgRow, as_of: NaiveDate) -> Result<Vec<std::collections::BTreeMap<String, i64>>, DbError> {
         let s = caller.scope();
         let d = iso(as_of);
         let bounds: Vec<String> = [AgeBand::UpTo30, AgeBand::From31To40, AgeBand::From41To50, AgeBand::From51To60]
@@ -106,12 +123,7 @@ impl Store {
             let c = counts.get_mut(usize::try_from(k).unwrap_or(usize::MAX)).ok_or_else(|| DbError::Internal(anyhow::anyhow!("form dimension {k}")))?;
             *c.entry(r.try_get::<String, _>(1)?).or_default() += r.try_get::<i64, _>(2)?;
         }
-        // The total is the status breakdown's (every member has one status): a second count of
-        // the subtree, as the summary makes, doubled the form's time.
-        let total = counts[0].values().sum();
-        let breakdowns = DIMENSIONS.iter().zip(counts).map(|((name, _), c)| Breakdown { dimension: name, rows: c.into_iter().collect() }).collect();
-        let name = self.org_name_on(&org.id, as_of).await?.unwrap_or(org.name);
-        Ok(MemberStats { code: org.code, name, as_of, total, breakdowns })
+        Ok(counts)
     }
 
     /// The seed article's figures for `code` and [from, to]. Organisations and members are

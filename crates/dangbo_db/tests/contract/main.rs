@@ -10,6 +10,7 @@ mod meetings;
 mod members;
 mod orgs;
 mod scale;
+mod tally;
 
 use chrono::NaiveDate;
 use dangbo_core::member::MemberInput;

@@ -1,0 +1,335 @@
+//! Kept counts of the member form (`org_tally`, see `dangbo_core::tally`): written in the
+//! transaction of every change that moves a count (a member's event, an organisation's move),
+//! rebuilt whole when a migration adds them, read by the form of an upper organisation.
+
+use crate::bulk::{ORG_TALLY, Val};
+use crate::rows::{date, iso, opt_date};
+use crate::{DbError, Store};
+use chrono::NaiveDate;
+use dangbo_core::event::Derived;
+use dangbo_core::org::OrgKind;
+use dangbo_core::tally::{self, Changes, Presence, Traits, Tree, TreeSpan};
+use futures_util::TryStreamExt;
+use sqlx::{Any, AnyConnection, Row, Transaction};
+use std::collections::HashSet;
+
+/// The `derived_done` name of the kept counts: present once they are complete.
+const DONE: &str = "org_tally";
+
+const TRAIT_COLS: &str = "m.sex, m.ethnicity, m.religion, m.education, m.professional, m.theory, m.birth_date";
+const TREE_COLS: &str = "SELECT s.org_id, o.kind, s.parent_id, s.valid_from, s.valid_to FROM org_span s JOIN org o ON o.id = s.org_id";
+
+fn traits_at(r: &sqlx::any::AnyRow, i: usize) -> Result<Traits, DbError> {
+    Ok(Traits {
+        sex: r.try_get(i)?,
+        ethnicity: r.try_get(i + 1)?,
+        religion: r.try_get(i + 2)?,
+        education: r.try_get(i + 3)?,
+        professional: r.try_get(i + 4)?,
+        theory: r.try_get(i + 5)?,
+        birth: date(&r.try_get::<String, _>(i + 6)?)?,
+    })
+}
+
+fn presence_at(r: &sqlx::any::AnyRow, i: usize) -> Result<Presence, DbError> {
+    Ok(Presence { org_id: r.try_get(i)?, status: r.try_get(i + 1)?, from: date(&r.try_get::<String, _>(i + 2)?)?, to: opt_date(r.try_get(i + 3)?)? })
+}
+
+/// Adds tree rows (`TREE_COLS`) to `tree`, grouped by organisation.
+fn add_tree_rows(tree: &mut Tree, rows: &[sqlx::any::AnyRow]) -> Result<(), DbError> {
+    let mut orgs: std::collections::HashMap<String, (OrgKind, Vec<TreeSpan>)> = Default::default();
+    for r in rows {
+        let kind = r.try_get::<String, _>(1)?;
+        let kind = OrgKind::parse(&kind).ok_or_else(|| DbError::Internal(anyhow::anyhow!("organisation kind {kind}")))?;
+        let span = TreeSpan { parent: r.try_get(2)?, from: date(&r.try_get::<String, _>(3)?)?, to: opt_date(r.try_get(4)?)? };
+        orgs.entry(r.try_get(0)?).or_insert_with(|| (kind, Vec::new())).1.push(span);
+    }
+    for (id, (kind, spans)) in orgs {
+        tree.insert(id, kind, spans);
+    }
+    Ok(())
+}
+
+/// Loads (again) the spans of `ids` and of every ancestor they name that `tree` lacks.
+async fn load_tree(tx: &mut AnyConnection, tree: &mut Tree, mut ids: Vec<String>) -> Result<(), DbError> {
+    while !ids.is_empty() {
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("{TREE_COLS} WHERE s.org_id IN ({})", marks.join(", "));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in &ids {
+            q = q.bind(id.clone());
+        }
+        let rows = q.fetch_all(&mut *tx).await?;
+        add_tree_rows(tree, &rows)?;
+        ids = tree.missing_parents();
+    }
+    Ok(())
+}
+
+/// Whether the kept counts are complete (a database migrated to them is rebuilt first).
+pub(crate) async fn ready(store: &Store) -> Result<bool, DbError> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM derived_done WHERE name = $1").bind(DONE).fetch_one(&store.pool).await?;
+    Ok(n > 0)
+}
+
+/// A member's traits and presences as stored, before a change rewrites them.
+pub(crate) struct Before(Option<(Traits, Vec<Presence>)>);
+
+impl Before {
+    /// A new member: nothing counted yet.
+    pub(crate) fn none() -> Before {
+        Before(None)
+    }
+}
+
+pub(crate) async fn before(tx: &mut Transaction<'static, Any>, member_id: &str) -> Result<Before, DbError> {
+    let sql = format!("SELECT {TRAIT_COLS} FROM member m WHERE m.id = $1");
+    let Some(r) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(member_id).fetch_optional(&mut **tx).await? else { return Ok(Before(None)) };
+    let traits = traits_at(&r, 0)?;
+    let rows = sqlx::query("SELECT org_id, status, valid_from, valid_to FROM member_span WHERE member_id = $1").bind(member_id).fetch_all(&mut **tx).await?;
+    let presences = rows.iter().map(|r| presence_at(r, 0)).collect::<Result<Vec<_>, _>>()?;
+    Ok(Before(Some((traits, presences))))
+}
+
+/// Applies to the kept counts the difference between a member's state `before` and `after`.
+fn counted(d: &Derived) -> (Traits, Vec<Presence>) {
+    let p = &d.person;
+    let traits = Traits {
+        sex: p.sex.as_str().into(),
+        ethnicity: p.ethnicity.as_str().into(),
+        religion: p.religion.as_str().into(),
+        education: p.education.as_str().into(),
+        professional: p.professional.as_str().into(),
+        theory: p.theory.as_str().into(),
+        birth: p.birth_date,
+    };
+    let presences = d.spans.iter().map(|s| Presence { org_id: s.org_id.clone(), status: s.status.as_str().into(), from: s.from, to: s.to }).collect();
+    (traits, presences)
+}
+
+pub(crate) async fn after(tx: &mut Transaction<'static, Any>, before: Before, after: &Derived) -> Result<(), DbError> {
+    let (traits, presences) = counted(after);
+    if before.0.as_ref().is_some_and(|(t, p)| *t == traits && *p == presences) {
+        return Ok(());
+    }
+    let mut orgs: Vec<String> = presences.iter().map(|p| p.org_id.clone()).collect();
+    orgs.extend(before.0.iter().flat_map(|(_, p)| p.iter().map(|p| p.org_id.clone())));
+    orgs.sort();
+    orgs.dedup();
+    let mut tree = Tree::default();
+    load_tree(tx, &mut tree, orgs).await?;
+    let mut changes = Changes::new();
+    if let Some((t, p)) = &before.0 {
+        tally::member_changes(&mut tree, t, p, -1, &mut changes);
+    }
+    tally::member_changes(&mut tree, &traits, &presences, 1, &mut changes);
+    apply(tx, &tree, changes).await
+}
+
+/// The members' presences in `path`'s subtree that last past `on`, with their traits: what an
+/// organisation's move on `on` re-files.
+async fn subtree_presences(tx: &mut Transaction<'static, Any>, path: &str, on: NaiveDate) -> Result<Vec<(Traits, Presence)>, DbError> {
+    let sql = format!(
+        "SELECT ms.org_id, ms.status, ms.valid_from, ms.valid_to, {TRAIT_COLS} FROM org o JOIN member_span ms ON ms.org_id = o.id JOIN member m ON m.id = ms.member_id
+         WHERE o.path LIKE $1 AND (ms.valid_to IS NULL OR ms.valid_to > $2)"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(format!("{path}%")).bind(iso(on)).fetch_all(&mut **tx).await?;
+    rows.iter().map(|r| Ok((traits_at(r, 4)?, presence_at(r, 0)?))).collect()
+}
+
+/// An organisation's place in the tree is about to change from `on`: the counts of its
+/// members as filed under the tree of now. [`moved`] files them under the new tree.
+pub(crate) async fn moving(tx: &mut Transaction<'static, Any>, org_id: &str, path: &str, on: NaiveDate) -> Result<(Tree, Changes), DbError> {
+    let mut tree = Tree::default();
+    let mut changes = Changes::new();
+    let presences = subtree_presences(tx, path, on).await?;
+    if presences.is_empty() {
+        return Ok((tree, changes));
+    }
+    let mut orgs: Vec<String> = presences.iter().map(|p| p.1.org_id.clone()).collect();
+    orgs.push(org_id.to_string());
+    orgs.sort();
+    orgs.dedup();
+    load_tree(tx, &mut tree, orgs).await?;
+    for (t, p) in &presences {
+        tally::member_changes(&mut tree, t, std::slice::from_ref(p), -1, &mut changes);
+    }
+    Ok((tree, changes))
+}
+
+/// See [`moving`]: called after the organisation's spans changed.
+pub(crate) async fn moved(
+    tx: &mut Transaction<'static, Any>,
+    org_id: &str,
+    path: &str,
+    on: NaiveDate,
+    (mut tree, mut changes): (Tree, Changes),
+) -> Result<(), DbError> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    load_tree(tx, &mut tree, vec![org_id.to_string()]).await?;
+    for (t, p) in &subtree_presences(tx, path, on).await? {
+        tally::member_changes(&mut tree, t, std::slice::from_ref(p), 1, &mut changes);
+    }
+    apply(tx, &tree, changes).await
+}
+
+/// Adds changes to the stored rows (a row whose counts all reach zero is deleted).
+async fn apply(tx: &mut Transaction<'static, Any>, tree: &Tree, changes: Changes) -> Result<(), DbError> {
+    for ((org, day), counts) in tally::by_row(tree, changes) {
+        // The day's rows (a bulk import may have added its own) become one.
+        let old: Vec<String> =
+            sqlx::query_scalar("SELECT counts FROM org_tally WHERE org_id = $1 AND on_date = $2").bind(&org).bind(iso(day)).fetch_all(&mut **tx).await?;
+        let merged = old.iter().fold(counts, |acc, row| tally::merge(acc, &tally::decode(row)));
+        if !old.is_empty() {
+            sqlx::query("DELETE FROM org_tally WHERE org_id = $1 AND on_date = $2").bind(&org).bind(iso(day)).execute(&mut **tx).await?;
+        }
+        if !merged.is_empty() {
+            sqlx::query("INSERT INTO org_tally (org_id, on_date, counts) VALUES ($1, $2, $3)")
+                .bind(&org)
+                .bind(iso(day))
+                .bind(tally::encode(merged))
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The form of a kept organisation on `as_of`: per dimension, value → count.
+pub(crate) async fn counts(store: &Store, org_id: &str, as_of: NaiveDate) -> Result<Vec<std::collections::BTreeMap<String, i64>>, DbError> {
+    let mut out: Vec<std::collections::BTreeMap<String, i64>> = tally::DIMENSIONS.iter().map(|_| Default::default()).collect();
+    let mut rows =
+        sqlx::query_scalar::<_, String>("SELECT counts FROM org_tally WHERE org_id = $1 AND on_date <= $2").bind(org_id).bind(iso(as_of)).fetch(&store.pool);
+    while let Some(row) = rows.try_next().await? {
+        for (dim, value, n) in tally::decode(&row) {
+            let m = out.get_mut(dim as usize).ok_or_else(|| DbError::Internal(anyhow::anyhow!("kept count dimension {dim}")))?;
+            *m.entry(value).or_default() += n;
+        }
+    }
+    for m in &mut out {
+        m.retain(|_, n| *n != 0);
+    }
+    Ok(out)
+}
+
+/// Rebuilds every kept count from the members' spans (after the migration that adds them, and
+/// after a generated load): one pass per top-level subtree, in bounded memory.
+pub(crate) async fn rebuild(store: &Store) -> Result<(), DbError> {
+    let mut tree = Tree::default();
+    let rows = sqlx::query(TREE_COLS).fetch_all(&store.pool).await?;
+    add_tree_rows(&mut tree, &rows)?;
+    drop(rows);
+    let roots: HashSet<u32> =
+        sqlx::query_scalar::<_, String>("SELECT id FROM org WHERE parent_id IS NULL").fetch_all(&store.pool).await?.iter().map(|id| tree.number(id)).collect();
+    let tops: Vec<String> =
+        sqlx::query_scalar("SELECT path FROM org WHERE parent_id IN (SELECT id FROM org WHERE parent_id IS NULL)").fetch_all(&store.pool).await?;
+    let mut w = store.write().await?;
+    sqlx::query("DELETE FROM org_tally").execute(&mut *w.tx).await?;
+    sqlx::query("DELETE FROM derived_done WHERE name = $1").bind(DONE).execute(&mut *w.tx).await?;
+    w.commit().await?;
+    let mut bulk = store.bulk(64).await?;
+    let mut global = Changes::new();
+    let mut flushed: HashSet<u32> = HashSet::new();
+    let mut late = Changes::new();
+    let base = format!(
+        "SELECT ms.org_id, ms.status, ms.valid_from, ms.valid_to, {TRAIT_COLS} FROM org o JOIN member_span ms ON ms.org_id = o.id JOIN member m ON m.id = ms.member_id"
+    );
+    let mut parts: Vec<(String, Option<(String, String)>)> = vec![(format!("{base} WHERE o.parent_id IS NULL"), None)];
+    for p in tops {
+        let to = format!("{}0", p.strip_suffix('/').unwrap_or(&p));
+        parts.push((format!("{base} WHERE o.path >= $1 AND o.path < $2"), Some((p, to))));
+    }
+    for (sql, range) in parts {
+        let mut part = Changes::new();
+        {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            if let Some((from, to)) = range {
+                q = q.bind(from).bind(to);
+            }
+            let mut rows = q.fetch(&store.pool);
+            while let Some(r) = rows.try_next().await? {
+                tally::member_changes(&mut tree, &traits_at(&r, 4)?, &[presence_at(&r, 0)?], 1, &mut part);
+            }
+        }
+        let mut rows = Changes::new();
+        for (k, n) in part {
+            let target = if roots.contains(&k.0) {
+                &mut global
+            } else if flushed.contains(&k.0) {
+                &mut late
+            } else {
+                &mut rows
+            };
+            *target.entry(k).or_default() += n;
+        }
+        flushed.extend(rows.keys().map(|k| k.0));
+        push_rows(&mut bulk, &tree, rows).await?;
+    }
+    push_rows(&mut bulk, &tree, global).await?;
+    bulk.commit().await?;
+    let mut w = store.write().await?;
+    apply(&mut w.tx, &tree, late).await?;
+    sqlx::query("INSERT INTO derived_done (name, done_at) VALUES ($1, $2)").bind(DONE).bind(crate::now()).execute(&mut *w.tx).await?;
+    w.commit().await?;
+    Ok(())
+}
+
+async fn push_rows(bulk: &mut crate::bulk::Bulk<'_>, tree: &Tree, changes: Changes) -> Result<(), DbError> {
+    for ((org, day), counts) in tally::by_row(tree, changes) {
+        let counts = tally::encode(counts);
+        if counts != "[]" {
+            bulk.push(ORG_TALLY, vec![Val::from(org), iso(day).into(), counts.into()]).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The counts of new members written through the bulk path (an import), kept in memory and
+/// written in the same bulk transaction as the members.
+#[derive(Default)]
+pub(crate) struct Adder {
+    tree: Tree,
+    changes: Changes,
+}
+
+impl Adder {
+    /// Changes held before they are written (a million-row import stays in bounded memory).
+    const HELD: usize = 500_000;
+
+    pub(crate) async fn add(&mut self, conn: &mut AnyConnection, d: &Derived) -> Result<(), DbError> {
+        let (traits, presences) = counted(d);
+        let mut missing: Vec<String> = presences.iter().filter(|p| !self.tree.orgs.contains_key(&p.org_id)).map(|p| p.org_id.clone()).collect();
+        missing.dedup();
+        if !missing.is_empty() {
+            load_tree(conn, &mut self.tree, missing).await?;
+        }
+        tally::member_changes(&mut self.tree, &traits, &presences, 1, &mut self.changes);
+        Ok(())
+    }
+
+    /// Writes what is held when it is much, or always when `all`.
+    pub(crate) async fn write(&mut self, bulk: &mut crate::bulk::Bulk<'_>, all: bool) -> Result<(), DbError> {
+        if all || self.changes.len() >= Self::HELD {
+            push_rows(bulk, &self.tree, std::mem::take(&mut self.changes)).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The kept counts are about to be written in bulk: not complete until [`rebuild`] ends.
+pub(crate) async fn invalidate(store: &Store) -> Result<(), DbError> {
+    let mut w = store.write().await?;
+    sqlx::query("DELETE FROM derived_done WHERE name = $1").bind(DONE).execute(&mut *w.tx).await?;
+    w.commit().await
+}
+
+/// Builds the kept counts when they are not complete (a database just migrated to them).
+pub(crate) async fn ensure(store: &Store) -> Result<(), DbError> {
+    if !ready(store).await? {
+        rebuild(store).await?;
+        tracing::info!("kept counts of the member form rebuilt");
+    }
+    Ok(())
+}

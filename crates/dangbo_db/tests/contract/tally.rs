@@ -1,0 +1,80 @@
+//! Kept counts of the member form (the Centre, provinces, districts) against counting member
+//! by member, on a generated commune with its 2025 reorganisation, and after the changes that
+//! move a count: a transfer, a death, an info change that rewrites the member's history, a
+//! grassroots organisation moved to another province.
+
+use crate::{admin, d, each_backend, org, today};
+use chrono::NaiveDate;
+use dangbo_core::demo::scale::Scale;
+use dangbo_core::event::EventInput;
+use dangbo_core::member::MemberInput;
+use dangbo_core::org::OrgEventInput;
+use dangbo_db::{MemberFilter, Store};
+use std::collections::BTreeMap;
+
+type Form = BTreeMap<(String, String), i64>;
+
+fn form_of(st: &dangbo_db::MemberStats) -> Form {
+    st.breakdowns.iter().flat_map(|b| b.rows.iter().map(|(v, n)| ((b.dimension.to_string(), v.clone()), *n))).collect()
+}
+
+/// The form of `code` on `on` counted member by member: the sum of the forms of the
+/// organisations under it that keep no counts.
+async fn counted(s: &Store, code: &str, on: NaiveDate) -> Form {
+    let o = s.org(&admin(), code).await.unwrap();
+    if !dangbo_core::tally::kept(o.kind) {
+        return form_of(&s.member_stats(&admin(), code, on).await.unwrap());
+    }
+    let mut sum = Form::new();
+    for c in s.org_children(&admin(), code, on).await.unwrap() {
+        for (k, n) in Box::pin(counted(s, &c.code, on)).await {
+            *sum.entry(k).or_default() += n;
+        }
+    }
+    sum
+}
+
+async fn same_everywhere(s: &Store, backend: &str, codes: &[&str], dates: &[&str]) {
+    for on in dates {
+        for code in codes {
+            let kept = s.member_stats(&admin(), code, d(on)).await.unwrap();
+            assert_eq!(form_of(&kept), counted(s, code, d(on)).await, "{backend}: {code} on {on}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn kept_counts_equal_counting_member_by_member_through_changes() {
+    each_backend(|s, backend| async move {
+        s.load_scale(Scale::Commune, 5, today(), |_| {}).await.unwrap().unwrap();
+        let dates = ["2010-01-01", "2016-06-15", "2019-12-31", "2025-06-30", "2025-07-01", "2026-02-15", "2026-03-01", "2026-11-27", "2031-01-01"];
+        same_everywhere(&s, backend, &["TW", "P01", "P01-H1"], &dates).await;
+        let tw = s.member_stats(&admin(), "TW", d("2019-12-31")).await.unwrap();
+        assert!(tw.total > 500, "{backend}: {}", tw.total);
+
+        // A second province with a commune and a branch.
+        org(&s, "P02", "province", Some("TW"), "2000-01-01").await;
+        org(&s, "P02-X1", "commune", Some("P02"), "2025-07-01").await;
+        org(&s, "P02-X1-B", "grassroots_branch", Some("P02-X1"), "2025-07-01").await;
+        let f = |org: &str| MemberFilter { org: Some(org.into()), limit: 50, ..Default::default() };
+        let members = s.list_members(&admin(), &f("P01-X001"), today()).await.unwrap().items;
+        let ids: Vec<String> = members.into_iter().filter(|m| m.ceremony_date < d("2020-01-01")).map(|m| m.id).collect();
+        let ev =
+            |kind: &str, on: &str, org: Option<&str>| EventInput { kind: kind.into(), effective_on: on.into(), org: org.map(Into::into), ..Default::default() };
+        s.record_event(&admin(), &ids[0], ev("transferred", "2026-02-01", Some("P02-X1-B")).parse(today()).unwrap(), today()).await.unwrap();
+        s.record_event(&admin(), &ids[1], ev("deceased", "2026-02-10", None).parse(today()).unwrap(), today()).await.unwrap();
+        let info = EventInput {
+            member: MemberInput { education: Some("Trung học cơ sở".into()), ..Default::default() },
+            ..ev("info_changed", "2026-11-20", None)
+        };
+        s.record_event(&admin(), &ids[2], info.parse(today()).unwrap(), today()).await.unwrap();
+        // A grassroots organisation of the first commune goes to the second province.
+        let grassroots = s.org_children(&admin(), "P01-X001", today()).await.unwrap().into_iter().find(|c| c.kind.is_grassroots()).unwrap();
+        let mv = OrgEventInput { kind: "moved".into(), effective_on: "2026-03-01".into(), parent: Some("P02-X1".into()), ..Default::default() };
+        s.org_event(&admin(), &grassroots.code, mv.parse(today()).unwrap()).await.unwrap();
+        same_everywhere(&s, backend, &["TW", "P01", "P02", "P01-H1"], &dates).await;
+        let p02 = s.member_stats(&admin(), "P02", today()).await.unwrap();
+        assert!(p02.total > 1, "{backend}: the moved organisation's members are counted in the new province ({})", p02.total);
+    })
+    .await;
+}
