@@ -227,6 +227,16 @@ pub fn by_row(tree: &Tree, changes: Changes) -> Vec<((String, NaiveDate), Counts
     out
 }
 
+/// The rows of [`by_row`] summed by (organisation, calendar year).
+pub fn by_year(rows: &[((String, NaiveDate), Counts)]) -> Vec<((String, i32), Counts)> {
+    let mut years: std::collections::BTreeMap<(String, i32), Counts> = Default::default();
+    for ((org, day), counts) in rows {
+        let y = years.entry((org.clone(), chrono::Datelike::year(day))).or_default();
+        *y = merge(std::mem::take(y), counts);
+    }
+    years.into_iter().filter(|(_, c)| !c.is_empty()).collect()
+}
+
 /// A row's changes as stored: `[[dimension, value, n], …]`, sorted, zeros dropped.
 pub fn encode(mut counts: Vec<(u8, String, i64)>) -> String {
     counts.retain(|c| c.2 != 0);

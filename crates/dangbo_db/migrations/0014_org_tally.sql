@@ -9,6 +9,14 @@ CREATE TABLE org_tally (
     counts TEXT NOT NULL
 );
 CREATE INDEX org_tally_org ON org_tally (org_id, on_date);
+-- The same changes summed by calendar year: a form on a date reads the years before it and
+-- the days of its own year (a few hundred rows instead of one per day since 1930).
+CREATE TABLE org_tally_year (
+    org_id TEXT NOT NULL REFERENCES org(id),
+    year BIGINT NOT NULL,
+    counts TEXT NOT NULL
+);
+CREATE INDEX org_tally_year_org ON org_tally_year (org_id, year);
 
 -- Derived tables known to be complete: a migration that adds one leaves it to be built, and
 -- the store builds it before using it.

@@ -126,10 +126,12 @@ pub(crate) const MEMBER_EPISODE: Table = Table {
 };
 
 pub(crate) const ORG_TALLY: Table = Table { name: "org_tally", columns: &["org_id", "on_date", "counts"] };
+pub(crate) const ORG_TALLY_YEAR: Table = Table { name: "org_tally_year", columns: &["org_id", "year", "counts"] };
 pub(crate) const AUDIT_LOG: Table = Table { name: "audit_log", columns: &["id", "at", "actor", "action", "entity", "entity_id", "before_json", "after_json"] };
 
 /// The tables in foreign-key order: a flush writes them in this order.
-const ORDER: [Table; 11] = [ORG, ORG_SPAN, ORG_EVENT, MEMBER, MEMBER_EVENT, MEMBER_SPAN, MEMBER_EPISODE, MEMBER_WORD, SEARCH_WORD, ORG_TALLY, AUDIT_LOG];
+const ORDER: [Table; 12] =
+    [ORG, ORG_SPAN, ORG_EVENT, MEMBER, MEMBER_EVENT, MEMBER_SPAN, MEMBER_EPISODE, MEMBER_WORD, SEARCH_WORD, ORG_TALLY, ORG_TALLY_YEAR, AUDIT_LOG];
 /// SQLite's default page cache (2 MB), restored when a bulk write ends.
 const DEFAULT_CACHE: &str = "PRAGMA cache_size = -2000";
 /// Rows buffered before a flush.

@@ -2,7 +2,7 @@
 //! transaction of every change that moves a count (a member's event, an organisation's move),
 //! rebuilt whole when a migration adds them, read by the form of an upper organisation.
 
-use crate::bulk::{ORG_TALLY, Val};
+use crate::bulk::{ORG_TALLY, ORG_TALLY_YEAR, Val};
 use crate::rows::{date, iso, opt_date};
 use crate::{DbError, Store};
 use chrono::NaiveDate;
@@ -175,24 +175,33 @@ pub(crate) async fn moved(
     apply(tx, &tree, changes).await
 }
 
-/// Adds changes to the stored rows (a row whose counts all reach zero is deleted).
+/// Adds changes to the stored rows of days and years (a row whose counts all reach zero is
+/// deleted).
 async fn apply(tx: &mut Transaction<'static, Any>, tree: &Tree, changes: Changes) -> Result<(), DbError> {
-    for ((org, day), counts) in tally::by_row(tree, changes) {
-        // The day's rows (a bulk import may have added its own) become one.
-        let old: Vec<String> =
-            sqlx::query_scalar("SELECT counts FROM org_tally WHERE org_id = $1 AND on_date = $2").bind(&org).bind(iso(day)).fetch_all(&mut **tx).await?;
-        let merged = old.iter().fold(counts, |acc, row| tally::merge(acc, &tally::decode(row)));
-        if !old.is_empty() {
-            sqlx::query("DELETE FROM org_tally WHERE org_id = $1 AND on_date = $2").bind(&org).bind(iso(day)).execute(&mut **tx).await?;
-        }
-        if !merged.is_empty() {
-            sqlx::query("INSERT INTO org_tally (org_id, on_date, counts) VALUES ($1, $2, $3)")
-                .bind(&org)
-                .bind(iso(day))
-                .bind(tally::encode(merged))
-                .execute(&mut **tx)
-                .await?;
-        }
+    let days = tally::by_row(tree, changes);
+    for ((org, year), counts) in tally::by_year(&days) {
+        add_to_row(tx, "org_tally_year", "year", &org, Val::from(i64::from(year)), counts).await?;
+    }
+    for ((org, day), counts) in days {
+        add_to_row(tx, "org_tally", "on_date", &org, iso(day).into(), counts).await?;
+    }
+    Ok(())
+}
+
+/// Adds `counts` to an organisation's row of a day or year; the rows already there (a bulk
+/// import may have added its own) become one.
+async fn add_to_row(tx: &mut Transaction<'static, Any>, table: &str, key: &str, org: &str, at: Val, counts: tally::Counts) -> Result<(), DbError> {
+    let bind = |sql: String| crate::bulk::bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), vec![org.into(), at.clone()]);
+    let old: Vec<String> = {
+        let rows = bind(format!("SELECT counts FROM {table} WHERE org_id = $1 AND {key} = $2")).fetch_all(&mut **tx).await?;
+        rows.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?
+    };
+    let merged = old.iter().fold(counts, |acc, row| tally::merge(acc, &tally::decode(row)));
+    if !old.is_empty() {
+        bind(format!("DELETE FROM {table} WHERE org_id = $1 AND {key} = $2")).execute(&mut **tx).await?;
+    }
+    if !merged.is_empty() {
+        bind(format!("INSERT INTO {table} (org_id, {key}, counts) VALUES ($1, $2, $3)")).bind(tally::encode(merged)).execute(&mut **tx).await?;
     }
     Ok(())
 }
@@ -200,8 +209,15 @@ async fn apply(tx: &mut Transaction<'static, Any>, tree: &Tree, changes: Changes
 /// The form of a kept organisation on `as_of`: per dimension, value → count.
 pub(crate) async fn counts(store: &Store, org_id: &str, as_of: NaiveDate) -> Result<Vec<std::collections::BTreeMap<String, i64>>, DbError> {
     let mut out: Vec<std::collections::BTreeMap<String, i64>> = tally::DIMENSIONS.iter().map(|_| Default::default()).collect();
-    let mut rows =
-        sqlx::query_scalar::<_, String>("SELECT counts FROM org_tally WHERE org_id = $1 AND on_date <= $2").bind(org_id).bind(iso(as_of)).fetch(&store.pool);
+    let year = chrono::Datelike::year(&as_of);
+    let mut rows = sqlx::query_scalar::<_, String>(
+        "SELECT counts FROM org_tally_year WHERE org_id = $1 AND year < $2 UNION ALL SELECT counts FROM org_tally WHERE org_id = $1 AND on_date >= $3 AND on_date <= $4",
+    )
+    .bind(org_id)
+    .bind(i64::from(year))
+    .bind(format!("{year:04}-01-01"))
+    .bind(iso(as_of))
+    .fetch(&store.pool);
     while let Some(row) = rows.try_next().await? {
         for (dim, value, n) in tally::decode(&row) {
             let m = out.get_mut(dim as usize).ok_or_else(|| DbError::Internal(anyhow::anyhow!("kept count dimension {dim}")))?;
@@ -227,6 +243,7 @@ pub(crate) async fn rebuild(store: &Store) -> Result<(), DbError> {
         sqlx::query_scalar("SELECT path FROM org WHERE parent_id IN (SELECT id FROM org WHERE parent_id IS NULL)").fetch_all(&store.pool).await?;
     let mut w = store.write().await?;
     sqlx::query("DELETE FROM org_tally").execute(&mut *w.tx).await?;
+    sqlx::query("DELETE FROM org_tally_year").execute(&mut *w.tx).await?;
     sqlx::query("DELETE FROM derived_done WHERE name = $1").bind(DONE).execute(&mut *w.tx).await?;
     w.commit().await?;
     let mut bulk = store.bulk(64).await?;
@@ -277,7 +294,11 @@ pub(crate) async fn rebuild(store: &Store) -> Result<(), DbError> {
 }
 
 async fn push_rows(bulk: &mut crate::bulk::Bulk<'_>, tree: &Tree, changes: Changes) -> Result<(), DbError> {
-    for ((org, day), counts) in tally::by_row(tree, changes) {
+    let days = tally::by_row(tree, changes);
+    for ((org, year), counts) in tally::by_year(&days) {
+        bulk.push(ORG_TALLY_YEAR, vec![Val::from(org), i64::from(year).into(), tally::encode(counts).into()]).await?;
+    }
+    for ((org, day), counts) in days {
         let counts = tally::encode(counts);
         if counts != "[]" {
             bulk.push(ORG_TALLY, vec![Val::from(org), iso(day).into(), counts.into()]).await?;
