@@ -176,32 +176,51 @@ pub(crate) async fn moved(
 }
 
 /// Adds changes to the stored rows of days and years (a row whose counts all reach zero is
-/// deleted).
+/// deleted): per organisation and table one read, one delete and one insert.
 async fn apply(tx: &mut Transaction<'static, Any>, tree: &Tree, changes: Changes) -> Result<(), DbError> {
     let days = tally::by_row(tree, changes);
-    for ((org, year), counts) in tally::by_year(&days) {
-        add_to_row(tx, "org_tally_year", "year", &org, Val::from(i64::from(year)), counts).await?;
-    }
-    for ((org, day), counts) in days {
-        add_to_row(tx, "org_tally", "on_date", &org, iso(day).into(), counts).await?;
-    }
-    Ok(())
+    let years = tally::by_year(&days).into_iter().map(|((org, y), c)| (org, y.to_string(), Val::from(i64::from(y)), c)).collect();
+    add_to_rows(tx, "org_tally_year", "year", years).await?;
+    let days = days.into_iter().map(|((org, day), c)| (org, iso(day), Val::from(iso(day)), c)).collect();
+    add_to_rows(tx, "org_tally", "on_date", days).await
 }
 
-/// Adds `counts` to an organisation's row of a day or year; the rows already there (a bulk
-/// import may have added its own) become one.
-async fn add_to_row(tx: &mut Transaction<'static, Any>, table: &str, key: &str, org: &str, at: Val, counts: tally::Counts) -> Result<(), DbError> {
-    let bind = |sql: String| crate::bulk::bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), vec![org.into(), at.clone()]);
-    let old: Vec<String> = {
-        let rows = bind(format!("SELECT counts FROM {table} WHERE org_id = $1 AND {key} = $2")).fetch_all(&mut **tx).await?;
-        rows.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?
-    };
-    let merged = old.iter().fold(counts, |acc, row| tally::merge(acc, &tally::decode(row)));
-    if !old.is_empty() {
-        bind(format!("DELETE FROM {table} WHERE org_id = $1 AND {key} = $2")).execute(&mut **tx).await?;
+/// Adds counts to organisations' rows of a day or year, given as (organisation, the key as
+/// text, the key as bound, counts); the rows already there (a bulk import may have added its
+/// own) become one.
+async fn add_to_rows(tx: &mut Transaction<'static, Any>, table: &str, key: &str, rows: Vec<(String, String, Val, tally::Counts)>) -> Result<(), DbError> {
+    let mut by_org: std::collections::BTreeMap<String, Vec<(String, Val, tally::Counts)>> = Default::default();
+    for (org, text, at, counts) in rows {
+        by_org.entry(org).or_default().push((text, at, counts));
     }
-    if !merged.is_empty() {
-        bind(format!("INSERT INTO {table} (org_id, {key}, counts) VALUES ($1, $2, $3)")).bind(tally::encode(merged)).execute(&mut **tx).await?;
+    for (org, items) in by_org {
+        for chunk in items.chunks(300) {
+            let marks = (2..chunk.len() + 2).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+            let keys = || std::iter::once(Val::from(org.as_str())).chain(chunk.iter().map(|c| c.1.clone()));
+            let sql = format!("SELECT CAST({key} AS TEXT), counts FROM {table} WHERE org_id = $1 AND {key} IN ({marks})");
+            let found = crate::bulk::bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), keys()).fetch_all(&mut **tx).await?;
+            let mut old: std::collections::HashMap<String, Vec<(u8, String, i64)>> = Default::default();
+            for r in &found {
+                let e = old.entry(r.try_get(0)?).or_default();
+                *e = tally::merge(std::mem::take(e), &tally::decode(&r.try_get::<String, _>(1)?));
+            }
+            if !found.is_empty() {
+                let sql = format!("DELETE FROM {table} WHERE org_id = $1 AND {key} IN ({marks})");
+                crate::bulk::bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), keys()).execute(&mut **tx).await?;
+            }
+            let mut values = Vec::new();
+            for (text, at, counts) in chunk {
+                let merged = tally::merge(old.remove(text).unwrap_or_default(), counts);
+                if !merged.is_empty() {
+                    values.extend([Val::from(org.as_str()), at.clone(), tally::encode(merged).into()]);
+                }
+            }
+            if !values.is_empty() {
+                let marks = (0..values.len() / 3).map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect::<Vec<_>>().join(", ");
+                let sql = format!("INSERT INTO {table} (org_id, {key}, counts) VALUES {marks}");
+                crate::bulk::bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), values).execute(&mut **tx).await?;
+            }
+        }
     }
     Ok(())
 }
