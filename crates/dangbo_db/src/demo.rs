@@ -33,6 +33,8 @@ impl Store {
         let demo = demo::dam_ha(seed, today);
         let system = Caller::system();
         let mut w = self.write().await?;
+        // Counted once at the end, not member by member.
+        crate::tally::pause(&mut w.tx).await?;
         let mut ids: HashMap<String, String> = HashMap::new();
         for o in &demo.orgs {
             let row = create_org_tx(&mut w.tx, &system, o).await?;
@@ -90,6 +92,7 @@ impl Store {
             pending_work(&mut w.tx, &system, &ids, today).await?;
         }
         w.commit().await?;
+        crate::tally::rebuild(self).await?;
         for (username, password, role, org) in DEMO_USERS {
             self.create_user(&system, NewUser { username, password, role: *role, org_code: *org, member_id: None }).await?;
         }

@@ -268,12 +268,13 @@ pub(crate) async fn insert_member(
         events.iter().enumerate().map(|(i, (on, data, _))| EventRecord { id: new_id(), seq: i as i64 + 1, effective_on: *on, data: data.clone() }).collect();
     let d = replay(&records)?;
     check_unique(tx, id, &d).await?;
+    let counted = crate::tally::before(tx, id).await?;
     write_member(tx, id, &d, true).await?;
     for (r, (_, _, basis)) in records.iter().zip(&events) {
         insert_event(tx, caller, id, r, basis).await?;
     }
     write_spans(tx, id, &d).await?;
-    crate::tally::after(tx, crate::tally::Before::none(), &d).await?;
+    crate::tally::after(tx, counted, &d).await?;
     audit::record(tx, caller, "member.create", "member", id, None, Some(serde_json::to_value(&d.person)?)).await?;
     Ok(())
 }

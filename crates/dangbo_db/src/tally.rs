@@ -72,23 +72,37 @@ pub(crate) async fn ready(store: &Store) -> Result<bool, DbError> {
     Ok(n > 0)
 }
 
-/// A member's traits and presences as stored, before a change rewrites them.
-pub(crate) struct Before(Option<(Traits, Vec<Presence>)>);
+/// Whether the kept counts are kept up to date in this transaction: not while they wait for a
+/// rebuild (a migration, a demo load), which will count everything written before it.
+async fn kept_now(tx: &mut Transaction<'static, Any>) -> Result<bool, DbError> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM derived_done WHERE name = $1").bind(DONE).fetch_one(&mut **tx).await?;
+    Ok(n > 0)
+}
 
-impl Before {
-    /// A new member: nothing counted yet.
-    pub(crate) fn none() -> Before {
-        Before(None)
-    }
+/// Stops keeping the counts for the rest of the transaction (a demo load, which rebuilds them
+/// once at its end: see [`rebuild`]).
+pub(crate) async fn pause(tx: &mut Transaction<'static, Any>) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM derived_done WHERE name = $1").bind(DONE).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// A member's traits and presences as stored, before a change rewrites them (`None` for a
+/// new member), or `Skip` while the counts are not kept.
+pub(crate) enum Before {
+    Skip,
+    Counted(Option<(Traits, Vec<Presence>)>),
 }
 
 pub(crate) async fn before(tx: &mut Transaction<'static, Any>, member_id: &str) -> Result<Before, DbError> {
+    if !kept_now(tx).await? {
+        return Ok(Before::Skip);
+    }
     let sql = format!("SELECT {TRAIT_COLS} FROM member m WHERE m.id = $1");
-    let Some(r) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(member_id).fetch_optional(&mut **tx).await? else { return Ok(Before(None)) };
+    let Some(r) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(member_id).fetch_optional(&mut **tx).await? else { return Ok(Before::Counted(None)) };
     let traits = traits_at(&r, 0)?;
     let rows = sqlx::query("SELECT org_id, status, valid_from, valid_to FROM member_span WHERE member_id = $1").bind(member_id).fetch_all(&mut **tx).await?;
     let presences = rows.iter().map(|r| presence_at(r, 0)).collect::<Result<Vec<_>, _>>()?;
-    Ok(Before(Some((traits, presences))))
+    Ok(Before::Counted(Some((traits, presences))))
 }
 
 /// Applies to the kept counts the difference between a member's state `before` and `after`.
@@ -108,18 +122,19 @@ fn counted(d: &Derived) -> (Traits, Vec<Presence>) {
 }
 
 pub(crate) async fn after(tx: &mut Transaction<'static, Any>, before: Before, after: &Derived) -> Result<(), DbError> {
+    let Before::Counted(before) = before else { return Ok(()) };
     let (traits, presences) = counted(after);
-    if before.0.as_ref().is_some_and(|(t, p)| *t == traits && *p == presences) {
+    if before.as_ref().is_some_and(|(t, p)| *t == traits && *p == presences) {
         return Ok(());
     }
     let mut orgs: Vec<String> = presences.iter().map(|p| p.org_id.clone()).collect();
-    orgs.extend(before.0.iter().flat_map(|(_, p)| p.iter().map(|p| p.org_id.clone())));
+    orgs.extend(before.iter().flat_map(|(_, p)| p.iter().map(|p| p.org_id.clone())));
     orgs.sort();
     orgs.dedup();
     let mut tree = Tree::default();
     load_tree(tx, &mut tree, orgs).await?;
     let mut changes = Changes::new();
-    if let Some((t, p)) = &before.0 {
+    if let Some((t, p)) = &before {
         tally::member_changes(&mut tree, t, p, -1, &mut changes);
     }
     tally::member_changes(&mut tree, &traits, &presences, 1, &mut changes);
@@ -142,6 +157,9 @@ async fn subtree_presences(tx: &mut Transaction<'static, Any>, path: &str, on: N
 pub(crate) async fn moving(tx: &mut Transaction<'static, Any>, org_id: &str, path: &str, on: NaiveDate) -> Result<(Tree, Changes), DbError> {
     let mut tree = Tree::default();
     let mut changes = Changes::new();
+    if !kept_now(tx).await? {
+        return Ok((tree, changes));
+    }
     let presences = subtree_presences(tx, path, on).await?;
     if presences.is_empty() {
         return Ok((tree, changes));

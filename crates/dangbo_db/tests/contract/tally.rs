@@ -1,9 +1,9 @@
 //! Kept counts of the member form (the Centre, provinces, districts) against counting member
 //! by member, on a generated commune with its 2025 reorganisation, and after the changes that
 //! move a count: a transfer, a death, an info change that rewrites the member's history, a
-//! grassroots organisation moved to another province.
+//! member recorded with a past admission, a grassroots organisation moved to another province.
 
-use crate::{admin, d, each_backend, org, today};
+use crate::{add_member, admin, d, each_backend, member_input, org, today};
 use chrono::NaiveDate;
 use dangbo_core::demo::scale::Scale;
 use dangbo_core::event::EventInput;
@@ -68,6 +68,9 @@ async fn kept_counts_equal_counting_member_by_member_through_changes() {
             ..ev("info_changed", "2026-11-20", None)
         };
         s.record_event(&admin(), &ids[2], info.parse(today()).unwrap(), today()).await.unwrap();
+        // A member recorded today, admitted in 2010 (born 1980: two bands in the history).
+        org(&s, "P02-B0", "grassroots_branch", Some("P02"), "2000-01-01").await;
+        add_member(&s, member_input("P02-B0", "Lê", "Văn", "Tâm")).await;
         // A grassroots organisation of the first commune goes to the second province.
         let grassroots = s.org_children(&admin(), "P01-X001", today()).await.unwrap().into_iter().find(|c| c.kind.is_grassroots()).unwrap();
         let mv = OrgEventInput { kind: "moved".into(), effective_on: "2026-03-01".into(), parent: Some("P02-X1".into()), ..Default::default() };
