@@ -13,9 +13,6 @@ use futures_util::TryStreamExt;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 use std::collections::HashSet;
 
-/// The `derived_done` name of the kept counts: present once they are complete.
-const DONE: &str = "org_tally";
-
 const TRAIT_COLS: &str = "m.sex, m.ethnicity, m.religion, m.education, m.professional, m.theory, m.birth_date";
 const TREE_COLS: &str = "SELECT s.org_id, o.kind, s.parent_id, s.valid_from, s.valid_to FROM org_span s JOIN org o ON o.id = s.org_id";
 
@@ -68,21 +65,21 @@ async fn load_tree(tx: &mut AnyConnection, tree: &mut Tree, mut ids: Vec<String>
 
 /// Whether the kept counts are complete (a database migrated to them is rebuilt first).
 pub(crate) async fn ready(store: &Store) -> Result<bool, DbError> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM derived_done WHERE name = $1").bind(DONE).fetch_one(&store.pool).await?;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM derived_done WHERE name = $1").bind(tally::done_name()).fetch_one(&store.pool).await?;
     Ok(n > 0)
 }
 
 /// Whether the kept counts are kept up to date in this transaction: not while they wait for a
 /// rebuild (a migration, a demo load), which will count everything written before it.
 async fn kept_now(tx: &mut Transaction<'static, Any>) -> Result<bool, DbError> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM derived_done WHERE name = $1").bind(DONE).fetch_one(&mut **tx).await?;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM derived_done WHERE name = $1").bind(tally::done_name()).fetch_one(&mut **tx).await?;
     Ok(n > 0)
 }
 
 /// Stops keeping the counts for the rest of the transaction (a demo load, which rebuilds them
 /// once at its end: see [`rebuild`]).
 pub(crate) async fn pause(tx: &mut Transaction<'static, Any>) -> Result<(), DbError> {
-    sqlx::query("DELETE FROM derived_done WHERE name = $1").bind(DONE).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM derived_done WHERE name LIKE 'org_tally%'").execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -281,7 +278,7 @@ pub(crate) async fn rebuild(store: &Store) -> Result<(), DbError> {
     let mut w = store.write().await?;
     sqlx::query("DELETE FROM org_tally").execute(&mut *w.tx).await?;
     sqlx::query("DELETE FROM org_tally_year").execute(&mut *w.tx).await?;
-    sqlx::query("DELETE FROM derived_done WHERE name = $1").bind(DONE).execute(&mut *w.tx).await?;
+    sqlx::query("DELETE FROM derived_done WHERE name LIKE 'org_tally%'").execute(&mut *w.tx).await?;
     w.commit().await?;
     let mut bulk = store.bulk(64).await?;
     let mut global = Changes::new();
@@ -325,7 +322,7 @@ pub(crate) async fn rebuild(store: &Store) -> Result<(), DbError> {
     bulk.commit().await?;
     let mut w = store.write().await?;
     apply(&mut w.tx, &tree, late).await?;
-    sqlx::query("INSERT INTO derived_done (name, done_at) VALUES ($1, $2)").bind(DONE).bind(crate::now()).execute(&mut *w.tx).await?;
+    sqlx::query("INSERT INTO derived_done (name, done_at) VALUES ($1, $2)").bind(tally::done_name()).bind(crate::now()).execute(&mut *w.tx).await?;
     w.commit().await?;
     Ok(())
 }
@@ -379,7 +376,7 @@ impl Adder {
 /// The kept counts are about to be written in bulk: not complete until [`rebuild`] ends.
 pub(crate) async fn invalidate(store: &Store) -> Result<(), DbError> {
     let mut w = store.write().await?;
-    sqlx::query("DELETE FROM derived_done WHERE name = $1").bind(DONE).execute(&mut *w.tx).await?;
+    sqlx::query("DELETE FROM derived_done WHERE name LIKE 'org_tally%'").execute(&mut *w.tx).await?;
     w.commit().await
 }
 

@@ -1,4 +1,4 @@
-//! Kept counts of the member form (the Centre, provinces, districts) against counting member
+//! Kept counts of the member form (the Centre, provinces, districts, communes) against counting member
 //! by member, on a generated commune with its 2025 reorganisation, and after the changes that
 //! move a count: a transfer, a death, an info change that rewrites the member's history, a
 //! member recorded with a past admission, a grassroots organisation moved to another province.
@@ -48,7 +48,7 @@ async fn kept_counts_equal_counting_member_by_member_through_changes() {
     each_backend(|s, backend| async move {
         s.load_scale(Scale::Commune, 5, today(), |_| {}).await.unwrap().unwrap();
         let dates = ["2010-01-01", "2016-06-15", "2019-12-31", "2025-06-30", "2025-07-01", "2026-02-15", "2026-03-01", "2026-11-27", "2031-01-01"];
-        same_everywhere(&s, backend, &["TW", "P01", "P01-H1"], &dates).await;
+        same_everywhere(&s, backend, &["TW", "P01", "P01-H1", "P01-X001"], &dates).await;
         let tw = s.member_stats(&admin(), "TW", d("2019-12-31")).await.unwrap();
         assert!(tw.total > 500, "{backend}: {}", tw.total);
 
@@ -75,7 +75,7 @@ async fn kept_counts_equal_counting_member_by_member_through_changes() {
         let grassroots = s.org_children(&admin(), "P01-X001", today()).await.unwrap().into_iter().find(|c| c.kind.is_grassroots()).unwrap();
         let mv = OrgEventInput { kind: "moved".into(), effective_on: "2026-03-01".into(), parent: Some("P02-X1".into()), ..Default::default() };
         s.org_event(&admin(), &grassroots.code, mv.parse(today()).unwrap()).await.unwrap();
-        same_everywhere(&s, backend, &["TW", "P01", "P02", "P01-H1"], &dates).await;
+        same_everywhere(&s, backend, &["TW", "P01", "P02", "P01-H1", "P01-X001", "P02-X1"], &dates).await;
         let p02 = s.member_stats(&admin(), "P02", today()).await.unwrap();
         assert!(p02.total > 1, "{backend}: the moved organisation's members are counted in the new province ({})", p02.total);
     })
