@@ -197,23 +197,29 @@ pub fn member_changes(tree: &mut Tree, traits: &Traits, presences: &[Presence], 
         let chains = tree.chains(&p.org_id);
         let mut cuts = vec![p.from];
         cuts.extend(bands.iter().map(|b| b.0).filter(|d| *d > p.from && p.to.is_none_or(|t| *d < t)));
-        for (i, start) in cuts.iter().enumerate() {
-            let end = cuts.get(i + 1).copied().or(p.to);
-            let values =
-                [tree.number(&p.status), fixed[0], tree.number(band_label(band_on(traits.birth, *start))), fixed[1], fixed[2], fixed[3], fixed[4], fixed[5]];
-            for c in &chains {
-                let from = (*start).max(c.from);
-                let to = later(end, c.to);
-                if to.is_some_and(|t| t <= from) {
-                    continue;
+        let ages: Vec<(NaiveDate, Option<NaiveDate>, u32)> = cuts
+            .iter()
+            .enumerate()
+            .map(|(i, start)| (*start, cuts.get(i + 1).copied().or(p.to), tree.number(band_label(band_on(traits.birth, *start)))))
+            .collect();
+        let status = tree.number(&p.status);
+        let values = [(0, status), (1, fixed[0]), (3, fixed[1]), (4, fixed[2]), (5, fixed[3]), (6, fixed[4]), (7, fixed[5])];
+        for c in &chains {
+            let from = p.from.max(c.from);
+            let to = later(p.to, c.to);
+            if to.is_some_and(|t| t <= from) {
+                continue;
+            }
+            for org in &c.kept {
+                // Every dimension but the age band holds from the presence's first day to its last.
+                for (dim, v) in values {
+                    add(out, (*org, from, dim, v), to, sign);
                 }
-                for org in &c.kept {
-                    for (dim, v) in values.iter().enumerate() {
-                        let dim = dim as u8;
-                        *out.entry((*org, from, dim, *v)).or_default() += sign;
-                        if let Some(t) = to {
-                            *out.entry((*org, t, dim, *v)).or_default() -= sign;
-                        }
+                for (start, end, band) in &ages {
+                    let from = (*start).max(c.from);
+                    let to = later(*end, c.to);
+                    if to.is_none_or(|t| t > from) {
+                        add(out, (*org, from, AGE as u8, *band), to, sign);
                     }
                 }
             }
@@ -221,30 +227,59 @@ pub fn member_changes(tree: &mut Tree, traits: &Traits, presences: &[Presence], 
     }
 }
 
-/// One row's counts: (dimension, value, n).
-pub type Counts = Vec<(u8, String, i64)>;
-
-/// Changes grouped by (organisation, day), zeros dropped: what a transaction writes.
-pub fn by_row(tree: &Tree, changes: Changes) -> Vec<((String, NaiveDate), Counts)> {
-    let mut rows: HashMap<(String, NaiveDate), Counts> = HashMap::new();
-    for ((org, day, dim, value), n) in changes {
-        if n != 0 {
-            rows.entry((tree.name(org).to_string(), day)).or_default().push((dim, tree.name(value).to_string(), n));
-        }
+/// Counts `sign` from `key`'s day and takes it back on `to`.
+fn add(out: &mut Changes, key: Key, to: Option<NaiveDate>, sign: i64) {
+    *out.entry(key).or_default() += sign;
+    if let Some(t) = to {
+        *out.entry((key.0, t, key.2, key.3)).or_default() -= sign;
     }
-    let mut out: Vec<_> = rows.into_iter().collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
 }
 
-/// The rows of [`by_row`] summed by (organisation, calendar year).
-pub fn by_year(rows: &[((String, NaiveDate), Counts)]) -> Vec<((String, i32), Counts)> {
-    let mut years: std::collections::BTreeMap<(String, i32), Counts> = Default::default();
-    for ((org, day), counts) in rows {
-        let y = years.entry((org.clone(), chrono::Datelike::year(day))).or_default();
-        *y = merge(std::mem::take(y), counts);
+pub type Counts = Vec<(u8, String, i64)>;
+
+/// One kept organisation's rows: its days' changes and their sums by calendar year.
+#[derive(Debug)]
+pub struct OrgRows {
+    pub org: String,
+    pub days: Vec<(NaiveDate, Counts)>,
+    pub years: Vec<(i32, Counts)>,
+}
+
+/// Changes sorted by (organisation, day), zeros dropped: the input of [`rows`].
+pub fn sorted(changes: Changes) -> Vec<(Key, i64)> {
+    let mut v: Vec<(Key, i64)> = changes.into_iter().filter(|e| e.1 != 0).collect();
+    v.sort_unstable_by_key(|e| e.0);
+    v
+}
+
+/// The rows of [`sorted`] changes, organisation by organisation: only one organisation's rows
+/// are spelled out at a time (a rebuild holds millions of changes).
+pub fn rows<'a>(tree: &'a Tree, sorted: &'a [(Key, i64)]) -> impl Iterator<Item = OrgRows> + 'a {
+    sorted.chunk_by(|a, b| a.0.0 == b.0.0).map(move |group| org_rows(tree, group))
+}
+
+fn org_rows(tree: &Tree, group: &[(Key, i64)]) -> OrgRows {
+    let org = group.first().map(|e| tree.name(e.0.0).to_string()).unwrap_or_default();
+    let mut days = Vec::new();
+    let mut years: std::collections::BTreeMap<i32, std::collections::BTreeMap<(u8, u32), i64>> = Default::default();
+    for day in group.chunk_by(|a, b| a.0.1 == b.0.1) {
+        let on = day[0].0.1;
+        let year = years.entry(chrono::Datelike::year(&on)).or_default();
+        let counts = day
+            .iter()
+            .map(|&((_, _, dim, value), n)| {
+                *year.entry((dim, value)).or_default() += n;
+                (dim, tree.name(value).to_string(), n)
+            })
+            .collect();
+        days.push((on, counts));
     }
-    years.into_iter().filter(|(_, c)| !c.is_empty()).collect()
+    let years = years
+        .into_iter()
+        .map(|(y, m)| (y, m.into_iter().filter(|e| e.1 != 0).map(|((dim, value), n)| (dim, tree.name(value).to_string(), n)).collect::<Counts>()))
+        .filter(|(_, c)| !c.is_empty())
+        .collect();
+    OrgRows { org, days, years }
 }
 
 /// A row's changes as stored: `[[dimension, value, n], …]`, sorted, zeros dropped.
@@ -309,9 +344,15 @@ mod tests {
         let p = Presence { org_id: "B".into(), status: "full".into(), from: d(2010, 1, 1), to: None };
         let mut out = HashMap::new();
         member_changes(&mut t, &traits, &[p], 1, &mut out);
-        let rows = by_row(&t, out);
+        let sorted = sorted(out);
+        let rows: Vec<OrgRows> = rows(&t, &sorted).collect();
         let at = |org: &str, day: NaiveDate, dim: u8, v: &str| {
-            rows.iter().filter(|r| r.0 == (org.to_string(), day)).flat_map(|r| r.1.iter()).filter(|c| c.0 == dim && c.1 == v).map(|c| c.2).sum::<i64>()
+            let days = rows.iter().filter(|r| r.org == org).flat_map(|r| r.days.iter());
+            days.filter(|r| r.0 == day).flat_map(|r| r.1.iter()).filter(|c| c.0 == dim && c.1 == v).map(|c| c.2).sum::<i64>()
+        };
+        let year = |org: &str, y: i32, dim: u8, v: &str| {
+            let years = rows.iter().filter(|r| r.org == org).flat_map(|r| r.years.iter());
+            years.filter(|r| r.0 == y).flat_map(|r| r.1.iter()).filter(|c| c.0 == dim && c.1 == v).map(|c| c.2).sum::<i64>()
         };
         assert_eq!(at("C", d(2010, 1, 1), 0, "full"), 1);
         assert_eq!(at("P", d(2010, 1, 1), 1, "nam"), 1);
@@ -322,5 +363,9 @@ mod tests {
         assert_eq!(at("C", d(2011, 5, 10), AGE as u8, "0-30"), -1);
         assert_eq!(at("X", d(2025, 7, 1), 0, "full"), 1, "the commune from its first day");
         assert_eq!(at("X", d(2010, 1, 1), 0, "full"), 0, "not before it existed");
+        assert_eq!(year("C", 2011, AGE as u8, "31-40"), 1);
+        assert_eq!(year("C", 2011, AGE as u8, "0-30"), -1);
+        assert_eq!(year("C", 2011, 0, "full"), 0, "no change of status in 2011");
+        assert_eq!(year("D", 2025, 1, "nam"), -1);
     }
 }

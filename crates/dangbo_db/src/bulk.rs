@@ -206,6 +206,19 @@ impl Bulk<'_> {
         Ok(())
     }
 
+    /// Runs a statement without parameters in the bulk write's transaction.
+    pub async fn execute(&mut self, sql: &'static str) -> Result<(), DbError> {
+        match &mut self.sink {
+            Sink::Sqlite(tx, _) => {
+                tx.execute(sql).await?;
+            }
+            Sink::Postgres(conn) => {
+                conn.execute(sql).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Drops everything written (nothing of the bulk write stays).
     pub async fn rollback(self) -> Result<(), DbError> {
         self.end(false).await

@@ -98,6 +98,10 @@ impl Store {
         let data = serde_json::json!({"scale": scale.as_str(), "seed": seed, "loaded": loaded});
         crate::audit::record(&mut w.tx, &system, "demo.scale", "database", "", None, Some(data)).await?;
         w.commit().await?;
+        if self.backend == crate::Backend::Postgres {
+            // The rebuild's reads by subtree need the planner to know the tables' sizes.
+            sqlx::query("ANALYZE").execute(&self.pool).await?;
+        }
         crate::tally::rebuild(self).await?;
         // Fresh statistics for the planner after a load of this size.
         // PostgreSQL also marks the pages all-visible, so searches read the word index alone.

@@ -107,6 +107,9 @@ impl Store {
         report.problems.sort_by_key(|p| p.row);
         if let Some(mut b) = bulk {
             counts.write(&mut b, true).await?;
+            // Committed under the kept counts' lock: not between a writer's read of a row and
+            // its rewrite (see tally::LOCK).
+            b.execute(crate::tally::LOCK).await?;
             b.commit().await?;
             report.committed = true;
         }

@@ -63,6 +63,12 @@ async fn load_tree(tx: &mut AnyConnection, tree: &mut Tree, mut ids: Vec<String>
     Ok(())
 }
 
+/// Taken before the kept rows are read to be rewritten, held until the transaction ends: two
+/// writers that both read a row before either rewrites it would count its old value twice
+/// (PostgreSQL runs writers side by side; SQLite has one writer at a time anyway). A row lock,
+/// which the distributed engines of `docs/scaling.md` also have, unlike advisory locks.
+pub(crate) const LOCK: &str = "UPDATE derived_done SET done_at = done_at WHERE name LIKE 'org_tally%'";
+
 /// Whether the kept counts are complete (a database migrated to them is rebuilt first).
 pub(crate) async fn ready(store: &Store) -> Result<bool, DbError> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM derived_done WHERE name = $1").bind(tally::done_name()).fetch_one(&store.pool).await?;
@@ -193,10 +199,13 @@ pub(crate) async fn moved(
 /// Adds changes to the stored rows of days and years (a row whose counts all reach zero is
 /// deleted): per organisation and table one read, one delete and one insert.
 async fn apply(tx: &mut Transaction<'static, Any>, tree: &Tree, changes: Changes) -> Result<(), DbError> {
-    let days = tally::by_row(tree, changes);
-    let years = tally::by_year(&days).into_iter().map(|((org, y), c)| (org, y.to_string(), Val::from(i64::from(y)), c)).collect();
+    sqlx::query(LOCK).execute(&mut **tx).await?;
+    let (mut days, mut years) = (Vec::new(), Vec::new());
+    for r in tally::rows(tree, &tally::sorted(changes)) {
+        years.extend(r.years.into_iter().map(|(y, c)| (r.org.clone(), y.to_string(), Val::from(i64::from(y)), c)));
+        days.extend(r.days.into_iter().map(|(day, c)| (r.org.clone(), iso(day), Val::from(iso(day)), c)));
+    }
     add_to_rows(tx, "org_tally_year", "year", years).await?;
-    let days = days.into_iter().map(|((org, day), c)| (org, iso(day), Val::from(iso(day)), c)).collect();
     add_to_rows(tx, "org_tally", "on_date", days).await
 }
 
@@ -304,19 +313,22 @@ pub(crate) async fn rebuild(store: &Store) -> Result<(), DbError> {
                 tally::member_changes(&mut tree, &traits_at(&r, 4)?, &[presence_at(&r, 0)?], 1, &mut part);
             }
         }
-        let mut rows = Changes::new();
-        for (k, n) in part {
-            let target = if roots.contains(&k.0) {
+        // The Centre's changes come from every part; an organisation already written (moved
+        // between top-level subtrees) gets its later changes added to its rows at the end.
+        let mut rows = tally::sorted(part);
+        rows.retain(|&(k, n)| {
+            let held = if roots.contains(&k.0) {
                 &mut global
             } else if flushed.contains(&k.0) {
                 &mut late
             } else {
-                &mut rows
+                return true;
             };
-            *target.entry(k).or_default() += n;
-        }
-        flushed.extend(rows.keys().map(|k| k.0));
-        push_rows(&mut bulk, &tree, rows).await?;
+            *held.entry(k).or_default() += n;
+            false
+        });
+        flushed.extend(rows.iter().map(|e| e.0.0));
+        push_sorted(&mut bulk, &tree, &rows).await?;
     }
     push_rows(&mut bulk, &tree, global).await?;
     bulk.commit().await?;
@@ -328,14 +340,16 @@ pub(crate) async fn rebuild(store: &Store) -> Result<(), DbError> {
 }
 
 async fn push_rows(bulk: &mut crate::bulk::Bulk<'_>, tree: &Tree, changes: Changes) -> Result<(), DbError> {
-    let days = tally::by_row(tree, changes);
-    for ((org, year), counts) in tally::by_year(&days) {
-        bulk.push(ORG_TALLY_YEAR, vec![Val::from(org), i64::from(year).into(), tally::encode(counts).into()]).await?;
-    }
-    for ((org, day), counts) in days {
-        let counts = tally::encode(counts);
-        if counts != "[]" {
-            bulk.push(ORG_TALLY, vec![Val::from(org), iso(day).into(), counts.into()]).await?;
+    push_sorted(bulk, tree, &tally::sorted(changes)).await
+}
+
+async fn push_sorted(bulk: &mut crate::bulk::Bulk<'_>, tree: &Tree, sorted: &[(tally::Key, i64)]) -> Result<(), DbError> {
+    for r in tally::rows(tree, sorted) {
+        for (year, counts) in r.years {
+            bulk.push(ORG_TALLY_YEAR, vec![Val::from(r.org.as_str()), i64::from(year).into(), tally::encode(counts).into()]).await?;
+        }
+        for (day, counts) in r.days {
+            bulk.push(ORG_TALLY, vec![Val::from(r.org.as_str()), iso(day).into(), tally::encode(counts).into()]).await?;
         }
     }
     Ok(())

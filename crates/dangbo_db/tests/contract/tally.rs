@@ -81,3 +81,36 @@ async fn kept_counts_equal_counting_member_by_member_through_changes() {
     })
     .await;
 }
+
+/// Writers side by side (PostgreSQL runs them concurrently): each rewrites the same rows of the
+/// Centre, the provinces and the communes, and none may count another's change twice or lose it.
+#[tokio::test]
+async fn kept_counts_stay_right_with_writers_side_by_side() {
+    each_backend(|s, backend| async move {
+        s.load_scale(Scale::Commune, 7, today(), |_| {}).await.unwrap().unwrap();
+        org(&s, "P02", "province", Some("TW"), "2000-01-01").await;
+        org(&s, "P02-X1", "commune", Some("P02"), "2025-07-01").await;
+        org(&s, "P02-X1-B", "grassroots_branch", Some("P02-X1"), "2025-07-01").await;
+        let f = MemberFilter { org: Some("P01-X001".into()), limit: 100, ..Default::default() };
+        let members = s.list_members(&admin(), &f, today()).await.unwrap().items;
+        let members: Vec<_> = members.into_iter().filter(|m| m.ceremony_date < d("2020-01-01")).take(24).collect();
+        assert_eq!(members.len(), 24, "{backend}");
+        let writers: Vec<_> = members
+            .into_iter()
+            .map(|m| {
+                let s = s.clone();
+                tokio::spawn(async move {
+                    let ev = EventInput { kind: "transferred".into(), effective_on: "2026-02-01".into(), org: Some("P02-X1-B".into()), ..Default::default() };
+                    s.record_event(&admin(), &m.id, ev.parse(today()).unwrap(), today()).await
+                })
+            })
+            .collect();
+        for w in writers {
+            w.await.unwrap().unwrap();
+        }
+        same_everywhere(&s, backend, &["TW", "P01", "P02", "P01-X001", "P02-X1"], &["2026-01-31", "2026-02-01", "2026-11-27"]).await;
+        let p02 = s.member_stats(&admin(), "P02", today()).await.unwrap();
+        assert_eq!(p02.total, 24, "{backend}");
+    })
+    .await;
+}
