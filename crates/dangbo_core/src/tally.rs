@@ -202,8 +202,9 @@ pub fn member_changes(tree: &mut Tree, traits: &Traits, presences: &[Presence], 
             .enumerate()
             .map(|(i, start)| (*start, cuts.get(i + 1).copied().or(p.to), tree.number(band_label(band_on(traits.birth, *start)))))
             .collect();
-        let status = tree.number(&p.status);
-        let values = [(0, status), (1, fixed[0]), (3, fixed[1]), (4, fixed[2]), (5, fixed[3]), (6, fixed[4]), (7, fixed[5])];
+        // The dimensions other than the age band, in the order of `DIMENSIONS`.
+        let others = std::iter::once(tree.number(&p.status)).chain(fixed);
+        let values: Vec<(u8, u32)> = (0..DIMENSIONS.len() as u8).filter(|d| usize::from(*d) != AGE).zip(others).collect();
         for c in &chains {
             let from = p.from.max(c.from);
             let to = later(p.to, c.to);
@@ -212,7 +213,7 @@ pub fn member_changes(tree: &mut Tree, traits: &Traits, presences: &[Presence], 
             }
             for org in &c.kept {
                 // Every dimension but the age band holds from the presence's first day to its last.
-                for (dim, v) in values {
+                for &(dim, v) in &values {
                     add(out, (*org, from, dim, v), to, sign);
                 }
                 for (start, end, band) in &ages {
