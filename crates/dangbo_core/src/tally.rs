@@ -109,8 +109,8 @@ pub struct Tree {
 
 /// A change of a kept count: (organisation, day, dimension, value), numbered by the tree.
 pub type Key = (u32, NaiveDate, u8, u32);
-/// Changes by key, summed.
-pub type Changes = HashMap<Key, i64>;
+mod changes;
+pub use changes::{Changes, Sorted};
 
 /// The kept organisations above (and including) a branch over [from, to).
 #[derive(Debug, Clone)]
@@ -134,6 +134,7 @@ impl Tree {
         if let Some(n) = self.numbers.get(s) {
             return *n;
         }
+        assert!(self.names.len() < changes::MAX_NUMBER, "kept counts: more than a million organisations and values");
         let n = self.names.len() as u32;
         self.names.push(s.to_string());
         self.numbers.insert(s.to_string(), n);
@@ -230,9 +231,9 @@ pub fn member_changes(tree: &mut Tree, traits: &Traits, presences: &[Presence], 
 
 /// Counts `sign` from `key`'s day and takes it back on `to`.
 fn add(out: &mut Changes, key: Key, to: Option<NaiveDate>, sign: i64) {
-    *out.entry(key).or_default() += sign;
+    out.add(key, sign);
     if let Some(t) = to {
-        *out.entry((key.0, t, key.2, key.3)).or_default() -= sign;
+        out.add((key.0, t, key.2, key.3), -sign);
     }
 }
 
@@ -247,16 +248,14 @@ pub struct OrgRows {
 }
 
 /// Changes sorted by (organisation, day), zeros dropped: the input of [`rows`].
-pub fn sorted(changes: Changes) -> Vec<(Key, i64)> {
-    let mut v: Vec<(Key, i64)> = changes.into_iter().filter(|e| e.1 != 0).collect();
-    v.sort_unstable_by_key(|e| e.0);
-    v
+pub fn sorted(changes: Changes) -> Sorted {
+    changes.into_sorted()
 }
 
 /// The rows of [`sorted`] changes, organisation by organisation: only one organisation's rows
 /// are spelled out at a time (a rebuild holds millions of changes).
-pub fn rows<'a>(tree: &'a Tree, sorted: &'a [(Key, i64)]) -> impl Iterator<Item = OrgRows> + 'a {
-    sorted.chunk_by(|a, b| a.0.0 == b.0.0).map(move |group| org_rows(tree, group))
+pub fn rows<'a>(tree: &'a Tree, sorted: &'a Sorted) -> impl Iterator<Item = OrgRows> + 'a {
+    sorted.by_org().map(move |group| org_rows(tree, &group.collect::<Vec<_>>()))
 }
 
 fn org_rows(tree: &Tree, group: &[(Key, i64)]) -> OrgRows {
@@ -343,7 +342,7 @@ mod tests {
             birth: d(1980, 5, 10),
         };
         let p = Presence { org_id: "B".into(), status: "full".into(), from: d(2010, 1, 1), to: None };
-        let mut out = HashMap::new();
+        let mut out = Changes::new();
         member_changes(&mut t, &traits, &[p], 1, &mut out);
         let sorted = sorted(out);
         let rows: Vec<OrgRows> = rows(&t, &sorted).collect();

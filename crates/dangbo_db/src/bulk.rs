@@ -135,7 +135,7 @@ const ORDER: [Table; 12] =
 /// SQLite's default page cache (2 MB), restored when a bulk write ends.
 const DEFAULT_CACHE: &str = "PRAGMA cache_size = -2000";
 /// Rows buffered before a flush.
-const FLUSH_ROWS: usize = 50_000;
+const FLUSH_ROWS: usize = 10_000;
 
 enum Sink {
     /// The transaction, and the pool to checkpoint the write-ahead log through after it.

@@ -100,13 +100,12 @@ impl Store {
                     write_new(b, caller, r, &mut checks.dictionary).await?;
                     counts.add(&mut checks.tx, &r.derived).await?;
                 }
-                counts.write(b, false).await?;
             }
         }
         checks.tx.rollback().await?;
         report.problems.sort_by_key(|p| p.row);
         if let Some(mut b) = bulk {
-            counts.write(&mut b, true).await?;
+            counts.write(&mut b).await?;
             // Committed under the kept counts' lock: not between a writer's read of a row and
             // its rewrite (see tally::LOCK).
             b.execute(crate::tally::LOCK).await?;

@@ -316,7 +316,7 @@ pub(crate) async fn rebuild(store: &Store) -> Result<(), DbError> {
         // The Centre's changes come from every part; an organisation already written (moved
         // between top-level subtrees) gets its later changes added to its rows at the end.
         let mut rows = tally::sorted(part);
-        rows.retain(|&(k, n)| {
+        rows.retain(|k, n| {
             let held = if roots.contains(&k.0) {
                 &mut global
             } else if flushed.contains(&k.0) {
@@ -324,7 +324,7 @@ pub(crate) async fn rebuild(store: &Store) -> Result<(), DbError> {
             } else {
                 return true;
             };
-            *held.entry(k).or_default() += n;
+            held.add(k, n);
             false
         });
         flushed.extend(rows.iter().map(|e| e.0.0));
@@ -343,7 +343,7 @@ async fn push_rows(bulk: &mut crate::bulk::Bulk<'_>, tree: &Tree, changes: Chang
     push_sorted(bulk, tree, &tally::sorted(changes)).await
 }
 
-async fn push_sorted(bulk: &mut crate::bulk::Bulk<'_>, tree: &Tree, sorted: &[(tally::Key, i64)]) -> Result<(), DbError> {
+async fn push_sorted(bulk: &mut crate::bulk::Bulk<'_>, tree: &Tree, sorted: &tally::Sorted) -> Result<(), DbError> {
     for r in tally::rows(tree, sorted) {
         for (year, counts) in r.years {
             bulk.push(ORG_TALLY_YEAR, vec![Val::from(r.org.as_str()), i64::from(year).into(), tally::encode(counts).into()]).await?;
@@ -364,10 +364,6 @@ pub(crate) struct Adder {
 }
 
 impl Adder {
-    /// Changes held before they are written. A million-row import on SQLite: 500,000 held
-    /// peaked at 237 MB (2,067 rows/s), 100,000 at 179 MB (1,235 rows/s; docs/benchmarks.md).
-    const HELD: usize = 100_000;
-
     pub(crate) async fn add(&mut self, conn: &mut AnyConnection, d: &Derived) -> Result<(), DbError> {
         let (traits, presences) = counted(d);
         let mut missing: Vec<String> = presences.iter().filter(|p| !self.tree.orgs.contains_key(&p.org_id)).map(|p| p.org_id.clone()).collect();
@@ -379,12 +375,11 @@ impl Adder {
         Ok(())
     }
 
-    /// Writes what is held when it is much, or always when `all`.
-    pub(crate) async fn write(&mut self, bulk: &mut crate::bulk::Bulk<'_>, all: bool) -> Result<(), DbError> {
-        if all || self.changes.len() >= Self::HELD {
-            push_rows(bulk, &self.tree, std::mem::take(&mut self.changes)).await?;
-        }
-        Ok(())
+    /// Writes what is held, once, at the end of the import: one row per organisation and day
+    /// it changed (held and written every 100,000 changes instead, a million-member import
+    /// appended millions of rows and ran at 1,235 rows/s instead of ~4,000; docs/benchmarks.md).
+    pub(crate) async fn write(self, bulk: &mut crate::bulk::Bulk<'_>) -> Result<(), DbError> {
+        push_rows(bulk, &self.tree, self.changes).await
     }
 }
 

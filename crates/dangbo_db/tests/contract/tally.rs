@@ -114,3 +114,34 @@ async fn kept_counts_stay_right_with_writers_side_by_side() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn kept_counts_equal_counting_member_by_member_after_an_import() {
+    each_backend(|s, backend| async move {
+        s.load_scale(Scale::Commune, 5, today(), |_| {}).await.unwrap().unwrap();
+        let f = MemberFilter { org: Some("P01-X001".into()), limit: 500, ..Default::default() };
+        let mut branches: Vec<String> = s.list_members(&admin(), &f, today()).await.unwrap().items.into_iter().map(|m| m.org).collect();
+        branches.sort();
+        branches.dedup();
+        // Members of every age band, both sexes, admitted over 25 years, some still on probation.
+        let rows: Vec<(usize, Result<_, dangbo_core::FieldErrors>)> = (0..240)
+            .map(|i| {
+                let mut m = member_input(&branches[i % branches.len()], "Phạm", "Văn", &format!("Nhập{i}"));
+                let birth = 1945 + (i % 50) as i32;
+                let joined = (2001 + (i % 25) as i32).max(birth + 19);
+                let (month, day) = (i % 12 + 1, i % 28 + 1);
+                m.sex = if i % 3 == 0 { "female".into() } else { "male".into() };
+                m.birth_date = format!("{birth}-{month:02}-{day:02}");
+                m.admission_decision_date = format!("{joined}-{month:02}-{day:02}");
+                m.ceremony_date = format!("{joined}-{month:02}-{day:02}");
+                m.full_date = (joined < 2025).then(|| format!("{}-{month:02}-{day:02}", joined + 1));
+                (i + 2, m.parse(today()))
+            })
+            .collect();
+        let r = s.import_members(&admin(), rows, false).await.unwrap();
+        assert_eq!((r.created, r.committed, r.problems.len()), (240, true, 0), "{backend}: {:?}", r.problems.first());
+        let dates = ["2001-06-30", "2010-01-01", "2019-12-31", "2025-06-30", "2025-07-01", "2026-11-27", "2031-01-01"];
+        same_everywhere(&s, backend, &["TW", "P01", "P01-H1", "P01-X001"], &dates).await;
+    })
+    .await;
+}
