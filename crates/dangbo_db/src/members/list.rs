@@ -2,8 +2,9 @@
 //! sorted by given name, one keyset page at a time.
 
 use super::{MemberFilter, MemberItem, MemberPage, NOT_RECORDED, is_name_word};
+use crate::bulk::Val;
 use crate::rows::{date, iso};
-use crate::scope::MEMBER_IN_SCOPE;
+use crate::scope::{MEMBER_IN_SCOPE, ORG_IN_SCOPE};
 use crate::{Caller, DbError, Store};
 use chrono::NaiveDate;
 use dangbo_core::member::Status;
@@ -15,9 +16,15 @@ impl Store {
     /// sorted by given name, one keyset page at a time.
     pub async fn list_members(&self, caller: &Caller, f: &MemberFilter, today: NaiveDate) -> Result<MemberPage, DbError> {
         let as_of = f.as_of.unwrap_or(today);
+        let q = text::fold(f.q.as_deref().unwrap_or(""));
+        // Today's list of a subtree is found through the word index; a list as of another date
+        // (members who have moved since) reads the members' text.
+        let word = driving_word(&q).filter(|_| as_of == today);
+        // A search under a named organisation reads it (and checks it is in scope) in the
+        // search's own statement: one statement fewer on the busiest request.
         let root = match &f.org {
-            Some(code) => Some(self.org(caller, code).await?),
-            None => None,
+            Some(code) if word.is_none() => Some(self.org(caller, code).await?),
+            _ => None,
         };
         let root_id = root.as_ref().map(|o| o.id.clone());
         let s = caller.scope();
@@ -26,12 +33,14 @@ impl Store {
             Some((k, i)) => (k, i),
             None => (Vec::new(), String::new()),
         };
-        let q = text::fold(f.q.as_deref().unwrap_or(""));
-        // Today's list of a subtree is found through the word index; a list as of another date
-        // (members who have moved since) reads the members' text.
-        let subtree = root.as_ref().map(|o| o.path.clone()).or_else(|| if caller.is_admin() { Some(String::new()) } else { caller.scope_path.clone() });
-        let words = match (&subtree, driving_word(&q)) {
-            (Some(path), Some(word)) if as_of == today => Some((word, path.clone())),
+        let within = match (&f.org, &root) {
+            (Some(code), None) => Some(Within::Org(code.trim().to_ascii_uppercase())),
+            (_, Some(o)) => Some(Within::Path(o.path.clone())),
+            (None, None) if caller.is_admin() => Some(Within::Path(String::new())),
+            (None, None) => caller.scope_path.clone().map(Within::Path),
+        };
+        let words = match (within, word) {
+            (Some(within), Some(word)) => Some((word, within)),
             _ => None,
         };
         // Through the word index the subtree is the path range of today's tree: no need to
@@ -39,9 +48,10 @@ impl Store {
         let (with, root_filter, bounds) = match (&root, &words) {
             (Some(r), None) => {
                 let sub = self.subtree_sql(as_of, &r.path, 20).await?;
-                (sub.with, format!("AND {}", sub.cond), (sub.from, sub.to))
+                (sub.with.to_string(), format!("AND {}", sub.cond), (sub.from, sub.to))
             }
-            _ => ("", "AND ($4 = $4 AND $20 = $20 AND $21 = $21)".to_string(), (String::new(), String::new())),
+            (_, Some((_, Within::Org(_)))) => (self.root_by_code(), "AND ($4 = $4 AND $20 = $20 AND $21 = $21)".to_string(), (String::new(), String::new())),
+            _ => (String::new(), "AND ($4 = $4 AND $20 = $20 AND $21 = $21)".to_string(), (String::new(), String::new())),
         };
         let from_where = format!(
             "FROM member_span ms JOIN member m ON m.id = ms.member_id JOIN org o ON o.id = ms.org_id
@@ -57,25 +67,32 @@ impl Store {
                AND ($14 = '' OR m.professional = $14 OR ($14 = '{NOT_RECORDED}' AND m.professional = ''))
                AND ($15 = '' OR m.theory = $15 OR ($15 = '{NOT_RECORDED}' AND m.theory = ''))"
         );
+        let range = match &words {
+            Some((_, Within::Org(_))) => "$19 = $19 AND w.path >= (SELECT lo FROM root) AND w.path < (SELECT hi FROM root)",
+            _ => "w.path >= $18 AND w.path < $19",
+        };
         let word_filter = match &words {
-            Some((w, _)) if w.exact => {
-                "AND m.id IN (SELECT w.member_id FROM member_word w WHERE w.word = $16 AND $17 = $17 AND w.path >= $18 AND w.path < $19)"
-            }
+            Some((w, _)) if w.exact => format!("AND m.id IN (SELECT w.member_id FROM member_word w WHERE w.word = $16 AND $17 = $17 AND {range})"),
             // A name prefix expands to its whole words, each sought within the subtree.
             Some((w, _)) if w.name => {
-                "AND m.id IN (SELECT w.member_id FROM member_word w WHERE w.word IN (SELECT d.word FROM search_word d WHERE d.word >= $16 AND d.word < $17) AND w.path >= $18 AND w.path < $19)"
+                format!(
+                    "AND m.id IN (SELECT w.member_id FROM member_word w WHERE w.word IN (SELECT d.word FROM search_word d WHERE d.word >= $16 AND d.word < $17) AND {range})"
+                )
             }
-            Some(_) => "AND m.id IN (SELECT w.member_id FROM member_word w WHERE w.word >= $16 AND w.word < $17 AND w.path >= $18 AND w.path < $19)",
-            None => "AND ($16 = $16 AND $17 = $17 AND $18 = $18 AND $19 = $19)",
+            Some(_) => format!("AND m.id IN (SELECT w.member_id FROM member_word w WHERE w.word >= $16 AND w.word < $17 AND {range})"),
+            None => "AND ($16 = $16 AND $17 = $17 AND $18 = $18 AND $19 = $19)".to_string(),
         };
         let from_where = format!("{from_where} {word_filter}");
-        let (word_from, word_to, path_from, path_to) = match &words {
-            Some((w, path)) => (w.from.clone(), w.to.clone(), path.as_bytes().to_vec(), [path.as_bytes(), &[0xff]].concat()),
-            None => (vec![0], vec![0], vec![0], vec![0]),
+        let (word_from, word_to) = words.as_ref().map_or((vec![0], vec![0]), |(w, _)| (w.from.clone(), w.to.clone()));
+        // $18: the root's code (read in the statement) or the path range's bounds ($18, $19).
+        let (path_from, path_to): (Val, Val) = match &words {
+            Some((_, Within::Org(code))) => (code.as_str().into(), vec![0u8].into()),
+            Some((_, Within::Path(path))) => (path.as_bytes().to_vec().into(), [path.as_bytes(), &[0xff]].concat().into()),
+            None => (vec![0u8].into(), vec![0u8].into()),
         };
         let limit = f.limit.clamp(1, 500);
         let bind = |sql: String| {
-            sqlx::query(sqlx::AssertSqlSafe(sql))
+            let q = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(s.all)
                 .bind(s.prefix.clone())
                 .bind(s.self_id.clone())
@@ -92,11 +109,8 @@ impl Store {
                 .bind(f.professional.clone().unwrap_or_default())
                 .bind(f.theory.clone().unwrap_or_default())
                 .bind(word_from.clone())
-                .bind(word_to.clone())
-                .bind(path_from.clone())
-                .bind(path_to.clone())
-                .bind(bounds.0.clone())
-                .bind(bounds.1.clone())
+                .bind(word_to.clone());
+            crate::bulk::bind_all(q, [path_from.clone(), path_to.clone()]).bind(bounds.0.clone()).bind(bounds.1.clone())
         };
         let columns = "m.id, m.full_name, o.code, o.name AS org_name, ms.status, m.sex, m.birth_date, m.ceremony_date, m.sort_key";
         let count_sql = format!("{with} SELECT COUNT(*) {from_where}");
@@ -112,8 +126,14 @@ impl Store {
             let rows = bind(sql).bind(cursor_key).bind(cursor_id).bind(limit + 1).fetch_all(&self.pool).await?;
             let total: i64 = match rows.first() {
                 Some(r) => r.try_get(9)?,
-                // No row on this page (no match, or a cursor past the end): count alone.
-                None => bind(count_sql).fetch_one(&self.pool).await?.try_get(0)?,
+                // No row on this page (no match, or a cursor past the end): count alone, once
+                // the organisation read in the statement is known to exist in scope.
+                None => {
+                    if let Some((_, Within::Org(code))) = &words {
+                        self.org(caller, code).await?;
+                    }
+                    bind(count_sql).fetch_one(&self.pool).await?.try_get(0)?
+                }
             };
             return page_of(&rows, limit, total);
         }
@@ -141,6 +161,30 @@ impl Store {
 /// Up to this many matches a list page is sorted after filtering; beyond, it walks the name
 /// index in order (many matches fill a page quickly).
 const SORT_AFTER_FILTER: i64 = 10_000;
+
+/// The subtree a search through the word index looks in.
+enum Within {
+    /// The range of paths under this one, given as values.
+    Path(String),
+    /// The organisation of this code, read (and checked in scope) by the statement itself.
+    Org(String),
+}
+
+impl Store {
+    /// `root`: the path range (as bytes, like the word index's) of the organisation whose code
+    /// is `$18`, if it is in the caller's scope (`$1`, `$2`); `/` is followed by `0`.
+    fn root_by_code(&self) -> String {
+        let bytes = |e: &str| match self.backend {
+            crate::Backend::Sqlite => format!("CAST({e} AS BLOB)"),
+            crate::Backend::Postgres => format!("convert_to({e}, 'UTF8')"),
+        };
+        format!(
+            "WITH root AS (SELECT {} AS lo, {} AS hi FROM org o WHERE o.code = $18 AND {ORG_IN_SCOPE})",
+            bytes("o.path"),
+            bytes("substr(o.path, 1, length(o.path) - 1) || '0'")
+        )
+    }
+}
 
 /// The word a search is driven by, as a byte range of the word index.
 struct DrivingWord {

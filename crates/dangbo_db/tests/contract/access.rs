@@ -14,6 +14,16 @@ async fn a_secretary_sees_only_the_branch() {
         assert!(matches!(s.summary(&sec, "C", today()).await, Err(DbError::NotFound)));
         let list = s.list_members(&sec, &MemberFilter { limit: 50, ..Default::default() }, today()).await.unwrap();
         assert_eq!(list.total, 1, "{backend}");
+        // A search under a named organisation reads it in the search's own statement: in scope
+        // it finds (the code as typed), outside it or unknown it is not found, hits or none.
+        let search = |org: &str, q: &str| MemberFilter { org: Some(org.into()), q: Some(q.into()), limit: 50, ..Default::default() };
+        let found = s.list_members(&sec, &search(" b1 ", "hai"), today()).await.unwrap();
+        assert_eq!((found.total, found.items.len()), (1, 1), "{backend}");
+        assert_eq!(s.list_members(&sec, &search("B1", "lan"), today()).await.unwrap().total, 0, "{backend}");
+        for (org, q) in [("B2", "lan"), ("B2", "khong co ai"), ("C", "hai"), ("ZZ", "hai")] {
+            assert!(matches!(s.list_members(&sec, &search(org, q), today()).await, Err(DbError::NotFound)), "{backend}: {org} {q}");
+        }
+        assert_eq!(s.list_members(&admin(), &search("C", "lan"), today()).await.unwrap().total, 1, "{backend}");
         // Writing outside the branch looks like an unknown organisation.
         let i = member_input("B2", "Đỗ", "Văn", "Lâm").parse(today()).unwrap();
         assert!(matches!(s.create_member(&sec, i).await, Err(DbError::Invalid(e)) if e.0["org"].key == "err-org-unknown"));
