@@ -123,9 +123,9 @@ struct Checks<'a> {
     tx: Transaction<'static, Any>,
     refs: HashSet<(String, String)>,
     orgs: HashMap<String, Result<OrgRow, &'static str>>,
-    /// CCCDs of earlier rows (twelve digits, kept as a number: a million rows' keys in ~25 MB
-    /// instead of ~95 MB of strings) → the row holding it (a file has fewer than 4 billion).
-    seen_cccd: HashMap<u64, u32>,
+    /// CCCDs of earlier rows (twelve digits, kept as a number: a million rows' keys in ~30 MB
+    /// instead of ~95 MB of strings) → the first row holding it.
+    seen_cccd: HashMap<u64, usize>,
     /// "card_no:…" (and any CCCD not of twelve digits, "cccd:…") → the first row holding it.
     seen_text: HashMap<String, usize>,
     /// Name + birth + joining date of earlier rows without CCCD or card.
@@ -199,7 +199,7 @@ impl<'a> Checks<'a> {
     fn duplicate_in_file(&mut self, row: usize, new: &NewMember) -> Option<FieldErrors> {
         let mut dup = FieldErrors::new();
         let cccd = new.person.cccd.as_ref().and_then(|c| match c.len() == 12 && c.bytes().all(|b| b.is_ascii_digit()) {
-            true => c.parse().ok().and_then(|n| self.seen_cccd.insert(n, u32::try_from(row).unwrap_or(u32::MAX))).map(|r| r as usize),
+            true => c.parse().ok().and_then(|n| self.seen_cccd.insert(n, row)),
             false => self.seen_text.insert(format!("cccd:{c}"), row),
         });
         let card = new.party.card_no.as_ref().and_then(|c| self.seen_text.insert(format!("card_no:{c}"), row));
