@@ -10,7 +10,7 @@ use crate::rows::{date, iso, opt_date};
 use crate::scope::MEMBER_IN_SCOPE;
 use crate::{Caller, DbError, Store};
 use chrono::NaiveDate;
-use dangbo_core::event::{EventData, EventRecord, replay};
+use dangbo_core::event::{Derived, EventData, EventRecord, replay};
 use dangbo_core::member::Status;
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
@@ -45,6 +45,17 @@ impl Store {
     /// Opens a member's profile: the record and everything the page lists about the member,
     /// from one snapshot; the opening is logged before anything is returned.
     pub async fn member_profile(&self, caller: &Caller, member_id: &str, today: NaiveDate) -> Result<MemberProfile, DbError> {
+        // Most members have no list and name no host, helper or transfer: their whole profile is
+        // one statement, its own snapshot. Any other is read again in one transaction.
+        let rec = read_record(&self.pool, caller, member_id).await?;
+        let helpers_wanted = rec.derived.status == Status::Probationary && caller.can_write();
+        if !rec.names_more() && !helpers_wanted && rec.head.lists.iter().all(|n| *n == 0) {
+            let (detail, head) = detail_of(member_id, rec, None, None, None);
+            self.log_opening(caller, "member.open", "member", member_id).await?;
+            let ethnicity = head.ethnicity.unwrap_or_else(|| detail.person.ethnicity.clone());
+            let none = MemberProfile { detail, ethnicity, helpers: vec![], positions: vec![], moves: vec![], assignments: vec![], courses: vec![], votes: vec![] };
+            return Ok(none);
+        }
         let mut tx = self.pool.begin().await?;
         let (detail, head) = detail_in(&mut tx, caller, member_id).await?;
         let has = |i: usize| head.lists[i] > 0;
@@ -63,8 +74,9 @@ impl Store {
     }
 }
 
-/// What one statement finds first about a member the caller may see: the branch, the ethnic
-/// group's name and how many rows each list of the profile has (most members have none).
+/// What the record's statement finds about a member the caller may see, beside the events: the
+/// branch, the ethnic group's name and how many rows each list of the profile has (most
+/// members have none).
 struct Head {
     org_id: String,
     org_code: String,
@@ -74,62 +86,79 @@ struct Head {
     lists: [i64; 5],
 }
 
-async fn head_in(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str) -> Result<Head, DbError> {
-    let s = caller.scope();
-    let sql = format!(
-        "SELECT o.id, o.code, o.name, (SELECT r.name FROM ref_item r WHERE r.kind = 'ethnicity' AND r.code = m.ethnicity),
-                (SELECT COUNT(*) FROM position WHERE member_id = m.id), (SELECT COUNT(*) FROM cadre_move WHERE member_id = m.id),
-                (SELECT COUNT(*) FROM member_assignment WHERE member_id = m.id), (SELECT COUNT(*) FROM course_participant WHERE member_id = m.id),
-                (SELECT COUNT(*) FROM meeting_vote WHERE member_id = m.id)
-         FROM member m JOIN org o ON o.id = m.org_id WHERE m.id = $4 AND {}",
-        member_visible_cond()
-    );
-    let r = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(s.all)
-        .bind(&s.prefix)
-        .bind(&s.self_id)
-        .bind(member_id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or(DbError::NotFound)?;
-    let mut lists = [0; 5];
-    for (i, n) in lists.iter_mut().enumerate() {
-        *n = r.try_get(4 + i)?;
-    }
-    Ok(Head { org_id: r.try_get(0)?, org_code: r.try_get(1)?, org_name: r.try_get(2)?, ethnicity: r.try_get(3)?, lists })
+/// A member's record as one statement reads it: the head and the events, replayed.
+struct Record {
+    head: Head,
+    events: Vec<MemberEventRow>,
+    derived: Derived,
 }
 
-/// The member's record, if the caller may see the member, and what [`head_in`] found.
-async fn detail_in(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str) -> Result<(MemberDetail, Head), DbError> {
-    let head = head_in(tx, caller, member_id).await?;
-    // One read of the events serves the replay (in recording order) and the timeline (by date).
-    let rows = sqlx::query(
-        "SELECT id, seq, kind, effective_on, decision_no, decision_date, issuer, data, recorded_at, recorded_by FROM member_event WHERE member_id = $1 ORDER BY seq",
+impl Record {
+    /// Whether the record names anything more to read (a host, a helper, a transfer's branch).
+    fn names_more(&self) -> bool {
+        let d = &self.derived;
+        d.host_org_id.is_some() || d.helper_id.is_some() || d.pending_transfer.is_some()
+    }
+}
+
+/// The head's columns on every row, then one event's (`LEFT JOIN`: no row at all when the
+/// caller may not see the member).
+fn record_sql() -> String {
+    format!(
+        "WITH h AS MATERIALIZED (
+           SELECT m.id AS member_id, o.id AS org_id, o.code AS org_code, o.name AS org_name,
+                  (SELECT r.name FROM ref_item r WHERE r.kind = 'ethnicity' AND r.code = m.ethnicity) AS ethnicity_name,
+                  (SELECT COUNT(*) FROM position WHERE member_id = m.id) AS n_positions, (SELECT COUNT(*) FROM cadre_move WHERE member_id = m.id) AS n_moves,
+                  (SELECT COUNT(*) FROM member_assignment WHERE member_id = m.id) AS n_assignments,
+                  (SELECT COUNT(*) FROM course_participant WHERE member_id = m.id) AS n_courses,
+                  (SELECT COUNT(*) FROM meeting_vote WHERE member_id = m.id) AS n_votes
+           FROM member m JOIN org o ON o.id = m.org_id WHERE m.id = $4 AND {})
+         SELECT h.org_id, h.org_code, h.org_name, h.ethnicity_name, h.n_positions, h.n_moves, h.n_assignments, h.n_courses, h.n_votes,
+                e.id, e.seq, e.kind, e.effective_on, e.decision_no, e.decision_date, e.issuer, e.data, e.recorded_at, e.recorded_by
+         FROM h LEFT JOIN member_event e ON e.member_id = h.member_id ORDER BY e.seq",
+        member_visible_cond()
     )
-    .bind(member_id)
-    .fetch_all(&mut **tx)
-    .await?;
+}
+
+/// Reads a member's record in one statement (its own snapshot), if the caller may see it.
+async fn read_record<'c, E: sqlx::Executor<'c, Database = Any>>(ex: E, caller: &Caller, member_id: &str) -> Result<Record, DbError> {
+    let s = caller.scope();
+    let rows = sqlx::query(sqlx::AssertSqlSafe(record_sql())).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).fetch_all(ex).await?;
+    let first = rows.first().ok_or(DbError::NotFound)?;
+    let mut lists = [0; 5];
+    for (i, n) in lists.iter_mut().enumerate() {
+        *n = first.try_get(4 + i)?;
+    }
+    let head = Head { org_id: first.try_get(0)?, org_code: first.try_get(1)?, org_name: first.try_get(2)?, ethnicity: first.try_get(3)?, lists };
+    // One read of the events serves the replay (in recording order) and the timeline (by date).
     let mut records = Vec::with_capacity(rows.len());
     let mut events = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let data: serde_json::Value = serde_json::from_str(&r.try_get::<String, _>(7)?)?;
-        let effective_on = date(&r.try_get::<String, _>(3)?)?;
-        records.push(EventRecord { id: r.try_get(0)?, seq: r.try_get(1)?, effective_on, data: serde_json::from_value::<EventData>(data.clone())? });
+    for r in rows.iter().filter(|r| r.try_get::<Option<String>, _>(9).ok().flatten().is_some()) {
+        let data: serde_json::Value = serde_json::from_str(&r.try_get::<String, _>(16)?)?;
+        let effective_on = date(&r.try_get::<String, _>(12)?)?;
+        records.push(EventRecord { id: r.try_get(9)?, seq: r.try_get(10)?, effective_on, data: serde_json::from_value::<EventData>(data.clone())? });
         events.push(MemberEventRow {
-            id: r.try_get(0)?,
-            kind: r.try_get(2)?,
+            id: r.try_get(9)?,
+            kind: r.try_get(11)?,
             effective_on,
-            decision_no: r.try_get(4)?,
-            decision_date: opt_date(r.try_get(5)?)?,
-            issuer: r.try_get(6)?,
+            decision_no: r.try_get(13)?,
+            decision_date: opt_date(r.try_get(14)?)?,
+            issuer: r.try_get(15)?,
             data,
-            recorded_at: r.try_get(8)?,
-            recorded_by: r.try_get(9)?,
+            recorded_at: r.try_get(17)?,
+            recorded_by: r.try_get(18)?,
         });
     }
     // Stable: events of one date keep their recording order.
     events.sort_by_key(|e| e.effective_on);
-    let d = replay(&records)?;
+    let derived = replay(&records)?;
+    Ok(Record { head, events, derived })
+}
+
+/// The member's record, if the caller may see the member, and its head.
+async fn detail_in(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str) -> Result<(MemberDetail, Head), DbError> {
+    let rec = read_record(&mut **tx, caller, member_id).await?;
+    let d = &rec.derived;
     let host: Option<String> = match &d.host_org_id {
         Some(h) => sqlx::query_scalar("SELECT code FROM org WHERE id = $1").bind(h).fetch_optional(&mut **tx).await?,
         None => None,
@@ -150,6 +179,17 @@ async fn detail_in(tx: &mut Transaction<'static, Any>, caller: &Caller, member_i
             Some((code, t.destination.clone(), t.issued_on))
         }
     };
+    Ok(detail_of(member_id, rec, host, helper, pending_transfer))
+}
+
+fn detail_of(
+    member_id: &str,
+    rec: Record,
+    host_org: Option<String>,
+    helper: Option<(String, String)>,
+    pending_transfer: Option<(Option<String>, String, NaiveDate)>,
+) -> (MemberDetail, Head) {
+    let Record { head, events, derived: d } = rec;
     let detail = MemberDetail {
         id: member_id.to_string(),
         full_name: d.person.full_name(),
@@ -159,7 +199,7 @@ async fn detail_in(tx: &mut Transaction<'static, Any>, caller: &Caller, member_i
         status: d.status,
         org: head.org_code.clone(),
         org_name: head.org_name.clone(),
-        host_org: host,
+        host_org,
         episode: d.episode,
         full_date: d.full_date,
         exit_date: d.exit_date,
@@ -167,7 +207,7 @@ async fn detail_in(tx: &mut Transaction<'static, Any>, caller: &Caller, member_i
         pending_transfer,
         events,
     };
-    Ok((detail, head))
+    (detail, head)
 }
 
 /// The full members of a branch on `today` within the caller's scope, sorted by given name

@@ -184,3 +184,21 @@ async fn search_by_word_follows_transfers_and_moves_and_keeps_the_scope() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_plain_members_profile_is_the_record_in_one_read() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let id = add_member(&s, member_input("B1", "Nguyễn", "Văn", "An")).await;
+        // No list, no helper, host or transfer: the profile is one statement's read.
+        let p = s.member_profile(&admin(), &id, today()).await.unwrap();
+        let kinds: Vec<&str> = p.detail.events.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(kinds, ["admitted", "recognised"], "{backend}");
+        assert_eq!((p.detail.org.as_str(), p.detail.full_name.as_str()), ("B1", "Nguyễn Văn An"), "{backend}");
+        assert!(p.helpers.is_empty() && p.positions.is_empty() && p.votes.is_empty());
+        let read = s.member(&admin(), &id).await.unwrap();
+        assert_eq!(serde_json::to_value(&p.detail).unwrap(), serde_json::to_value(&read).unwrap(), "{backend}");
+        assert_ne!(p.ethnicity, "", "{backend}");
+    })
+    .await;
+}
