@@ -53,7 +53,8 @@ impl Store {
             let (detail, head) = detail_of(member_id, rec, None, None, None);
             self.log_opening(caller, "member.open", "member", member_id).await?;
             let ethnicity = head.ethnicity.unwrap_or_else(|| detail.person.ethnicity.clone());
-            let none = MemberProfile { detail, ethnicity, helpers: vec![], positions: vec![], moves: vec![], assignments: vec![], courses: vec![], votes: vec![] };
+            let none =
+                MemberProfile { detail, ethnicity, helpers: vec![], positions: vec![], moves: vec![], assignments: vec![], courses: vec![], votes: vec![] };
             return Ok(none);
         }
         let mut tx = self.pool.begin().await?;
