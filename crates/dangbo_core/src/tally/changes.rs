@@ -55,11 +55,6 @@ impl Changes {
         }
     }
 
-    /// Entries held (a key added to twice may count twice until the next merge).
-    pub fn len(&self) -> usize {
-        self.summed.len() + self.fresh.len()
-    }
-
     pub fn is_empty(&self) -> bool {
         self.summed.is_empty() && self.fresh.is_empty()
     }
@@ -90,7 +85,7 @@ impl Changes {
     }
 
     /// The changes sorted by key (organisation, day, dimension, value), zeros dropped.
-    pub fn into_sorted(mut self) -> Sorted {
+    pub(super) fn into_sorted(mut self) -> Sorted {
         self.merge();
         Sorted(self.summed)
     }
@@ -104,14 +99,6 @@ pub struct Sorted(Vec<(u64, i64)>);
 impl Sorted {
     pub fn iter(&self) -> impl Iterator<Item = (Key, i64)> + '_ {
         self.0.iter().map(|&(k, n)| (unpack(k), n))
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 
     /// Keeps the changes `keep` says yes to.

@@ -8,6 +8,7 @@ use crate::scope::{MEMBER_IN_SCOPE, ORG_IN_SCOPE};
 use crate::{Caller, DbError, Store};
 use chrono::NaiveDate;
 use dangbo_core::member::Status;
+use dangbo_core::org::OrgCode;
 use dangbo_core::text;
 use sqlx::Row;
 
@@ -34,7 +35,8 @@ impl Store {
             None => (Vec::new(), String::new()),
         };
         let within = match (&f.org, &root) {
-            (Some(code), None) => Some(Within::Org(code.trim().to_ascii_uppercase())),
+            // A code that cannot be one names no organisation.
+            (Some(code), None) => Some(Within::Org(OrgCode::parse(code).ok_or(DbError::NotFound)?)),
             (_, Some(o)) => Some(Within::Path(o.path.clone())),
             (None, None) if caller.is_admin() => Some(Within::Path(String::new())),
             (None, None) => caller.scope_path.clone().map(Within::Path),
@@ -130,7 +132,7 @@ impl Store {
                 // the organisation read in the statement is known to exist in scope.
                 None => {
                     if let Some((_, Within::Org(code))) = &words {
-                        self.org(caller, code).await?;
+                        self.org(caller, code.as_str()).await?;
                     }
                     bind(count_sql).fetch_one(&self.pool).await?.try_get(0)?
                 }
@@ -167,7 +169,7 @@ enum Within {
     /// The range of paths under this one, given as values.
     Path(String),
     /// The organisation of this code, read (and checked in scope) by the statement itself.
-    Org(String),
+    Org(OrgCode),
 }
 
 impl Store {

@@ -45,18 +45,6 @@ impl Store {
     /// Opens a member's profile: the record and everything the page lists about the member,
     /// from one snapshot; the opening is logged before anything is returned.
     pub async fn member_profile(&self, caller: &Caller, member_id: &str, today: NaiveDate) -> Result<MemberProfile, DbError> {
-        // Most members have no list and name no host, helper or transfer: their whole profile is
-        // one statement, its own snapshot. Any other is read again in one transaction.
-        let rec = read_record(&self.pool, caller, member_id).await?;
-        let helpers_wanted = rec.derived.status == Status::Probationary && caller.can_write();
-        if !rec.names_more() && !helpers_wanted && rec.head.lists.iter().all(|n| *n == 0) {
-            let (detail, head) = detail_of(member_id, rec, None, None, None);
-            self.log_opening(caller, "member.open", "member", member_id).await?;
-            let ethnicity = head.ethnicity.unwrap_or_else(|| detail.person.ethnicity.clone());
-            let none =
-                MemberProfile { detail, ethnicity, helpers: vec![], positions: vec![], moves: vec![], assignments: vec![], courses: vec![], votes: vec![] };
-            return Ok(none);
-        }
         let mut tx = self.pool.begin().await?;
         let (detail, head) = detail_in(&mut tx, caller, member_id).await?;
         let has = |i: usize| head.lists[i] > 0;
@@ -94,14 +82,6 @@ struct Record {
     derived: Derived,
 }
 
-impl Record {
-    /// Whether the record names anything more to read (a host, a helper, a transfer's branch).
-    fn names_more(&self) -> bool {
-        let d = &self.derived;
-        d.host_org_id.is_some() || d.helper_id.is_some() || d.pending_transfer.is_some()
-    }
-}
-
 /// The head's columns on every row, then one event's (`LEFT JOIN`: no row at all when the
 /// caller may not see the member).
 fn record_sql() -> String {
@@ -121,10 +101,10 @@ fn record_sql() -> String {
     )
 }
 
-/// Reads a member's record in one statement (its own snapshot), if the caller may see it.
-async fn read_record<'c, E: sqlx::Executor<'c, Database = Any>>(ex: E, caller: &Caller, member_id: &str) -> Result<Record, DbError> {
+/// Reads a member's record in one statement, if the caller may see it.
+async fn read_record(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str) -> Result<Record, DbError> {
     let s = caller.scope();
-    let rows = sqlx::query(sqlx::AssertSqlSafe(record_sql())).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).fetch_all(ex).await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(record_sql())).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).fetch_all(&mut **tx).await?;
     let first = rows.first().ok_or(DbError::NotFound)?;
     let mut lists = [0; 5];
     for (i, n) in lists.iter_mut().enumerate() {
@@ -158,7 +138,7 @@ async fn read_record<'c, E: sqlx::Executor<'c, Database = Any>>(ex: E, caller: &
 
 /// The member's record, if the caller may see the member, and its head.
 async fn detail_in(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str) -> Result<(MemberDetail, Head), DbError> {
-    let rec = read_record(&mut **tx, caller, member_id).await?;
+    let rec = read_record(tx, caller, member_id).await?;
     let d = &rec.derived;
     let host: Option<String> = match &d.host_org_id {
         Some(h) => sqlx::query_scalar("SELECT code FROM org WHERE id = $1").bind(h).fetch_optional(&mut **tx).await?,

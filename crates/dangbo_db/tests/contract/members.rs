@@ -186,11 +186,11 @@ async fn search_by_word_follows_transfers_and_moves_and_keeps_the_scope() {
 }
 
 #[tokio::test]
-async fn a_plain_members_profile_is_the_record_in_one_read() {
+async fn a_members_profile_shows_the_record_as_read_alone() {
     each_backend(|s, backend| async move {
         small_tree(&s).await;
         let id = add_member(&s, member_input("B1", "Nguyễn", "Văn", "An")).await;
-        // No list, no helper, host or transfer: the profile is one statement's read.
+        // The record (branch, list counts and events) is one statement of the profile's read.
         let p = s.member_profile(&admin(), &id, today()).await.unwrap();
         let kinds: Vec<&str> = p.detail.events.iter().map(|e| e.kind.as_str()).collect();
         assert_eq!(kinds, ["admitted", "recognised"], "{backend}");
