@@ -253,7 +253,8 @@ async fn import_members(store: &Store, file: &std::path::Path, org: Option<&str>
         }
     } else {
         let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-        dangbo_web::import::import_members(store, &caller, name, &bytes, org, &chosen, dry_run, today, &progress).await
+        let limits = dangbo_web::limits::Limits::default();
+        dangbo_web::import::import_members(store, &limits, &caller, name.to_string(), bytes, org, &chosen, dry_run, today, &progress).await
     };
     bar.finish_and_clear();
     let (mapping, report, converted) = result.map_err(|e| anyhow::anyhow!("{}", e.message(&i)))?;
@@ -417,7 +418,7 @@ async fn serve(store: Store, listen: &str, demo: bool, secure_cookies: bool) -> 
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     println!("dangbo: http://{addr}/");
-    dangbo_web::serve(listener, dangbo_web::AppState { store, clock, secure_cookies }, async {
+    dangbo_web::serve(listener, dangbo_web::AppState { store, clock, secure_cookies, limits: dangbo_web::limits::Limits::from_env() }, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;

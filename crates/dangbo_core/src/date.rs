@@ -6,16 +6,18 @@ use chrono::{Datelike, Months, NaiveDate};
 /// Parses `2019-12-31` or `31/12/2019` (also `31-12-2019`, `31.12.2019`).
 pub fn parse(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Some(d);
-    }
-    for fmt in ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"] {
-        if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
-            return Some(d);
-        }
-    }
-    None
+    let parsed = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .or_else(|| ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"].iter().find_map(|f| NaiveDate::parse_from_str(s, f).ok()));
+    // A year is written in full: "15/8/98" is not 1998 nor the year 98, "-2024-01-01" no date.
+    parsed.filter(|d| (MIN_YEAR..=MAX_YEAR).contains(&d.year()))
 }
+
+/// The earliest year a date in the register may have (births of living members, the Party's
+/// own history from 1930).
+pub const MIN_YEAR: i32 = 1900;
+/// The latest year a date may have.
+pub const MAX_YEAR: i32 = 2200;
 
 /// The storage form: ISO 8601, which sorts as text the same way it sorts as a date.
 pub fn iso(d: NaiveDate) -> String {

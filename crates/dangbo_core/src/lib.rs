@@ -15,6 +15,7 @@ pub mod event;
 pub mod meeting;
 pub mod member;
 pub mod org;
+pub mod password;
 pub mod rules;
 pub mod tally;
 pub mod text;

@@ -226,6 +226,23 @@ pub fn parse_person(i: &MemberInput, today: NaiveDate, e: &mut FieldErrors) -> O
             }
         },
     };
+    // The national forms' fields are short: a place or a level is a line, never a page.
+    for (field, v, max) in [
+        ("birth_place", &i.birth_place, 200),
+        ("home_town", &i.home_town, 200),
+        ("residence", &i.residence, 200),
+        ("phone", &i.phone, 20),
+        ("education", &i.education, 100),
+        ("professional", &i.professional, 200),
+        ("theory", &i.theory, 100),
+        ("occupation", &i.occupation, 200),
+        ("ethnicity", &i.ethnicity, 60),
+        ("religion", &i.religion, 60),
+    ] {
+        if v.as_deref().is_some_and(|v| v.chars().count() > max) {
+            e.add(field, "err-too-long");
+        }
+    }
     let ethnicity = opt_some(&i.ethnicity).unwrap_or_else(|| "01".to_string());
     let religion = opt_some(&i.religion).unwrap_or_else(|| "Không".to_string());
     Some(Person {

@@ -6,9 +6,10 @@ use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-/// Normalises user input: NFC, trimmed, inner runs of white space collapsed to one space.
+/// Normalises user input: NFC, trimmed, control characters (NUL among them, which PostgreSQL
+/// cannot store) read as spaces, inner runs of white space collapsed to one space.
 pub fn clean(s: &str) -> String {
-    let nfc: String = s.nfc().collect();
+    let nfc: String = s.nfc().map(|c| if c.is_control() { ' ' } else { c }).collect();
     nfc.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -1,9 +1,9 @@
 //! Users, sessions, API tokens, the login throttle, and the [`Caller`] every scoped call takes.
 
+mod password;
+mod tokens;
+
 use crate::{DbError, Store, audit, new_id, now};
-use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -67,7 +67,16 @@ impl Caller {
     }
     /// The identity used for writes done by the system itself (migrations, the demo loader).
     pub fn system() -> Caller {
-        Caller { user_id: "system".into(), username: "system".into(), role: Role::Admin, org_code: None, scope_path: None, member_id: None }
+        Caller::operator("system")
+    }
+    /// A person at the server's terminal (the command line), with every right, audited under
+    /// their name (`cli:` and the OS user or `--actor`).
+    pub fn operator(name: &str) -> Caller {
+        Caller { user_id: name.into(), username: name.into(), role: Role::Admin, org_code: None, scope_path: None, member_id: None }
+    }
+    /// No rights at all: whom an audit row of a login attempt names.
+    pub(crate) fn named(username: &str) -> Caller {
+        Caller { user_id: String::new(), username: username.into(), role: Role::Member, org_code: None, scope_path: None, member_id: None }
     }
 }
 
@@ -87,35 +96,34 @@ pub struct SessionInfo {
     pub csrf_token: String,
 }
 
-const SESSION_HOURS: i64 = 12;
-/// Failed logins allowed per username or per address in [`THROTTLE_MINUTES`].
-pub const MAX_FAILURES: i64 = 5;
-const THROTTLE_MINUTES: i64 = 15;
+pub use password::{QUEUE as MAX_QUEUED_PASSWORD_CHECKS, WORKERS as MAX_PASSWORD_CHECKS};
+pub use tokens::{TokenRow, UserRow};
 
-fn hash_token(token: &str) -> String {
+const SESSION_HOURS: i64 = 12;
+/// Failed logins allowed for one username from one address in [`THROTTLE_MINUTES`]: the owner
+/// at another address is not locked out by someone else's guesses.
+pub const MAX_FAILURES: i64 = 5;
+/// Failed logins allowed from one address, whatever the usernames (an office behind one NAT
+/// shares it).
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
+/// Failed logins allowed for one username from all addresses together (a guessing botnet).
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 50;
+const THROTTLE_MINUTES: i64 = 15;
+/// The longest username looked up.
+const MAX_USERNAME: usize = 64;
+
+pub(crate) fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn random_token() -> String {
+pub(crate) fn random_token() -> String {
     let bytes: [u8; 32] = rand::rng().random();
     hex::encode(bytes)
 }
 
-/// Hashes a password with Argon2id (PHC string). Slow on purpose: call off the async runtime.
-pub fn hash_password(password: &str) -> Result<String, DbError> {
-    let h: PasswordHash = Argon2::default().hash_password(password.as_bytes()).map_err(|e| DbError::Internal(anyhow::anyhow!("argon2: {e}")))?;
-    Ok(h.to_string())
-}
+pub(crate) const CALLER_SQL: &str = "SELECT u.id, u.username, u.role, o.code, o.path, u.member_id FROM app_user u LEFT JOIN org o ON o.id = u.org_id";
 
-static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| hash_password("not a password").unwrap_or_default());
-
-fn verify(password: &str, phc: &str) -> bool {
-    Argon2::default().verify_password(password.as_bytes(), phc).is_ok()
-}
-
-const CALLER_SQL: &str = "SELECT u.id, u.username, u.role, o.code, o.path, u.member_id FROM app_user u LEFT JOIN org o ON o.id = u.org_id";
-
-fn caller_from(row: &sqlx::any::AnyRow) -> Result<Caller, DbError> {
+pub(crate) fn caller_from(row: &sqlx::any::AnyRow) -> Result<Caller, DbError> {
     let role: String = row.try_get(2)?;
     Ok(Caller {
         user_id: row.try_get(0)?,
@@ -137,13 +145,16 @@ impl Store {
         if username.is_empty() || username.len() > 64 || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
             return Err(DbError::field("username", "err-username"));
         }
-        if u.password.chars().count() < 8 {
-            return Err(DbError::field("password", "err-password-short"));
+        if let Some(key) = dangbo_core::password::problem(u.password, username) {
+            return Err(DbError::field("password", key));
         }
-        let hash = {
-            let pw = u.password.to_string();
-            tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(|e| DbError::Internal(e.into()))??
-        };
+        self.add_user(actor, u).await
+    }
+
+    /// Adds a user without the password rule: the demo's published logins only.
+    pub(crate) async fn add_user(&self, actor: &Caller, u: NewUser<'_>) -> Result<String, DbError> {
+        let username = u.username.trim();
+        let hash = password::hash(u.password).await?;
         let mut w = self.write().await?;
         let org_id: Option<String> = match (u.role, u.org_code) {
             (Role::Admin, _) => None,
@@ -188,28 +199,34 @@ impl Store {
         Ok(id)
     }
 
-    /// Checks a password and opens a session. Refuses while the username or address has had
-    /// too many recent failures, whatever the password.
+    /// Checks a password and opens a session. Refuses, whatever the password, while this
+    /// username has had [`MAX_FAILURES`] recent failures from this address, the address
+    /// [`MAX_FAILURES_PER_ADDRESS`], or the username [`MAX_FAILURES_PER_ACCOUNT`] from anywhere.
+    /// Attempts at one username are checked one at a time, so a burst of guesses cannot all
+    /// pass the count before any is recorded. Every attempt, refused or not, is audited.
     pub async fn login(&self, username: &str, password: &str, ip: &str) -> Result<Option<SessionInfo>, DbError> {
+        let username = username.trim();
+        let ip: String = ip.chars().take(64).collect();
+        if username.is_empty() || username.len() > MAX_USERNAME || password.chars().count() > dangbo_core::password::MAX_CHARS {
+            return Ok(None);
+        }
+        let turn = self.login_turns.turn(username).await;
         let since = (chrono::Utc::now() - chrono::Duration::minutes(THROTTLE_MINUTES)).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-        let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_attempt WHERE ok = 0 AND at > $1 AND (username = $2 OR ip = $3)")
-            .bind(&since)
-            .bind(username)
-            .bind(ip)
-            .fetch_one(&self.pool)
-            .await?;
-        if failures >= MAX_FAILURES {
+        let recent = "SELECT COUNT(*) FROM login_attempt WHERE ok = 0 AND at > $1 AND";
+        let sql = format!("SELECT ({recent} username = $2 AND ip = $3), ({recent} ip = $3), ({recent} username = $2)");
+        let counts = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&since).bind(username).bind(&ip).fetch_one(&self.pool).await?;
+        let (pair, address, account): (i64, i64, i64) = (counts.try_get(0)?, counts.try_get(1)?, counts.try_get(2)?);
+        if pair >= MAX_FAILURES || address >= MAX_FAILURES_PER_ADDRESS || account >= MAX_FAILURES_PER_ACCOUNT {
+            self.log_login(username, &ip, "login.refused").await?;
             return Err(DbError::RateLimited);
         }
         let row = sqlx::query("SELECT id, password_hash FROM app_user WHERE username = $1 AND active = 1").bind(username).fetch_optional(&self.pool).await?;
         let (user_id, phc): (Option<String>, String) = match row {
-            Some(r) => (Some(r.try_get(0)?), r.try_get(1)?),
+            Some(r) => (Some(r.try_get("id")?), r.try_get("password_hash")?),
             // Verify against a dummy hash so an unknown name costs the same time as a known one.
-            None => (None, DUMMY_HASH.clone()),
+            None => (None, password::dummy_hash().await?),
         };
-        let pw = password.to_string();
-        let ok = tokio::task::spawn_blocking(move || verify(&pw, &phc)).await.map_err(|e| DbError::Internal(e.into()))?;
-        let ok = ok && user_id.is_some();
+        let ok = password::verify(password, &phc).await? && user_id.is_some();
         let mut w = self.write().await?;
         // Housekeeping on the way: expired sessions and day-old attempts go.
         sqlx::query("DELETE FROM app_session WHERE expires_at < $1").bind(now()).execute(&mut *w.tx).await?;
@@ -218,11 +235,12 @@ impl Store {
         sqlx::query("INSERT INTO login_attempt (id, username, ip, at, ok) VALUES ($1, $2, $3, $4, $5)")
             .bind(new_id())
             .bind(username)
-            .bind(ip)
+            .bind(&ip)
             .bind(now())
             .bind(ok as i64)
             .execute(&mut *w.tx)
             .await?;
+        let actor = Caller::named(username);
         let session = match (ok, user_id) {
             (true, Some(uid)) => {
                 let token = random_token();
@@ -236,12 +254,23 @@ impl Store {
                     .bind(expires)
                     .execute(&mut *w.tx)
                     .await?;
+                audit::record(&mut w.tx, &actor, "login.ok", "user", &uid, None, Some(serde_json::json!({"ip": ip}))).await?;
                 Some(SessionInfo { token, csrf_token })
             }
-            _ => None,
+            _ => {
+                audit::record(&mut w.tx, &actor, "login.failed", "user", username, None, Some(serde_json::json!({"ip": ip}))).await?;
+                None
+            }
         };
         w.commit().await?;
+        drop(turn);
         Ok(session)
+    }
+
+    async fn log_login(&self, username: &str, ip: &str, action: &str) -> Result<(), DbError> {
+        let mut w = self.write().await?;
+        audit::record(&mut w.tx, &Caller::named(username), action, "user", username, None, Some(serde_json::json!({"ip": ip}))).await?;
+        w.commit().await
     }
 
     /// The caller and CSRF token behind a session cookie, if the session is live.
@@ -260,42 +289,40 @@ impl Store {
         w.commit().await
     }
 
-    /// Creates an API bearer token for `username`; only its hash is stored.
-    pub async fn create_token(&self, actor: &Caller, username: &str) -> Result<String, DbError> {
-        if !actor.is_admin() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let user_id: String = sqlx::query_scalar("SELECT id FROM app_user WHERE username = $1")
-            .bind(username)
-            .fetch_optional(&mut *w.tx)
-            .await?
-            .ok_or_else(|| DbError::field("username", "err-user-unknown"))?;
-        let token = format!("dbt_{}", random_token());
-        let id = new_id();
-        sqlx::query("INSERT INTO api_token (id, user_id, token_hash, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(&id)
-            .bind(&user_id)
-            .bind(hash_token(&token))
-            .bind(now())
-            .execute(&mut *w.tx)
-            .await?;
-        audit::record(&mut w.tx, actor, "token.create", "user", &user_id, None, Some(serde_json::json!({"token_id": id}))).await?;
-        w.commit().await?;
-        Ok(token)
-    }
-
-    /// The caller behind a bearer token.
-    pub async fn caller_by_token(&self, token: &str) -> Result<Option<Caller>, DbError> {
-        let sql = format!("{CALLER_SQL} JOIN api_token t ON t.user_id = u.id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(hash_token(token)).fetch_optional(&self.pool).await?;
-        row.map(|r| caller_from(&r)).transpose()
-    }
-
     /// The caller for a username (CLI use).
     pub async fn caller_by_username(&self, username: &str) -> Result<Option<Caller>, DbError> {
         let sql = format!("{CALLER_SQL} WHERE u.username = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(&self.pool).await?;
         row.map(|r| caller_from(&r)).transpose()
+    }
+}
+
+/// One check at a time per username, within this process: the throttle's count and the
+/// attempt it then records cannot interleave with another attempt at the same account.
+#[derive(Default)]
+pub(crate) struct LoginTurns(std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>);
+
+pub(crate) struct Turn<'a> {
+    turns: &'a LoginTurns,
+    key: String,
+    _guard: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl LoginTurns {
+    pub(crate) async fn turn(&self, username: &str) -> Turn<'_> {
+        let key = username.to_lowercase();
+        let lock = self.0.lock().unwrap_or_else(|e| e.into_inner()).entry(key.clone()).or_default().clone();
+        Turn { turns: self, key, _guard: lock.lock_owned().await }
+    }
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        // The map holds only usernames with an attempt under way: an entry goes when nobody
+        // else holds or waits for it (its lock is referenced by the map and this guard alone).
+        let mut map = self.turns.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.get(&self.key).is_some_and(|l| std::sync::Arc::strong_count(l) <= 2) {
+            map.remove(&self.key);
+        }
     }
 }

@@ -20,6 +20,9 @@ impl Store {
         if file.exists() {
             return Err(DbError::Config(format!("{} already exists; choose a new file", file.display())));
         }
+        // The copy holds every member's file: readable by its owner only, from its first byte
+        // (VACUUM INTO and pg_dump write into an existing empty file).
+        crate::private_file(file)?;
         match self.backend {
             Backend::Sqlite => {
                 let target = file.to_str().ok_or_else(|| DbError::Config("the backup path is not UTF-8".into()))?;

@@ -94,7 +94,7 @@ impl Store {
         w.commit().await?;
         crate::tally::rebuild(self).await?;
         for (username, password, role, org) in DEMO_USERS {
-            self.create_user(&system, NewUser { username, password, role: *role, org_code: *org, member_id: None }).await?;
+            self.add_user(&system, NewUser { username, password, role: *role, org_code: *org, member_id: None }).await?;
         }
         Ok(true)
     }

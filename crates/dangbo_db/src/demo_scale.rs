@@ -92,7 +92,7 @@ impl Store {
     async fn after_scale_load(&self, scale: Scale, seed: u64, loaded: &ScaleLoaded) -> Result<(), DbError> {
         let system = Caller::system();
         for (username, password, role, org) in SCALE_USERS {
-            self.create_user(&system, NewUser { username, password, role: *role, org_code: *org, member_id: None }).await?;
+            self.add_user(&system, NewUser { username, password, role: *role, org_code: *org, member_id: None }).await?;
         }
         let mut w = self.write().await?;
         let data = serde_json::json!({"scale": scale.as_str(), "seed": seed, "loaded": loaded});

@@ -13,6 +13,9 @@ pub enum DbError {
     Forbidden,
     #[error("too many attempts")]
     RateLimited,
+    /// The database stayed locked by another writer (a command-line import) past the wait.
+    #[error("database busy")]
+    Busy,
     #[error("configuration: {0}")]
     Config(String),
     #[error(transparent)]
@@ -21,6 +24,21 @@ pub enum DbError {
 
 impl From<sqlx::Error> for DbError {
     fn from(e: sqlx::Error) -> Self {
+        // SQLITE_BUSY (5) and its extended codes: another process held the write lock past
+        // busy_timeout. The user is told to try again; nothing was written.
+        if let sqlx::Error::Database(d) = &e
+            && d.code().is_some_and(|c| matches!(c.as_ref(), "5" | "261" | "517" | "773" | "6"))
+        {
+            tracing::warn!(error = %d, "database busy");
+            return DbError::Busy;
+        }
+        // PostgreSQL refuses text it cannot store (a NUL byte from a field not cleaned on the
+        // way in): bad input, not a failure of the server. The transaction rolls back whole.
+        if let sqlx::Error::Database(d) = &e
+            && d.code().is_some_and(|c| matches!(c.as_ref(), "22021" | "22P05"))
+        {
+            return DbError::field("input", "err-bad-char");
+        }
         DbError::Internal(e.into())
     }
 }

@@ -321,20 +321,42 @@ async fn write_new(bulk: &mut Bulk<'_>, caller: &Caller, r: &Ready, dictionary: 
 }
 
 impl Store {
-    /// The column mappings remembered from earlier imports: (header key, field).
-    pub async fn import_mappings(&self) -> Result<Vec<(String, String)>, DbError> {
-        Ok(sqlx::query_as("SELECT header, field FROM import_mapping ORDER BY header").fetch_all(&self.pool).await?)
+    /// The column mappings remembered from earlier imports for the caller's committee, then
+    /// those an admin chose for everyone: (header key, field). Another committee's choices
+    /// never apply.
+    pub async fn import_mappings(&self, caller: &Caller) -> Result<Vec<(String, String)>, DbError> {
+        let scope = mapping_scope(caller);
+        let rows: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT header, field, scope_org FROM import_mapping_scoped WHERE scope_org = $1 OR scope_org = '' ORDER BY header, scope_org DESC")
+                .bind(scope)
+                .fetch_all(&self.pool)
+                .await?;
+        let mut out: Vec<(String, String)> = Vec::with_capacity(rows.len());
+        for (header, field, _) in rows {
+            // The committee's own row sorts before the shared one of the same header.
+            if out.last().is_none_or(|(h, _)| *h != header) {
+                out.push((header, field));
+            }
+        }
+        Ok(out)
     }
 
-    /// Remembers how columns with these headers are read (a later choice replaces an earlier one).
+    /// Remembers, for the caller's committee, how columns with these headers are read (a later
+    /// choice replaces an earlier one). At most [`MAX_MAPPINGS`] at once, headers of at most
+    /// [`MAX_HEADER`] characters.
     pub async fn remember_mappings(&self, caller: &Caller, chosen: &[(String, String)]) -> Result<(), DbError> {
         if !caller.can_write() {
             return Err(DbError::Forbidden);
         }
+        if chosen.len() > MAX_MAPPINGS || chosen.iter().any(|(h, f)| h.chars().count() > MAX_HEADER || f.len() > MAX_HEADER) {
+            return Err(DbError::field("mapping", "err-too-long"));
+        }
+        let scope = mapping_scope(caller);
         let mut w = self.write().await?;
         for (header, field) in chosen {
-            sqlx::query("DELETE FROM import_mapping WHERE header = $1").bind(header).execute(&mut *w.tx).await?;
-            sqlx::query("INSERT INTO import_mapping (header, field, recorded_by, recorded_at) VALUES ($1, $2, $3, $4)")
+            sqlx::query("DELETE FROM import_mapping_scoped WHERE scope_org = $1 AND header = $2").bind(scope).bind(header).execute(&mut *w.tx).await?;
+            sqlx::query("INSERT INTO import_mapping_scoped (scope_org, header, field, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(scope)
                 .bind(header)
                 .bind(field)
                 .bind(&caller.username)
@@ -342,7 +364,18 @@ impl Store {
                 .execute(&mut *w.tx)
                 .await?;
         }
-        crate::audit::record(&mut w.tx, caller, "import.mapping", "import_mapping", "", None, Some(serde_json::json!(chosen))).await?;
+        crate::audit::record(&mut w.tx, caller, "import.mapping", "import_mapping", scope, None, Some(serde_json::json!(chosen))).await?;
         w.commit().await
     }
+}
+
+/// Mappings remembered in one choice.
+pub const MAX_MAPPINGS: usize = 200;
+/// The longest header or field name remembered.
+pub const MAX_HEADER: usize = 200;
+
+/// Whose list of remembered columns a caller reads and writes: their grant's organisation, or
+/// '' (shared) for an admin.
+fn mapping_scope(caller: &Caller) -> &str {
+    if caller.is_admin() { "" } else { caller.org_code.as_deref().unwrap_or("") }
 }

@@ -39,7 +39,10 @@ pub mod test_support;
 mod todo;
 
 pub use audit::AuditRow;
-pub use auth::{Caller, MAX_FAILURES, NewUser, Role, SessionInfo};
+pub use auth::{
+    Caller, MAX_FAILURES, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, MAX_PASSWORD_CHECKS, MAX_QUEUED_PASSWORD_CHECKS, NewUser, Role, SessionInfo,
+    TokenRow, UserRow,
+};
 pub use cadre::{ExamResultRow, ExamStats, LocalityReport, MoveMatrix, MoveRow, PositionRow};
 pub use candidates::{CandidateDetail, CandidateItem, CertificateRow, StepRow};
 pub use committee::Seat;
@@ -90,6 +93,8 @@ pub struct Store {
     write_lock: Arc<Mutex<()>>,
     /// Openings of members' files, logged by group commit.
     openings: Arc<audit::OpeningLog>,
+    /// Login attempts at one username are checked one at a time.
+    login_turns: Arc<auth::LoginTurns>,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -113,7 +118,7 @@ impl Store {
             pool = pool.max_connections(16);
         }
         let pool = pool.connect_with(opts).await.map_err(DbError::from)?;
-        Ok(Store { pool, backend, url, write_lock: Arc::new(Mutex::new(())), openings: Arc::default() })
+        Ok(Store { pool, backend, url, write_lock: Arc::new(Mutex::new(())), openings: Arc::default(), login_turns: Arc::default() })
     }
 
     pub fn backend(&self) -> Backend {
@@ -185,8 +190,15 @@ fn normalise_url(url: &str) -> Result<(Backend, String), DbError> {
     }
     if let Some(parent) = std::path::Path::new(path).parent()
         && !parent.as_os_str().is_empty()
+        && !parent.exists()
     {
         std::fs::create_dir_all(parent).map_err(|e| DbError::Config(format!("cannot create {}: {e}", parent.display())))?;
+        set_mode(parent, 0o700)?;
+    }
+    // The database holds members' files: its owner alone reads it. SQLite gives its WAL and
+    // shared-memory files the database file's mode.
+    if !query.contains("mode=ro") {
+        private_file(std::path::Path::new(path))?;
     }
     let query = if query.contains("mode=") {
         query.to_string()
@@ -196,6 +208,22 @@ fn normalise_url(url: &str) -> Result<(Backend, String), DbError> {
         format!("{query}&mode=rwc")
     };
     Ok((Backend::Sqlite, format!("sqlite://{path}?{query}")))
+}
+
+/// Creates `path` empty with mode 0600 when missing, or narrows an existing file to 0600.
+pub(crate) fn private_file(path: &std::path::Path) -> Result<(), DbError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let err = |e: std::io::Error| DbError::Config(format!("cannot create {}: {e}", path.display()));
+    if path.exists() {
+        return set_mode(path, 0o600);
+    }
+    std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map_err(err)?;
+    Ok(())
+}
+
+fn set_mode(path: &std::path::Path, mode: u32) -> Result<(), DbError> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(|e| DbError::Config(format!("cannot protect {}: {e}", path.display())))
 }
 
 /// Now as RFC 3339 UTC text (the store's instant format).
@@ -213,9 +241,26 @@ mod tests {
 
     #[test]
     fn sqlite_urls_get_create_mode() {
-        let (b, u) = normalise_url("sqlite:///tmp/dangbo-x/a.sqlite3").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/a.sqlite3");
+        let (b, u) = normalise_url(&format!("sqlite://{}", path.display())).unwrap();
         assert_eq!(b, Backend::Sqlite);
-        assert_eq!(u, "sqlite:///tmp/dangbo-x/a.sqlite3?mode=rwc");
+        assert_eq!(u, format!("sqlite://{}?mode=rwc", path.display()));
         assert!(normalise_url("mysql://x").is_err());
+    }
+
+    #[test]
+    fn the_database_and_its_folder_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data/db.sqlite3");
+        normalise_url(&format!("sqlite://{}", path.display())).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(std::fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
+        let loose = dir.path().join("old.sqlite3");
+        std::fs::write(&loose, b"").unwrap();
+        std::fs::set_permissions(&loose, std::fs::Permissions::from_mode(0o644)).unwrap();
+        normalise_url(&format!("sqlite://{}", loose.display())).unwrap();
+        assert_eq!(std::fs::metadata(&loose).unwrap().permissions().mode() & 0o777, 0o600);
     }
 }

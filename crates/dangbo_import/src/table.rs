@@ -1,11 +1,18 @@
 //! Reading a spreadsheet's first sheet (or a CSV) into a table of cells.
 
-use calamine::{Data, DataType, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, DataType, Reader, Sheets, open_workbook_auto_from_rs};
 use chrono::NaiveDate;
 use std::io::Cursor;
 
 /// The largest file accepted (an organisation board's list is far smaller).
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+/// The most a workbook's parts may unpack to, as its zip directory declares them (the zip
+/// reader stops at the declared size): a 20 MB file cannot unpack into gigabytes.
+pub const MAX_UNPACKED_BYTES: u64 = 200 * 1024 * 1024;
+/// The widest sheet read: a member list has a few dozen columns.
+pub const MAX_COLUMNS: u32 = 256;
+/// The most filled cells read from one sheet (a 20 MB CSV holds fewer).
+pub const MAX_CELLS: usize = 2_000_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -44,6 +51,11 @@ pub enum TableError {
     TooLarge,
     NotSpreadsheet,
     NoHeader,
+    /// More columns or filled cells than [`MAX_COLUMNS`] / [`MAX_CELLS`], or a workbook that
+    /// unpacks to more than [`MAX_UNPACKED_BYTES`].
+    TooManyCells,
+    /// A spreadsheet format that is not read (OpenDocument).
+    Unsupported,
     /// A streamed file that stopped being readable after its header (cut or damaged).
     Unreadable,
 }
@@ -55,6 +67,8 @@ impl TableError {
             TableError::TooLarge => "import-err-too-large",
             TableError::NotSpreadsheet => "import-err-not-spreadsheet",
             TableError::NoHeader => "import-err-no-header",
+            TableError::TooManyCells => "import-err-too-many-cells",
+            TableError::Unsupported => "import-err-unsupported",
             TableError::Unreadable => "import-err-unreadable",
         }
     }
@@ -75,12 +89,12 @@ pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, TableError> {
         return Ok(Table { headers: sheet.headers, rows, converted_from: sheet.converted_from });
     }
     let mut grid = read_workbook(bytes)?;
-    let legacy = crate::legacy::detect(grid.iter().flatten().filter_map(|c| match c {
+    let legacy = crate::legacy::detect(grid.iter().flat_map(|(_, r)| r).filter_map(|c| match c {
         Cell::Text(s) => Some(s.as_str()),
         _ => None,
     }));
     if let Some(enc) = legacy {
-        for c in grid.iter_mut().flatten() {
+        for c in grid.iter_mut().flat_map(|(_, r)| r) {
             if let Cell::Text(s) = c {
                 *s = crate::legacy::convert(s, enc);
             }
@@ -91,34 +105,111 @@ pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, TableError> {
     Ok(table)
 }
 
-fn read_workbook(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, TableError> {
-    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|_| TableError::NotSpreadsheet)?;
-    let range = book.worksheet_range_at(0).ok_or(TableError::Empty)?.map_err(|_| TableError::NotSpreadsheet)?;
-    Ok(range
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|c| match c {
-                    Data::Empty | Data::Error(_) => Cell::Empty,
-                    Data::String(s) if s.trim().is_empty() => Cell::Empty,
-                    Data::String(s) => Cell::Text(s.clone()),
-                    Data::Int(i) => Cell::Number(*i as f64),
-                    Data::Float(f) => Cell::Number(*f),
-                    Data::Bool(b) => Cell::Text(b.to_string()),
-                    Data::DateTime(_) | Data::DateTimeIso(_) => c.as_date().map(Cell::Date).unwrap_or(Cell::Empty),
-                    Data::DurationIso(s) => Cell::Text(s.clone()),
-                })
-                .collect()
-        })
-        .collect())
+/// The first sheet's filled cells, row by row with each row's number in the file (1-based).
+/// Cells are read one at a time (never the dense grid a sheet's declared dimension claims), so
+/// memory follows what the file holds, within [`MAX_COLUMNS`] and [`MAX_CELLS`].
+fn read_workbook(bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>, TableError> {
+    if bytes.starts_with(b"PK") {
+        check_unpacked_size(bytes, MAX_UNPACKED_BYTES)?;
+    }
+    let book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|_| TableError::NotSpreadsheet)?;
+    let mut cells = Cells::default();
+    match book {
+        Sheets::Xlsx(mut book) => {
+            let name = book.sheet_names().first().cloned().ok_or(TableError::Empty)?;
+            let mut reader = book.worksheet_cells_reader(&name).map_err(|_| TableError::NotSpreadsheet)?;
+            while let Some(c) = reader.next_cell().map_err(|_| TableError::NotSpreadsheet)? {
+                cells.push(c.get_position(), &Data::from(c.get_value().clone()))?;
+            }
+        }
+        Sheets::Xlsb(mut book) => {
+            let name = book.sheet_names().first().cloned().ok_or(TableError::Empty)?;
+            let mut reader = book.worksheet_cells_reader(&name).map_err(|_| TableError::NotSpreadsheet)?;
+            while let Some(c) = reader.next_cell().map_err(|_| TableError::NotSpreadsheet)? {
+                cells.push(c.get_position(), &Data::from(c.get_value().clone()))?;
+            }
+        }
+        // BIFF8 sheets are at most 65,536 × 256 cells; the reader's grid is bounded by that.
+        Sheets::Xls(mut book) => {
+            let range = book.worksheet_range_at(0).ok_or(TableError::Empty)?.map_err(|_| TableError::NotSpreadsheet)?;
+            for (row, col, value) in range.used_cells() {
+                let (r0, c0) = range.start().unwrap_or((0, 0));
+                cells.push((r0 + row as u32, c0 + col as u32), value)?;
+            }
+        }
+        Sheets::Ods(_) => return Err(TableError::Unsupported),
+    }
+    Ok(cells.into_rows())
 }
 
-/// The header is the first row with at least two filled cells; rows after it that are
-/// entirely empty are dropped.
-fn split_header(grid: Vec<Vec<Cell>>) -> Result<Table, TableError> {
-    let start = grid.iter().position(|r| r.iter().filter(|c| **c != Cell::Empty).count() >= 2).ok_or(TableError::NoHeader)?;
-    let headers = grid[start].iter().map(Cell::text).collect();
-    let rows = grid.into_iter().enumerate().skip(start + 1).filter(|(_, r)| r.iter().any(|c| *c != Cell::Empty)).map(|(i, r)| (i + 1, r)).collect();
+/// Refuses a zipped workbook whose parts declare more than `limit` bytes in all.
+fn check_unpacked_size(bytes: &[u8], limit: u64) -> Result<(), TableError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| TableError::NotSpreadsheet)?;
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        total = total.saturating_add(zip.by_index_raw(i).map_err(|_| TableError::NotSpreadsheet)?.size());
+        if total > limit {
+            return Err(TableError::TooManyCells);
+        }
+    }
+    Ok(())
+}
+
+/// Filled cells gathered sparsely, within the bounds.
+#[derive(Default)]
+struct Cells(Vec<(u32, u32, Cell)>);
+
+impl Cells {
+    fn push(&mut self, (row, col): (u32, u32), value: &Data) -> Result<(), TableError> {
+        let cell = to_cell(value);
+        if cell == Cell::Empty {
+            return Ok(());
+        }
+        if col >= MAX_COLUMNS || self.0.len() >= MAX_CELLS {
+            return Err(TableError::TooManyCells);
+        }
+        self.0.push((row, col, cell));
+        Ok(())
+    }
+
+    /// Rows in order, each as wide as its last filled cell.
+    fn into_rows(mut self) -> Vec<(usize, Vec<Cell>)> {
+        self.0.sort_by_key(|(r, c, _)| (*r, *c));
+        let mut rows: Vec<(usize, Vec<Cell>)> = Vec::new();
+        for (r, c, cell) in self.0 {
+            let number = r as usize + 1;
+            if rows.last().is_none_or(|(n, _)| *n != number) {
+                rows.push((number, Vec::new()));
+            }
+            let row = &mut rows.last_mut().expect("pushed above").1;
+            if row.len() <= c as usize {
+                row.resize(c as usize + 1, Cell::Empty);
+            }
+            row[c as usize] = cell;
+        }
+        rows
+    }
+}
+
+fn to_cell(c: &Data) -> Cell {
+    match c {
+        Data::Empty | Data::Error(_) => Cell::Empty,
+        Data::String(s) if s.trim().is_empty() => Cell::Empty,
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Bool(b) => Cell::Text(b.to_string()),
+        Data::DateTime(_) | Data::DateTimeIso(_) => c.as_date().map(Cell::Date).unwrap_or(Cell::Empty),
+        Data::DurationIso(s) => Cell::Text(s.clone()),
+    }
+}
+
+/// The header is the first row with at least two filled cells; the rows after it (empty
+/// rows are not kept) are the data.
+fn split_header(grid: Vec<(usize, Vec<Cell>)>) -> Result<Table, TableError> {
+    let start = grid.iter().position(|(_, r)| r.iter().filter(|c| **c != Cell::Empty).count() >= 2).ok_or(TableError::NoHeader)?;
+    let headers = grid[start].1.iter().map(Cell::text).collect();
+    let rows = grid.into_iter().skip(start + 1).collect();
     Ok(Table { headers, rows, converted_from: None })
 }
 
@@ -172,5 +263,65 @@ mod tests {
         let t = read_table("ds.xlsx", &bytes).unwrap();
         assert_eq!(t.headers, ["Họ và tên", "Ngày sinh"]);
         assert_eq!(t.rows[0], (4, vec![Cell::Text("Lê Văn Tám".into()), Cell::Date(NaiveDate::from_ymd_opt(1990, 7, 27).unwrap())]));
+    }
+
+    /// An XLSX written by Excel's rules, then with its first sheet's XML edited by `edit`.
+    fn edited_xlsx(cells: &[(u32, u16, &str)], edit: impl Fn(String) -> String) -> Vec<u8> {
+        use std::io::{Read, Write};
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (r, c, v) in cells {
+            ws.write_string(*r, *c, *v).unwrap();
+        }
+        let bytes = wb.save_to_buffer().unwrap();
+        let mut zin = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..zin.len() {
+            let mut f = zin.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            let mut data = String::new();
+            f.read_to_string(&mut data).unwrap();
+            if name == "xl/worksheets/sheet1.xml" {
+                data = edit(data);
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            out.write_all(data.as_bytes()).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_sheet_that_claims_a_huge_dimension_costs_only_its_cells() {
+        let cells = [(0, 0, "Họ và tên"), (0, 1, "Ngày sinh"), (1, 0, "Lê Văn Tám"), (1, 1, "27/07/1990")];
+        let claim = |d: &str| {
+            let d = d.to_string();
+            edited_xlsx(&cells, move |xml| {
+                let at = xml.find("<dimension ref=\"").unwrap();
+                let end = xml[at..].find("/>").unwrap() + at;
+                format!("{}<dimension ref=\"{d}\"{}", &xml[..at], &xml[end..])
+            })
+        };
+        for dim in ["A1:XFD1048576", "A1:AD400000"] {
+            let t = read_table("bomb.xlsx", &claim(dim)).unwrap();
+            assert_eq!(t.headers, ["Họ và tên", "Ngày sinh"], "{dim}");
+            assert_eq!(t.rows.len(), 1, "{dim}");
+        }
+    }
+
+    #[test]
+    fn far_cells_are_read_sparsely_and_a_sheet_too_wide_is_refused() {
+        let far_row = edited_xlsx(&[(0, 0, "Họ và tên"), (0, 1, "Ngày sinh"), (1_048_575, 0, "Lê Văn Tám")], |x| x);
+        let t = read_table("far.xlsx", &far_row).unwrap();
+        assert_eq!(t.rows, vec![(1_048_576, vec![Cell::Text("Lê Văn Tám".into())])]);
+        let wide = edited_xlsx(&[(0, 0, "Họ và tên"), (0, 1, "Ngày sinh"), (0, 16_383, "x")], |x| x);
+        assert_eq!(read_table("wide.xlsx", &wide).unwrap_err(), TableError::TooManyCells);
+    }
+
+    #[test]
+    fn a_workbook_that_unpacks_past_the_limit_is_refused() {
+        let (a, b, c) = ("a".repeat(30_000), "b".repeat(30_000), "c".repeat(30_000));
+        let book = edited_xlsx(&[(0, 0, "Họ và tên"), (0, 1, &a), (0, 2, &b), (0, 3, &c)], |x| x);
+        assert!(check_unpacked_size(&book, MAX_UNPACKED_BYTES).is_ok());
+        assert_eq!(check_unpacked_size(&book, 60_000).unwrap_err(), TableError::TooManyCells);
     }
 }

@@ -1,6 +1,7 @@
 //! Data → bytes for reports. Architecture invariant: no database, no HTTP; every function takes
 //! the figures it draws and returns the document.
 
+pub mod cell;
 pub mod pdf;
 pub mod register;
 pub mod svg;

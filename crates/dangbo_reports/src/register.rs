@@ -31,7 +31,7 @@ impl<W: std::io::Write> CsvRegister<W> {
     pub fn push(&mut self, r: &RegisterRow) -> Result<(), csv::Error> {
         self.rows += 1;
         let mut cells = vec![self.rows.to_string()];
-        cells.extend(r.cells());
+        cells.extend(r.cells().iter().map(|c| crate::cell::csv_text(c).into_owned()));
         self.w.write_record(&cells)
     }
 
@@ -95,7 +95,7 @@ impl XlsxRegister {
             };
             match as_date {
                 Some(d) => ws.write_datetime_with_format(row, col, excel_date(d)?, &self.date)?,
-                None => ws.write_string(row, col, cell)?,
+                None => ws.write_string(row, col, crate::cell::xlsx_text(cell))?,
             };
         }
         Ok(())

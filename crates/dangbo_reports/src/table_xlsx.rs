@@ -26,8 +26,8 @@ pub fn xlsx(doc: &TableDoc, sheet: &str) -> Result<Vec<u8>, XlsxError> {
     let head = Format::new().set_bold().set_text_wrap().set_border(FormatBorder::Thin);
     let int = Format::new().set_num_format("#,##0");
     let pct = Format::new().set_num_format("0.0%");
-    ws.write_string_with_format(0, 0, &doc.title, &bold)?;
-    ws.write_string(1, 0, &doc.subtitle)?;
+    ws.write_string_with_format(0, 0, crate::cell::xlsx_text(&doc.title), &bold)?;
+    ws.write_string(1, 0, crate::cell::xlsx_text(&doc.subtitle))?;
     for (c, h) in doc.headers.iter().enumerate() {
         ws.write_string_with_format(3, c as u16, h, &head)?;
     }
@@ -37,7 +37,7 @@ pub fn xlsx(doc: &TableDoc, sheet: &str) -> Result<Vec<u8>, XlsxError> {
             match (doc.numeric.contains(&c), number(cell)) {
                 (true, Some((v, true))) => ws.write_number_with_format(rr, cc, v, &pct)?,
                 (true, Some((v, false))) => ws.write_number_with_format(rr, cc, v, &int)?,
-                _ => ws.write_string(rr, cc, cell)?,
+                _ => ws.write_string(rr, cc, crate::cell::xlsx_text(cell))?,
             };
         }
     }

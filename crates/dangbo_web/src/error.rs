@@ -16,6 +16,8 @@ pub enum ErrorKind {
     BadRequest,
     Csrf,
     RateLimited,
+    /// The server or the database is busy (an import, a queue of renders): try again soon.
+    Busy,
     Internal,
 }
 
@@ -27,6 +29,7 @@ impl ErrorKind {
             ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
             ErrorKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ErrorKind::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -38,6 +41,7 @@ impl ErrorKind {
             ErrorKind::BadRequest => "bad_request",
             ErrorKind::Csrf => "csrf",
             ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::Busy => "busy",
             ErrorKind::Internal => "internal",
         }
     }
@@ -49,6 +53,7 @@ impl ErrorKind {
             ErrorKind::BadRequest => "error-bad-request",
             ErrorKind::Csrf => "error-csrf",
             ErrorKind::RateLimited => "login-throttled",
+            ErrorKind::Busy => "error-busy",
             ErrorKind::Internal => "error-internal",
         }
     }
@@ -119,6 +124,7 @@ fn kind_of(e: &DbError) -> ErrorKind {
         DbError::Forbidden => ErrorKind::Forbidden,
         DbError::Invalid(_) => ErrorKind::BadRequest,
         DbError::RateLimited => ErrorKind::RateLimited,
+        DbError::Busy => ErrorKind::Busy,
         DbError::Config(_) | DbError::Internal(_) => {
             tracing::error!(error = ?e, "internal error");
             ErrorKind::Internal

@@ -11,6 +11,8 @@ use dangbo_import::{Mapping, Sheet, read_table, row_to_input};
 #[derive(Debug)]
 pub enum ImportFailure {
     File(&'static str),
+    /// No slot to read the file in time, or the read failed inside (logged).
+    Web(crate::error::WebError),
     /// Fields no column provides, with the mapping as read (to choose columns by hand).
     MissingColumns(Vec<&'static str>, Mapping),
     Store(DbError),
@@ -20,6 +22,7 @@ impl ImportFailure {
     pub fn message(&self, i: &I18n) -> String {
         match self {
             ImportFailure::File(key) => i.t(key),
+            ImportFailure::Web(e) => i.t(e.0.message_key()),
             ImportFailure::MissingColumns(fields, _) => {
                 i.t1("import-err-missing-columns", "columns", &fields.iter().map(|f| i.t(&format!("field-{f}"))).collect::<Vec<_>>().join(", "))
             }
@@ -33,20 +36,22 @@ impl ImportFailure {
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 
 /// Reads, maps, parses and imports (or, with `dry_run`, checks) an uploaded member list (at
-/// most `dangbo_import::table::MAX_BYTES`); see [`import_sheet`].
+/// most `dangbo_import::table::MAX_BYTES`); see [`import_sheet`]. The file is read on the
+/// blocking pool within `limits`.
 #[allow(clippy::too_many_arguments)]
 pub async fn import_members(
     store: &Store,
+    limits: &crate::limits::Limits,
     caller: &Caller,
-    file_name: &str,
-    bytes: &[u8],
+    file_name: String,
+    bytes: Vec<u8>,
     default_org: Option<&str>,
     chosen: &[(String, String)],
     dry_run: bool,
     today: NaiveDate,
     progress: Progress<'_>,
 ) -> Result<(Mapping, ImportReport, Option<&'static str>), ImportFailure> {
-    let sheet = read_table(file_name, bytes).map_err(|e| ImportFailure::File(e.key()))?.into();
+    let sheet = limits.parse(move || read_table(&file_name, &bytes)).await.map_err(ImportFailure::Web)?.map_err(|e| ImportFailure::File(e.key()))?.into();
     import_sheet(store, caller, sheet, default_org, chosen, dry_run, today, progress).await
 }
 
@@ -66,7 +71,7 @@ pub async fn import_sheet(
     progress: Progress<'_>,
 ) -> Result<(Mapping, ImportReport, Option<&'static str>), ImportFailure> {
     let mut rules: Vec<(String, String)> = chosen.to_vec();
-    rules.extend(store.import_mappings().await.map_err(ImportFailure::Store)?.into_iter().filter(|(h, _)| !chosen.iter().any(|(c, _)| c == h)));
+    rules.extend(store.import_mappings(caller).await.map_err(ImportFailure::Store)?.into_iter().filter(|(h, _)| !chosen.iter().any(|(c, _)| c == h)));
     let mapping = Mapping::with(&sheet.headers, &rules);
     let missing = mapping.missing(default_org.is_some());
     if !missing.is_empty() {

@@ -10,6 +10,7 @@ mod error;
 pub mod export;
 pub mod i18n;
 pub mod import;
+pub mod limits;
 mod pages;
 mod views;
 
@@ -49,10 +50,15 @@ pub struct AppState {
     pub clock: Clock,
     /// Mark cookies `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// Bounds on slow work (uploads read, papers rendered at once).
+    pub limits: limits::Limits,
 }
 
 /// The whole application: pages, API, static files, security headers.
 pub fn router(state: AppState) -> Router {
+    // Behind HTTPS (secure cookies), browsers are told to keep to it for a year.
+    let hsts =
+        state.secure_cookies.then(|| SetResponseHeaderLayer::overriding(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000")));
     let csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
     Router::new()
         .merge(pages::routes())
@@ -60,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/static/style.css", axum::routing::get(style))
         .fallback(|| async { error::WebError(error::ErrorKind::NotFound) })
+        .layer(middleware::from_fn(refuse_nul))
         .layer(middleware::from_fn(localise_errors))
         // Old phones on slow networks: pages, CSS and JSON go gzip-compressed when asked.
         .layer(tower_http::compression::CompressionLayer::new())
@@ -67,6 +74,12 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        // Old phone browsers ignore the CSP's frame-ancestors.
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        // Members' records are never kept by a browser or a proxy (a shared commune computer);
+        // only the stylesheet says otherwise.
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(tower::util::option_layer(hsts))
         .with_state(state)
 }
 
@@ -82,6 +95,17 @@ pub async fn serve(
 
 async fn style() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")], include_str!("../static/style.css"))
+}
+
+/// A NUL byte (or another control character) written into the address is never a real
+/// request: 400 before any handler or store sees it.
+async fn refuse_nul(req: Request, next: Next) -> Response {
+    let raw = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("");
+    let bytes = percent_encoding::percent_decode_str(raw);
+    if bytes.clone().any(|b| b < 0x20 || b == 0x7f) {
+        return error::WebError(error::ErrorKind::BadRequest).into_response();
+    }
+    next.run(req).await
 }
 
 /// Renders marked error responses in the request's language: the error page for pages, the

@@ -58,7 +58,7 @@ impl Store {
         let from_where = format!(
             "FROM member_span ms JOIN member m ON m.id = ms.member_id JOIN org o ON o.id = ms.org_id
              WHERE ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) {root_filter} AND {MEMBER_IN_SCOPE}
-               AND ($6 = '' OR m.search_text LIKE '%' || $6 || '%')
+               AND ($6 = '' OR m.search_text LIKE '%' || $6 || '%' ESCAPE '\\')
                AND ($7 = '' OR ms.status = $7)
                AND ($8 = '' OR m.sex = $8)
                AND ($9 = '' OR m.ethnicity = $9)
@@ -100,7 +100,7 @@ impl Store {
                 .bind(s.self_id.clone())
                 .bind(root_id.clone().unwrap_or_default())
                 .bind(iso(as_of))
-                .bind(q.clone())
+                .bind(like_escaped(&q))
                 .bind(f.status.map(|s| s.as_str()).unwrap_or("").to_string())
                 .bind(f.sex.clone().unwrap_or_default())
                 .bind(f.ethnicity.clone().unwrap_or_default())
@@ -239,4 +239,16 @@ pub(crate) fn encode_cursor(key: &[u8], id: &str) -> String {
 pub(crate) fn decode_cursor(s: &str) -> Option<(Vec<u8>, String)> {
     let (k, id) = s.split_once('.')?;
     Some((hex::decode(k).ok()?, id.to_string()))
+}
+
+/// `q` matched literally inside a LIKE pattern (`ESCAPE '\\'`): "%" and "_" are no wildcards.
+fn like_escaped(q: &str) -> String {
+    let mut out = String::with_capacity(q.len());
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }

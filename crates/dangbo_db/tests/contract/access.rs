@@ -56,7 +56,7 @@ async fn logins_open_sessions_and_are_throttled() {
     each_backend(|s, backend| async move {
         small_tree(&s).await;
         user(&s, "staff-p", Role::Staff, Some("P")).await;
-        let sess = s.login("staff-p", "password-123", "10.0.0.1").await.unwrap().expect("logged in");
+        let sess = s.login("staff-p", "hoa-sen-no-sang-9", "10.0.0.1").await.unwrap().expect("logged in");
         let (caller, csrf) = s.session(&sess.token).await.unwrap().unwrap();
         assert_eq!((caller.username.as_str(), csrf), ("staff-p", sess.csrf_token.clone()));
         s.logout(&sess.token).await.unwrap();
@@ -64,7 +64,21 @@ async fn logins_open_sessions_and_are_throttled() {
         for _ in 0..dangbo_db::MAX_FAILURES {
             assert!(s.login("staff-p", "wrong", "10.0.0.2").await.unwrap().is_none(), "{backend}");
         }
-        assert!(matches!(s.login("staff-p", "password-123", "10.0.0.3").await, Err(DbError::RateLimited)));
+        // The guesser's address is locked out for this account, even with the right password…
+        assert!(matches!(s.login("staff-p", "hoa-sen-no-sang-9", "10.0.0.2").await, Err(DbError::RateLimited)));
+        // …the owner at another address is not.
+        assert!(s.login("staff-p", "hoa-sen-no-sang-9", "10.0.0.3").await.unwrap().is_some(), "{backend}: owner locked out");
+        // Another account behind the guesser's address (an office NAT) still logs in.
+        user(&s, "staff-q", Role::Staff, Some("P")).await;
+        assert!(s.login("staff-q", "hoa-sen-no-sang-9", "10.0.0.2").await.unwrap().is_some(), "{backend}: neighbour locked out");
+        // Many accounts guessed from one address: the address is refused.
+        for n in 0..dangbo_db::MAX_FAILURES_PER_ADDRESS {
+            let _ = s.login(&format!("nobody{n}"), "wrong", "10.0.0.9").await;
+        }
+        assert!(matches!(s.login("staff-q", "hoa-sen-no-sang-9", "10.0.0.9").await, Err(DbError::RateLimited)));
+        let log = s.audit_log(&admin(), None, 500).await.unwrap();
+        let count = |action: &str| log.iter().filter(|a| a.action == action).count();
+        assert!(count("login.ok") >= 3 && count("login.failed") >= 5 && count("login.refused") >= 2, "{backend}: logins not audited");
         let token = s.create_token(&admin(), "staff-p").await.unwrap();
         assert_eq!(s.caller_by_token(&token).await.unwrap().unwrap().username, "staff-p");
         assert!(s.caller_by_token("dbt_nope").await.unwrap().is_none());
@@ -79,11 +93,11 @@ async fn a_member_sees_only_their_own_record() {
         let own = add_member(&s, member_input("B1", "Vũ", "Thị", "Mai")).await;
         let other = add_member(&s, member_input("B1", "Bùi", "Văn", "Tú")).await;
         let err = s
-            .create_user(&admin(), NewUser { username: "m0", password: "password-123", role: Role::Member, org_code: Some("B1"), member_id: None })
+            .create_user(&admin(), NewUser { username: "m0", password: "hoa-sen-no-sang-9", role: Role::Member, org_code: Some("B1"), member_id: None })
             .await
             .unwrap_err();
         assert!(matches!(err, DbError::Invalid(ref e) if e.0.contains_key("member")), "{backend}");
-        s.create_user(&admin(), NewUser { username: "m1", password: "password-123", role: Role::Member, org_code: Some("B1"), member_id: Some(&own) })
+        s.create_user(&admin(), NewUser { username: "m1", password: "hoa-sen-no-sang-9", role: Role::Member, org_code: Some("B1"), member_id: Some(&own) })
             .await
             .unwrap();
         let me = s.caller_by_username("m1").await.unwrap().unwrap();

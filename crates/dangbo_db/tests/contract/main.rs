@@ -10,6 +10,7 @@ mod meetings;
 mod members;
 mod orgs;
 mod scale;
+mod security;
 mod tally;
 
 use chrono::NaiveDate;
@@ -84,6 +85,6 @@ pub async fn add_member(store: &Store, input: MemberInput) -> String {
 }
 
 pub async fn user(store: &Store, username: &str, role: Role, org: Option<&str>) -> Caller {
-    store.create_user(&admin(), NewUser { username, password: "password-123", role, org_code: org, member_id: None }).await.expect("user created");
+    store.create_user(&admin(), NewUser { username, password: "hoa-sen-no-sang-9", role, org_code: org, member_id: None }).await.expect("user created");
     store.caller_by_username(username).await.unwrap().unwrap()
 }

@@ -43,6 +43,10 @@ pub async fn save_mapping(State(st): State<AppState>, auth: PageAuth, PageForm(b
 }
 
 pub async fn upload(State(st): State<AppState>, auth: PageAuth, lang: Lang, mut multipart: Multipart) -> Result<Response, WebError> {
+    // Who may import is known before a byte of the file is read.
+    if !auth.caller.can_write() {
+        return Err(WebError(ErrorKind::Forbidden));
+    }
     let bad = |_| WebError(ErrorKind::BadRequest);
     let (mut csrf, mut org, mut action, mut file) = (String::new(), String::new(), String::new(), None);
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
@@ -65,13 +69,14 @@ pub async fn upload(State(st): State<AppState>, auth: PageAuth, lang: Lang, mut 
     let default_org = Some(org.as_str()).filter(|o| !o.is_empty());
     let columns_of = |m: &dangbo_import::Mapping| m.by_column().into_iter().map(|(h, f)| (h, f.to_string())).collect::<Vec<_>>();
     let (summary, problems, ok, columns) =
-        match import_members(&st.store, &auth.caller, &name, &bytes, default_org, &[], dry_run, st.clock.today(), &|_, _| {}).await {
+        match import_members(&st.store, &st.limits, &auth.caller, name, bytes.to_vec(), default_org, &[], dry_run, st.clock.today(), &|_, _| {}).await {
             Ok((mapping, report, converted)) => {
                 let mut lines: Vec<String> = crate::import::converted_line(converted, &i).into_iter().collect();
                 lines.extend(problem_lines(&report, &mapping, &i));
                 (summary_line(&report, dry_run, &i), lines, report.problems.is_empty(), columns_of(&mapping))
             }
             Err(crate::import::ImportFailure::Store(e)) => return Err(e.into()),
+            Err(crate::import::ImportFailure::Web(e)) => return Err(e),
             Err(e @ crate::import::ImportFailure::MissingColumns(..)) => {
                 let columns = match &e {
                     crate::import::ImportFailure::MissingColumns(_, m) => columns_of(m),

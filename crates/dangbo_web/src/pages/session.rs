@@ -26,10 +26,23 @@ pub struct LoginForm {
     next: String,
 }
 
-/// Only local paths are followed after login.
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/orgs" }
+/// Only local paths are followed after login or a language switch: one leading slash, then
+/// no control character, space or backslash (non-ASCII letters are percent-encoded). Browsers
+/// drop tabs and newlines from a URL, so "/\t/evil.example" would become "//evil.example",
+/// another site; anything else goes home.
+pub(crate) fn safe_next(next: &str) -> String {
+    let local = next.starts_with('/')
+        && !next[1..].starts_with(['/', '\\'])
+        && next.len() <= 2048
+        && next.chars().all(|c| !c.is_control() && !c.is_whitespace() && c != '\\');
+    if !local {
+        return "/orgs".into();
+    }
+    percent_encoding::utf8_percent_encode(next, NON_ASCII).to_string()
 }
+
+/// Percent-encodes only bytes outside ASCII (what a Location header cannot carry as is).
+const NON_ASCII: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS;
 
 pub async fn login_form(lang: Lang, Query(q): Query<HashMap<String, String>>) -> Response {
     let next = q.get("next").cloned().unwrap_or_default();
@@ -54,7 +67,7 @@ pub async fn login(State(st): State<AppState>, lang: Lang, jar: CookieJar, Clien
         Ok(Some(session)) => {
             // A new session id on every login; the old cookie, if any, is replaced.
             let cookie = Cookie::build((SESSION_COOKIE, session.token)).path("/").http_only(true).same_site(SameSite::Lax).secure(st.secure_cookies).build();
-            (jar.add(cookie), Redirect::to(safe_next(&f.next))).into_response()
+            (jar.add(cookie), Redirect::to(&safe_next(&f.next))).into_response()
         }
         Ok(None) => fail("login-failed", axum::http::StatusCode::UNAUTHORIZED),
         Err(DbError::RateLimited) => fail("login-throttled", axum::http::StatusCode::TOO_MANY_REQUESTS),
@@ -74,7 +87,7 @@ pub async fn switch_lang(Path(lang): Path<String>, jar: CookieJar, Query(q): Que
     let lang = Lang::parse(&lang).ok_or(WebError(ErrorKind::NotFound))?;
     let back = q.get("back").map(String::as_str).unwrap_or("/orgs");
     let cookie = Cookie::build((LANG_COOKIE, lang.code())).path("/").same_site(SameSite::Lax).permanent().build();
-    Ok((jar.add(cookie), Redirect::to(safe_next(back))).into_response())
+    Ok((jar.add(cookie), Redirect::to(&safe_next(back))).into_response())
 }
 
 /// The peer address (for the login throttle); "local" when the server was not started with
@@ -87,5 +100,33 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
         Ok(ClientIp(ip.unwrap_or_else(|| "local".into())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        for ok in ["/orgs", "/members?q=an&org=DH", "/orgs/DH-TT-01%20x"] {
+            assert_eq!(safe_next(ok), ok);
+        }
+        assert_eq!(safe_next("/members?q=Đàm"), "/members?q=%C4%90%C3%A0m");
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "/\\/evil",
+            "https://evil.example",
+            "/a\nb",
+            "/a\rLocation: x",
+            "/ x",
+            "/\u{a0}",
+            "",
+            "evil",
+        ] {
+            assert_eq!(safe_next(bad), "/orgs", "{bad:?}");
+        }
     }
 }

@@ -54,7 +54,7 @@ impl Res {
 impl TestApp {
     pub async fn new(db: TestDb) -> TestApp {
         let store = db.store.clone();
-        let router = dangbo_web::router(AppState { store: store.clone(), clock: Clock::fixed(today()), secure_cookies: false });
+        let router = dangbo_web::router(AppState { store: store.clone(), clock: Clock::fixed(today()), secure_cookies: false, limits: Default::default() });
         TestApp { router, store, db: Some(db) }
     }
     pub async fn sqlite() -> TestApp {
@@ -92,7 +92,7 @@ impl TestApp {
     }
     /// Adds a user and returns a bearer token for them.
     pub async fn token(&self, username: &str, role: Role, org: Option<&str>) -> Auth {
-        self.store.create_user(&Caller::system(), NewUser { username, password: "password-123", role, org_code: org, member_id: None }).await.unwrap();
+        self.store.create_user(&Caller::system(), NewUser { username, password: "hoa-sen-no-sang-9", role, org_code: org, member_id: None }).await.unwrap();
         Auth::Bearer(self.store.create_token(&Caller::system(), username).await.unwrap())
     }
     /// Logs in through the form and returns the session (cookie + CSRF token from the page).
