@@ -2,8 +2,10 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use dangbo_db::{Caller, NewUser, Role, Store};
-use std::io::Read;
+use dangbo_db::{Caller, Store};
+mod accounts;
+
+use accounts::{TokenCommand, UserCommand};
 
 #[derive(Parser)]
 #[command(name = "dangbo", version, about = "dangbo — sổ tay công tác Đảng ở cơ sở / the grassroots Party work register")]
@@ -11,6 +13,9 @@ struct Cli {
     /// Database URL: sqlite://path/file.sqlite3 (default, created when missing) or postgres://…
     #[arg(long, global = true, env = "DANGBO_DATABASE_URL", default_value = dangbo_db::DEFAULT_URL)]
     database_url: String,
+    /// Who is at the terminal, for the audit log (default: the operating-system user).
+    #[arg(long, global = true, env = "DANGBO_ACTOR")]
+    actor: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -110,36 +115,6 @@ enum ExportCommand {
     },
 }
 
-#[derive(Subcommand)]
-enum UserCommand {
-    /// Add a user; the password is read from standard input.
-    Add {
-        #[arg(long)]
-        username: String,
-        /// admin, staff, secretary, viewer or member.
-        #[arg(long)]
-        role: String,
-        /// Organisation code of the grant (required for every role but admin).
-        #[arg(long)]
-        org: Option<String>,
-        /// The member's own record (id), for the role `member`.
-        #[arg(long)]
-        member: Option<String>,
-        /// Read the password from standard input (required: passwords never go on the command line).
-        #[arg(long, required = true)]
-        password_stdin: bool,
-    },
-}
-
-#[derive(Subcommand)]
-enum TokenCommand {
-    /// Create an API bearer token for a user and print it (only its hash is stored).
-    Create {
-        #[arg(long)]
-        username: String,
-    },
-}
-
 fn main() -> std::process::ExitCode {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
@@ -171,29 +146,17 @@ async fn run() -> Result<()> {
     }
     let store = Store::connect(&cli.database_url).await.with_context(|| format!("cannot open the database {}", redact(&cli.database_url)))?;
     store.migrate().await.context("migration failed")?;
+    let operator = accounts::operator(cli.actor.as_deref());
     match cli.command {
         Command::Migrate => println!("Database is up to date."),
         Command::Serve { listen, demo, secure_cookies } => serve(store, &listen, demo, secure_cookies).await?,
-        Command::User { command: UserCommand::Add { username, role, org, member, password_stdin: _ } } => {
-            let role = Role::parse(&role).with_context(|| format!("unknown role {role}: use admin, staff, secretary, viewer or member"))?;
-            if role != Role::Admin && org.is_none() {
-                bail!("--org is required for the role {}", role.as_str());
-            }
-            let mut password = String::new();
-            std::io::stdin().read_to_string(&mut password)?;
-            let password = password.trim_end_matches(['\n', '\r']);
-            store
-                .create_user(&Caller::system(), NewUser { username: &username, password, role, org_code: org.as_deref(), member_id: member.as_deref() })
-                .await
-                .map_err(|e| anyhow::anyhow!("cannot add the user: {}", describe(&e)))?;
-            println!("User {username} added.");
-        }
+        Command::User { command } => accounts::user(&store, &operator, command).await?,
         Command::Restore { .. } => unreachable!("handled before connecting"),
         Command::Backup { file } => {
             store.backup(&file).await.map_err(|e| anyhow::anyhow!("backup failed: {}", describe(&e)))?;
             println!("Đã sao lưu vào {} / Backed up.", file.display());
         }
-        Command::Export { command: ExportCommand::Register { org, as_of, out } } => export_register(&store, &org, as_of.as_deref(), &out).await?,
+        Command::Export { command: ExportCommand::Register { org, as_of, out } } => export_register(&store, &operator, &org, as_of.as_deref(), &out).await?,
         Command::Demo { command: DemoCommand::Load { seed, scale: Some(scale) } } => load_scale(&store, &scale, seed).await?,
         Command::Demo { command: DemoCommand::Load { seed, scale: None } } => {
             let spin = spinner("Đang nạp dữ liệu mẫu / loading the demo");
@@ -205,16 +168,15 @@ async fn run() -> Result<()> {
                 bail!("the database is not empty; the demo loads only into an empty one");
             }
         }
-        Command::Import { command: ImportCommand::Members { file, org, dry_run, map } } => import_members(&store, &file, org.as_deref(), dry_run, &map).await?,
-        Command::Token { command: TokenCommand::Create { username } } => {
-            let token = store.create_token(&Caller::system(), &username).await.map_err(|e| anyhow::anyhow!("cannot create a token: {}", describe(&e)))?;
-            println!("{token}");
+        Command::Import { command: ImportCommand::Members { file, org, dry_run, map } } => {
+            import_members(&store, &operator, &file, org.as_deref(), dry_run, &map).await?
         }
+        Command::Token { command } => accounts::token(&store, &operator, command).await?,
     }
     Ok(())
 }
 
-async fn import_members(store: &Store, file: &std::path::Path, org: Option<&str>, dry_run: bool, map: &[String]) -> Result<()> {
+async fn import_members(store: &Store, operator: &Caller, file: &std::path::Path, org: Option<&str>, dry_run: bool, map: &[String]) -> Result<()> {
     let mut chosen = Vec::new();
     for m in map {
         let (h, f) = m.split_once('=').with_context(|| format!("--map {m}: expected HEADER=FIELD"))?;
@@ -225,7 +187,7 @@ async fn import_members(store: &Store, file: &std::path::Path, org: Option<&str>
         chosen.push((dangbo_import::header_key(h), f.to_string()));
     }
     if !chosen.is_empty() {
-        store.remember_mappings(&Caller::system(), &chosen).await?;
+        store.remember_mappings(operator, &chosen).await?;
     }
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let i = dangbo_web::i18n::I18n::new(dangbo_web::Lang::Vi);
@@ -244,7 +206,7 @@ async fn import_members(store: &Store, file: &std::path::Path, org: Option<&str>
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     };
-    let caller = Caller::system();
+    let caller = operator.clone();
     let result = if streamed {
         let reader = std::io::BufReader::new(std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?);
         match dangbo_import::stream_csv(reader) {
@@ -271,13 +233,13 @@ async fn import_members(store: &Store, file: &std::path::Path, org: Option<&str>
     Ok(())
 }
 
-async fn export_register(store: &Store, org: &str, as_of: Option<&str>, out: &std::path::Path) -> Result<()> {
+async fn export_register(store: &Store, operator: &Caller, org: &str, as_of: Option<&str>, out: &std::path::Path) -> Result<()> {
     let today = dangbo_web::Clock::system().today();
     let date = match as_of {
         None => today,
         Some(s) => dangbo_core::date::parse(s).with_context(|| format!("--as-of {s} is not a date (dd/mm/yyyy)"))?,
     };
-    let caller = Caller::system();
+    let caller = operator.clone();
     let spin = spinner("Đang xuất / exporting");
     let n = match out.extension().and_then(|e| e.to_str()) {
         Some("csv") => {
@@ -387,7 +349,7 @@ fn spinner(what: &str) -> indicatif::ProgressBar {
     p
 }
 
-fn describe(e: &dangbo_db::DbError) -> String {
+pub(crate) fn describe(e: &dangbo_db::DbError) -> String {
     let i = dangbo_web::i18n::I18n::new(dangbo_web::Lang::Vi);
     match e {
         dangbo_db::DbError::Invalid(f) => i.field_errors(f).into_values().collect::<Vec<_>>().join("; "),

@@ -27,6 +27,16 @@ pub(crate) async fn record(
     Ok(())
 }
 
+impl Store {
+    /// Logs a read of many members' files at once (an export, a long list), in its own
+    /// transaction, committed before the caller hands the data out.
+    pub(crate) async fn log_read(&self, caller: &Caller, action: &str, entity: &str, entity_id: &str, detail: serde_json::Value) -> Result<(), DbError> {
+        let mut w = self.write().await?;
+        record(&mut w.tx, caller, action, entity, entity_id, None, Some(detail)).await?;
+        w.commit().await
+    }
+}
+
 /// One audit entry.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AuditRow {

@@ -46,6 +46,9 @@ impl Store {
             f(row_of(&r)?)?;
             n += 1;
         }
+        drop(rows);
+        // The whole register is a read of many confidential files: logged before it leaves.
+        self.log_read(caller, "register.export", "org", &org.id, serde_json::json!({"org": org.code, "as_of": iso(as_of), "rows": n})).await?;
         Ok(n)
     }
 }

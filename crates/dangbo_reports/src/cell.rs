@@ -10,9 +10,10 @@ pub const XLSX_MAX_CHARS: usize = 32_767;
 /// a carriage return gets a leading apostrophe (shown as text, as OWASP advises). A plain
 /// number ("-5", "+84…") is left alone.
 pub fn csv_text(s: &str) -> Cow<'_, str> {
+    // The risky first characters are ASCII: after one of them, byte 1 starts a character.
     let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let number = s.len() > 1 && s[1..].chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',' || c == ' ');
-    if risky && !number { Cow::Owned(format!("'{s}")) } else { Cow::Borrowed(s) }
+    let number = || s.len() > 1 && s[1..].chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',' || c == ' ');
+    if risky && !number() { Cow::Owned(format!("'{s}")) } else { Cow::Borrowed(s) }
 }
 
 /// An XLSX text cell within Excel's limit: longer text is cut, ending in "…".
@@ -35,6 +36,7 @@ mod tests {
         assert_eq!(csv_text("\tx"), "'\tx");
         assert_eq!(csv_text("-5"), "-5");
         assert_eq!(csv_text("Nông dân"), "Nông dân");
+        assert_eq!(csv_text("Đảng viên"), "Đảng viên");
     }
 
     #[test]

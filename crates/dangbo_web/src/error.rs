@@ -18,6 +18,8 @@ pub enum ErrorKind {
     RateLimited,
     /// The server or the database is busy (an import, a queue of renders): try again soon.
     Busy,
+    /// A document too large to make at once (a PDF of a whole province).
+    TooLarge,
     Internal,
 }
 
@@ -30,6 +32,7 @@ impl ErrorKind {
             ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
             ErrorKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -42,6 +45,7 @@ impl ErrorKind {
             ErrorKind::Csrf => "csrf",
             ErrorKind::RateLimited => "rate_limited",
             ErrorKind::Busy => "busy",
+            ErrorKind::TooLarge => "too_large",
             ErrorKind::Internal => "internal",
         }
     }
@@ -54,6 +58,7 @@ impl ErrorKind {
             ErrorKind::Csrf => "error-csrf",
             ErrorKind::RateLimited => "login-throttled",
             ErrorKind::Busy => "error-busy",
+            ErrorKind::TooLarge => "error-too-large",
             ErrorKind::Internal => "error-internal",
         }
     }

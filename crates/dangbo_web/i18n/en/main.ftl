@@ -223,6 +223,7 @@ error-not-found = This page or record was not found.
 error-forbidden = You are not allowed to do this.
 error-internal = Something went wrong. Your data was not changed. Please try again.
 error-busy = The system is busy (an import, or many documents being printed at once). Nothing was changed; please try again in a minute.
+error-too-large = The list is too long for one PDF (3,000 members at most). Download the Excel file (.xlsx) or print each grassroots organisation.
 error-bad-request = The request is not valid.
 error-unauthorized = Please log in.
 error-csrf = Your session has expired or the form is not valid. Please reload the page.

@@ -220,6 +220,7 @@ error-not-found = Không tìm thấy trang hoặc hồ sơ này.
 error-forbidden = Bạn không có quyền thực hiện việc này.
 error-internal = Hệ thống gặp sự cố. Dữ liệu của bạn không bị thay đổi. Vui lòng thử lại.
 error-busy = Hệ thống đang bận (đang nhập dữ liệu hoặc in nhiều tài liệu cùng lúc). Dữ liệu của bạn chưa bị thay đổi; vui lòng thử lại sau một phút.
+error-too-large = Danh sách quá dài để in thành một tệp PDF (tối đa 3.000 đảng viên). Hãy tải tệp Excel (.xlsx) hoặc in theo từng tổ chức cơ sở.
 error-bad-request = Yêu cầu không hợp lệ.
 error-unauthorized = Vui lòng đăng nhập.
 error-csrf = Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang.

@@ -12,6 +12,10 @@ use axum::response::{IntoResponse, Response};
 use dangbo_core::date::display;
 use std::collections::HashMap;
 
+/// The longest register printed as one PDF (a large commune); a larger one downloads as XLSX
+/// or prints branch by branch, so no render grows without bound.
+pub const MAX_PDF_ROWS: usize = 3_000;
+
 pub async fn download(
     State(st): State<AppState>,
     auth: PageAuth,
@@ -26,19 +30,27 @@ pub async fn download(
     let mut rows = st.store.register(&auth.caller, code, date).await?;
     localise_register(&mut rows, I18n::new(lang));
     let title = format!("Sổ danh sách đảng viên — {name} — {}", display(date));
-    let (bytes, mime) = match ext {
-        "csv" => (dangbo_reports::register::csv(&rows).map_err(|e| internal(&e))?, "text/csv; charset=utf-8"),
-        "xlsx" => (
-            dangbo_reports::register::xlsx(&title, "Danh sách", &rows).map_err(|e| internal(&e))?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-        "pdf" => {
-            let subtitle = format!("Tính đến ngày {} — {} đảng viên", display(date), rows.len());
-            let footer = format!("dangbo — {name}");
-            (dangbo_reports::register::pdf("Sổ danh sách đảng viên", &subtitle, &footer, &rows).map_err(|e| internal(&e))?, "application/pdf")
-        }
+    if ext == "pdf" && rows.len() > MAX_PDF_ROWS {
+        return Err(WebError(ErrorKind::TooLarge));
+    }
+    let mime = match ext {
+        "csv" => "text/csv; charset=utf-8",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pdf" => "application/pdf",
         _ => return Err(WebError(ErrorKind::NotFound)),
     };
+    let ext_owned = ext.to_string();
+    let subtitle = format!("Tính đến ngày {} — {} đảng viên", display(date), rows.len());
+    // Rendering is slow work: on the blocking pool, a bounded number at once.
+    let bytes = st
+        .limits
+        .render(move || match ext_owned.as_str() {
+            "csv" => dangbo_reports::register::csv(&rows).map_err(|e| e.to_string()),
+            "xlsx" => dangbo_reports::register::xlsx(&title, "Danh sách", &rows).map_err(|e| e.to_string()),
+            _ => dangbo_reports::register::pdf("Sổ danh sách đảng viên", &subtitle, "", &rows),
+        })
+        .await?
+        .map_err(|e| internal(&e))?;
     let stem = format!("Danh sách đảng viên {name} {}", dangbo_core::date::iso(date));
     let disposition = format!("attachment; filename=\"{}.{ext}\"; filename*=UTF-8''{}.{ext}", ascii_name(&stem), rfc5987(&stem));
     Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition), (header::CACHE_CONTROL, "no-store".into())], bytes)

@@ -4,6 +4,7 @@ mod api;
 mod lifecycle;
 mod meetings;
 mod pages;
+mod security;
 
 use axum::Router;
 use axum::body::Body;

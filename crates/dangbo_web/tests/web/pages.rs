@@ -215,7 +215,7 @@ async fn the_data_quality_page_lists_every_branch() {
     app.finish().await;
 }
 
-fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
+pub fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
     let boundary = "dangbo-test-boundary";
     let mut body = Vec::new();
     for (k, v) in fields {
