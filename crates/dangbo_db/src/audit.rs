@@ -37,6 +37,15 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Logs a document or file handed out (`export.` and what: the meeting kit, a statistics
+    /// table, an admission decision…) with the organisation or record it is about, committed
+    /// before the document is returned.
+    pub async fn log_export(&self, caller: &Caller, what: &str, entity: &str, entity_id: &str, detail: serde_json::Value) -> Result<(), DbError> {
+        self.log_read(caller, &format!("export.{what}"), entity, entity_id, detail).await
+    }
+}
+
 /// One audit entry.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AuditRow {
@@ -52,30 +61,62 @@ pub struct AuditRow {
 impl Store {
     /// The newest audit entries, optionally for one entity. Admins only.
     pub async fn audit_log(&self, caller: &Caller, entity_id: Option<&str>, limit: i64) -> Result<Vec<AuditRow>, DbError> {
+        self.audit_search(caller, &AuditFilter { entity_id: entity_id.map(str::to_string), limit, ..Default::default() }).await
+    }
+
+    /// Audit entries matching every given part of `f`, newest first, at most `f.limit`
+    /// (1 to [`MAX_AUDIT_ROWS`]). Admins only.
+    pub async fn audit_search(&self, caller: &Caller, f: &AuditFilter) -> Result<Vec<AuditRow>, DbError> {
         if !caller.is_admin() {
             return Err(DbError::Forbidden);
         }
         let rows = sqlx::query(
-            "SELECT at, actor, action, entity, entity_id, before_json, after_json FROM audit_log WHERE ($1 = '' OR entity_id = $1) ORDER BY id DESC LIMIT $2",
+            "SELECT at, actor, action, entity, entity_id, before_json, after_json FROM audit_log
+             WHERE ($1 = '' OR entity_id = $1) AND ($2 = '' OR actor = $2) AND ($3 = '' OR action = $3 OR action LIKE $4)
+               AND ($5 = '' OR at >= $5) AND ($6 = '' OR at < $6)
+             ORDER BY id DESC LIMIT $7",
         )
-        .bind(entity_id.unwrap_or(""))
-        .bind(limit)
+        .bind(f.entity_id.clone().unwrap_or_default())
+        .bind(f.actor.clone().unwrap_or_default())
+        .bind(f.action.clone().unwrap_or_default())
+        // "member" also finds "member.open", "member.create"… (a prefix without wildcards).
+        .bind(format!("{}.%", f.action.clone().unwrap_or_default().replace(['%', '_'], "")))
+        .bind(f.from.clone().unwrap_or_default())
+        .bind(f.until.clone().unwrap_or_default())
+        .bind(f.limit.clamp(1, MAX_AUDIT_ROWS))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
             .map(|r| {
                 Ok(AuditRow {
-                    at: r.try_get(0)?,
-                    actor: r.try_get(1)?,
-                    action: r.try_get(2)?,
-                    entity: r.try_get(3)?,
-                    entity_id: r.try_get(4)?,
-                    before: r.try_get(5)?,
-                    after: r.try_get(6)?,
+                    at: r.try_get("at")?,
+                    actor: r.try_get("actor")?,
+                    action: r.try_get("action")?,
+                    entity: r.try_get("entity")?,
+                    entity_id: r.try_get("entity_id")?,
+                    before: r.try_get("before_json")?,
+                    after: r.try_get("after_json")?,
                 })
             })
             .collect()
     }
+}
+
+/// The most audit entries read at once (an export of the log included).
+pub const MAX_AUDIT_ROWS: i64 = 100_000;
+
+/// Which audit entries to read; an empty part matches all.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub entity_id: Option<String>,
+    pub actor: Option<String>,
+    /// An action ("login.failed") or its family ("login").
+    pub action: Option<String>,
+    /// From this instant (RFC 3339 UTC, inclusive).
+    pub from: Option<String>,
+    /// Before this instant (exclusive).
+    pub until: Option<String>,
+    pub limit: i64,
 }
 
 /// The log of openings of members' files (`member.open`), written by group commit: a reader

@@ -38,7 +38,7 @@ mod targets;
 pub mod test_support;
 mod todo;
 
-pub use audit::AuditRow;
+pub use audit::{AuditFilter, AuditRow, MAX_AUDIT_ROWS};
 pub use auth::{
     Caller, MAX_FAILURES, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, MAX_PASSWORD_CHECKS, MAX_QUEUED_PASSWORD_CHECKS, NewUser, Role, SessionInfo,
     TokenRow, UserRow,
@@ -224,6 +224,11 @@ pub(crate) fn private_file(path: &std::path::Path) -> Result<(), DbError> {
 fn set_mode(path: &std::path::Path, mode: u32) -> Result<(), DbError> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(|e| DbError::Config(format!("cannot protect {}: {e}", path.display())))
+}
+
+/// Now as the store writes instants (RFC 3339 UTC text), to compare with stored ones.
+pub fn now_text() -> String {
+    now()
 }
 
 /// Now as RFC 3339 UTC text (the store's instant format).

@@ -283,6 +283,7 @@ pub struct AuditView {
 pub struct AuditPage {
     pub ctx: Ctx,
     pub rows: Vec<AuditView>,
+    pub form: FormView,
 }
 
 #[derive(Debug, Clone)]
@@ -375,4 +376,38 @@ pub struct AdmissionsPage {
     pub total: String,
     pub rows: Vec<MemberRow>,
     pub next_url: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+pub struct AccountPage {
+    pub ctx: Ctx,
+    pub form: FormView,
+}
+
+#[derive(Debug, Clone)]
+pub struct UserView {
+    pub username: String,
+    pub role: String,
+    pub org: String,
+    pub state: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct TokenView {
+    pub id: String,
+    pub username: String,
+    pub created: String,
+    pub state: String,
+    pub live: bool,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+pub struct UsersPage {
+    pub ctx: Ctx,
+    pub message: Option<String>,
+    pub users: Vec<UserView>,
+    pub tokens: Vec<TokenView>,
 }

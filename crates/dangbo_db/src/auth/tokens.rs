@@ -183,7 +183,8 @@ impl Store {
         Ok(pw)
     }
 
-    /// A user changes their own password, giving the current one. Ends their other sessions.
+    /// A user changes their own password, giving the current one. Every session of theirs
+    /// ends: they log in again with the new one.
     pub async fn change_password(&self, caller: &Caller, current: &str, new: &str) -> Result<(), DbError> {
         let phc: String = sqlx::query_scalar("SELECT password_hash FROM app_user WHERE id = $1 AND active = 1")
             .bind(&caller.user_id)

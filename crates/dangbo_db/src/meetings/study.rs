@@ -114,8 +114,12 @@ impl Store {
     }
 
     /// A member's assignments, newest first.
+    /// A member out of the caller's sight, or none at all, is `NotFound` (never an empty list).
     pub async fn member_assignments(&self, caller: &Caller, member_id: &str) -> Result<Vec<AssignmentRow>, DbError> {
         let mut tx = self.pool.begin().await?;
+        if !crate::members::member_visible(&mut tx, caller, member_id).await? {
+            return Err(DbError::NotFound);
+        }
         let found = member_assignments_in(&mut tx, caller, member_id).await?;
         tx.commit().await?;
         Ok(found)

@@ -15,7 +15,18 @@ use sqlx::Row;
 impl Store {
     /// Members in the caller's scope (and `org`'s subtree) counted in đảng số on `as_of`,
     /// sorted by given name, one keyset page at a time.
+    /// A page of more than [`AUDITED_PAGE`] members (the API's `limit` up to 500) is a read of
+    /// many files at once: it is logged before it is returned.
     pub async fn list_members(&self, caller: &Caller, f: &MemberFilter, today: NaiveDate) -> Result<MemberPage, DbError> {
+        let page = self.members_page(caller, f, today).await?;
+        if page.items.len() as i64 > AUDITED_PAGE {
+            let detail = serde_json::json!({"org": f.org, "q": f.q, "as_of": f.as_of.map(iso), "rows": page.items.len()});
+            self.log_read(caller, "member.list", "org", f.org.as_deref().unwrap_or(""), detail).await?;
+        }
+        Ok(page)
+    }
+
+    async fn members_page(&self, caller: &Caller, f: &MemberFilter, today: NaiveDate) -> Result<MemberPage, DbError> {
         let as_of = f.as_of.unwrap_or(today);
         let q = text::fold(f.q.as_deref().unwrap_or(""));
         // Today's list of a subtree is found through the word index; a list as of another date
@@ -159,6 +170,9 @@ impl Store {
         page_of(&rows, limit, total)
     }
 }
+
+/// The longest page of members read without an audit row (the pages' own size).
+pub const AUDITED_PAGE: i64 = 50;
 
 /// Up to this many matches a list page is sorted after filtering; beyond, it walks the name
 /// index in order (many matches fill a page quickly).

@@ -36,7 +36,7 @@ impl Store {
     /// Opens a member's full record (and logs the opening).
     pub async fn member(&self, caller: &Caller, member_id: &str) -> Result<MemberDetail, DbError> {
         let mut tx = self.pool.begin().await?;
-        let (detail, _) = detail_in(&mut tx, caller, member_id).await?;
+        let (detail, _) = self.refused_logged(caller, member_id, detail_in(&mut tx, caller, member_id).await).await?;
         tx.commit().await?;
         self.log_opening(caller, "member.open", "member", member_id).await?;
         Ok(detail)
@@ -46,7 +46,7 @@ impl Store {
     /// from one snapshot; the opening is logged before anything is returned.
     pub async fn member_profile(&self, caller: &Caller, member_id: &str, today: NaiveDate) -> Result<MemberProfile, DbError> {
         let mut tx = self.pool.begin().await?;
-        let (detail, head) = detail_in(&mut tx, caller, member_id).await?;
+        let (detail, head) = self.refused_logged(caller, member_id, detail_in(&mut tx, caller, member_id).await).await?;
         let has = |i: usize| head.lists[i] > 0;
         let helpers = match detail.status == Status::Probationary && caller.can_write() {
             true => helpers_in(&mut tx, caller, &head.org_id, today).await?,
@@ -60,6 +60,18 @@ impl Store {
         self.log_opening(caller, "member.open", "member", member_id).await?;
         let ethnicity = head.ethnicity.unwrap_or_else(|| detail.person.ethnicity.clone());
         Ok(MemberProfile { detail, ethnicity, helpers, positions, moves, assignments, courses, votes })
+    }
+}
+
+impl Store {
+    /// A file the caller may not open (out of scope, or no such member) is logged as refused
+    /// before the refusal is returned: probing for files leaves a trace.
+    async fn refused_logged<T>(&self, caller: &Caller, member_id: &str, read: Result<T, DbError>) -> Result<T, DbError> {
+        if let Err(DbError::NotFound) = &read {
+            let id: String = member_id.chars().filter(|c| !c.is_control()).take(64).collect();
+            self.log_read(caller, "member.open_refused", "member", &id, serde_json::json!({})).await?;
+        }
+        read
     }
 }
 

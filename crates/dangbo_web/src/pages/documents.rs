@@ -55,7 +55,8 @@ pub async fn decision(State(st): State<AppState>, auth: PageAuth, Path(id): Path
         home_town: d.person.home_town.clone(),
         residence: d.person.residence.clone(),
     };
-    let bytes = dangbo_reports::pdf::admission_decision(&doc).map_err(|e| internal(&e))?;
+    st.store.log_export(&auth.caller, "admission_decision", "candidate", &id, serde_json::json!({})).await?;
+    let bytes = st.limits.render(move || dangbo_reports::pdf::admission_decision(&doc)).await?.map_err(|e| internal(&e))?;
     Ok(pdf_response(&format!("Quyết định kết nạp {}", d.full_name), bytes))
 }
 
@@ -77,7 +78,7 @@ pub async fn recognition_list(State(st): State<AppState>, auth: PageAuth) -> Res
     let doc = TableDoc {
         title: "Danh sách đảng viên dự bị đến hạn xét công nhận đảng viên chính thức".into(),
         subtitle: format!("Tính đến ngày {} — {} đảng viên", display(today), rows.len()),
-        footer: format!("dangbo — {scope}"),
+        footer: scope.to_string(),
         note: format!("Ngày chính thức là ngày hết 12 tháng dự bị, kể cả khi chi bộ họp hoặc cấp ủy quyết định muộn. Hạn chi bộ xét: {citation}."),
         landscape: false,
         font_size: 10.0,
@@ -86,7 +87,8 @@ pub async fn recognition_list(State(st): State<AppState>, auth: PageAuth) -> Res
         numeric: vec![0],
         rows,
     };
-    let bytes = dangbo_reports::pdf::table(&doc).map_err(|e| internal(&e))?;
+    st.store.log_export(&auth.caller, "recognition_list", "user", &auth.caller.username, serde_json::json!({"rows": doc.rows.len()})).await?;
+    let bytes = st.limits.render(move || dangbo_reports::pdf::table(&doc)).await?.map_err(|e| internal(&e))?;
     Ok(pdf_response(&format!("Danh sách đến hạn công nhận chính thức {}", dangbo_core::date::iso(today)), bytes))
 }
 
@@ -121,7 +123,8 @@ pub async fn transfer_letter(State(st): State<AppState>, auth: PageAuth, Path(id
         present_by: display(due.due),
         present_rule: due.citation,
     };
-    let bytes = dangbo_reports::pdf::transfer_letter(&doc).map_err(|e| internal(&e))?;
+    st.store.log_export(&auth.caller, "transfer_letter", "member", &id, serde_json::json!({})).await?;
+    let bytes = st.limits.render(move || dangbo_reports::pdf::transfer_letter(&doc)).await?.map_err(|e| internal(&e))?;
     Ok(pdf_response(&format!("Giấy giới thiệu sinh hoạt đảng {}", m.full_name), bytes))
 }
 
@@ -191,8 +194,9 @@ pub async fn cadre_xlsx(
         }
         _ => return Err(WebError(ErrorKind::NotFound)),
     };
-    let bytes = dangbo_reports::table_xlsx::xlsx(&doc, sheet).map_err(|e| internal(&e))?;
     let stem = format!("{} {} {}", doc.title, org.code, dangbo_core::date::iso(to));
+    st.store.log_export(&auth.caller, "cadre", "org", &org.id, serde_json::json!({"file": file, "rows": doc.rows.len()})).await?;
+    let bytes = st.limits.render(move || dangbo_reports::table_xlsx::xlsx(&doc, sheet)).await?.map_err(|e| internal(&e))?;
     let disposition = format!("attachment; filename=\"{}.xlsx\"; filename*=UTF-8''{}.xlsx", ascii_name(&stem), rfc5987(&stem));
     Ok((
         [

@@ -106,7 +106,7 @@ pub async fn form4(
         let ethnic_rows = ethnic.into_iter().chain([foreign]).collect();
         let sections = [FormSection { title: c.t("form4-ethnic"), rows: ethnic_rows }, FormSection { title: c.t("form4-religion"), rows: religion }];
         let form = Tctw { form: 4, label: "form4-row", note: c.t("form4-columns-unknown") };
-        return tctw_file(&c, form, &stats, date, &sections, ext);
+        return tctw_file(&st, &auth.caller, &c, form, &stats, date, &sections, ext).await;
     }
     Ok(render(&Form4Page {
         code: stats.code.clone(),
@@ -184,7 +184,7 @@ pub async fn form3(
         .collect::<Vec<_>>();
     if let Some(ext) = q.get("format") {
         let note = format!("{} {}", c.t("form3-columns-unknown"), c.t("form3-academic-unknown"));
-        return tctw_file(&c, Tctw { form: 3, label: "form3-level", note }, &stats, date, &sections, ext);
+        return tctw_file(&st, &auth.caller, &c, Tctw { form: 3, label: "form3-level", note }, &stats, date, &sections, ext).await;
     }
     Ok(render(&Form3Page { code: stats.code.clone(), name: stats.name.clone(), as_of: display(date), total: c.i18n.num(stats.total), sections, ctx: c }))
 }
@@ -198,7 +198,17 @@ struct Tctw {
 
 /// A Biểu …-TCTW form as PDF (A4) or XLSX: the same sections and rows as the page, each
 /// section closed by its total.
-fn tctw_file(c: &Ctx, form: Tctw, stats: &MemberStats, date: NaiveDate, sections: &[FormSection], ext: &str) -> Result<Response, WebError> {
+#[allow(clippy::too_many_arguments)]
+async fn tctw_file(
+    st: &AppState,
+    caller: &dangbo_db::Caller,
+    c: &Ctx,
+    form: Tctw,
+    stats: &MemberStats,
+    date: NaiveDate,
+    sections: &[FormSection],
+    ext: &str,
+) -> Result<Response, WebError> {
     let total = c.i18n.num(stats.total);
     let mut rows = Vec::new();
     for s in sections {
@@ -211,7 +221,7 @@ fn tctw_file(c: &Ctx, form: Tctw, stats: &MemberStats, date: NaiveDate, sections
     let doc = dangbo_reports::pdf::TableDoc {
         title: format!("{} — {name}", c.t(&format!("form{}-title", form.form))),
         subtitle: format!("{} {}", c.t("form4-as-of"), display(date)),
-        footer: format!("dangbo — {name}"),
+        footer: name.clone(),
         note: form.note,
         landscape: false,
         font_size: 9.0,
@@ -221,5 +231,5 @@ fn tctw_file(c: &Ctx, form: Tctw, stats: &MemberStats, date: NaiveDate, sections
         rows,
     };
     let stem = format!("Bieu-{}-TCTW-{}-{}", form.form, crate::export::ascii_name(name), iso(date));
-    super::stats::table_file(&doc, ext, &stem)
+    super::stats::table_file(st, caller, doc, ext, &stem).await
 }

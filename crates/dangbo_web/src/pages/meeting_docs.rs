@@ -105,8 +105,14 @@ pub(crate) async fn minutes_pdf(st: &AppState, caller: &Caller, id: &str) -> Res
     let d = st.store.meeting(caller, id).await?;
     let i = I18n::new(Lang::Vi);
     let doc = minutes_doc(&i, &d, upper(st, caller, &d.item.org).await?);
-    match dangbo_reports::pdf::minutes(&doc) {
-        Ok(bytes) => Ok(Some(pdf_response(&format!("Biên bản {} {}", d.item.org_name, doc.date.replace('/', "-")), bytes))),
+    let name = format!("Biên bản {} {}", d.item.org_name, doc.date.replace('/', "-"));
+    st.store.log_export(caller, "minutes", "meeting", id, serde_json::json!({})).await?;
+    let rendered = match st.limits.render(move || dangbo_reports::pdf::minutes(&doc)).await {
+        Ok(r) => r,
+        Err(_) => return Err(DbError::Busy),
+    };
+    match rendered {
+        Ok(bytes) => Ok(Some(pdf_response(&name, bytes))),
         Err(e) => {
             tracing::error!(error = %e, "minutes failed");
             Ok(None)
@@ -151,6 +157,8 @@ pub async fn kit(State(st): State<AppState>, auth: PageAuth, Path(id): Path<Stri
             })
             .collect(),
     };
-    let bytes = dangbo_reports::pdf::meeting_kit(&doc).map_err(|e| internal(&e))?;
-    Ok(pdf_response(&format!("Tài liệu sinh hoạt {} {}", it.org_name, doc.date.replace('/', "-")), bytes))
+    let name = format!("Tài liệu sinh hoạt {} {}", it.org_name, doc.date.replace('/', "-"));
+    st.store.log_export(&auth.caller, "meeting_kit", "meeting", &id, serde_json::json!({})).await?;
+    let bytes = st.limits.render(move || dangbo_reports::pdf::meeting_kit(&doc)).await?.map_err(|e| internal(&e))?;
+    Ok(pdf_response(&name, bytes))
 }

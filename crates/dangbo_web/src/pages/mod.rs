@@ -1,5 +1,6 @@
 //! Server-rendered pages. Each handler: extract → one store call → render.
 
+mod accounts;
 mod cadre;
 mod candidates;
 mod courses;
@@ -57,6 +58,9 @@ pub fn routes() -> Router<AppState> {
         .route("/members/{id}/events", post(member_forms::record_event))
         .route("/members/{id}/edit", get(member_forms::edit_form).post(member_forms::edit))
         .route("/audit", get(orgs::audit))
+        .route("/audit.csv", get(orgs::audit))
+        .route("/account", get(accounts::account_form).post(accounts::change_password))
+        .route("/users", get(accounts::users).post(accounts::users_act))
         .route("/todo", get(todo::index))
         .route("/todo/recognition.pdf", get(documents::recognition_list))
         .route("/candidates/{id}/decision.pdf", get(documents::decision))

@@ -3,7 +3,7 @@
 use super::{as_of, ctx};
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::error::WebError;
+use crate::error::{ErrorKind, WebError};
 use crate::i18n::{I18n, Lang};
 use crate::views::{AuditPage, AuditView, HistoryView, MemberRow, NodeView, OrgPage, OrgsPage, render};
 use axum::extract::{OriginalUri, Path, Query, State};
@@ -127,17 +127,71 @@ pub(crate) fn member_row(i: &I18n, m: &dangbo_db::MemberItem) -> MemberRow {
     }
 }
 
-pub async fn audit(State(st): State<AppState>, auth: PageAuth, lang: Lang, OriginalUri(uri): OriginalUri) -> Result<Response, WebError> {
-    let rows = st.store.audit_log(&auth.caller, None, 200).await?;
+/// The audit log, filtered by who, what and when (dates as the user types them, days in
+/// Vietnam's time); `/audit.csv` downloads the same rows. Admins only.
+pub async fn audit(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let csv = uri.path().ends_with(".csv");
+    let filter = audit_filter(&q, if csv { dangbo_db::MAX_AUDIT_ROWS } else { 200 });
+    let rows = st.store.audit_search(&auth.caller, &filter).await?;
+    if csv {
+        return audit_csv(&st, rows).await;
+    }
     let c = ctx(&auth, lang, &uri.to_string());
     let rows = rows
         .into_iter()
-        .map(|r| AuditView {
-            at: r.at.chars().take(19).collect::<String>().replace('T', " "),
-            actor: r.actor,
-            action: r.action,
-            entity: format!("{} {}", r.entity, r.entity_id),
-        })
+        .map(|r| AuditView { at: super::accounts::local_time(&r.at), actor: r.actor, action: r.action, entity: format!("{} {}", r.entity, r.entity_id) })
         .collect();
-    Ok(render(&AuditPage { ctx: c, rows }))
+    let form = crate::views::FormView { values: q, errors: Default::default() };
+    Ok(render(&AuditPage { ctx: c, rows, form }))
+}
+
+/// A day typed by the user as the instant its Vietnamese midnight falls on, in UTC.
+fn day_start(s: Option<&String>, days_after: i64) -> Option<String> {
+    let d = dangbo_core::date::parse(s?)? + chrono::Duration::days(days_after);
+    let utc = d.and_hms_opt(0, 0, 0)? - chrono::Duration::hours(7);
+    Some(utc.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+}
+
+fn audit_filter(q: &HashMap<String, String>, limit: i64) -> dangbo_db::AuditFilter {
+    let text = |k: &str| q.get(k).map(|v| dangbo_core::text::clean(v)).filter(|v| !v.is_empty() && v.chars().count() <= 100);
+    dangbo_db::AuditFilter {
+        entity_id: None,
+        actor: text("actor"),
+        action: text("action"),
+        from: day_start(q.get("from"), 0),
+        until: day_start(q.get("to"), 1),
+        limit,
+    }
+}
+
+async fn audit_csv(st: &AppState, rows: Vec<dangbo_db::AuditRow>) -> Result<Response, WebError> {
+    use axum::http::header;
+    let bytes = st
+        .limits
+        .render(move || -> Result<Vec<u8>, csv::Error> {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(["at", "actor", "action", "entity", "entity_id", "before", "after"])?;
+            for r in &rows {
+                let cells = [&r.at, &r.actor, &r.action, &r.entity, &r.entity_id, r.before.as_deref().unwrap_or(""), r.after.as_deref().unwrap_or("")];
+                w.write_record(cells.iter().map(|c| dangbo_reports::cell::csv_text(c)).collect::<Vec<_>>().iter().map(|c| c.as_bytes()))?;
+            }
+            w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+        })
+        .await?
+        .map_err(|e| {
+            tracing::error!(error = %e, "audit export failed");
+            WebError(ErrorKind::Internal)
+        })?;
+    let disposition = "attachment; filename=\"nhat-ky.csv\"".to_string();
+    Ok((
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition), (header::CACHE_CONTROL, "no-store".into())],
+        bytes,
+    )
+        .into_response())
 }

@@ -234,7 +234,7 @@ pub async fn download(
     let doc = dangbo_reports::pdf::TableDoc {
         title: format!("{} — {}", i.t("stats-title"), stats.name),
         subtitle: i.t1("stats-as-of", "date", &display(date)),
-        footer: format!("dangbo — {}", stats.name),
+        footer: stats.name.clone(),
         note: String::new(),
         landscape: false,
         font_size: 9.0,
@@ -244,22 +244,35 @@ pub async fn download(
         rows,
     };
     let stem = format!("Thong-ke-{}-{}", crate::export::ascii_name(&stats.name), dangbo_core::date::iso(date));
-    table_file(&doc, &ext, &stem)
+    table_file(&st, &auth.caller, doc, &ext, &stem).await
 }
 
 /// A statistical table as a PDF or XLSX download named `stem.ext`.
-pub(super) fn table_file(doc: &dangbo_reports::pdf::TableDoc, ext: &str, stem: &str) -> Result<Response, WebError> {
+pub(super) async fn table_file(
+    st: &AppState,
+    caller: &dangbo_db::Caller,
+    doc: dangbo_reports::pdf::TableDoc,
+    ext: &str,
+    stem: &str,
+) -> Result<Response, WebError> {
     use axum::http::header;
     use axum::response::IntoResponse;
     let failed = |e: &dyn std::fmt::Display| {
         tracing::error!(error = %e, "statistics export failed");
         WebError(crate::error::ErrorKind::Internal)
     };
-    let (bytes, mime) = match ext {
-        "pdf" => (dangbo_reports::pdf::table(doc).map_err(|e| failed(&e))?, "application/pdf"),
-        "xlsx" => (dangbo_reports::table_xlsx::xlsx(doc, "Biểu").map_err(|e| failed(&e))?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    let mime = match ext {
+        "pdf" => "application/pdf",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         _ => return Err(WebError(crate::error::ErrorKind::NotFound)),
     };
+    st.store.log_export(caller, "statistics", "file", stem, serde_json::json!({"ext": ext})).await?;
+    let pdf = ext == "pdf";
+    let bytes = st
+        .limits
+        .render(move || if pdf { dangbo_reports::pdf::table(&doc) } else { dangbo_reports::table_xlsx::xlsx(&doc, "Biểu").map_err(|e| e.to_string()) })
+        .await?
+        .map_err(|e| failed(&e))?;
     let disposition = format!("attachment; filename=\"{stem}.{ext}\"");
     Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition), (header::CACHE_CONTROL, "no-store".to_string())], bytes)
         .into_response())

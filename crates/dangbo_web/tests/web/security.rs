@@ -115,3 +115,73 @@ async fn a_long_field_is_refused_at_the_door() {
     assert!(format!("{:?}", short.parse(today()).unwrap_err()).contains("birth_date"), "a two-digit year was accepted");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn an_admin_disables_resets_and_revokes_from_the_users_page() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let admin = app.login("admin", "dangbo-admin").await;
+    let secretary = app.login("bithu", "dangbo-bithu").await;
+    let token = app.token("api-reader", Role::Viewer, Some("DH-TT")).await;
+    let page = app.get("/users", &admin).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.select_text("tr.user td:first-child").contains(&"bithu".to_string()));
+    assert_eq!(app.get("/users", &secretary).await.status, StatusCode::FORBIDDEN);
+
+    let res = app.post_form("/users", &admin, &[("csrf", admin.csrf()), ("username", "bithu"), ("action", "disable")]).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(app.get("/todo", &secretary).await.status, StatusCode::SEE_OTHER, "a disabled user's session goes on");
+    app.post_form("/users", &admin, &[("csrf", admin.csrf()), ("username", "bithu"), ("action", "enable")]).await;
+    let res = app.post_form("/users", &admin, &[("csrf", admin.csrf()), ("username", "bithu"), ("action", "reset")]).await;
+    let banner = res.select_text("p.banner").join(" ");
+    let password = banner.split(": ").nth(1).and_then(|r| r.split(' ').next()).expect("the new password shown").to_string();
+    app.login("bithu", &password).await;
+
+    let ids = app.store.tokens(&Caller::system(), Some("api-reader")).await.unwrap();
+    assert_eq!(app.get("/api/v1/orgs/DH-TT", &token).await.status, StatusCode::OK);
+    app.post_form("/users", &admin, &[("csrf", admin.csrf()), ("token", &ids[0].id), ("action", "revoke")]).await;
+    assert_eq!(app.get("/api/v1/orgs/DH-TT", &token).await.status, StatusCode::UNAUTHORIZED, "a revoked token still opens");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_user_changes_their_password_and_logs_in_again() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let s = app.login("bithu", "dangbo-bithu").await;
+    assert_eq!(app.get("/account", &s).await.status, StatusCode::OK);
+    let weak = app.post_form("/account", &s, &[("csrf", s.csrf()), ("current", "dangbo-bithu"), ("password", "12345678")]).await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!weak.select_text("p.error").is_empty());
+    let ok = app.post_form("/account", &s, &[("csrf", s.csrf()), ("current", "dangbo-bithu"), ("password", "song-hong-chay-mai-7")]).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/todo", &s).await.status, StatusCode::SEE_OTHER, "the old session ends");
+    app.login("bithu", "song-hong-chay-mai-7").await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn bulk_reads_and_refused_openings_leave_a_trace_the_admin_can_filter() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let token = app.token("api-staff", Role::Staff, Some("DH-TT")).await;
+    let list = app.get("/api/v1/members?org=DH-TT&limit=500", &token).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    let secretary = app.login("bithu", "dangbo-bithu").await;
+    let page = app.get("/members?org=DH-TT-01", &secretary).await;
+    let own = page.html().select(&scraper::Selector::parse("table.list tbody a").unwrap()).next().unwrap().value().attr("href").unwrap().to_string();
+    let outside =
+        app.store.list_members(&Caller::system(), &dangbo_db::MemberFilter { org: Some("DH-QL".into()), limit: 1, ..Default::default() }, today()).await;
+    let outside_id = outside.map(|p| p.items[0].id.clone()).unwrap_or_else(|_| "no-such-member".into());
+    assert_eq!(app.get(&format!("/members/{outside_id}"), &secretary).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&format!("/api/v1/members/{outside_id}/assignments"), &token).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&own, &secretary).await.status, StatusCode::OK);
+
+    let admin = app.login("admin", "dangbo-admin").await;
+    let refused = app.get("/audit?action=member.open_refused", &admin).await;
+    assert!(refused.select_text("table.list tbody td:nth-child(2)").contains(&"bithu".to_string()), "{}", refused.body);
+    let lists = app.get("/audit?action=member&actor=api-staff", &admin).await;
+    assert!(lists.select_text("table.list tbody td:nth-child(3)").contains(&"member.list".to_string()));
+    let csv = app.get("/audit.csv?action=login", &admin).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.lines().skip(1).all(|l| l.contains(",login.")), "{}", csv.body);
+    assert!(csv.body.contains(",bithu,login.ok,"));
+    app.finish().await;
+}
