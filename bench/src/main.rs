@@ -1,6 +1,7 @@
 //! dangbo's benchmarks (see bench/README.md): each measure beside its floor, measured in the
 //! same run, on SQLite and on PostgreSQL. Prints a Markdown table for docs/benchmarks.md.
 
+mod hostile;
 mod load;
 mod procs;
 
@@ -37,6 +38,9 @@ struct Args {
     /// Skip measures by name: search, forms, pages, import, export, start.
     #[arg(long, value_delimiter = ',')]
     skip: Vec<String>,
+    /// Only the hostile-input checks (a fresh demo on SQLite; see hostile.rs), as CI runs them.
+    #[arg(long)]
+    hostile: bool,
 }
 
 /// One line of the results: (measure, value, floor, unit).
@@ -54,6 +58,9 @@ fn line(measure: impl Into<String>, value: f64, floor: Option<f64>, unit: &'stat
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
+    if args.hostile {
+        return hostile::run(args.seconds).await;
+    }
     let scale = Scale::parse(&args.scale).context("--scale: commune, province or national")?;
     let mut results: Vec<(String, Vec<Line>)> = Vec::new();
     for backend in args.backends.split(',').map(str::trim) {

@@ -5,6 +5,12 @@ use clap::{Parser, Subcommand};
 use dangbo_db::{Caller, Store};
 mod accounts;
 
+/// jemalloc, with its background threads, gives memory freed after a burst (a register's PDF
+/// laid out by typst, hundreds of logins) back to the system within seconds; glibc's allocator
+/// kept what each worker thread had used (189 MB after four PDFs of a town, never returned).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use accounts::{TokenCommand, UserCommand};
 
 #[derive(Parser)]

@@ -73,6 +73,14 @@ impl TestDb {
     }
 }
 
+/// Another process's write transaction on a SQLite file (as a command-line import holds one):
+/// the database's write lock is taken until the returned connection is dropped or closed.
+pub async fn hold_sqlite_write_lock(url: &str) -> sqlx::SqliteConnection {
+    let mut conn = sqlx::SqliteConnection::connect(url).await.expect("second connection");
+    conn.execute("BEGIN IMMEDIATE").await.expect("write lock taken");
+    conn
+}
+
 /// Makes sure database `name` exists on the PostgreSQL server at `server` (a URL without a
 /// database), dropping it first when `fresh`; returns its URL. Used by `bench/`.
 pub async fn postgres_database(server: &str, name: &str, fresh: bool) -> Result<String, crate::DbError> {

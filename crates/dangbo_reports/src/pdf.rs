@@ -202,8 +202,12 @@ fn compile<T: Serialize>(engine: &TypstEngine<typst_as_lib::TypstTemplateMainFil
     let json = serde_json::to_string(doc).map_err(|e| e.to_string())?;
     let mut inputs = Dict::new();
     inputs.insert("data".into(), json.into_value());
-    let compiled = engine.compile_with_input(inputs).output.map_err(|e| format!("{e:?}"))?;
-    typst_pdf::pdf(&compiled, &typst_pdf::PdfOptions::default()).map_err(|e| format!("{e:?}"))
+    let compiled = engine.compile_with_input(inputs).output.map_err(|e| format!("{e:?}"));
+    let pdf = compiled.and_then(|c| typst_pdf::pdf(&c, &typst_pdf::PdfOptions::default()).map_err(|e| format!("{e:?}")));
+    // Typst memoises layouts across compilations; a server renders each document once, so
+    // the cache only grows (a district's register kept ~140 MB): dropped after every paper.
+    typst::comemo::evict(0);
+    pdf
 }
 
 /// Lays out and writes the PDF. Errors are typst's diagnostics as text (a template fault).

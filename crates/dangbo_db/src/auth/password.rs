@@ -1,17 +1,17 @@
 //! Password hashing and checking on two threads of their own.
 //!
-//! Argon2id costs ~19 MiB and tens of milliseconds a check. Run on the shared blocking pool, a
-//! burst of logins spread those buffers over many threads and many allocator arenas, which
-//! kept them (200 parallel wrong logins took the server from 18 MiB to 4.7 GB). Here at most
-//! [`WORKERS`] checks run at once, always on the same threads, so the memory they use stays
-//! bounded and is reused; at most [`QUEUE`] more wait, and a request beyond that is refused at
-//! once (429) instead of queueing without bound.
+//! Argon2id costs ~19 MiB and tens of milliseconds a check. Allocated afresh for every check
+//! (64-byte aligned), glibc kept each buffer resident: ten wrong logins one after another took
+//! the server from 42 to 204 MB, and 200 parallel ones to 4.7 GB. Here each of [`WORKERS`]
+//! threads owns one buffer, reused by every hash and check it runs through a burst and given
+//! back after a quiet spell, so the memory is bounded by the workers; at most [`QUEUE`] more
+//! checks wait, and a request beyond that is refused at once (429) instead of queueing without
+//! bound.
 
 use crate::DbError;
-use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, LazyLock, Mutex};
 use tokio::sync::oneshot;
 
@@ -38,27 +38,85 @@ static JOBS: LazyLock<SyncSender<Job>> = LazyLock::new(|| {
     tx
 });
 
+/// The most memory a stored hash may ask a check for (Argon2's memory cost, in 1 KiB blocks):
+/// 64 MiB, over three times today's parameters.
+const MAX_BLOCKS: usize = 64 * 1024;
+
+/// How long a worker keeps its buffer with nothing to do before it gives it back.
+const IDLE: std::time::Duration = std::time::Duration::from_secs(5);
+
 fn work(rx: &Mutex<Receiver<Job>>) {
+    let mut blocks: Vec<Block> = Vec::new();
     loop {
         let job = match rx.lock() {
-            Ok(rx) => rx.recv(),
+            Ok(rx) => match rx.recv_timeout(IDLE) {
+                Ok(job) => job,
+                Err(RecvTimeoutError::Timeout) => {
+                    // A quiet spell: the buffer goes back to the allocator (and, with the
+                    // server's jemalloc, to the system) until the next burst.
+                    blocks = Vec::new();
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
+            },
             Err(_) => return,
         };
         match job {
-            Ok(Job::Hash(pw, reply)) => {
-                let _ = reply.send(hash_now(&pw));
+            Job::Hash(pw, reply) => {
+                let _ = reply.send(hash_with(&mut blocks, &pw));
             }
-            Ok(Job::Verify(pw, phc, reply)) => {
-                let _ = reply.send(Argon2::default().verify_password(pw.as_bytes(), phc.as_str()).is_ok());
+            Job::Verify(pw, phc, reply) => {
+                let _ = reply.send(verify_with(&mut blocks, &pw, &phc));
             }
-            Err(_) => return,
         }
     }
 }
 
-fn hash_now(password: &str) -> Result<String, DbError> {
-    let h: PasswordHash = Argon2::default().hash_password(password.as_bytes()).map_err(|e| DbError::Internal(anyhow::anyhow!("argon2: {e}")))?;
-    Ok(h.to_string())
+/// `blocks` grown to `n` blocks (never shrunk: the thread's one buffer).
+fn memory(blocks: &mut Vec<Block>, n: usize) -> Option<&mut [Block]> {
+    if n > MAX_BLOCKS {
+        return None;
+    }
+    if blocks.len() < n {
+        blocks.resize(n, Block::new());
+    }
+    blocks.get_mut(..n)
+}
+
+/// Argon2id with the default parameters and a random salt, as a PHC string.
+fn hash_with(blocks: &mut Vec<Block>, password: &str) -> Result<String, DbError> {
+    let fail = |e: &dyn std::fmt::Display| DbError::Internal(anyhow::anyhow!("argon2: {e}"));
+    let params = Params::default();
+    let salt: [u8; 16] = rand::random();
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    let mem = memory(blocks, params.block_count()).ok_or_else(|| fail(&"memory"))?;
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+        .hash_password_into_with_memory(password.as_bytes(), &salt, &mut out, mem)
+        .map_err(|e| fail(&e))?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params).map_err(|e| fail(&e))?,
+        salt: Some(Salt::new(&salt).map_err(|e| fail(&e))?),
+        hash: Some(Output::new(&out).map_err(|e| fail(&e))?),
+    };
+    Ok(phc.to_string())
+}
+
+/// Whether `password` gives the hash stored in `phc` (compared in constant time).
+fn verify_with(blocks: &mut Vec<Block>, password: &str, phc: &str) -> bool {
+    let Ok(hash) = PasswordHash::new(phc) else { return false };
+    let (Some(salt), Some(expected)) = (&hash.salt, &hash.hash) else { return false };
+    let (Ok(params), Ok(algorithm)) = (Params::try_from(&hash), Algorithm::try_from(hash.algorithm.as_str())) else { return false };
+    let version = match hash.version.map(Version::try_from) {
+        None => Version::default(),
+        Some(Ok(v)) => v,
+        Some(Err(_)) => return false,
+    };
+    let mut out = vec![0u8; expected.len()];
+    let Some(mem) = memory(blocks, params.block_count()) else { return false };
+    let argon = Argon2::new(algorithm, version, params);
+    argon.hash_password_into_with_memory(password.as_bytes(), salt, &mut out, mem).is_ok() && Output::new(&out).is_ok_and(|o| o == *expected)
 }
 
 fn submit(job: Job) -> Result<(), DbError> {
@@ -87,4 +145,25 @@ pub async fn verify(password: &str, phc: &str) -> Result<bool, DbError> {
 pub async fn dummy_hash() -> Result<String, DbError> {
     static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
     DUMMY.get_or_try_init(|| hash("not a password")).await.cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+
+    #[test]
+    fn hashes_check_with_the_argon2_crate_both_ways() {
+        let mut blocks = Vec::new();
+        let ours = hash_with(&mut blocks, "hoa-sen-no-sang-9").unwrap();
+        assert!(ours.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{ours}");
+        assert!(Argon2::default().verify_password(b"hoa-sen-no-sang-9", ours.as_str()).is_ok());
+        assert!(verify_with(&mut blocks, "hoa-sen-no-sang-9", &ours));
+        assert!(!verify_with(&mut blocks, "hoa-sen-no-sang-8", &ours));
+        let theirs = Argon2::default().hash_password(b"la-xanh").unwrap().to_string();
+        assert!(verify_with(&mut blocks, "la-xanh", &theirs));
+        assert!(!verify_with(&mut blocks, "la-xanh", "not a hash"));
+        assert!(!verify_with(&mut blocks, "x", "$argon2id$v=19$m=2000000,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"), "a hostile memory cost");
+        assert_eq!(blocks.len(), Params::default().block_count(), "one buffer, reused");
+    }
 }

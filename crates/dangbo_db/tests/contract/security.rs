@@ -137,3 +137,27 @@ async fn a_nul_byte_is_bad_input_on_both_databases() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_write_waits_for_another_process_and_then_is_told_the_database_is_busy() {
+    let db = dangbo_db::test_support::TestDb::sqlite().await;
+    let s = db.store.clone();
+    small_tree(&s).await;
+    // Another process (a command-line import) holds the write lock past the wait: the write
+    // is refused as busy, never an internal error, and nothing of it is written.
+    let held = dangbo_db::test_support::hold_sqlite_write_lock(&db.url).await;
+    let refused = s.create_member(&admin(), member_input("B1", "Vũ", "Văn", "Hải").parse(today()).unwrap()).await;
+    assert!(matches!(refused, Err(DbError::Busy)), "{refused:?}");
+    drop(held);
+    // Released within the wait: the write waits its turn and succeeds.
+    let held = dangbo_db::test_support::hold_sqlite_write_lock(&db.url).await;
+    let release = tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        drop(held);
+    });
+    add_member(&s, member_input("B1", "Vũ", "Văn", "Hải")).await;
+    release.await.unwrap();
+    let page = s.list_members(&admin(), &MemberFilter { org: Some("B1".into()), limit: 10, ..Default::default() }, today()).await.unwrap();
+    assert_eq!(page.total, 1, "the refused write left nothing behind");
+    db.finish().await;
+}

@@ -38,11 +38,9 @@ pub(crate) fn safe_next(next: &str) -> String {
     if !local {
         return "/orgs".into();
     }
-    percent_encoding::utf8_percent_encode(next, NON_ASCII).to_string()
+    // Only bytes outside ASCII (what a Location header cannot carry as is) are encoded.
+    percent_encoding::utf8_percent_encode(next, percent_encoding::CONTROLS).to_string()
 }
-
-/// Percent-encodes only bytes outside ASCII (what a Location header cannot carry as is).
-const NON_ASCII: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS;
 
 pub async fn login_form(lang: Lang, Query(q): Query<HashMap<String, String>>) -> Response {
     let next = q.get("next").cloned().unwrap_or_default();
