@@ -162,7 +162,7 @@ impl Store {
         let (sink, guard) = match self.backend {
             Backend::Sqlite => {
                 let guard = self.write_lock.lock().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
                 tx.execute(sqlx::AssertSqlSafe(format!("PRAGMA cache_size = -{}", cache_mib * 1024))).await?;
                 (Sink::Sqlite(tx, self.pool.clone()), Some(guard))
             }

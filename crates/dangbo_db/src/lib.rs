@@ -151,11 +151,13 @@ impl Store {
 
     /// Starts a write transaction (holding the SQLite write lock for its whole life).
     pub(crate) async fn write(&self) -> Result<WriteTx<'_>, DbError> {
-        let guard = match self.backend {
-            Backend::Sqlite => Some(self.write_lock.lock().await),
-            Backend::Postgres => None,
+        let (guard, tx) = match self.backend {
+            // IMMEDIATE takes the database's write lock at once, waiting up to busy_timeout for
+            // another process (a command-line import) to let go; a deferred transaction that
+            // read first could not wait when it came to write (SQLITE_BUSY at once).
+            Backend::Sqlite => (Some(self.write_lock.lock().await), self.pool.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres => (None, self.pool.begin().await?),
         };
-        let tx = self.pool.begin().await?;
         Ok(WriteTx { tx, _guard: guard })
     }
 

@@ -185,3 +185,45 @@ async fn bulk_reads_and_refused_openings_leave_a_trace_the_admin_can_filter() {
     assert!(csv.body.contains(",bithu,login.ok,"));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_dissolved_committees_users_read_its_own_archive_and_no_file_now_elsewhere() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    app.store
+        .create_user(
+            &Caller::system(),
+            dangbo_db::NewUser { username: "dh-viewer", password: "hoa-sen-no-sang-9", role: Role::Viewer, org_code: Some("DH"), member_id: None },
+        )
+        .await
+        .unwrap();
+    let viewer = app.login("dh-viewer", "hoa-sen-no-sang-9").await;
+    let courses = app.get("/courses", &viewer).await;
+    assert_eq!(courses.status, StatusCode::OK);
+    let link = |res: &Res, prefix: &str| -> Vec<String> {
+        res.html()
+            .select(&scraper::Selector::parse("a").unwrap())
+            .filter_map(|a| a.value().attr("href"))
+            .filter(|h| h.starts_with(prefix))
+            .map(str::to_string)
+            .collect()
+    };
+    let course_links = link(&courses, "/courses/");
+    assert!(!course_links.is_empty(), "the committee's own courses are its archive");
+    let mut people = Vec::new();
+    for c in course_links.iter().take(12) {
+        let course = app.get(c, &viewer).await;
+        assert_eq!(course.status, StatusCode::OK, "{c}");
+        people.extend(link(&course, "/candidates/"));
+        people.extend(link(&course, "/members/"));
+    }
+    assert!(!people.is_empty(), "the rosters name their trainees as they were");
+    // The trainees' files now belong to the communes formed in 2025: none opens.
+    let mut opened = 0;
+    for t in people.iter().take(20) {
+        if app.get(t, &viewer).await.status == StatusCode::OK {
+            opened += 1;
+        }
+    }
+    assert_eq!(opened, 0, "a dissolved district's viewer opened files now elsewhere");
+    app.finish().await;
+}
