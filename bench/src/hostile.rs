@@ -3,7 +3,10 @@
 //! 17 billion cells, and register PDFs beside readers. It fails when the server dies, answers
 //! any 5xx, its memory is not back under [`RSS_AFTER_MB`] within a minute after the logins and
 //! the workbook, or a second round of PDFs keeps more memory than the first; it prints
-//! `/healthz`'s p99 beside the PDFs (target ≤ 100 ms on a release build).
+//! `/healthz`'s p99 beside the PDFs (target ≤ 100 ms on a release build). A command-line
+//! import of 60,000 rows runs beside web writes (none may answer 5xx: a write the import's lock
+//! holds past the wait is told "busy", 503), and a second import killed with SIGKILL mid-way
+//! must leave the register as it was.
 
 use crate::load;
 use crate::procs::{Server, timed};
@@ -30,6 +33,7 @@ pub async fn run(seconds: u64) -> Result<()> {
     // Logged in before the burst, which locks this address out of logins for a while.
     let cookie = server.login("admin", "dangbo-admin").await?;
     bomb(&server, &cookie).await?;
+    import_beside_writes(&server, &url, &dir).await?;
     login_burst(&server).await?;
     // Last: typst's fonts and library, loaded by the first paper, stay for the process's life.
     pdfs_beside_readers(&server, &cookie, seconds).await?;
@@ -93,7 +97,7 @@ async fn bomb(server: &Server, cookie: &str) -> Result<()> {
     settles(server, "bomb", peak).await
 }
 
-/// Two clients looping a register PDF while eight read `/healthz`, twice: the second round
+/// Two clients looping a branch register PDF while eight read `/healthz`, twice: the second round
 /// must not keep more memory than the first (what the first paper loads stays; nothing grows).
 async fn pdfs_beside_readers(server: &Server, cookie: &str, seconds: u64) -> Result<()> {
     let first = pdf_round(server, cookie, seconds).await?;
@@ -108,11 +112,11 @@ async fn pdf_round(server: &Server, cookie: &str, seconds: u64) -> Result<f64> {
     let time = Duration::from_secs(seconds.max(3));
     let headers = Arc::new(vec![("cookie".to_string(), cookie.to_string())]);
     let addr = server.addr.clone();
-    let pdfs = tokio::spawn(async move { load::http(&addr, 2, time, Arc::new(vec!["/registers/DH-TT.pdf".to_string()]), headers).await });
+    let pdfs = tokio::spawn(async move { load::http(&addr, 2, time, Arc::new(vec!["/registers/DH-TT-02.pdf".to_string()]), headers).await });
     let readers = load::http(&server.addr, 8, time, Arc::new(vec!["/healthz".to_string()]), Arc::new(vec![])).await?;
     let pdfs = pdfs.await??;
     println!(
-        "| /healthz p99 beside 2 clients looping a register PDF ({} PDFs) | {:.1} ms | ≤ 100 ms (release build) |",
+        "| /healthz p99 beside 2 clients looping a branch register PDF ({} PDFs) | {:.1} ms | ≤ 100 ms (release build) |",
         pdfs.samples.len(),
         readers.quantile_ms(0.99)
     );
@@ -181,4 +185,89 @@ async fn upload(addr: &str, cookie: &str, csrf: &str, file: &[u8]) -> Result<u16
         .header("content-type", format!("multipart/form-data; boundary={boundary}"))
         .body(http_body_util::Full::new(Bytes::from(body)))?;
     Ok(send(addr, req).await?.0)
+}
+
+/// Rows of the command-line import beside the web writes.
+const IMPORT_ROWS: usize = 60_000;
+
+/// A CSV of `rows` new members of branch DH-TT-01 with distinct CCCDs from `first`.
+fn import_csv(path: &std::path::Path, rows: usize, first: usize) -> Result<()> {
+    use std::io::Write;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(f, "Họ và tên,Giới tính,Ngày sinh,Số CCCD,Ngày quyết định kết nạp,Ngày vào Đảng,Mã chi bộ")?;
+    for n in first..first + rows {
+        writeln!(f, "Nguyễn Văn Nhập,Nam,01/01/1980,0990{n:08},01/03/2010,15/03/2010,DH-TT-01")?;
+    }
+    f.flush()?;
+    Ok(())
+}
+
+async fn members_of_branch(addr: &str, token: &str) -> Result<i64> {
+    let req = hyper::Request::get("/api/v1/members?org=DH-TT-01&limit=1")
+        .header("host", addr)
+        .header("authorization", format!("Bearer {token}"))
+        .body(http_body_util::Full::new(Bytes::new()))?;
+    let (status, body) = send(addr, req).await?;
+    ensure!(status == 200, "member list: {status} {body}");
+    let total = body.split("\"total\":").nth(1).and_then(|r| r.split([',', '}']).next()).and_then(|n| n.trim().parse().ok());
+    total.context("the list's total")
+}
+
+/// Web writes (new members through the API) while the command line imports into the same
+/// SQLite file; then an import killed with SIGKILL half-way.
+async fn import_beside_writes(server: &Server, url: &str, dir: &std::path::Path) -> Result<()> {
+    let bin = crate::procs::dangbo()?;
+    let out = std::process::Command::new(&bin).args(["--database-url", url, "token", "create", "--username", "admin"]).output()?;
+    ensure!(out.status.success(), "token create: {}", String::from_utf8_lossy(&out.stderr));
+    let token = String::from_utf8(out.stdout)?.trim().to_string();
+    let before = members_of_branch(&server.addr, &token).await?;
+    let csv = dir.join("import.csv");
+    import_csv(&csv, IMPORT_ROWS, 0)?;
+    let started = Instant::now();
+    let mut import = std::process::Command::new(&bin)
+        .args(["--database-url", url, "import", "members"])
+        .arg(&csv)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let mut statuses = std::collections::BTreeMap::new();
+    let mut n = 0;
+    while import.try_wait()?.is_none() {
+        n += 1;
+        let body = format!(
+            r#"{{"org":"DH-TT-01","family_name":"Trần","middle_name":"Văn","given_name":"Web {n}","sex":"male","birth_date":"1985-05-05","admission_decision_date":"2012-03-01","ceremony_date":"2012-03-15"}}"#
+        );
+        let req = hyper::Request::post("/api/v1/members")
+            .header("host", server.addr.as_str())
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .body(http_body_util::Full::new(Bytes::from(body)))?;
+        let (status, _) = send(&server.addr, req).await?;
+        *statuses.entry(status).or_insert(0) += 1;
+        ensure!(started.elapsed() < Duration::from_secs(900), "the import did not finish");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    ensure!(import.wait()?.success(), "the import failed");
+    let import_s = started.elapsed().as_secs_f64();
+    ensure!(statuses.keys().all(|s| *s < 500 || *s == 503), "a web write beside the import answered: {statuses:?}");
+    let created = statuses.get(&201).copied().unwrap_or(0) as i64;
+    let after = members_of_branch(&server.addr, &token).await?;
+    ensure!(after == before + IMPORT_ROWS as i64 + created, "{before} + {IMPORT_ROWS} imported + {created} written ≠ {after}");
+    println!("| web writes beside a {IMPORT_ROWS}-row CLI import ({import_s:.0} s) | {statuses:?} | no 500 (503: busy) |");
+
+    // Killed half-way: nothing of it is visible.
+    import_csv(&csv, IMPORT_ROWS, IMPORT_ROWS)?;
+    let mut import = std::process::Command::new(&bin)
+        .args(["--database-url", url, "import", "members"])
+        .arg(&csv)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    tokio::time::sleep(Duration::from_secs_f64((import_s / 2.0).max(1.0))).await;
+    import.kill()?;
+    import.wait()?;
+    let killed = members_of_branch(&server.addr, &token).await?;
+    ensure!(killed == after, "an import killed half-way left {} members", killed - after);
+    println!("| an import killed with SIGKILL half-way | {} members left behind | 0 |", killed - after);
+    Ok(())
 }

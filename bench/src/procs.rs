@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The `dangbo` binary built beside this one (`cargo build --release -p dangbo -p dangbo_bench`).
-fn dangbo() -> Result<std::path::PathBuf> {
+pub fn dangbo() -> Result<std::path::PathBuf> {
     let exe = std::env::current_exe()?;
     let bin = exe.with_file_name("dangbo");
     anyhow::ensure!(bin.exists(), "{} is missing: build it with `cargo build --release -p dangbo`", bin.display());

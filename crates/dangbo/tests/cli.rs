@@ -125,3 +125,36 @@ fn a_csv_larger_than_an_upload_streams_from_the_command_line() {
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("thêm 3 đảng viên, 0 đã có"), "{}", text(&out));
 }
+
+#[test]
+fn accounts_and_tokens_are_managed_from_the_terminal_under_its_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/accounts.sqlite3", dir.path().display());
+    let weak = dangbo(&db, &["user", "add", "--username", "xa1", "--role", "staff", "--org", "P01", "--password-stdin"], Some("12345678\n"));
+    assert!(!weak.status.success());
+    assert!(text(&weak).to_lowercase().contains("dễ đoán"), "{}", text(&weak));
+    let out = dangbo(&db, &["user", "add", "--username", "quantri", "--role", "admin", "--password-stdin"], Some("hoa-sen-no-sang-9\n"));
+    assert!(out.status.success(), "{}", text(&out));
+    let token = dangbo(&db, &["token", "create", "--username", "quantri", "--days", "7"], None);
+    assert!(token.status.success(), "{}", text(&token));
+    let list = text(&dangbo(&db, &["token", "list"], None));
+    let id = list.split('\t').next().unwrap().trim().to_string();
+    assert!(list.contains("quantri") && list.contains("valid until"), "{list}");
+    let out = dangbo(&db, &["--actor", "chanh-van-phong", "token", "revoke", &id], None);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&dangbo(&db, &["token", "list"], None)).contains("revoked"));
+    let reset = text(&dangbo(&db, &["user", "password", "quantri"], None));
+    assert!(reset.contains("shown once"), "{reset}");
+    let out = dangbo(&db, &["user", "disable", "quantri"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&dangbo(&db, &["user", "list"], None)).contains("DISABLED"));
+    // Who did it, in the audit log: the terminal's user, or the name given.
+    let store_url = db.clone();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let actors = rt.block_on(async move {
+        let store = dangbo_db::Store::connect(&store_url).await.unwrap();
+        store.audit_log(&dangbo_db::Caller::system(), None, 50).await.unwrap().into_iter().map(|a| (a.actor, a.action)).collect::<Vec<_>>()
+    });
+    assert!(actors.iter().any(|(who, what)| who == "cli:chanh-van-phong" && what == "token.revoke"), "{actors:?}");
+    assert!(actors.iter().any(|(who, what)| who.starts_with("cli:") && what == "user.disable"), "{actors:?}");
+}

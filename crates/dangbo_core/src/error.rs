@@ -32,6 +32,11 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// Whether `field` has the problem `key`.
+    pub fn has(&self, field: &str, key: &str) -> bool {
+        self.0.get(field).is_some_and(|e| e.key == key)
+    }
+
     pub fn single(field: &str, key: &'static str) -> Self {
         let mut e = Self::new();
         e.add(field, key);

@@ -112,6 +112,12 @@ impl Store {
             b.commit().await?;
             report.committed = true;
         }
+        // Which citizen IDs are already in the register (anywhere: one person, one record) is
+        // what a dry run tells; every such answer is on the record with its author.
+        if report.unchanged > 0 {
+            let detail = serde_json::json!({"rows": report.rows, "already_in_register": report.unchanged, "dry_run": dry_run});
+            self.log_read(caller, "import.known", "import", "", detail).await?;
+        }
         Ok(report)
     }
 }

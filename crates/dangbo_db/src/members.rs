@@ -96,7 +96,20 @@ pub struct MemberDetail {
 
 impl Store {
     /// Adds a member: an admission (and, for a long-standing member, the recognition) event.
+    /// A citizen ID or card number already in the register (anywhere) is refused, and the
+    /// refusal is logged with the number asked about: the answer says the number exists.
     pub async fn create_member(&self, caller: &Caller, new: NewMember) -> Result<String, DbError> {
+        let asked = (new.person.cccd.clone(), new.party.card_no.clone());
+        let created = self.create_member_checked(caller, new).await;
+        if let Err(DbError::Invalid(e)) = &created
+            && (e.has("cccd", "err-cccd-taken") || e.has("card_no", "err-card-taken"))
+        {
+            self.log_read(caller, "member.key_taken", "member", "", serde_json::json!({"cccd": asked.0, "card_no": asked.1})).await?;
+        }
+        created
+    }
+
+    async fn create_member_checked(&self, caller: &Caller, new: NewMember) -> Result<String, DbError> {
         if !caller.can_write() {
             return Err(DbError::Forbidden);
         }

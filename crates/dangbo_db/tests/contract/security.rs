@@ -161,3 +161,25 @@ async fn a_write_waits_for_another_process_and_then_is_told_the_database_is_busy
     assert_eq!(page.total, 1, "the refused write left nothing behind");
     db.finish().await;
 }
+
+#[tokio::test]
+async fn asking_whether_a_citizen_id_is_in_the_register_leaves_a_trace() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let mut known = member_input("B1", "Vũ", "Văn", "Hải");
+        known.cccd = Some("022080000001".into());
+        add_member(&s, known.clone()).await;
+        // A secretary of another part of the tree asks about the number.
+        let g = user(&s, "sec-g", Role::Secretary, Some("G")).await;
+        let mut probe = member_input("G", "Lê", "Thị", "Hỏi");
+        probe.cccd = Some("022080000001".into());
+        assert!(matches!(s.create_member(&g, probe.parse(today()).unwrap()).await, Err(DbError::Invalid(_))));
+        let rows = vec![(2, Ok(probe.parse(today()).unwrap()))];
+        let report = s.import_members(&g, rows, true).await.unwrap();
+        assert_eq!(report.unchanged, 1);
+        let log = s.audit_log(&admin(), None, 100).await.unwrap();
+        let by_g: Vec<_> = log.iter().filter(|a| a.actor == "sec-g").map(|a| a.action.as_str()).collect();
+        assert!(by_g.contains(&"member.key_taken") && by_g.contains(&"import.known"), "{backend}: {by_g:?}");
+    })
+    .await;
+}

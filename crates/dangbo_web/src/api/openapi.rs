@@ -160,6 +160,8 @@ fn base() -> Value {
     let date = json!({"type": "string", "format": "date"});
     let s = json!({"type": "string"});
     let obj = json!({"type": "object"});
+    // A breakdown's row: [value, count].
+    let pair = json!({"type": "array", "description": "[value, count]", "minItems": 2, "maxItems": 2, "items": {"type": ["string", "integer"]}});
     json!({
         "openapi": "3.1.0",
         "info": {"title": "dangbo API", "version": env!("CARGO_PKG_VERSION"), "description": "Organisation tree and member register. Authenticate with the session cookie (and X-CSRF-Token on writes) or Authorization: Bearer <token> from `dangbo token create`. Messages follow Accept-Language (vi by default, en)."},
@@ -183,7 +185,7 @@ fn base() -> Value {
                     "type": {"enum": ["recognised", "transferred", "transfer_issued", "transfer_cancelled", "helper_assigned", "transferred_out", "temp_attached", "temp_returned", "exempted", "exemption_ended", "struck_off", "left", "expelled", "deceased", "readmitted", "info_changed", "card_issued", "badge_awarded", "corrected"]},
                     "effective_on": date, "org": s, "destination": s, "reason": s, "card_no": s, "years": s, "badge_no": s, "helper": s, "ground": {"enum": ["age_health", "other"]}, "until": date, "purpose": {"enum": ["work", "study"]}, "corrects": s, "decision_no": s, "decision_date": date, "issuer": s}},
                 "Member": obj,
-                "MemberStats": {"type": "object", "properties": {"code": s, "name": s, "as_of": date, "total": {"type": "integer"}, "breakdowns": {"type": "array", "items": {"type": "object", "properties": {"dimension": s, "rows": {"type": "array", "items": {"type": "array", "prefixItems": [s, {"type": "integer"}]}}}}}}},
+                "MemberStats": {"type": "object", "properties": {"code": s, "name": s, "as_of": date, "total": {"type": "integer"}, "breakdowns": {"type": "array", "items": {"type": "object", "properties": {"dimension": s, "rows": {"type": "array", "items": pair}}}}}},
                 "PressFigures": {"type": "object", "properties": {"code": s, "from": date, "to": date,
                     "grassroots_orgs": {"type": ["integer", "null"]}, "members": {"type": ["integer", "null"]}, "awareness_classes": {"type": ["integer", "null"]}, "awareness_trainees": {"type": ["integer", "null"]}, "admitted": {"type": ["integer", "null"]},
                     "exam_candidates_commune": {"type": ["integer", "null"]}, "exam_candidates_district": {"type": ["integer", "null"]}, "moves_total": {"type": ["integer", "null"]}, "moves_upper_to_commune": {"type": ["integer", "null"]},
