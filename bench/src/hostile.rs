@@ -33,7 +33,7 @@ pub async fn run(seconds: u64) -> Result<()> {
     // Logged in before the burst, which locks this address out of logins for a while.
     let cookie = server.login("admin", "dangbo-admin").await?;
     bomb(&server, &cookie).await?;
-    import_beside_writes(&server, &url, &dir).await?;
+    import_beside_writes(&server, &url, &dir, &cookie).await?;
     login_burst(&server).await?;
     // Last: typst's fonts and library, loaded by the first paper, stay for the process's life.
     pdfs_beside_readers(&server, &cookie, seconds).await?;
@@ -215,7 +215,7 @@ async fn members_of_branch(addr: &str, token: &str) -> Result<i64> {
 
 /// Web writes (new members through the API) while the command line imports into the same
 /// SQLite file; then an import killed with SIGKILL half-way.
-async fn import_beside_writes(server: &Server, url: &str, dir: &std::path::Path) -> Result<()> {
+async fn import_beside_writes(server: &Server, url: &str, dir: &std::path::Path, cookie: &str) -> Result<()> {
     let bin = crate::procs::dangbo()?;
     let out = std::process::Command::new(&bin).args(["--database-url", url, "token", "create", "--username", "admin"]).output()?;
     ensure!(out.status.success(), "token create: {}", String::from_utf8_lossy(&out.stderr));
@@ -254,6 +254,14 @@ async fn import_beside_writes(server: &Server, url: &str, dir: &std::path::Path)
     let after = members_of_branch(&server.addr, &token).await?;
     ensure!(after == before + IMPORT_ROWS as i64 + created, "{before} + {IMPORT_ROWS} imported + {created} written ≠ {after}");
     println!("| web writes beside a {IMPORT_ROWS}-row CLI import ({import_s:.0} s) | {statuses:?} | no 500 (503: busy) |");
+    // The town now holds more members than one PDF may: refused at once, never rendered.
+    let req = hyper::Request::get("/registers/DH-TT.pdf")
+        .header("host", server.addr.as_str())
+        .header("cookie", cookie)
+        .body(http_body_util::Full::new(Bytes::new()))?;
+    let (status, _) = send(&server.addr, req).await?;
+    println!("| the register PDF of {} members | {status} | 413 (download XLSX) |", after);
+    ensure!(status == 413, "a register PDF past the bound answered {status}");
 
     // Killed half-way: nothing of it is visible.
     import_csv(&csv, IMPORT_ROWS, IMPORT_ROWS)?;

@@ -59,6 +59,10 @@ mod tests {
         assert_eq!(parse("31/12/2019"), Some(d));
         assert_eq!(parse("31/02/2019"), None);
         assert_eq!(display(d), "31/12/2019");
+        // A year is written in full, within the register's range.
+        for bad in ["15/8/98", "15/08/0098", "-2024-01-01", "5/1/27", "01/01/1899", "01/01/2201"] {
+            assert_eq!(parse(bad), None, "{bad}");
+        }
     }
 
     #[test]

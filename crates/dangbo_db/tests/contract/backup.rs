@@ -12,6 +12,8 @@ async fn backup_then_restore_gives_the_same_register() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("backup.dangbo");
         s.backup(&file).await.unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600, "a backup is its owner's alone");
         assert!(s.backup(&file).await.is_err(), "an existing file is never overwritten");
         // Into a database that already holds data: refused.
         assert!(Store::restore(&db.url, &file).await.is_err());
