@@ -146,8 +146,19 @@ impl Store {
         e.into_result(()).map_err(DbError::Invalid)
     }
 
-    /// Records one event on a member in the caller's scope.
+    /// Records one event on a member in the caller's scope. A change to a CCCD or card number
+    /// already in the register is refused and the refusal logged, as for a new member.
     pub async fn record_event(&self, caller: &Caller, member_id: &str, ev: NewEvent, today: NaiveDate) -> Result<String, DbError> {
+        let recorded = self.record_event_checked(caller, member_id, ev, today).await;
+        if let Err(DbError::Invalid(e)) = &recorded
+            && (e.has("cccd", "err-cccd-taken") || e.has("card_no", "err-card-taken"))
+        {
+            self.log_read(caller, "member.key_taken", "member", member_id, serde_json::json!({})).await?;
+        }
+        recorded
+    }
+
+    async fn record_event_checked(&self, caller: &Caller, member_id: &str, ev: NewEvent, today: NaiveDate) -> Result<String, DbError> {
         if !caller.can_write() {
             return Err(DbError::Forbidden);
         }
