@@ -213,6 +213,16 @@ async fn members_of_branch(addr: &str, token: &str) -> Result<i64> {
     total.context("the list's total")
 }
 
+/// `dangbo import members CSV` into `url`, quietly, in the background.
+fn spawn_import(bin: &std::path::Path, url: &str, csv: &std::path::Path) -> Result<std::process::Child> {
+    Ok(std::process::Command::new(bin)
+        .args(["--database-url", url, "import", "members"])
+        .arg(csv)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?)
+}
+
 /// Web writes (new members through the API) while the command line imports into the same
 /// SQLite file; then an import killed with SIGKILL half-way.
 async fn import_beside_writes(server: &Server, url: &str, dir: &std::path::Path, cookie: &str) -> Result<()> {
@@ -224,12 +234,7 @@ async fn import_beside_writes(server: &Server, url: &str, dir: &std::path::Path,
     let csv = dir.join("import.csv");
     import_csv(&csv, IMPORT_ROWS, 0)?;
     let started = Instant::now();
-    let mut import = std::process::Command::new(&bin)
-        .args(["--database-url", url, "import", "members"])
-        .arg(&csv)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()?;
+    let mut import = spawn_import(&bin, url, &csv)?;
     let mut statuses = std::collections::BTreeMap::new();
     let mut n = 0;
     while import.try_wait()?.is_none() {
@@ -265,12 +270,7 @@ async fn import_beside_writes(server: &Server, url: &str, dir: &std::path::Path,
 
     // Killed half-way: nothing of it is visible.
     import_csv(&csv, IMPORT_ROWS, IMPORT_ROWS)?;
-    let mut import = std::process::Command::new(&bin)
-        .args(["--database-url", url, "import", "members"])
-        .arg(&csv)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()?;
+    let mut import = spawn_import(&bin, url, &csv)?;
     tokio::time::sleep(Duration::from_secs_f64((import_s / 2.0).max(1.0))).await;
     import.kill()?;
     import.wait()?;

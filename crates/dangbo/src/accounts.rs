@@ -131,7 +131,8 @@ pub async fn token(store: &Store, op: &Caller, command: TokenCommand) -> Result<
             for t in store.tokens(op, username.as_deref()).await.map_err(fail("cannot list tokens"))? {
                 let state = match (&t.revoked_at, &t.expires_at) {
                     (Some(at), _) => format!("revoked {at}"),
-                    (None, Some(until)) => format!("valid until {until}"),
+                    (None, Some(until)) if t.live => format!("valid until {until}"),
+                    (None, Some(until)) => format!("expired {until}"),
                     (None, None) => "no expiry".into(),
                 };
                 println!("{}\t{}\tcreated {}\t{state}", t.id, t.username, t.created_at);

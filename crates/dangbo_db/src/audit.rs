@@ -27,25 +27,6 @@ pub(crate) async fn record(
     Ok(())
 }
 
-impl Store {
-    /// Logs a read of many members' files at once (an export, a long list), in its own
-    /// transaction, committed before the caller hands the data out.
-    pub(crate) async fn log_read(&self, caller: &Caller, action: &str, entity: &str, entity_id: &str, detail: serde_json::Value) -> Result<(), DbError> {
-        let mut w = self.write().await?;
-        record(&mut w.tx, caller, action, entity, entity_id, None, Some(detail)).await?;
-        w.commit().await
-    }
-}
-
-impl Store {
-    /// Logs a document or file handed out (`export.` and what: the meeting kit, a statistics
-    /// table, an admission decision…) with the organisation or record it is about, committed
-    /// before the document is returned.
-    pub async fn log_export(&self, caller: &Caller, what: &str, entity: &str, entity_id: &str, detail: serde_json::Value) -> Result<(), DbError> {
-        self.log_read(caller, &format!("export.{what}"), entity, entity_id, detail).await
-    }
-}
-
 /// One audit entry.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AuditRow {
@@ -72,15 +53,15 @@ impl Store {
         }
         let rows = sqlx::query(
             "SELECT at, actor, action, entity, entity_id, before_json, after_json FROM audit_log
-             WHERE ($1 = '' OR entity_id = $1) AND ($2 = '' OR actor = $2) AND ($3 = '' OR action = $3 OR action LIKE $4)
+             WHERE ($1 = '' OR entity_id = $1) AND ($2 = '' OR actor = $2) AND ($3 = '' OR action = $3 OR action LIKE $4 ESCAPE '\\')
                AND ($5 = '' OR at >= $5) AND ($6 = '' OR at < $6)
              ORDER BY id DESC LIMIT $7",
         )
         .bind(f.entity_id.clone().unwrap_or_default())
         .bind(f.actor.clone().unwrap_or_default())
         .bind(f.action.clone().unwrap_or_default())
-        // "member" also finds "member.open", "member.create"… (a prefix without wildcards).
-        .bind(format!("{}.%", f.action.clone().unwrap_or_default().replace(['%', '_'], "")))
+        // "member" also finds "member.open", "member.create"… (its text matched literally).
+        .bind(format!("{}.%", crate::rows::like_escaped(f.action.as_deref().unwrap_or(""))))
         .bind(f.from.clone().unwrap_or_default())
         .bind(f.until.clone().unwrap_or_default())
         .bind(f.limit.clamp(1, MAX_AUDIT_ROWS))
@@ -119,7 +100,8 @@ pub struct AuditFilter {
     pub limit: i64,
 }
 
-/// The log of openings of members' files (`member.open`), written by group commit: a reader
+/// The log of reads (`member.open`, and the bulk reads, exports and refusals that are audited
+/// like it), written by group commit: a reader
 /// queues its row and waits for its turn; whoever gets the turn writes every row queued so far
 /// in one transaction and tells their readers. A reader gets the file only after its row is
 /// committed, so no opening shown goes unlogged, but 32 readers at once cost one commit (one
@@ -133,21 +115,48 @@ pub(crate) struct OpeningLog {
 struct Queued {
     at: String,
     actor: String,
-    action: &'static str,
-    entity: &'static str,
+    action: String,
+    entity: String,
     entity_id: String,
+    /// What was read (how many rows, which filter), as JSON; none for an opening.
+    detail: Option<String>,
     /// Told `true` once the row is committed, `false` when its transaction failed.
     done: tokio::sync::oneshot::Sender<bool>,
 }
 
-/// Rows per INSERT statement (6 parameters each; well under either database's limit).
+/// Rows per INSERT statement (7 parameters each; well under either database's limit).
 const ROWS_PER_INSERT: usize = 100;
 
 impl crate::Store {
     /// Logs that `actor` opened `entity` `entity_id`; returns once the row is committed.
-    pub(crate) async fn log_opening(&self, actor: &Caller, action: &'static str, entity: &'static str, entity_id: &str) -> Result<(), DbError> {
+    pub(crate) async fn log_opening(&self, actor: &Caller, action: &str, entity: &str, entity_id: &str) -> Result<(), DbError> {
+        self.log_read_row(actor, action, entity, entity_id, None).await
+    }
+
+    /// Logs a read of many members' files at once (an export, a long list) or a refused or
+    /// telling attempt, with what was read; returns once the row is committed, before the
+    /// caller hands anything out.
+    pub(crate) async fn log_read(&self, actor: &Caller, action: &str, entity: &str, entity_id: &str, detail: serde_json::Value) -> Result<(), DbError> {
+        self.log_read_row(actor, action, entity, entity_id, Some(detail.to_string())).await
+    }
+
+    /// Logs a document or file handed out (`export.` and what: the meeting kit, a statistics
+    /// table, an admission decision…) with the organisation or record it is about.
+    pub async fn log_export(&self, caller: &Caller, what: &str, entity: &str, entity_id: &str, detail: serde_json::Value) -> Result<(), DbError> {
+        self.log_read(caller, &format!("export.{what}"), entity, entity_id, detail).await
+    }
+
+    async fn log_read_row(&self, actor: &Caller, action: &str, entity: &str, entity_id: &str, detail: Option<String>) -> Result<(), DbError> {
         let (done, mut committed) = tokio::sync::oneshot::channel();
-        let row = Queued { at: now(), actor: actor.username.clone(), action, entity, entity_id: entity_id.to_string(), done };
+        let row = Queued {
+            at: now(),
+            actor: actor.username.clone(),
+            action: action.to_string(),
+            entity: entity.to_string(),
+            entity_id: entity_id.to_string(),
+            detail,
+            done,
+        };
         self.openings.queue.lock().map_err(|_| anyhow::anyhow!("opening log poisoned"))?.push(row);
         let _turn = self.openings.turn.lock().await;
         // The reader before us may have written our row while we waited for the turn.
@@ -178,11 +187,18 @@ impl crate::Store {
     async fn write_openings(&self, batch: &[Queued]) -> Result<(), DbError> {
         let mut w = self.write().await?;
         for chunk in batch.chunks(ROWS_PER_INSERT) {
-            let values = (0..chunk.len()).map(|i| format!("(${}, ${}, ${}, ${}, ${}, ${})", i * 6 + 1, i * 6 + 2, i * 6 + 3, i * 6 + 4, i * 6 + 5, i * 6 + 6));
-            let sql = format!("INSERT INTO audit_log (id, at, actor, action, entity, entity_id) VALUES {}", values.collect::<Vec<_>>().join(", "));
+            let values = (0..chunk.len()).map(|i| format!("({})", (1..=7).map(|k| format!("${}", i * 7 + k)).collect::<Vec<_>>().join(", ")));
+            let sql = format!("INSERT INTO audit_log (id, at, actor, action, entity, entity_id, after_json) VALUES {}", values.collect::<Vec<_>>().join(", "));
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for r in chunk {
-                q = q.bind(new_id()).bind(r.at.clone()).bind(r.actor.clone()).bind(r.action).bind(r.entity).bind(r.entity_id.clone());
+                q = q
+                    .bind(new_id())
+                    .bind(r.at.clone())
+                    .bind(r.actor.clone())
+                    .bind(r.action.clone())
+                    .bind(r.entity.clone())
+                    .bind(r.entity_id.clone())
+                    .bind(r.detail.clone());
             }
             q.execute(&mut *w.tx).await?;
         }

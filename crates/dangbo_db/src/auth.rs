@@ -217,7 +217,7 @@ impl Store {
         let counts = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&since).bind(username).bind(&ip).fetch_one(&self.pool).await?;
         let (pair, address, account): (i64, i64, i64) = (counts.try_get(0)?, counts.try_get(1)?, counts.try_get(2)?);
         if pair >= MAX_FAILURES || address >= MAX_FAILURES_PER_ADDRESS || account >= MAX_FAILURES_PER_ACCOUNT {
-            self.log_login(username, &ip, "login.refused").await?;
+            self.log_read(&Caller::named(username), "login.refused", "user", username, serde_json::json!({"ip": ip})).await?;
             return Err(DbError::RateLimited);
         }
         let row = sqlx::query("SELECT id, password_hash FROM app_user WHERE username = $1 AND active = 1").bind(username).fetch_optional(&self.pool).await?;
@@ -265,12 +265,6 @@ impl Store {
         w.commit().await?;
         drop(turn);
         Ok(session)
-    }
-
-    async fn log_login(&self, username: &str, ip: &str, action: &str) -> Result<(), DbError> {
-        let mut w = self.write().await?;
-        audit::record(&mut w.tx, &Caller::named(username), action, "user", username, None, Some(serde_json::json!({"ip": ip}))).await?;
-        w.commit().await
     }
 
     /// The caller and CSRF token behind a session cookie, if the session is live.

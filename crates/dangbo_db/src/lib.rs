@@ -228,11 +228,6 @@ fn set_mode(path: &std::path::Path, mode: u32) -> Result<(), DbError> {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(|e| DbError::Config(format!("cannot protect {}: {e}", path.display())))
 }
 
-/// Now as the store writes instants (RFC 3339 UTC text), to compare with stored ones.
-pub fn now_text() -> String {
-    now()
-}
-
 /// Now as RFC 3339 UTC text (the store's instant format).
 pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)

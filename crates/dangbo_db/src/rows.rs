@@ -14,3 +14,15 @@ pub(crate) fn opt_date(s: Option<String>) -> Result<Option<NaiveDate>, DbError> 
 pub(crate) fn iso(d: NaiveDate) -> String {
     dangbo_core::date::iso(d)
 }
+
+/// `q` matched literally inside a LIKE pattern (`ESCAPE '\\'`): "%" and "_" are no wildcards.
+pub(crate) fn like_escaped(q: &str) -> String {
+    let mut out = String::with_capacity(q.len());
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -18,17 +18,24 @@ pub struct Limits {
     renders: Arc<Semaphore>,
 }
 
+/// Spreadsheets read, and papers rendered, at once unless the environment says otherwise.
+const DEFAULT_SLOTS: usize = 2;
+
 impl Default for Limits {
     fn default() -> Self {
-        Limits { parses: Arc::new(Semaphore::new(2)), renders: Arc::new(Semaphore::new(2)) }
+        Limits::new(DEFAULT_SLOTS, DEFAULT_SLOTS)
     }
 }
 
 impl Limits {
+    pub fn new(parses: usize, renders: usize) -> Limits {
+        Limits { parses: Arc::new(Semaphore::new(parses)), renders: Arc::new(Semaphore::new(renders)) }
+    }
+
     /// The defaults, with any bound set in the environment (a positive whole number).
     pub fn from_env() -> Limits {
-        let get = |name: &str, default: usize| std::env::var(name).ok().and_then(|v| v.trim().parse().ok()).filter(|n| *n > 0).unwrap_or(default);
-        Limits { parses: Arc::new(Semaphore::new(get("DANGBO_MAX_PARSES", 2))), renders: Arc::new(Semaphore::new(get("DANGBO_MAX_RENDERS", 2))) }
+        let get = |name: &str| std::env::var(name).ok().and_then(|v| v.trim().parse().ok()).filter(|n| *n > 0).unwrap_or(DEFAULT_SLOTS);
+        Limits::new(get("DANGBO_MAX_PARSES"), get("DANGBO_MAX_RENDERS"))
     }
 
     /// Runs `work` on the blocking pool once a parse slot is free.

@@ -19,6 +19,8 @@ pub struct TokenRow {
     pub created_at: String,
     pub expires_at: Option<String>,
     pub revoked_at: Option<String>,
+    /// Neither revoked nor expired: it opens the API now.
+    pub live: bool,
 }
 
 /// One user account.
@@ -92,15 +94,12 @@ impl Store {
         .bind(username.unwrap_or(""))
         .fetch_all(&self.pool)
         .await?;
+        let now = now();
         rows.iter()
             .map(|r| {
-                Ok(TokenRow {
-                    id: r.try_get("id")?,
-                    username: r.try_get("username")?,
-                    created_at: r.try_get("created_at")?,
-                    expires_at: r.try_get("expires_at")?,
-                    revoked_at: r.try_get("revoked_at")?,
-                })
+                let (expires_at, revoked_at): (Option<String>, Option<String>) = (r.try_get("expires_at")?, r.try_get("revoked_at")?);
+                let live = revoked_at.is_none() && expires_at.as_deref().is_none_or(|e| e > now.as_str());
+                Ok(TokenRow { id: r.try_get("id")?, username: r.try_get("username")?, created_at: r.try_get("created_at")?, expires_at, revoked_at, live })
             })
             .collect()
     }

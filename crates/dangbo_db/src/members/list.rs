@@ -111,7 +111,7 @@ impl Store {
                 .bind(s.self_id.clone())
                 .bind(root_id.clone().unwrap_or_default())
                 .bind(iso(as_of))
-                .bind(like_escaped(&q))
+                .bind(crate::rows::like_escaped(&q))
                 .bind(f.status.map(|s| s.as_str()).unwrap_or("").to_string())
                 .bind(f.sex.clone().unwrap_or_default())
                 .bind(f.ethnicity.clone().unwrap_or_default())
@@ -253,16 +253,4 @@ pub(crate) fn encode_cursor(key: &[u8], id: &str) -> String {
 pub(crate) fn decode_cursor(s: &str) -> Option<(Vec<u8>, String)> {
     let (k, id) = s.split_once('.')?;
     Some((hex::decode(k).ok()?, id.to_string()))
-}
-
-/// `q` matched literally inside a LIKE pattern (`ESCAPE '\\'`): "%" and "_" are no wildcards.
-fn like_escaped(q: &str) -> String {
-    let mut out = String::with_capacity(q.len());
-    for c in q.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }

@@ -50,7 +50,6 @@ async fn users_page(st: &AppState, auth: &PageAuth, lang: Lang, message: Option<
     let c = ctx(auth, lang, "/users");
     let users = st.store.users(&auth.caller).await?;
     let tokens = st.store.tokens(&auth.caller, None).await?;
-    let now = dangbo_db::now_text();
     let users = users
         .into_iter()
         .map(|u| UserView {
@@ -68,14 +67,13 @@ async fn users_page(st: &AppState, auth: &PageAuth, lang: Lang, message: Option<
     let tokens = tokens
         .into_iter()
         .map(|t| {
-            let live = t.revoked_at.is_none() && t.expires_at.as_deref().is_none_or(|e| e > now.as_str());
             let state = match (&t.revoked_at, &t.expires_at) {
                 (Some(at), _) => c.i18n.t1("tokens-revoked", "at", &local_time(at)),
-                (None, Some(e)) if live => c.i18n.t1("tokens-until", "at", &local_time(e)),
+                (None, Some(e)) if t.live => c.i18n.t1("tokens-until", "at", &local_time(e)),
                 (None, Some(e)) => c.i18n.t1("tokens-expired", "at", &local_time(e)),
                 (None, None) => c.t("tokens-no-expiry"),
             };
-            TokenView { id: t.id, username: t.username, created: local_time(&t.created_at), state, live }
+            TokenView { id: t.id, username: t.username, created: local_time(&t.created_at), state, live: t.live }
         })
         .collect();
     Ok(render(&UsersPage { ctx: c, message, users, tokens }))
