@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod candidate;
 pub mod course;
 pub mod date;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod error;
 pub mod event;

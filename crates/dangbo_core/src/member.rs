@@ -40,6 +40,15 @@ impl Status {
     }
 }
 
+/// The code of the Kinh in the list of ethnic groups (danh mục các dân tộc Việt Nam, QĐ
+/// 121-TCTK/PPCĐ): the default; any other code is an ethnic minority in the statistics.
+pub const KINH: &str = "01";
+/// The religion entry of a person without one, in the register's list of religions.
+pub const NO_RELIGION: &str = "Không";
+/// The oldest age counted as youth (thanh niên: 16 to 30, Luật Thanh niên 2020, Điều 1): the
+/// admissions of young people in the reports.
+pub const YOUTH_MAX_AGE: i64 = 30;
+
 /// Số CCCD: the 12-digit citizen identity number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cccd(String);
@@ -243,8 +252,8 @@ pub fn parse_person(i: &MemberInput, today: NaiveDate, e: &mut FieldErrors) -> O
             e.add(field, "err-too-long");
         }
     }
-    let ethnicity = opt_some(&i.ethnicity).unwrap_or_else(|| "01".to_string());
-    let religion = opt_some(&i.religion).unwrap_or_else(|| "Không".to_string());
+    let ethnicity = opt_some(&i.ethnicity).unwrap_or_else(|| KINH.to_string());
+    let religion = opt_some(&i.religion).unwrap_or_else(|| NO_RELIGION.to_string());
     Some(Person {
         family_name,
         middle_name,

@@ -2,30 +2,7 @@
 //! opening of a member's full record, committed before the record is shown ([`OpeningLog`]).
 
 use crate::{Caller, DbError, Store, new_id, now};
-use sqlx::{Any, Row, Transaction};
-
-pub(crate) async fn record(
-    tx: &mut Transaction<'static, Any>,
-    actor: &Caller,
-    action: &str,
-    entity: &str,
-    entity_id: &str,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-) -> Result<(), DbError> {
-    sqlx::query("INSERT INTO audit_log (id, at, actor, action, entity, entity_id, before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-        .bind(new_id())
-        .bind(now())
-        .bind(&actor.username)
-        .bind(action)
-        .bind(entity)
-        .bind(entity_id)
-        .bind(before.map(|v| v.to_string()))
-        .bind(after.map(|v| v.to_string()))
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
+use sqlx::Row;
 
 /// One audit entry.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -41,12 +18,14 @@ pub struct AuditRow {
 
 impl Store {
     /// The newest audit entries, optionally for one entity. Admins only.
+    #[tracing::instrument(skip_all)]
     pub async fn audit_log(&self, caller: &Caller, entity_id: Option<&str>, limit: i64) -> Result<Vec<AuditRow>, DbError> {
         self.audit_search(caller, &AuditFilter { entity_id: entity_id.map(str::to_string), limit, ..Default::default() }).await
     }
 
     /// Audit entries matching every given part of `f`, newest first, at most `f.limit`
     /// (1 to [`MAX_AUDIT_ROWS`]). Admins only.
+    #[tracing::instrument(skip_all)]
     pub async fn audit_search(&self, caller: &Caller, f: &AuditFilter) -> Result<Vec<AuditRow>, DbError> {
         if !caller.is_admin() {
             return Err(DbError::Forbidden);
@@ -142,6 +121,7 @@ impl crate::Store {
 
     /// Logs a document or file handed out (`export.` and what: the meeting kit, a statistics
     /// table, an admission decision…) with the organisation or record it is about.
+    #[tracing::instrument(skip_all)]
     pub async fn log_export(&self, caller: &Caller, what: &str, entity: &str, entity_id: &str, detail: serde_json::Value) -> Result<(), DbError> {
         self.log_read(caller, &format!("export.{what}"), entity, entity_id, detail).await
     }

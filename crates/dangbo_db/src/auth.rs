@@ -3,7 +3,8 @@
 mod password;
 mod tokens;
 
-use crate::{DbError, Store, audit, new_id, now};
+use crate::command::Right;
+use crate::{DbError, Store, new_id, now};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -137,6 +138,7 @@ pub(crate) fn caller_from(row: &sqlx::any::AnyRow) -> Result<Caller, DbError> {
 
 impl Store {
     /// Adds a user. Every role but admin needs an organisation (member: a member id).
+    #[tracing::instrument(skip_all)]
     pub async fn create_user(&self, actor: &Caller, u: NewUser<'_>) -> Result<String, DbError> {
         if !actor.is_admin() {
             return Err(DbError::Forbidden);
@@ -155,35 +157,37 @@ impl Store {
     pub(crate) async fn add_user(&self, actor: &Caller, u: NewUser<'_>) -> Result<String, DbError> {
         let username = u.username.trim();
         let hash = password::hash(u.password).await?;
-        let mut w = self.write().await?;
-        let org_id: Option<String> = match (u.role, u.org_code) {
-            (Role::Admin, _) => None,
-            (_, None) => return Err(DbError::field("org", "err-required")),
-            (_, Some(code)) => Some(
-                sqlx::query_scalar("SELECT id FROM org WHERE code = $1")
-                    .bind(code.trim().to_ascii_uppercase())
-                    .fetch_optional(&mut *w.tx)
-                    .await?
-                    .ok_or_else(|| DbError::field("org", "err-org-unknown"))?,
-            ),
-        };
-        let member_id = match (u.role, u.member_id) {
-            (Role::Member, None) => return Err(DbError::field("member", "err-required")),
-            (Role::Member, Some(id)) => {
-                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member WHERE id = $1").bind(id.trim()).fetch_one(&mut *w.tx).await?;
-                if n == 0 {
-                    return Err(DbError::field("member", "err-member-unknown"));
+        self.command(actor, Right::Admin, async |c| {
+            let org_id: Option<String> = match (u.role, u.org_code) {
+                (Role::Admin, _) => None,
+                (_, None) => return Err(DbError::field("org", "err-required")),
+                (_, Some(code)) => Some(
+                    sqlx::query_scalar("SELECT id FROM org WHERE code = $1")
+                        .bind(code.trim().to_ascii_uppercase())
+                        .fetch_optional(&mut *c.tx)
+                        .await?
+                        .ok_or_else(|| DbError::field("org", "err-org-unknown"))?,
+                ),
+            };
+            let member_id = match (u.role, u.member_id) {
+                (Role::Member, None) => return Err(DbError::field("member", "err-required")),
+                (Role::Member, Some(id)) => {
+                    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member WHERE id = $1").bind(id.trim()).fetch_one(&mut *c.tx).await?;
+                    if n == 0 {
+                        return Err(DbError::field("member", "err-member-unknown"));
+                    }
+                    Some(id.trim().to_string())
                 }
-                Some(id.trim().to_string())
+                _ => None,
+            };
+            let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM app_user WHERE username = $1").bind(username).fetch_one(&mut *c.tx).await?;
+            if taken > 0 {
+                return Err(DbError::field("username", "err-username-taken"));
             }
-            _ => None,
-        };
-        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM app_user WHERE username = $1").bind(username).fetch_one(&mut *w.tx).await?;
-        if taken > 0 {
-            return Err(DbError::field("username", "err-username-taken"));
-        }
-        let id = new_id();
-        sqlx::query("INSERT INTO app_user (id, username, password_hash, role, org_id, member_id, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7)")
+            let id = new_id();
+            sqlx::query(
+                "INSERT INTO app_user (id, username, password_hash, role, org_id, member_id, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7)",
+            )
             .bind(&id)
             .bind(username)
             .bind(&hash)
@@ -191,12 +195,13 @@ impl Store {
             .bind(&org_id)
             .bind(&member_id)
             .bind(now())
-            .execute(&mut *w.tx)
+            .execute(&mut *c.tx)
             .await?;
-        let after = serde_json::json!({"username": username, "role": u.role.as_str(), "org": u.org_code});
-        audit::record(&mut w.tx, actor, "user.create", "user", &id, None, Some(after)).await?;
-        w.commit().await?;
-        Ok(id)
+            let after = serde_json::json!({"username": username, "role": u.role.as_str(), "org": u.org_code});
+            c.audit("user.create", "user", &id, None, Some(after)).await?;
+            Ok(id)
+        })
+        .await
     }
 
     /// Checks a password and opens a session. Refuses, whatever the password, while this
@@ -204,6 +209,7 @@ impl Store {
     /// [`MAX_FAILURES_PER_ADDRESS`], or the username [`MAX_FAILURES_PER_ACCOUNT`] from anywhere.
     /// Attempts at one username are checked one at a time, so a burst of guesses cannot all
     /// pass the count before any is recorded. Every attempt, refused or not, is audited.
+    #[tracing::instrument(skip_all)]
     pub async fn login(&self, username: &str, password: &str, ip: &str) -> Result<Option<SessionInfo>, DbError> {
         let username = username.trim();
         let ip: String = ip.chars().take(64).collect();
@@ -227,47 +233,51 @@ impl Store {
             None => (None, password::dummy_hash().await?),
         };
         let ok = password::verify(password, &phc).await? && user_id.is_some();
-        let mut w = self.write().await?;
-        // Housekeeping on the way: expired sessions and day-old attempts go.
-        sqlx::query("DELETE FROM app_session WHERE expires_at < $1").bind(now()).execute(&mut *w.tx).await?;
-        let day_ago = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-        sqlx::query("DELETE FROM login_attempt WHERE at < $1").bind(day_ago).execute(&mut *w.tx).await?;
-        sqlx::query("INSERT INTO login_attempt (id, username, ip, at, ok) VALUES ($1, $2, $3, $4, $5)")
-            .bind(new_id())
-            .bind(username)
-            .bind(&ip)
-            .bind(now())
-            .bind(ok as i64)
-            .execute(&mut *w.tx)
-            .await?;
         let actor = Caller::named(username);
-        let session = match (ok, user_id) {
-            (true, Some(uid)) => {
-                let token = random_token();
-                let csrf_token = random_token();
-                let expires = (chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS)).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-                sqlx::query("INSERT INTO app_session (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(hash_token(&token))
-                    .bind(&uid)
-                    .bind(&csrf_token)
+        let session = self
+            .command(&actor, Right::Any, async |c| {
+                // Housekeeping on the way: expired sessions and day-old attempts go.
+                sqlx::query("DELETE FROM app_session WHERE expires_at < $1").bind(now()).execute(&mut *c.tx).await?;
+                let day_ago = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+                sqlx::query("DELETE FROM login_attempt WHERE at < $1").bind(day_ago).execute(&mut *c.tx).await?;
+                sqlx::query("INSERT INTO login_attempt (id, username, ip, at, ok) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(new_id())
+                    .bind(username)
+                    .bind(&ip)
                     .bind(now())
-                    .bind(expires)
-                    .execute(&mut *w.tx)
+                    .bind(ok as i64)
+                    .execute(&mut *c.tx)
                     .await?;
-                audit::record(&mut w.tx, &actor, "login.ok", "user", &uid, None, Some(serde_json::json!({"ip": ip}))).await?;
-                Some(SessionInfo { token, csrf_token })
-            }
-            _ => {
-                audit::record(&mut w.tx, &actor, "login.failed", "user", username, None, Some(serde_json::json!({"ip": ip}))).await?;
-                None
-            }
-        };
-        w.commit().await?;
+                let session = match (ok, user_id) {
+                    (true, Some(uid)) => {
+                        let token = random_token();
+                        let csrf_token = random_token();
+                        let expires = (chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS)).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+                        sqlx::query("INSERT INTO app_session (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+                            .bind(hash_token(&token))
+                            .bind(&uid)
+                            .bind(&csrf_token)
+                            .bind(now())
+                            .bind(expires)
+                            .execute(&mut *c.tx)
+                            .await?;
+                        c.audit("login.ok", "user", &uid, None, Some(serde_json::json!({"ip": ip}))).await?;
+                        Some(SessionInfo { token, csrf_token })
+                    }
+                    _ => {
+                        c.audit("login.failed", "user", username, None, Some(serde_json::json!({"ip": ip}))).await?;
+                        None
+                    }
+                };
+                Ok(session)
+            })
+            .await;
         drop(turn);
-        Ok(session)
+        session
     }
 
     /// The caller and CSRF token behind a session cookie, if the session is live.
+    #[tracing::instrument(skip_all)]
     pub async fn session(&self, token: &str) -> Result<Option<(Caller, String)>, DbError> {
         let sql = "SELECT u.id, u.username, u.role, o.code, o.path, u.member_id, s.csrf_token FROM app_session s JOIN app_user u ON u.id = s.user_id LEFT JOIN org o ON o.id = u.org_id WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.active = 1";
         let row = sqlx::query(sql).bind(hash_token(token)).bind(now()).fetch_optional(&self.pool).await?;
@@ -277,13 +287,19 @@ impl Store {
         }
     }
 
+    /// Closes a session (an unknown or expired one is already closed).
+    #[tracing::instrument(skip_all)]
     pub async fn logout(&self, token: &str) -> Result<(), DbError> {
-        let mut w = self.write().await?;
-        sqlx::query("DELETE FROM app_session WHERE id_hash = $1").bind(hash_token(token)).execute(&mut *w.tx).await?;
-        w.commit().await
+        let Some((caller, _)) = self.session(token).await? else { return Ok(()) };
+        self.command(&caller, Right::Any, async |c| {
+            sqlx::query("DELETE FROM app_session WHERE id_hash = $1").bind(hash_token(token)).execute(&mut *c.tx).await?;
+            c.audit("logout", "user", &caller.user_id, None, None).await
+        })
+        .await
     }
 
     /// The caller for a username (CLI use).
+    #[tracing::instrument(skip_all)]
     pub async fn caller_by_username(&self, username: &str) -> Result<Option<Caller>, DbError> {
         let sql = format!("{CALLER_SQL} WHERE u.username = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(&self.pool).await?;

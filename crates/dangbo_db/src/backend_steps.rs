@@ -29,11 +29,14 @@ async fn sqlite_word_index(store: &Store) -> Result<(), DbError> {
     if sql.is_none_or(|s| s.to_uppercase().contains("WITHOUT ROWID")) {
         return Ok(());
     }
-    let mut tx = store.write().await?;
-    for stmt in SQLITE_WORD_INDEX {
-        sqlx::query(stmt).execute(&mut *tx.tx).await?;
-    }
-    tx.commit().await
+    store
+        .upkeep("SQLite's word index packed", async |tx| {
+            for stmt in SQLITE_WORD_INDEX {
+                sqlx::query(stmt).execute(&mut **tx).await?;
+            }
+            Ok(())
+        })
+        .await
 }
 
 #[cfg(test)]

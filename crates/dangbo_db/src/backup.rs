@@ -16,6 +16,7 @@ fn run(cmd: &mut std::process::Command) -> Result<(), DbError> {
 
 impl Store {
     /// Writes a consistent copy of the database to `file` (which must not exist yet).
+    #[tracing::instrument(skip_all)]
     pub async fn backup(&self, file: &Path) -> Result<(), DbError> {
         if file.exists() {
             return Err(DbError::Config(format!("{} already exists; choose a new file", file.display())));
@@ -35,6 +36,7 @@ impl Store {
 
     /// Restores `file` (made by [`Store::backup`]) into the database at `url`, which must hold
     /// no organisation yet. Returns the connected, migrated store.
+    #[tracing::instrument(skip_all)]
     pub async fn restore(url: &str, file: &Path) -> Result<Store, DbError> {
         if !file.is_file() {
             return Err(DbError::Config(format!("{} is not a file", file.display())));

@@ -2,11 +2,12 @@
 //! reports the seed needs: the move matrix of a period, exam candidates by level, and units
 //! whose secretary is not local, as of a date.
 
+use crate::command::Right;
 use crate::movements::SUBTREE_IN_PERIOD;
 use crate::orgs::org_in_tx;
 use crate::rows::{date, iso, opt_date};
 use crate::scope::{MEMBER_IN_SCOPE, ORG_IN_SCOPE};
-use crate::{Caller, DbError, Store, audit, new_id, now};
+use crate::{Caller, DbError, Store, new_id, now};
 use chrono::NaiveDate;
 use dangbo_core::cadre::{MoveCategory, NewExam, NewMove, NewPosition, Title};
 use serde::Serialize;
@@ -69,98 +70,95 @@ pub(crate) async fn member_in_scope(tx: &mut Transaction<'static, Any>, caller: 
 
 impl Store {
     /// Records a position; overlapping terms of one title in one organisation are refused.
+    #[tracing::instrument(skip_all)]
     pub async fn create_position(&self, caller: &Caller, p: NewPosition) -> Result<String, DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let org = org_in_tx(&mut w.tx, caller, p.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
-        if org.ended_on.is_some_and(|e| e <= p.from_on) || org.founded_on > p.from_on {
-            return Err(DbError::field("org", "err-org-not-alive"));
-        }
-        member_in_scope(&mut w.tx, caller, &p.member_id, "member").await?;
-        // Not stated: computed from the person's home town and residence against the unit.
-        let mut p = p;
-        if p.local.is_none() {
-            let (home, residence): (String, String) =
-                sqlx::query_as("SELECT home_town, residence FROM member WHERE id = $1").bind(&p.member_id).fetch_one(&mut *w.tx).await?;
-            p.local = dangbo_core::cadre::computed_local(&home, &residence, &org.name);
-            if p.local.is_some() && p.local_reason.is_empty() {
-                p.local_reason = "computed".into();
+        self.command(caller, Right::Write, async |c| {
+            let org = org_in_tx(&mut c.tx, caller, p.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+            if org.ended_on.is_some_and(|e| e <= p.from_on) || org.founded_on > p.from_on {
+                return Err(DbError::field("org", "err-org-not-alive"));
             }
-        }
-        if matches!(p.title, Title::Secretary) {
-            let overlap: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM position WHERE org_id = $1 AND title = $2 AND from_on < $4 AND (to_on IS NULL OR to_on > $3)")
-                    .bind(&org.id)
-                    .bind(p.title.as_str())
-                    .bind(iso(p.from_on))
-                    .bind(p.to_on.map(iso).unwrap_or_else(|| "9999-12-31".into()))
-                    .fetch_one(&mut *w.tx)
-                    .await?;
-            if overlap > 0 {
-                return Err(DbError::field("from_on", "err-position-overlap"));
+            member_in_scope(&mut c.tx, caller, &p.member_id, "member").await?;
+            // Not stated: computed from the person's home town and residence against the unit.
+            let mut p = p;
+            if p.local.is_none() {
+                let (home, residence): (String, String) =
+                    sqlx::query_as("SELECT home_town, residence FROM member WHERE id = $1").bind(&p.member_id).fetch_one(&mut *c.tx).await?;
+                p.local = dangbo_core::cadre::computed_local(&home, &residence, &org.name);
+                if p.local.is_some() && p.local_reason.is_empty() {
+                    p.local_reason = "computed".into();
+                }
             }
-        }
-        let id = new_id();
-        sqlx::query(
-            "INSERT INTO position (id, member_id, org_id, title, from_on, to_on, local, local_reason, decision_no, recorded_by, recorded_at, basis)
+            if matches!(p.title, Title::Secretary) {
+                let overlap: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM position WHERE org_id = $1 AND title = $2 AND from_on < $4 AND (to_on IS NULL OR to_on > $3)")
+                        .bind(&org.id)
+                        .bind(p.title.as_str())
+                        .bind(iso(p.from_on))
+                        .bind(p.to_on.map(iso).unwrap_or_else(|| "9999-12-31".into()))
+                        .fetch_one(&mut *c.tx)
+                        .await?;
+                if overlap > 0 {
+                    return Err(DbError::field("from_on", "err-position-overlap"));
+                }
+            }
+            let id = new_id();
+            sqlx::query(
+                "INSERT INTO position (id, member_id, org_id, title, from_on, to_on, local, local_reason, decision_no, recorded_by, recorded_at, basis)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(&id)
-        .bind(&p.member_id)
-        .bind(&org.id)
-        .bind(p.title.as_str())
-        .bind(iso(p.from_on))
-        .bind(p.to_on.map(iso))
-        .bind(p.local.map(|b| b as i64))
-        .bind(&p.local_reason)
-        .bind(&p.decision_no)
-        .bind(&caller.username)
-        .bind(now())
-        .bind(p.basis.map(|b| b.as_str()))
-        .execute(&mut *w.tx)
-        .await?;
-        audit::record(&mut w.tx, caller, "position.create", "position", &id, None, Some(serde_json::to_value(&p)?)).await?;
-        w.commit().await?;
-        Ok(id)
+            )
+            .bind(&id)
+            .bind(&p.member_id)
+            .bind(&org.id)
+            .bind(p.title.as_str())
+            .bind(iso(p.from_on))
+            .bind(p.to_on.map(iso))
+            .bind(p.local.map(|b| b as i64))
+            .bind(&p.local_reason)
+            .bind(&p.decision_no)
+            .bind(&caller.username)
+            .bind(now())
+            .bind(p.basis.map(|b| b.as_str()))
+            .execute(&mut *c.tx)
+            .await?;
+            c.audit("position.create", "position", &id, None, Some(serde_json::to_value(&p)?)).await?;
+            Ok(id)
+        })
+        .await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn create_move(&self, caller: &Caller, m: NewMove) -> Result<String, DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let org = org_in_tx(&mut w.tx, caller, m.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
-        member_in_scope(&mut w.tx, caller, &m.member_id, "member").await?;
-        let id = new_id();
-        insert_move(&mut w.tx, &caller.username, &id, &org.id, &m).await?;
-        audit::record(&mut w.tx, caller, "move.create", "cadre_move", &id, None, Some(serde_json::to_value(&m)?)).await?;
-        w.commit().await?;
-        Ok(id)
+        self.command(caller, Right::Write, async |c| {
+            let org = org_in_tx(&mut c.tx, caller, m.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+            member_in_scope(&mut c.tx, caller, &m.member_id, "member").await?;
+            let id = new_id();
+            insert_move(&mut c.tx, &caller.username, &id, &org.id, &m).await?;
+            c.audit("move.create", "cadre_move", &id, None, Some(serde_json::to_value(&m)?)).await?;
+            Ok(id)
+        })
+        .await
     }
 
     /// Records an exam session with its results, all or nothing.
+    #[tracing::instrument(skip_all)]
     pub async fn create_exam(&self, caller: &Caller, x: NewExam) -> Result<String, DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let org = org_in_tx(&mut w.tx, caller, x.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
-        let id = new_id();
-        insert_exam(&mut w.tx, &caller.username, &id, &org.id, &x).await?;
-        audit::record(&mut w.tx, caller, "exam.create", "exam_session", &id, None, Some(serde_json::json!({ "name": x.name, "results": x.results.len() })))
-            .await?;
-        w.commit().await?;
-        Ok(id)
+        self.command(caller, Right::Write, async |c| {
+            let org = org_in_tx(&mut c.tx, caller, x.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+            let id = new_id();
+            insert_exam(&mut c.tx, &caller.username, &id, &org.id, &x).await?;
+            c.audit("exam.create", "exam_session", &id, None, Some(serde_json::json!({ "name": x.name, "results": x.results.len() }))).await?;
+            Ok(id)
+        })
+        .await
     }
 
     /// Moves decided under `code`'s subtree that started in [from, to], by category.
+    #[tracing::instrument(skip_all)]
     pub async fn move_matrix(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<MoveMatrix, DbError> {
         let rows = self.moves(caller, code, from, to, None).await?;
         let mut m = MoveMatrix { total: rows.len() as i64, ..Default::default() };
         for r in &rows {
-            match MoveCategory::parse(&r.category).unwrap_or(MoveCategory::Other) {
+            match crate::rows::decoded(&r.category, MoveCategory::parse, "MoveCategory")? {
                 MoveCategory::UpperToCommune => m.upper_to_commune += 1,
                 MoveCategory::CommuneToUpper => m.commune_to_upper += 1,
                 MoveCategory::CommuneToCommune => m.commune_to_commune += 1,
@@ -172,6 +170,7 @@ impl Store {
     }
 
     /// The moves behind a figure (optionally of one category), by start date.
+    #[tracing::instrument(skip_all)]
     pub async fn moves(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate, category: Option<MoveCategory>) -> Result<Vec<MoveRow>, DbError> {
         let root = self.org(caller, code).await?;
         let s = caller.scope();
@@ -194,6 +193,7 @@ impl Store {
     }
 
     /// Exam candidates (distinct persons) of sessions held in [from, to] under `code`.
+    #[tracing::instrument(skip_all)]
     pub async fn exam_stats(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<ExamStats, DbError> {
         let root = self.org(caller, code).await?;
         let s = caller.scope();
@@ -230,6 +230,7 @@ impl Store {
 
     /// The commune-level committees of `code`'s subtree on `as_of` and whether each one's
     /// secretary on that date is local.
+    #[tracing::instrument(skip_all)]
     pub async fn locality_report(&self, caller: &Caller, code: &str, as_of: NaiveDate) -> Result<LocalityReport, DbError> {
         let root = self.org(caller, code).await?;
         let sql = format!(
@@ -309,6 +310,7 @@ pub(crate) async fn insert_exam(tx: &mut Transaction<'static, Any>, by: &str, id
     Ok(())
 }
 
+#[cfg(feature = "demo")]
 pub(crate) async fn insert_position(tx: &mut Transaction<'static, Any>, id: &str, member_id: &str, org_id: &str, p: &NewPosition) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO position (id, member_id, org_id, title, from_on, to_on, local, local_reason, decision_no, recorded_by, recorded_at, basis)
@@ -355,8 +357,9 @@ pub struct ExamResultRow {
 
 impl Store {
     /// A member's positions and moves (for the profile), if the member is visible.
+    #[tracing::instrument(skip_all)]
     pub async fn member_cadre(&self, caller: &Caller, member_id: &str) -> Result<(Vec<PositionRow>, Vec<MoveRow>), DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         if !crate::members::member_visible(&mut tx, caller, member_id).await? {
             return Err(DbError::NotFound);
         }
@@ -366,6 +369,7 @@ impl Store {
     }
 
     /// Every exam result of sessions held in [from, to] under `code` (for the export).
+    #[tracing::instrument(skip_all)]
     pub async fn exam_results(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<ExamResultRow>, DbError> {
         let root = self.org(caller, code).await?;
         let s = caller.scope();

@@ -2,12 +2,13 @@
 //! replayed by dangbo_core::candidate under the rules in force on each date, and the derived
 //! stage is rewritten, in one transaction. The ceremony step opens the member record.
 
+use crate::command::Right;
 use crate::members::insert_member;
 use crate::orgs::org_in_tx;
 use crate::rows::{date, iso, opt_date};
 use crate::rules::{load_calendar, load_rules};
 use crate::scope::ORG_IN_SCOPE;
-use crate::{Caller, DbError, Store, audit, new_id, now};
+use crate::{Caller, DbError, Store, new_id, now};
 use chrono::NaiveDate;
 use dangbo_core::FieldErrors;
 use dangbo_core::calendar::WorkCalendar;
@@ -123,7 +124,7 @@ pub(crate) async fn load(tx: &mut Transaction<'static, Any>, caller: &Caller, id
     let kind: String = row.try_get(1)?;
     Ok(Loaded {
         org_id: row.try_get(0)?,
-        org_kind: OrgKind::parse(&kind).unwrap_or(OrgKind::GrassrootsBranch),
+        org_kind: crate::rows::decoded(&kind, OrgKind::parse, "OrgKind")?,
         listed_on: date(&row.try_get::<String, _>(2)?)?,
         person: serde_json::from_str(&row.try_get::<String, _>(3)?)?,
         steps: out,
@@ -175,19 +176,17 @@ pub(crate) async fn refresh(tx: &mut Transaction<'static, Any>, id: &str, l: &Lo
 
 impl Store {
     /// Puts a person on a branch's list of quần chúng ưu tú.
+    #[tracing::instrument(skip_all)]
     pub async fn create_candidate(&self, caller: &Caller, new: NewCandidate) -> Result<String, DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let org = org_in_tx(&mut w.tx, caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+        self.command(caller, Right::Write, async |c| {
+        let org = org_in_tx(&mut c.tx, caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
         if !org.kind.holds_members() {
             return Err(DbError::field("org", "err-org-not-branch"));
         }
         if org.ended_on.is_some() {
             return Err(DbError::field("org", "err-org-not-alive"));
         }
-        self.check_person_refs(&mut w.tx, &new.person.ethnicity, &new.person.religion).await?;
+        self.check_person_refs(&mut c.tx, &new.person.ethnicity, &new.person.religion).await?;
         let id = new_id();
         let p = &new.person;
         sqlx::query(
@@ -208,15 +207,16 @@ impl Store {
         .bind(iso(new.listed_on))
         .bind(&caller.username)
         .bind(now())
-        .execute(&mut *w.tx)
+        .execute(&mut *c.tx)
         .await?;
-        audit::record(&mut w.tx, caller, "candidate.create", "candidate", &id, None, Some(serde_json::to_value(p)?)).await?;
-        w.commit().await?;
+        c.audit("candidate.create", "candidate", &id, None, Some(serde_json::to_value(p)?)).await?;
         Ok(id)
+        }).await
     }
 
     /// Candidates in the caller's scope (and `org`'s subtree), by given name; `open` keeps those
     /// still in the pipeline.
+    #[tracing::instrument(skip_all)]
     pub async fn list_candidates(&self, caller: &Caller, org: Option<&str>, stage: Option<Stage>, open: bool, q: &str) -> Result<Vec<CandidateItem>, DbError> {
         let prefix = match org {
             Some(code) => format!("{}%", self.org(caller, code).await?.path),
@@ -249,7 +249,7 @@ impl Store {
                     org_name: r.try_get(3)?,
                     source: r.try_get(4)?,
                     listed_on: date(&r.try_get::<String, _>(5)?)?,
-                    stage: Stage::parse(&r.try_get::<String, _>(6)?).unwrap_or(Stage::Listed),
+                    stage: crate::rows::decoded(&r.try_get::<String, _>(6)?, Stage::parse, "Stage")?,
                     stage_on: date(&r.try_get::<String, _>(7)?)?,
                     birth_date: date(&r.try_get::<String, _>(8)?)?,
                 })
@@ -258,94 +258,96 @@ impl Store {
     }
 
     /// A candidate's file: person, steps, certificates, the stage and the deadline that runs.
+    #[tracing::instrument(skip_all)]
     pub async fn candidate(&self, caller: &Caller, id: &str, today: NaiveDate) -> Result<CandidateDetail, DbError> {
-        let mut w = self.write().await?;
-        let l = load(&mut w.tx, caller, id).await?;
-        let judge = Judge::load(&mut w.tx).await?;
-        let st = refresh(&mut w.tx, id, &l, None, &judge).await?;
-        let (rules, calendar) = (&judge.rules, &judge.calendar);
-        let row = sqlx::query("SELECT o.code, o.name, c.source, c.listed_on FROM candidate c JOIN org o ON o.id = c.org_id WHERE c.id = $1")
-            .bind(id)
-            .fetch_one(&mut *w.tx)
-            .await?;
-        let certs = sqlx::query(
-            "SELECT k.id, k.name, e.certificate_no, e.certificate_date FROM course_enrolment e JOIN course k ON k.id = e.course_id
+        self.command(caller, Right::Any, async |c| {
+            let l = load(&mut c.tx, caller, id).await?;
+            let judge = Judge::load(&mut c.tx).await?;
+            let st = refresh(&mut c.tx, id, &l, None, &judge).await?;
+            let (rules, calendar) = (&judge.rules, &judge.calendar);
+            let row = sqlx::query("SELECT o.code, o.name, c.source, c.listed_on FROM candidate c JOIN org o ON o.id = c.org_id WHERE c.id = $1")
+                .bind(id)
+                .fetch_one(&mut *c.tx)
+                .await?;
+            let certs = sqlx::query(
+                "SELECT k.id, k.name, e.certificate_no, e.certificate_date FROM course_enrolment e JOIN course k ON k.id = e.course_id
              WHERE e.candidate_id = $1 AND e.result = 'passed' AND e.certificate_date IS NOT NULL ORDER BY e.certificate_date",
-        )
-        .bind(id)
-        .fetch_all(&mut *w.tx)
-        .await?;
-        let mut certificates = Vec::new();
-        for r in &certs {
-            let issued_on = date(&r.try_get::<String, _>(3)?)?;
-            let months = rules.number(dangbo_core::rules::RuleId::CertificateValidityMonths, issued_on) as u32;
-            certificates.push(CertificateRow {
-                course_id: r.try_get(0)?,
-                course_name: r.try_get(1)?,
-                certificate_no: r.try_get(2)?,
-                issued_on,
-                valid_until: dangbo_core::date::add_months(issued_on, months),
-            });
-        }
-        let branch_full_members: i64 = sqlx::query_scalar(
+            )
+            .bind(id)
+            .fetch_all(&mut *c.tx)
+            .await?;
+            let mut certificates = Vec::new();
+            for r in &certs {
+                let issued_on = date(&r.try_get::<String, _>(3)?)?;
+                let months = rules.number(dangbo_core::rules::RuleId::CertificateValidityMonths, issued_on) as u32;
+                certificates.push(CertificateRow {
+                    course_id: r.try_get(0)?,
+                    course_name: r.try_get(1)?,
+                    certificate_no: r.try_get(2)?,
+                    issued_on,
+                    valid_until: dangbo_core::date::add_months(issued_on, months),
+                });
+            }
+            let branch_full_members: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM member_span WHERE org_id = $1 AND status IN ('full', 'exempt') AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)",
         )
         .bind(&l.org_id)
         .bind(iso(today))
-        .fetch_one(&mut *w.tx)
+        .fetch_one(&mut *c.tx)
         .await?;
-        audit::record(&mut w.tx, caller, "candidate.open", "candidate", id, None, None).await?;
-        w.commit().await?;
-        Ok(CandidateDetail {
-            id: id.to_string(),
-            full_name: l.person.full_name(),
-            person: l.person.clone(),
-            org: row.try_get(0)?,
-            org_name: row.try_get(1)?,
-            source: row.try_get(2)?,
-            listed_on: date(&row.try_get::<String, _>(3)?)?,
-            stage: st.stage,
-            stage_on: st.stage_on,
-            member_id: st.member_id.clone(),
-            failed_votes: st.failed_votes,
-            missing: st.missing(),
-            needs_committee: l.org_kind == OrgKind::SubordinateBranch,
-            next_steps: st.next_steps(l.org_kind == OrgKind::SubordinateBranch),
-            due: if st.stage.open() { candidate_due(&st, &l.certificates, rules, calendar, today) } else { None },
-            warnings: st.warnings,
-            steps: l.steps,
-            certificates,
-            branch_full_members,
+            c.audit("candidate.open", "candidate", id, None, None).await?;
+            Ok(CandidateDetail {
+                id: id.to_string(),
+                full_name: l.person.full_name(),
+                person: l.person.clone(),
+                org: row.try_get(0)?,
+                org_name: row.try_get(1)?,
+                source: row.try_get(2)?,
+                listed_on: date(&row.try_get::<String, _>(3)?)?,
+                stage: st.stage,
+                stage_on: st.stage_on,
+                member_id: st.member_id.clone(),
+                failed_votes: st.failed_votes,
+                missing: st.missing(),
+                needs_committee: l.org_kind == OrgKind::SubordinateBranch,
+                next_steps: st.next_steps(l.org_kind == OrgKind::SubordinateBranch),
+                due: if st.stage.open() { candidate_due(&st, &l.certificates, rules, calendar, today) } else { None },
+                warnings: st.warnings,
+                steps: l.steps,
+                certificates,
+                branch_full_members,
+            })
         })
+        .await
     }
 
     /// Records one step. Refused (nothing written) when the rules say it cannot stand.
+    #[tracing::instrument(skip_all)]
     pub async fn record_step(&self, caller: &Caller, id: &str, new: NewStep) -> Result<String, DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let step_id = record_step_tx(&mut w.tx, caller, id, &new).await?;
-        w.commit().await?;
-        Ok(step_id)
+        self.command(caller, Right::Write, async |c| {
+            let step_id = record_step_tx(c, id, &new).await?;
+            Ok(step_id)
+        })
+        .await
     }
 }
 
 /// Records one step inside the caller's transaction (a branch meeting's admission vote records
 /// the branch resolution this way, in the same command).
-pub(crate) async fn record_step_tx(tx: &mut Transaction<'static, Any>, caller: &Caller, id: &str, new: &NewStep) -> Result<String, DbError> {
-    let l = load(tx, caller, id).await?;
-    let judge = Judge::load(tx).await?;
+pub(crate) async fn record_step_tx(c: &mut crate::command::Cmd<'_>, id: &str, new: &NewStep) -> Result<String, DbError> {
+    let caller = c.caller;
+    let l = load(&mut c.tx, caller, id).await?;
+    let judge = Judge::load(&mut c.tx).await?;
     new.check_claim(&judge.rules)?;
     for m in &new.data.introducers {
-        check_full_member(tx, caller, m, new.effective_on, "introducers").await?;
+        check_full_member(&mut c.tx, caller, m, new.effective_on, "introducers").await?;
     }
     let seq = l.steps.iter().map(|s| s.step.seq).max().unwrap_or(0) + 1;
     let mut step = Step { id: new_id(), seq, kind: new.kind, effective_on: new.effective_on, doc_no: new.doc_no.clone(), data: new.data.clone() };
     // Judge the step before writing anything.
-    let probe = refresh(tx, id, &l, Some(&step), &judge).await?;
+    let probe = refresh(&mut c.tx, id, &l, Some(&step), &judge).await?;
     if new.kind == StepKind::Ceremony {
-        step.data.member_id = Some(open_member(tx, caller, &l, &probe, new.effective_on).await?);
+        step.data.member_id = Some(open_member(c, &l, &probe, new.effective_on).await?);
     }
     sqlx::query("INSERT INTO candidate_step (id, candidate_id, seq, kind, effective_on, doc_no, data, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
             .bind(&step.id)
@@ -357,12 +359,12 @@ pub(crate) async fn record_step_tx(tx: &mut Transaction<'static, Any>, caller: &
             .bind(serde_json::to_string(&step.data)?)
             .bind(&caller.username)
             .bind(now())
-            .execute(&mut **tx)
+            .execute(&mut *c.tx)
             .await?;
     // The same replay as the probe, now with the member record the ceremony opened.
-    let st = refresh(tx, id, &l, Some(&step), &judge).await?;
+    let st = refresh(&mut c.tx, id, &l, Some(&step), &judge).await?;
     let after = serde_json::json!({ "step": step.kind.as_str(), "effective_on": iso(step.effective_on), "doc_no": step.doc_no, "data": step.data, "stage": st.stage.as_str() });
-    audit::record(tx, caller, &format!("candidate.{}", step.kind.as_str()), "candidate", id, None, Some(after)).await?;
+    c.audit(&format!("candidate.{}", step.kind.as_str()), "candidate", id, None, Some(after)).await?;
     Ok(step.id)
 }
 
@@ -385,9 +387,9 @@ pub(crate) async fn check_full_member(tx: &mut Transaction<'static, Any>, caller
 }
 
 /// The ceremony: the candidate becomes a probationary member of their branch.
-async fn open_member(tx: &mut Transaction<'static, Any>, caller: &Caller, l: &Loaded, st: &State, on: NaiveDate) -> Result<String, DbError> {
+async fn open_member(c: &mut crate::command::Cmd<'_>, l: &Loaded, st: &State, on: NaiveDate) -> Result<String, DbError> {
     let decision = st.decision_on.ok_or_else(|| DbError::field("type", "err-step-order"))?;
-    let ended: Option<String> = sqlx::query_scalar("SELECT ended_on FROM org WHERE id = $1").bind(&l.org_id).fetch_one(&mut **tx).await?;
+    let ended: Option<String> = sqlx::query_scalar("SELECT ended_on FROM org WHERE id = $1").bind(&l.org_id).fetch_one(&mut *c.tx).await?;
     if opt_date(ended)?.is_some_and(|e| e <= on) {
         return Err(DbError::field("type", "err-org-not-alive"));
     }
@@ -396,7 +398,7 @@ async fn open_member(tx: &mut Transaction<'static, Any>, caller: &Caller, l: &Lo
     let basis = Basis { decision_no: st.decision_no.clone(), decision_date: Some(decision), issuer: None };
     let id = new_id();
     let admitted = EventData::Admitted { person: l.person.clone(), party, org_id: l.org_id.clone() };
-    insert_member(tx, caller, &id, vec![(on, admitted, basis)]).await.map_err(|e| match e {
+    insert_member(c, &id, vec![(on, admitted, basis)]).await.map_err(|e| match e {
         DbError::Invalid(f) => DbError::Invalid(rename_member_errors(f)),
         e => e,
     })?;

@@ -21,6 +21,7 @@ pub struct Seat {
 
 impl Store {
     /// The posts of `code` on `on`, secretary first.
+    #[tracing::instrument(skip_all)]
     pub async fn committee(&self, caller: &Caller, code: &str, on: NaiveDate) -> Result<Vec<Seat>, DbError> {
         let org = self.org(caller, code).await?;
         let rows = sqlx::query(
@@ -37,11 +38,11 @@ impl Store {
                 Ok(Seat {
                     member_id: r.try_get(0)?,
                     full_name: r.try_get(1)?,
-                    title: Title::parse(&r.try_get::<String, _>(2)?).unwrap_or(Title::CommitteeMember),
+                    title: crate::rows::decoded(&r.try_get::<String, _>(2)?, Title::parse, "Title")?,
                     from_on: date(&r.try_get::<String, _>(3)?)?,
                     to_on: opt_date(r.try_get(4)?)?,
                     local: r.try_get::<Option<i64>, _>(5)?.map(|l| l != 0),
-                    basis: r.try_get::<Option<String>, _>(6)?.and_then(|b| PostBasis::parse(&b)),
+                    basis: r.try_get::<Option<String>, _>(6)?.map(|b| crate::rows::decoded(&b, PostBasis::parse, "PostBasis")).transpose()?,
                 })
             })
             .collect::<Result<Vec<_>, DbError>>()?;

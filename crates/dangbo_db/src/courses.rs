@@ -3,10 +3,11 @@
 //! would invalidate a recorded branch resolution is refused.
 
 use crate::candidates::{Judge, load, refresh};
+use crate::command::Right;
 use crate::orgs::org_in_tx;
 use crate::rows::{date, iso, opt_date};
 use crate::scope::ORG_IN_SCOPE;
-use crate::{Caller, DbError, Store, audit, new_id, now};
+use crate::{Caller, DbError, Store, new_id, now};
 use chrono::NaiveDate;
 use dangbo_core::course::{CourseKind, CourseResult, NewCourse, NewEnrolment, NewParticipant};
 use serde::Serialize;
@@ -68,7 +69,7 @@ fn participant_row(r: &sqlx::any::AnyRow) -> Result<ParticipantRow, DbError> {
         member_id: r.try_get(2)?,
         full_name: r.try_get(3)?,
         org: r.try_get(4)?,
-        result: CourseResult::parse(&r.try_get::<String, _>(5)?).unwrap_or(CourseResult::Enrolled),
+        result: crate::rows::decoded(&r.try_get::<String, _>(5)?, CourseResult::parse, "CourseResult")?,
         award: r.try_get(6)?,
         certificate_no: r.try_get(7)?,
         certificate_date: opt_date(r.try_get(8)?)?,
@@ -84,7 +85,7 @@ fn course_item(r: &sqlx::any::AnyRow) -> Result<CourseItem, DbError> {
         id: r.try_get(0)?,
         org: r.try_get(1)?,
         org_name: r.try_get(2)?,
-        kind: CourseKind::parse(&r.try_get::<String, _>(3)?).unwrap_or(CourseKind::Other),
+        kind: crate::rows::decoded(&r.try_get::<String, _>(3)?, CourseKind::parse, "CourseKind")?,
         name: r.try_get(4)?,
         start_date: date(&r.try_get::<String, _>(5)?)?,
         end_date: date(&r.try_get::<String, _>(6)?)?,
@@ -95,14 +96,12 @@ fn course_item(r: &sqlx::any::AnyRow) -> Result<CourseItem, DbError> {
 }
 
 impl Store {
+    #[tracing::instrument(skip_all)]
     pub async fn create_course(&self, caller: &Caller, new: NewCourse) -> Result<String, DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let org = org_in_tx(&mut w.tx, caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
-        let id = new_id();
-        sqlx::query(
+        self.command(caller, Right::Write, async |c| {
+            let org = org_in_tx(&mut c.tx, caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+            let id = new_id();
+            sqlx::query(
             "INSERT INTO course (id, org_id, kind, name, start_date, end_date, provider, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&id)
@@ -114,15 +113,17 @@ impl Store {
         .bind(&new.provider)
         .bind(&caller.username)
         .bind(now())
-        .execute(&mut *w.tx)
+        .execute(&mut *c.tx)
         .await?;
-        let after = serde_json::json!({ "org": org.code, "kind": new.kind.as_str(), "name": new.name, "start_date": iso(new.start_date) });
-        audit::record(&mut w.tx, caller, "course.create", "course", &id, None, Some(after)).await?;
-        w.commit().await?;
-        Ok(id)
+            let after = serde_json::json!({ "org": org.code, "kind": new.kind.as_str(), "name": new.name, "start_date": iso(new.start_date) });
+            c.audit("course.create", "course", &id, None, Some(after)).await?;
+            Ok(id)
+        })
+        .await
     }
 
     /// Courses organised in the caller's scope, newest first; optionally of one kind and year.
+    #[tracing::instrument(skip_all)]
     pub async fn list_courses(&self, caller: &Caller, kind: Option<CourseKind>, year: Option<i32>) -> Result<Vec<CourseItem>, DbError> {
         let s = caller.scope();
         let (from, to) = match year {
@@ -145,6 +146,7 @@ impl Store {
         rows.iter().map(course_item).collect()
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn course(&self, caller: &Caller, id: &str) -> Result<CourseDetail, DbError> {
         let s = caller.scope();
         let sql = format!("SELECT {COURSE_COLS} FROM course k JOIN org o ON o.id = k.org_id WHERE k.id = $3 AND {ORG_IN_SCOPE}");
@@ -166,7 +168,7 @@ impl Store {
                     candidate_id: r.try_get(1)?,
                     full_name: r.try_get(2)?,
                     org: r.try_get(3)?,
-                    result: CourseResult::parse(&r.try_get::<String, _>(4)?).unwrap_or(CourseResult::Enrolled),
+                    result: crate::rows::decoded(&r.try_get::<String, _>(4)?, CourseResult::parse, "CourseResult")?,
                     certificate_no: r.try_get(5)?,
                     certificate_date: opt_date(r.try_get(6)?)?,
                 })
@@ -182,33 +184,38 @@ impl Store {
     }
 
     /// Records a member's part in a course or contest (again: the result replaces the last).
+    #[tracing::instrument(skip_all)]
     pub async fn put_participant(&self, caller: &Caller, course_id: &str, p: NewParticipant) -> Result<(), DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let s = caller.scope();
-        let sql = format!("SELECT k.start_date FROM course k JOIN org o ON o.id = k.org_id WHERE k.id = $3 AND {ORG_IN_SCOPE}");
-        let start: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-            .bind(s.all)
-            .bind(&s.prefix)
-            .bind(course_id)
-            .fetch_optional(&mut *w.tx)
-            .await?
-            .ok_or(DbError::NotFound)?;
-        if p.certificate_date.is_some_and(|d| iso(d) < start) {
-            return Err(DbError::field("certificate_date", "err-certificate-before-course"));
-        }
-        crate::cadre::member_in_scope(&mut w.tx, caller, &p.member_id, "member").await?;
-        sqlx::query("DELETE FROM course_participant WHERE course_id = $1 AND member_id = $2").bind(course_id).bind(&p.member_id).execute(&mut *w.tx).await?;
-        insert_participant(&mut w.tx, &caller.username, course_id, &p).await?;
-        audit::record(&mut w.tx, caller, "course.participant", "course", course_id, None, Some(serde_json::to_value(&p)?)).await?;
-        w.commit().await
+        self.command(caller, Right::Write, async |c| {
+            let s = caller.scope();
+            let sql = format!("SELECT k.start_date FROM course k JOIN org o ON o.id = k.org_id WHERE k.id = $3 AND {ORG_IN_SCOPE}");
+            let start: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .bind(s.all)
+                .bind(&s.prefix)
+                .bind(course_id)
+                .fetch_optional(&mut *c.tx)
+                .await?
+                .ok_or(DbError::NotFound)?;
+            if p.certificate_date.is_some_and(|d| iso(d) < start) {
+                return Err(DbError::field("certificate_date", "err-certificate-before-course"));
+            }
+            crate::cadre::member_in_scope(&mut c.tx, caller, &p.member_id, "member").await?;
+            sqlx::query("DELETE FROM course_participant WHERE course_id = $1 AND member_id = $2")
+                .bind(course_id)
+                .bind(&p.member_id)
+                .execute(&mut *c.tx)
+                .await?;
+            insert_participant(&mut c.tx, &caller.username, course_id, &p).await?;
+            c.audit("course.participant", "course", course_id, None, Some(serde_json::to_value(&p)?)).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// The courses and contests a member took part in, newest first.
+    #[tracing::instrument(skip_all)]
     pub async fn member_courses(&self, caller: &Caller, member_id: &str) -> Result<Vec<ParticipantRow>, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         let found = member_courses_in(&mut tx, caller, member_id).await?;
         tx.commit().await?;
         Ok(found)
@@ -216,33 +223,31 @@ impl Store {
 
     /// Enrols a candidate in a course, or records their result. The candidate's file is
     /// replayed: a change that leaves a recorded step without its certificate is refused.
+    #[tracing::instrument(skip_all)]
     pub async fn put_enrolment(&self, caller: &Caller, course_id: &str, new: NewEnrolment) -> Result<(), DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
+        self.command(caller, Right::Write, async |c| {
         let s = caller.scope();
         let sql = format!("SELECT k.start_date, k.end_date FROM course k JOIN org o ON o.id = k.org_id WHERE k.id = $3 AND {ORG_IN_SCOPE}");
         let row =
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(course_id).fetch_optional(&mut *w.tx).await?.ok_or(DbError::NotFound)?;
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(course_id).fetch_optional(&mut *c.tx).await?.ok_or(DbError::NotFound)?;
         let start = date(&row.try_get::<String, _>(0)?)?;
         if new.certificate_date.is_some_and(|d| d < start) {
             return Err(DbError::field("certificate_date", "err-certificate-before-course"));
         }
         // The candidate must be visible to the caller too.
-        load(&mut w.tx, caller, &new.candidate_id).await.map_err(|e| match e {
+        load(&mut c.tx, caller, &new.candidate_id).await.map_err(|e| match e {
             DbError::NotFound => DbError::field("candidate", "err-candidate-unknown"),
             e => e,
         })?;
         let before: Option<String> = sqlx::query_scalar("SELECT result FROM course_enrolment WHERE course_id = $1 AND candidate_id = $2")
             .bind(course_id)
             .bind(&new.candidate_id)
-            .fetch_optional(&mut *w.tx)
+            .fetch_optional(&mut *c.tx)
             .await?;
         sqlx::query("DELETE FROM course_enrolment WHERE course_id = $1 AND candidate_id = $2")
             .bind(course_id)
             .bind(&new.candidate_id)
-            .execute(&mut *w.tx)
+            .execute(&mut *c.tx)
             .await?;
         sqlx::query(
             "INSERT INTO course_enrolment (id, course_id, candidate_id, result, certificate_no, certificate_date, recorded_by, recorded_at)
@@ -256,20 +261,22 @@ impl Store {
         .bind(new.certificate_date.map(iso))
         .bind(&caller.username)
         .bind(now())
-        .execute(&mut *w.tx)
+        .execute(&mut *c.tx)
         .await?;
-        let l = load(&mut w.tx, caller, &new.candidate_id).await?;
-        let judge = Judge::load(&mut w.tx).await?;
-        refresh(&mut w.tx, &new.candidate_id, &l, None, &judge).await?;
+        let l = load(&mut c.tx, caller, &new.candidate_id).await?;
+        let judge = Judge::load(&mut c.tx).await?;
+        refresh(&mut c.tx, &new.candidate_id, &l, None, &judge).await?;
         let after = serde_json::json!({ "candidate": new.candidate_id, "result": new.result.as_str(), "certificate_no": new.certificate_no, "certificate_date": new.certificate_date.map(iso) });
-        audit::record(&mut w.tx, caller, "course.enrol", "course", course_id, before.map(|b| serde_json::json!({ "result": b })), Some(after)).await?;
-        w.commit().await
+        c.audit("course.enrol", "course", course_id, before.map(|b| serde_json::json!({ "result": b })), Some(after)).await?;
+        Ok(())
+        }).await
     }
 }
 
 impl Store {
     /// Awareness classes (lớp bồi dưỡng nhận thức về Đảng) that started in [from, to] under
     /// `code`'s subtree of the period, and the distinct people trained in them.
+    #[tracing::instrument(skip_all)]
     pub async fn awareness_figures(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<(i64, i64), DbError> {
         let root = self.org(caller, code).await?;
         let s = caller.scope();

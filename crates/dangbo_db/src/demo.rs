@@ -3,6 +3,7 @@
 
 use crate::auth::{NewUser, Role};
 use crate::candidates::{Judge, load, refresh};
+use crate::command::Right;
 use crate::members::insert_member;
 use crate::orgs::{apply_org_event, create_org_tx, org_in_tx};
 use crate::rows::iso;
@@ -26,72 +27,76 @@ pub const DEMO_USERS: &[(&str, &str, Role, Option<&str>)] = &[
 impl Store {
     /// Loads the demo into an empty database. Returns false (and changes nothing) when the
     /// database already holds organisations.
+    #[tracing::instrument(skip_all)]
     pub async fn load_demo(&self, seed: u64, today: NaiveDate) -> Result<bool, DbError> {
         if !self.is_empty().await? {
             return Ok(false);
         }
         let demo = demo::dam_ha(seed, today);
         let system = Caller::system();
-        let mut w = self.write().await?;
-        // Counted once at the end, not member by member.
-        crate::tally::pause(&mut w.tx).await?;
-        let mut ids: HashMap<String, String> = HashMap::new();
-        for o in &demo.orgs {
-            let row = create_org_tx(&mut w.tx, &system, o).await?;
-            ids.insert(row.code.clone(), row.id.clone());
-        }
-        let id_of = |code: &str| ids.get(code).cloned().ok_or_else(|| DbError::Internal(anyhow::anyhow!("demo org {code} missing")));
-        let mut member_ids = Vec::with_capacity(demo.members.len());
-        for m in &demo.members {
-            let mut events = Vec::with_capacity(m.events.len());
-            for (on, ev) in &m.events {
-                let (data, basis) = match ev {
-                    DemoEvent::Admitted { person, party, org } => {
-                        let b = Basis {
-                            decision_no: party.admission_decision_no.clone(),
-                            decision_date: Some(party.admission_decision_date),
-                            issuer: Some("Ban Thường vụ Huyện ủy Đầm Hà".into()),
-                        };
-                        (EventData::Admitted { person: person.clone(), party: party.clone(), org_id: id_of(org)? }, b)
-                    }
-                    DemoEvent::TransferredIn { person, party, org, full_date, from } => (
-                        EventData::TransferredIn {
-                            person: person.clone(),
-                            party: party.clone(),
-                            org_id: id_of(org)?,
-                            status: demo::first_status(ev),
-                            full_date: Some(*full_date),
-                            from: from.clone(),
-                        },
-                        Basis::default(),
-                    ),
-                    DemoEvent::Recognised => (EventData::Recognised {}, Basis::default()),
-                    DemoEvent::Transferred { org, basis } => (EventData::Transferred { org_id: id_of(org)? }, basis.clone()),
-                    DemoEvent::TransferredOut { destination } => (EventData::TransferredOut { destination: destination.clone() }, Basis::default()),
-                    DemoEvent::Exempted => (EventData::Exempted { ground: String::new() }, Basis::default()),
-                    DemoEvent::StruckOff => (EventData::StruckOff { reason: String::new() }, Basis::default()),
-                    DemoEvent::Deceased => (EventData::Deceased {}, Basis::default()),
-                };
-                events.push((*on, data, basis));
+        self.command(&system, Right::Admin, async |c| {
+            // Counted once at the end, not member by member.
+            crate::tally::pause(&mut c.tx).await?;
+            let mut ids: HashMap<String, String> = HashMap::new();
+            for o in &demo.orgs {
+                let row = create_org_tx(c, o).await?;
+                ids.insert(row.code.clone(), row.id.clone());
             }
-            let id = new_id();
-            insert_member(&mut w.tx, &system, &id, events).await?;
-            member_ids.push(id);
-        }
-        for (code, ev) in &demo.org_events {
-            let org = org_in_tx(&mut w.tx, &system, code).await?.ok_or_else(|| DbError::Internal(anyhow::anyhow!("demo org {code} missing")))?;
-            apply_org_event(&mut w.tx, &system, &org, ev).await?;
-        }
-        load_pipeline(&mut w.tx, &demo, &ids, &member_ids).await?;
-        load_cadre(&mut w.tx, &demo.cadre, &ids, &member_ids).await?;
-        if today >= NaiveDate::from_ymd_opt(dangbo_core::demo::meetings::MEETING_YEAR + 1, 1, 1).unwrap_or(today) {
-            crate::meetings::load_demo_meetings(&mut w.tx, seed).await?;
-            crate::demo_secretaries::load(&mut w.tx, seed).await?;
-        }
-        if today >= NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or(today) {
-            pending_work(&mut w.tx, &system, &ids, today).await?;
-        }
-        w.commit().await?;
+            let id_of = |code: &str| ids.get(code).cloned().ok_or_else(|| DbError::Internal(anyhow::anyhow!("demo org {code} missing")));
+            let mut member_ids = Vec::with_capacity(demo.members.len());
+            for m in &demo.members {
+                let mut events = Vec::with_capacity(m.events.len());
+                for (on, ev) in &m.events {
+                    let (data, basis) = match ev {
+                        DemoEvent::Admitted { person, party, org } => {
+                            let b = Basis {
+                                decision_no: party.admission_decision_no.clone(),
+                                decision_date: Some(party.admission_decision_date),
+                                issuer: Some("Ban Thường vụ Huyện ủy Đầm Hà".into()),
+                            };
+                            (EventData::Admitted { person: person.clone(), party: party.clone(), org_id: id_of(org)? }, b)
+                        }
+                        DemoEvent::TransferredIn { person, party, org, full_date, from } => (
+                            EventData::TransferredIn {
+                                person: person.clone(),
+                                party: party.clone(),
+                                org_id: id_of(org)?,
+                                status: demo::first_status(ev),
+                                full_date: Some(*full_date),
+                                from: from.clone(),
+                            },
+                            Basis::default(),
+                        ),
+                        DemoEvent::Recognised => (EventData::Recognised {}, Basis::default()),
+                        DemoEvent::Transferred { org, basis } => (EventData::Transferred { org_id: id_of(org)? }, basis.clone()),
+                        DemoEvent::TransferredOut { destination } => (EventData::TransferredOut { destination: destination.clone() }, Basis::default()),
+                        DemoEvent::Exempted => (EventData::Exempted { ground: String::new() }, Basis::default()),
+                        DemoEvent::StruckOff => (EventData::StruckOff { reason: String::new() }, Basis::default()),
+                        DemoEvent::Deceased => (EventData::Deceased {}, Basis::default()),
+                    };
+                    events.push((*on, data, basis));
+                }
+                let id = new_id();
+                insert_member(c, &id, events).await?;
+                member_ids.push(id);
+            }
+            for (code, ev) in &demo.org_events {
+                let org = org_in_tx(&mut c.tx, &system, code).await?.ok_or_else(|| DbError::Internal(anyhow::anyhow!("demo org {code} missing")))?;
+                apply_org_event(c, &org, ev).await?;
+            }
+            load_pipeline(&mut c.tx, &demo, &ids, &member_ids).await?;
+            load_cadre(&mut c.tx, &demo.cadre, &ids, &member_ids).await?;
+            if today >= NaiveDate::from_ymd_opt(dangbo_core::demo::meetings::MEETING_YEAR + 1, 1, 1).unwrap_or(today) {
+                crate::meetings::load_demo_meetings(&mut c.tx, seed).await?;
+                crate::demo_secretaries::load(&mut c.tx, seed).await?;
+            }
+            if today >= NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or(today) {
+                pending_work(c, &ids, today).await?;
+            }
+            c.audit("demo.load", "database", "", None, Some(serde_json::json!({"seed": seed, "members": member_ids.len()}))).await?;
+            Ok(())
+        })
+        .await?;
         crate::tally::rebuild(self).await?;
         for (username, password, role, org) in DEMO_USERS {
             self.add_user(&system, NewUser { username, password, role: *role, org_code: *org, member_id: None }).await?;
@@ -209,17 +214,17 @@ async fn load_cadre(tx: &mut Transaction<'static, Any>, c: &demo::DemoCadre, org
 
 /// Work under way today in Chi bộ Khu phố 1: a transfer letter not yet presented (overdue) and
 /// a temporary attachment ending within the month, recorded through the ordinary event path.
-async fn pending_work(tx: &mut Transaction<'static, Any>, system: &Caller, orgs: &HashMap<String, String>, today: NaiveDate) -> Result<(), DbError> {
+async fn pending_work(c: &mut crate::command::Cmd<'_>, orgs: &HashMap<String, String>, today: NaiveDate) -> Result<(), DbError> {
     let org = |code: &str| orgs.get(code).cloned().ok_or_else(|| DbError::Internal(anyhow::anyhow!("demo org {code} missing")));
     let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM member WHERE org_id = $1 AND status = 'full' ORDER BY sort_key, id LIMIT 2")
         .bind(org("DH-TT-01")?)
-        .fetch_all(&mut **tx)
+        .fetch_all(&mut *c.tx)
         .await?;
     let [first, second] = ids.as_slice() else { return Ok(()) };
     let letter = Basis { decision_no: Some("15/GGT".into()), decision_date: None, issuer: Some("Đảng ủy thị trấn Đầm Hà".into()) };
     let issued = EventData::TransferIssued { org_id: Some(org("DH-TT-02")?), destination: String::new() };
-    crate::members::append_event(tx, system, first, today - chrono::Duration::days(50), &letter, issued).await?;
+    crate::members::append_event(c, first, today - chrono::Duration::days(50), &letter, issued).await?;
     let attached = EventData::TempAttached { host_org_id: org("DH-XDH-01")?, until: Some(today + chrono::Duration::days(20)), purpose: "work".into() };
-    crate::members::append_event(tx, system, second, today - chrono::Duration::days(80), &Basis::default(), attached).await?;
+    crate::members::append_event(c, second, today - chrono::Duration::days(80), &Basis::default(), attached).await?;
     Ok(())
 }

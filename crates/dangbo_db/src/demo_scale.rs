@@ -4,6 +4,7 @@
 
 use crate::auth::{NewUser, Role};
 use crate::bulk::{Bulk, MEMBER, MEMBER_EPISODE, MEMBER_EVENT, MEMBER_SPAN, MEMBER_WORD, ORG, ORG_EVENT, ORG_SPAN, SEARCH_WORD, Val};
+use crate::command::Right;
 use crate::members::{episode_values, event_values, is_name_word, member_values, span_values, word_values, words_of};
 use crate::rows::iso;
 use crate::{Caller, DbError, Store};
@@ -46,6 +47,7 @@ fn recorded_at(on: NaiveDate) -> String {
 impl Store {
     /// Loads the `scale` dataset into an empty database. Returns `None` (and writes nothing)
     /// when the database already holds organisations.
+    #[tracing::instrument(skip_all)]
     pub async fn load_scale(&self, scale: Scale, seed: u64, today: NaiveDate, progress: impl Fn(ScaleProgress)) -> Result<Option<ScaleLoaded>, DbError> {
         if !self.is_empty().await? {
             return Ok(None);
@@ -94,10 +96,11 @@ impl Store {
         for (username, password, role, org) in SCALE_USERS {
             self.add_user(&system, NewUser { username, password, role: *role, org_code: *org, member_id: None }).await?;
         }
-        let mut w = self.write().await?;
-        let data = serde_json::json!({"scale": scale.as_str(), "seed": seed, "loaded": loaded});
-        crate::audit::record(&mut w.tx, &system, "demo.scale", "database", "", None, Some(data)).await?;
-        w.commit().await?;
+        self.command(&system, Right::Admin, async |c| {
+            let data = serde_json::json!({"scale": scale.as_str(), "seed": seed, "loaded": loaded});
+            c.audit("demo.scale", "database", "", None, Some(data)).await
+        })
+        .await?;
         if self.backend == crate::Backend::Postgres {
             // The rebuild's reads by subtree need the planner to know the tables' sizes.
             sqlx::query("ANALYZE").execute(&self.pool).await?;

@@ -9,6 +9,7 @@ use dangbo_core::member::AgeBand;
 
 impl Store {
     /// The current materialised path of an organisation (`/…/id/`).
+    #[tracing::instrument(skip_all)]
     pub async fn floor_org_path(&self, code: &str) -> Result<String, DbError> {
         Ok(sqlx::query_scalar("SELECT path FROM org WHERE code = $1").bind(code).fetch_one(&self.pool).await?)
     }
@@ -16,6 +17,7 @@ impl Store {
     /// Member search as one SELECT through the same word index as the application: members of
     /// the subtree under `path` on `as_of` with a word starting with the last word of `folded`
     /// and whose text contains `folded`, the first `limit` by name. Returns the number of rows.
+    #[tracing::instrument(skip_all)]
     pub async fn floor_search(&self, path: &str, folded: &str, as_of: NaiveDate, limit: i64) -> Result<usize, DbError> {
         let last = folded.split_whitespace().last().unwrap_or("");
         let rows = sqlx::query(
@@ -38,6 +40,7 @@ impl Store {
 
     /// The member form as hand-written GROUP BYs (sex, age band, ethnicity, education, theory)
     /// over the members of the subtree under `path` on `as_of`. Returns the total counted.
+    #[tracing::instrument(skip_all)]
     pub async fn floor_form(&self, path: &str, as_of: NaiveDate) -> Result<i64, DbError> {
         let d = iso(as_of);
         let bounds: Vec<String> = [AgeBand::UpTo30, AgeBand::From31To40, AgeBand::From41To50, AgeBand::From51To60]
@@ -65,8 +68,9 @@ impl Store {
     /// copied by the database itself into twins with the same columns, keys and indexes
     /// (`INSERT … SELECT`: no client, no parsing, no checks), in one transaction rolled back.
     /// Returns the number of members copied; the caller times it.
+    #[tracing::instrument(skip_all)]
     pub async fn floor_import(&self) -> Result<i64, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         if self.backend == Backend::Sqlite {
             // The import's own page cache (`Store::bulk(16)`).
             sqlx::query("PRAGMA cache_size = -16384").execute(&mut *tx).await?;

@@ -9,6 +9,7 @@
 //! lands or nothing does.
 
 use crate::bulk::{AUDIT_LOG, Bulk, MEMBER, MEMBER_EPISODE, MEMBER_EVENT, MEMBER_SPAN, MEMBER_WORD, SEARCH_WORD, Val, bind_all};
+use crate::command::Right;
 use crate::members::{episode_values, event_values, is_name_word, member_values, span_values, word_values, words_of};
 use crate::orgs::{OrgRow, org_in_tx};
 use crate::rows::iso;
@@ -67,6 +68,7 @@ struct Ready {
 impl Store {
     /// Imports parsed rows (`Err` rows carry their parse problems) all or nothing, reading them
     /// one batch at a time.
+    #[tracing::instrument(skip_all)]
     pub async fn import_members<I>(&self, caller: &Caller, rows: I, dry_run: bool) -> Result<ImportReport, DbError>
     where
         I: IntoIterator<Item = Parsed>,
@@ -141,7 +143,7 @@ struct Checks<'a> {
 
 impl<'a> Checks<'a> {
     async fn start(store: &Store, caller: &'a Caller) -> Result<Checks<'a>, DbError> {
-        let mut tx = store.pool.begin().await?;
+        let mut tx = store.read().await?;
         let refs: Vec<(String, String)> = sqlx::query_as("SELECT kind, code FROM ref_item WHERE kind IN ('ethnicity', 'religion')").fetch_all(&mut *tx).await?;
         let dictionary: Vec<Vec<u8>> = sqlx::query_scalar("SELECT word FROM search_word").fetch_all(&mut *tx).await?;
         Ok(Checks {
@@ -330,6 +332,7 @@ impl Store {
     /// The column mappings remembered from earlier imports for the caller's committee, then
     /// those an admin chose for everyone: (header key, field). Another committee's choices
     /// never apply.
+    #[tracing::instrument(skip_all)]
     pub async fn import_mappings(&self, caller: &Caller) -> Result<Vec<(String, String)>, DbError> {
         let scope = mapping_scope(caller);
         let rows: Vec<(String, String, String)> =
@@ -350,28 +353,28 @@ impl Store {
     /// Remembers, for the caller's committee, how columns with these headers are read (a later
     /// choice replaces an earlier one). At most [`MAX_MAPPINGS`] at once, headers of at most
     /// [`MAX_HEADER`] characters.
+    #[tracing::instrument(skip_all)]
     pub async fn remember_mappings(&self, caller: &Caller, chosen: &[(String, String)]) -> Result<(), DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
         if chosen.len() > MAX_MAPPINGS || chosen.iter().any(|(h, f)| h.chars().count() > MAX_HEADER || f.len() > MAX_HEADER) {
             return Err(DbError::field("mapping", "err-too-long"));
         }
         let scope = mapping_scope(caller);
-        let mut w = self.write().await?;
-        for (header, field) in chosen {
-            sqlx::query("DELETE FROM import_mapping_scoped WHERE scope_org = $1 AND header = $2").bind(scope).bind(header).execute(&mut *w.tx).await?;
-            sqlx::query("INSERT INTO import_mapping_scoped (scope_org, header, field, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(scope)
-                .bind(header)
-                .bind(field)
-                .bind(&caller.username)
-                .bind(crate::now())
-                .execute(&mut *w.tx)
-                .await?;
-        }
-        crate::audit::record(&mut w.tx, caller, "import.mapping", "import_mapping", scope, None, Some(serde_json::json!(chosen))).await?;
-        w.commit().await
+        self.command(caller, Right::Write, async |c| {
+            for (header, field) in chosen {
+                sqlx::query("DELETE FROM import_mapping_scoped WHERE scope_org = $1 AND header = $2").bind(scope).bind(header).execute(&mut *c.tx).await?;
+                sqlx::query("INSERT INTO import_mapping_scoped (scope_org, header, field, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(scope)
+                    .bind(header)
+                    .bind(field)
+                    .bind(&caller.username)
+                    .bind(crate::now())
+                    .execute(&mut *c.tx)
+                    .await?;
+            }
+            c.audit("import.mapping", "import_mapping", scope, None, Some(serde_json::json!(chosen))).await?;
+            Ok(())
+        })
+        .await
     }
 }
 

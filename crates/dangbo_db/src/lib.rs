@@ -12,12 +12,17 @@ mod backup;
 mod bulk;
 mod cadre;
 mod candidates;
+mod command;
 mod committee;
 mod courses;
+#[cfg(feature = "demo")]
 mod demo;
+#[cfg(feature = "demo")]
 mod demo_scale;
+#[cfg(feature = "demo")]
 mod demo_secretaries;
 mod error;
+#[cfg(feature = "bench")]
 mod floor;
 mod import;
 mod meetings;
@@ -35,6 +40,7 @@ mod scope;
 mod stats;
 mod tally;
 mod targets;
+#[cfg(feature = "test-support")]
 pub mod test_support;
 mod todo;
 
@@ -47,7 +53,9 @@ pub use cadre::{ExamResultRow, ExamStats, LocalityReport, MoveMatrix, MoveRow, P
 pub use candidates::{CandidateDetail, CandidateItem, CertificateRow, StepRow};
 pub use committee::Seat;
 pub use courses::{CourseDetail, CourseItem, EnrolmentRow, ParticipantRow};
+#[cfg(feature = "demo")]
 pub use demo::DEMO_USERS;
+#[cfg(feature = "demo")]
 pub use demo_scale::{SCALE_USERS, ScaleLoaded, ScaleProgress};
 pub use error::DbError;
 pub use import::{ImportProblem, ImportReport};
@@ -102,6 +110,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 impl Store {
     /// Connects to `url` (`sqlite://…`, `sqlite:///abs/path`, `postgres://…`). A SQLite file and
     /// its folder are created when missing.
+    #[tracing::instrument(skip_all)]
     pub async fn connect(url: &str) -> Result<Store, DbError> {
         sqlx::any::install_default_drivers();
         let (backend, url) = normalise_url(url)?;
@@ -126,6 +135,7 @@ impl Store {
     }
 
     /// Applies pending migrations and loads the reference lists when they are empty.
+    #[tracing::instrument(skip_all)]
     pub async fn migrate(&self) -> Result<(), DbError> {
         let applied = || async { sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM _sqlx_migrations").fetch_one(&self.pool).await.unwrap_or(0) };
         let before = applied().await;
@@ -145,6 +155,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn close(&self) {
         self.pool.close().await;
     }
@@ -158,10 +169,11 @@ impl Store {
             Backend::Sqlite => (Some(self.write_lock.lock().await), self.pool.begin_with("BEGIN IMMEDIATE").await?),
             Backend::Postgres => (None, self.pool.begin().await?),
         };
-        Ok(WriteTx { tx, _guard: guard })
+        Ok(WriteTx { tx, guard })
     }
 
     /// Whether the database holds no organisation yet (the demo loads only into an empty one).
+    #[tracing::instrument(skip_all)]
     pub async fn is_empty(&self) -> Result<bool, DbError> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org").fetch_one(&self.pool).await?;
         Ok(n == 0)
@@ -170,7 +182,7 @@ impl Store {
 
 pub(crate) struct WriteTx<'a> {
     pub tx: sqlx::Transaction<'static, sqlx::Any>,
-    _guard: Option<tokio::sync::MutexGuard<'a, ()>>,
+    pub guard: Option<tokio::sync::MutexGuard<'a, ()>>,
 }
 
 impl WriteTx<'_> {

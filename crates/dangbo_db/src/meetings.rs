@@ -2,12 +2,14 @@
 //! resolution in the same transaction), minutes closed against edits, tasks, and supervisors.
 //! Proposals are in `proposals`, reads in `read`, the committee's reports in `report`.
 
+#[cfg(feature = "demo")]
 mod demo;
 mod proposals;
 mod read;
 mod report;
 mod study;
 
+#[cfg(feature = "demo")]
 pub(crate) use demo::load_demo_meetings;
 pub use proposals::ProposalRow;
 pub(crate) use proposals::proposals_due;
@@ -18,11 +20,12 @@ pub(crate) use study::member_assignments_in;
 pub use study::{AssignmentRow, DocumentRow, StudyReport};
 
 use crate::candidates::record_step_tx;
+use crate::command::Right;
 use crate::orgs::{OrgRow, alive_on, org_in_tx};
 use crate::rows::{date, iso, opt_date};
 use crate::rules::load_rules;
 use crate::scope::ORG_IN_SCOPE;
-use crate::{Caller, DbError, Store, audit, new_id, now};
+use crate::{Caller, DbError, Store, new_id, now};
 use chrono::NaiveDate;
 use dangbo_core::candidate::{NewStep, StepData, StepKind};
 use dangbo_core::meeting::{Attendance, MeetingKind, MeetingState, NewHold, NewMeeting, NewSupervisor, NewTask, NewVote, Presence, VoteKind, judge_vote};
@@ -52,7 +55,7 @@ pub(crate) async fn meeting_in_tx(tx: &mut Transaction<'static, Any>, caller: &C
     let org = org_in_tx(tx, caller, &code).await?.ok_or(DbError::NotFound)?;
     Ok(Meeting {
         org,
-        state: MeetingState::parse(&r.try_get::<String, _>(1)?).unwrap_or(MeetingState::Planned),
+        state: crate::rows::decoded(&r.try_get::<String, _>(1)?, MeetingState::parse, "MeetingState")?,
         planned_on: date(&r.try_get::<String, _>(2)?)?,
         held_on: opt_date(r.try_get(3)?)?,
     })
@@ -116,7 +119,7 @@ pub(crate) async fn attendance_of(tx: &mut Transaction<'static, Any>, meeting_id
     let mut presences = Vec::with_capacity(rows.len());
     let mut full = 0;
     for r in &rows {
-        let p = Presence::parse(&r.try_get::<String, _>(0)?).unwrap_or(Presence::AbsentExcused);
+        let p = crate::rows::decoded(&r.try_get::<String, _>(0)?, Presence::parse, "Presence")?;
         if r.try_get::<i64, _>(1)? == 1 && !matches!(p, Presence::Exempt | Presence::AttachedElsewhere) {
             full += 1;
         }
@@ -127,13 +130,11 @@ pub(crate) async fn attendance_of(tx: &mut Transaction<'static, Any>, meeting_id
 
 impl Store {
     /// Plans a meeting of a branch (optionally keeping its agenda as the branch's template).
+    #[tracing::instrument(skip_all)]
     pub async fn create_meeting(&self, caller: &Caller, new: NewMeeting) -> Result<String, DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let org = org_in_tx(&mut w.tx, caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
-        check_branch_on(&mut w.tx, &org, new.planned_on, "planned_on").await?;
+        self.command(caller, Right::Write, async |c| {
+        let org = org_in_tx(&mut c.tx, caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+        check_branch_on(&mut c.tx, &org, new.planned_on, "planned_on").await?;
         let id = new_id();
         sqlx::query(
             "INSERT INTO meeting (id, org_id, kind, state, planned_on, starts_at, place, topic, agenda, documents, guests, opinions, conclusions, recorded_by, recorded_at)
@@ -150,25 +151,26 @@ impl Store {
         .bind(new.documents.join("\n"))
         .bind(&caller.username)
         .bind(now())
-        .execute(&mut *w.tx)
+        .execute(&mut *c.tx)
         .await?;
         if new.save_template && !new.agenda.is_empty() {
-            sqlx::query("DELETE FROM agenda_template WHERE org_id = $1 AND kind = $2").bind(&org.id).bind(new.kind.as_str()).execute(&mut *w.tx).await?;
+            sqlx::query("DELETE FROM agenda_template WHERE org_id = $1 AND kind = $2").bind(&org.id).bind(new.kind.as_str()).execute(&mut *c.tx).await?;
             sqlx::query("INSERT INTO agenda_template (org_id, kind, agenda, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(&org.id)
                 .bind(new.kind.as_str())
                 .bind(new.agenda.join("\n"))
                 .bind(&caller.username)
                 .bind(now())
-                .execute(&mut *w.tx)
+                .execute(&mut *c.tx)
                 .await?;
         }
-        audit::record(&mut w.tx, caller, "meeting.create", "meeting", &id, None, Some(serde_json::to_value(&new)?)).await?;
-        w.commit().await?;
+        c.audit("meeting.create", "meeting", &id, None, Some(serde_json::to_value(&new)?)).await?;
         Ok(id)
+        }).await
     }
 
     /// The branch's saved agenda for meetings of `kind`, if any.
+    #[tracing::instrument(skip_all)]
     pub async fn agenda_template(&self, caller: &Caller, code: &str, kind: MeetingKind) -> Result<Option<Vec<String>>, DbError> {
         let org = self.org(caller, code).await?;
         let agenda: Option<String> = sqlx::query_scalar("SELECT agenda FROM agenda_template WHERE org_id = $1 AND kind = $2")
@@ -181,19 +183,17 @@ impl Store {
 
     /// Records that the meeting was held, with everyone's attendance. Every member in the
     /// branch's đảng số on that date must be listed, and no one else.
+    #[tracing::instrument(skip_all)]
     pub async fn hold_meeting(&self, caller: &Caller, id: &str, h: NewHold) -> Result<(), DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let m = meeting_in_tx(&mut w.tx, caller, id).await?;
+        self.command(caller, Right::Write, async |c| {
+        let m = meeting_in_tx(&mut c.tx, caller, id).await?;
         editable(&m)?;
-        check_branch_on(&mut w.tx, &m.org, h.held_on, "held_on").await?;
-        let votes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meeting_vote WHERE meeting_id = $1").bind(id).fetch_one(&mut *w.tx).await?;
+        check_branch_on(&mut c.tx, &m.org, h.held_on, "held_on").await?;
+        let votes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meeting_vote WHERE meeting_id = $1").bind(id).fetch_one(&mut *c.tx).await?;
         if votes > 0 {
             return Err(DbError::field("attendance", "err-meeting-has-votes"));
         }
-        let roster = roster_on(&mut w.tx, &m.org.id, h.held_on).await?;
+        let roster = roster_on(&mut c.tx, &m.org.id, h.held_on).await?;
         for (member, _, _) in &h.attendance {
             if !roster.iter().any(|(r, _, _)| r == member) {
                 return Err(DbError::field("attendance", "err-attendance-not-member"));
@@ -210,7 +210,7 @@ impl Store {
             }
         }
         if let Some(sup) = &h.supervisor {
-            committee_member_above(&mut w.tx, &m.org, sup, h.held_on, "supervisor").await?;
+            committee_member_above(&mut c.tx, &m.org, sup, h.held_on, "supervisor").await?;
         }
         sqlx::query(
             "UPDATE meeting SET state = 'held', held_on = $2, starts_at = $3, place = $4, chair_id = $5, secretary_id = $6, prepared_on = $7, supervisor_id = $8, guests = $9
@@ -225,37 +225,36 @@ impl Store {
         .bind(h.prepared_on.map(iso))
         .bind(&h.supervisor)
         .bind(&h.guests)
-        .execute(&mut *w.tx)
+        .execute(&mut *c.tx)
         .await?;
-        sqlx::query("DELETE FROM meeting_attendance WHERE meeting_id = $1").bind(id).execute(&mut *w.tx).await?;
+        sqlx::query("DELETE FROM meeting_attendance WHERE meeting_id = $1").bind(id).execute(&mut *c.tx).await?;
         for (member, presence, reason) in &h.attendance {
             let full = roster.iter().any(|(r, _, st)| r == member && st != "probationary");
-            insert_attendance(&mut w.tx, id, member, *presence, reason, full).await?;
+            insert_attendance(&mut c.tx, id, member, *presence, reason, full).await?;
         }
-        let (att, _) = attendance_of(&mut w.tx, id).await?;
-        audit::record(&mut w.tx, caller, "meeting.hold", "meeting", id, None, Some(serde_json::json!({ "held_on": iso(h.held_on), "attendance": att })))
+        let (att, _) = attendance_of(&mut c.tx, id).await?;
+        c.audit("meeting.hold", "meeting", id, None, Some(serde_json::json!({ "held_on": iso(h.held_on), "attendance": att })))
             .await?;
-        w.commit().await
+        Ok(())
+        }).await
     }
 
     /// Records a show-of-hands vote, judged by the rules of its kind. Refused without quorum;
     /// recorded as failed below the threshold. An admission vote is also the candidate's branch
     /// resolution (the pipeline step), in the same transaction.
+    #[tracing::instrument(skip_all)]
     pub async fn record_vote(&self, caller: &Caller, id: &str, v: NewVote) -> Result<String, DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let m = meeting_in_tx(&mut w.tx, caller, id).await?;
+        self.command(caller, Right::Write, async |c| {
+        let m = meeting_in_tx(&mut c.tx, caller, id).await?;
         let on = held(&m)?;
-        let (att, full) = attendance_of(&mut w.tx, id).await?;
-        let rules = load_rules(&mut w.tx).await?;
+        let (att, full) = attendance_of(&mut c.tx, id).await?;
+        let rules = load_rules(&mut c.tx).await?;
         let out = judge_vote(v.kind, v.tally, &att, full, &rules, on)?;
         let mut subject = v.subject.clone();
         match v.kind {
             VoteKind::Admission => {
                 let cand = v.candidate.as_deref().unwrap_or_default();
-                let r = sqlx::query("SELECT org_id, full_name FROM candidate WHERE id = $1").bind(cand).fetch_optional(&mut *w.tx).await?;
+                let r = sqlx::query("SELECT org_id, full_name FROM candidate WHERE id = $1").bind(cand).fetch_optional(&mut *c.tx).await?;
                 let Some(r) = r else { return Err(DbError::field("candidate", "err-candidate-unknown")) };
                 if r.try_get::<String, _>(0)? != m.org.id {
                     return Err(DbError::field("candidate", "err-vote-other-branch"));
@@ -265,14 +264,14 @@ impl Store {
                 }
                 let data = StepData { votes_for: Some(v.tally.votes_for), full_members: Some(out.base), ..Default::default() };
                 let step = NewStep { kind: StepKind::BranchResolution, effective_on: on, doc_no: Some(v.doc_no.clone()), data, claimed_pass: None };
-                record_step_tx(&mut w.tx, caller, cand, &step).await?;
+                record_step_tx(c, cand, &step).await?;
             }
             VoteKind::Recognition => {
                 let member = v.member.as_deref().unwrap_or_default();
                 let r = sqlx::query("SELECT a.full_member, m.full_name FROM meeting_attendance a JOIN member m ON m.id = a.member_id WHERE a.meeting_id = $1 AND a.member_id = $2")
                     .bind(id)
                     .bind(member)
-                    .fetch_optional(&mut *w.tx)
+                    .fetch_optional(&mut *c.tx)
                     .await?;
                 match r {
                     Some(r) if r.try_get::<i64, _>(0)? == 0 => {
@@ -285,7 +284,7 @@ impl Store {
             }
             VoteKind::Resolution => {}
         }
-        let seq: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meeting_vote WHERE meeting_id = $1").bind(id).fetch_one(&mut *w.tx).await?;
+        let seq: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meeting_vote WHERE meeting_id = $1").bind(id).fetch_one(&mut *c.tx).await?;
         let vote_id = new_id();
         sqlx::query(
             "INSERT INTO meeting_vote (id, meeting_id, seq, kind, subject, candidate_id, member_id, votes_for, against, abstain, base, passed, threshold, citation, doc_no, recorded_by, recorded_at)
@@ -308,105 +307,107 @@ impl Store {
         .bind(&v.doc_no)
         .bind(&caller.username)
         .bind(now())
-        .execute(&mut *w.tx)
+        .execute(&mut *c.tx)
         .await?;
         let after = serde_json::json!({ "kind": v.kind.as_str(), "subject": subject, "tally": v.tally, "base": out.base, "passed": out.passed });
-        audit::record(&mut w.tx, caller, "meeting.vote", "meeting", id, None, Some(after)).await?;
-        w.commit().await?;
+        c.audit("meeting.vote", "meeting", id, None, Some(after)).await?;
         Ok(vote_id)
+        }).await
     }
 
     /// Writes the minutes' free text (opinions and conclusions) while they are open.
+    #[tracing::instrument(skip_all)]
     pub async fn write_minutes(&self, caller: &Caller, id: &str, opinions: &str, conclusions: &str) -> Result<(), DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let m = meeting_in_tx(&mut w.tx, caller, id).await?;
-        held(&m)?;
-        let (opinions, conclusions) = (dangbo_core::text::clean_block(opinions), dangbo_core::text::clean_block(conclusions));
-        sqlx::query("UPDATE meeting SET opinions = $2, conclusions = $3 WHERE id = $1").bind(id).bind(&opinions).bind(&conclusions).execute(&mut *w.tx).await?;
-        audit::record(&mut w.tx, caller, "meeting.minutes", "meeting", id, None, Some(serde_json::json!({ "opinions": opinions, "conclusions": conclusions })))
-            .await?;
-        w.commit().await
+        self.command(caller, Right::Write, async |c| {
+            let m = meeting_in_tx(&mut c.tx, caller, id).await?;
+            held(&m)?;
+            let (opinions, conclusions) = (dangbo_core::text::clean_block(opinions), dangbo_core::text::clean_block(conclusions));
+            sqlx::query("UPDATE meeting SET opinions = $2, conclusions = $3 WHERE id = $1")
+                .bind(id)
+                .bind(&opinions)
+                .bind(&conclusions)
+                .execute(&mut *c.tx)
+                .await?;
+            c.audit("meeting.minutes", "meeting", id, None, Some(serde_json::json!({ "opinions": opinions, "conclusions": conclusions }))).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Closes (signs off) the minutes: nothing changes after, corrections are dated entries.
+    #[tracing::instrument(skip_all)]
     pub async fn close_minutes(&self, caller: &Caller, id: &str) -> Result<(), DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let m = meeting_in_tx(&mut w.tx, caller, id).await?;
-        held(&m)?;
-        let (chair, secretary): (Option<String>, Option<String>) =
-            sqlx::query_as("SELECT chair_id, secretary_id FROM meeting WHERE id = $1").bind(id).fetch_one(&mut *w.tx).await?;
-        if chair.is_none() {
-            return Err(DbError::field("chair", "err-minutes-need-chair"));
-        }
-        if secretary.is_none() {
-            return Err(DbError::field("secretary", "err-minutes-need-secretary"));
-        }
-        sqlx::query("UPDATE meeting SET state = 'closed', closed_at = $2, closed_by = $3 WHERE id = $1")
-            .bind(id)
-            .bind(now())
-            .bind(&caller.username)
-            .execute(&mut *w.tx)
-            .await?;
-        audit::record(&mut w.tx, caller, "meeting.close", "meeting", id, None, None).await?;
-        w.commit().await
+        self.command(caller, Right::Write, async |c| {
+            let m = meeting_in_tx(&mut c.tx, caller, id).await?;
+            held(&m)?;
+            let (chair, secretary): (Option<String>, Option<String>) =
+                sqlx::query_as("SELECT chair_id, secretary_id FROM meeting WHERE id = $1").bind(id).fetch_one(&mut *c.tx).await?;
+            if chair.is_none() {
+                return Err(DbError::field("chair", "err-minutes-need-chair"));
+            }
+            if secretary.is_none() {
+                return Err(DbError::field("secretary", "err-minutes-need-secretary"));
+            }
+            sqlx::query("UPDATE meeting SET state = 'closed', closed_at = $2, closed_by = $3 WHERE id = $1")
+                .bind(id)
+                .bind(now())
+                .bind(&caller.username)
+                .execute(&mut *c.tx)
+                .await?;
+            c.audit("meeting.close", "meeting", id, None, None).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// A dated correction to closed minutes.
+    #[tracing::instrument(skip_all)]
     pub async fn correct_minutes(&self, caller: &Caller, id: &str, entry: &str) -> Result<(), DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
         let entry = dangbo_core::text::clean_block(entry);
         if entry.is_empty() {
             return Err(DbError::field("entry", "err-required"));
         }
-        let mut w = self.write().await?;
-        let m = meeting_in_tx(&mut w.tx, caller, id).await?;
-        if m.state != MeetingState::Closed {
-            return Err(DbError::field("entry", "err-minutes-open"));
-        }
-        sqlx::query("INSERT INTO meeting_correction (id, meeting_id, entry, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(new_id())
-            .bind(id)
-            .bind(&entry)
-            .bind(&caller.username)
-            .bind(now())
-            .execute(&mut *w.tx)
-            .await?;
-        audit::record(&mut w.tx, caller, "meeting.correct", "meeting", id, None, Some(serde_json::json!({ "entry": entry }))).await?;
-        w.commit().await
+        self.command(caller, Right::Write, async |c| {
+            let m = meeting_in_tx(&mut c.tx, caller, id).await?;
+            if m.state != MeetingState::Closed {
+                return Err(DbError::field("entry", "err-minutes-open"));
+            }
+            sqlx::query("INSERT INTO meeting_correction (id, meeting_id, entry, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(new_id())
+                .bind(id)
+                .bind(&entry)
+                .bind(&caller.username)
+                .bind(now())
+                .execute(&mut *c.tx)
+                .await?;
+            c.audit("meeting.correct", "meeting", id, None, Some(serde_json::json!({ "entry": entry }))).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// A task from the meeting's conclusions, for a member present in the branch or (none) for
     /// the branch committee.
+    #[tracing::instrument(skip_all)]
     pub async fn add_task(&self, caller: &Caller, id: &str, t: NewTask) -> Result<String, DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let m = meeting_in_tx(&mut w.tx, caller, id).await?;
-        let on = held(&m)?;
-        if t.due_on < on {
-            return Err(DbError::field("due_on", "err-task-due-before-meeting"));
-        }
-        if let Some(a) = &t.assignee {
-            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meeting_attendance WHERE meeting_id = $1 AND member_id = $2")
-                .bind(id)
-                .bind(a)
-                .fetch_one(&mut *w.tx)
-                .await?;
-            if n == 0 {
-                return Err(DbError::field("assignee", "err-attendance-not-member"));
+        self.command(caller, Right::Write, async |c| {
+            let m = meeting_in_tx(&mut c.tx, caller, id).await?;
+            let on = held(&m)?;
+            if t.due_on < on {
+                return Err(DbError::field("due_on", "err-task-due-before-meeting"));
             }
-        }
-        let task_id = new_id();
-        sqlx::query(
+            if let Some(a) = &t.assignee {
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meeting_attendance WHERE meeting_id = $1 AND member_id = $2")
+                    .bind(id)
+                    .bind(a)
+                    .fetch_one(&mut *c.tx)
+                    .await?;
+                if n == 0 {
+                    return Err(DbError::field("assignee", "err-attendance-not-member"));
+                }
+            }
+            let task_id = new_id();
+            sqlx::query(
             "INSERT INTO meeting_task (id, meeting_id, org_id, title, assignee_id, due_on, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&task_id)
@@ -417,63 +418,63 @@ impl Store {
         .bind(iso(t.due_on))
         .bind(&caller.username)
         .bind(now())
-        .execute(&mut *w.tx)
+        .execute(&mut *c.tx)
         .await?;
-        audit::record(&mut w.tx, caller, "meeting.task", "meeting", id, None, Some(serde_json::to_value(&t)?)).await?;
-        w.commit().await?;
-        Ok(task_id)
+            c.audit("meeting.task", "meeting", id, None, Some(serde_json::to_value(&t)?)).await?;
+            Ok(task_id)
+        })
+        .await
     }
 
     /// Marks a task done on a date (reviewed at a later meeting).
+    #[tracing::instrument(skip_all)]
     pub async fn finish_task(&self, caller: &Caller, task_id: &str, done_on: NaiveDate) -> Result<(), DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let s = caller.scope();
-        let sql = format!("SELECT t.meeting_id FROM meeting_task t JOIN org o ON o.id = t.org_id WHERE t.id = $3 AND {ORG_IN_SCOPE}");
-        let meeting: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-            .bind(s.all)
-            .bind(&s.prefix)
-            .bind(task_id)
-            .fetch_optional(&mut *w.tx)
-            .await?
-            .ok_or(DbError::NotFound)?;
-        let m = meeting_in_tx(&mut w.tx, caller, &meeting).await?;
-        if m.held_on.is_some_and(|h| done_on < h) {
-            return Err(DbError::field("done_on", "err-task-done-before-meeting"));
-        }
-        sqlx::query("UPDATE meeting_task SET done_on = $2 WHERE id = $1").bind(task_id).bind(iso(done_on)).execute(&mut *w.tx).await?;
-        audit::record(&mut w.tx, caller, "meeting.task_done", "meeting_task", task_id, None, Some(serde_json::json!({ "done_on": iso(done_on) }))).await?;
-        w.commit().await
+        self.command(caller, Right::Write, async |c| {
+            let s = caller.scope();
+            let sql = format!("SELECT t.meeting_id FROM meeting_task t JOIN org o ON o.id = t.org_id WHERE t.id = $3 AND {ORG_IN_SCOPE}");
+            let meeting: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .bind(s.all)
+                .bind(&s.prefix)
+                .bind(task_id)
+                .fetch_optional(&mut *c.tx)
+                .await?
+                .ok_or(DbError::NotFound)?;
+            let m = meeting_in_tx(&mut c.tx, caller, &meeting).await?;
+            if m.held_on.is_some_and(|h| done_on < h) {
+                return Err(DbError::field("done_on", "err-task-done-before-meeting"));
+            }
+            sqlx::query("UPDATE meeting_task SET done_on = $2 WHERE id = $1").bind(task_id).bind(iso(done_on)).execute(&mut *c.tx).await?;
+            c.audit("meeting.task_done", "meeting_task", task_id, None, Some(serde_json::json!({ "done_on": iso(done_on) }))).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Assigns a committee member to supervise a branch; one member's terms on one branch may
     /// not overlap.
+    #[tracing::instrument(skip_all)]
     pub async fn assign_supervisor(&self, caller: &Caller, a: NewSupervisor) -> Result<String, DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let org = org_in_tx(&mut w.tx, caller, a.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
-        check_branch_on(&mut w.tx, &org, a.from_on, "from_on").await?;
-        committee_member_above(&mut w.tx, &org, &a.member_id, a.from_on, "member").await?;
-        let overlap: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM supervisor WHERE org_id = $1 AND member_id = $2 AND from_on < $4 AND (to_on IS NULL OR to_on > $3)")
-                .bind(&org.id)
-                .bind(&a.member_id)
-                .bind(iso(a.from_on))
-                .bind(a.to_on.map(iso).unwrap_or_else(|| "9999-12-31".into()))
-                .fetch_one(&mut *w.tx)
-                .await?;
-        if overlap > 0 {
-            return Err(DbError::field("from_on", "err-position-overlap"));
-        }
-        let id = new_id();
-        insert_supervisor(&mut w.tx, &caller.username, &id, &org.id, &a).await?;
-        audit::record(&mut w.tx, caller, "supervisor.create", "supervisor", &id, None, Some(serde_json::to_value(&a)?)).await?;
-        w.commit().await?;
-        Ok(id)
+        self.command(caller, Right::Write, async |c| {
+            let org = org_in_tx(&mut c.tx, caller, a.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+            check_branch_on(&mut c.tx, &org, a.from_on, "from_on").await?;
+            committee_member_above(&mut c.tx, &org, &a.member_id, a.from_on, "member").await?;
+            let overlap: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM supervisor WHERE org_id = $1 AND member_id = $2 AND from_on < $4 AND (to_on IS NULL OR to_on > $3)")
+                    .bind(&org.id)
+                    .bind(&a.member_id)
+                    .bind(iso(a.from_on))
+                    .bind(a.to_on.map(iso).unwrap_or_else(|| "9999-12-31".into()))
+                    .fetch_one(&mut *c.tx)
+                    .await?;
+            if overlap > 0 {
+                return Err(DbError::field("from_on", "err-position-overlap"));
+            }
+            let id = new_id();
+            insert_supervisor(&mut c.tx, &caller.username, &id, &org.id, &a).await?;
+            c.audit("supervisor.create", "supervisor", &id, None, Some(serde_json::to_value(&a)?)).await?;
+            Ok(id)
+        })
+        .await
     }
 }
 

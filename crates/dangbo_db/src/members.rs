@@ -3,10 +3,11 @@
 //! Writes append to `member_event`, then replay all of the member's events (dangbo_core) and
 //! rewrite the derived `member` row and `member_span` rows in the same transaction.
 
+use crate::command::Right;
 use crate::orgs::org_in_tx;
 use crate::rows::{date, iso};
 use crate::scope::MEMBER_IN_SCOPE;
-use crate::{Caller, DbError, Store, audit, new_id, now};
+use crate::{Caller, DbError, Store, new_id, now};
 use chrono::NaiveDate;
 use dangbo_core::FieldErrors;
 use dangbo_core::event::{Derived, EventData, EventKind, EventRecord, NewEvent, replay};
@@ -98,6 +99,7 @@ impl Store {
     /// Adds a member: an admission (and, for a long-standing member, the recognition) event.
     /// A citizen ID or card number already in the register (anywhere) is refused, and the
     /// refusal is logged with the number asked about: the answer says the number exists.
+    #[tracing::instrument(skip_all)]
     pub async fn create_member(&self, caller: &Caller, new: NewMember) -> Result<String, DbError> {
         let asked = (new.person.cccd.clone(), new.party.card_no.clone());
         let created = self.create_member_checked(caller, new).await;
@@ -110,29 +112,27 @@ impl Store {
     }
 
     async fn create_member_checked(&self, caller: &Caller, new: NewMember) -> Result<String, DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let org = org_in_tx(&mut w.tx, caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
-        if !org.kind.holds_members() {
-            return Err(DbError::field("org", "err-org-not-branch"));
-        }
-        if org.ended_on.is_some() || org.founded_on > new.party.ceremony_date {
-            return Err(DbError::field("org", "err-org-not-alive"));
-        }
-        self.check_person_refs(&mut w.tx, &new.person.ethnicity, &new.person.religion).await?;
-        let id = new_id();
-        let mut events = vec![EventData::Admitted { person: new.person.clone(), party: new.party.clone(), org_id: org.id.clone() }];
-        let mut dates = vec![new.party.ceremony_date];
-        if let Some(f) = new.full_date {
-            events.push(EventData::Recognised {});
-            dates.push(f);
-        }
-        let events = events.into_iter().zip(dates).map(|(d, on)| (on, d, new.basis.clone())).collect();
-        insert_member(&mut w.tx, caller, &id, events).await?;
-        w.commit().await?;
-        Ok(id)
+        self.command(caller, Right::Write, async |c| {
+            let org = org_in_tx(&mut c.tx, caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+            if !org.kind.holds_members() {
+                return Err(DbError::field("org", "err-org-not-branch"));
+            }
+            if org.ended_on.is_some() || org.founded_on > new.party.ceremony_date {
+                return Err(DbError::field("org", "err-org-not-alive"));
+            }
+            self.check_person_refs(&mut c.tx, &new.person.ethnicity, &new.person.religion).await?;
+            let id = new_id();
+            let mut events = vec![EventData::Admitted { person: new.person.clone(), party: new.party.clone(), org_id: org.id.clone() }];
+            let mut dates = vec![new.party.ceremony_date];
+            if let Some(f) = new.full_date {
+                events.push(EventData::Recognised {});
+                dates.push(f);
+            }
+            let events = events.into_iter().zip(dates).map(|(d, on)| (on, d, new.basis.clone())).collect();
+            insert_member(c, &id, events).await?;
+            Ok(id)
+        })
+        .await
     }
 
     pub(crate) async fn check_person_refs(&self, tx: &mut Transaction<'static, Any>, ethnicity: &str, religion: &str) -> Result<(), DbError> {
@@ -148,6 +148,7 @@ impl Store {
 
     /// Records one event on a member in the caller's scope. A change to a CCCD or card number
     /// already in the register is refused and the refusal logged, as for a new member.
+    #[tracing::instrument(skip_all)]
     pub async fn record_event(&self, caller: &Caller, member_id: &str, ev: NewEvent, today: NaiveDate) -> Result<String, DbError> {
         let recorded = self.record_event_checked(caller, member_id, ev, today).await;
         if let Err(DbError::Invalid(e)) = &recorded
@@ -159,68 +160,66 @@ impl Store {
     }
 
     async fn record_event_checked(&self, caller: &Caller, member_id: &str, ev: NewEvent, today: NaiveDate) -> Result<String, DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        if !member_visible(&mut w.tx, caller, member_id).await? {
-            return Err(DbError::NotFound);
-        }
-        let org_id = match &ev.org {
-            None => None,
-            Some(code) => {
-                // A transfer letter may name any branch of the register: the receiving one is
-                // usually outside the sender's scope (organisation names are not confidential).
-                let o = if matches!(ev.kind, EventKind::TransferIssued | EventKind::TempAttached) {
-                    crate::orgs::org_any(&mut w.tx, code.as_str()).await?
-                } else {
-                    org_in_tx(&mut w.tx, caller, code.as_str()).await?
-                };
-                let o = o.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
-                if !o.kind.holds_members() {
-                    return Err(DbError::field("org", "err-org-not-branch"));
-                }
-                if o.ended_on.is_some_and(|e| e <= ev.effective_on) || o.founded_on > ev.effective_on {
-                    return Err(DbError::field("org", "err-org-not-alive"));
-                }
-                Some(o.id)
+        self.command(caller, Right::Write, async |c| {
+            if !member_visible(&mut c.tx, caller, member_id).await? {
+                return Err(DbError::NotFound);
             }
-        };
-        let current = derive(&mut w.tx, member_id).await?;
-        let ev = recognition_on_due_date(ev, &current);
-        let data = if ev.kind == EventKind::Corrected {
-            let target = ev.input.corrects.as_deref().unwrap_or("").trim().to_string();
-            let row = sqlx::query("SELECT kind, data FROM member_event WHERE id = $1 AND member_id = $2")
-                .bind(&target)
-                .bind(member_id)
-                .fetch_optional(&mut *w.tx)
-                .await?;
-            let Some(row) = row else { return Err(DbError::field("corrects", "err-event-unknown")) };
-            let kind: String = row.try_get(0)?;
-            let old: EventData = serde_json::from_str(&row.try_get::<String, _>(1)?)?;
-            let kind = EventKind::parse(&kind).unwrap_or(EventKind::Corrected);
-            let replacement = match kind {
-                EventKind::Corrected => return Err(DbError::field("corrects", "err-event-unknown")),
-                EventKind::Admitted | EventKind::TransferredIn => old,
-                k if k.needs_org() && org_id.is_none() => old,
-                k => ev.data(k, org_id, &current.person, today)?,
+            let org_id = match &ev.org {
+                None => None,
+                Some(code) => {
+                    // A transfer letter may name any branch of the register: the receiving one is
+                    // usually outside the sender's scope (organisation names are not confidential).
+                    let o = if matches!(ev.kind, EventKind::TransferIssued | EventKind::TempAttached) {
+                        crate::orgs::org_any(&mut c.tx, code.as_str()).await?
+                    } else {
+                        org_in_tx(&mut c.tx, caller, code.as_str()).await?
+                    };
+                    let o = o.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+                    if !o.kind.holds_members() {
+                        return Err(DbError::field("org", "err-org-not-branch"));
+                    }
+                    if o.ended_on.is_some_and(|e| e <= ev.effective_on) || o.founded_on > ev.effective_on {
+                        return Err(DbError::field("org", "err-org-not-alive"));
+                    }
+                    Some(o.id)
+                }
             };
-            EventData::Corrected { event_id: target, effective_on: ev.effective_on, data: Box::new(replacement) }
-        } else {
-            ev.data(ev.kind, org_id, &current.person, today)?
-        };
-        if let EventData::HelperAssigned { helper_id } = &data {
-            if helper_id == member_id {
-                return Err(DbError::field("helper", "err-same-member"));
+            let current = derive(&mut c.tx, member_id).await?;
+            let ev = recognition_on_due_date(ev, &current);
+            let data = if ev.kind == EventKind::Corrected {
+                let target = ev.input.corrects.as_deref().unwrap_or("").trim().to_string();
+                let row = sqlx::query("SELECT kind, data FROM member_event WHERE id = $1 AND member_id = $2")
+                    .bind(&target)
+                    .bind(member_id)
+                    .fetch_optional(&mut *c.tx)
+                    .await?;
+                let Some(row) = row else { return Err(DbError::field("corrects", "err-event-unknown")) };
+                let kind: String = row.try_get(0)?;
+                let old: EventData = serde_json::from_str(&row.try_get::<String, _>(1)?)?;
+                let kind = crate::rows::decoded(&kind, EventKind::parse, "EventKind")?;
+                let replacement = match kind {
+                    EventKind::Corrected => return Err(DbError::field("corrects", "err-event-unknown")),
+                    EventKind::Admitted | EventKind::TransferredIn => old,
+                    k if k.needs_org() && org_id.is_none() => old,
+                    k => ev.data(k, org_id, &current.person, today)?,
+                };
+                EventData::Corrected { event_id: target, effective_on: ev.effective_on, data: Box::new(replacement) }
+            } else {
+                ev.data(ev.kind, org_id, &current.person, today)?
+            };
+            if let EventData::HelperAssigned { helper_id } = &data {
+                if helper_id == member_id {
+                    return Err(DbError::field("helper", "err-same-member"));
+                }
+                crate::candidates::check_full_member(&mut c.tx, caller, helper_id, ev.effective_on, "helper").await?;
             }
-            crate::candidates::check_full_member(&mut w.tx, caller, helper_id, ev.effective_on, "helper").await?;
-        }
-        if let EventData::InfoChanged { person } = &data {
-            self.check_person_refs(&mut w.tx, &person.ethnicity, &person.religion).await?;
-        }
-        let id = append_event(&mut w.tx, caller, member_id, ev.effective_on, &ev.basis, data).await?;
-        w.commit().await?;
-        Ok(id)
+            if let EventData::InfoChanged { person } = &data {
+                self.check_person_refs(&mut c.tx, &person.ethnicity, &person.religion).await?;
+            }
+            let id = append_event(c, member_id, ev.effective_on, &ev.basis, data).await?;
+            Ok(id)
+        })
+        .await
     }
 }
 
@@ -282,50 +281,40 @@ pub(crate) async fn derive(tx: &mut Transaction<'static, Any>, member_id: &str) 
 }
 
 /// Inserts a new member from its first events (used by the API and the demo loader).
-pub(crate) async fn insert_member(
-    tx: &mut Transaction<'static, Any>,
-    caller: &Caller,
-    id: &str,
-    events: Vec<(NaiveDate, EventData, Basis)>,
-) -> Result<(), DbError> {
+pub(crate) async fn insert_member(c: &mut crate::command::Cmd<'_>, id: &str, events: Vec<(NaiveDate, EventData, Basis)>) -> Result<(), DbError> {
+    let caller = c.caller;
     let records: Vec<EventRecord> =
         events.iter().enumerate().map(|(i, (on, data, _))| EventRecord { id: new_id(), seq: i as i64 + 1, effective_on: *on, data: data.clone() }).collect();
     let d = replay(&records)?;
-    check_unique(tx, id, &d).await?;
-    let counted = crate::tally::before(tx, id).await?;
-    write_member(tx, id, &d, true).await?;
+    check_unique(&mut c.tx, id, &d).await?;
+    let counted = crate::tally::before(&mut c.tx, id).await?;
+    write_member(&mut c.tx, id, &d, true).await?;
     for (r, (_, _, basis)) in records.iter().zip(&events) {
-        insert_event(tx, caller, id, r, basis).await?;
+        insert_event(&mut c.tx, caller, id, r, basis).await?;
     }
-    write_spans(tx, id, &d).await?;
-    crate::tally::after(tx, counted, &d).await?;
-    audit::record(tx, caller, "member.create", "member", id, None, Some(serde_json::to_value(&d.person)?)).await?;
+    write_spans(&mut c.tx, id, &d).await?;
+    crate::tally::after(&mut c.tx, counted, &d).await?;
+    c.audit("member.create", "member", id, None, Some(serde_json::to_value(&d.person)?)).await?;
     Ok(())
 }
 
 /// Appends an event, replays, rewrites the derived rows, and logs it. Returns the event id.
-pub(crate) async fn append_event(
-    tx: &mut Transaction<'static, Any>,
-    caller: &Caller,
-    member_id: &str,
-    on: NaiveDate,
-    basis: &Basis,
-    data: EventData,
-) -> Result<String, DbError> {
-    let mut events = load_events(tx, member_id).await?;
+pub(crate) async fn append_event(c: &mut crate::command::Cmd<'_>, member_id: &str, on: NaiveDate, basis: &Basis, data: EventData) -> Result<String, DbError> {
+    let caller = c.caller;
+    let mut events = load_events(&mut c.tx, member_id).await?;
     let before = replay(&events)?;
     let seq = events.iter().map(|e| e.seq).max().unwrap_or(0) + 1;
     let record = EventRecord { id: new_id(), seq, effective_on: on, data };
     events.push(record.clone());
     let after = replay(&events)?;
-    check_unique(tx, member_id, &after).await?;
-    insert_event(tx, caller, member_id, &record, basis).await?;
-    let counted = crate::tally::before(tx, member_id).await?;
-    write_member(tx, member_id, &after, false).await?;
-    write_spans(tx, member_id, &after).await?;
-    crate::tally::after(tx, counted, &after).await?;
+    check_unique(&mut c.tx, member_id, &after).await?;
+    insert_event(&mut c.tx, caller, member_id, &record, basis).await?;
+    let counted = crate::tally::before(&mut c.tx, member_id).await?;
+    write_member(&mut c.tx, member_id, &after, false).await?;
+    write_spans(&mut c.tx, member_id, &after).await?;
+    crate::tally::after(&mut c.tx, counted, &after).await?;
     let summary = |d: &Derived| serde_json::json!({"status": d.status.as_str(), "org_id": d.org_id, "person": d.person, "party": d.party});
-    audit::record(tx, caller, &format!("member.{}", record.data.kind().as_str()), "member", member_id, Some(summary(&before)), Some(summary(&after))).await?;
+    c.audit(&format!("member.{}", record.data.kind().as_str()), "member", member_id, Some(summary(&before)), Some(summary(&after))).await?;
     Ok(record.id)
 }
 

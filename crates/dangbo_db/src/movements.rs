@@ -35,15 +35,16 @@ pub(crate) const SUBTREE_IN_PERIOD: &str = "WITH RECURSIVE sub(id) AS (
 )";
 
 impl Store {
+    #[tracing::instrument(skip_all)]
     pub async fn movements(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<Movements, DbError> {
         let org = self.org(caller, code).await?;
         let s = caller.scope();
         let admissions = format!(
             "{SUBTREE_IN_PERIOD} SELECT COUNT(*),
-                CAST(COALESCE(SUM(CASE WHEN e.age_at_admission <= 30 THEN 1 ELSE 0 END), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN e.age_at_admission <= $7 THEN 1 ELSE 0 END), 0) AS BIGINT),
                 CAST(COALESCE(SUM(CASE WHEN m.sex = 'female' THEN 1 ELSE 0 END), 0) AS BIGINT),
-                CAST(COALESCE(SUM(CASE WHEN m.ethnicity <> '01' THEN 1 ELSE 0 END), 0) AS BIGINT),
-                CAST(COALESCE(SUM(CASE WHEN m.religion <> 'Không' THEN 1 ELSE 0 END), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN m.ethnicity <> $8 THEN 1 ELSE 0 END), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN m.religion <> $9 THEN 1 ELSE 0 END), 0) AS BIGINT),
                 CAST(COALESCE(SUM(CASE WHEN e.episode > 1 THEN 1 ELSE 0 END), 0) AS BIGINT)
              {ADMISSIONS_FROM_WHERE} AND {MEMBER_IN_SCOPE}"
         );
@@ -65,7 +66,12 @@ impl Store {
         let bind = |sql: String| {
             sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(s.prefix.clone()).bind(s.self_id.clone()).bind(org.id.clone()).bind(iso(from)).bind(iso(to))
         };
-        let a = bind(admissions).fetch_one(&self.pool).await?;
+        let a = bind(admissions)
+            .bind(dangbo_core::member::YOUTH_MAX_AGE)
+            .bind(dangbo_core::member::KINH)
+            .bind(dangbo_core::member::NO_RELIGION)
+            .fetch_one(&self.pool)
+            .await?;
         let mut mv = Movements {
             admitted: a.try_get(0)?,
             admitted_under_30: a.try_get(1)?,
@@ -99,6 +105,7 @@ const ADMISSIONS_FROM_WHERE: &str = "FROM member_episode e JOIN sub ON sub.id = 
 impl Store {
     /// How many were admitted into `code`'s subtree with a decision dated in [from, to]: the
     /// organisations that belonged to the subtree at any time in the period count.
+    #[tracing::instrument(skip_all)]
     pub async fn admissions(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<i64, DbError> {
         let org = self.org(caller, code).await?;
         let s = caller.scope();
@@ -117,6 +124,7 @@ impl Store {
 
     /// The people behind `admitted`: admissions into the subtree with a decision in [from, to],
     /// sorted by given name, one keyset page at a time.
+    #[tracing::instrument(skip_all)]
     pub async fn list_admissions(
         &self,
         caller: &Caller,

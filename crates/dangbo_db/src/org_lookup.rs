@@ -9,12 +9,14 @@ use sqlx::Row;
 impl Store {
     /// An organisation's name by code, whatever the scope (names are not confidential): what a
     /// transfer letter is addressed to.
+    #[tracing::instrument(skip_all)]
     pub async fn org_name_by_code(&self, code: &str) -> Result<Option<String>, DbError> {
         Ok(sqlx::query_scalar("SELECT name FROM org WHERE code = $1").bind(code).fetch_optional(&self.pool).await?)
     }
 
     /// The organisations above `code` (which must be in scope), top first: their codes and names
     /// are not confidential and head the documents a branch prints.
+    #[tracing::instrument(skip_all)]
     pub async fn org_ancestors(&self, caller: &Caller, code: &str) -> Result<Vec<(String, String)>, DbError> {
         let org = self.org(caller, code).await?;
         let rows = sqlx::query("SELECT code, name FROM org WHERE $1 LIKE path || '%' AND id <> $2 ORDER BY length(path)")
@@ -37,6 +39,7 @@ pub struct ReorgPreview {
 
 impl Store {
     /// The preview shown before a reorganisation is recorded.
+    #[tracing::instrument(skip_all)]
     pub async fn reorg_preview(&self, caller: &Caller, code: &str, today: NaiveDate) -> Result<ReorgPreview, DbError> {
         let members = self.summary(caller, code, today).await?.total();
         let f = crate::MemberFilter { org: Some(code.to_string()), status: Some(dangbo_core::member::Status::Probationary), limit: 500, ..Default::default() };

@@ -1,9 +1,10 @@
 //! Organisations: the current tree, the tree as of a date, counts, and the commands that found,
 //! rename, move, merge and dissolve organisations.
 
+use crate::command::Right;
 use crate::rows::{date, iso, opt_date};
 use crate::scope::ORG_IN_SCOPE;
-use crate::{Caller, DbError, Store, audit, members, new_id, now};
+use crate::{Caller, DbError, Store, members, new_id, now};
 use chrono::NaiveDate;
 use dangbo_core::org::{Basis, NewOrg, OrgChange, OrgEvent, OrgKind};
 use dangbo_core::text;
@@ -95,6 +96,7 @@ pub struct OrgHistoryRow {
 
 impl Store {
     /// One organisation in the caller's scope (out of scope is NotFound).
+    #[tracing::instrument(skip_all)]
     pub async fn org(&self, caller: &Caller, code: &str) -> Result<OrgRow, DbError> {
         let s = caller.scope();
         let sql = format!("SELECT {ORG_COLS} FROM org o LEFT JOIN org p ON p.id = o.parent_id WHERE o.code = $3 AND {ORG_IN_SCOPE}");
@@ -104,6 +106,7 @@ impl Store {
 
     /// The top of the caller's scope: roots of the whole tree for an admin, else the granted
     /// organisation.
+    #[tracing::instrument(skip_all)]
     pub async fn org_roots(&self, caller: &Caller) -> Result<Vec<OrgRow>, DbError> {
         // A member sees their own record, no organisation.
         if caller.role == crate::Role::Member {
@@ -121,6 +124,7 @@ impl Store {
     }
 
     /// The organisations directly under `code` on `as_of`, in the caller's scope.
+    #[tracing::instrument(skip_all)]
     pub async fn org_children(&self, caller: &Caller, code: &str, as_of: NaiveDate) -> Result<Vec<OrgRow>, DbError> {
         let parent = self.org(caller, code).await?;
         let s = caller.scope();
@@ -134,6 +138,7 @@ impl Store {
     }
 
     /// What happened to an organisation, oldest first.
+    #[tracing::instrument(skip_all)]
     pub async fn org_history(&self, caller: &Caller, code: &str) -> Result<Vec<OrgHistoryRow>, DbError> {
         let org = self.org(caller, code).await?;
         let rows = sqlx::query("SELECT kind, effective_on, decision_no, decision_date, issuer, data, recorded_at, recorded_by FROM org_event WHERE org_id = $1 ORDER BY effective_on, recorded_at")
@@ -158,26 +163,21 @@ impl Store {
     }
 
     /// Founds an organisation under a parent in the caller's scope (admins may found roots).
+    #[tracing::instrument(skip_all)]
     pub async fn create_org(&self, caller: &Caller, new: NewOrg) -> Result<OrgRow, DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let row = create_org_tx(&mut w.tx, caller, &new).await?;
-        w.commit().await?;
-        Ok(row)
+        self.command(caller, Right::Write, async |c| {
+            let row = create_org_tx(c, &new).await?;
+            Ok(row)
+        })
+        .await
     }
 
     /// Records a rename, move, merge or dissolution, with its members moved in the same
     /// transaction where the change requires it.
+    #[tracing::instrument(skip_all)]
     pub async fn org_event(&self, caller: &Caller, code: &str, ev: OrgEvent) -> Result<OrgRow, DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
         let org = self.org(caller, code).await?;
-        let mut w = self.write().await?;
-        apply_org_event(&mut w.tx, caller, &org, &ev).await?;
-        w.commit().await?;
+        self.command(caller, Right::Write, async |c| apply_org_event(c, &org, &ev).await).await?;
         self.org(caller, code).await
     }
 }
@@ -216,8 +216,9 @@ fn parent_allowed(parent: OrgKind, child: OrgKind) -> bool {
     }
 }
 
-pub(crate) async fn create_org_tx(tx: &mut Transaction<'static, Any>, caller: &Caller, new: &NewOrg) -> Result<OrgRow, DbError> {
-    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org WHERE code = $1").bind(new.code.as_str()).fetch_one(&mut **tx).await?;
+pub(crate) async fn create_org_tx(c: &mut crate::command::Cmd<'_>, new: &NewOrg) -> Result<OrgRow, DbError> {
+    let caller = c.caller;
+    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org WHERE code = $1").bind(new.code.as_str()).fetch_one(&mut *c.tx).await?;
     if taken > 0 {
         return Err(DbError::field("code", "err-org-code-taken"));
     }
@@ -225,8 +226,8 @@ pub(crate) async fn create_org_tx(tx: &mut Transaction<'static, Any>, caller: &C
         None if caller.is_admin() => None,
         None => return Err(DbError::field("parent", "err-required")),
         Some(code) => {
-            let p = org_in_tx(tx, caller, code.as_str()).await?.ok_or_else(|| DbError::field("parent", "err-org-unknown"))?;
-            if p.ended_on.is_some() || !alive_on(tx, &p.id, new.founded_on).await? {
+            let p = org_in_tx(&mut c.tx, caller, code.as_str()).await?.ok_or_else(|| DbError::field("parent", "err-org-unknown"))?;
+            if p.ended_on.is_some() || !alive_on(&mut c.tx, &p.id, new.founded_on).await? {
                 return Err(DbError::field("parent", "err-org-not-alive"));
             }
             if !parent_allowed(p.kind, new.kind) {
@@ -250,7 +251,7 @@ pub(crate) async fn create_org_tx(tx: &mut Transaction<'static, Any>, caller: &C
     .bind(&path)
     .bind(iso(new.founded_on))
     .bind(text::name_sort_key("", "", &new.name))
-    .execute(&mut **tx)
+    .execute(&mut *c.tx)
     .await?;
     sqlx::query("INSERT INTO org_span (org_id, parent_id, name, kind, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5, NULL)")
         .bind(&id)
@@ -258,27 +259,27 @@ pub(crate) async fn create_org_tx(tx: &mut Transaction<'static, Any>, caller: &C
         .bind(&new.name)
         .bind(new.kind.as_str())
         .bind(iso(new.founded_on))
-        .execute(&mut **tx)
+        .execute(&mut *c.tx)
         .await?;
     let source = match &new.split_from {
         None => None,
         Some(code) => {
-            let s = org_in_tx(tx, caller, code.as_str()).await?.ok_or_else(|| DbError::field("split_from", "err-org-unknown"))?;
-            if s.ended_on.is_some() || !alive_on(tx, &s.id, new.founded_on).await? {
+            let s = org_in_tx(&mut c.tx, caller, code.as_str()).await?.ok_or_else(|| DbError::field("split_from", "err-org-unknown"))?;
+            if s.ended_on.is_some() || !alive_on(&mut c.tx, &s.id, new.founded_on).await? {
                 return Err(DbError::field("split_from", "err-org-not-alive"));
             }
             Some(s)
         }
     };
     let data = serde_json::json!({"code": new.code.as_str(), "name": new.name, "type": new.kind.as_str(), "field": new.field.as_str(), "parent": new.parent.as_ref().map(|c| c.as_str()), "split_from": source.as_ref().map(|s| s.code.clone())});
-    insert_org_event(tx, caller, &id, "founded", new.founded_on, &new.basis, &data).await?;
+    insert_org_event(&mut c.tx, caller, &id, "founded", new.founded_on, &new.basis, &data).await?;
     if let Some(s) = &source {
         // Chia tách: the source records the new organisation; its members move by their own
         // transfer events (or when the source is dissolved into the new one).
-        insert_org_event(tx, caller, &s.id, "split", new.founded_on, &new.basis, &serde_json::json!({"into": new.code.as_str()})).await?;
-        audit::record(tx, caller, "org.split", "org", &s.id, None, Some(serde_json::json!({"into": new.code.as_str()}))).await?;
+        insert_org_event(&mut c.tx, caller, &s.id, "split", new.founded_on, &new.basis, &serde_json::json!({"into": new.code.as_str()})).await?;
+        c.audit("org.split", "org", &s.id, None, Some(serde_json::json!({"into": new.code.as_str()}))).await?;
     }
-    audit::record(tx, caller, "org.found", "org", &id, None, Some(data)).await?;
+    c.audit("org.found", "org", &id, None, Some(data)).await?;
     let row = OrgRow {
         id,
         code: new.code.as_str().to_string(),
@@ -351,64 +352,66 @@ async fn change_span(tx: &mut Transaction<'static, Any>, org: &OrgRow, on: Naive
     crate::tally::moved(tx, &org.id, &org.path, on, counted).await
 }
 
-pub(crate) async fn apply_org_event(tx: &mut Transaction<'static, Any>, caller: &Caller, org: &OrgRow, ev: &OrgEvent) -> Result<(), DbError> {
+pub(crate) async fn apply_org_event(c: &mut crate::command::Cmd<'_>, org: &OrgRow, ev: &OrgEvent) -> Result<(), DbError> {
+    let caller = c.caller;
     if org.ended_on.is_some() {
         return Err(DbError::field("type", "err-org-ended"));
     }
-    let parent_id: Option<String> = sqlx::query_scalar("SELECT parent_id FROM org WHERE id = $1").bind(&org.id).fetch_one(&mut **tx).await?;
+    let parent_id: Option<String> = sqlx::query_scalar("SELECT parent_id FROM org WHERE id = $1").bind(&org.id).fetch_one(&mut *c.tx).await?;
     let before = serde_json::to_value(org)?;
     let (kind, data) = match &ev.change {
         OrgChange::Rename(name) => {
-            change_span(tx, org, ev.effective_on, Some((parent_id, name.clone()))).await?;
+            change_span(&mut c.tx, org, ev.effective_on, Some((parent_id, name.clone()))).await?;
             sqlx::query("UPDATE org SET name = $1, sort_key = $2 WHERE id = $3")
                 .bind(name)
                 .bind(text::name_sort_key("", "", name))
                 .bind(&org.id)
-                .execute(&mut **tx)
+                .execute(&mut *c.tx)
                 .await?;
             ("renamed", serde_json::json!({"from": org.name, "to": name}))
         }
         OrgChange::Move(code) => {
-            let p = org_in_tx(tx, caller, code.as_str()).await?.ok_or_else(|| DbError::field("parent", "err-org-unknown"))?;
+            let p = org_in_tx(&mut c.tx, caller, code.as_str()).await?.ok_or_else(|| DbError::field("parent", "err-org-unknown"))?;
             if p.path.starts_with(&org.path) {
                 return Err(DbError::field("parent", "err-org-cycle"));
             }
-            if p.ended_on.is_some() || !alive_on(tx, &p.id, ev.effective_on).await? {
+            if p.ended_on.is_some() || !alive_on(&mut c.tx, &p.id, ev.effective_on).await? {
                 return Err(DbError::field("parent", "err-org-not-alive"));
             }
             if !parent_allowed(p.kind, org.kind) {
                 return Err(DbError::field("parent", "err-org-parent-kind"));
             }
-            change_span(tx, org, ev.effective_on, Some((Some(p.id.clone()), org.name.clone()))).await?;
+            change_span(&mut c.tx, org, ev.effective_on, Some((Some(p.id.clone()), org.name.clone()))).await?;
             let new_path = format!("{}{}/", p.path, org.id);
             sqlx::query("UPDATE org SET path = $1 || substr(path, CAST($2 AS INTEGER)) WHERE path LIKE $3")
                 .bind(&new_path)
                 .bind(org.path.len() as i64 + 1)
                 .bind(format!("{}%", org.path))
-                .execute(&mut **tx)
+                .execute(&mut *c.tx)
                 .await?;
-            sqlx::query("UPDATE org SET parent_id = $1 WHERE id = $2").bind(&p.id).bind(&org.id).execute(&mut **tx).await?;
-            crate::members::repath_words(tx, &new_path).await?;
+            sqlx::query("UPDATE org SET parent_id = $1 WHERE id = $2").bind(&p.id).bind(&org.id).execute(&mut *c.tx).await?;
+            crate::members::repath_words(&mut c.tx, &new_path).await?;
             ("moved", serde_json::json!({"from": org.parent, "to": p.code}))
         }
         OrgChange::Merge(code) => {
-            let target = end_org(tx, caller, org, ev, Some(code.as_str())).await?;
+            let target = end_org(c, org, ev, Some(code.as_str())).await?;
             ("merged", serde_json::json!({"into": target}))
         }
         OrgChange::Dissolve(code) => {
-            let target = end_org(tx, caller, org, ev, code.as_ref().map(|c| c.as_str())).await?;
+            let target = end_org(c, org, ev, code.as_ref().map(|c| c.as_str())).await?;
             ("dissolved", serde_json::json!({"members_to": target}))
         }
     };
-    insert_org_event(tx, caller, &org.id, kind, ev.effective_on, &ev.basis, &data).await?;
-    audit::record(tx, caller, &format!("org.{kind}"), "org", &org.id, Some(before), Some(data)).await?;
+    insert_org_event(&mut c.tx, caller, &org.id, kind, ev.effective_on, &ev.basis, &data).await?;
+    c.audit(&format!("org.{kind}"), "org", &org.id, Some(before), Some(data)).await?;
     Ok(())
 }
 
 /// Ends an organisation on the event's date, moving its members to `target` first. Refuses
 /// while it still has sub-organisations, or members and nowhere to move them.
-async fn end_org(tx: &mut Transaction<'static, Any>, caller: &Caller, org: &OrgRow, ev: &OrgEvent, target: Option<&str>) -> Result<Option<String>, DbError> {
-    let kids: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org WHERE parent_id = $1 AND ended_on IS NULL").bind(&org.id).fetch_one(&mut **tx).await?;
+async fn end_org(c: &mut crate::command::Cmd<'_>, org: &OrgRow, ev: &OrgEvent, target: Option<&str>) -> Result<Option<String>, DbError> {
+    let caller = c.caller;
+    let kids: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org WHERE parent_id = $1 AND ended_on IS NULL").bind(&org.id).fetch_one(&mut *c.tx).await?;
     if kids > 0 {
         return Err(DbError::field("type", "err-org-has-children"));
     }
@@ -417,16 +420,16 @@ async fn end_org(tx: &mut Transaction<'static, Any>, caller: &Caller, org: &OrgR
         sqlx::query_scalar("SELECT DISTINCT member_id FROM member_span WHERE org_id = $1 AND (valid_to IS NULL OR valid_to > $2) ORDER BY member_id")
             .bind(&org.id)
             .bind(iso(on))
-            .fetch_all(&mut **tx)
+            .fetch_all(&mut *c.tx)
             .await?;
     let target_row = match target {
         None => None,
         Some(code) => {
-            let t = org_in_tx(tx, caller, code).await?.ok_or_else(|| DbError::field("target", "err-org-unknown"))?;
+            let t = org_in_tx(&mut c.tx, caller, code).await?.ok_or_else(|| DbError::field("target", "err-org-unknown"))?;
             if t.id == org.id {
                 return Err(DbError::field("target", "err-same-org"));
             }
-            if t.ended_on.is_some() || !alive_on(tx, &t.id, on).await? {
+            if t.ended_on.is_some() || !alive_on(&mut c.tx, &t.id, on).await? {
                 return Err(DbError::field("target", "err-org-not-alive"));
             }
             if !members.is_empty() && !t.kind.holds_members() {
@@ -440,21 +443,21 @@ async fn end_org(tx: &mut Transaction<'static, Any>, caller: &Caller, org: &OrgR
             return Err(DbError::field("target", "err-org-has-members"));
         };
         for member_id in &members {
-            members::append_event(tx, caller, member_id, on, &ev.basis, dangbo_core::event::EventData::Transferred { org_id: t.id.clone() }).await?;
+            members::append_event(c, member_id, on, &ev.basis, dangbo_core::event::EventData::Transferred { org_id: t.id.clone() }).await?;
         }
     }
-    move_candidates(tx, caller, org, target_row.as_ref()).await?;
-    change_span(tx, org, on, None).await?;
-    sqlx::query("UPDATE org SET ended_on = $1 WHERE id = $2").bind(iso(on)).bind(&org.id).execute(&mut **tx).await?;
+    move_candidates(c, org, target_row.as_ref()).await?;
+    change_span(&mut c.tx, org, on, None).await?;
+    sqlx::query("UPDATE org SET ended_on = $1 WHERE id = $2").bind(iso(on)).bind(&org.id).execute(&mut *c.tx).await?;
     Ok(target_row.map(|t| t.code))
 }
 
 /// Candidates still in the pipeline follow the members to the receiving branch; with nowhere to
 /// go the organisation cannot end (their files would be lost).
-async fn move_candidates(tx: &mut Transaction<'static, Any>, caller: &Caller, org: &OrgRow, target: Option<&OrgRow>) -> Result<(), DbError> {
+async fn move_candidates(c: &mut crate::command::Cmd<'_>, org: &OrgRow, target: Option<&OrgRow>) -> Result<(), DbError> {
     let open: Vec<String> = sqlx::query_scalar("SELECT id FROM candidate WHERE org_id = $1 AND stage NOT IN ('admitted', 'rejected', 'withdrawn') ORDER BY id")
         .bind(&org.id)
-        .fetch_all(&mut **tx)
+        .fetch_all(&mut *c.tx)
         .await?;
     if open.is_empty() {
         return Ok(());
@@ -463,9 +466,9 @@ async fn move_candidates(tx: &mut Transaction<'static, Any>, caller: &Caller, or
         return Err(DbError::field("target", "err-org-has-candidates"));
     };
     for id in &open {
-        sqlx::query("UPDATE candidate SET org_id = $1 WHERE id = $2").bind(&t.id).bind(id).execute(&mut **tx).await?;
+        sqlx::query("UPDATE candidate SET org_id = $1 WHERE id = $2").bind(&t.id).bind(id).execute(&mut *c.tx).await?;
         let (from, to) = (serde_json::json!({ "org": org.code }), serde_json::json!({ "org": t.code }));
-        audit::record(tx, caller, "candidate.moved", "candidate", id, Some(from), Some(to)).await?;
+        c.audit("candidate.moved", "candidate", id, Some(from), Some(to)).await?;
     }
     Ok(())
 }

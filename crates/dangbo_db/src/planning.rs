@@ -3,11 +3,12 @@
 //! the structure (young, women, ethnic minorities) against the target shares.
 
 use crate::cadre::member_in_scope;
+use crate::command::Right;
 use crate::orgs::org_in_tx;
 use crate::rows::{date, iso, opt_date};
 use crate::rules::load_rules;
 use crate::scope::ORG_IN_SCOPE;
-use crate::{Caller, DbError, Store, audit, new_id, now};
+use crate::{Caller, DbError, Store, new_id, now};
 use chrono::NaiveDate;
 use dangbo_core::cadre::Title;
 use dangbo_core::cadre::planning::{NewCycle, NewPlanned, NewRemoval, Profile, RemovalReason, Structure, check_limits, structure};
@@ -52,42 +53,41 @@ async fn cycle_in_tx(tx: &mut Transaction<'static, Any>, caller: &Caller, id: &s
 const ACTIVE: &str = "e.added_on <= $2 AND (e.removed_on IS NULL OR e.removed_on > $2)";
 
 impl Store {
-    pub async fn create_cycle(&self, caller: &Caller, c: NewCycle) -> Result<String, DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let org = org_in_tx(&mut w.tx, caller, c.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
-        if org.kind.holds_members() {
-            return Err(DbError::field("org", "err-planning-not-committee"));
-        }
-        let id = new_id();
-        sqlx::query("INSERT INTO planning_cycle (id, org_id, term, approved_on, decision_no, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+    #[tracing::instrument(skip_all)]
+    pub async fn create_cycle(&self, caller: &Caller, new: NewCycle) -> Result<String, DbError> {
+        self.command(caller, Right::Write, async |c| {
+            let org = org_in_tx(&mut c.tx, caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+            if org.kind.holds_members() {
+                return Err(DbError::field("org", "err-planning-not-committee"));
+            }
+            let id = new_id();
+            sqlx::query(
+                "INSERT INTO planning_cycle (id, org_id, term, approved_on, decision_no, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
             .bind(&id)
             .bind(&org.id)
-            .bind(&c.term)
-            .bind(iso(c.approved_on))
-            .bind(&c.decision_no)
+            .bind(&new.term)
+            .bind(iso(new.approved_on))
+            .bind(&new.decision_no)
             .bind(&caller.username)
             .bind(now())
-            .execute(&mut *w.tx)
+            .execute(&mut *c.tx)
             .await?;
-        audit::record(&mut w.tx, caller, "planning.cycle", "planning_cycle", &id, None, Some(serde_json::to_value(&c)?)).await?;
-        w.commit().await?;
-        Ok(id)
+            c.audit("planning.cycle", "planning_cycle", &id, None, Some(serde_json::to_value(&new)?)).await?;
+            Ok(id)
+        })
+        .await
     }
 
     /// Plans a cadre for a title; refused beyond the limits of the rules in force on the date.
+    #[tracing::instrument(skip_all)]
     pub async fn add_planned(&self, caller: &Caller, cycle: &str, p: NewPlanned) -> Result<String, DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let (_, kind) = cycle_in_tx(&mut w.tx, caller, cycle).await?;
-        member_in_scope(&mut w.tx, caller, &p.member_id, "member").await?;
+        self.command(caller, Right::Write, async |c| {
+        let (_, kind) = cycle_in_tx(&mut c.tx, caller, cycle).await?;
+        member_in_scope(&mut c.tx, caller, &p.member_id, "member").await?;
         let on = iso(p.added_on);
         let sql = format!("SELECT e.member_id FROM planning_entry e WHERE e.cycle_id = $1 AND e.title = $3 AND {ACTIVE}");
-        let for_title: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(cycle).bind(&on).bind(p.title.as_str()).fetch_all(&mut *w.tx).await?;
+        let for_title: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(cycle).bind(&on).bind(p.title.as_str()).fetch_all(&mut *c.tx).await?;
         if for_title.contains(&p.member_id) {
             return Err(DbError::field("member", "err-planning-duplicate"));
         }
@@ -95,8 +95,8 @@ impl Store {
             "SELECT COUNT(DISTINCT e.title) FROM planning_entry e JOIN planning_cycle c ON c.id = e.cycle_id JOIN org o ON o.id = c.org_id
              WHERE e.member_id = $1 AND o.kind = $3 AND {ACTIVE}"
         );
-        let titles: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(&p.member_id).bind(&on).bind(&kind).fetch_one(&mut *w.tx).await?;
-        let rules = load_rules(&mut w.tx).await?;
+        let titles: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(&p.member_id).bind(&on).bind(&kind).fetch_one(&mut *c.tx).await?;
+        let rules = load_rules(&mut c.tx).await?;
         check_limits(for_title.len() as i64, titles, &rules, p.added_on)?;
         let id = new_id();
         sqlx::query(
@@ -109,46 +109,47 @@ impl Store {
         .bind(&on)
         .bind(&caller.username)
         .bind(now())
-        .execute(&mut *w.tx)
+        .execute(&mut *c.tx)
         .await?;
-        audit::record(&mut w.tx, caller, "planning.add", "planning_entry", &id, None, Some(serde_json::to_value(&p)?)).await?;
-        w.commit().await?;
+        c.audit("planning.add", "planning_entry", &id, None, Some(serde_json::to_value(&p)?)).await?;
         Ok(id)
+        }).await
     }
 
     /// Takes a cadre out of the planning, with the reason.
+    #[tracing::instrument(skip_all)]
     pub async fn remove_planned(&self, caller: &Caller, entry: &str, r: NewRemoval) -> Result<(), DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let row = sqlx::query("SELECT cycle_id, added_on, removed_on FROM planning_entry WHERE id = $1")
-            .bind(entry)
-            .fetch_optional(&mut *w.tx)
-            .await?
-            .ok_or(DbError::NotFound)?;
-        cycle_in_tx(&mut w.tx, caller, &row.try_get::<String, _>(0)?).await?;
-        if row.try_get::<Option<String>, _>(2)?.is_some() {
-            return Err(DbError::field("removed_on", "err-planning-removed"));
-        }
-        if r.removed_on < date(&row.try_get::<String, _>(1)?)? {
-            return Err(DbError::field("removed_on", "err-period"));
-        }
-        sqlx::query("UPDATE planning_entry SET removed_on = $2, removal_reason = $3, removal_note = $4 WHERE id = $1")
-            .bind(entry)
-            .bind(iso(r.removed_on))
-            .bind(r.reason.as_str())
-            .bind(&r.note)
-            .execute(&mut *w.tx)
-            .await?;
-        audit::record(&mut w.tx, caller, "planning.remove", "planning_entry", entry, None, Some(serde_json::to_value(&r)?)).await?;
-        w.commit().await
+        self.command(caller, Right::Write, async |c| {
+            let row = sqlx::query("SELECT cycle_id, added_on, removed_on FROM planning_entry WHERE id = $1")
+                .bind(entry)
+                .fetch_optional(&mut *c.tx)
+                .await?
+                .ok_or(DbError::NotFound)?;
+            cycle_in_tx(&mut c.tx, caller, &row.try_get::<String, _>(0)?).await?;
+            if row.try_get::<Option<String>, _>(2)?.is_some() {
+                return Err(DbError::field("removed_on", "err-planning-removed"));
+            }
+            if r.removed_on < date(&row.try_get::<String, _>(1)?)? {
+                return Err(DbError::field("removed_on", "err-period"));
+            }
+            sqlx::query("UPDATE planning_entry SET removed_on = $2, removal_reason = $3, removal_note = $4 WHERE id = $1")
+                .bind(entry)
+                .bind(iso(r.removed_on))
+                .bind(r.reason.as_str())
+                .bind(&r.note)
+                .execute(&mut *c.tx)
+                .await?;
+            c.audit("planning.remove", "planning_entry", entry, None, Some(serde_json::to_value(&r)?)).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// The planning cycles of a committee, each with its entries and its structure on `on`.
+    #[tracing::instrument(skip_all)]
     pub async fn planning(&self, caller: &Caller, code: &str, on: NaiveDate) -> Result<Vec<CycleDetail>, DbError> {
         let org = self.org(caller, code).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         let rules = load_rules(&mut tx).await?;
         let cycles = sqlx::query("SELECT id, term, approved_on, decision_no FROM planning_cycle WHERE org_id = $1 ORDER BY approved_on DESC, id")
             .bind(&org.id)
@@ -171,10 +172,10 @@ impl Store {
                     id: r.try_get(0)?,
                     member_id: r.try_get(1)?,
                     full_name: r.try_get(2)?,
-                    title: Title::parse(&r.try_get::<String, _>(3)?).unwrap_or(Title::CommitteeMember),
+                    title: crate::rows::decoded(&r.try_get::<String, _>(3)?, Title::parse, "Title")?,
                     added_on: date(&r.try_get::<String, _>(4)?)?,
                     removed_on: opt_date(r.try_get(5)?)?,
-                    removal_reason: r.try_get::<Option<String>, _>(6)?.and_then(|s| RemovalReason::parse(&s)),
+                    removal_reason: r.try_get::<Option<String>, _>(6)?.map(|s| crate::rows::decoded(&s, RemovalReason::parse, "RemovalReason")).transpose()?,
                     removal_note: r.try_get(7)?,
                 };
                 let active = e.added_on <= on && e.removed_on.is_none_or(|x| x > on);

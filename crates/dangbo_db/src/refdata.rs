@@ -44,22 +44,26 @@ pub(crate) async fn seed(store: &Store) -> Result<(), DbError> {
     if n > 0 {
         return Ok(());
     }
-    let mut w = store.write().await?;
-    for (kind, code, name, aliases, ord) in rows() {
-        sqlx::query("INSERT INTO ref_item (kind, code, name, aliases, ord) VALUES ($1, $2, $3, $4, $5)")
-            .bind(kind)
-            .bind(code)
-            .bind(name)
-            .bind(aliases)
-            .bind(ord)
-            .execute(&mut *w.tx)
-            .await?;
-    }
-    w.commit().await
+    store
+        .upkeep("reference lists seeded", async |tx| {
+            for (kind, code, name, aliases, ord) in rows() {
+                sqlx::query("INSERT INTO ref_item (kind, code, name, aliases, ord) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(kind)
+                    .bind(code)
+                    .bind(name)
+                    .bind(aliases)
+                    .bind(ord)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Ok(())
+        })
+        .await
 }
 
 impl Store {
     /// The items of one reference list, in their order.
+    #[tracing::instrument(skip_all)]
     pub async fn ref_items(&self, kind: &str) -> Result<Vec<RefItem>, DbError> {
         let rows = sqlx::query("SELECT code, name, aliases FROM ref_item WHERE kind = $1 ORDER BY ord, code").bind(kind).fetch_all(&self.pool).await?;
         rows.iter().map(|r| Ok(RefItem { code: r.try_get(0)?, name: r.try_get(1)?, aliases: r.try_get(2)? })).collect()

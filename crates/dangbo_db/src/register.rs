@@ -11,6 +11,7 @@ use sqlx::Row;
 impl Store {
     /// Every member counted in `code`'s subtree on `as_of`. `sex` and `status` hold the stored
     /// codes (the caller puts labels on them); `ethnicity` holds the group's name.
+    #[tracing::instrument(skip_all)]
     pub async fn register(&self, caller: &Caller, code: &str, as_of: NaiveDate) -> Result<Vec<RegisterRow>, DbError> {
         let mut out = Vec::new();
         self.register_each(caller, code, as_of, |r| {
@@ -23,6 +24,7 @@ impl Store {
 
     /// As [`Store::register`], one row at a time to `f`, in order, without holding the list
     /// (an export of a province streams). Returns the number of rows.
+    #[tracing::instrument(skip_all)]
     pub async fn register_each(
         &self,
         caller: &Caller,

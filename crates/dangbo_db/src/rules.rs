@@ -1,8 +1,9 @@
 //! Rules and the working-day calendar as data: seeded from dangbo_core's built-in versions and
 //! `data/holidays.csv` at migration, then added to by an admin (every change audited).
 
+use crate::command::Right;
 use crate::rows::{date, iso};
-use crate::{Caller, DbError, Store, audit, now};
+use crate::{Caller, DbError, Store, now};
 use chrono::NaiveDate;
 use dangbo_core::FieldErrors;
 use dangbo_core::calendar::{CalendarDay, DayKind, WorkCalendar};
@@ -57,29 +58,32 @@ impl RuleVersionInput {
 }
 
 pub(crate) async fn seed(store: &Store) -> Result<(), DbError> {
-    let mut w = store.write().await?;
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rule_version").fetch_one(&mut *w.tx).await?;
-    if n == 0 {
-        for v in builtin() {
-            insert_version(&mut w.tx, "system", &v).await?;
-        }
-    }
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM calendar_day").fetch_one(&mut *w.tx).await?;
-    if n == 0 {
-        for line in HOLIDAYS.lines().skip(1) {
-            let f: Vec<&str> = line.splitn(3, ',').collect();
-            if f.len() == 3 {
-                sqlx::query("INSERT INTO calendar_day (day, kind, name, recorded_by, recorded_at) VALUES ($1, $2, $3, 'system', $4)")
-                    .bind(f[0])
-                    .bind(f[1])
-                    .bind(f[2])
-                    .bind(now())
-                    .execute(&mut *w.tx)
-                    .await?;
+    store
+        .upkeep("built-in rules and holidays seeded", async |tx| {
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rule_version").fetch_one(&mut **tx).await?;
+            if n == 0 {
+                for v in builtin() {
+                    insert_version(tx, "system", &v).await?;
+                }
             }
-        }
-    }
-    w.commit().await
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM calendar_day").fetch_one(&mut **tx).await?;
+            if n == 0 {
+                for line in HOLIDAYS.lines().skip(1) {
+                    let f: Vec<&str> = line.splitn(3, ',').collect();
+                    if f.len() == 3 {
+                        sqlx::query("INSERT INTO calendar_day (day, kind, name, recorded_by, recorded_at) VALUES ($1, $2, $3, 'system', $4)")
+                            .bind(f[0])
+                            .bind(f[1])
+                            .bind(f[2])
+                            .bind(now())
+                            .execute(&mut **tx)
+                            .await?;
+                    }
+                }
+            }
+            Ok(())
+        })
+        .await
 }
 
 async fn insert_version(tx: &mut Transaction<'static, Any>, by: &str, v: &RuleVersion) -> Result<(), DbError> {
@@ -106,9 +110,10 @@ pub(crate) async fn load_rules(tx: &mut Transaction<'static, Any>) -> Result<Rul
     let mut versions = Vec::with_capacity(rows.len());
     for r in &rows {
         let id: String = r.try_get(0)?;
-        // A rule this build does not know (from a newer version) is skipped, not fatal.
-        let Some(rule) = RuleId::parse(&id) else { continue };
-        let Some(value) = RuleValue::parse(rule.unit(), &r.try_get::<String, _>(2)?) else { continue };
+        // An older build never runs on a newer database (the migrator refuses), so a rule it
+        // does not know is damage, not news: it fails loudly.
+        let rule = crate::rows::decoded(&id, RuleId::parse, "RuleId")?;
+        let value = crate::rows::decoded(&r.try_get::<String, _>(2)?, |v| RuleValue::parse(rule.unit(), v), "RuleValue")?;
         versions.push(RuleVersion {
             rule,
             effective_from: date(&r.try_get::<String, _>(1)?)?,
@@ -135,7 +140,7 @@ async fn calendar_days(tx: &mut Transaction<'static, Any>, year: Option<i32>) ->
         .map(|r| {
             Ok(CalendarDay {
                 day: date(&r.try_get::<String, _>(0)?)?,
-                kind: DayKind::parse(&r.try_get::<String, _>(1)?).unwrap_or(DayKind::Holiday),
+                kind: crate::rows::decoded(&r.try_get::<String, _>(1)?, DayKind::parse, "DayKind")?,
                 name: r.try_get(2)?,
             })
         })
@@ -144,68 +149,71 @@ async fn calendar_days(tx: &mut Transaction<'static, Any>, year: Option<i32>) ->
 
 impl Store {
     /// Every rule version (stored, with built-ins for rules never stored).
+    #[tracing::instrument(skip_all)]
     pub async fn rule_book(&self) -> Result<RuleBook, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         let book = load_rules(&mut tx).await?;
         tx.commit().await?;
         Ok(book)
     }
 
     /// Adds (or replaces, for the same rule and date) a rule version. Admins only.
+    #[tracing::instrument(skip_all)]
     pub async fn put_rule_version(&self, caller: &Caller, v: RuleVersion) -> Result<(), DbError> {
-        if !caller.is_admin() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let before: Option<String> = sqlx::query_scalar("SELECT value FROM rule_version WHERE rule_id = $1 AND effective_from = $2")
-            .bind(v.rule.as_str())
-            .bind(iso(v.effective_from))
-            .fetch_optional(&mut *w.tx)
-            .await?;
-        insert_version(&mut w.tx, &caller.username, &v).await?;
-        let id = format!("{}@{}", v.rule.as_str(), iso(v.effective_from));
-        let after = serde_json::json!({ "value": v.value.text(), "citation": v.citation, "confirmed": v.confirmed });
-        audit::record(&mut w.tx, caller, "rule.put", "rule", &id, before.map(|b| serde_json::json!({ "value": b })), Some(after)).await?;
-        w.commit().await
+        self.command(caller, Right::Admin, async |c| {
+            let before: Option<String> = sqlx::query_scalar("SELECT value FROM rule_version WHERE rule_id = $1 AND effective_from = $2")
+                .bind(v.rule.as_str())
+                .bind(iso(v.effective_from))
+                .fetch_optional(&mut *c.tx)
+                .await?;
+            insert_version(&mut c.tx, &caller.username, &v).await?;
+            let id = format!("{}@{}", v.rule.as_str(), iso(v.effective_from));
+            let after = serde_json::json!({ "value": v.value.text(), "citation": v.citation, "confirmed": v.confirmed });
+            c.audit("rule.put", "rule", &id, before.map(|b| serde_json::json!({ "value": b })), Some(after)).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// The calendar entries of one year.
+    #[tracing::instrument(skip_all)]
     pub async fn calendar_year(&self, year: i32) -> Result<Vec<CalendarDay>, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         let days = calendar_days(&mut tx, Some(year)).await?;
         tx.commit().await?;
         Ok(days)
     }
 
     /// Sets a day's entry (a holiday or a make-up working day), or removes it with `kind` None.
+    #[tracing::instrument(skip_all)]
     pub async fn put_calendar_day(&self, caller: &Caller, day: NaiveDate, kind: Option<DayKind>, name: &str) -> Result<(), DbError> {
-        if !caller.is_admin() {
-            return Err(DbError::Forbidden);
-        }
         let name = dangbo_core::text::clean(name);
         if kind.is_some() && name.is_empty() {
             return Err(DbError::field("name", "err-required"));
         }
-        let mut w = self.write().await?;
-        sqlx::query("DELETE FROM calendar_day WHERE day = $1").bind(iso(day)).execute(&mut *w.tx).await?;
-        if let Some(k) = kind {
-            sqlx::query("INSERT INTO calendar_day (day, kind, name, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(iso(day))
-                .bind(k.as_str())
-                .bind(&name)
-                .bind(&caller.username)
-                .bind(now())
-                .execute(&mut *w.tx)
-                .await?;
-        }
-        let after = kind.map(|k| serde_json::json!({ "kind": k.as_str(), "name": name }));
-        audit::record(&mut w.tx, caller, "calendar.put", "calendar_day", &iso(day), None, after).await?;
-        w.commit().await
+        self.command(caller, Right::Admin, async |c| {
+            sqlx::query("DELETE FROM calendar_day WHERE day = $1").bind(iso(day)).execute(&mut *c.tx).await?;
+            if let Some(k) = kind {
+                sqlx::query("INSERT INTO calendar_day (day, kind, name, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(iso(day))
+                    .bind(k.as_str())
+                    .bind(&name)
+                    .bind(&caller.username)
+                    .bind(now())
+                    .execute(&mut *c.tx)
+                    .await?;
+            }
+            let after = kind.map(|k| serde_json::json!({ "kind": k.as_str(), "name": name }));
+            c.audit("calendar.put", "calendar_day", &iso(day), None, after).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// The calendar as the deadline engine sees it.
+    #[tracing::instrument(skip_all)]
     pub async fn work_calendar(&self) -> Result<WorkCalendar, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         let cal = load_calendar(&mut tx).await?;
         tx.commit().await?;
         Ok(cal)

@@ -67,6 +67,7 @@ const AGE_CASE: &str = "CASE WHEN m.birth_date > $6 THEN '0-30' WHEN m.birth_dat
 impl Store {
     /// Members of `code`'s subtree on `as_of`, by status, sex, age band, ethnicity, religion and
     /// levels. Every breakdown adds up to `total`.
+    #[tracing::instrument(skip_all)]
     pub async fn member_stats(&self, caller: &Caller, code: &str, as_of: NaiveDate) -> Result<MemberStats, DbError> {
         let org = self.org(caller, code).await?;
         // The Centre and the provinces read their kept counts (a few thousand rows instead of
@@ -129,6 +130,7 @@ impl Store {
     /// The seed article's figures for `code` and [from, to]. Organisations and members are
     /// counted on `to`, like the units and their secretaries; exams, moves, classes and
     /// admissions in the period.
+    #[tracing::instrument(skip_all)]
     pub async fn press_figures(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<PressFigures, DbError> {
         let summary = self.summary(caller, code, to).await?;
         let admitted = self.admissions(caller, code, from, to).await?;
@@ -176,13 +178,14 @@ pub struct QualityRow {
 
 impl Store {
     /// Missing or suspicious fields of the members of `code`'s subtree on `as_of`, per branch.
+    #[tracing::instrument(skip_all)]
     pub async fn data_quality(&self, caller: &Caller, code: &str, as_of: NaiveDate) -> Result<Vec<QualityRow>, DbError> {
         let org = self.org(caller, code).await?;
         let s = caller.scope();
         let sql = format!(
             "{SUBTREE_AS_OF} SELECT o.code, sub.name, COUNT(*),
                 CAST(SUM(CASE WHEN m.cccd IS NULL THEN 1 ELSE 0 END) AS BIGINT),
-                CAST(SUM(CASE WHEN e.age_at_admission < 18 THEN 1 ELSE 0 END) AS BIGINT),
+                CAST(SUM(CASE WHEN e.age_at_admission < $6 THEN 1 ELSE 0 END) AS BIGINT),
                 CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM member d WHERE d.full_name = m.full_name AND d.birth_date = m.birth_date AND d.id <> m.id) THEN 1 ELSE 0 END) AS BIGINT),
                 CAST(SUM(CASE WHEN m.card_no IS NULL AND ms.status <> 'probationary' THEN 1 ELSE 0 END) AS BIGINT)
              FROM sub CROSS JOIN member_span ms JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
@@ -190,8 +193,17 @@ impl Store {
              WHERE ms.org_id = sub.id AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE}
              GROUP BY o.code, sub.name ORDER BY o.code"
         );
-        let rows =
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&org.id).bind(iso(as_of)).fetch_all(&self.pool).await?;
+        // Younger than the rule's minimum age (in whole years, as age_at_admission is kept).
+        let min_age = self.rule_book().await?.number(dangbo_core::rules::RuleId::AdmissionMinAgeMonths, as_of) / 12;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(s.all)
+            .bind(&s.prefix)
+            .bind(&s.self_id)
+            .bind(&org.id)
+            .bind(iso(as_of))
+            .bind(min_age)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(QualityRow {

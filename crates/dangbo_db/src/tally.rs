@@ -82,6 +82,7 @@ async fn kept_now(tx: &mut Transaction<'static, Any>) -> Result<bool, DbError> {
     Ok(n > 0)
 }
 
+#[cfg(feature = "demo")]
 /// Stops keeping the counts for the rest of the transaction (a demo load, which rebuilds them
 /// once at its end: see [`rebuild`]).
 pub(crate) async fn pause(tx: &mut Transaction<'static, Any>) -> Result<(), DbError> {
@@ -284,11 +285,14 @@ pub(crate) async fn rebuild(store: &Store) -> Result<(), DbError> {
         sqlx::query_scalar::<_, String>("SELECT id FROM org WHERE parent_id IS NULL").fetch_all(&store.pool).await?.iter().map(|id| tree.number(id)).collect();
     let tops: Vec<String> =
         sqlx::query_scalar("SELECT path FROM org WHERE parent_id IN (SELECT id FROM org WHERE parent_id IS NULL)").fetch_all(&store.pool).await?;
-    let mut w = store.write().await?;
-    sqlx::query("DELETE FROM org_tally").execute(&mut *w.tx).await?;
-    sqlx::query("DELETE FROM org_tally_year").execute(&mut *w.tx).await?;
-    sqlx::query("DELETE FROM derived_done WHERE name LIKE 'org_tally%'").execute(&mut *w.tx).await?;
-    w.commit().await?;
+    store
+        .upkeep("kept counts cleared for a rebuild", async |tx| {
+            sqlx::query("DELETE FROM org_tally").execute(&mut **tx).await?;
+            sqlx::query("DELETE FROM org_tally_year").execute(&mut **tx).await?;
+            sqlx::query("DELETE FROM derived_done WHERE name LIKE 'org_tally%'").execute(&mut **tx).await?;
+            Ok(())
+        })
+        .await?;
     let mut bulk = store.bulk(64).await?;
     let mut global = Changes::new();
     let mut flushed: HashSet<u32> = HashSet::new();
@@ -332,10 +336,13 @@ pub(crate) async fn rebuild(store: &Store) -> Result<(), DbError> {
     }
     push_rows(&mut bulk, &tree, global).await?;
     bulk.commit().await?;
-    let mut w = store.write().await?;
-    apply(&mut w.tx, &tree, late).await?;
-    sqlx::query("INSERT INTO derived_done (name, done_at) VALUES ($1, $2)").bind(tally::done_name()).bind(crate::now()).execute(&mut *w.tx).await?;
-    w.commit().await?;
+    store
+        .upkeep("kept counts completed", async |tx| {
+            apply(tx, &tree, late).await?;
+            sqlx::query("INSERT INTO derived_done (name, done_at) VALUES ($1, $2)").bind(tally::done_name()).bind(crate::now()).execute(&mut **tx).await?;
+            Ok(())
+        })
+        .await?;
     Ok(())
 }
 
@@ -383,11 +390,15 @@ impl Adder {
     }
 }
 
+#[cfg(feature = "demo")]
 /// The kept counts are about to be written in bulk: not complete until [`rebuild`] ends.
 pub(crate) async fn invalidate(store: &Store) -> Result<(), DbError> {
-    let mut w = store.write().await?;
-    sqlx::query("DELETE FROM derived_done WHERE name LIKE 'org_tally%'").execute(&mut *w.tx).await?;
-    w.commit().await
+    store
+        .upkeep("kept counts marked incomplete for a bulk load", async |tx| {
+            sqlx::query("DELETE FROM derived_done WHERE name LIKE 'org_tally%'").execute(&mut **tx).await?;
+            Ok(())
+        })
+        .await
 }
 
 /// Builds the kept counts when they are not complete (a database just migrated to them).

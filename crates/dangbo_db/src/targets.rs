@@ -1,10 +1,11 @@
 //! Annual admission targets (chỉ tiêu kết nạp) per grassroots organisation, and the actual
 //! admissions against them.
 
+use crate::command::Right;
 use crate::orgs::org_in_tx;
 use crate::rows::iso;
 use crate::scope::{ORG_IN_SCOPE, SUBTREE_AS_OF};
-use crate::{Caller, DbError, Store, audit, now};
+use crate::{Caller, DbError, Store, now};
 use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::Row;
@@ -29,6 +30,7 @@ fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate), DbError> {
 impl Store {
     /// The grassroots organisations of `code`'s subtree at the end of `year`, each with its
     /// target and the admissions decided in that year under it.
+    #[tracing::instrument(skip_all)]
     pub async fn admission_targets(&self, caller: &Caller, code: &str, year: i32) -> Result<Vec<TargetRow>, DbError> {
         let root = self.org(caller, code).await?;
         let (from, to) = year_bounds(year)?;
@@ -59,6 +61,7 @@ impl Store {
 
     /// Sets (or with None clears) a grassroots organisation's target for a year. Committee
     /// staff and admins only.
+    #[tracing::instrument(skip_all)]
     pub async fn put_admission_target(&self, caller: &Caller, code: &str, year: i32, target: Option<i64>) -> Result<(), DbError> {
         if !matches!(caller.role, crate::Role::Admin | crate::Role::Staff) {
             return Err(DbError::Forbidden);
@@ -67,30 +70,31 @@ impl Store {
         if target.is_some_and(|t| !(0..=100_000).contains(&t)) {
             return Err(DbError::field("admission_target", "err-number"));
         }
-        let mut w = self.write().await?;
-        let org = org_in_tx(&mut w.tx, caller, code).await?.ok_or(DbError::NotFound)?;
-        if !org.kind.is_grassroots() {
-            return Err(DbError::field("org", "err-org-not-grassroots"));
-        }
-        let before: Option<i64> = sqlx::query_scalar("SELECT target FROM admission_target WHERE org_id = $1 AND year = $2")
-            .bind(&org.id)
-            .bind(year as i64)
-            .fetch_optional(&mut *w.tx)
-            .await?;
-        sqlx::query("DELETE FROM admission_target WHERE org_id = $1 AND year = $2").bind(&org.id).bind(year as i64).execute(&mut *w.tx).await?;
-        if let Some(t) = target {
-            sqlx::query("INSERT INTO admission_target (org_id, year, target, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)")
+        self.command(caller, Right::Any, async |c| {
+            let org = org_in_tx(&mut c.tx, caller, code).await?.ok_or(DbError::NotFound)?;
+            if !org.kind.is_grassroots() {
+                return Err(DbError::field("org", "err-org-not-grassroots"));
+            }
+            let before: Option<i64> = sqlx::query_scalar("SELECT target FROM admission_target WHERE org_id = $1 AND year = $2")
                 .bind(&org.id)
                 .bind(year as i64)
-                .bind(t)
-                .bind(&caller.username)
-                .bind(now())
-                .execute(&mut *w.tx)
+                .fetch_optional(&mut *c.tx)
                 .await?;
-        }
-        let id = format!("{}@{year}", org.code);
-        audit::record(&mut w.tx, caller, "target.put", "admission_target", &id, before.map(|b| serde_json::json!(b)), target.map(|t| serde_json::json!(t)))
-            .await?;
-        w.commit().await
+            sqlx::query("DELETE FROM admission_target WHERE org_id = $1 AND year = $2").bind(&org.id).bind(year as i64).execute(&mut *c.tx).await?;
+            if let Some(t) = target {
+                sqlx::query("INSERT INTO admission_target (org_id, year, target, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(&org.id)
+                    .bind(year as i64)
+                    .bind(t)
+                    .bind(&caller.username)
+                    .bind(now())
+                    .execute(&mut *c.tx)
+                    .await?;
+            }
+            let id = format!("{}@{year}", org.code);
+            c.audit("target.put", "admission_target", &id, before.map(|b| serde_json::json!(b)), target.map(|t| serde_json::json!(t))).await?;
+            Ok(())
+        })
+        .await
     }
 }

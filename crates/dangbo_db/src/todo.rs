@@ -57,9 +57,10 @@ fn row(d: Due, subject: &'static str, r: &sqlx::any::AnyRow, today: NaiveDate, m
 
 impl Store {
     /// What is due in the caller's scope on `today`, the most urgent first.
+    #[tracing::instrument(skip_all)]
     pub async fn todo(&self, caller: &Caller, today: NaiveDate) -> Result<Vec<TodoRow>, DbError> {
-        let mut w = self.write().await?;
-        let judge = Judge::load(&mut w.tx).await?;
+        let mut tx = self.read().await?;
+        let judge = Judge::load(&mut tx).await?;
         let (rules, calendar) = (&judge.rules, &judge.calendar);
         let s = caller.scope();
         let mut out = Vec::new();
@@ -67,9 +68,9 @@ impl Store {
             "SELECT c.id, c.full_name, o.code, o.name FROM candidate c JOIN org o ON o.id = c.org_id
              WHERE {ORG_IN_SCOPE} AND c.stage NOT IN ('admitted', 'rejected', 'withdrawn') ORDER BY c.sort_key, c.id"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).fetch_all(&mut *w.tx).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).fetch_all(&mut *tx).await?;
         for r in &rows {
-            let l = load(&mut w.tx, caller, &r.try_get::<String, _>(0)?).await?;
+            let l = load(&mut tx, caller, &r.try_get::<String, _>(0)?).await?;
             let steps: Vec<_> = l.steps.iter().map(|s| s.step.clone()).collect();
             let Ok(st) = replay(&steps, &l.context(&judge)) else { continue };
             if let Some(d) = candidate_due(&st, &l.certificates, rules, calendar, today) {
@@ -84,19 +85,19 @@ impl Store {
             "SELECT m.id, m.full_name, o.code, o.name, m.ceremony_date FROM member m JOIN org o ON o.id = m.org_id
              WHERE m.status = 'probationary' AND m.ceremony_date <= $3 AND {ORG_IN_SCOPE} ORDER BY m.ceremony_date, m.id"
         );
-        for r in &sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(iso(latest_ceremony)).fetch_all(&mut *w.tx).await? {
+        for r in &sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(iso(latest_ceremony)).fetch_all(&mut *tx).await? {
             if let Some(d) = probation_due(date(&r.try_get::<String, _>(4)?)?, rules, calendar, today) {
                 out.push(row(d, "member", r, today, None)?);
             }
         }
-        out.extend(badges_due(&mut w.tx, caller, rules, today).await?);
+        out.extend(badges_due(&mut tx, caller, rules, today).await?);
         // Transfers under way: the sending half (home branch in scope) and the receiving half.
         let sql = format!(
             "SELECT m.id, m.full_name, o.code, o.name, t.issued_on FROM member_transfer t JOIN member m ON m.id = t.member_id JOIN org o ON o.id = m.org_id
                LEFT JOIN org r ON r.id = t.to_org_id
              WHERE ({ORG_IN_SCOPE} OR ($1 = 0 AND r.path LIKE $2)) ORDER BY t.issued_on, m.id"
         );
-        for r in &sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).fetch_all(&mut *w.tx).await? {
+        for r in &sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).fetch_all(&mut *tx).await? {
             let d = dangbo_core::todo::transfer_due(date(&r.try_get::<String, _>(4)?)?, rules, calendar);
             out.push(row(d, "member", r, today, None)?);
         }
@@ -106,12 +107,12 @@ impl Store {
                JOIN org h ON h.id = a.host_org_id
              WHERE a.until_on IS NOT NULL AND a.until_on <= $3 AND ({ORG_IN_SCOPE} OR ($1 = 0 AND h.path LIKE $2)) ORDER BY a.until_on, m.id"
         );
-        for r in &sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(iso(horizon)).fetch_all(&mut *w.tx).await? {
+        for r in &sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(iso(horizon)).fetch_all(&mut *tx).await? {
             let until = date(&r.try_get::<String, _>(4)?)?;
             out.push(row(Due::of(TodoKind::TempEnding, RuleId::TempTransferMaxMonths, until, until, rules), "member", r, today, None)?);
         }
-        out.extend(crate::meetings::proposals_due(&mut w.tx, caller, &judge, today).await?);
-        w.commit().await?;
+        out.extend(crate::meetings::proposals_due(&mut tx, caller, &judge, today).await?);
+        tx.commit().await?;
         out.sort_by(|a, b| (a.due, &a.full_name).cmp(&(b.due, &b.full_name)));
         Ok(out)
     }

@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod import;
 pub mod limits;
 mod pages;
+mod routes;
 mod views;
 
 use axum::Router;
@@ -24,7 +25,9 @@ use chrono::NaiveDate;
 use dangbo_db::Store;
 use error::ErrorMark;
 use std::sync::Arc;
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
 
 pub use i18n::Lang;
 
@@ -54,17 +57,33 @@ pub struct AppState {
     pub limits: limits::Limits,
 }
 
+/// Every path the application routes (pages, the API under `/api/v1`, health, style), as
+/// axum writes them (`/members/{id}`): the route × role × scope test visits each.
+pub fn route_paths() -> Vec<String> {
+    app_routes().paths
+}
+
+fn app_routes() -> routes::Routes {
+    let api = api::routes();
+    let api = routes::Routes {
+        router: Router::new().nest("/api/v1", api.router.layer(tower_http::limit::RequestBodyLimitLayer::new(256 * 1024))),
+        paths: api.paths.iter().map(|p| format!("/api/v1{p}")).collect(),
+    };
+    routes::Routes::new()
+        .merge(pages::routes())
+        .merge(api)
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/static/style.css", axum::routing::get(style))
+}
+
 /// The whole application: pages, API, static files, security headers.
 pub fn router(state: AppState) -> Router {
     // Behind HTTPS (secure cookies), browsers are told to keep to it for a year.
     let hsts =
         state.secure_cookies.then(|| SetResponseHeaderLayer::overriding(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000")));
     let csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
-    Router::new()
-        .merge(pages::routes())
-        .nest("/api/v1", api::routes().layer(tower_http::limit::RequestBodyLimitLayer::new(256 * 1024)))
-        .route("/healthz", axum::routing::get(|| async { "ok" }))
-        .route("/static/style.css", axum::routing::get(style))
+    app_routes()
+        .router
         .fallback(|| async { error::WebError(error::ErrorKind::NotFound) })
         .layer(middleware::from_fn(refuse_nul))
         .layer(middleware::from_fn(localise_errors))
@@ -80,7 +99,34 @@ pub fn router(state: AppState) -> Router {
         // only the stylesheet says otherwise.
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(tower::util::option_layer(hsts))
+        // Every log line of a request carries its id (its span's field), which the answer
+        // returns as X-Request-Id for a user's report to point at. An id sent by the client
+        // is replaced, not trusted into the log.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(SetRequestIdLayer::x_request_id(NewRequestId))
+        .layer(middleware::map_request(|mut req: axum::extract::Request| async move {
+            req.headers_mut().remove("x-request-id");
+            req
+        }))
         .with_state(state)
+}
+
+/// A fresh id for each request (time-ordered, so log lines sort by it).
+#[derive(Clone, Copy)]
+struct NewRequestId;
+
+impl MakeRequestId for NewRequestId {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        HeaderValue::from_str(&uuid::Uuid::now_v7().simple().to_string()).ok().map(RequestId::new)
+    }
+}
+
+/// The span of one request: its id, method and path (never its query, which may hold a name
+/// searched for).
+fn request_span<B>(req: &axum::http::Request<B>) -> tracing::Span {
+    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+    tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
 }
 
 /// Serves the application on `listener` until `shutdown` completes.

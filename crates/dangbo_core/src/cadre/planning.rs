@@ -190,7 +190,7 @@ pub fn structure(people: &[Profile], rules: &RuleBook, on: NaiveDate) -> Structu
     let young_age = age.value.number();
     let young = people.iter().filter(|p| (crate::date::age_years(p.birth_date, on) as i64) < young_age).count() as i64;
     let women = people.iter().filter(|p| p.sex == Sex::Female).count() as i64;
-    let ethnic_minority = people.iter().filter(|p| !p.ethnicity.is_empty() && p.ethnicity != "01").count() as i64;
+    let ethnic_minority = people.iter().filter(|p| !p.ethnicity.is_empty() && p.ethnicity != crate::member::KINH).count() as i64;
     let total = people.len() as i64;
     let (y, w) = (rules.get(RuleId::PlanningYoungShare, on), rules.get(RuleId::PlanningWomenShare, on));
     Structure {

@@ -3,7 +3,8 @@
 //! Disabling a user or setting their password ends their sessions. Every change is audited.
 
 use super::{CALLER_SQL, Caller, caller_from, hash_token, password, random_token};
-use crate::{DbError, Store, audit, new_id, now};
+use crate::command::Right;
+use crate::{DbError, Store, new_id, now};
 use sqlx::Row;
 
 /// How long a token lives when its creator does not say.
@@ -40,38 +41,39 @@ fn in_days(days: u32) -> String {
 
 impl Store {
     /// Creates an API bearer token for `username`, valid [`DEFAULT_TOKEN_DAYS`] days.
+    #[tracing::instrument(skip_all)]
     pub async fn create_token(&self, actor: &Caller, username: &str) -> Result<String, DbError> {
         Ok(self.create_token_for(actor, username, DEFAULT_TOKEN_DAYS).await?.1)
     }
 
     /// Creates an API bearer token for `username`, valid `days` days (1 to [`MAX_TOKEN_DAYS`]);
     /// returns its id and the token (shown once: only its hash is stored).
+    #[tracing::instrument(skip_all)]
     pub async fn create_token_for(&self, actor: &Caller, username: &str, days: u32) -> Result<(String, String), DbError> {
-        if !actor.is_admin() {
-            return Err(DbError::Forbidden);
-        }
         if !(1..=MAX_TOKEN_DAYS).contains(&days) {
             return Err(DbError::field("days", "err-token-days"));
         }
-        let mut w = self.write().await?;
-        let user_id = user_id(&mut w.tx, username).await?;
-        let token = format!("dbt_{}", random_token());
-        let id = new_id();
-        let expires = in_days(days);
-        sqlx::query("INSERT INTO api_token (id, user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&id)
-            .bind(&user_id)
-            .bind(hash_token(&token))
-            .bind(now())
-            .bind(&expires)
-            .execute(&mut *w.tx)
-            .await?;
-        audit::record(&mut w.tx, actor, "token.create", "user", &user_id, None, Some(serde_json::json!({"token_id": id, "expires_at": expires}))).await?;
-        w.commit().await?;
-        Ok((id, token))
+        self.command(actor, Right::Admin, async |c| {
+            let user_id = user_id(&mut c.tx, username).await?;
+            let token = format!("dbt_{}", random_token());
+            let id = new_id();
+            let expires = in_days(days);
+            sqlx::query("INSERT INTO api_token (id, user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(&id)
+                .bind(&user_id)
+                .bind(hash_token(&token))
+                .bind(now())
+                .bind(&expires)
+                .execute(&mut *c.tx)
+                .await?;
+            c.audit("token.create", "user", &user_id, None, Some(serde_json::json!({"token_id": id, "expires_at": expires}))).await?;
+            Ok((id, token))
+        })
+        .await
     }
 
     /// The caller behind a bearer token that is neither revoked nor expired.
+    #[tracing::instrument(skip_all)]
     pub async fn caller_by_token(&self, token: &str) -> Result<Option<Caller>, DbError> {
         if token.len() > 128 {
             return Ok(None);
@@ -84,6 +86,7 @@ impl Store {
     }
 
     /// Every token, or those of one user, newest first. Admins only.
+    #[tracing::instrument(skip_all)]
     pub async fn tokens(&self, actor: &Caller, username: Option<&str>) -> Result<Vec<TokenRow>, DbError> {
         if !actor.is_admin() {
             return Err(DbError::Forbidden);
@@ -105,22 +108,23 @@ impl Store {
     }
 
     /// Revokes one token by its id; from then on it opens nothing. Admins only.
+    #[tracing::instrument(skip_all)]
     pub async fn revoke_token(&self, actor: &Caller, token_id: &str) -> Result<(), DbError> {
-        if !actor.is_admin() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let user_id: String = sqlx::query_scalar("SELECT user_id FROM api_token WHERE id = $1 AND revoked_at IS NULL")
-            .bind(token_id)
-            .fetch_optional(&mut *w.tx)
-            .await?
-            .ok_or(DbError::NotFound)?;
-        sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE id = $2").bind(now()).bind(token_id).execute(&mut *w.tx).await?;
-        audit::record(&mut w.tx, actor, "token.revoke", "user", &user_id, None, Some(serde_json::json!({"token_id": token_id}))).await?;
-        w.commit().await
+        self.command(actor, Right::Admin, async |c| {
+            let user_id: String = sqlx::query_scalar("SELECT user_id FROM api_token WHERE id = $1 AND revoked_at IS NULL")
+                .bind(token_id)
+                .fetch_optional(&mut *c.tx)
+                .await?
+                .ok_or(DbError::NotFound)?;
+            sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE id = $2").bind(now()).bind(token_id).execute(&mut *c.tx).await?;
+            c.audit("token.revoke", "user", &user_id, None, Some(serde_json::json!({"token_id": token_id}))).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Every user with their live sessions and tokens. Admins only.
+    #[tracing::instrument(skip_all)]
     pub async fn users(&self, actor: &Caller) -> Result<Vec<UserRow>, DbError> {
         if !actor.is_admin() {
             return Err(DbError::Forbidden);
@@ -150,26 +154,27 @@ impl Store {
 
     /// Disables (or enables again) a user. A disabled user's sessions end at once and their
     /// tokens open nothing; an admin cannot disable themselves. Admins only.
+    #[tracing::instrument(skip_all)]
     pub async fn set_user_active(&self, actor: &Caller, username: &str, active: bool) -> Result<(), DbError> {
-        if !actor.is_admin() {
-            return Err(DbError::Forbidden);
-        }
         if !active && actor.username == username {
             return Err(DbError::field("username", "err-user-self"));
         }
-        let mut w = self.write().await?;
-        let user_id = user_id(&mut w.tx, username).await?;
-        sqlx::query("UPDATE app_user SET active = $1 WHERE id = $2").bind(active as i64).bind(&user_id).execute(&mut *w.tx).await?;
-        if !active {
-            sqlx::query("DELETE FROM app_session WHERE user_id = $1").bind(&user_id).execute(&mut *w.tx).await?;
-        }
-        let action = if active { "user.enable" } else { "user.disable" };
-        audit::record(&mut w.tx, actor, action, "user", &user_id, None, None).await?;
-        w.commit().await
+        self.command(actor, Right::Admin, async |c| {
+            let user_id = user_id(&mut c.tx, username).await?;
+            sqlx::query("UPDATE app_user SET active = $1 WHERE id = $2").bind(active as i64).bind(&user_id).execute(&mut *c.tx).await?;
+            if !active {
+                sqlx::query("DELETE FROM app_session WHERE user_id = $1").bind(&user_id).execute(&mut *c.tx).await?;
+            }
+            let action = if active { "user.enable" } else { "user.disable" };
+            c.audit(action, "user", &user_id, None, None).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Sets a user's password (an admin's reset: `new` is None and a password is made up and
     /// returned, to be shown once). Ends the user's sessions. Admins only.
+    #[tracing::instrument(skip_all)]
     pub async fn reset_password(&self, actor: &Caller, username: &str, new: Option<&str>) -> Result<String, DbError> {
         if !actor.is_admin() {
             return Err(DbError::Forbidden);
@@ -184,6 +189,7 @@ impl Store {
 
     /// A user changes their own password, giving the current one. Every session of theirs
     /// ends: they log in again with the new one.
+    #[tracing::instrument(skip_all)]
     pub async fn change_password(&self, caller: &Caller, current: &str, new: &str) -> Result<(), DbError> {
         let phc: String = sqlx::query_scalar("SELECT password_hash FROM app_user WHERE id = $1 AND active = 1")
             .bind(&caller.user_id)
@@ -201,12 +207,14 @@ impl Store {
             return Err(DbError::field("password", key));
         }
         let hash = password::hash(new).await?;
-        let mut w = self.write().await?;
-        let user_id = user_id(&mut w.tx, username).await?;
-        sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2").bind(&hash).bind(&user_id).execute(&mut *w.tx).await?;
-        sqlx::query("DELETE FROM app_session WHERE user_id = $1").bind(&user_id).execute(&mut *w.tx).await?;
-        audit::record(&mut w.tx, actor, action, "user", &user_id, None, None).await?;
-        w.commit().await
+        self.command(actor, Right::Any, async |c| {
+            let user_id = user_id(&mut c.tx, username).await?;
+            sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2").bind(&hash).bind(&user_id).execute(&mut *c.tx).await?;
+            sqlx::query("DELETE FROM app_session WHERE user_id = $1").bind(&user_id).execute(&mut *c.tx).await?;
+            c.audit(action, "user", &user_id, None, None).await?;
+            Ok(())
+        })
+        .await
     }
 }
 

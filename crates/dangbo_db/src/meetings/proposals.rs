@@ -4,10 +4,11 @@
 
 use super::{held, meeting_in_tx};
 use crate::candidates::Judge;
+use crate::command::Right;
 use crate::orgs::org_any;
 use crate::rows::{date, iso, opt_date};
 use crate::todo::TodoRow;
-use crate::{Caller, DbError, Store, audit, new_id, now};
+use crate::{Caller, DbError, Store, new_id, now};
 use chrono::NaiveDate;
 use dangbo_core::meeting::{NewAnswer, NewProposal, ProposalState};
 use dangbo_core::todo::proposal_due;
@@ -48,7 +49,7 @@ fn proposal_row(r: &sqlx::any::AnyRow) -> Result<ProposalRow, DbError> {
         raised_on: opt_date(r.try_get(4)?)?,
         raised_by: r.try_get(5)?,
         content: r.try_get(6)?,
-        state: ProposalState::parse(&r.try_get::<String, _>(7)?).unwrap_or(ProposalState::Raised),
+        state: crate::rows::decoded(&r.try_get::<String, _>(7)?, ProposalState::parse, "ProposalState")?,
         holder: r.try_get(8)?,
         holder_name: r.try_get(9)?,
         forwarded_on: opt_date(r.try_get(10)?)?,
@@ -71,20 +72,18 @@ pub(crate) async fn proposals_where(tx: &mut Transaction<'static, Any>, caller: 
 
 impl Store {
     /// Records a proposal raised at a held meeting, forwarded at once when a level is named.
+    #[tracing::instrument(skip_all)]
     pub async fn raise_proposal(&self, caller: &Caller, meeting_id: &str, p: NewProposal) -> Result<String, DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let m = meeting_in_tx(&mut w.tx, caller, meeting_id).await?;
-        let on = held(&m)?;
-        let holder = match &p.forward_to {
-            Some(code) => org_any(&mut w.tx, code.as_str()).await?.ok_or_else(|| DbError::field("forward_to", "err-org-unknown"))?.id,
-            None => m.org.id.clone(),
-        };
-        let (state, forwarded_on) = if p.forward_to.is_some() { (ProposalState::Forwarded, Some(iso(on))) } else { (ProposalState::Raised, None) };
-        let id = new_id();
-        sqlx::query(
+        self.command(caller, Right::Write, async |c| {
+            let m = meeting_in_tx(&mut c.tx, caller, meeting_id).await?;
+            let on = held(&m)?;
+            let holder = match &p.forward_to {
+                Some(code) => org_any(&mut c.tx, code.as_str()).await?.ok_or_else(|| DbError::field("forward_to", "err-org-unknown"))?.id,
+                None => m.org.id.clone(),
+            };
+            let (state, forwarded_on) = if p.forward_to.is_some() { (ProposalState::Forwarded, Some(iso(on))) } else { (ProposalState::Raised, None) };
+            let id = new_id();
+            sqlx::query(
             "INSERT INTO meeting_proposal (id, meeting_id, org_id, raised_by, content, state, holder_org_id, forwarded_on, answer, recorded_by, recorded_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', $9, $10)",
         )
@@ -98,79 +97,81 @@ impl Store {
         .bind(forwarded_on)
         .bind(&caller.username)
         .bind(now())
-        .execute(&mut *w.tx)
+        .execute(&mut *c.tx)
         .await?;
-        audit::record(&mut w.tx, caller, "proposal.raise", "meeting_proposal", &id, None, Some(serde_json::to_value(&p)?)).await?;
-        w.commit().await?;
-        Ok(id)
+            c.audit("proposal.raise", "meeting_proposal", &id, None, Some(serde_json::to_value(&p)?)).await?;
+            Ok(id)
+        })
+        .await
     }
 
     /// Moves a proposal on: forward it, answer it (the holder's level), or report the answer
     /// back at a later meeting of the branch (which closes it).
+    #[tracing::instrument(skip_all)]
     pub async fn proposal_action(&self, caller: &Caller, id: &str, a: NewAnswer) -> Result<(), DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let p = proposals_where(&mut w.tx, caller, "p.id = $3", &[id]).await?.into_iter().next().ok_or(DbError::NotFound)?;
-        let not_before = |d: NaiveDate, floor: Option<NaiveDate>, field: &str| match floor {
-            Some(f) if d < f => Err(DbError::field(field, "err-proposal-date-order")),
-            _ => Ok(()),
-        };
-        match &a {
-            NewAnswer::Forward { to, on } => {
-                if !matches!(p.state, ProposalState::Raised | ProposalState::Forwarded) {
-                    return Err(DbError::field("action", "err-proposal-state"));
+        self.command(caller, Right::Write, async |c| {
+            let p = proposals_where(&mut c.tx, caller, "p.id = $3", &[id]).await?.into_iter().next().ok_or(DbError::NotFound)?;
+            let not_before = |d: NaiveDate, floor: Option<NaiveDate>, field: &str| match floor {
+                Some(f) if d < f => Err(DbError::field(field, "err-proposal-date-order")),
+                _ => Ok(()),
+            };
+            match &a {
+                NewAnswer::Forward { to, on } => {
+                    if !matches!(p.state, ProposalState::Raised | ProposalState::Forwarded) {
+                        return Err(DbError::field("action", "err-proposal-state"));
+                    }
+                    not_before(*on, p.forwarded_on.or(p.raised_on), "on")?;
+                    let to = org_any(&mut c.tx, to.as_str()).await?.ok_or_else(|| DbError::field("forward_to", "err-org-unknown"))?;
+                    sqlx::query("UPDATE meeting_proposal SET state = 'forwarded', holder_org_id = $2, forwarded_on = $3 WHERE id = $1")
+                        .bind(id)
+                        .bind(&to.id)
+                        .bind(iso(*on))
+                        .execute(&mut *c.tx)
+                        .await?;
                 }
-                not_before(*on, p.forwarded_on.or(p.raised_on), "on")?;
-                let to = org_any(&mut w.tx, to.as_str()).await?.ok_or_else(|| DbError::field("forward_to", "err-org-unknown"))?;
-                sqlx::query("UPDATE meeting_proposal SET state = 'forwarded', holder_org_id = $2, forwarded_on = $3 WHERE id = $1")
-                    .bind(id)
-                    .bind(&to.id)
-                    .bind(iso(*on))
-                    .execute(&mut *w.tx)
-                    .await?;
+                NewAnswer::Answer { answer, on } => {
+                    if !matches!(p.state, ProposalState::Raised | ProposalState::Forwarded) {
+                        return Err(DbError::field("action", "err-proposal-state"));
+                    }
+                    // Only the level that holds the proposal answers it.
+                    if !holds(&mut c.tx, caller, &p.holder).await? {
+                        return Err(DbError::Forbidden);
+                    }
+                    not_before(*on, p.forwarded_on.or(p.raised_on), "on")?;
+                    sqlx::query("UPDATE meeting_proposal SET state = 'answered', answer = $2, answered_on = $3 WHERE id = $1")
+                        .bind(id)
+                        .bind(answer)
+                        .bind(iso(*on))
+                        .execute(&mut *c.tx)
+                        .await?;
+                }
+                NewAnswer::Report { meeting } => {
+                    if p.state != ProposalState::Answered {
+                        return Err(DbError::field("action", "err-proposal-state"));
+                    }
+                    let m = meeting_in_tx(&mut c.tx, caller, meeting).await.map_err(|_| DbError::field("meeting", "err-meeting-unknown"))?;
+                    let on = held(&m).map_err(|_| DbError::field("meeting", "err-meeting-not-held"))?;
+                    if m.org.code != p.org {
+                        return Err(DbError::field("meeting", "err-vote-other-branch"));
+                    }
+                    not_before(on, p.answered_on, "meeting")?;
+                    sqlx::query("UPDATE meeting_proposal SET state = 'reported', reported_meeting_id = $2 WHERE id = $1")
+                        .bind(id)
+                        .bind(meeting)
+                        .execute(&mut *c.tx)
+                        .await?;
+                }
             }
-            NewAnswer::Answer { answer, on } => {
-                if !matches!(p.state, ProposalState::Raised | ProposalState::Forwarded) {
-                    return Err(DbError::field("action", "err-proposal-state"));
-                }
-                // Only the level that holds the proposal answers it.
-                if !holds(&mut w.tx, caller, &p.holder).await? {
-                    return Err(DbError::Forbidden);
-                }
-                not_before(*on, p.forwarded_on.or(p.raised_on), "on")?;
-                sqlx::query("UPDATE meeting_proposal SET state = 'answered', answer = $2, answered_on = $3 WHERE id = $1")
-                    .bind(id)
-                    .bind(answer)
-                    .bind(iso(*on))
-                    .execute(&mut *w.tx)
-                    .await?;
-            }
-            NewAnswer::Report { meeting } => {
-                if p.state != ProposalState::Answered {
-                    return Err(DbError::field("action", "err-proposal-state"));
-                }
-                let m = meeting_in_tx(&mut w.tx, caller, meeting).await.map_err(|_| DbError::field("meeting", "err-meeting-unknown"))?;
-                let on = held(&m).map_err(|_| DbError::field("meeting", "err-meeting-not-held"))?;
-                if m.org.code != p.org {
-                    return Err(DbError::field("meeting", "err-vote-other-branch"));
-                }
-                not_before(on, p.answered_on, "meeting")?;
-                sqlx::query("UPDATE meeting_proposal SET state = 'reported', reported_meeting_id = $2 WHERE id = $1")
-                    .bind(id)
-                    .bind(meeting)
-                    .execute(&mut *w.tx)
-                    .await?;
-            }
-        }
-        audit::record(&mut w.tx, caller, "proposal.update", "meeting_proposal", id, None, Some(serde_json::to_value(&a)?)).await?;
-        w.commit().await
+            c.audit("proposal.update", "meeting_proposal", id, None, Some(serde_json::to_value(&a)?)).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Proposals the caller sees (through the branch or as the holder); open ones only if asked.
+    #[tracing::instrument(skip_all)]
     pub async fn proposals(&self, caller: &Caller, open_only: bool) -> Result<Vec<ProposalRow>, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         let filter = if open_only { "p.state <> 'reported'" } else { "1 = 1" };
         let out = proposals_where(&mut tx, caller, filter, &[]).await?;
         tx.commit().await?;

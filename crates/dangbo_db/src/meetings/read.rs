@@ -150,7 +150,7 @@ pub(crate) async fn meetings_in(
         .await?;
     let mut by_meeting: HashMap<String, Vec<(String, Presence)>> = HashMap::new();
     for r in &att {
-        let p = Presence::parse(&r.try_get::<String, _>(2)?).unwrap_or(Presence::AbsentExcused);
+        let p = crate::rows::decoded(&r.try_get::<String, _>(2)?, Presence::parse, "Presence")?;
         by_meeting.entry(r.try_get(0)?).or_default().push((r.try_get(1)?, p));
     }
     let mut out = Vec::new();
@@ -180,8 +180,8 @@ pub(crate) async fn meetings_in(
             id,
             org,
             org_name: r.try_get(2)?,
-            kind: MeetingKind::parse(&r.try_get::<String, _>(3)?).unwrap_or(MeetingKind::Regular),
-            state: MeetingState::parse(&r.try_get::<String, _>(4)?).unwrap_or(MeetingState::Planned),
+            kind: crate::rows::decoded(&r.try_get::<String, _>(3)?, MeetingKind::parse, "MeetingKind")?,
+            state: crate::rows::decoded(&r.try_get::<String, _>(4)?, MeetingState::parse, "MeetingState")?,
             planned_on: date(&r.try_get::<String, _>(5)?)?,
             held_on,
             topic: r.try_get(7)?,
@@ -212,7 +212,7 @@ fn vote_row(r: &sqlx::any::AnyRow) -> Result<VoteRow, DbError> {
     Ok(VoteRow {
         id: r.try_get(0)?,
         seq: r.try_get(1)?,
-        kind: VoteKind::parse(&r.try_get::<String, _>(2)?).unwrap_or(VoteKind::Resolution),
+        kind: crate::rows::decoded(&r.try_get::<String, _>(2)?, VoteKind::parse, "VoteKind")?,
         subject: r.try_get(3)?,
         candidate_id: r.try_get(4)?,
         member_id: r.try_get(5)?,
@@ -229,9 +229,10 @@ fn vote_row(r: &sqlx::any::AnyRow) -> Result<VoteRow, DbError> {
 
 impl Store {
     /// Meetings planned or held in [from, to] under `code`, in the caller's scope.
+    #[tracing::instrument(skip_all)]
     pub async fn list_meetings(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<MeetingItem>, DbError> {
         let root = self.org(caller, code).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         let rules = load_rules(&mut tx).await?;
         let out = meetings_in(&mut tx, caller, &rules, &root.id, from, to).await?;
         tx.commit().await?;
@@ -239,8 +240,9 @@ impl Store {
     }
 
     /// One meeting with its minutes.
+    #[tracing::instrument(skip_all)]
     pub async fn meeting(&self, caller: &Caller, id: &str) -> Result<MeetingDetail, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         let m = meeting_in_tx(&mut tx, caller, id).await?;
         let rules = load_rules(&mut tx).await?;
         let item = meetings_in(&mut tx, caller, &rules, &m.org.id, m.on(), m.on()).await?.into_iter().find(|i| i.id == id).ok_or(DbError::NotFound)?;
@@ -265,7 +267,7 @@ impl Store {
             Ok(AttendanceRow {
                 member_id: r.try_get(0)?,
                 full_name: r.try_get(1)?,
-                presence: Presence::parse(&r.try_get::<String, _>(2)?).unwrap_or(Presence::AbsentExcused),
+                presence: crate::rows::decoded(&r.try_get::<String, _>(2)?, Presence::parse, "Presence")?,
                 reason: r.try_get(3)?,
                 full_member: r.try_get::<i64, _>(4)? == 1,
             })
@@ -342,8 +344,9 @@ impl Store {
 
     /// The branch votes about a member (recognition as full member), with their meetings:
     /// (meeting id, date held, vote). The step the probation review links to.
+    #[tracing::instrument(skip_all)]
     pub async fn member_votes(&self, caller: &Caller, member_id: &str) -> Result<Vec<(String, NaiveDate, VoteRow)>, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         if !crate::members::member_visible(&mut tx, caller, member_id).await? {
             return Err(DbError::NotFound);
         }
@@ -354,8 +357,9 @@ impl Store {
 
     /// The members to take attendance of on `on` (the held date, or the planned one), with what
     /// was recorded or else the default: present, exempt, or attached elsewhere.
+    #[tracing::instrument(skip_all)]
     pub async fn meeting_roster(&self, caller: &Caller, id: &str, on: Option<NaiveDate>) -> Result<Vec<RosterRow>, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         let m = meeting_in_tx(&mut tx, caller, id).await?;
         let on = on.unwrap_or(m.on());
         let roster = roster_on(&mut tx, &m.org.id, on).await?;
@@ -374,18 +378,18 @@ impl Store {
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(roster
+        roster
             .into_iter()
             .map(|(member_id, full_name, status)| {
                 let (presence, reason) = match recorded.get(&member_id) {
-                    Some((p, r)) => (Presence::parse(p).unwrap_or(Presence::Present), r.clone()),
+                    Some((p, r)) => (crate::rows::decoded(p, Presence::parse, "Presence")?, r.clone()),
                     None if status == "exempt" => (Presence::Exempt, String::new()),
                     None if away.contains(&member_id) => (Presence::AttachedElsewhere, String::new()),
                     None => (Presence::Present, String::new()),
                 };
-                RosterRow { member_id, full_name, status, presence, reason }
+                Ok(RosterRow { member_id, full_name, status, presence, reason })
             })
-            .collect())
+            .collect()
     }
 }
 

@@ -61,10 +61,11 @@ pub(crate) const POST_ABOVE_BRANCH: &str = "$1 LIKE o.path || '%' AND o.id <> $2
 
 impl Store {
     /// The year's regularity, coverage and quality for every branch under `code`.
+    #[tracing::instrument(skip_all)]
     pub async fn meeting_report(&self, caller: &Caller, code: &str, year: i32) -> Result<MeetingReport, DbError> {
         let root = self.org(caller, code).await?;
         let (from, to) = (NaiveDate::from_ymd_opt(year, 1, 1).ok_or(DbError::NotFound)?, NaiveDate::from_ymd_opt(year, 12, 31).ok_or(DbError::NotFound)?);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         let rules = load_rules(&mut tx).await?;
         let (regular, thematic) = (rules.number(RuleId::RegularMeetingMonths, from), rules.number(RuleId::ThematicMeetingMonths, from));
         let s = caller.scope();
@@ -145,6 +146,7 @@ impl Store {
 
     /// Persons holding a position on `on` in the committees above the branch `code` (those who
     /// can be assigned to supervise it): (member id, name, title, committee name).
+    #[tracing::instrument(skip_all)]
     pub async fn committee_choices(&self, caller: &Caller, code: &str, on: NaiveDate) -> Result<Vec<(String, String, String, String)>, DbError> {
         let branch = self.org(caller, code).await?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -160,6 +162,7 @@ impl Store {
     }
 
     /// Committee members assigned to branches under `code`, current and past.
+    #[tracing::instrument(skip_all)]
     pub async fn supervisors(&self, caller: &Caller, code: &str) -> Result<Vec<SupervisorRow>, DbError> {
         let root = self.org(caller, code).await?;
         let s = caller.scope();

@@ -2,10 +2,11 @@
 //! committee passes down; and who has studied a document (attended a meeting that studied it).
 
 use super::{held, meeting_in_tx};
+use crate::command::Right;
 use crate::orgs::org_in_tx;
 use crate::rows::{date, iso, opt_date};
 use crate::scope::{MEMBER_IN_SCOPE, ORG_IN_SCOPE};
-use crate::{Caller, DbError, Store, audit, new_id, now};
+use crate::{Caller, DbError, Store, new_id, now};
 use chrono::NaiveDate;
 use dangbo_core::meeting::{AssignmentKind, DocumentKind, NewAssignment, NewDocument};
 use serde::Serialize;
@@ -52,7 +53,7 @@ fn document_row(r: &sqlx::any::AnyRow) -> Result<DocumentRow, DbError> {
     Ok(DocumentRow {
         id: r.try_get(0)?,
         org: r.try_get(1)?,
-        kind: DocumentKind::parse(&r.try_get::<String, _>(2)?).unwrap_or(DocumentKind::Other),
+        kind: crate::rows::decoded(&r.try_get::<String, _>(2)?, DocumentKind::parse, "DocumentKind")?,
         number: r.try_get(3)?,
         issued_on: date(&r.try_get::<String, _>(4)?)?,
         issuer: r.try_get(5)?,
@@ -65,7 +66,7 @@ fn assignment_row(r: &sqlx::any::AnyRow) -> Result<AssignmentRow, DbError> {
         id: r.try_get(0)?,
         member_id: r.try_get(1)?,
         full_name: r.try_get(2)?,
-        kind: AssignmentKind::parse(&r.try_get::<String, _>(3)?).unwrap_or(AssignmentKind::Topic),
+        kind: crate::rows::decoded(&r.try_get::<String, _>(3)?, AssignmentKind::parse, "AssignmentKind")?,
         subject: r.try_get(4)?,
         from_on: date(&r.try_get::<String, _>(5)?)?,
         to_on: opt_date(r.try_get(6)?)?,
@@ -83,17 +84,15 @@ pub(crate) async fn document_in_tx(tx: &mut Transaction<'static, Any>, caller: &
 
 impl Store {
     /// Assigns a member of a branch in scope to an area or a topic.
+    #[tracing::instrument(skip_all)]
     pub async fn create_assignment(&self, caller: &Caller, a: NewAssignment) -> Result<String, DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
+        self.command(caller, Right::Write, async |c| {
         let s = caller.scope();
         let sql = format!(
             "SELECT m.org_id FROM member m JOIN org o ON o.id = m.org_id WHERE m.id = $4 AND m.status IN ('probationary', 'full', 'exempt') AND {MEMBER_IN_SCOPE}"
         );
         let org: Option<String> =
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&a.member_id).fetch_optional(&mut *w.tx).await?;
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&a.member_id).fetch_optional(&mut *c.tx).await?;
         let org = org.ok_or_else(|| DbError::field("member", "err-member-unknown"))?;
         let id = new_id();
         sqlx::query("INSERT INTO member_assignment (id, member_id, org_id, kind, subject, from_on, to_on, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
@@ -106,17 +105,18 @@ impl Store {
             .bind(a.to_on.map(iso))
             .bind(&caller.username)
             .bind(now())
-            .execute(&mut *w.tx)
+            .execute(&mut *c.tx)
             .await?;
-        audit::record(&mut w.tx, caller, "assignment.create", "member", &a.member_id, None, Some(serde_json::to_value(&a)?)).await?;
-        w.commit().await?;
+        c.audit("assignment.create", "member", &a.member_id, None, Some(serde_json::to_value(&a)?)).await?;
         Ok(id)
+        }).await
     }
 
     /// A member's assignments, newest first.
     /// A member out of the caller's sight, or none at all, is `NotFound` (never an empty list).
+    #[tracing::instrument(skip_all)]
     pub async fn member_assignments(&self, caller: &Caller, member_id: &str) -> Result<Vec<AssignmentRow>, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         if !crate::members::member_visible(&mut tx, caller, member_id).await? {
             return Err(DbError::NotFound);
         }
@@ -126,6 +126,7 @@ impl Store {
     }
 
     /// Assignments of a branch's members in force on `on` (reviewed at its meetings).
+    #[tracing::instrument(skip_all)]
     pub async fn branch_assignments(&self, caller: &Caller, code: &str, on: NaiveDate) -> Result<Vec<AssignmentRow>, DbError> {
         let org = self.org(caller, code).await?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -140,20 +141,20 @@ impl Store {
     }
 
     /// Adds a document to a committee's library.
+    #[tracing::instrument(skip_all)]
     pub async fn create_document(&self, caller: &Caller, d: NewDocument) -> Result<String, DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let org = org_in_tx(&mut w.tx, caller, d.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
-        let id = new_id();
-        insert_document(&mut w.tx, &caller.username, &id, &org.id, &d).await?;
-        audit::record(&mut w.tx, caller, "document.create", "party_document", &id, None, Some(serde_json::to_value(&d)?)).await?;
-        w.commit().await?;
-        Ok(id)
+        self.command(caller, Right::Write, async |c| {
+            let org = org_in_tx(&mut c.tx, caller, d.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+            let id = new_id();
+            insert_document(&mut c.tx, &caller.username, &id, &org.id, &d).await?;
+            c.audit("document.create", "party_document", &id, None, Some(serde_json::to_value(&d)?)).await?;
+            Ok(id)
+        })
+        .await
     }
 
     /// Documents kept in the caller's subtree or above it, newest first.
+    #[tracing::instrument(skip_all)]
     pub async fn documents(&self, caller: &Caller) -> Result<Vec<DocumentRow>, DbError> {
         let s = caller.scope();
         let sql =
@@ -163,23 +164,32 @@ impl Store {
     }
 
     /// Records that a held meeting studied a document.
+    #[tracing::instrument(skip_all)]
     pub async fn study_document(&self, caller: &Caller, meeting_id: &str, document_id: &str) -> Result<(), DbError> {
-        if !caller.can_write() {
-            return Err(DbError::Forbidden);
-        }
-        let mut w = self.write().await?;
-        let m = meeting_in_tx(&mut w.tx, caller, meeting_id).await?;
-        held(&m)?;
-        document_in_tx(&mut w.tx, caller, document_id).await.map_err(|_| DbError::field("document", "err-document-unknown"))?;
-        sqlx::query("DELETE FROM meeting_document WHERE meeting_id = $1 AND document_id = $2").bind(meeting_id).bind(document_id).execute(&mut *w.tx).await?;
-        sqlx::query("INSERT INTO meeting_document (meeting_id, document_id) VALUES ($1, $2)").bind(meeting_id).bind(document_id).execute(&mut *w.tx).await?;
-        audit::record(&mut w.tx, caller, "meeting.study", "meeting", meeting_id, None, Some(serde_json::json!({ "document": document_id }))).await?;
-        w.commit().await
+        self.command(caller, Right::Write, async |c| {
+            let m = meeting_in_tx(&mut c.tx, caller, meeting_id).await?;
+            held(&m)?;
+            document_in_tx(&mut c.tx, caller, document_id).await.map_err(|_| DbError::field("document", "err-document-unknown"))?;
+            sqlx::query("DELETE FROM meeting_document WHERE meeting_id = $1 AND document_id = $2")
+                .bind(meeting_id)
+                .bind(document_id)
+                .execute(&mut *c.tx)
+                .await?;
+            sqlx::query("INSERT INTO meeting_document (meeting_id, document_id) VALUES ($1, $2)")
+                .bind(meeting_id)
+                .bind(document_id)
+                .execute(&mut *c.tx)
+                .await?;
+            c.audit("meeting.study", "meeting", meeting_id, None, Some(serde_json::json!({ "document": document_id }))).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// The documents a meeting studied.
+    #[tracing::instrument(skip_all)]
     pub async fn meeting_documents(&self, caller: &Caller, meeting_id: &str) -> Result<Vec<DocumentRow>, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         meeting_in_tx(&mut tx, caller, meeting_id).await?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {DOC_COLS} FROM meeting_document md JOIN party_document d ON d.id = md.document_id JOIN org o ON o.id = d.org_id
@@ -194,9 +204,10 @@ impl Store {
 
     /// Who under `code` has studied the document: members in the register now, and whether each
     /// was present at a meeting that studied it.
+    #[tracing::instrument(skip_all)]
     pub async fn study_report(&self, caller: &Caller, code: &str, document_id: &str) -> Result<StudyReport, DbError> {
         let root = self.org(caller, code).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         let document = document_in_tx(&mut tx, caller, document_id).await?;
         let s = caller.scope();
         let sql = format!(

@@ -17,6 +17,7 @@ impl Store {
     /// sorted by given name, one keyset page at a time.
     /// A page of more than [`AUDITED_PAGE`] members (the API's `limit` up to 500) is a read of
     /// many files at once: it is logged before it is returned.
+    #[tracing::instrument(skip_all)]
     pub async fn list_members(&self, caller: &Caller, f: &MemberFilter, today: NaiveDate) -> Result<MemberPage, DbError> {
         let page = self.members_page(caller, f, today).await?;
         if page.items.len() as i64 > AUDITED_PAGE {
@@ -235,7 +236,7 @@ pub(crate) fn page_of(rows: &[sqlx::any::AnyRow], limit: i64, total: i64) -> Res
             full_name: r.try_get(1)?,
             org: r.try_get(2)?,
             org_name: r.try_get(3)?,
-            status: Status::parse(&status).unwrap_or(Status::Full),
+            status: crate::rows::decoded(&status, Status::parse, "Status")?,
             sex: r.try_get(5)?,
             birth_date: date(&r.try_get::<String, _>(6)?)?,
             ceremony_date: date(&r.try_get::<String, _>(7)?)?,

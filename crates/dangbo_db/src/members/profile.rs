@@ -34,8 +34,9 @@ pub struct MemberProfile {
 
 impl Store {
     /// Opens a member's full record (and logs the opening).
+    #[tracing::instrument(skip_all)]
     pub async fn member(&self, caller: &Caller, member_id: &str) -> Result<MemberDetail, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         let (detail, _) = self.refused_logged(caller, member_id, detail_in(&mut tx, caller, member_id).await).await?;
         tx.commit().await?;
         self.log_opening(caller, "member.open", "member", member_id).await?;
@@ -44,8 +45,9 @@ impl Store {
 
     /// Opens a member's profile: the record and everything the page lists about the member,
     /// from one snapshot; the opening is logged before anything is returned.
+    #[tracing::instrument(skip_all)]
     pub async fn member_profile(&self, caller: &Caller, member_id: &str, today: NaiveDate) -> Result<MemberProfile, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.read().await?;
         let (detail, head) = self.refused_logged(caller, member_id, detail_in(&mut tx, caller, member_id).await).await?;
         let has = |i: usize| head.lists[i] > 0;
         let helpers = match detail.status == Status::Probationary && caller.can_write() {

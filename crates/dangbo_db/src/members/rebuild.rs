@@ -13,12 +13,15 @@ pub(crate) async fn rebuild_missing(store: &Store) -> Result<usize, DbError> {
             .fetch_all(&store.pool)
             .await?;
     if !ids.is_empty() {
-        let mut w = store.write().await?;
-        for id in &ids {
-            let d = derive(&mut w.tx, id).await?;
-            write_spans(&mut w.tx, id, &d).await?;
-        }
-        w.commit().await?;
+        store
+            .upkeep("derived rows missing after a migration", async |tx| {
+                for id in &ids {
+                    let d = derive(tx, id).await?;
+                    write_spans(tx, id, &d).await?;
+                }
+                Ok(())
+            })
+            .await?;
     }
     let n = ids.len() + rebuild_words(store).await?;
     rebuild_dictionary(store).await?;

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 
 impl Store {
     /// Counts for `code`'s subtree as it stood on `as_of`.
+    #[tracing::instrument(skip_all)]
     pub async fn summary(&self, caller: &Caller, code: &str, as_of: NaiveDate) -> Result<Summary, DbError> {
         let org = self.org(caller, code).await?;
         let s = caller.scope();
@@ -56,6 +57,7 @@ impl Store {
     }
 
     /// The name an organisation had on a date, if it existed then.
+    #[tracing::instrument(skip_all)]
     pub async fn org_name_on(&self, org_id: &str, on: NaiveDate) -> Result<Option<String>, DbError> {
         let name = sqlx::query_scalar("SELECT name FROM org_span WHERE org_id = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)")
             .bind(org_id)
@@ -66,6 +68,7 @@ impl Store {
     }
 
     /// The subtree of `code` as it stood on `as_of`, depth-first, with member counts per subtree.
+    #[tracing::instrument(skip_all)]
     pub async fn org_tree(&self, caller: &Caller, code: &str, as_of: NaiveDate) -> Result<Vec<OrgNode>, DbError> {
         let root = self.org(caller, code).await?;
         let s = caller.scope();
@@ -103,7 +106,7 @@ impl Store {
             let kind: String = r.try_get(3)?;
             let node = OrgNode {
                 name: r.try_get(2)?,
-                kind: OrgKind::parse(&kind).unwrap_or(OrgKind::SubordinateBranch),
+                kind: crate::rows::decoded(&kind, OrgKind::parse, "OrgKind")?,
                 code: r.try_get(4)?,
                 ended_on: opt_date(r.try_get(5)?)?,
                 members: r.try_get(6)?,

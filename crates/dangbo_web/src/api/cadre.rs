@@ -4,18 +4,18 @@ use super::{ApiJson, Q, as_of, period};
 use crate::AppState;
 use crate::auth::ApiAuth;
 use crate::error::ApiError;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use dangbo_core::FieldErrors;
 use dangbo_core::cadre::planning::{CycleInput, PlannedInput, RemovalInput};
 use dangbo_core::cadre::{ExamInput, MoveCategory, MoveInput, PositionInput};
 use serde_json::json;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/positions", post(create_position))
         .route("/moves", post(create_move))
         .route("/exams", post(create_exam))

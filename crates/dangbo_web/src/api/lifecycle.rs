@@ -5,11 +5,11 @@ use super::{ApiJson, Q};
 use crate::AppState;
 use crate::auth::ApiAuth;
 use crate::error::ApiError;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use dangbo_core::FieldErrors;
 use dangbo_core::calendar::DayKind;
 use dangbo_core::candidate::{CandidateInput, Stage, StepInput};
@@ -18,8 +18,8 @@ use dangbo_db::RuleVersionInput;
 use serde::Deserialize;
 use serde_json::json;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/todo", get(todo))
         .route("/candidates", get(list_candidates).post(create_candidate))
         .route("/candidates/{id}", get(get_candidate))

@@ -5,18 +5,18 @@ use super::{ApiJson, Q, period};
 use crate::AppState;
 use crate::auth::ApiAuth;
 use crate::error::ApiError;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use dangbo_core::FieldErrors;
 use dangbo_core::meeting::{AnswerInput, AssignmentInput, DocumentInput, HoldInput, MeetingInput, ProposalInput, SupervisorInput, TaskInput, VoteInput};
 use serde::Deserialize;
 use serde_json::json;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/meetings", get(list).post(create))
         .route("/meetings/{id}", get(show))
         .route("/meetings/{id}/attendance", post(hold))

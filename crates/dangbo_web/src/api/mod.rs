@@ -10,11 +10,11 @@ mod openapi;
 use crate::AppState;
 use crate::auth::ApiAuth;
 use crate::error::{ApiError, ErrorKind};
+use axum::Json;
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use chrono::NaiveDate;
 use dangbo_core::FieldErrors;
 use dangbo_core::event::EventInput;
@@ -25,8 +25,8 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/openapi.json", get(openapi::document))
         .route("/orgs", get(list_orgs).post(create_org))
         .route("/orgs/{code}", get(get_org))
@@ -42,7 +42,7 @@ pub fn routes() -> Router<AppState> {
         .merge(lifecycle::routes())
         .merge(cadre::routes())
         .merge(meetings::routes())
-        .fallback(|| async { ApiError::from(ErrorKind::NotFound) })
+        .map(|r| r.fallback(|| async { ApiError::from(ErrorKind::NotFound) }))
 }
 
 /// A JSON body whose rejection (bad JSON, wrong types, bad UTF-8) is our 400.

@@ -23,19 +23,17 @@ mod study;
 mod targets;
 mod todo;
 
-use crate::AppState;
 use crate::auth::PageAuth;
 use crate::error::{ErrorKind, WebError};
 use crate::i18n::Lang;
 use crate::views::{Choice, Ctx, FormView};
-use axum::Router;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use dangbo_core::FieldErrors;
 use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/", get(|| async { axum::response::Redirect::to("/orgs") }))
         .route("/login", get(session::login_form).post(session::login))
         .route("/logout", post(session::logout))
@@ -89,9 +87,13 @@ pub fn routes() -> Router<AppState> {
         .route("/documents/{id}", get(study::report))
         .route("/members/{id}/assignments", post(study::assign))
         .route("/proposals/{id}", get(meetings::proposal).post(meetings::proposal_action))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(256 * 1024))
+        .map(|r| r.layer(tower_http::limit::RequestBodyLimitLayer::new(256 * 1024)))
         // Spreadsheets are larger than forms; dangbo_import refuses files over 20 MB itself.
-        .merge(Router::new().route("/import", get(import::form).post(import::upload)).layer(axum::extract::DefaultBodyLimit::max(21 * 1024 * 1024)))
+        .merge(
+            crate::routes::Routes::new()
+                .route("/import", get(import::form).post(import::upload))
+                .map(|r| r.layer(axum::extract::DefaultBodyLimit::max(21 * 1024 * 1024))),
+        )
 }
 
 pub(crate) fn ctx(auth: &PageAuth, lang: Lang, path: &str) -> Ctx {

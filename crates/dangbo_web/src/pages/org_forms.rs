@@ -86,6 +86,10 @@ pub async fn create_root(
     OriginalUri(uri): OriginalUri,
     PageForm(body): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    // A root is founded by an admin alone: refused before the form is read.
+    if !auth.caller.is_admin() {
+        return Err(WebError(ErrorKind::Forbidden));
+    }
     found(st, auth, lang, uri.to_string(), None, body).await
 }
 

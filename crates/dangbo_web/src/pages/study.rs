@@ -94,7 +94,11 @@ pub async fn report(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let c = ctx(&auth, lang, &format!("/documents/{id}"));
-    let code = q.get("org").cloned().filter(|s| !s.is_empty()).or_else(|| auth.caller.org_code.clone()).unwrap_or_else(|| dangbo_core::demo::ROOT.into());
+    let code = match q.get("org").cloned().filter(|s| !s.is_empty()).or_else(|| auth.caller.org_code.clone()) {
+        Some(code) => code,
+        // An admin has no organisation of their own: the document's issuing one.
+        None => st.store.documents(&auth.caller).await?.into_iter().find(|d| d.id == id).map(|d| d.org).ok_or(WebError(crate::error::ErrorKind::NotFound))?,
+    };
     let org = st.store.org(&auth.caller, &code).await?;
     let r = st.store.study_report(&auth.caller, &code, &id).await?;
     let summary = c.i18n.args("study-summary", &[("studied", c.i18n.num(r.studied)), ("members", c.i18n.num(r.members))]);

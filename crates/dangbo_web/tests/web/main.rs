@@ -3,7 +3,9 @@
 mod api;
 mod lifecycle;
 mod meetings;
+mod observability;
 mod pages;
+mod routes;
 mod security;
 
 use axum::Router;
