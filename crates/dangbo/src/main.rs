@@ -39,6 +39,9 @@ enum Command {
         /// Mark cookies Secure (when served over HTTPS).
         #[arg(long, env = "DANGBO_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Serve the operator's metrics at /metrics (Prometheus text; an admin's API token).
+        #[arg(long, env = "DANGBO_METRICS")]
+        metrics: bool,
     },
     /// Apply pending database migrations.
     Migrate,
@@ -155,7 +158,7 @@ async fn run() -> Result<()> {
     let operator = accounts::operator(cli.actor.as_deref());
     match cli.command {
         Command::Migrate => println!("Database is up to date."),
-        Command::Serve { listen, demo, secure_cookies } => serve(store, &listen, demo, secure_cookies).await?,
+        Command::Serve { listen, demo, secure_cookies, metrics } => serve(store, &listen, demo, secure_cookies, metrics).await?,
         Command::User { command } => accounts::user(&store, &operator, command).await?,
         Command::Restore { .. } => unreachable!("handled before connecting"),
         Command::Backup { file } => {
@@ -370,7 +373,7 @@ fn redact(url: &str) -> String {
     }
 }
 
-async fn serve(store: Store, listen: &str, demo: bool, secure_cookies: bool) -> Result<()> {
+async fn serve(store: Store, listen: &str, demo: bool, secure_cookies: bool, metrics: bool) -> Result<()> {
     let clock = dangbo_web::Clock::system();
     if demo {
         if store.load_demo(1, clock.today()).await.map_err(|e| anyhow::anyhow!("demo: {e}"))? {
@@ -386,7 +389,9 @@ async fn serve(store: Store, listen: &str, demo: bool, secure_cookies: bool) -> 
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     println!("dangbo: http://{addr}/");
-    dangbo_web::serve(listener, dangbo_web::AppState { store, clock, secure_cookies, limits: dangbo_web::limits::Limits::from_env() }, async {
+    let metrics = metrics.then(dangbo_web::metrics::Metrics::new);
+    let state = dangbo_web::AppState { store, clock, secure_cookies, limits: dangbo_web::limits::Limits::from_env(), metrics };
+    dangbo_web::serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;

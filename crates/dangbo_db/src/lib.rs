@@ -103,6 +103,26 @@ pub struct Store {
     openings: Arc<audit::OpeningLog>,
     /// Login attempts at one username are checked one at a time.
     login_turns: Arc<auth::LoginTurns>,
+    /// Waits for the write lock (and, on SQLite, the database's), for an operator's metrics.
+    waits: Arc<WriteWaits>,
+}
+
+#[derive(Default)]
+struct WriteWaits {
+    count: std::sync::atomic::AtomicU64,
+    micros: std::sync::atomic::AtomicU64,
+}
+
+/// What an operator watches of the store (the metrics endpoint).
+#[derive(Debug, Clone, Copy)]
+pub struct StoreStats {
+    /// Connections open in the pool, and how many of them idle.
+    pub connections: u32,
+    pub idle: u32,
+    /// Write transactions begun since start, and the seconds they waited for the write lock
+    /// in all (on SQLite the one writer; on PostgreSQL only the connection).
+    pub writes: u64,
+    pub write_wait_seconds: f64,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -127,7 +147,7 @@ impl Store {
             pool = pool.max_connections(16);
         }
         let pool = pool.connect_with(opts).await.map_err(DbError::from)?;
-        Ok(Store { pool, backend, url, write_lock: Arc::new(Mutex::new(())), openings: Arc::default(), login_turns: Arc::default() })
+        Ok(Store { pool, backend, url, write_lock: Arc::new(Mutex::new(())), openings: Arc::default(), login_turns: Arc::default(), waits: Arc::default() })
     }
 
     pub fn backend(&self) -> Backend {
@@ -162,6 +182,7 @@ impl Store {
 
     /// Starts a write transaction (holding the SQLite write lock for its whole life).
     pub(crate) async fn write(&self) -> Result<WriteTx<'_>, DbError> {
+        let asked = std::time::Instant::now();
         let (guard, tx) = match self.backend {
             // IMMEDIATE takes the database's write lock at once, waiting up to busy_timeout for
             // another process (a command-line import) to let go; a deferred transaction that
@@ -169,7 +190,21 @@ impl Store {
             Backend::Sqlite => (Some(self.write_lock.lock().await), self.pool.begin_with("BEGIN IMMEDIATE").await?),
             Backend::Postgres => (None, self.pool.begin().await?),
         };
+        use std::sync::atomic::Ordering::Relaxed;
+        self.waits.count.fetch_add(1, Relaxed);
+        self.waits.micros.fetch_add(asked.elapsed().as_micros() as u64, Relaxed);
         Ok(WriteTx { tx, guard })
+    }
+
+    /// The pool and the write lock as they stand.
+    pub fn stats(&self) -> StoreStats {
+        use std::sync::atomic::Ordering::Relaxed;
+        StoreStats {
+            connections: self.pool.size(),
+            idle: self.pool.num_idle() as u32,
+            writes: self.waits.count.load(Relaxed),
+            write_wait_seconds: self.waits.micros.load(Relaxed) as f64 / 1e6,
+        }
     }
 
     /// Whether the database holds no organisation yet (the demo loads only into an empty one).

@@ -11,6 +11,7 @@ pub mod export;
 pub mod i18n;
 pub mod import;
 pub mod limits;
+pub mod metrics;
 mod pages;
 mod routes;
 mod views;
@@ -55,6 +56,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Bounds on slow work (uploads read, papers rendered at once).
     pub limits: limits::Limits,
+    /// The operator's metrics, when turned on (`/metrics`).
+    pub metrics: Option<Arc<metrics::Metrics>>,
 }
 
 /// Every path the application routes (pages, the API under `/api/v1`, health, style), as
@@ -74,6 +77,7 @@ fn app_routes() -> routes::Routes {
         .merge(api)
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/static/style.css", axum::routing::get(style))
+        .route("/metrics", axum::routing::get(metrics::show))
 }
 
 /// The whole application: pages, API, static files, security headers.
@@ -81,6 +85,7 @@ pub fn router(state: AppState) -> Router {
     // Behind HTTPS (secure cookies), browsers are told to keep to it for a year.
     let hsts =
         state.secure_cookies.then(|| SetResponseHeaderLayer::overriding(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000")));
+    let recorded = state.metrics.clone().map(|m| middleware::from_fn_with_state(m, metrics::record));
     let csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
     app_routes()
         .router
@@ -99,6 +104,7 @@ pub fn router(state: AppState) -> Router {
         // only the stylesheet says otherwise.
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(tower::util::option_layer(hsts))
+        .layer(tower::util::option_layer(recorded))
         // Every log line of a request carries its id (its span's field), which the answer
         // returns as X-Request-Id for a user's report to point at. An id sent by the client
         // is replaced, not trusted into the log.

@@ -57,7 +57,13 @@ impl Res {
 impl TestApp {
     pub async fn new(db: TestDb) -> TestApp {
         let store = db.store.clone();
-        let router = dangbo_web::router(AppState { store: store.clone(), clock: Clock::fixed(today()), secure_cookies: false, limits: Default::default() });
+        let router = dangbo_web::router(AppState {
+            store: store.clone(),
+            clock: Clock::fixed(today()),
+            secure_cookies: false,
+            limits: Default::default(),
+            metrics: None,
+        });
         TestApp { router, store, db: Some(db) }
     }
     pub async fn sqlite() -> TestApp {

@@ -48,3 +48,34 @@ async fn a_requests_log_lines_share_the_id_its_answer_returns() {
     assert!(!text.contains("forged"));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_operators_metrics_are_off_by_default_and_an_admins_alone() {
+    let mut app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let admin = app.token("quantri", Role::Admin, None).await;
+    let viewer = app.token("xem", Role::Viewer, Some("DH")).await;
+    assert_eq!(app.get("/metrics", &admin).await.status, StatusCode::NOT_FOUND, "off unless turned on");
+    let state = AppState {
+        store: app.store.clone(),
+        clock: Clock::fixed(today()),
+        secure_cookies: false,
+        limits: Default::default(),
+        metrics: Some(dangbo_web::metrics::Metrics::new()),
+    };
+    app.router = dangbo_web::router(state);
+    assert_eq!(app.get("/api/v1/orgs", &admin).await.status, StatusCode::OK);
+    assert_eq!(app.get("/no-such-page", &admin).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/metrics", &viewer).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.get("/metrics", &Auth::None).await.status, StatusCode::UNAUTHORIZED);
+    let res = app.get("/metrics", &admin).await;
+    assert_eq!(res.status, StatusCode::OK);
+    let line = |name: &str| res.body.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("no {name} in\n{}", res.body)).to_string();
+    let value = |name: &str| line(name).rsplit(' ').next().and_then(|v| v.parse::<f64>().ok()).unwrap_or(-1.0);
+    assert!(value("dangbo_http_requests_total{class=\"2xx\"}") >= 1.0);
+    // The viewer's 403, the anonymous 401 and the unknown page's 404.
+    assert_eq!(value("dangbo_http_requests_total{class=\"4xx\"}"), 3.0);
+    assert_eq!(value("dangbo_http_request_seconds_count"), 4.0, "the four requests before this one");
+    assert!(value("dangbo_db_connections") >= 1.0);
+    assert!(value("dangbo_db_writes") >= 2.0, "the two users and tokens made: {}", line("dangbo_db_writes"));
+    app.finish().await;
+}

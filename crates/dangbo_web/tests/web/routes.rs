@@ -29,6 +29,7 @@ const ROUTES: &[(&str, Access)] = &[
     ("/lang/{lang}", Public),
     ("/healthz", Public),
     ("/static/style.css", Public),
+    ("/metrics", Admin),
     ("/api/v1/openapi.json", Public),
     ("/orgs", SignedIn),
     ("/orgs/new", Admin),

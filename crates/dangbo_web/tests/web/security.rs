@@ -64,7 +64,13 @@ async fn records_are_never_cached_or_framed() {
     assert!(app.get("/static/style.css", &Auth::None).await.headers[header::CACHE_CONTROL].to_str().unwrap().starts_with("public"));
     assert!(app.get("/login", &Auth::None).await.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(), "HSTS only behind TLS");
     // Behind HTTPS (secure cookies), browsers are told to keep to it.
-    let tls = dangbo_web::router(AppState { store: app.store.clone(), clock: Clock::fixed(today()), secure_cookies: true, limits: Default::default() });
+    let tls = dangbo_web::router(AppState {
+        store: app.store.clone(),
+        clock: Clock::fixed(today()),
+        secure_cookies: true,
+        limits: Default::default(),
+        metrics: None,
+    });
     let res = tls.oneshot(Request::get("/login").body(Body::empty()).unwrap()).await.unwrap();
     assert_eq!(res.headers()[header::STRICT_TRANSPORT_SECURITY], "max-age=31536000");
     app.finish().await;
