@@ -102,24 +102,7 @@ impl Store {
                 }
             }
             let id = new_id();
-            sqlx::query(
-                "INSERT INTO position (id, member_id, org_id, title, from_on, to_on, local, local_reason, decision_no, recorded_by, recorded_at, basis)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            )
-            .bind(&id)
-            .bind(&p.member_id)
-            .bind(&org.id)
-            .bind(p.title.as_str())
-            .bind(iso(p.from_on))
-            .bind(p.to_on.map(iso))
-            .bind(p.local.map(|b| b as i64))
-            .bind(&p.local_reason)
-            .bind(&p.decision_no)
-            .bind(&caller.username)
-            .bind(now())
-            .bind(p.basis.map(|b| b.as_str()))
-            .execute(&mut *c.tx)
-            .await?;
+            insert_position(&mut c.tx, &caller.username, &id, &p.member_id, &org.id, &p).await?;
             c.audit("position.create", "position", &id, None, Some(serde_json::to_value(&p)?)).await?;
             Ok(id)
         })
@@ -310,11 +293,17 @@ pub(crate) async fn insert_exam(tx: &mut Transaction<'static, Any>, by: &str, id
     Ok(())
 }
 
-#[cfg(feature = "demo")]
-pub(crate) async fn insert_position(tx: &mut Transaction<'static, Any>, id: &str, member_id: &str, org_id: &str, p: &NewPosition) -> Result<(), DbError> {
+pub(crate) async fn insert_position(
+    tx: &mut Transaction<'static, Any>,
+    by: &str,
+    id: &str,
+    member_id: &str,
+    org_id: &str,
+    p: &NewPosition,
+) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO position (id, member_id, org_id, title, from_on, to_on, local, local_reason, decision_no, recorded_by, recorded_at, basis)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'system', $10, $11)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(id)
     .bind(member_id)
@@ -325,6 +314,7 @@ pub(crate) async fn insert_position(tx: &mut Transaction<'static, Any>, id: &str
     .bind(p.local.map(|b| b as i64))
     .bind(&p.local_reason)
     .bind(&p.decision_no)
+    .bind(by)
     .bind(now())
     .bind(p.basis.map(|b| b.as_str()))
     .execute(&mut **tx)

@@ -200,7 +200,7 @@ async fn load_pipeline(tx: &mut Transaction<'static, Any>, demo: &demo::Demo, or
 async fn load_cadre(tx: &mut Transaction<'static, Any>, c: &demo::DemoCadre, orgs: &HashMap<String, String>, members: &[String]) -> Result<(), DbError> {
     let org = |code: &str| orgs.get(code).cloned().ok_or_else(|| DbError::Internal(anyhow::anyhow!("demo org {code} missing")));
     for p in &c.positions {
-        crate::cadre::insert_position(tx, &new_id(), &members[p.member], &org(p.position.org.as_str())?, &p.position).await?;
+        crate::cadre::insert_position(tx, "system", &new_id(), &members[p.member], &org(p.position.org.as_str())?, &p.position).await?;
     }
     for m in &c.moves {
         let mv = dangbo_core::cadre::NewMove { member_id: members[m.member].clone(), ..m.mv.clone() };

@@ -154,6 +154,15 @@ impl Store {
     }
 
     /// Documents kept in the caller's subtree or above it, newest first.
+    /// One document the caller may read.
+    #[tracing::instrument(skip_all)]
+    pub async fn document(&self, caller: &Caller, id: &str) -> Result<DocumentRow, DbError> {
+        let mut tx = self.read().await?;
+        let d = document_in_tx(&mut tx, caller, id).await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
     #[tracing::instrument(skip_all)]
     pub async fn documents(&self, caller: &Caller) -> Result<Vec<DocumentRow>, DbError> {
         let s = caller.scope();

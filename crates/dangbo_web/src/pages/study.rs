@@ -97,7 +97,7 @@ pub async fn report(
     let code = match q.get("org").cloned().filter(|s| !s.is_empty()).or_else(|| auth.caller.org_code.clone()) {
         Some(code) => code,
         // An admin has no organisation of their own: the document's issuing one.
-        None => st.store.documents(&auth.caller).await?.into_iter().find(|d| d.id == id).map(|d| d.org).ok_or(WebError(crate::error::ErrorKind::NotFound))?,
+        None => st.store.document(&auth.caller, &id).await?.org,
     };
     let org = st.store.org(&auth.caller, &code).await?;
     let r = st.store.study_report(&auth.caller, &code, &id).await?;

@@ -241,6 +241,10 @@ async fn every_route_by_every_role_in_and_out_of_scope() {
         }
     }
     assert!(!other_name.is_empty(), "the demo's DH-TT-02 has a member");
+    // An admin has no organisation: a document's study report opens on the document's own.
+    let admin_page = app.login("quantri", "hoa-sen-no-sang-9").await;
+    let report = app.get(&format!("/documents/{}", theirs.document), &admin_page).await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
     let mut problems = Vec::new();
     let mut check = |ok: bool, what: String| {
         if !ok {
