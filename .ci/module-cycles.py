@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Module cycles among dangbo_db's top-level modules (issue 21: the store in layers).
 
-Reads every `crate::module` reference outside tests, finds the strongly connected components
-and fails when a cycle appears that is not part of the one still being taken apart (KNOWN):
-the tangle may shrink, never grow. When it is gone, KNOWN becomes empty and any cycle fails.
-It sees explicit `crate::` paths only: a `Store` method another module defines, called through
-`self`, is not seen (the methods move with their layer when the tangle is taken apart).
+Reads every `crate::module` reference outside tests, and every call of a `Store` method
+(`self.name(` / `store.name(`) to the module whose `impl Store` defines it, finds the strongly
+connected components and fails on any cycle: the store's modules depend only downward — the tree
+and scope, the register (members and their events), the features (candidates, courses, cadre,
+meetings), the read models (profile, to-do, statistics).
 """
 import glob
 import os
@@ -13,9 +13,8 @@ import re
 import sys
 
 ROOT = "crates/dangbo_db/src"
-# The remaining tangle (members ↔ the features through the profile read model, orgs → members
-# through member moves, movements → members through paging helpers, meetings → todo).
-KNOWN = {"cadre", "candidates", "courses", "meetings", "members", "movements", "orgs", "todo"}
+# No cycle is tolerated (the last one, issue 21's tangle of eight modules, was taken apart).
+KNOWN = set()
 
 
 def graph():
@@ -24,10 +23,20 @@ def graph():
         top = os.path.relpath(path, ROOT)[:-3].split("/")[0]
         if top != "lib":
             files.setdefault(top, []).append(path)
+    owner = {}
+    for module, paths in files.items():
+        for path in paths:
+            text = open(path, encoding="utf-8").read().split("#[cfg(test)]")[0]
+            for body in re.findall(r"impl Store \{(.*?)\n\}", text, re.S):
+                for name in re.findall(r"\n    (?:pub(?:\(crate\))? )?(?:async )?fn (\w+)", body):
+                    owner[name] = module
     edges = {m: set() for m in files}
     for module, paths in files.items():
         for path in paths:
             text = open(path, encoding="utf-8").read().split("#[cfg(test)]")[0]
+            for name in re.findall(r"\b(?:self|store)\.(\w+)\(", text):
+                if owner.get(name, module) != module:
+                    edges[module].add(owner[name])
             names = re.findall(r"crate::(\w+)", text)
             for group in re.findall(r"use crate::\{([^}]*)\}", text):
                 names += re.findall(r"\b(\w+)\b", group)

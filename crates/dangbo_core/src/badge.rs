@@ -46,6 +46,7 @@ pub fn eligible_on(start: NaiveDate, years: i64) -> NaiveDate {
 
 /// A badge to hand over at the next ceremony.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BadgeDue {
     pub years: i64,
     pub eligible: NaiveDate,

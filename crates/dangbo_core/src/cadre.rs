@@ -82,6 +82,7 @@ pub fn category(from: (Level, &str, &str), to: (Level, &str, &str)) -> MoveCateg
 
 /// Raw input of a move.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MoveInput {
     /// The deciding committee (the move is in its scope).
     #[serde(default)]
@@ -89,28 +90,34 @@ pub struct MoveInput {
     #[serde(default)]
     pub member: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = MoveKind))]
     pub kind: String,
     #[serde(default)]
     pub from_unit: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Level))]
     pub from_level: String,
     #[serde(default)]
     pub from_sector: String,
     #[serde(default)]
     pub to_unit: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Level))]
     pub to_level: String,
     #[serde(default)]
     pub to_sector: String,
     #[serde(default)]
     pub decision_no: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub start_on: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub end_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewMove {
     pub org: OrgCode,
     pub member_id: String,
@@ -191,16 +198,20 @@ pub const MAX_SCORE: i64 = 100;
 
 /// Raw input of a position held in a Party organisation.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PositionInput {
     #[serde(default)]
     pub org: String,
     #[serde(default)]
     pub member: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Title))]
     pub title: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub from_on: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub to_on: Option<String>,
     /// "1": from the locality, "0": not; empty: unknown.
     #[serde(default)]
@@ -215,6 +226,7 @@ pub struct PositionInput {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewPosition {
     pub org: OrgCode,
     pub member_id: String,
@@ -296,12 +308,14 @@ pub fn computed_local(home_town: &str, residence: &str, unit_name: &str) -> Opti
 
 /// An exam session with its results.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExamInput {
     #[serde(default)]
     pub org: String,
     #[serde(default)]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub held_on: String,
     #[serde(default)]
     pub level: String,
@@ -310,6 +324,7 @@ pub struct ExamInput {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExamResultInput {
     #[serde(default)]
     pub full_name: String,
@@ -323,6 +338,7 @@ pub struct ExamResultInput {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewExam {
     pub org: OrgCode,
     pub name: String,

@@ -21,6 +21,7 @@ string_enum! {
 
 /// One calendar entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CalendarDay {
     pub day: NaiveDate,
     pub kind: DayKind,

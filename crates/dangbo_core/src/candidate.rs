@@ -89,6 +89,7 @@ pub const DOSSIER: &[StepKind] = &[StepKind::Application, StepKind::Biography, S
 
 /// What a step says beyond its kind, date and document number.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepData {
     /// Introduction: the introducing members (ids), or the introducing organisation's resolution.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -113,6 +114,7 @@ pub struct StepData {
 
 /// A stored step as replay sees it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Step {
     pub id: String,
     pub seq: i64,
@@ -124,6 +126,7 @@ pub struct Step {
 
 /// A passed awareness class: the certificate date (its validity is a rule).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Certificate {
     pub issued_on: NaiveDate,
 }
@@ -141,6 +144,7 @@ pub struct Context<'a> {
 
 /// A recorded step that broke a deadline: kept, and shown with the rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Warning {
     pub step_id: String,
     pub key: &'static str,
@@ -150,6 +154,7 @@ pub struct Warning {
 
 /// The derived state of a candidate.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct State {
     pub stage: Stage,
     pub stage_on: NaiveDate,

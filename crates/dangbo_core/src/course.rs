@@ -31,16 +31,20 @@ string_enum! {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CourseInput {
     #[serde(default)]
     pub org: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = CourseKind))]
     pub kind: String,
     #[serde(default)]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub start_date: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub end_date: String,
     #[serde(default)]
     pub provider: Option<String>,
@@ -122,6 +126,7 @@ fn outcome(
 
 /// Enrolling a candidate, or recording their result and certificate.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrolmentInput {
     #[serde(default)]
     pub candidate: String,
@@ -130,6 +135,7 @@ pub struct EnrolmentInput {
     #[serde(default)]
     pub certificate_no: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub certificate_date: Option<String>,
 }
 
@@ -159,6 +165,7 @@ impl EnrolmentInput {
 /// A member taking part in a course or a contest (a branch secretary at the secretaries' course,
 /// a contestant), with the result, the award of a contest, and the certificate.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ParticipantInput {
     #[serde(default)]
     pub member: String,
@@ -170,10 +177,12 @@ pub struct ParticipantInput {
     #[serde(default)]
     pub certificate_no: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub certificate_date: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewParticipant {
     pub member_id: String,
     pub result: CourseResult,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 /// One problem with one input field: a message-catalog key plus its arguments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub key: &'static str,
     pub args: Vec<(&'static str, String)>,
@@ -12,6 +13,7 @@ pub struct FieldError {
 
 /// Problems found in one command's input, by field name. Empty means valid.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldErrors(pub BTreeMap<String, FieldError>);
 
 impl FieldErrors {

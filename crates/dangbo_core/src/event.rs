@@ -51,6 +51,7 @@ impl EventKind {
 
 /// What an event says. Organisations are referred to by internal id (resolved by the store).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventData {
     /// Kết nạp: effective on the ceremony date.
@@ -203,6 +204,7 @@ pub struct Episode {
 
 /// A transfer letter issued and not yet received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PendingTransfer {
     pub org_id: Option<String>,
     pub destination: String,

@@ -83,6 +83,7 @@ string_enum! {
 /// The attendance counts of a meeting. The denominator (`eligible`) leaves out members exempted
 /// who did not attend and members attached elsewhere; an exempted member who attends counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attendance {
     pub roster: i64,
     pub eligible: i64,
@@ -123,6 +124,7 @@ impl Attendance {
 
 /// A show-of-hands tally.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tally {
     pub votes_for: i64,
     pub against: i64,
@@ -131,6 +133,7 @@ pub struct Tally {
 
 /// The outcome of a vote as the rules judge it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VoteOutcome {
     pub passed: bool,
     /// The members the threshold is taken of.
@@ -178,6 +181,7 @@ pub fn judge_vote(kind: VoteKind, tally: Tally, att: &Attendance, full_eligible:
 
 /// What the quality criteria (HD 12-HD/BTCTW) say of one meeting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Quality {
     pub rate_permille: i64,
     /// Attendance above the share of the rule.
@@ -241,6 +245,7 @@ pub fn months_alive(year: i32, founded: NaiveDate, ended: Option<NaiveDate>) -> 
 /// ones every `thematic_months` (3: quarterly); a period counts only when the branch existed
 /// for all of it. Periods are numbered from 1 (month 1–12 for monthly, quarter 1–4 for 3).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Regularity {
     pub months_alive: Vec<u32>,
     pub missed_months: Vec<u32>,

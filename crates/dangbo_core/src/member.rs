@@ -51,6 +51,7 @@ pub const YOUTH_MAX_AGE: i64 = 30;
 
 /// Số CCCD: the 12-digit citizen identity number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cccd(String);
 
 impl Cccd {
@@ -65,6 +66,7 @@ impl Cccd {
 
 /// The person behind a membership (§3.5 of the domain reference). Empty text means unknown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Person {
     /// Họ.
     pub family_name: String,
@@ -123,6 +125,7 @@ impl Person {
 
 /// The Party record of one episode (a re-admission opens a new one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartyRecord {
     pub admission_decision_no: Option<String>,
     pub admission_decision_date: NaiveDate,
@@ -137,6 +140,7 @@ pub struct PartyRecord {
 
 /// Raw member input from a form or JSON body. Every field is text; parsing happens here.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberInput {
     #[serde(default)]
     pub org: String,
@@ -147,8 +151,10 @@ pub struct MemberInput {
     #[serde(default)]
     pub given_name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Sex))]
     pub sex: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub birth_date: String,
     #[serde(default)]
     pub ethnicity: Option<String>,
@@ -175,11 +181,14 @@ pub struct MemberInput {
     #[serde(default)]
     pub admission_decision_no: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub admission_decision_date: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub ceremony_date: String,
     /// For a member admitted long ago: the date they became a full member.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub full_date: Option<String>,
     #[serde(default)]
     pub card_no: Option<String>,

@@ -10,6 +10,18 @@ macro_rules! string_enum {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
         pub enum $name { $($(#[$vm])* #[serde(rename = $s)] $var),+ }
+        // By hand, not derived: the derive does not see a `rename` passed through this macro.
+        #[cfg(feature = "openapi")]
+        impl ::utoipa::PartialSchema for $name {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                ::utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(::utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($s),+]))
+                    .into()
+            }
+        }
+        #[cfg(feature = "openapi")]
+        impl ::utoipa::ToSchema for $name {}
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$var),+];
             pub fn as_str(self) -> &'static str { match self { $($name::$var => $s),+ } }
@@ -98,6 +110,7 @@ string_enum! {
 
 /// A stable organisation code: 1–32 of A–Z, 0–9, `-`, `_`, `.`; stored upper-case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrgCode(String);
 
 impl OrgCode {
@@ -113,6 +126,7 @@ impl OrgCode {
 
 /// The basis of a change: the decision and who issued it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Basis {
     pub decision_no: Option<String>,
     pub decision_date: Option<NaiveDate>,
@@ -135,24 +149,29 @@ pub struct NewOrg {
 
 /// Raw input for founding an organisation, as it comes from a form or JSON.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewOrgInput {
     #[serde(default)]
     pub code: String,
     #[serde(default)]
     pub name: String,
     #[serde(default, rename = "type")]
+    #[cfg_attr(feature = "openapi", schema(value_type = OrgKind))]
     pub kind: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Field))]
     pub field: String,
     #[serde(default)]
     pub parent: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub founded_on: String,
     #[serde(default)]
     pub split_from: Option<String>,
     #[serde(default)]
     pub decision_no: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub decision_date: Option<String>,
     #[serde(default)]
     pub issuer: Option<String>,
@@ -259,10 +278,13 @@ impl NewOrgInput {
 
 /// Raw input for an event on an existing organisation.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrgEventInput {
     #[serde(default, rename = "type")]
+    #[cfg_attr(feature = "openapi", schema(value_type = OrgEventKind))]
     pub kind: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub effective_on: String,
     /// renamed: the new name.
     #[serde(default)]
@@ -276,6 +298,7 @@ pub struct OrgEventInput {
     #[serde(default)]
     pub decision_no: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub decision_date: Option<String>,
     #[serde(default)]
     pub issuer: Option<String>,

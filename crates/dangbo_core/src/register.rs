@@ -6,6 +6,7 @@ use serde::Serialize;
 
 /// One line of the register, as of a date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterRow {
     pub full_name: String,
     pub sex: String,

@@ -110,6 +110,7 @@ impl RuleId {
 
 /// A rule's value, parsed by its unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum RuleValue {
     Number(i64),
@@ -168,6 +169,7 @@ impl RuleValue {
 
 /// One version of one rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RuleVersion {
     pub rule: RuleId,
     pub effective_from: NaiveDate,

@@ -35,6 +35,7 @@ pub const LOOKAHEAD_DAYS: i64 = 30;
 
 /// One computed deadline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Due {
     pub kind: TodoKind,
     /// The last day to act.

@@ -6,6 +6,7 @@ use sqlx::Row;
 
 /// One audit entry.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditRow {
     pub at: String,
     pub actor: String,

@@ -15,6 +15,7 @@ use sqlx::{Any, Row, Transaction};
 
 /// Counts of moves in a period by category.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MoveMatrix {
     pub total: i64,
     pub upper_to_commune: i64,
@@ -25,6 +26,7 @@ pub struct MoveMatrix {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MoveRow {
     pub id: String,
     pub member_id: String,
@@ -40,6 +42,7 @@ pub struct MoveRow {
 
 /// Exam candidates in a period: distinct persons by level.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExamStats {
     pub sessions: i64,
     pub commune: i64,
@@ -50,11 +53,14 @@ pub struct ExamStats {
 
 /// Units (commune-level committees) on a date and those whose secretary is not local.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LocalityReport {
     pub as_of: Option<NaiveDate>,
     pub units_total: i64,
     pub units_with_nonlocal_secretary: i64,
     /// (unit code, unit name, secretary's name, local: Some(true/false) or unknown)
+    /// A tuple: an array of its values in order.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<serde_json::Value>>))]
     pub units: Vec<(String, String, Option<String>, Option<bool>)>,
 }
 
@@ -324,6 +330,7 @@ pub(crate) async fn insert_position(
 
 /// A position as the profile shows it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PositionRow {
     pub org: String,
     pub org_name: String,
@@ -335,6 +342,7 @@ pub struct PositionRow {
 
 /// One exam result with its session.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExamResultRow {
     pub session: String,
     pub held_on: NaiveDate,

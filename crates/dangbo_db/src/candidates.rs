@@ -22,6 +22,7 @@ use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CandidateItem {
     pub id: String,
     pub full_name: String,
@@ -35,6 +36,7 @@ pub struct CandidateItem {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepRow {
     #[serde(flatten)]
     pub step: Step,
@@ -43,6 +45,7 @@ pub struct StepRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CertificateRow {
     pub course_id: String,
     pub course_name: String,
@@ -52,6 +55,7 @@ pub struct CertificateRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CandidateDetail {
     pub id: String,
     pub full_name: String,
@@ -340,7 +344,7 @@ pub(crate) async fn record_step_tx(c: &mut crate::command::Cmd<'_>, id: &str, ne
     let judge = Judge::load(&mut c.tx).await?;
     new.check_claim(&judge.rules)?;
     for m in &new.data.introducers {
-        check_full_member(&mut c.tx, caller, m, new.effective_on, "introducers").await?;
+        crate::members::check_full_member(&mut c.tx, caller, m, new.effective_on, "introducers").await?;
     }
     let seq = l.steps.iter().map(|s| s.step.seq).max().unwrap_or(0) + 1;
     let mut step = Step { id: new_id(), seq, kind: new.kind, effective_on: new.effective_on, doc_no: new.doc_no.clone(), data: new.data.clone() };
@@ -366,24 +370,6 @@ pub(crate) async fn record_step_tx(c: &mut crate::command::Cmd<'_>, id: &str, ne
     let after = serde_json::json!({ "step": step.kind.as_str(), "effective_on": iso(step.effective_on), "doc_no": step.doc_no, "data": step.data, "stage": st.stage.as_str() });
     c.audit(&format!("candidate.{}", step.kind.as_str()), "candidate", id, None, Some(after)).await?;
     Ok(step.id)
-}
-
-/// An introducer (or a probationary member's helper) must be a full member, in the caller's
-/// scope, on the date.
-pub(crate) async fn check_full_member(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str, on: NaiveDate, field: &str) -> Result<(), DbError> {
-    let s = caller.scope();
-    let sql = format!(
-        "SELECT COUNT(*) FROM member_span ms JOIN member m ON m.id = ms.member_id JOIN org o ON o.id = ms.org_id
-         WHERE ms.member_id = $4 AND ms.status IN ('full', 'exempt') AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5)
-           AND {}",
-        crate::scope::MEMBER_IN_SCOPE
-    );
-    let n: i64 =
-        sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).bind(iso(on)).fetch_one(&mut **tx).await?;
-    if n == 0 {
-        return Err(DbError::field(field, "err-introducer-not-full"));
-    }
-    Ok(())
 }
 
 /// The ceremony: the candidate becomes a probationary member of their branch.

@@ -14,6 +14,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CourseItem {
     pub id: String,
     pub org: String,
@@ -28,6 +29,7 @@ pub struct CourseItem {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrolmentRow {
     pub id: String,
     pub candidate_id: String,
@@ -40,6 +42,7 @@ pub struct EnrolmentRow {
 
 /// A member in a course or contest.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ParticipantRow {
     pub course_id: String,
     pub course: String,
@@ -53,6 +56,7 @@ pub struct ParticipantRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CourseDetail {
     #[serde(flatten)]
     pub course: CourseItem,

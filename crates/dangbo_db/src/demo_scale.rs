@@ -23,6 +23,7 @@ pub const SCALE_USERS: &[(&str, &str, Role, Option<&str>)] = &[
 
 /// What a load wrote.
 #[derive(Debug, Clone, Default, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScaleLoaded {
     pub organisations: u64,
     pub members: u64,

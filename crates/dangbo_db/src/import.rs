@@ -27,6 +27,7 @@ const BATCH: usize = 200;
 
 /// One problem of one row.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportProblem {
     /// The row's number in the file (1-based).
     pub row: usize,
@@ -36,6 +37,7 @@ pub struct ImportProblem {
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportReport {
     pub rows: usize,
     pub created: usize,

@@ -21,6 +21,7 @@ mod demo;
 mod demo_scale;
 #[cfg(feature = "demo")]
 mod demo_secretaries;
+mod due;
 mod error;
 #[cfg(feature = "bench")]
 mod floor;
@@ -28,10 +29,12 @@ mod import;
 mod meetings;
 mod members;
 mod movements;
+mod org_changes;
 mod org_lookup;
 mod orgs;
 mod planning;
 mod portability;
+mod profile;
 mod refdata;
 mod register;
 mod rows;
@@ -57,22 +60,23 @@ pub use courses::{CourseDetail, CourseItem, EnrolmentRow, ParticipantRow};
 pub use demo::DEMO_USERS;
 #[cfg(feature = "demo")]
 pub use demo_scale::{SCALE_USERS, ScaleLoaded, ScaleProgress};
+pub use due::TodoRow;
 pub use error::DbError;
 pub use import::{ImportProblem, ImportReport};
 pub use meetings::{
     AssignmentRow, AttendanceRow, BranchYear, DocumentRow, MeetingDetail, MeetingItem, MeetingReport, ProposalRow, RosterRow, StudyReport, SupervisorRow,
     TaskRow, VoteRow,
 };
-pub use members::{MemberDetail, MemberEventRow, MemberFilter, MemberItem, MemberPage, MemberProfile, NOT_RECORDED};
+pub use members::{MemberDetail, MemberEventRow, MemberFilter, MemberItem, MemberPage, NOT_RECORDED};
 pub use movements::Movements;
 pub use org_lookup::ReorgPreview;
 pub use orgs::{OrgHistoryRow, OrgNode, OrgRow, Summary};
 pub use planning::{CycleDetail, PlannedRow};
+pub use profile::MemberProfile;
 pub use refdata::RefItem;
 pub use rules::RuleVersionInput;
 pub use stats::{Breakdown, MemberStats, PressFigures, QualityRow};
 pub use targets::TargetRow;
-pub use todo::TodoRow;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};

@@ -40,6 +40,7 @@ pub struct MemberFilter {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberItem {
     pub id: String,
     pub full_name: String,
@@ -52,6 +53,7 @@ pub struct MemberItem {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberPage {
     pub items: Vec<MemberItem>,
     pub total: i64,
@@ -59,6 +61,7 @@ pub struct MemberPage {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberEventRow {
     pub id: String,
     #[serde(rename = "type")]
@@ -74,6 +77,7 @@ pub struct MemberEventRow {
 
 /// A member's full record: the derived state and every event.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberDetail {
     pub id: String,
     pub full_name: String,
@@ -87,8 +91,12 @@ pub struct MemberDetail {
     pub full_date: Option<NaiveDate>,
     pub exit_date: Option<NaiveDate>,
     /// The full member helping during probation: (id, name).
+    /// A tuple: an array of its values in order.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<serde_json::Value>>))]
     pub helper: Option<(String, String)>,
     /// The transfer letter issued and not yet received: (to branch code, destination, issued on).
+    /// A tuple: an array of its values in order.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<serde_json::Value>>))]
     pub pending_transfer: Option<(Option<String>, String, NaiveDate)>,
     /// Tuổi đảng counts from this date (first admission decision plus gaps).
     pub party_age_from: NaiveDate,
@@ -211,7 +219,7 @@ impl Store {
                 if helper_id == member_id {
                     return Err(DbError::field("helper", "err-same-member"));
                 }
-                crate::candidates::check_full_member(&mut c.tx, caller, helper_id, ev.effective_on, "helper").await?;
+                check_full_member(&mut c.tx, caller, helper_id, ev.effective_on, "helper").await?;
             }
             if let EventData::InfoChanged { person } = &data {
                 self.check_person_refs(&mut c.tx, &person.ethnicity, &person.religion).await?;
@@ -358,12 +366,27 @@ pub(crate) fn event_values(member_id: &str, r: &EventRecord, basis: &Basis, reco
     ])
 }
 
+/// An introducer (or a probationary member's helper) must be a full member, in the caller's
+/// scope, on the date.
+pub(crate) async fn check_full_member(tx: &mut Transaction<'static, Any>, caller: &Caller, member_id: &str, on: NaiveDate, field: &str) -> Result<(), DbError> {
+    let s = caller.scope();
+    let sql = format!(
+        "SELECT COUNT(*) FROM member_span ms JOIN member m ON m.id = ms.member_id JOIN org o ON o.id = ms.org_id
+         WHERE ms.member_id = $4 AND ms.status IN ('full', 'exempt') AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5)
+           AND {}",
+        crate::scope::MEMBER_IN_SCOPE
+    );
+    let n: i64 =
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).bind(iso(on)).fetch_one(&mut **tx).await?;
+    if n == 0 {
+        return Err(DbError::field(field, "err-introducer-not-full"));
+    }
+    Ok(())
+}
+
 mod derived;
 pub(crate) use derived::{episode_values, is_name_word, member_values, repath_words, span_values, word_values, words_of};
 use derived::{write_member, write_spans};
-
-mod profile;
-pub use profile::MemberProfile;
 
 mod rebuild;
 

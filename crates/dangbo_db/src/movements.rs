@@ -11,6 +11,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Movements {
     pub admitted: i64,
     pub admitted_under_30: i64,

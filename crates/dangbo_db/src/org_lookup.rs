@@ -31,6 +31,7 @@ impl Store {
 /// What a change to an organisation touches: its members now, the probationary ones among them
 /// (their recognition is pending) and the candidates in the pipeline.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReorgPreview {
     pub members: i64,
     pub probationary: Vec<crate::MemberItem>,

@@ -1,12 +1,12 @@
-//! Organisations: the current tree, the tree as of a date, counts, and the commands that found,
-//! rename, move, merge and dissolve organisations.
+//! Organisations: the current tree, the tree as of a date, counts, and founding. The changes that
+//! move members (rename, move, merge, dissolve) sit above the register, in `org_changes`.
 
 use crate::command::Right;
 use crate::rows::{date, iso, opt_date};
 use crate::scope::ORG_IN_SCOPE;
-use crate::{Caller, DbError, Store, members, new_id, now};
+use crate::{Caller, DbError, Store, new_id, now};
 use chrono::NaiveDate;
-use dangbo_core::org::{Basis, NewOrg, OrgChange, OrgEvent, OrgKind};
+use dangbo_core::org::{Basis, NewOrg, OrgKind};
 use dangbo_core::text;
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -16,6 +16,7 @@ mod counts;
 
 /// An organisation as it stands now.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrgRow {
     #[serde(skip)]
     pub id: String,
@@ -50,6 +51,7 @@ fn org_row(r: &AnyRow) -> Result<OrgRow, DbError> {
 
 /// Counts for one organisation's subtree on one date.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Summary {
     pub code: String,
     pub name: String,
@@ -71,6 +73,7 @@ impl Summary {
 
 /// One node of the tree as of a date, with its subtree's member count.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrgNode {
     pub code: String,
     pub name: String,
@@ -83,6 +86,7 @@ pub struct OrgNode {
 
 /// One entry of an organisation's history.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrgHistoryRow {
     pub kind: String,
     pub effective_on: NaiveDate,
@@ -171,15 +175,6 @@ impl Store {
         })
         .await
     }
-
-    /// Records a rename, move, merge or dissolution, with its members moved in the same
-    /// transaction where the change requires it.
-    #[tracing::instrument(skip_all)]
-    pub async fn org_event(&self, caller: &Caller, code: &str, ev: OrgEvent) -> Result<OrgRow, DbError> {
-        let org = self.org(caller, code).await?;
-        self.command(caller, Right::Write, async |c| apply_org_event(c, &org, &ev).await).await?;
-        self.org(caller, code).await
-    }
 }
 
 /// Finds an organisation by code inside a transaction, limited to the caller's scope.
@@ -207,7 +202,7 @@ pub(crate) async fn alive_on(tx: &mut Transaction<'static, Any>, org_id: &str, o
     Ok(n > 0)
 }
 
-fn parent_allowed(parent: OrgKind, child: OrgKind) -> bool {
+pub(crate) fn parent_allowed(parent: OrgKind, child: OrgKind) -> bool {
     match child {
         _ if parent.holds_members() => false,
         OrgKind::SubordinateBranch => matches!(parent, OrgKind::GrassrootsCommittee | OrgKind::PartialCommittee | OrgKind::Commune),
@@ -294,7 +289,7 @@ pub(crate) async fn create_org_tx(c: &mut crate::command::Cmd<'_>, new: &NewOrg)
     Ok(row)
 }
 
-async fn insert_org_event(
+pub(crate) async fn insert_org_event(
     tx: &mut Transaction<'static, Any>,
     caller: &Caller,
     org_id: &str,
@@ -316,159 +311,5 @@ async fn insert_org_event(
         .bind(&caller.username)
         .execute(&mut **tx)
         .await?;
-    Ok(())
-}
-
-/// The open span's start; a change may not be dated before it.
-async fn open_span_from(tx: &mut Transaction<'static, Any>, org_id: &str) -> Result<Option<NaiveDate>, DbError> {
-    let from: Option<String> =
-        sqlx::query_scalar("SELECT valid_from FROM org_span WHERE org_id = $1 AND valid_to IS NULL").bind(org_id).fetch_optional(&mut **tx).await?;
-    opt_date(from)
-}
-
-/// Closes the open span at `on` and opens a new one with the given parent and name (or none,
-/// when the organisation ends). A change on the open span's first day edits it in place.
-async fn change_span(tx: &mut Transaction<'static, Any>, org: &OrgRow, on: NaiveDate, next: Option<(Option<String>, String)>) -> Result<(), DbError> {
-    let from = open_span_from(tx, &org.id).await?.ok_or_else(|| DbError::field("type", "err-org-ended"))?;
-    if on < from {
-        return Err(DbError::field("effective_on", "err-date-before-last-change"));
-    }
-    let counted = crate::tally::moving(tx, &org.id, &org.path, on).await?;
-    if on == from {
-        sqlx::query("DELETE FROM org_span WHERE org_id = $1 AND valid_from = $2").bind(&org.id).bind(iso(from)).execute(&mut **tx).await?;
-    } else {
-        sqlx::query("UPDATE org_span SET valid_to = $1 WHERE org_id = $2 AND valid_to IS NULL").bind(iso(on)).bind(&org.id).execute(&mut **tx).await?;
-    }
-    if let Some((parent_id, name)) = next {
-        sqlx::query("INSERT INTO org_span (org_id, parent_id, name, kind, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5, NULL)")
-            .bind(&org.id)
-            .bind(parent_id)
-            .bind(name)
-            .bind(org.kind.as_str())
-            .bind(iso(on))
-            .execute(&mut **tx)
-            .await?;
-    }
-    crate::tally::moved(tx, &org.id, &org.path, on, counted).await
-}
-
-pub(crate) async fn apply_org_event(c: &mut crate::command::Cmd<'_>, org: &OrgRow, ev: &OrgEvent) -> Result<(), DbError> {
-    let caller = c.caller;
-    if org.ended_on.is_some() {
-        return Err(DbError::field("type", "err-org-ended"));
-    }
-    let parent_id: Option<String> = sqlx::query_scalar("SELECT parent_id FROM org WHERE id = $1").bind(&org.id).fetch_one(&mut *c.tx).await?;
-    let before = serde_json::to_value(org)?;
-    let (kind, data) = match &ev.change {
-        OrgChange::Rename(name) => {
-            change_span(&mut c.tx, org, ev.effective_on, Some((parent_id, name.clone()))).await?;
-            sqlx::query("UPDATE org SET name = $1, sort_key = $2 WHERE id = $3")
-                .bind(name)
-                .bind(text::name_sort_key("", "", name))
-                .bind(&org.id)
-                .execute(&mut *c.tx)
-                .await?;
-            ("renamed", serde_json::json!({"from": org.name, "to": name}))
-        }
-        OrgChange::Move(code) => {
-            let p = org_in_tx(&mut c.tx, caller, code.as_str()).await?.ok_or_else(|| DbError::field("parent", "err-org-unknown"))?;
-            if p.path.starts_with(&org.path) {
-                return Err(DbError::field("parent", "err-org-cycle"));
-            }
-            if p.ended_on.is_some() || !alive_on(&mut c.tx, &p.id, ev.effective_on).await? {
-                return Err(DbError::field("parent", "err-org-not-alive"));
-            }
-            if !parent_allowed(p.kind, org.kind) {
-                return Err(DbError::field("parent", "err-org-parent-kind"));
-            }
-            change_span(&mut c.tx, org, ev.effective_on, Some((Some(p.id.clone()), org.name.clone()))).await?;
-            let new_path = format!("{}{}/", p.path, org.id);
-            sqlx::query("UPDATE org SET path = $1 || substr(path, CAST($2 AS INTEGER)) WHERE path LIKE $3")
-                .bind(&new_path)
-                .bind(org.path.len() as i64 + 1)
-                .bind(format!("{}%", org.path))
-                .execute(&mut *c.tx)
-                .await?;
-            sqlx::query("UPDATE org SET parent_id = $1 WHERE id = $2").bind(&p.id).bind(&org.id).execute(&mut *c.tx).await?;
-            crate::members::repath_words(&mut c.tx, &new_path).await?;
-            ("moved", serde_json::json!({"from": org.parent, "to": p.code}))
-        }
-        OrgChange::Merge(code) => {
-            let target = end_org(c, org, ev, Some(code.as_str())).await?;
-            ("merged", serde_json::json!({"into": target}))
-        }
-        OrgChange::Dissolve(code) => {
-            let target = end_org(c, org, ev, code.as_ref().map(|c| c.as_str())).await?;
-            ("dissolved", serde_json::json!({"members_to": target}))
-        }
-    };
-    insert_org_event(&mut c.tx, caller, &org.id, kind, ev.effective_on, &ev.basis, &data).await?;
-    c.audit(&format!("org.{kind}"), "org", &org.id, Some(before), Some(data)).await?;
-    Ok(())
-}
-
-/// Ends an organisation on the event's date, moving its members to `target` first. Refuses
-/// while it still has sub-organisations, or members and nowhere to move them.
-async fn end_org(c: &mut crate::command::Cmd<'_>, org: &OrgRow, ev: &OrgEvent, target: Option<&str>) -> Result<Option<String>, DbError> {
-    let caller = c.caller;
-    let kids: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org WHERE parent_id = $1 AND ended_on IS NULL").bind(&org.id).fetch_one(&mut *c.tx).await?;
-    if kids > 0 {
-        return Err(DbError::field("type", "err-org-has-children"));
-    }
-    let on = ev.effective_on;
-    let members: Vec<String> =
-        sqlx::query_scalar("SELECT DISTINCT member_id FROM member_span WHERE org_id = $1 AND (valid_to IS NULL OR valid_to > $2) ORDER BY member_id")
-            .bind(&org.id)
-            .bind(iso(on))
-            .fetch_all(&mut *c.tx)
-            .await?;
-    let target_row = match target {
-        None => None,
-        Some(code) => {
-            let t = org_in_tx(&mut c.tx, caller, code).await?.ok_or_else(|| DbError::field("target", "err-org-unknown"))?;
-            if t.id == org.id {
-                return Err(DbError::field("target", "err-same-org"));
-            }
-            if t.ended_on.is_some() || !alive_on(&mut c.tx, &t.id, on).await? {
-                return Err(DbError::field("target", "err-org-not-alive"));
-            }
-            if !members.is_empty() && !t.kind.holds_members() {
-                return Err(DbError::field("target", "err-org-not-branch"));
-            }
-            Some(t)
-        }
-    };
-    if !members.is_empty() {
-        let Some(t) = &target_row else {
-            return Err(DbError::field("target", "err-org-has-members"));
-        };
-        for member_id in &members {
-            members::append_event(c, member_id, on, &ev.basis, dangbo_core::event::EventData::Transferred { org_id: t.id.clone() }).await?;
-        }
-    }
-    move_candidates(c, org, target_row.as_ref()).await?;
-    change_span(&mut c.tx, org, on, None).await?;
-    sqlx::query("UPDATE org SET ended_on = $1 WHERE id = $2").bind(iso(on)).bind(&org.id).execute(&mut *c.tx).await?;
-    Ok(target_row.map(|t| t.code))
-}
-
-/// Candidates still in the pipeline follow the members to the receiving branch; with nowhere to
-/// go the organisation cannot end (their files would be lost).
-async fn move_candidates(c: &mut crate::command::Cmd<'_>, org: &OrgRow, target: Option<&OrgRow>) -> Result<(), DbError> {
-    let open: Vec<String> = sqlx::query_scalar("SELECT id FROM candidate WHERE org_id = $1 AND stage NOT IN ('admitted', 'rejected', 'withdrawn') ORDER BY id")
-        .bind(&org.id)
-        .fetch_all(&mut *c.tx)
-        .await?;
-    if open.is_empty() {
-        return Ok(());
-    }
-    let Some(t) = target.filter(|t| t.kind.holds_members()) else {
-        return Err(DbError::field("target", "err-org-has-candidates"));
-    };
-    for id in &open {
-        sqlx::query("UPDATE candidate SET org_id = $1 WHERE id = $2").bind(&t.id).bind(id).execute(&mut *c.tx).await?;
-        let (from, to) = (serde_json::json!({ "org": org.code }), serde_json::json!({ "org": t.code }));
-        c.audit("candidate.moved", "candidate", id, Some(from), Some(to)).await?;
-    }
     Ok(())
 }

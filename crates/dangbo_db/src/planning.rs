@@ -17,6 +17,7 @@ use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlannedRow {
     pub id: String,
     pub member_id: String,
@@ -29,6 +30,7 @@ pub struct PlannedRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CycleDetail {
     pub id: String,
     pub org: String,

@@ -9,6 +9,7 @@ const RELIGIONS: &str = include_str!("../../../data/religions.csv");
 const LEVELS: &str = include_str!("../../../data/levels.csv");
 
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefItem {
     pub code: String,
     pub name: String,

@@ -14,6 +14,7 @@ const HOLIDAYS: &str = include_str!("../../../data/holidays.csv");
 
 /// A new rule version or calendar day as typed by an admin.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RuleVersionInput {
     #[serde(default)]
     pub rule: String,

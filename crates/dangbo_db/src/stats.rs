@@ -12,12 +12,16 @@ use sqlx::Row;
 /// Members counted on one date, split by one dimension. `value` is the stored value
 /// (a status, a sex, an ethnic group code, a level name, an age band).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Breakdown {
     pub dimension: &'static str,
+    /// A tuple: an array of its values in order.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<serde_json::Value>>))]
     pub rows: Vec<(String, i64)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberStats {
     pub code: String,
     pub name: String,
@@ -29,6 +33,7 @@ pub struct MemberStats {
 /// The statistical sentences of the seed article, for a subtree and a period. A figure whose
 /// capability has not landed yet is `None` (null in JSON), never 0.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PressFigures {
     pub code: String,
     pub from: NaiveDate,
@@ -162,6 +167,7 @@ impl Store {
 
 /// Data-quality counts of one branch's current members.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QualityRow {
     pub code: String,
     pub name: String,

@@ -2,6 +2,7 @@
 //! steps and events with the rules and the calendar (dangbo_core::todo). Nothing is changed.
 
 use crate::candidates::{Judge, load};
+use crate::due::TodoRow;
 use crate::members::load_events;
 use crate::rows::{date, iso};
 use crate::scope::ORG_IN_SCOPE;
@@ -12,29 +13,8 @@ use dangbo_core::candidate::replay;
 use dangbo_core::event::{EventData, replay as member_replay};
 use dangbo_core::rules::{RuleBook, RuleId};
 use dangbo_core::todo::{Due, LOOKAHEAD_DAYS, TodoKind, candidate_due, probation_due};
-use serde::Serialize;
 use sqlx::Row;
 use sqlx::{Any, Transaction};
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TodoRow {
-    pub kind: TodoKind,
-    /// "candidate" or "member": where the link goes.
-    pub subject: &'static str,
-    pub id: String,
-    pub full_name: String,
-    pub org: String,
-    pub org_name: String,
-    /// The date the rule counts from, and the last day.
-    pub from: NaiveDate,
-    pub due: NaiveDate,
-    pub overdue: bool,
-    pub rule: RuleId,
-    pub citation: String,
-    pub confirmed: bool,
-    /// For a badge: the milestone in years.
-    pub milestone: Option<i64>,
-}
 
 /// A to-do row for a deadline on a member or candidate row (id, full name, org code, org name).
 fn row(d: Due, subject: &'static str, r: &sqlx::any::AnyRow, today: NaiveDate, milestone: Option<i64>) -> Result<TodoRow, DbError> {

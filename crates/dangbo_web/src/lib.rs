@@ -17,7 +17,6 @@ mod routes;
 mod views;
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{FromRef, Request};
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
@@ -173,8 +172,8 @@ async fn localise_errors(req: Request, next: Next) -> Response {
         ErrorMark::Page(kind) => views::error_page(i18n, kind).into_response(),
         ErrorMark::Api(kind, fields) => {
             let message = if fields.is_empty() { i18n.t(kind.message_key()) } else { i18n.t("form-errors") };
-            let body = serde_json::json!({"error": {"code": if fields.is_empty() { kind.code() } else { "invalid" }, "message": message, "fields": i18n.field_errors(&fields)}});
-            ([(header::CONTENT_TYPE, "application/json")], Body::from(body.to_string())).into_response()
+            let code = if fields.is_empty() { kind.code() } else { "invalid" }.to_string();
+            axum::Json(api::body::ErrorBody { error: api::body::ErrorDetail { code, message, fields: i18n.field_errors(&fields) } }).into_response()
         }
     };
     *out.status_mut() = status;

@@ -26,6 +26,12 @@ impl<S: Clone + Send + Sync + 'static> Routes<S> {
         self
     }
 
+    /// An OpenAPI router's routes, with the paths its document lists.
+    pub fn from_openapi(r: utoipa_axum::router::OpenApiRouter<S>) -> Self {
+        let (router, doc) = r.split_for_parts();
+        Routes { router, paths: doc.paths.paths.into_keys().collect() }
+    }
+
     /// Changes the router without adding paths (a layer, a fallback).
     pub fn map(mut self, f: impl FnOnce(Router<S>) -> Router<S>) -> Self {
         self.router = f(self.router);

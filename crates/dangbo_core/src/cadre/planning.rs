@@ -28,6 +28,7 @@ string_enum! {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CycleInput {
     #[serde(default)]
     pub org: String,
@@ -35,12 +36,14 @@ pub struct CycleInput {
     #[serde(default)]
     pub term: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub approved_on: Option<String>,
     #[serde(default)]
     pub decision_no: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewCycle {
     pub org: OrgCode,
     pub term: String,
@@ -70,16 +73,20 @@ impl CycleInput {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlannedInput {
     #[serde(default)]
     pub member: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::cadre::Title))]
     pub title: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub added_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewPlanned {
     pub member_id: String,
     pub title: Title,
@@ -106,16 +113,20 @@ impl PlannedInput {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RemovalInput {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = RemovalReason))]
     pub reason: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub removed_on: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewRemoval {
     pub reason: RemovalReason,
     pub removed_on: NaiveDate,
@@ -169,6 +180,7 @@ pub struct Profile {
 
 /// The structure of a planning on a date against the target shares in force.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Structure {
     pub total: i64,
     pub young: i64,

@@ -9,13 +9,16 @@ use serde::Deserialize;
 
 /// Raw input for a new candidate: the person (as for a member) plus the list entry.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CandidateInput {
     /// The branch that prepares the admission.
     #[serde(default)]
     pub org: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::candidate::Source))]
     pub source: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub listed_on: String,
     #[serde(flatten)]
     pub person: crate::member::MemberInput,
@@ -57,10 +60,13 @@ impl CandidateInput {
 
 /// Raw input for one step.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepInput {
     #[serde(default, rename = "type")]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::candidate::StepKind))]
     pub kind: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub effective_on: String,
     #[serde(default)]
     pub doc_no: Option<String>,

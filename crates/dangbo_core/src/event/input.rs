@@ -10,10 +10,13 @@ use serde::Deserialize;
 
 /// Raw input for recording an event on a member.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventInput {
     #[serde(default, rename = "type")]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::event::EventKind))]
     pub kind: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub effective_on: String,
     /// Target organisation code (transferred, temp_attached, readmitted).
     #[serde(default)]
@@ -26,6 +29,7 @@ pub struct EventInput {
     pub card_no: Option<String>,
     /// temp_attached: the planned end and the purpose ("work" or "study").
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub until: Option<String>,
     #[serde(default)]
     pub purpose: Option<String>,
@@ -46,6 +50,7 @@ pub struct EventInput {
     #[serde(default)]
     pub decision_no: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub decision_date: Option<String>,
     #[serde(default)]
     pub issuer: Option<String>,

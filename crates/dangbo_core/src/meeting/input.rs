@@ -41,12 +41,15 @@ fn count(e: &mut FieldErrors, name: &str, v: &Option<String>) -> i64 {
 
 /// Plans a meeting of a branch.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeetingInput {
     #[serde(default)]
     pub org: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::meeting::MeetingKind))]
     pub kind: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub planned_on: Option<String>,
     /// "19:30"
     #[serde(default)]
@@ -67,6 +70,7 @@ pub struct MeetingInput {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewMeeting {
     pub org: OrgCode,
     pub kind: MeetingKind,
@@ -128,8 +132,10 @@ impl MeetingInput {
 
 /// One member's attendance as typed.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttendanceEntry {
     pub member_id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::meeting::Presence))]
     pub presence: String,
     #[serde(default)]
     pub reason: Option<String>,
@@ -138,8 +144,10 @@ pub struct AttendanceEntry {
 /// Records that a meeting was held: when, who chaired and wrote the minutes, preparation, the
 /// supervising committee member, and everyone's attendance.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HoldInput {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub held_on: Option<String>,
     #[serde(default)]
     pub starts_at: Option<String>,
@@ -151,6 +159,7 @@ pub struct HoldInput {
     pub secretary: Option<String>,
     /// The date the branch committee met beforehand to agree the content.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub prepared_on: Option<String>,
     /// The committee member supervising the branch, when present.
     #[serde(default)]
@@ -162,6 +171,7 @@ pub struct HoldInput {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewHold {
     pub held_on: NaiveDate,
     pub starts_at: String,
@@ -214,8 +224,10 @@ impl HoldInput {
 
 /// A show-of-hands vote.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VoteInput {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::meeting::VoteKind))]
     pub kind: String,
     #[serde(default)]
     pub subject: Option<String>,
@@ -237,6 +249,7 @@ pub struct VoteInput {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewVote {
     pub kind: VoteKind,
     pub subject: String,
@@ -283,6 +296,7 @@ impl VoteInput {
 
 /// A task from the meeting's conclusions.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskInput {
     #[serde(default)]
     pub work: Option<String>,
@@ -290,13 +304,16 @@ pub struct TaskInput {
     #[serde(default)]
     pub assignee: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub due_on: Option<String>,
     /// Marks an existing task done: the date it was done.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub done_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewTask {
     pub title: String,
     pub assignee: Option<String>,
@@ -320,6 +337,7 @@ impl TaskInput {
 
 /// A proposal raised at a meeting, and where it is sent.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProposalInput {
     #[serde(default)]
     pub raised_by: Option<String>,
@@ -331,6 +349,7 @@ pub struct ProposalInput {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewProposal {
     pub raised_by: String,
     pub content: String,
@@ -355,6 +374,7 @@ impl ProposalInput {
 
 /// Forwarding, answering or reporting back a proposal.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AnswerInput {
     /// "forward", "answer" or "report".
     #[serde(default)]
@@ -364,6 +384,7 @@ pub struct AnswerInput {
     #[serde(default)]
     pub answer: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub on: Option<String>,
     /// Report: the meeting at which the answer was reported back.
     #[serde(default)]
@@ -371,6 +392,7 @@ pub struct AnswerInput {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum NewAnswer {
     Forward { to: OrgCode, on: NaiveDate },
     Answer { answer: String, on: NaiveDate },
@@ -421,20 +443,24 @@ impl AnswerInput {
 
 /// Assigns a committee member to supervise a branch (phân công cấp ủy viên phụ trách chi bộ).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SupervisorInput {
     #[serde(default)]
     pub org: String,
     #[serde(default)]
     pub member: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub from_on: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub to_on: Option<String>,
     #[serde(default)]
     pub decision_no: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewSupervisor {
     pub org: OrgCode,
     pub member_id: String,

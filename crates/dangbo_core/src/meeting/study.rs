@@ -32,21 +32,26 @@ string_enum! {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssignmentInput {
     #[serde(default)]
     pub member: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = AssignmentKind))]
     pub kind: String,
     /// The area or topic followed.
     #[serde(default)]
     pub area: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub from_on: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub to_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewAssignment {
     pub member_id: String,
     pub kind: AssignmentKind,
@@ -80,14 +85,17 @@ impl AssignmentInput {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocumentInput {
     #[serde(default)]
     pub org: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = DocumentKind))]
     pub kind: String,
     #[serde(default)]
     pub number: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub issued_on: Option<String>,
     #[serde(default)]
     pub issuer: Option<String>,
@@ -97,6 +105,7 @@ pub struct DocumentInput {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewDocument {
     pub org: OrgCode,
     pub kind: DocumentKind,

@@ -14,6 +14,7 @@ pub const MAX_TOKEN_DAYS: u32 = 3650;
 
 /// One API token of a user (never the token itself: only its hash is stored).
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenRow {
     pub id: String,
     pub username: String,
@@ -26,6 +27,7 @@ pub struct TokenRow {
 
 /// One user account.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserRow {
     pub username: String,
     pub role: String,

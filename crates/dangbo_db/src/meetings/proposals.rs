@@ -5,9 +5,9 @@
 use super::{held, meeting_in_tx};
 use crate::candidates::Judge;
 use crate::command::Right;
+use crate::due::TodoRow;
 use crate::orgs::org_any;
 use crate::rows::{date, iso, opt_date};
-use crate::todo::TodoRow;
 use crate::{Caller, DbError, Store, new_id, now};
 use chrono::NaiveDate;
 use dangbo_core::meeting::{NewAnswer, NewProposal, ProposalState};
@@ -16,6 +16,7 @@ use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProposalRow {
     pub id: String,
     pub meeting_id: String,

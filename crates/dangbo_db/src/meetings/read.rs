@@ -16,6 +16,7 @@ use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeetingItem {
     pub id: String,
     pub org: String,
@@ -34,6 +35,7 @@ pub struct MeetingItem {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttendanceRow {
     pub member_id: String,
     pub full_name: String,
@@ -44,6 +46,7 @@ pub struct AttendanceRow {
 
 /// A member of the branch on the meeting date, with the presence to show in the form.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RosterRow {
     pub member_id: String,
     pub full_name: String,
@@ -53,6 +56,7 @@ pub struct RosterRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VoteRow {
     pub id: String,
     pub seq: i64,
@@ -71,6 +75,7 @@ pub struct VoteRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskRow {
     pub id: String,
     pub meeting_id: String,
@@ -81,6 +86,7 @@ pub struct TaskRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeetingDetail {
     #[serde(flatten)]
     pub item: MeetingItem,
@@ -95,6 +101,9 @@ pub struct MeetingDetail {
     pub opinions: String,
     pub conclusions: String,
     pub closed_at: Option<String>,
+    /// Each member's presence. Named apart from the counts (`attendance`) of the flattened item:
+    /// one JSON object cannot hold the same key twice.
+    #[serde(rename = "attendees")]
     pub attendance: Vec<AttendanceRow>,
     pub votes: Vec<VoteRow>,
     pub tasks: Vec<TaskRow>,
@@ -104,6 +113,8 @@ pub struct MeetingDetail {
     /// Answered proposals of the branch waiting to be reported back, and those reported here.
     pub to_report: Vec<ProposalRow>,
     pub reported_here: Vec<ProposalRow>,
+    /// A tuple: an array of its values in order.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<serde_json::Value>>))]
     pub corrections: Vec<(String, String, String)>,
 }
 

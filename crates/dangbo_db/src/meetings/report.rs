@@ -15,6 +15,7 @@ use sqlx::Row;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SupervisorRow {
     pub id: String,
     pub org: String,
@@ -28,6 +29,7 @@ pub struct SupervisorRow {
 
 /// One branch's year.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BranchYear {
     pub org: String,
     pub org_name: String,
@@ -44,6 +46,7 @@ pub struct BranchYear {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeetingReport {
     pub year: i32,
     pub branches: Vec<BranchYear>,

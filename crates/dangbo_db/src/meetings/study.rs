@@ -13,6 +13,7 @@ use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssignmentRow {
     pub id: String,
     pub member_id: String,
@@ -24,6 +25,7 @@ pub struct AssignmentRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocumentRow {
     pub id: String,
     pub org: String,
@@ -37,11 +39,14 @@ pub struct DocumentRow {
 /// Who in a subtree has studied a document: members now in the register, and those of them
 /// present at a meeting that studied it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StudyReport {
     pub document: DocumentRow,
     pub members: i64,
     pub studied: i64,
     /// (member id, name, branch name) of those who have not, by branch.
+    /// A tuple: an array of its values in order.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<serde_json::Value>>))]
     pub not_studied: Vec<(String, String, String)>,
 }
 

@@ -1,90 +1,131 @@
 //! The meetings API: plan, attendance, votes, tasks, minutes, proposals, supervisors, and the
 //! committee's yearly report. Every call is scoped like the pages.
 
-use super::{ApiJson, Q, period};
+use super::body::{Created as CreatedId, Items, MeetingBody, MeetingList, VoteRecorded};
+use super::params::{ApiQuery, OpenQuery, OrgQuery, YearQuery, finish, period};
+use super::{ApiJson, Created, created};
 use crate::AppState;
 use crate::auth::ApiAuth;
 use crate::error::ApiError;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::response::Response;
 use dangbo_core::FieldErrors;
 use dangbo_core::meeting::{AnswerInput, AssignmentInput, DocumentInput, HoldInput, MeetingInput, ProposalInput, SupervisorInput, TaskInput, VoteInput};
+use dangbo_db::{AssignmentRow, DocumentRow, MeetingReport, ProposalRow, StudyReport};
 use serde::Deserialize;
-use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> crate::routes::Routes {
-    crate::routes::Routes::new()
-        .route("/meetings", get(list).post(create))
-        .route("/meetings/{id}", get(show))
-        .route("/meetings/{id}/attendance", post(hold))
-        .route("/meetings/{id}/votes", post(vote))
-        .route("/meetings/{id}/tasks", post(task))
-        .route("/meetings/{id}/proposals", post(proposal))
-        .route("/meetings/{id}/minutes", post(minutes))
-        .route("/meetings/{id}/close", post(close))
-        .route("/meetings/{id}/corrections", post(correct))
-        .route("/tasks/{id}/done", post(task_done))
-        .route("/proposals", get(proposals))
-        .route("/proposals/{id}", post(proposal_action))
-        .route("/supervisors", post(assign))
-        .route("/orgs/{code}/meeting-report", get(report))
-        .route("/meetings/{id}/documents", post(study))
-        .route("/meetings/{id}/minutes.pdf", get(minutes_pdf))
-        .route("/documents", get(documents).post(create_document))
-        .route("/documents/{id}/study", get(study_report))
-        .route("/assignments", post(assign_member))
-        .route("/members/{id}/assignments", get(member_assignments))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show))
+        .routes(routes!(hold))
+        .routes(routes!(vote))
+        .routes(routes!(task))
+        .routes(routes!(proposal))
+        .routes(routes!(minutes))
+        .routes(routes!(close))
+        .routes(routes!(correct))
+        .routes(routes!(task_done))
+        .routes(routes!(proposals))
+        .routes(routes!(proposal_action))
+        .routes(routes!(assign))
+        .routes(routes!(report))
+        .routes(routes!(study))
+        .routes(routes!(minutes_pdf))
+        .routes(routes!(documents, create_document))
+        .routes(routes!(study_report))
+        .routes(routes!(assign_member))
+        .routes(routes!(member_assignments))
 }
 
-fn created(id: String) -> Response {
-    (StatusCode::CREATED, Json(json!({ "id": id }))).into_response()
+fn new_id(id: String) -> Created<CreatedId> {
+    created(CreatedId { id })
+}
+
+/// A subtree and a period.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MeetingsQuery {
+    /// The code of the subtree.
+    #[param(required = true)]
+    org: Option<String>,
+    /// The first day of the period.
+    #[param(value_type = chrono::NaiveDate, required = true)]
+    from: Option<String>,
+    /// The last day of the period.
+    #[param(value_type = chrono::NaiveDate, required = true)]
+    to: Option<String>,
 }
 
 /// Meetings planned or held in the subtree of `org` between `from` and `to`.
-async fn list(State(st): State<AppState>, auth: ApiAuth, Query(q): Q) -> Result<Json<serde_json::Value>, ApiError> {
-    let org = q.get("org").filter(|s| !s.trim().is_empty()).ok_or_else(|| ApiError::from(FieldErrors::single("org", "err-required")))?;
-    let (from, to) = period(&q)?;
-    let items = st.store.list_meetings(&auth.caller, org, from, to).await?;
-    Ok(Json(json!({ "org": org, "from": from, "to": to, "items": items })))
+#[utoipa::path(get, path = "/meetings", tag = "meetings", params(MeetingsQuery), responses((status = 200, body = MeetingList)))]
+async fn list(State(st): State<AppState>, auth: ApiAuth, ApiQuery(q): ApiQuery<MeetingsQuery>) -> Result<Json<MeetingList>, ApiError> {
+    let mut e = FieldErrors::new();
+    let org = super::params::given_text(&q.org);
+    if org.is_none() {
+        e.add("org", "err-required");
+    }
+    let p = period(&q.from, &q.to, &mut e);
+    let (org, (from, to)) = finish(e, org.zip(p))?;
+    let items = st.store.list_meetings(&auth.caller, &org, from, to).await?;
+    Ok(Json(MeetingList { org, from, to, items }))
 }
 
-async fn create(State(st): State<AppState>, auth: ApiAuth, ApiJson(input): ApiJson<MeetingInput>) -> Result<Response, ApiError> {
-    Ok(created(st.store.create_meeting(&auth.caller, input.parse()?).await?))
+/// Plan a meeting.
+#[utoipa::path(post, path = "/meetings", tag = "meetings", request_body = MeetingInput, responses((status = 201, body = CreatedId)))]
+async fn create(State(st): State<AppState>, auth: ApiAuth, ApiJson(input): ApiJson<MeetingInput>) -> Result<Created<CreatedId>, ApiError> {
+    Ok(new_id(st.store.create_meeting(&auth.caller, input.parse()?).await?))
 }
 
-async fn show(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
-    let d = st.store.meeting(&auth.caller, &id).await?;
-    let mut v = serde_json::to_value(&d).map_err(|e| ApiError::from(dangbo_db::DbError::from(e)))?;
-    v["minutes_pdf"] = json!(format!("/api/v1/meetings/{id}/minutes.pdf"));
-    v["kit_pdf"] = json!(format!("/meetings/{id}/kit.pdf"));
-    Ok(Json(v))
+/// A meeting: plan, attendance, votes, tasks, minutes, and the addresses of its papers.
+#[utoipa::path(get, path = "/meetings/{id}", tag = "meetings", params(("id" = String, Path, description = "meeting id")), responses((status = 200, body = MeetingBody)))]
+async fn show(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>) -> Result<Json<MeetingBody>, ApiError> {
+    let meeting = st.store.meeting(&auth.caller, &id).await?;
+    Ok(Json(MeetingBody { meeting, minutes_pdf: format!("/api/v1/meetings/{id}/minutes.pdf"), kit_pdf: format!("/meetings/{id}/kit.pdf") }))
 }
 
+/// Record that the meeting was held, with its attendance.
+#[utoipa::path(post, path = "/meetings/{id}/attendance", tag = "meetings", params(("id" = String, Path, description = "meeting id")), request_body = HoldInput, responses((status = 204, description = "Recorded")))]
 async fn hold(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>, ApiJson(input): ApiJson<HoldInput>) -> Result<StatusCode, ApiError> {
     st.store.hold_meeting(&auth.caller, &id, input.parse(st.clock.today())?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn vote(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>, ApiJson(input): ApiJson<VoteInput>) -> Result<Response, ApiError> {
+/// Record a vote; its outcome is computed from the rule in force.
+#[utoipa::path(post, path = "/meetings/{id}/votes", tag = "meetings", params(("id" = String, Path, description = "meeting id")), request_body = VoteInput, responses((status = 201, body = VoteRecorded)))]
+async fn vote(
+    State(st): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<VoteInput>,
+) -> Result<Created<VoteRecorded>, ApiError> {
     let vote = st.store.record_vote(&auth.caller, &id, input.parse()?).await?;
     let d = st.store.meeting(&auth.caller, &id).await?;
     let row = d.votes.into_iter().find(|v| v.id == vote);
-    Ok((StatusCode::CREATED, Json(json!({ "id": vote, "vote": row }))).into_response())
+    Ok(created(VoteRecorded { id: vote, vote: row }))
 }
 
-async fn task(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>, ApiJson(input): ApiJson<TaskInput>) -> Result<Response, ApiError> {
-    Ok(created(st.store.add_task(&auth.caller, &id, input.parse()?).await?))
+/// Give a task at a meeting.
+#[utoipa::path(post, path = "/meetings/{id}/tasks", tag = "meetings", params(("id" = String, Path, description = "meeting id")), request_body = TaskInput, responses((status = 201, body = CreatedId)))]
+async fn task(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>, ApiJson(input): ApiJson<TaskInput>) -> Result<Created<CreatedId>, ApiError> {
+    Ok(new_id(st.store.add_task(&auth.caller, &id, input.parse()?).await?))
 }
 
-#[derive(Deserialize)]
+/// The day a task was done.
+#[derive(Deserialize, ToSchema)]
 struct DoneInput {
     #[serde(default)]
+    #[schema(value_type = chrono::NaiveDate)]
     done_on: String,
 }
 
+/// Mark a task done.
+#[utoipa::path(post, path = "/tasks/{id}/done", tag = "meetings", params(("id" = String, Path, description = "task id")), request_body = DoneInput, responses((status = 204, description = "Recorded")))]
 async fn task_done(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>, ApiJson(input): ApiJson<DoneInput>) -> Result<StatusCode, ApiError> {
     let mut e = FieldErrors::new();
     let on = dangbo_core::org::parse_past_date("done_on", &input.done_on, st.clock.today(), &mut e).ok_or_else(|| ApiError::from(e))?;
@@ -92,11 +133,19 @@ async fn task_done(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<Str
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn proposal(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>, ApiJson(input): ApiJson<ProposalInput>) -> Result<Response, ApiError> {
-    Ok(created(st.store.raise_proposal(&auth.caller, &id, input.parse()?).await?))
+/// Raise a proposal (kiến nghị) to the committee above.
+#[utoipa::path(post, path = "/meetings/{id}/proposals", tag = "meetings", params(("id" = String, Path, description = "meeting id")), request_body = ProposalInput, responses((status = 201, body = CreatedId)))]
+async fn proposal(
+    State(st): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ProposalInput>,
+) -> Result<Created<CreatedId>, ApiError> {
+    Ok(new_id(st.store.raise_proposal(&auth.caller, &id, input.parse()?).await?))
 }
 
-#[derive(Deserialize)]
+/// The minutes' opinions and conclusions.
+#[derive(Deserialize, ToSchema)]
 struct MinutesInput {
     #[serde(default)]
     opinions: String,
@@ -104,33 +153,42 @@ struct MinutesInput {
     conclusions: String,
 }
 
+/// Write the minutes (until they are closed).
+#[utoipa::path(post, path = "/meetings/{id}/minutes", tag = "meetings", params(("id" = String, Path, description = "meeting id")), request_body = MinutesInput, responses((status = 204, description = "Written")))]
 async fn minutes(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>, ApiJson(input): ApiJson<MinutesInput>) -> Result<StatusCode, ApiError> {
     st.store.write_minutes(&auth.caller, &id, &input.opinions, &input.conclusions).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Close the minutes: from then on they change only by correction.
+#[utoipa::path(post, path = "/meetings/{id}/close", tag = "meetings", params(("id" = String, Path, description = "meeting id")), responses((status = 204, description = "Closed")))]
 async fn close(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
     st.store.close_minutes(&auth.caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+/// A correction to closed minutes.
+#[derive(Deserialize, ToSchema)]
 struct CorrectionInput {
     #[serde(default)]
     entry: String,
 }
 
+/// Add a correction to closed minutes.
+#[utoipa::path(post, path = "/meetings/{id}/corrections", tag = "meetings", params(("id" = String, Path, description = "meeting id")), request_body = CorrectionInput, responses((status = 201, description = "Added")))]
 async fn correct(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>, ApiJson(input): ApiJson<CorrectionInput>) -> Result<StatusCode, ApiError> {
     st.store.correct_minutes(&auth.caller, &id, &input.entry).await?;
     Ok(StatusCode::CREATED)
 }
 
 /// Proposals the caller sees; `open=1` leaves out those reported back.
-async fn proposals(State(st): State<AppState>, auth: ApiAuth, Query(q): Q) -> Result<Json<serde_json::Value>, ApiError> {
-    let open = q.get("open").is_some_and(|v| v == "1" || v == "true");
-    Ok(Json(json!({ "items": st.store.proposals(&auth.caller, open).await? })))
+#[utoipa::path(get, path = "/proposals", tag = "meetings", params(OpenQuery), responses((status = 200, body = Items<ProposalRow>)))]
+async fn proposals(State(st): State<AppState>, auth: ApiAuth, ApiQuery(q): ApiQuery<OpenQuery>) -> Result<Json<Items<ProposalRow>>, ApiError> {
+    Ok(Json(st.store.proposals(&auth.caller, q.open()).await?.into()))
 }
 
+/// Answer, forward or report back on a proposal.
+#[utoipa::path(post, path = "/proposals/{id}", tag = "meetings", params(("id" = String, Path, description = "proposal id")), request_body = AnswerInput, responses((status = 204, description = "Recorded")))]
 async fn proposal_action(
     State(st): State<AppState>,
     auth: ApiAuth,
@@ -141,54 +199,76 @@ async fn proposal_action(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn assign(State(st): State<AppState>, auth: ApiAuth, ApiJson(input): ApiJson<SupervisorInput>) -> Result<Response, ApiError> {
-    Ok(created(st.store.assign_supervisor(&auth.caller, input.parse(st.clock.today())?).await?))
+/// Assign a committee member to supervise a branch's meetings.
+#[utoipa::path(post, path = "/supervisors", tag = "meetings", request_body = SupervisorInput, responses((status = 201, body = CreatedId)))]
+async fn assign(State(st): State<AppState>, auth: ApiAuth, ApiJson(input): ApiJson<SupervisorInput>) -> Result<Created<CreatedId>, ApiError> {
+    Ok(new_id(st.store.assign_supervisor(&auth.caller, input.parse(st.clock.today())?).await?))
 }
 
-/// Regularity, supervision coverage and quality of the year (`year`, default this year).
-async fn report(State(st): State<AppState>, auth: ApiAuth, Path(code): Path<String>, Query(q): Q) -> Result<Json<dangbo_db::MeetingReport>, ApiError> {
-    use chrono::Datelike;
-    let year = match q.get("year") {
-        None => st.clock.today().year(),
-        Some(y) => y.trim().parse().ok().filter(|y| (1930..=2200).contains(y)).ok_or_else(|| ApiError::from(FieldErrors::single("year", "err-number")))?,
-    };
+/// Regularity, supervision coverage and quality of a year's meetings.
+#[utoipa::path(get, path = "/orgs/{code}/meeting-report", tag = "meetings", params(("code" = String, Path, description = "organisation code"), YearQuery), responses((status = 200, body = MeetingReport)))]
+async fn report(
+    State(st): State<AppState>,
+    auth: ApiAuth,
+    Path(code): Path<String>,
+    ApiQuery(q): ApiQuery<YearQuery>,
+) -> Result<Json<MeetingReport>, ApiError> {
+    let year = q.year(st.clock.today())?;
     Ok(Json(st.store.meeting_report(&auth.caller, &code, year).await?))
 }
 
-#[derive(Deserialize)]
+/// A document studied at a meeting.
+#[derive(Deserialize, ToSchema)]
 struct StudyInput {
+    /// The document's id.
     #[serde(default)]
     document: String,
 }
 
+/// Record that a meeting studied a document.
+#[utoipa::path(post, path = "/meetings/{id}/documents", tag = "meetings", params(("id" = String, Path, description = "meeting id")), request_body = StudyInput, responses((status = 204, description = "Recorded")))]
 async fn study(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>, ApiJson(input): ApiJson<StudyInput>) -> Result<StatusCode, ApiError> {
     st.store.study_document(&auth.caller, &id, &input.document).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn documents(State(st): State<AppState>, auth: ApiAuth) -> Result<Json<serde_json::Value>, ApiError> {
-    Ok(Json(json!({ "items": st.store.documents(&auth.caller).await? })))
+/// Documents (resolutions, directives) the caller's branches study.
+#[utoipa::path(get, path = "/documents", tag = "meetings", responses((status = 200, body = Items<DocumentRow>)))]
+async fn documents(State(st): State<AppState>, auth: ApiAuth) -> Result<Json<Items<DocumentRow>>, ApiError> {
+    Ok(Json(st.store.documents(&auth.caller).await?.into()))
 }
 
-async fn create_document(State(st): State<AppState>, auth: ApiAuth, ApiJson(input): ApiJson<DocumentInput>) -> Result<Response, ApiError> {
-    Ok(created(st.store.create_document(&auth.caller, input.parse(st.clock.today())?).await?))
+/// Register a document to be studied.
+#[utoipa::path(post, path = "/documents", tag = "meetings", request_body = DocumentInput, responses((status = 201, body = CreatedId)))]
+async fn create_document(State(st): State<AppState>, auth: ApiAuth, ApiJson(input): ApiJson<DocumentInput>) -> Result<Created<CreatedId>, ApiError> {
+    Ok(new_id(st.store.create_document(&auth.caller, input.parse(st.clock.today())?).await?))
 }
 
 /// Who under `org` has studied the document (present at a meeting that studied it).
-async fn study_report(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>, Query(q): Q) -> Result<Json<dangbo_db::StudyReport>, ApiError> {
-    let org = q.get("org").filter(|s| !s.trim().is_empty()).ok_or_else(|| ApiError::from(FieldErrors::single("org", "err-required")))?;
-    Ok(Json(st.store.study_report(&auth.caller, org, &id).await?))
+#[utoipa::path(get, path = "/documents/{id}/study", tag = "meetings", params(("id" = String, Path, description = "document id"), OrgQuery), responses((status = 200, body = StudyReport)))]
+async fn study_report(
+    State(st): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<OrgQuery>,
+) -> Result<Json<StudyReport>, ApiError> {
+    Ok(Json(st.store.study_report(&auth.caller, q.org()?, &id).await?))
 }
 
-async fn assign_member(State(st): State<AppState>, auth: ApiAuth, ApiJson(input): ApiJson<AssignmentInput>) -> Result<Response, ApiError> {
-    Ok(created(st.store.create_assignment(&auth.caller, input.parse(st.clock.today())?).await?))
+/// Give a member a standing assignment (phân công).
+#[utoipa::path(post, path = "/assignments", tag = "meetings", request_body = AssignmentInput, responses((status = 201, body = CreatedId)))]
+async fn assign_member(State(st): State<AppState>, auth: ApiAuth, ApiJson(input): ApiJson<AssignmentInput>) -> Result<Created<CreatedId>, ApiError> {
+    Ok(new_id(st.store.create_assignment(&auth.caller, input.parse(st.clock.today())?).await?))
 }
 
-async fn member_assignments(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
-    Ok(Json(json!({ "items": st.store.member_assignments(&auth.caller, &id).await? })))
+/// A member's assignments.
+#[utoipa::path(get, path = "/members/{id}/assignments", tag = "meetings", params(("id" = String, Path, description = "member id")), responses((status = 200, body = Items<AssignmentRow>)))]
+async fn member_assignments(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>) -> Result<Json<Items<AssignmentRow>>, ApiError> {
+    Ok(Json(st.store.member_assignments(&auth.caller, &id).await?.into()))
 }
 
 /// The minutes as a PDF (a draft until closed).
+#[utoipa::path(get, path = "/meetings/{id}/minutes.pdf", tag = "meetings", params(("id" = String, Path, description = "meeting id")), responses((status = 200, description = "The minutes, A4", content_type = "application/pdf", body = String)))]
 async fn minutes_pdf(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<String>) -> Result<Response, ApiError> {
     crate::pages::meeting_docs::minutes_pdf(&st, &auth.caller, &id).await?.ok_or_else(|| ApiError::from(crate::error::ErrorKind::Internal))
 }

@@ -166,6 +166,9 @@ async fn the_committee_reads_2019_and_answers_a_proposal_through_the_api() {
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
     let detail = app.get(&format!("/api/v1/meetings/{mid}"), &staff).await.json();
     assert_eq!(detail["reported_here"][0]["state"], "reported");
+    // The counts and each member's presence, under two keys (one JSON object, no key twice).
+    assert_eq!(detail["attendance"]["roster"].as_u64().unwrap() as usize, roster.len());
+    assert_eq!(detail["attendees"].as_array().unwrap().len(), roster.len());
     // The minutes are one GET away for an API client too.
     let pdf = app.get(detail["minutes_pdf"].as_str().unwrap(), &staff).await;
     assert_eq!((pdf.status, pdf.headers.get("content-type").unwrap().to_str().unwrap()), (StatusCode::OK, "application/pdf"));

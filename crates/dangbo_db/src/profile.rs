@@ -1,11 +1,12 @@
-//! A member's record as the profile page shows it: read in one snapshot without the write lock,
+//! A read model above the features: a member's record as the profile page shows it, with
+//! their posts, moves, courses, votes and assignments: read in one snapshot without the write lock,
 //! then the opening logged by group commit (`audit::OpeningLog`), so that readers of different
 //! files no longer queue behind each other for SQLite's one writer.
 
-use super::{MemberDetail, MemberEventRow, member_visible_cond};
 use crate::cadre::{MoveRow, PositionRow, member_cadre_in};
 use crate::courses::{ParticipantRow, member_courses_in};
 use crate::meetings::{AssignmentRow, VoteRow, member_assignments_in, member_votes_in};
+use crate::members::{MemberDetail, MemberEventRow, member_visible_cond};
 use crate::rows::{date, iso, opt_date};
 use crate::scope::MEMBER_IN_SCOPE;
 use crate::{Caller, DbError, Store};
@@ -17,18 +18,23 @@ use sqlx::{Any, Row, Transaction};
 
 /// Everything the member profile shows, read in one snapshot.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberProfile {
     pub detail: MemberDetail,
     /// The ethnic group's name ("Kinh"), or its code when the reference list lacks it.
     pub ethnicity: String,
     /// For a probationary member, to a caller who may write: the full members of the branch who
     /// can be assigned to help, (id, name) sorted by given name.
+    /// A tuple: an array of its values in order.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<serde_json::Value>>))]
     pub helpers: Vec<(String, String)>,
     pub positions: Vec<PositionRow>,
     pub moves: Vec<MoveRow>,
     pub assignments: Vec<AssignmentRow>,
     pub courses: Vec<ParticipantRow>,
     /// Votes about the member: (meeting id, held on, vote).
+    /// A tuple: an array of its values in order.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<serde_json::Value>>))]
     pub votes: Vec<(String, NaiveDate, VoteRow)>,
 }
 
