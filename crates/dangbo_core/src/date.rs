@@ -18,6 +18,9 @@ pub fn parse(s: &str) -> Option<NaiveDate> {
 pub const MIN_YEAR: i32 = 1900;
 /// The latest year a date may have.
 pub const MAX_YEAR: i32 = 2200;
+/// The years a year of work may name (a report's, a target's, a calendar's, a course's): from
+/// the Party's founding, one range for every page and API route.
+pub const WORK_YEARS: std::ops::RangeInclusive<i32> = 1930..=2100;
 
 /// The storage form: ISO 8601, which sorts as text the same way it sorts as a date.
 pub fn iso(d: NaiveDate) -> String {

@@ -283,7 +283,7 @@ impl Store {
         let row = sqlx::query(sql).bind(hash_token(token)).bind(now()).fetch_optional(&self.pool).await?;
         match row {
             None => Ok(None),
-            Some(r) => Ok(Some((caller_from(&r)?, r.try_get(6)?))),
+            Some(r) => Ok(Some((caller_from(&r)?, r.try_get("csrf_token")?))),
         }
     }
 

@@ -388,14 +388,14 @@ impl Store {
             .await?;
         rows.iter()
             .map(|r| {
-                let passed: Option<i64> = r.try_get(6)?;
+                let passed: Option<i64> = r.try_get("passed")?;
                 Ok(ExamResultRow {
-                    session: r.try_get(0)?,
-                    held_on: date(&r.try_get::<String, _>(1)?)?,
-                    level: r.try_get(2)?,
-                    full_name: r.try_get(3)?,
-                    unit: r.try_get(4)?,
-                    score: r.try_get(5)?,
+                    session: r.try_get("name")?,
+                    held_on: date(&r.try_get::<String, _>("held_on")?)?,
+                    level: r.try_get("level")?,
+                    full_name: r.try_get("full_name")?,
+                    unit: r.try_get("unit")?,
+                    score: r.try_get("score")?,
                     passed: passed.map(|p| p != 0),
                 })
             })

@@ -247,15 +247,15 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(CandidateItem {
-                    id: r.try_get(0)?,
-                    full_name: r.try_get(1)?,
-                    org: r.try_get(2)?,
-                    org_name: r.try_get(3)?,
-                    source: r.try_get(4)?,
-                    listed_on: date(&r.try_get::<String, _>(5)?)?,
-                    stage: crate::rows::decoded(&r.try_get::<String, _>(6)?, Stage::parse, "Stage")?,
-                    stage_on: date(&r.try_get::<String, _>(7)?)?,
-                    birth_date: date(&r.try_get::<String, _>(8)?)?,
+                    id: r.try_get("id")?,
+                    full_name: r.try_get("full_name")?,
+                    org: r.try_get("code")?,
+                    org_name: r.try_get("name")?,
+                    source: r.try_get("source")?,
+                    listed_on: date(&r.try_get::<String, _>("listed_on")?)?,
+                    stage: crate::rows::decoded(&r.try_get::<String, _>("stage")?, Stage::parse, "Stage")?,
+                    stage_on: date(&r.try_get::<String, _>("stage_on")?)?,
+                    birth_date: date(&r.try_get::<String, _>("birth_date")?)?,
                 })
             })
             .collect()

@@ -210,6 +210,8 @@ mod tests {
     async fn a_stored_value_this_build_does_not_know_is_an_error_not_a_default() {
         for db in TestDb::all().await {
             db.store.rule_book().await.expect("the built-in rules read back");
+            // As a database written by a build that knew more values, without this one's checks.
+            crate::stored_enums::remove_all(&db.store).await;
             sqlx::query("INSERT INTO calendar_day (day, kind, name, recorded_by, recorded_at) VALUES ('2099-01-02', 'feast', 'x', 't', 't')")
                 .execute(&db.store.pool)
                 .await

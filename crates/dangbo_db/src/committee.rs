@@ -37,13 +37,13 @@ impl Store {
             .iter()
             .map(|r| {
                 Ok(Seat {
-                    member_id: r.try_get(0)?,
-                    full_name: r.try_get(1)?,
-                    title: crate::rows::decoded(&r.try_get::<String, _>(2)?, Title::parse, "Title")?,
-                    from_on: date(&r.try_get::<String, _>(3)?)?,
-                    to_on: opt_date(r.try_get(4)?)?,
-                    local: r.try_get::<Option<i64>, _>(5)?.map(|l| l != 0),
-                    basis: r.try_get::<Option<String>, _>(6)?.map(|b| crate::rows::decoded(&b, PostBasis::parse, "PostBasis")).transpose()?,
+                    member_id: r.try_get("member_id")?,
+                    full_name: r.try_get("full_name")?,
+                    title: crate::rows::decoded(&r.try_get::<String, _>("title")?, Title::parse, "Title")?,
+                    from_on: date(&r.try_get::<String, _>("from_on")?)?,
+                    to_on: opt_date(r.try_get("to_on")?)?,
+                    local: r.try_get::<Option<i64>, _>("local")?.map(|l| l != 0),
+                    basis: r.try_get::<Option<String>, _>("basis")?.map(|b| crate::rows::decoded(&b, PostBasis::parse, "PostBasis")).transpose()?,
                 })
             })
             .collect::<Result<Vec<_>, DbError>>()?;

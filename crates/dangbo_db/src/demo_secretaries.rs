@@ -38,7 +38,7 @@ async fn course_id(tx: &mut Transaction<'static, Any>, kind: &str, name_start: &
         .bind(format!("{name_start}%"))
         .fetch_optional(&mut **tx)
         .await?;
-    r.map(|r| Ok((r.try_get(0)?, crate::rows::date(&r.try_get::<String, _>(1)?)?))).transpose()
+    r.map(|r| Ok((r.try_get("id")?, crate::rows::date(&r.try_get::<String, _>("end_date")?)?))).transpose()
 }
 
 pub(crate) async fn load(tx: &mut Transaction<'static, Any>, seed: u64) -> Result<(), DbError> {
@@ -54,7 +54,7 @@ pub(crate) async fn load(tx: &mut Transaction<'static, Any>, seed: u64) -> Resul
     let contest = course_id(tx, "other", "Hội thi").await?;
     let mut heads = Vec::new();
     for b in &branches {
-        let (org, code): (String, String) = (b.try_get(0)?, b.try_get(1)?);
+        let (org, code): (String, String) = (b.try_get("id")?, b.try_get("code")?);
         let Some((secretary, _, _)) = roster_on(tx, &org, on).await?.into_iter().find(|r| r.2 == "full") else { continue };
         position(tx, &secretary, &org, Title::Secretary, d(2017, 6, 1), Some(d(2020, 6, 1))).await?;
         if village_head(seed, &code) {

@@ -41,6 +41,7 @@ mod rows;
 mod rules;
 mod scope;
 mod stats;
+mod stored_enums;
 mod tally;
 mod targets;
 #[cfg(feature = "test-support")]
@@ -79,7 +80,7 @@ pub use stats::{Breakdown, MemberStats, PressFigures, QualityRow};
 pub use targets::TargetRow;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, ConnectOptions, Executor};
 use std::str::FromStr;
 use std::sync::Arc;
 use tokio::sync::Mutex;
@@ -129,6 +130,9 @@ pub struct StoreStats {
     pub write_wait_seconds: f64,
 }
 
+/// The time above which a statement is logged as slow.
+pub const SLOW_STATEMENT: std::time::Duration = std::time::Duration::from_millis(500);
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 impl Store {
@@ -138,7 +142,9 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Store, DbError> {
         sqlx::any::install_default_drivers();
         let (backend, url) = normalise_url(url)?;
-        let opts = AnyConnectOptions::from_str(&url).map_err(|e| DbError::Config(e.to_string()))?;
+        // A statement slower than this is logged (a warning, in the span of the store call and
+        // the request that ran it: a member list's names its plan).
+        let opts = AnyConnectOptions::from_str(&url).map_err(|e| DbError::Config(e.to_string()))?.log_slow_statements(log::LevelFilter::Warn, SLOW_STATEMENT);
         let mut pool = AnyPoolOptions::new();
         if backend == Backend::Sqlite {
             pool = pool.max_connections(4).after_connect(|conn, _| {
@@ -165,6 +171,7 @@ impl Store {
         let before = applied().await;
         MIGRATOR.run(&self.pool).await.map_err(|e| DbError::Internal(e.into()))?;
         backend_steps::run(self).await?;
+        stored_enums::ensure(self).await?;
         refdata::seed(self).await?;
         rules::seed(self).await?;
         // Only a migration can leave derived rows missing; a plain restart skips the check (a

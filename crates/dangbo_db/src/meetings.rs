@@ -51,13 +51,13 @@ pub(crate) async fn meeting_in_tx(tx: &mut Transaction<'static, Any>, caller: &C
     let s = caller.scope();
     let sql = format!("SELECT o.code, k.state, k.planned_on, k.held_on FROM meeting k JOIN org o ON o.id = k.org_id WHERE k.id = $3 AND {ORG_IN_SCOPE}");
     let r = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(id).fetch_optional(&mut **tx).await?.ok_or(DbError::NotFound)?;
-    let code: String = r.try_get(0)?;
+    let code: String = r.try_get("code")?;
     let org = org_in_tx(tx, caller, &code).await?.ok_or(DbError::NotFound)?;
     Ok(Meeting {
         org,
-        state: crate::rows::decoded(&r.try_get::<String, _>(1)?, MeetingState::parse, "MeetingState")?,
-        planned_on: date(&r.try_get::<String, _>(2)?)?,
-        held_on: opt_date(r.try_get(3)?)?,
+        state: crate::rows::decoded(&r.try_get::<String, _>("state")?, MeetingState::parse, "MeetingState")?,
+        planned_on: date(&r.try_get::<String, _>("planned_on")?)?,
+        held_on: opt_date(r.try_get("held_on")?)?,
     })
 }
 
@@ -110,7 +110,7 @@ pub(crate) async fn roster_on(tx: &mut Transaction<'static, Any>, org_id: &str, 
     .bind(iso(on))
     .fetch_all(&mut **tx)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+    rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("full_name")?, r.try_get("status")?))).collect()
 }
 
 /// The stored attendance of a meeting: presences and the full members in the denominator.
@@ -119,8 +119,8 @@ pub(crate) async fn attendance_of(tx: &mut Transaction<'static, Any>, meeting_id
     let mut presences = Vec::with_capacity(rows.len());
     let mut full = 0;
     for r in &rows {
-        let p = crate::rows::decoded(&r.try_get::<String, _>(0)?, Presence::parse, "Presence")?;
-        if r.try_get::<i64, _>(1)? == 1 && !matches!(p, Presence::Exempt | Presence::AttachedElsewhere) {
+        let p = crate::rows::decoded(&r.try_get::<String, _>("presence")?, Presence::parse, "Presence")?;
+        if r.try_get::<i64, _>("full_member")? == 1 && !matches!(p, Presence::Exempt | Presence::AttachedElsewhere) {
             full += 1;
         }
         presences.push(p);

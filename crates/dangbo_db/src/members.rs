@@ -202,8 +202,8 @@ impl Store {
                     .fetch_optional(&mut *c.tx)
                     .await?;
                 let Some(row) = row else { return Err(DbError::field("corrects", "err-event-unknown")) };
-                let kind: String = row.try_get(0)?;
-                let old: EventData = serde_json::from_str(&row.try_get::<String, _>(1)?)?;
+                let kind: String = row.try_get("kind")?;
+                let old: EventData = serde_json::from_str(&row.try_get::<String, _>("data")?)?;
                 let kind = crate::rows::decoded(&kind, EventKind::parse, "EventKind")?;
                 let replacement = match kind {
                     EventKind::Corrected => return Err(DbError::field("corrects", "err-event-unknown")),
@@ -256,10 +256,10 @@ pub(crate) async fn load_events(tx: &mut Transaction<'static, Any>, member_id: &
     rows.iter()
         .map(|r| {
             Ok(EventRecord {
-                id: r.try_get(0)?,
-                seq: r.try_get(1)?,
-                effective_on: date(&r.try_get::<String, _>(2)?)?,
-                data: serde_json::from_str(&r.try_get::<String, _>(3)?)?,
+                id: r.try_get("id")?,
+                seq: r.try_get("seq")?,
+                effective_on: date(&r.try_get::<String, _>("effective_on")?)?,
+                data: serde_json::from_str(&r.try_get::<String, _>("data")?)?,
             })
         })
         .collect()
@@ -391,5 +391,7 @@ use derived::{write_member, write_spans};
 mod rebuild;
 
 mod list;
-pub(crate) use list::{decode_cursor, page_of};
+mod list_plan;
+pub(crate) use list::page_of;
+pub(crate) use list_plan::decode_cursor;
 pub(crate) use rebuild::rebuild_missing;

@@ -141,7 +141,7 @@ impl Store {
         let total = self.admissions(caller, code, from, to).await?;
         let from_where = format!("{ADMISSIONS_FROM_WHERE} AND {MEMBER_IN_SCOPE}");
         let sql = format!(
-            "{SUBTREE_IN_PERIOD} SELECT m.id, m.full_name, o.code, o.name, m.status, m.sex, m.birth_date, e.ceremony_date, m.sort_key {from_where}
+            "{SUBTREE_IN_PERIOD} SELECT m.id, m.full_name, o.code, o.name AS org_name, m.status, m.sex, m.birth_date, e.ceremony_date, m.sort_key {from_where}
                AND (length($7) = 0 OR m.sort_key > $7 OR (m.sort_key = $7 AND m.id > $8))
              ORDER BY m.sort_key, m.id LIMIT $9"
         );

@@ -24,7 +24,7 @@ impl Store {
             .bind(&org.id)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+        rows.iter().map(|r| Ok((r.try_get("code")?, r.try_get("name")?))).collect()
     }
 }
 

@@ -32,20 +32,20 @@ pub struct OrgRow {
     pub(crate) path: String,
 }
 
-const ORG_COLS: &str = "o.id, o.code, o.name, o.kind, o.field, p.code, o.founded_on, o.ended_on, o.path";
+const ORG_COLS: &str = "o.id, o.code, o.name, o.kind, o.field, p.code AS parent_code, o.founded_on, o.ended_on, o.path";
 
+/// An organisation from [`ORG_COLS`], read by name.
 fn org_row(r: &AnyRow) -> Result<OrgRow, DbError> {
-    let kind: String = r.try_get(3)?;
     Ok(OrgRow {
-        id: r.try_get(0)?,
-        code: r.try_get(1)?,
-        name: r.try_get(2)?,
-        kind: OrgKind::parse(&kind).ok_or_else(|| DbError::Internal(anyhow::anyhow!("bad kind {kind}")))?,
-        field: r.try_get(4)?,
-        parent: r.try_get(5)?,
-        founded_on: date(&r.try_get::<String, _>(6)?)?,
-        ended_on: opt_date(r.try_get(7)?)?,
-        path: r.try_get(8)?,
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        name: r.try_get("name")?,
+        kind: crate::rows::decoded(&r.try_get::<String, _>("kind")?, OrgKind::parse, "OrgKind")?,
+        field: r.try_get("field")?,
+        parent: r.try_get("parent_code")?,
+        founded_on: date(&r.try_get::<String, _>("founded_on")?)?,
+        ended_on: opt_date(r.try_get("ended_on")?)?,
+        path: r.try_get("path")?,
     })
 }
 
@@ -151,16 +151,16 @@ impl Store {
             .await?;
         rows.iter()
             .map(|r| {
-                let data: String = r.try_get(5)?;
+                let data: String = r.try_get("data")?;
                 Ok(OrgHistoryRow {
-                    kind: r.try_get(0)?,
-                    effective_on: date(&r.try_get::<String, _>(1)?)?,
-                    decision_no: r.try_get(2)?,
-                    decision_date: opt_date(r.try_get(3)?)?,
-                    issuer: r.try_get(4)?,
+                    kind: r.try_get("kind")?,
+                    effective_on: date(&r.try_get::<String, _>("effective_on")?)?,
+                    decision_no: r.try_get("decision_no")?,
+                    decision_date: opt_date(r.try_get("decision_date")?)?,
+                    issuer: r.try_get("issuer")?,
                     data: serde_json::from_str(&data)?,
-                    recorded_at: r.try_get(6)?,
-                    recorded_by: r.try_get(7)?,
+                    recorded_at: r.try_get("recorded_at")?,
+                    recorded_by: r.try_get("recorded_by")?,
                 })
             })
             .collect()

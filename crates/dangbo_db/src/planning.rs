@@ -48,7 +48,7 @@ async fn cycle_in_tx(tx: &mut Transaction<'static, Any>, caller: &Caller, id: &s
     let s = caller.scope();
     let sql = format!("SELECT o.id, o.kind FROM planning_cycle c JOIN org o ON o.id = c.org_id WHERE c.id = $3 AND {ORG_IN_SCOPE}");
     let r = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(id).fetch_optional(&mut **tx).await?.ok_or(DbError::NotFound)?;
-    Ok((r.try_get(0)?, r.try_get(1)?))
+    Ok((r.try_get("id")?, r.try_get("kind")?))
 }
 
 /// Entries in force on `on`.
@@ -127,11 +127,11 @@ impl Store {
                 .fetch_optional(&mut *c.tx)
                 .await?
                 .ok_or(DbError::NotFound)?;
-            cycle_in_tx(&mut c.tx, caller, &row.try_get::<String, _>(0)?).await?;
-            if row.try_get::<Option<String>, _>(2)?.is_some() {
+            cycle_in_tx(&mut c.tx, caller, &row.try_get::<String, _>("cycle_id")?).await?;
+            if row.try_get::<Option<String>, _>("removed_on")?.is_some() {
                 return Err(DbError::field("removed_on", "err-planning-removed"));
             }
-            if r.removed_on < date(&row.try_get::<String, _>(1)?)? {
+            if r.removed_on < date(&row.try_get::<String, _>("added_on")?)? {
                 return Err(DbError::field("removed_on", "err-period"));
             }
             sqlx::query("UPDATE planning_entry SET removed_on = $2, removal_reason = $3, removal_note = $4 WHERE id = $1")

@@ -44,12 +44,19 @@ mod tests {
         out
     }
 
+    /// Uses on SQLite alone, which those engines never see: (file, construct, why).
+    const SQLITE_ONLY: &[(&str, &str, &str)] =
+        &[("stored_enums.rs", "CREATE TRIGGER", "SQLite cannot add a CHECK to a table; PostgreSQL and its kin get a CHECK constraint")];
+
     #[test]
     fn migrations_and_store_sql_avoid_what_distributed_engines_lack() {
         let mut found = Vec::new();
         for (path, text) in sources() {
             let upper = text.to_uppercase();
             for (construct, why) in AVOIDED {
+                if SQLITE_ONLY.iter().any(|(file, c, _)| path.ends_with(file) && c == construct) {
+                    continue;
+                }
                 if contains_word(&upper, construct) {
                     found.push(format!("{path}: {construct} ({why})"));
                 }

@@ -229,5 +229,5 @@ async fn helpers_in(tx: &mut Transaction<'static, Any>, caller: &Caller, org_id:
         .bind(Status::Full.as_str())
         .fetch_all(&mut **tx)
         .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("full_name")?))).collect()
 }

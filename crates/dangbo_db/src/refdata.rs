@@ -67,7 +67,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn ref_items(&self, kind: &str) -> Result<Vec<RefItem>, DbError> {
         let rows = sqlx::query("SELECT code, name, aliases FROM ref_item WHERE kind = $1 ORDER BY ord, code").bind(kind).fetch_all(&self.pool).await?;
-        rows.iter().map(|r| Ok(RefItem { code: r.try_get(0)?, name: r.try_get(1)?, aliases: r.try_get(2)? })).collect()
+        rows.iter().map(|r| Ok(RefItem { code: r.try_get("code")?, name: r.try_get("name")?, aliases: r.try_get("aliases")? })).collect()
     }
 
     pub(crate) async fn ref_exists(&self, tx: &mut sqlx::Transaction<'static, sqlx::Any>, kind: &str, code: &str) -> Result<bool, DbError> {

@@ -110,17 +110,17 @@ pub(crate) async fn load_rules(tx: &mut Transaction<'static, Any>) -> Result<Rul
     let rows = sqlx::query("SELECT rule_id, effective_from, value, citation, confirmed FROM rule_version").fetch_all(&mut **tx).await?;
     let mut versions = Vec::with_capacity(rows.len());
     for r in &rows {
-        let id: String = r.try_get(0)?;
+        let id: String = r.try_get("rule_id")?;
         // An older build never runs on a newer database (the migrator refuses), so a rule it
         // does not know is damage, not news: it fails loudly.
         let rule = crate::rows::decoded(&id, RuleId::parse, "RuleId")?;
-        let value = crate::rows::decoded(&r.try_get::<String, _>(2)?, |v| RuleValue::parse(rule.unit(), v), "RuleValue")?;
+        let value = crate::rows::decoded(&r.try_get::<String, _>("value")?, |v| RuleValue::parse(rule.unit(), v), "RuleValue")?;
         versions.push(RuleVersion {
             rule,
-            effective_from: date(&r.try_get::<String, _>(1)?)?,
+            effective_from: date(&r.try_get::<String, _>("effective_from")?)?,
             value,
-            citation: r.try_get(3)?,
-            confirmed: r.try_get::<i64, _>(4)? != 0,
+            citation: r.try_get("citation")?,
+            confirmed: r.try_get::<i64, _>("confirmed")? != 0,
         });
     }
     Ok(RuleBook::new(versions))
@@ -140,9 +140,9 @@ async fn calendar_days(tx: &mut Transaction<'static, Any>, year: Option<i32>) ->
     rows.iter()
         .map(|r| {
             Ok(CalendarDay {
-                day: date(&r.try_get::<String, _>(0)?)?,
-                kind: crate::rows::decoded(&r.try_get::<String, _>(1)?, DayKind::parse, "DayKind")?,
-                name: r.try_get(2)?,
+                day: date(&r.try_get::<String, _>("day")?)?,
+                kind: crate::rows::decoded(&r.try_get::<String, _>("kind")?, DayKind::parse, "DayKind")?,
+                name: r.try_get("name")?,
             })
         })
         .collect()

@@ -67,7 +67,13 @@ const DIMENSIONS: &[(&str, &str)] = &[
     ("theory", "m.theory"),
 ];
 
-const AGE_CASE: &str = "CASE WHEN m.birth_date > $6 THEN '0-30' WHEN m.birth_date > $7 THEN '31-40' WHEN m.birth_date > $8 THEN '41-50' WHEN m.birth_date > $9 THEN '51-60' ELSE '61-' END";
+/// A member's age band as SQL, from [`AgeBand`]'s values: born after the band's first bound
+/// (`$6`, `$7`, … one per band but the last, bound from `AgeBand::birth_bounds`) or in the last.
+fn age_case() -> String {
+    let (last, banded) = AgeBand::ALL.split_last().expect("age bands");
+    let whens: String = banded.iter().enumerate().map(|(i, b)| format!("WHEN m.birth_date > ${} THEN '{}' ", 6 + i, b.as_str())).collect();
+    format!("CASE {whens}ELSE '{}' END", last.as_str())
+}
 
 impl Store {
     /// Members of `code`'s subtree on `as_of`, by status, sex, age band, ethnicity, religion and
@@ -94,16 +100,13 @@ impl Store {
     async fn count_members(&self, caller: &Caller, org: &crate::OrgRow, as_of: NaiveDate) -> Result<Vec<std::collections::BTreeMap<String, i64>>, DbError> {
         let s = caller.scope();
         let d = iso(as_of);
-        let bounds: Vec<String> = [AgeBand::UpTo30, AgeBand::From31To40, AgeBand::From41To50, AgeBand::From51To60]
-            .iter()
-            .map(|b| b.birth_bounds(as_of).0.map(iso).unwrap_or_default())
-            .collect();
+        let bounds: Vec<String> = AgeBand::ALL[..AgeBand::ALL.len() - 1].iter().map(|b| b.birth_bounds(as_of).0.map(iso).unwrap_or_default()).collect();
         // One pass over the subtree's members, kept (MATERIALIZED) and counted once per
         // dimension: a commune's form is ~75 rows instead of the ~600 combinations of all eight
         // dimensions, a province's ~80 instead of ~11,000 — on SQLite every row returned costs
         // a message between threads, more than the counting.
         let columns: Vec<String> =
-            DIMENSIONS.iter().enumerate().map(|(i, (name, expr))| format!("{} AS d{i}", if *name == "age" { AGE_CASE } else { expr })).collect();
+            DIMENSIONS.iter().enumerate().map(|(i, (name, expr))| format!("{} AS d{i}", if *name == "age" { age_case() } else { expr.to_string() })).collect();
         let sub = self.subtree_sql(as_of, &org.path, 10).await?;
         let with = match sub.with {
             "" => "WITH".to_string(),

@@ -53,9 +53,9 @@ impl Store {
             .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
-            let code: String = r.try_get(0)?;
+            let code: String = r.try_get("code")?;
             let actual = self.admissions(caller, &code, from, to).await?;
-            out.push(TargetRow { code, name: r.try_get(1)?, year, target: r.try_get(2)?, actual });
+            out.push(TargetRow { code, name: r.try_get("name")?, year, target: r.try_get("target")?, actual });
         }
         Ok(out)
     }

@@ -84,7 +84,7 @@ pub(crate) async fn load_demo_meetings(tx: &mut Transaction<'static, Any>, seed:
     let mut committees: HashMap<String, Vec<String>> = HashMap::new();
     let mut served: HashMap<String, usize> = HashMap::new();
     for b in &branches {
-        let (id, code, parent): (String, String, String) = (b.try_get(0)?, b.try_get(1)?, b.try_get(2)?);
+        let (id, code, parent): (String, String, String) = (b.try_get("id")?, b.try_get("code")?, b.try_get("parent_id")?);
         if !committees.contains_key(&parent) {
             let members = committee(tx, &parent).await?;
             for m in &members {

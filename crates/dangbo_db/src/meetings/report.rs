@@ -161,7 +161,7 @@ impl Store {
         .bind(iso(on))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
+        rows.iter().map(|r| Ok((r.try_get("member_id")?, r.try_get("full_name")?, r.try_get("title")?, r.try_get("name")?))).collect()
     }
 
     /// Committee members assigned to branches under `code`, current and past.
@@ -186,14 +186,14 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(SupervisorRow {
-                    id: r.try_get(0)?,
-                    org: r.try_get(1)?,
-                    org_name: r.try_get(2)?,
-                    member_id: r.try_get(3)?,
-                    full_name: r.try_get(4)?,
-                    from_on: date(&r.try_get::<String, _>(5)?)?,
-                    to_on: opt_date(r.try_get(6)?)?,
-                    decision_no: r.try_get(7)?,
+                    id: r.try_get("id")?,
+                    org: r.try_get("code")?,
+                    org_name: r.try_get("name")?,
+                    member_id: r.try_get("member_id")?,
+                    full_name: r.try_get("full_name")?,
+                    from_on: date(&r.try_get::<String, _>("from_on")?)?,
+                    to_on: opt_date(r.try_get("to_on")?)?,
+                    decision_no: r.try_get("decision_no")?,
                 })
             })
             .collect()

@@ -1,25 +1,39 @@
 //! Member lists: a subtree's members on a date, filtered and searched ignoring diacritics,
-//! sorted by given name, one keyset page at a time.
+//! sorted by given name, one keyset page at a time. `list_plan` decides how a page is read;
+//! here each way is one function.
 
-use super::{MemberFilter, MemberItem, MemberPage, NOT_RECORDED, is_name_word};
+use super::list_plan::{DrivingWord, ListPlan, PageWay, Route, Within, encode_cursor, plan};
+use super::{MemberFilter, MemberItem, MemberPage, NOT_RECORDED};
 use crate::bulk::Val;
 use crate::rows::{date, iso};
 use crate::scope::{MEMBER_IN_SCOPE, ORG_IN_SCOPE};
-use crate::{Caller, DbError, Store};
+use crate::{Caller, DbError, OrgRow, Store};
 use chrono::NaiveDate;
 use dangbo_core::member::Status;
-use dangbo_core::org::OrgCode;
-use dangbo_core::text;
+use sqlx::Any;
 use sqlx::Row;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
 
 impl Store {
     /// Members in the caller's scope (and `org`'s subtree) counted in đảng số on `as_of`,
     /// sorted by given name, one keyset page at a time.
     /// A page of more than [`AUDITED_PAGE`] members (the API's `limit` up to 500) is a read of
-    /// many files at once: it is logged before it is returned.
-    #[tracing::instrument(skip_all)]
+    /// many files at once: it is logged before it is returned. The plan's name is on the span,
+    /// so a slow statement's log line says which way the list was read.
+    #[tracing::instrument(skip_all, fields(plan))]
     pub async fn list_members(&self, caller: &Caller, f: &MemberFilter, today: NaiveDate) -> Result<MemberPage, DbError> {
-        let page = self.members_page(caller, f, today).await?;
+        let reach = if caller.is_admin() { Some("") } else { caller.scope_path.as_deref() };
+        let p = plan(f, today, reach)?;
+        tracing::Span::current().record("plan", p.route.name());
+        let page = match &p.route {
+            Route::WordIndex { word, within } => self.members_by_word(caller, f, &p, word, within).await?,
+            Route::Subtree { code } => {
+                let root = self.org(caller, code).await?;
+                self.members_filtered(caller, f, &p, Some(&root)).await?
+            }
+            Route::Scope => self.members_filtered(caller, f, &p, None).await?,
+        };
         if page.items.len() as i64 > AUDITED_PAGE {
             let detail = serde_json::json!({"org": f.org, "q": f.q, "as_of": f.as_of.map(iso), "rows": page.items.len()});
             self.log_read(caller, "member.list", "org", f.org.as_deref().unwrap_or(""), detail).await?;
@@ -27,164 +41,157 @@ impl Store {
         Ok(page)
     }
 
-    async fn members_page(&self, caller: &Caller, f: &MemberFilter, today: NaiveDate) -> Result<MemberPage, DbError> {
-        let as_of = f.as_of.unwrap_or(today);
-        let q = text::fold(f.q.as_deref().unwrap_or(""));
-        // Today's list of a subtree is found through the word index; a list as of another date
-        // (members who have moved since) reads the members' text.
-        let word = driving_word(&q).filter(|_| as_of == today);
-        // A search under a named organisation reads it (and checks it is in scope) in the
-        // search's own statement: one statement fewer on the busiest request.
-        let root = match &f.org {
-            Some(code) if word.is_none() => Some(self.org(caller, code).await?),
-            _ => None,
+    /// [`Route::WordIndex`]: the word index of today's tree within the subtree; one statement
+    /// reads the matches once, counts them and sorts them (a count, then a page, read them twice).
+    async fn members_by_word(&self, caller: &Caller, f: &MemberFilter, p: &ListPlan, word: &DrivingWord, within: &Within) -> Result<MemberPage, DbError> {
+        let with = match within {
+            Within::Org(_) => self.root_by_code(),
+            Within::Path(_) => String::new(),
         };
-        let root_id = root.as_ref().map(|o| o.id.clone());
-        let s = caller.scope();
-        let (born_after, born_until) = f.age_band.map(|b| b.birth_bounds(as_of)).unwrap_or((None, None));
-        let (cursor_key, cursor_id) = match f.cursor.as_deref().and_then(decode_cursor) {
-            Some((k, i)) => (k, i),
-            None => (Vec::new(), String::new()),
+        let range = match within {
+            Within::Org(_) => "$19 = $19 AND w.path >= (SELECT lo FROM root) AND w.path < (SELECT hi FROM root)",
+            Within::Path(_) => "w.path >= $18 AND w.path < $19",
         };
-        let within = match (&f.org, &root) {
-            // A code that cannot be one names no organisation.
-            (Some(code), None) => Some(Within::Org(OrgCode::parse(code).ok_or(DbError::NotFound)?)),
-            (_, Some(o)) => Some(Within::Path(o.path.clone())),
-            (None, None) if caller.is_admin() => Some(Within::Path(String::new())),
-            (None, None) => caller.scope_path.clone().map(Within::Path),
-        };
-        let words = match (within, word) {
-            (Some(within), Some(word)) => Some((word, within)),
-            _ => None,
-        };
-        // Through the word index the subtree is the path range of today's tree: no need to
-        // rebuild the tree as of the date.
-        let (with, root_filter, bounds) = match (&root, &words) {
-            (Some(r), None) => {
-                let sub = self.subtree_sql(as_of, &r.path, 20).await?;
-                (sub.with.to_string(), format!("AND {}", sub.cond), (sub.from, sub.to))
-            }
-            (_, Some((_, Within::Org(_)))) => (self.root_by_code(), "AND ($4 = $4 AND $20 = $20 AND $21 = $21)".to_string(), (String::new(), String::new())),
-            _ => (String::new(), "AND ($4 = $4 AND $20 = $20 AND $21 = $21)".to_string(), (String::new(), String::new())),
-        };
-        let from_where = format!(
-            "FROM member_span ms JOIN member m ON m.id = ms.member_id JOIN org o ON o.id = ms.org_id
-             WHERE ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) {root_filter} AND {MEMBER_IN_SCOPE}
-               AND ($6 = '' OR m.search_text LIKE '%' || $6 || '%' ESCAPE '\\')
-               AND ($7 = '' OR ms.status = $7)
-               AND ($8 = '' OR m.sex = $8)
-               AND ($9 = '' OR m.ethnicity = $9)
-               AND ($10 = '' OR m.birth_date > $10)
-               AND ($11 = '' OR m.birth_date <= $11)
-               AND ($12 = '' OR m.religion = $12)
-               AND ($13 = '' OR m.education = $13 OR ($13 = '{NOT_RECORDED}' AND m.education = ''))
-               AND ($14 = '' OR m.professional = $14 OR ($14 = '{NOT_RECORDED}' AND m.professional = ''))
-               AND ($15 = '' OR m.theory = $15 OR ($15 = '{NOT_RECORDED}' AND m.theory = ''))"
-        );
-        let range = match &words {
-            Some((_, Within::Org(_))) => "$19 = $19 AND w.path >= (SELECT lo FROM root) AND w.path < (SELECT hi FROM root)",
-            _ => "w.path >= $18 AND w.path < $19",
-        };
-        let word_filter = match &words {
-            Some((w, _)) if w.exact => format!("AND m.id IN (SELECT w.member_id FROM member_word w WHERE w.word = $16 AND $17 = $17 AND {range})"),
+        let word_filter = if word.exact {
+            format!("AND m.id IN (SELECT w.member_id FROM member_word w WHERE w.word = $16 AND $17 = $17 AND {range})")
+        } else if word.name {
             // A name prefix expands to its whole words, each sought within the subtree.
-            Some((w, _)) if w.name => {
-                format!(
-                    "AND m.id IN (SELECT w.member_id FROM member_word w WHERE w.word IN (SELECT d.word FROM search_word d WHERE d.word >= $16 AND d.word < $17) AND {range})"
-                )
-            }
-            Some(_) => format!("AND m.id IN (SELECT w.member_id FROM member_word w WHERE w.word >= $16 AND w.word < $17 AND {range})"),
-            None => "AND ($16 = $16 AND $17 = $17 AND $18 = $18 AND $19 = $19)".to_string(),
-        };
-        let from_where = format!("{from_where} {word_filter}");
-        let (word_from, word_to) = words.as_ref().map_or((vec![0], vec![0]), |(w, _)| (w.from.clone(), w.to.clone()));
-        // $18: the root's code (read in the statement) or the path range's bounds ($18, $19).
-        let (path_from, path_to): (Val, Val) = match &words {
-            Some((_, Within::Org(code))) => (code.as_str().into(), vec![0u8].into()),
-            Some((_, Within::Path(path))) => (path.as_bytes().to_vec().into(), [path.as_bytes(), &[0xff]].concat().into()),
-            None => (vec![0u8].into(), vec![0u8].into()),
-        };
-        let limit = f.limit.clamp(1, 500);
-        let bind = |sql: String| {
-            let q = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(s.all)
-                .bind(s.prefix.clone())
-                .bind(s.self_id.clone())
-                .bind(root_id.clone().unwrap_or_default())
-                .bind(iso(as_of))
-                .bind(crate::rows::like_escaped(&q))
-                .bind(f.status.map(|s| s.as_str()).unwrap_or("").to_string())
-                .bind(f.sex.clone().unwrap_or_default())
-                .bind(f.ethnicity.clone().unwrap_or_default())
-                .bind(born_after.map(iso).unwrap_or_default())
-                .bind(born_until.map(iso).unwrap_or_default())
-                .bind(f.religion.clone().unwrap_or_default())
-                .bind(f.education.clone().unwrap_or_default())
-                .bind(f.professional.clone().unwrap_or_default())
-                .bind(f.theory.clone().unwrap_or_default())
-                .bind(word_from.clone())
-                .bind(word_to.clone());
-            crate::bulk::bind_all(q, [path_from.clone(), path_to.clone()]).bind(bounds.0.clone()).bind(bounds.1.clone())
-        };
-        let columns = "m.id, m.full_name, o.code, o.name AS org_name, ms.status, m.sex, m.birth_date, m.ceremony_date, m.sort_key";
-        let count_sql = format!("{with} SELECT COUNT(*) {from_where}");
-        if words.is_some() {
-            // A search through the word index matches few members: one statement reads them
-            // once, counts them and sorts them (a count, then a page, read them twice).
-            let with_hits = if with.is_empty() { "WITH".to_string() } else { format!("{with},") };
-            let sql = format!(
-                "{with_hits} hits AS MATERIALIZED (SELECT {columns} {from_where})
-                 SELECT h.*, (SELECT COUNT(*) FROM hits) FROM hits h
-                 WHERE (length($22) = 0 OR h.sort_key > $22 OR (h.sort_key = $22 AND h.id > $23)) ORDER BY h.sort_key, h.id LIMIT $24"
-            );
-            let rows = bind(sql).bind(cursor_key).bind(cursor_id).bind(limit + 1).fetch_all(&self.pool).await?;
-            let total: i64 = match rows.first() {
-                Some(r) => r.try_get(9)?,
-                // No row on this page (no match, or a cursor past the end): count alone, once
-                // the organisation read in the statement is known to exist in scope.
-                None => {
-                    if let Some((_, Within::Org(code))) = &words {
-                        self.org(caller, code.as_str()).await?;
-                    }
-                    bind(count_sql).fetch_one(&self.pool).await?.try_get(0)?
-                }
-            };
-            return page_of(&rows, limit, total);
-        }
-        let total: i64 = bind(count_sql).fetch_one(&self.pool).await?.try_get(0)?;
-        let page_sql = if total <= SORT_AFTER_FILTER {
-            // Few matches: read them all, then sort. Walking the name index in order and
-            // filtering would read much of the register to fill a page of a small branch.
-            let with_hits = if with.is_empty() { "WITH".to_string() } else { format!("{with},") };
             format!(
-                "{with_hits} hits AS MATERIALIZED (SELECT {columns} {from_where})
-                 SELECT * FROM hits WHERE (length($22) = 0 OR sort_key > $22 OR (sort_key = $22 AND id > $23)) ORDER BY sort_key, id LIMIT $24"
+                "AND m.id IN (SELECT w.member_id FROM member_word w WHERE w.word IN (SELECT d.word FROM search_word d WHERE d.word >= $16 AND d.word < $17) AND {range})"
             )
         } else {
-            format!(
-                "{with} SELECT {columns} {from_where}
+            format!("AND m.id IN (SELECT w.member_id FROM member_word w WHERE w.word >= $16 AND w.word < $17 AND {range})")
+        };
+        let from_where = format!("{} {word_filter}", filtered_from(NO_ROOT));
+        // $18: the root's code (read in the statement) or the path range's bounds ($18, $19).
+        let path: (Val, Val) = match within {
+            Within::Org(code) => (code.as_str().into(), vec![0u8].into()),
+            Within::Path(path) => (path.as_bytes().to_vec().into(), [path.as_bytes(), &[0xff]].concat().into()),
+        };
+        let b = Binds { caller, f, p, root_id: String::new(), word: (word.from.clone(), word.to.clone()), path, bounds: Default::default() };
+        let with_hits = if with.is_empty() { "WITH".to_string() } else { format!("{with},") };
+        let sql = format!(
+            "{with_hits} hits AS MATERIALIZED (SELECT {COLUMNS} {from_where})
+             SELECT h.*, (SELECT COUNT(*) FROM hits) FROM hits h
+             WHERE (length($22) = 0 OR h.sort_key > $22 OR (h.sort_key = $22 AND h.id > $23)) ORDER BY h.sort_key, h.id LIMIT $24"
+        );
+        let rows = b.page(sql).fetch_all(&self.pool).await?;
+        let total: i64 = match rows.first() {
+            Some(r) => r.try_get(9)?,
+            // No row on this page (no match, or a cursor past the end): count alone, once the
+            // organisation read in the statement is known to exist in scope.
+            None => {
+                if let Within::Org(code) = within {
+                    self.org(caller, code.as_str()).await?;
+                }
+                b.query(format!("{with} SELECT COUNT(*) {from_where}")).fetch_one(&self.pool).await?.try_get(0)?
+            }
+        };
+        page_of(&rows, p.limit, total)
+    }
+
+    /// [`Route::Subtree`] and [`Route::Scope`]: the matches counted, then a page read the
+    /// [`PageWay`] the count calls for.
+    async fn members_filtered(&self, caller: &Caller, f: &MemberFilter, p: &ListPlan, root: Option<&OrgRow>) -> Result<MemberPage, DbError> {
+        let (with, root_filter, bounds) = match root {
+            Some(r) => {
+                let sub = self.subtree_sql(p.as_of, &r.path, 20).await?;
+                (sub.with.to_string(), format!("AND {}", sub.cond), (sub.from, sub.to))
+            }
+            None => (String::new(), NO_ROOT.to_string(), Default::default()),
+        };
+        let from_where = format!("{} {NO_WORD}", filtered_from(&root_filter));
+        let no_path = || -> Val { vec![0u8].into() };
+        let root_id = root.map(|o| o.id.clone()).unwrap_or_default();
+        let b = Binds { caller, f, p, root_id, word: (vec![0], vec![0]), path: (no_path(), no_path()), bounds };
+        let total: i64 = b.query(format!("{with} SELECT COUNT(*) {from_where}")).fetch_one(&self.pool).await?.try_get(0)?;
+        let sql = match PageWay::for_total(total) {
+            PageWay::SortAfterFilter => {
+                let with_hits = if with.is_empty() { "WITH".to_string() } else { format!("{with},") };
+                format!(
+                    "{with_hits} hits AS MATERIALIZED (SELECT {COLUMNS} {from_where})
+                     SELECT * FROM hits WHERE (length($22) = 0 OR sort_key > $22 OR (sort_key = $22 AND id > $23)) ORDER BY sort_key, id LIMIT $24"
+                )
+            }
+            PageWay::WalkNameIndex => format!(
+                "{with} SELECT {COLUMNS} {from_where}
                    AND (length($22) = 0 OR m.sort_key > $22 OR (m.sort_key = $22 AND m.id > $23))
                  ORDER BY m.sort_key, m.id LIMIT $24"
-            )
+            ),
         };
-        let rows = bind(page_sql).bind(cursor_key).bind(cursor_id).bind(limit + 1).fetch_all(&self.pool).await?;
-        page_of(&rows, limit, total)
+        let rows = b.page(sql).fetch_all(&self.pool).await?;
+        page_of(&rows, p.limit, total)
     }
 }
 
 /// The longest page of members read without an audit row (the pages' own size).
 pub const AUDITED_PAGE: i64 = 50;
 
-/// Up to this many matches a list page is sorted after filtering; beyond, it walks the name
-/// index in order (many matches fill a page quickly).
-const SORT_AFTER_FILTER: i64 = 10_000;
+const COLUMNS: &str = "m.id, m.full_name, o.code, o.name AS org_name, ms.status, m.sex, m.birth_date, m.ceremony_date, m.sort_key";
 
-/// The subtree a search through the word index looks in.
-enum Within {
-    /// The range of paths under this one, given as values.
-    Path(String),
-    /// The organisation of this code, read (and checked in scope) by the statement itself.
-    Org(OrgCode),
+/// The root's and the subtree's parameters, unused: every statement binds the same 24.
+const NO_ROOT: &str = "AND ($4 = $4 AND $20 = $20 AND $21 = $21)";
+const NO_WORD: &str = "AND ($16 = $16 AND $17 = $17 AND $18 = $18 AND $19 = $19)";
+
+/// The members counted on `$5`, in scope, matching the filters (`$6`–`$15`).
+fn filtered_from(root_filter: &str) -> String {
+    format!(
+        "FROM member_span ms JOIN member m ON m.id = ms.member_id JOIN org o ON o.id = ms.org_id
+         WHERE ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) {root_filter} AND {MEMBER_IN_SCOPE}
+           AND ($6 = '' OR m.search_text LIKE '%' || $6 || '%' ESCAPE '\\')
+           AND ($7 = '' OR ms.status = $7)
+           AND ($8 = '' OR m.sex = $8)
+           AND ($9 = '' OR m.ethnicity = $9)
+           AND ($10 = '' OR m.birth_date > $10)
+           AND ($11 = '' OR m.birth_date <= $11)
+           AND ($12 = '' OR m.religion = $12)
+           AND ($13 = '' OR m.education = $13 OR ($13 = '{NOT_RECORDED}' AND m.education = ''))
+           AND ($14 = '' OR m.professional = $14 OR ($14 = '{NOT_RECORDED}' AND m.professional = ''))
+           AND ($15 = '' OR m.theory = $15 OR ($15 = '{NOT_RECORDED}' AND m.theory = ''))"
+    )
+}
+
+/// The values every list statement binds, in order: scope ($1–$3), root ($4), day ($5),
+/// filters ($6–$15), word range ($16, $17), path range or root code ($18, $19), subtree bounds
+/// ($20, $21); a page adds the cursor ($22, $23) and the limit ($24).
+struct Binds<'a> {
+    caller: &'a Caller,
+    f: &'a MemberFilter,
+    p: &'a ListPlan,
+    root_id: String,
+    word: (Vec<u8>, Vec<u8>),
+    path: (Val, Val),
+    bounds: (String, String),
+}
+
+impl Binds<'_> {
+    fn query(&self, sql: String) -> Query<'static, Any, AnyArguments> {
+        let (s, f, p) = (self.caller.scope(), self.f, self.p);
+        let q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(s.all)
+            .bind(s.prefix.clone())
+            .bind(s.self_id.clone())
+            .bind(self.root_id.clone())
+            .bind(iso(p.as_of))
+            .bind(crate::rows::like_escaped(&p.text))
+            .bind(f.status.map(|s| s.as_str()).unwrap_or("").to_string())
+            .bind(f.sex.clone().unwrap_or_default())
+            .bind(f.ethnicity.clone().unwrap_or_default())
+            .bind(p.born.0.map(iso).unwrap_or_default())
+            .bind(p.born.1.map(iso).unwrap_or_default())
+            .bind(f.religion.clone().unwrap_or_default())
+            .bind(f.education.clone().unwrap_or_default())
+            .bind(f.professional.clone().unwrap_or_default())
+            .bind(f.theory.clone().unwrap_or_default())
+            .bind(self.word.0.clone())
+            .bind(self.word.1.clone());
+        crate::bulk::bind_all(q, [self.path.0.clone(), self.path.1.clone()]).bind(self.bounds.0.clone()).bind(self.bounds.1.clone())
+    }
+
+    /// A page: the statement with the cursor and one row more than the limit.
+    fn page(&self, sql: String) -> Query<'static, Any, AnyArguments> {
+        self.query(sql).bind(self.p.after.0.clone()).bind(self.p.after.1.clone()).bind(self.p.limit + 1)
+    }
 }
 
 impl Store {
@@ -203,55 +210,25 @@ impl Store {
     }
 }
 
-/// The word a search is driven by, as a byte range of the word index.
-struct DrivingWord {
-    from: Vec<u8>,
-    to: Vec<u8>,
-    exact: bool,
-    /// A name word (not a number): its prefix expands through the dictionary.
-    name: bool,
-}
-
-/// The last word typed, as a prefix (given names come last and tell the most); a last word of
-/// one letter gives way to the whole word before it. The full text still has to match.
-fn driving_word(folded: &str) -> Option<DrivingWord> {
-    let words: Vec<&str> = folded.split_whitespace().collect();
-    let last = *words.last()?;
-    if last.chars().count() >= 2 || words.len() == 1 {
-        return Some(DrivingWord { from: last.as_bytes().to_vec(), to: [last.as_bytes(), &[0xff]].concat(), exact: false, name: is_name_word(last) });
-    }
-    let whole = words[words.len() - 2];
-    Some(DrivingWord { from: whole.as_bytes().to_vec(), to: whole.as_bytes().to_vec(), exact: true, name: is_name_word(whole) })
-}
-
 /// A keyset page from rows of (id, full_name, org code, org name, status, sex, birth date,
 /// joining date, sort key), fetched with `LIMIT limit + 1`.
 pub(crate) fn page_of(rows: &[sqlx::any::AnyRow], limit: i64, total: i64) -> Result<MemberPage, DbError> {
     let mut items = Vec::with_capacity(rows.len());
     let mut last_key = Vec::new();
     for r in rows.iter().take(limit as usize) {
-        let status: String = r.try_get(4)?;
+        let status: String = r.try_get("status")?;
         items.push(MemberItem {
-            id: r.try_get(0)?,
-            full_name: r.try_get(1)?,
-            org: r.try_get(2)?,
-            org_name: r.try_get(3)?,
+            id: r.try_get("id")?,
+            full_name: r.try_get("full_name")?,
+            org: r.try_get("code")?,
+            org_name: r.try_get("org_name")?,
             status: crate::rows::decoded(&status, Status::parse, "Status")?,
-            sex: r.try_get(5)?,
-            birth_date: date(&r.try_get::<String, _>(6)?)?,
-            ceremony_date: date(&r.try_get::<String, _>(7)?)?,
+            sex: r.try_get("sex")?,
+            birth_date: date(&r.try_get::<String, _>("birth_date")?)?,
+            ceremony_date: date(&r.try_get::<String, _>("ceremony_date")?)?,
         });
-        last_key = r.try_get(8)?;
+        last_key = r.try_get("sort_key")?;
     }
     let next_cursor = (rows.len() as i64 > limit).then(|| encode_cursor(&last_key, &items.last().map(|i| i.id.clone()).unwrap_or_default()));
     Ok(MemberPage { items, total, next_cursor })
-}
-
-pub(crate) fn encode_cursor(key: &[u8], id: &str) -> String {
-    format!("{}.{}", hex::encode(key), id)
-}
-
-pub(crate) fn decode_cursor(s: &str) -> Option<(Vec<u8>, String)> {
-    let (k, id) = s.split_once('.')?;
-    Some((hex::decode(k).ok()?, id.to_string()))
 }

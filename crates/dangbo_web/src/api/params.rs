@@ -8,6 +8,7 @@ use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use chrono::{Datelike, NaiveDate};
 use dangbo_core::FieldErrors;
+use dangbo_core::date::WORK_YEARS as YEARS;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
@@ -25,9 +26,6 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         }
     }
 }
-
-/// The years a year parameter may name.
-const YEARS: std::ops::RangeInclusive<i32> = 1930..=2100;
 
 pub(crate) fn given(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())

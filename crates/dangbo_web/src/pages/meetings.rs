@@ -104,7 +104,7 @@ pub async fn show(
     values.insert("planned_on".to_string(), display(today));
     values.insert("from_on".to_string(), display(today));
     values.insert("agenda".to_string(), default_agenda(&st, &auth, &c.i18n, &code, MeetingKind::Regular).await?);
-    let year = q.get("year").and_then(|y| y.parse().ok()).unwrap_or(today.year());
+    let year = q.get("year").and_then(|y| y.parse::<i32>().ok()).filter(|y| dangbo_core::date::WORK_YEARS.contains(y)).unwrap_or(today.year());
     Ok(render(&page(&st, &auth, c, &code, year, FormView { values, errors: Default::default() }).await?))
 }
 

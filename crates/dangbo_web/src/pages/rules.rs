@@ -97,7 +97,8 @@ async fn calendar_page(st: &AppState, c: Ctx, year: i32, form: FormView) -> Resu
 }
 
 pub async fn calendar(State(st): State<AppState>, auth: PageAuth, lang: Lang, Query(q): Query<HashMap<String, String>>) -> Result<Response, WebError> {
-    let year = q.get("year").and_then(|y| y.parse::<i32>().ok()).filter(|y| (1930..=2100).contains(y)).unwrap_or_else(|| st.clock.today().year());
+    let year =
+        q.get("year").and_then(|y| y.parse::<i32>().ok()).filter(|y| dangbo_core::date::WORK_YEARS.contains(y)).unwrap_or_else(|| st.clock.today().year());
     let c = ctx(&auth, lang, &format!("/calendar?year={year}"));
     Ok(render(&calendar_page(&st, c, year, FormView::default()).await?))
 }

@@ -72,7 +72,8 @@ pub async fn show(
     Path(code): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let year = q.get("year").and_then(|y| y.parse::<i32>().ok()).filter(|y| (1930..=2100).contains(y)).unwrap_or_else(|| st.clock.today().year());
+    let year =
+        q.get("year").and_then(|y| y.parse::<i32>().ok()).filter(|y| dangbo_core::date::WORK_YEARS.contains(y)).unwrap_or_else(|| st.clock.today().year());
     let c = ctx(&auth, lang, &format!("/orgs/{code}/targets?year={year}"));
     let values: HashMap<String, String> = [("year".to_string(), year.to_string())].into_iter().collect();
     Ok(render(&page(&st, &auth, c, &code, year, FormView { values, errors: Default::default() }).await?))
@@ -88,7 +89,7 @@ pub async fn put(
     let map = checked_form(&auth, body)?;
     let get = |k: &str| map.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
     let mut e = FieldErrors::new();
-    let year = get("year").parse::<i32>().ok().filter(|y| (1930..=2100).contains(y));
+    let year = get("year").parse::<i32>().ok().filter(|y| dangbo_core::date::WORK_YEARS.contains(y));
     if year.is_none() {
         e.add("year", "err-choice");
     }

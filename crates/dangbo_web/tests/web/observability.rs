@@ -34,6 +34,8 @@ async fn a_requests_log_lines_share_the_id_its_answer_returns() {
     let forged = auth.apply(Request::get("/api/v1/orgs")).header("x-request-id", "forged").body(Body::empty()).unwrap();
     let first = app.send(forged).await;
     let second = app.get("/api/v1/orgs", &auth).await;
+    // A member search names the way it was read (a slow statement inside it logs in its span).
+    let search = app.get("/api/v1/members?q=Hùng", &auth).await;
     drop(guard);
     let id = |r: &Res| r.headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     let (a, b) = (id(&first), id(&second));
@@ -46,6 +48,8 @@ async fn a_requests_log_lines_share_the_id_its_answer_returns() {
     assert!(lines.iter().any(|l| l.contains("org_roots")), "the store call's line carries the request's id:\n{text}");
     assert!(lines.iter().all(|l| !l.contains(&b)), "and no other request's");
     assert!(!text.contains("forged"));
+    let searched = of(&id(&search));
+    assert!(searched.iter().any(|l| l.contains("list_members{plan=") && l.contains("word_index_in_scope")), "the list's plan is on its span:\n{text}");
     app.finish().await;
 }
 
