@@ -25,6 +25,8 @@ pub enum Role {
 }
 
 impl Role {
+    pub const ALL: &[Role] = &[Role::Admin, Role::Staff, Role::Secretary, Role::Viewer, Role::Member];
+
     pub fn parse(s: &str) -> Option<Role> {
         Some(match s {
             "admin" => Role::Admin,
@@ -122,17 +124,19 @@ pub(crate) fn random_token() -> String {
     hex::encode(bytes)
 }
 
-pub(crate) const CALLER_SQL: &str = "SELECT u.id, u.username, u.role, o.code, o.path, u.member_id FROM app_user u LEFT JOIN org o ON o.id = u.org_id";
+/// A caller's columns, read by name in [`caller_from`].
+pub(crate) const CALLER_SQL: &str =
+    "SELECT u.id, u.username, u.role, o.code AS org_code, o.path AS scope_path, u.member_id FROM app_user u LEFT JOIN org o ON o.id = u.org_id";
 
 pub(crate) fn caller_from(row: &sqlx::any::AnyRow) -> Result<Caller, DbError> {
-    let role: String = row.try_get(2)?;
+    let role: String = row.try_get("role")?;
     Ok(Caller {
-        user_id: row.try_get(0)?,
-        username: row.try_get(1)?,
-        role: Role::parse(&role).ok_or_else(|| DbError::Internal(anyhow::anyhow!("bad role {role}")))?,
-        org_code: row.try_get(3)?,
-        scope_path: row.try_get(4)?,
-        member_id: row.try_get(5)?,
+        user_id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        role: crate::rows::decoded(&role, Role::parse, "Role")?,
+        org_code: row.try_get("org_code")?,
+        scope_path: row.try_get("scope_path")?,
+        member_id: row.try_get("member_id")?,
     })
 }
 
@@ -219,9 +223,9 @@ impl Store {
         let turn = self.login_turns.turn(username).await;
         let since = (chrono::Utc::now() - chrono::Duration::minutes(THROTTLE_MINUTES)).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         let recent = "SELECT COUNT(*) FROM login_attempt WHERE ok = 0 AND at > $1 AND";
-        let sql = format!("SELECT ({recent} username = $2 AND ip = $3), ({recent} ip = $3), ({recent} username = $2)");
+        let sql = format!("SELECT ({recent} username = $2 AND ip = $3) AS pair, ({recent} ip = $3) AS address, ({recent} username = $2) AS account");
         let counts = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&since).bind(username).bind(&ip).fetch_one(&self.pool).await?;
-        let (pair, address, account): (i64, i64, i64) = (counts.try_get(0)?, counts.try_get(1)?, counts.try_get(2)?);
+        let (pair, address, account): (i64, i64, i64) = (counts.try_get("pair")?, counts.try_get("address")?, counts.try_get("account")?);
         if pair >= MAX_FAILURES || address >= MAX_FAILURES_PER_ADDRESS || account >= MAX_FAILURES_PER_ACCOUNT {
             self.log_read(&Caller::named(username), "login.refused", "user", username, serde_json::json!({"ip": ip})).await?;
             return Err(DbError::RateLimited);
@@ -279,7 +283,7 @@ impl Store {
     /// The caller and CSRF token behind a session cookie, if the session is live.
     #[tracing::instrument(skip_all)]
     pub async fn session(&self, token: &str) -> Result<Option<(Caller, String)>, DbError> {
-        let sql = "SELECT u.id, u.username, u.role, o.code, o.path, u.member_id, s.csrf_token FROM app_session s JOIN app_user u ON u.id = s.user_id LEFT JOIN org o ON o.id = u.org_id WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.active = 1";
+        let sql = "SELECT u.id, u.username, u.role, o.code AS org_code, o.path AS scope_path, u.member_id, s.csrf_token FROM app_session s JOIN app_user u ON u.id = s.user_id LEFT JOIN org o ON o.id = u.org_id WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.active = 1";
         let row = sqlx::query(sql).bind(hash_token(token)).bind(now()).fetch_optional(&self.pool).await?;
         match row {
             None => Ok(None),

@@ -187,8 +187,8 @@ impl Store {
         let root = self.org(caller, code).await?;
         let s = caller.scope();
         let sql = format!(
-            "{SUBTREE_IN_PERIOD} SELECT x.level, COUNT(DISTINCT x.id), COUNT(DISTINCT COALESCE(r.member_id, r.full_name || '|' || r.unit)),
-                CAST(COALESCE(SUM(CASE WHEN r.passed = 1 THEN 1 ELSE 0 END), 0) AS BIGINT)
+            "{SUBTREE_IN_PERIOD} SELECT x.level, COUNT(DISTINCT x.id) AS sessions, COUNT(DISTINCT COALESCE(r.member_id, r.full_name || '|' || r.unit)) AS people,
+                CAST(COALESCE(SUM(CASE WHEN r.passed = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS passed
              FROM exam_session x JOIN sub ON sub.id = x.org_id JOIN org o ON o.id = x.org_id LEFT JOIN exam_result r ON r.session_id = x.id
              WHERE x.held_on >= $5 AND x.held_on <= $6 AND {ORG_IN_SCOPE} AND ($3 = $3)
              GROUP BY x.level"
@@ -204,8 +204,8 @@ impl Store {
             .await?;
         let mut st = ExamStats::default();
         for r in &rows {
-            let level: String = r.try_get(0)?;
-            let (sessions, people, passed): (i64, i64, i64) = (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?);
+            let level: String = r.try_get("level")?;
+            let (sessions, people, passed): (i64, i64, i64) = (r.try_get("sessions")?, r.try_get("people")?, r.try_get("passed")?);
             st.sessions += sessions;
             st.passed += passed;
             match level.as_str() {
@@ -224,8 +224,8 @@ impl Store {
         let root = self.org(caller, code).await?;
         let sql = format!(
             "{} SELECT o.code, sub.name,
-                (SELECT m.full_name FROM position p JOIN member m ON m.id = p.member_id WHERE p.org_id = sub.id AND p.title = 'secretary' AND p.from_on <= $5 AND (p.to_on IS NULL OR p.to_on > $5) ORDER BY p.from_on DESC LIMIT 1),
-                (SELECT p.local FROM position p WHERE p.org_id = sub.id AND p.title = 'secretary' AND p.from_on <= $5 AND (p.to_on IS NULL OR p.to_on > $5) ORDER BY p.from_on DESC LIMIT 1)
+                (SELECT m.full_name FROM position p JOIN member m ON m.id = p.member_id WHERE p.org_id = sub.id AND p.title = 'secretary' AND p.from_on <= $5 AND (p.to_on IS NULL OR p.to_on > $5) ORDER BY p.from_on DESC LIMIT 1) AS secretary,
+                (SELECT p.local FROM position p WHERE p.org_id = sub.id AND p.title = 'secretary' AND p.from_on <= $5 AND (p.to_on IS NULL OR p.to_on > $5) ORDER BY p.from_on DESC LIMIT 1) AS local
              FROM sub CROSS JOIN org o
              WHERE o.id = sub.id AND sub.kind IN ('grassroots_committee', 'commune') AND o.field = 'commune' AND {ORG_IN_SCOPE} AND ($3 = $3)
              ORDER BY o.code",
@@ -236,12 +236,12 @@ impl Store {
             sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(String::new()).bind(&root.id).bind(iso(as_of)).fetch_all(&self.pool).await?;
         let mut rep = LocalityReport { as_of: Some(as_of), ..Default::default() };
         for r in &rows {
-            let local: Option<i64> = r.try_get(3)?;
+            let local: Option<i64> = r.try_get("local")?;
             rep.units_total += 1;
             if local == Some(0) {
                 rep.units_with_nonlocal_secretary += 1;
             }
-            rep.units.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, local.map(|l| l != 0)));
+            rep.units.push((r.try_get("code")?, r.try_get("name")?, r.try_get("secretary")?, local.map(|l| l != 0)));
         }
         Ok(rep)
     }
@@ -406,20 +406,20 @@ impl Store {
 /// A member's positions and moves, in a transaction whose caller has checked the member is visible.
 pub(crate) async fn member_cadre_in(tx: &mut sqlx::Transaction<'static, sqlx::Any>, member_id: &str) -> Result<(Vec<PositionRow>, Vec<MoveRow>), DbError> {
     let rows = sqlx::query(
-        "SELECT o.code, o.name, p.title, p.from_on, p.to_on, p.local FROM position p JOIN org o ON o.id = p.org_id WHERE p.member_id = $1 ORDER BY p.from_on",
+        "SELECT o.code AS org, o.name AS org_name, p.title, p.from_on, p.to_on, p.local FROM position p JOIN org o ON o.id = p.org_id WHERE p.member_id = $1 ORDER BY p.from_on",
     )
     .bind(member_id)
     .fetch_all(&mut **tx)
     .await?;
     let mut positions = Vec::new();
     for r in &rows {
-        let local: Option<i64> = r.try_get(5)?;
+        let local: Option<i64> = r.try_get("local")?;
         positions.push(PositionRow {
-            org: r.try_get(0)?,
-            org_name: r.try_get(1)?,
-            title: r.try_get(2)?,
-            from_on: date(&r.try_get::<String, _>(3)?)?,
-            to_on: opt_date(r.try_get(4)?)?,
+            org: r.try_get("org")?,
+            org_name: r.try_get("org_name")?,
+            title: r.try_get("title")?,
+            from_on: date(&r.try_get::<String, _>("from_on")?)?,
+            to_on: opt_date(r.try_get("to_on")?)?,
             local: local.map(|l| l != 0),
         });
     }
@@ -434,15 +434,15 @@ const MOVE_COLS: &str = "v.id, v.member_id, m.full_name, v.kind, v.category, v.f
 
 fn move_row(r: &sqlx::any::AnyRow) -> Result<MoveRow, DbError> {
     Ok(MoveRow {
-        id: r.try_get(0)?,
-        member_id: r.try_get(1)?,
-        full_name: r.try_get(2)?,
-        kind: r.try_get(3)?,
-        category: r.try_get(4)?,
-        from: r.try_get(5)?,
-        to: r.try_get(6)?,
-        start_on: date(&r.try_get::<String, _>(7)?)?,
-        end_on: opt_date(r.try_get(8)?)?,
-        decision_no: r.try_get(9)?,
+        id: r.try_get("id")?,
+        member_id: r.try_get("member_id")?,
+        full_name: r.try_get("full_name")?,
+        kind: r.try_get("kind")?,
+        category: r.try_get("category")?,
+        from: r.try_get("from_unit")?,
+        to: r.try_get("to_unit")?,
+        start_on: date(&r.try_get::<String, _>("start_on")?)?,
+        end_on: opt_date(r.try_get("end_on")?)?,
+        decision_no: r.try_get("decision_no")?,
     })
 }

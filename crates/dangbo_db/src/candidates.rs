@@ -106,31 +106,32 @@ pub(crate) async fn load(tx: &mut Transaction<'static, Any>, caller: &Caller, id
     .await?;
     let mut out = Vec::with_capacity(steps.len());
     for r in &steps {
-        let kind: String = r.try_get(2)?;
+        let kind: String = r.try_get("kind")?;
         out.push(StepRow {
             step: Step {
-                id: r.try_get(0)?,
-                seq: r.try_get(1)?,
-                kind: StepKind::parse(&kind).ok_or_else(|| DbError::Internal(anyhow::anyhow!("unknown step {kind}")))?,
-                effective_on: date(&r.try_get::<String, _>(3)?)?,
-                doc_no: r.try_get(4)?,
-                data: serde_json::from_str(&r.try_get::<String, _>(5)?)?,
+                id: r.try_get("id")?,
+                seq: r.try_get("seq")?,
+                kind: crate::rows::decoded(&kind, StepKind::parse, "StepKind")?,
+                effective_on: date(&r.try_get::<String, _>("effective_on")?)?,
+                doc_no: r.try_get("doc_no")?,
+                data: serde_json::from_str(&r.try_get::<String, _>("data")?)?,
             },
-            recorded_by: r.try_get(6)?,
-            recorded_at: r.try_get(7)?,
+            recorded_by: r.try_get("recorded_by")?,
+            recorded_at: r.try_get("recorded_at")?,
         });
     }
     let certs = sqlx::query("SELECT certificate_date FROM course_enrolment e JOIN course k ON k.id = e.course_id WHERE e.candidate_id = $1 AND e.result = 'passed' AND k.kind = 'awareness' AND e.certificate_date IS NOT NULL")
         .bind(id)
         .fetch_all(&mut **tx)
         .await?;
-    let certificates = certs.iter().map(|r| Ok(Certificate { issued_on: date(&r.try_get::<String, _>(0)?)? })).collect::<Result<Vec<_>, DbError>>()?;
-    let kind: String = row.try_get(1)?;
+    let certificates =
+        certs.iter().map(|r| Ok(Certificate { issued_on: date(&r.try_get::<String, _>("certificate_date")?)? })).collect::<Result<Vec<_>, DbError>>()?;
+    let kind: String = row.try_get("kind")?;
     Ok(Loaded {
-        org_id: row.try_get(0)?,
+        org_id: row.try_get("org_id")?,
         org_kind: crate::rows::decoded(&kind, OrgKind::parse, "OrgKind")?,
-        listed_on: date(&row.try_get::<String, _>(2)?)?,
-        person: serde_json::from_str(&row.try_get::<String, _>(3)?)?,
+        listed_on: date(&row.try_get::<String, _>("listed_on")?)?,
+        person: serde_json::from_str(&row.try_get::<String, _>("person")?)?,
         steps: out,
         certificates,
     })
@@ -269,12 +270,13 @@ impl Store {
             let judge = Judge::load(&mut c.tx).await?;
             let st = refresh(&mut c.tx, id, &l, None, &judge).await?;
             let (rules, calendar) = (&judge.rules, &judge.calendar);
-            let row = sqlx::query("SELECT o.code, o.name, c.source, c.listed_on FROM candidate c JOIN org o ON o.id = c.org_id WHERE c.id = $1")
-                .bind(id)
-                .fetch_one(&mut *c.tx)
-                .await?;
+            let row =
+                sqlx::query("SELECT o.code AS org, o.name AS org_name, c.source, c.listed_on FROM candidate c JOIN org o ON o.id = c.org_id WHERE c.id = $1")
+                    .bind(id)
+                    .fetch_one(&mut *c.tx)
+                    .await?;
             let certs = sqlx::query(
-                "SELECT k.id, k.name, e.certificate_no, e.certificate_date FROM course_enrolment e JOIN course k ON k.id = e.course_id
+                "SELECT k.id AS course_id, k.name AS course_name, e.certificate_no, e.certificate_date FROM course_enrolment e JOIN course k ON k.id = e.course_id
              WHERE e.candidate_id = $1 AND e.result = 'passed' AND e.certificate_date IS NOT NULL ORDER BY e.certificate_date",
             )
             .bind(id)
@@ -282,12 +284,12 @@ impl Store {
             .await?;
             let mut certificates = Vec::new();
             for r in &certs {
-                let issued_on = date(&r.try_get::<String, _>(3)?)?;
+                let issued_on = date(&r.try_get::<String, _>("certificate_date")?)?;
                 let months = rules.number(dangbo_core::rules::RuleId::CertificateValidityMonths, issued_on) as u32;
                 certificates.push(CertificateRow {
-                    course_id: r.try_get(0)?,
-                    course_name: r.try_get(1)?,
-                    certificate_no: r.try_get(2)?,
+                    course_id: r.try_get("course_id")?,
+                    course_name: r.try_get("course_name")?,
+                    certificate_no: r.try_get("certificate_no")?,
                     issued_on,
                     valid_until: dangbo_core::date::add_months(issued_on, months),
                 });
@@ -304,10 +306,10 @@ impl Store {
                 id: id.to_string(),
                 full_name: l.person.full_name(),
                 person: l.person.clone(),
-                org: row.try_get(0)?,
-                org_name: row.try_get(1)?,
-                source: row.try_get(2)?,
-                listed_on: date(&row.try_get::<String, _>(3)?)?,
+                org: row.try_get("org")?,
+                org_name: row.try_get("org_name")?,
+                source: row.try_get("source")?,
+                listed_on: date(&row.try_get::<String, _>("listed_on")?)?,
                 stage: st.stage,
                 stage_on: st.stage_on,
                 member_id: st.member_id.clone(),

@@ -64,38 +64,39 @@ pub struct CourseDetail {
     pub participants: Vec<ParticipantRow>,
 }
 
-const PARTICIPANT_COLS: &str = "p.course_id, k.name, m.id, m.full_name, o.code, p.result, p.award, p.certificate_no, p.certificate_date";
+const PARTICIPANT_COLS: &str =
+    "p.course_id, k.name AS course, m.id AS member_id, m.full_name, o.code AS org, p.result, p.award, p.certificate_no, p.certificate_date";
 
 fn participant_row(r: &sqlx::any::AnyRow) -> Result<ParticipantRow, DbError> {
     Ok(ParticipantRow {
-        course_id: r.try_get(0)?,
-        course: r.try_get(1)?,
-        member_id: r.try_get(2)?,
-        full_name: r.try_get(3)?,
-        org: r.try_get(4)?,
-        result: crate::rows::decoded(&r.try_get::<String, _>(5)?, CourseResult::parse, "CourseResult")?,
-        award: r.try_get(6)?,
-        certificate_no: r.try_get(7)?,
-        certificate_date: opt_date(r.try_get(8)?)?,
+        course_id: r.try_get("course_id")?,
+        course: r.try_get("course")?,
+        member_id: r.try_get("member_id")?,
+        full_name: r.try_get("full_name")?,
+        org: r.try_get("org")?,
+        result: crate::rows::decoded(&r.try_get::<String, _>("result")?, CourseResult::parse, "CourseResult")?,
+        award: r.try_get("award")?,
+        certificate_no: r.try_get("certificate_no")?,
+        certificate_date: opt_date(r.try_get("certificate_date")?)?,
     })
 }
 
-const COURSE_COLS: &str = "k.id, o.code, o.name, k.kind, k.name, k.start_date, k.end_date, k.provider,
-    (SELECT COUNT(*) FROM course_enrolment e WHERE e.course_id = k.id),
-    (SELECT COUNT(*) FROM course_enrolment e WHERE e.course_id = k.id AND e.result = 'passed')";
+const COURSE_COLS: &str = "k.id, o.code AS org, o.name AS org_name, k.kind, k.name, k.start_date, k.end_date, k.provider,
+    (SELECT COUNT(*) FROM course_enrolment e WHERE e.course_id = k.id) AS enrolled,
+    (SELECT COUNT(*) FROM course_enrolment e WHERE e.course_id = k.id AND e.result = 'passed') AS passed";
 
 fn course_item(r: &sqlx::any::AnyRow) -> Result<CourseItem, DbError> {
     Ok(CourseItem {
-        id: r.try_get(0)?,
-        org: r.try_get(1)?,
-        org_name: r.try_get(2)?,
-        kind: crate::rows::decoded(&r.try_get::<String, _>(3)?, CourseKind::parse, "CourseKind")?,
-        name: r.try_get(4)?,
-        start_date: date(&r.try_get::<String, _>(5)?)?,
-        end_date: date(&r.try_get::<String, _>(6)?)?,
-        provider: r.try_get(7)?,
-        enrolled: r.try_get(8)?,
-        passed: r.try_get(9)?,
+        id: r.try_get("id")?,
+        org: r.try_get("org")?,
+        org_name: r.try_get("org_name")?,
+        kind: crate::rows::decoded(&r.try_get::<String, _>("kind")?, CourseKind::parse, "CourseKind")?,
+        name: r.try_get("name")?,
+        start_date: date(&r.try_get::<String, _>("start_date")?)?,
+        end_date: date(&r.try_get::<String, _>("end_date")?)?,
+        provider: r.try_get("provider")?,
+        enrolled: r.try_get("enrolled")?,
+        passed: r.try_get("passed")?,
     })
 }
 
@@ -157,7 +158,7 @@ impl Store {
         let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(id).fetch_optional(&self.pool).await?.ok_or(DbError::NotFound)?;
         let course = course_item(&row)?;
         let rows = sqlx::query(
-            "SELECT e.id, c.id, c.full_name, o.code, e.result, e.certificate_no, e.certificate_date
+            "SELECT e.id, c.id AS candidate_id, c.full_name, o.code AS org, e.result, e.certificate_no, e.certificate_date
              FROM course_enrolment e JOIN candidate c ON c.id = e.candidate_id JOIN org o ON o.id = c.org_id
              WHERE e.course_id = $1 ORDER BY c.sort_key, c.id",
         )
@@ -168,13 +169,13 @@ impl Store {
             .iter()
             .map(|r| {
                 Ok(EnrolmentRow {
-                    id: r.try_get(0)?,
-                    candidate_id: r.try_get(1)?,
-                    full_name: r.try_get(2)?,
-                    org: r.try_get(3)?,
-                    result: crate::rows::decoded(&r.try_get::<String, _>(4)?, CourseResult::parse, "CourseResult")?,
-                    certificate_no: r.try_get(5)?,
-                    certificate_date: opt_date(r.try_get(6)?)?,
+                    id: r.try_get("id")?,
+                    candidate_id: r.try_get("candidate_id")?,
+                    full_name: r.try_get("full_name")?,
+                    org: r.try_get("org")?,
+                    result: crate::rows::decoded(&r.try_get::<String, _>("result")?, CourseResult::parse, "CourseResult")?,
+                    certificate_no: r.try_get("certificate_no")?,
+                    certificate_date: opt_date(r.try_get("certificate_date")?)?,
                 })
             })
             .collect::<Result<Vec<_>, DbError>>()?;
@@ -234,7 +235,7 @@ impl Store {
         let sql = format!("SELECT k.start_date, k.end_date FROM course k JOIN org o ON o.id = k.org_id WHERE k.id = $3 AND {ORG_IN_SCOPE}");
         let row =
             sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(course_id).fetch_optional(&mut *c.tx).await?.ok_or(DbError::NotFound)?;
-        let start = date(&row.try_get::<String, _>(0)?)?;
+        let start = date(&row.try_get::<String, _>("start_date")?)?;
         if new.certificate_date.is_some_and(|d| d < start) {
             return Err(DbError::field("certificate_date", "err-certificate-before-course"));
         }
@@ -285,7 +286,7 @@ impl Store {
         let root = self.org(caller, code).await?;
         let s = caller.scope();
         let sql = format!(
-            "{} SELECT COUNT(DISTINCT k.id), COUNT(DISTINCT e.candidate_id) FROM course k JOIN sub ON sub.id = k.org_id JOIN org o ON o.id = k.org_id
+            "{} SELECT COUNT(DISTINCT k.id) AS classes, COUNT(DISTINCT e.candidate_id) AS trainees FROM course k JOIN sub ON sub.id = k.org_id JOIN org o ON o.id = k.org_id
                LEFT JOIN course_enrolment e ON e.course_id = k.id
              WHERE k.kind = 'awareness' AND k.start_date >= $5 AND k.start_date <= $6 AND {ORG_IN_SCOPE} AND ($3 = $3)",
             crate::movements::SUBTREE_IN_PERIOD
@@ -299,7 +300,7 @@ impl Store {
             .bind(iso(to))
             .fetch_one(&self.pool)
             .await?;
-        Ok((row.try_get(0)?, row.try_get(1)?))
+        Ok((row.try_get("classes")?, row.try_get("trainees")?))
     }
 }
 

@@ -256,11 +256,11 @@ impl Store {
                 let cand = v.candidate.as_deref().unwrap_or_default();
                 let r = sqlx::query("SELECT org_id, full_name FROM candidate WHERE id = $1").bind(cand).fetch_optional(&mut *c.tx).await?;
                 let Some(r) = r else { return Err(DbError::field("candidate", "err-candidate-unknown")) };
-                if r.try_get::<String, _>(0)? != m.org.id {
+                if r.try_get::<String, _>("org_id")? != m.org.id {
                     return Err(DbError::field("candidate", "err-vote-other-branch"));
                 }
                 if subject.is_empty() {
-                    subject = r.try_get(1)?;
+                    subject = r.try_get("full_name")?;
                 }
                 let data = StepData { votes_for: Some(v.tally.votes_for), full_members: Some(out.base), ..Default::default() };
                 let step = NewStep { kind: StepKind::BranchResolution, effective_on: on, doc_no: Some(v.doc_no.clone()), data, claimed_pass: None };
@@ -274,9 +274,9 @@ impl Store {
                     .fetch_optional(&mut *c.tx)
                     .await?;
                 match r {
-                    Some(r) if r.try_get::<i64, _>(0)? == 0 => {
+                    Some(r) if r.try_get::<i64, _>("full_member")? == 0 => {
                         if subject.is_empty() {
-                            subject = r.try_get(1)?;
+                            subject = r.try_get("full_name")?;
                         }
                     }
                     _ => return Err(DbError::field("member", "err-vote-not-probationary")),

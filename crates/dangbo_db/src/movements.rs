@@ -41,27 +41,27 @@ impl Store {
         let org = self.org(caller, code).await?;
         let s = caller.scope();
         let admissions = format!(
-            "{SUBTREE_IN_PERIOD} SELECT COUNT(*),
-                CAST(COALESCE(SUM(CASE WHEN e.age_at_admission <= $7 THEN 1 ELSE 0 END), 0) AS BIGINT),
-                CAST(COALESCE(SUM(CASE WHEN m.sex = 'female' THEN 1 ELSE 0 END), 0) AS BIGINT),
-                CAST(COALESCE(SUM(CASE WHEN m.ethnicity <> $8 THEN 1 ELSE 0 END), 0) AS BIGINT),
-                CAST(COALESCE(SUM(CASE WHEN m.religion <> $9 THEN 1 ELSE 0 END), 0) AS BIGINT),
-                CAST(COALESCE(SUM(CASE WHEN e.episode > 1 THEN 1 ELSE 0 END), 0) AS BIGINT)
+            "{SUBTREE_IN_PERIOD} SELECT COUNT(*) AS admitted,
+                CAST(COALESCE(SUM(CASE WHEN e.age_at_admission <= $7 THEN 1 ELSE 0 END), 0) AS BIGINT) AS young,
+                CAST(COALESCE(SUM(CASE WHEN m.sex = 'female' THEN 1 ELSE 0 END), 0) AS BIGINT) AS women,
+                CAST(COALESCE(SUM(CASE WHEN m.ethnicity <> $8 THEN 1 ELSE 0 END), 0) AS BIGINT) AS ethnic_minority,
+                CAST(COALESCE(SUM(CASE WHEN m.religion <> $9 THEN 1 ELSE 0 END), 0) AS BIGINT) AS religious,
+                CAST(COALESCE(SUM(CASE WHEN e.episode > 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS readmitted
              {ADMISSIONS_FROM_WHERE} AND {MEMBER_IN_SCOPE}"
         );
         let recognitions = format!(
-            "{SUBTREE_IN_PERIOD} SELECT COUNT(*) FROM member_span ms JOIN sub ON sub.id = ms.org_id JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
+            "{SUBTREE_IN_PERIOD} SELECT COUNT(*) AS n FROM member_span ms JOIN sub ON sub.id = ms.org_id JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
              WHERE ms.status = 'full' AND ms.valid_from >= $5 AND ms.valid_from <= $6 AND {MEMBER_IN_SCOPE}
                AND EXISTS (SELECT 1 FROM member_span p WHERE p.member_id = ms.member_id AND p.status = 'probationary' AND p.valid_to = ms.valid_from)"
         );
         let arrivals = format!(
-            "{SUBTREE_IN_PERIOD} SELECT COUNT(*) FROM member_episode e JOIN member_span ms ON ms.member_id = e.member_id AND ms.episode = e.episode
+            "{SUBTREE_IN_PERIOD} SELECT COUNT(*) AS n FROM member_episode e JOIN member_span ms ON ms.member_id = e.member_id AND ms.episode = e.episode
                JOIN sub ON sub.id = ms.org_id JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = e.member_id
              WHERE e.admitted_here = 0 AND ms.valid_from >= $5 AND ms.valid_from <= $6 AND {MEMBER_IN_SCOPE}
                AND ms.valid_from = (SELECT MIN(f.valid_from) FROM member_span f WHERE f.member_id = e.member_id)"
         );
         let exits = format!(
-            "{SUBTREE_IN_PERIOD} SELECT m.status, COUNT(*) FROM member m JOIN sub ON sub.id = m.org_id JOIN org o ON o.id = m.org_id
+            "{SUBTREE_IN_PERIOD} SELECT m.status, COUNT(*) AS n FROM member m JOIN sub ON sub.id = m.org_id JOIN org o ON o.id = m.org_id
              WHERE m.exit_date >= $5 AND m.exit_date <= $6 AND {MEMBER_IN_SCOPE} GROUP BY m.status"
         );
         let bind = |sql: String| {
@@ -74,19 +74,19 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         let mut mv = Movements {
-            admitted: a.try_get(0)?,
-            admitted_under_30: a.try_get(1)?,
-            admitted_women: a.try_get(2)?,
-            admitted_ethnic_minority: a.try_get(3)?,
-            admitted_religious: a.try_get(4)?,
-            readmitted: a.try_get(5)?,
-            recognised: bind(recognitions).fetch_one(&self.pool).await?.try_get(0)?,
-            transferred_in: bind(arrivals).fetch_one(&self.pool).await?.try_get(0)?,
+            admitted: a.try_get("admitted")?,
+            admitted_under_30: a.try_get("young")?,
+            admitted_women: a.try_get("women")?,
+            admitted_ethnic_minority: a.try_get("ethnic_minority")?,
+            admitted_religious: a.try_get("religious")?,
+            readmitted: a.try_get("readmitted")?,
+            recognised: bind(recognitions).fetch_one(&self.pool).await?.try_get("n")?,
+            transferred_in: bind(arrivals).fetch_one(&self.pool).await?.try_get("n")?,
             ..Default::default()
         };
         for r in bind(exits).fetch_all(&self.pool).await? {
-            let n: i64 = r.try_get(1)?;
-            match r.try_get::<String, _>(0)?.as_str() {
+            let n: i64 = r.try_get("n")?;
+            match r.try_get::<String, _>("status")?.as_str() {
                 "transferred_out" => mv.transferred_out = n,
                 "struck_off" => mv.struck_off = n,
                 "left" => mv.left = n,

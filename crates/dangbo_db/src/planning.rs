@@ -159,7 +159,7 @@ impl Store {
             .await?;
         let mut out = Vec::with_capacity(cycles.len());
         for c in &cycles {
-            let id: String = c.try_get(0)?;
+            let id: String = c.try_get("id")?;
             let rows = sqlx::query(
                 "SELECT e.id, e.member_id, m.full_name, e.title, e.added_on, e.removed_on, e.removal_reason, e.removal_note, m.birth_date, m.sex, m.ethnicity
                  FROM planning_entry e JOIN member m ON m.id = e.member_id WHERE e.cycle_id = $1 ORDER BY e.title, m.sort_key, e.id",
@@ -171,19 +171,25 @@ impl Store {
             let mut people: Vec<(String, Profile)> = Vec::new();
             for r in &rows {
                 let e = PlannedRow {
-                    id: r.try_get(0)?,
-                    member_id: r.try_get(1)?,
-                    full_name: r.try_get(2)?,
-                    title: crate::rows::decoded(&r.try_get::<String, _>(3)?, Title::parse, "Title")?,
-                    added_on: date(&r.try_get::<String, _>(4)?)?,
-                    removed_on: opt_date(r.try_get(5)?)?,
-                    removal_reason: r.try_get::<Option<String>, _>(6)?.map(|s| crate::rows::decoded(&s, RemovalReason::parse, "RemovalReason")).transpose()?,
-                    removal_note: r.try_get(7)?,
+                    id: r.try_get("id")?,
+                    member_id: r.try_get("member_id")?,
+                    full_name: r.try_get("full_name")?,
+                    title: crate::rows::decoded(&r.try_get::<String, _>("title")?, Title::parse, "Title")?,
+                    added_on: date(&r.try_get::<String, _>("added_on")?)?,
+                    removed_on: opt_date(r.try_get("removed_on")?)?,
+                    removal_reason: r
+                        .try_get::<Option<String>, _>("removal_reason")?
+                        .map(|s| crate::rows::decoded(&s, RemovalReason::parse, "RemovalReason"))
+                        .transpose()?,
+                    removal_note: r.try_get("removal_note")?,
                 };
                 let active = e.added_on <= on && e.removed_on.is_none_or(|x| x > on);
                 if active && !people.iter().any(|(m, _)| *m == e.member_id) {
-                    let sex = if r.try_get::<String, _>(9)? == "female" { Sex::Female } else { Sex::Male };
-                    people.push((e.member_id.clone(), Profile { birth_date: date(&r.try_get::<String, _>(8)?)?, sex, ethnicity: r.try_get(10)? }));
+                    let sex = crate::rows::decoded(&r.try_get::<String, _>("sex")?, Sex::parse, "Sex")?;
+                    people.push((
+                        e.member_id.clone(),
+                        Profile { birth_date: date(&r.try_get::<String, _>("birth_date")?)?, sex, ethnicity: r.try_get("ethnicity")? },
+                    ));
                 }
                 entries.push(e);
             }
@@ -192,9 +198,9 @@ impl Store {
                 id,
                 org: org.code.clone(),
                 org_name: org.name.clone(),
-                term: c.try_get(1)?,
-                approved_on: date(&c.try_get::<String, _>(2)?)?,
-                decision_no: c.try_get(3)?,
+                term: c.try_get("term")?,
+                approved_on: date(&c.try_get::<String, _>("approved_on")?)?,
+                decision_no: c.try_get("decision_no")?,
                 entries,
                 structure: structure(&profiles, &rules, on),
             });

@@ -127,27 +127,33 @@ async fn read_record(tx: &mut Transaction<'static, Any>, caller: &Caller, member
     let rows = sqlx::query(sqlx::AssertSqlSafe(record_sql())).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).fetch_all(&mut **tx).await?;
     let first = rows.first().ok_or(DbError::NotFound)?;
     let mut lists = [0; 5];
-    for (i, n) in lists.iter_mut().enumerate() {
-        *n = first.try_get(4 + i)?;
+    for (n, name) in lists.iter_mut().zip(["n_positions", "n_moves", "n_assignments", "n_courses", "n_votes"]) {
+        *n = first.try_get(name)?;
     }
-    let head = Head { org_id: first.try_get(0)?, org_code: first.try_get(1)?, org_name: first.try_get(2)?, ethnicity: first.try_get(3)?, lists };
+    let head = Head {
+        org_id: first.try_get("org_id")?,
+        org_code: first.try_get("org_code")?,
+        org_name: first.try_get("org_name")?,
+        ethnicity: first.try_get("ethnicity_name")?,
+        lists,
+    };
     // One read of the events serves the replay (in recording order) and the timeline (by date).
     let mut records = Vec::with_capacity(rows.len());
     let mut events = Vec::with_capacity(rows.len());
-    for r in rows.iter().filter(|r| r.try_get::<Option<String>, _>(9).ok().flatten().is_some()) {
-        let data: serde_json::Value = serde_json::from_str(&r.try_get::<String, _>(16)?)?;
-        let effective_on = date(&r.try_get::<String, _>(12)?)?;
-        records.push(EventRecord { id: r.try_get(9)?, seq: r.try_get(10)?, effective_on, data: serde_json::from_value::<EventData>(data.clone())? });
+    for r in rows.iter().filter(|r| r.try_get::<Option<String>, _>("id").ok().flatten().is_some()) {
+        let data: serde_json::Value = serde_json::from_str(&r.try_get::<String, _>("data")?)?;
+        let effective_on = date(&r.try_get::<String, _>("effective_on")?)?;
+        records.push(EventRecord { id: r.try_get("id")?, seq: r.try_get("seq")?, effective_on, data: serde_json::from_value::<EventData>(data.clone())? });
         events.push(MemberEventRow {
-            id: r.try_get(9)?,
-            kind: r.try_get(11)?,
+            id: r.try_get("id")?,
+            kind: r.try_get("kind")?,
             effective_on,
-            decision_no: r.try_get(13)?,
-            decision_date: opt_date(r.try_get(14)?)?,
-            issuer: r.try_get(15)?,
+            decision_no: r.try_get("decision_no")?,
+            decision_date: opt_date(r.try_get("decision_date")?)?,
+            issuer: r.try_get("issuer")?,
             data,
-            recorded_at: r.try_get(17)?,
-            recorded_by: r.try_get(18)?,
+            recorded_at: r.try_get("recorded_at")?,
+            recorded_by: r.try_get("recorded_by")?,
         });
     }
     // Stable: events of one date keep their recording order.

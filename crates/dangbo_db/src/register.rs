@@ -35,8 +35,8 @@ impl Store {
         let org = self.org(caller, code).await?;
         let s = caller.scope();
         let sql = format!(
-            "{SUBTREE_AS_OF} SELECT m.full_name, m.sex, m.birth_date, COALESCE(r.name, m.ethnicity), m.religion, m.home_town, m.education, m.theory,
-                m.professional, m.occupation, m.ceremony_date, m.full_date, m.card_no, m.bio_no, sub.name, ms.status
+            "{SUBTREE_AS_OF} SELECT m.full_name, m.sex, m.birth_date, COALESCE(r.name, m.ethnicity) AS ethnicity, m.religion, m.home_town, m.education, m.theory,
+                m.professional, m.occupation, m.ceremony_date, m.full_date, m.card_no, m.bio_no, sub.name AS branch, ms.status
              FROM sub CROSS JOIN member_span ms JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
              LEFT JOIN ref_item r ON r.kind = 'ethnicity' AND r.code = m.ethnicity
              WHERE ms.org_id = sub.id AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE}
@@ -57,21 +57,21 @@ impl Store {
 
 fn row_of(r: &sqlx::any::AnyRow) -> Result<RegisterRow, DbError> {
     Ok(RegisterRow {
-        full_name: r.try_get(0)?,
-        sex: r.try_get(1)?,
-        birth_date: date(&r.try_get::<String, _>(2)?)?,
-        ethnicity: r.try_get(3)?,
-        religion: r.try_get(4)?,
-        home_town: r.try_get(5)?,
-        education: r.try_get(6)?,
-        theory: r.try_get(7)?,
-        professional: r.try_get(8)?,
-        occupation: r.try_get(9)?,
-        ceremony_date: date(&r.try_get::<String, _>(10)?)?,
-        full_date: opt_date(r.try_get(11)?)?,
-        card_no: r.try_get::<Option<String>, _>(12)?.unwrap_or_default(),
-        bio_no: r.try_get::<Option<String>, _>(13)?.unwrap_or_default(),
-        branch: r.try_get(14)?,
-        status: r.try_get(15)?,
+        full_name: r.try_get("full_name")?,
+        sex: r.try_get("sex")?,
+        birth_date: date(&r.try_get::<String, _>("birth_date")?)?,
+        ethnicity: r.try_get("ethnicity")?,
+        religion: r.try_get("religion")?,
+        home_town: r.try_get("home_town")?,
+        education: r.try_get("education")?,
+        theory: r.try_get("theory")?,
+        professional: r.try_get("professional")?,
+        occupation: r.try_get("occupation")?,
+        ceremony_date: date(&r.try_get::<String, _>("ceremony_date")?)?,
+        full_date: opt_date(r.try_get("full_date")?)?,
+        card_no: r.try_get::<Option<String>, _>("card_no")?.unwrap_or_default(),
+        bio_no: r.try_get::<Option<String>, _>("bio_no")?.unwrap_or_default(),
+        branch: r.try_get("branch")?,
+        status: r.try_get("status")?,
     })
 }

@@ -112,8 +112,10 @@ impl Store {
             "" => "WITH".to_string(),
             w => format!("{w},"),
         };
-        let counts =
-            (0..DIMENSIONS.len()).map(|i| format!("SELECT CAST({i} AS BIGINT), d{i}, COUNT(*) FROM x GROUP BY d{i}")).collect::<Vec<_>>().join(" UNION ALL ");
+        let counts = (0..DIMENSIONS.len())
+            .map(|i| format!("SELECT CAST({i} AS BIGINT) AS dimension, d{i} AS value, COUNT(*) AS n FROM x GROUP BY d{i}"))
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
         let sql = format!(
             "{with} x AS MATERIALIZED (SELECT {cols} FROM member_span ms JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
              WHERE {cond} AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE})
@@ -128,9 +130,9 @@ impl Store {
         q = q.bind(sub.from.clone()).bind(sub.to.clone());
         let mut counts: Vec<std::collections::BTreeMap<String, i64>> = DIMENSIONS.iter().map(|_| Default::default()).collect();
         for r in q.fetch_all(&self.pool).await? {
-            let k: i64 = r.try_get(0)?;
+            let k: i64 = r.try_get("dimension")?;
             let c = counts.get_mut(usize::try_from(k).unwrap_or(usize::MAX)).ok_or_else(|| DbError::Internal(anyhow::anyhow!("form dimension {k}")))?;
-            *c.entry(r.try_get::<String, _>(1)?).or_default() += r.try_get::<i64, _>(2)?;
+            *c.entry(r.try_get::<String, _>("value")?).or_default() += r.try_get::<i64, _>("n")?;
         }
         Ok(counts)
     }
@@ -192,11 +194,11 @@ impl Store {
         let org = self.org(caller, code).await?;
         let s = caller.scope();
         let sql = format!(
-            "{SUBTREE_AS_OF} SELECT o.code, sub.name, COUNT(*),
-                CAST(SUM(CASE WHEN m.cccd IS NULL THEN 1 ELSE 0 END) AS BIGINT),
-                CAST(SUM(CASE WHEN e.age_at_admission < $6 THEN 1 ELSE 0 END) AS BIGINT),
-                CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM member d WHERE d.full_name = m.full_name AND d.birth_date = m.birth_date AND d.id <> m.id) THEN 1 ELSE 0 END) AS BIGINT),
-                CAST(SUM(CASE WHEN m.card_no IS NULL AND ms.status <> 'probationary' THEN 1 ELSE 0 END) AS BIGINT)
+            "{SUBTREE_AS_OF} SELECT o.code, sub.name, COUNT(*) AS members,
+                CAST(SUM(CASE WHEN m.cccd IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS missing_cccd,
+                CAST(SUM(CASE WHEN e.age_at_admission < $6 THEN 1 ELSE 0 END) AS BIGINT) AS under_age,
+                CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM member d WHERE d.full_name = m.full_name AND d.birth_date = m.birth_date AND d.id <> m.id) THEN 1 ELSE 0 END) AS BIGINT) AS duplicates,
+                CAST(SUM(CASE WHEN m.card_no IS NULL AND ms.status <> 'probationary' THEN 1 ELSE 0 END) AS BIGINT) AS without_card
              FROM sub CROSS JOIN member_span ms JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
              LEFT JOIN member_episode e ON e.member_id = m.id AND e.episode = m.episode
              WHERE ms.org_id = sub.id AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE}
@@ -216,13 +218,13 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(QualityRow {
-                    code: r.try_get(0)?,
-                    name: r.try_get(1)?,
-                    members: r.try_get(2)?,
-                    missing_cccd: r.try_get(3)?,
-                    under_18_at_admission: r.try_get(4)?,
-                    possible_duplicates: r.try_get(5)?,
-                    full_without_card: r.try_get(6)?,
+                    code: r.try_get("code")?,
+                    name: r.try_get("name")?,
+                    members: r.try_get("members")?,
+                    missing_cccd: r.try_get("missing_cccd")?,
+                    under_18_at_admission: r.try_get("under_age")?,
+                    possible_duplicates: r.try_get("duplicates")?,
+                    full_without_card: r.try_get("without_card")?,
                 })
             })
             .collect()

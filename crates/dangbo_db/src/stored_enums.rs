@@ -62,6 +62,7 @@ pub(crate) fn columns() -> Vec<Checked> {
         "meeting_proposal"."state": ProposalState,
         "member_assignment"."kind": AssignmentKind,
         "party_document"."kind": DocumentKind,
+        "app_user"."role": crate::Role,
     ]
 }
 

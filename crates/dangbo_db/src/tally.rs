@@ -16,30 +16,36 @@ use std::collections::HashSet;
 const TRAIT_COLS: &str = "m.sex, m.ethnicity, m.religion, m.education, m.professional, m.theory, m.birth_date";
 const TREE_COLS: &str = "SELECT s.org_id, o.kind, s.parent_id, s.valid_from, s.valid_to FROM org_span s JOIN org o ON o.id = s.org_id";
 
-fn traits_at(r: &sqlx::any::AnyRow, i: usize) -> Result<Traits, DbError> {
+/// A member's traits from [`TRAIT_COLS`], by name.
+fn traits_of(r: &sqlx::any::AnyRow) -> Result<Traits, DbError> {
     Ok(Traits {
-        sex: r.try_get(i)?,
-        ethnicity: r.try_get(i + 1)?,
-        religion: r.try_get(i + 2)?,
-        education: r.try_get(i + 3)?,
-        professional: r.try_get(i + 4)?,
-        theory: r.try_get(i + 5)?,
-        birth: date(&r.try_get::<String, _>(i + 6)?)?,
+        sex: r.try_get("sex")?,
+        ethnicity: r.try_get("ethnicity")?,
+        religion: r.try_get("religion")?,
+        education: r.try_get("education")?,
+        professional: r.try_get("professional")?,
+        theory: r.try_get("theory")?,
+        birth: date(&r.try_get::<String, _>("birth_date")?)?,
     })
 }
 
-fn presence_at(r: &sqlx::any::AnyRow, i: usize) -> Result<Presence, DbError> {
-    Ok(Presence { org_id: r.try_get(i)?, status: r.try_get(i + 1)?, from: date(&r.try_get::<String, _>(i + 2)?)?, to: opt_date(r.try_get(i + 3)?)? })
+/// A span of a member's presence (`org_id, status, valid_from, valid_to`), by name.
+fn presence_of(r: &sqlx::any::AnyRow) -> Result<Presence, DbError> {
+    Ok(Presence {
+        org_id: r.try_get("org_id")?,
+        status: r.try_get("status")?,
+        from: date(&r.try_get::<String, _>("valid_from")?)?,
+        to: opt_date(r.try_get("valid_to")?)?,
+    })
 }
 
 /// Adds tree rows (`TREE_COLS`) to `tree`, grouped by organisation.
 fn add_tree_rows(tree: &mut Tree, rows: &[sqlx::any::AnyRow]) -> Result<(), DbError> {
     let mut orgs: std::collections::HashMap<String, (OrgKind, Vec<TreeSpan>)> = Default::default();
     for r in rows {
-        let kind = r.try_get::<String, _>(1)?;
-        let kind = OrgKind::parse(&kind).ok_or_else(|| DbError::Internal(anyhow::anyhow!("organisation kind {kind}")))?;
-        let span = TreeSpan { parent: r.try_get(2)?, from: date(&r.try_get::<String, _>(3)?)?, to: opt_date(r.try_get(4)?)? };
-        orgs.entry(r.try_get(0)?).or_insert_with(|| (kind, Vec::new())).1.push(span);
+        let kind = crate::rows::decoded(&r.try_get::<String, _>("kind")?, OrgKind::parse, "OrgKind")?;
+        let span = TreeSpan { parent: r.try_get("parent_id")?, from: date(&r.try_get::<String, _>("valid_from")?)?, to: opt_date(r.try_get("valid_to")?)? };
+        orgs.entry(r.try_get("org_id")?).or_insert_with(|| (kind, Vec::new())).1.push(span);
     }
     for (id, (kind, spans)) in orgs {
         tree.insert(id, kind, spans);
@@ -103,9 +109,9 @@ pub(crate) async fn before(tx: &mut Transaction<'static, Any>, member_id: &str) 
     }
     let sql = format!("SELECT {TRAIT_COLS} FROM member m WHERE m.id = $1");
     let Some(r) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(member_id).fetch_optional(&mut **tx).await? else { return Ok(Before::Counted(None)) };
-    let traits = traits_at(&r, 0)?;
+    let traits = traits_of(&r)?;
     let rows = sqlx::query("SELECT org_id, status, valid_from, valid_to FROM member_span WHERE member_id = $1").bind(member_id).fetch_all(&mut **tx).await?;
-    let presences = rows.iter().map(|r| presence_at(r, 0)).collect::<Result<Vec<_>, _>>()?;
+    let presences = rows.iter().map(presence_of).collect::<Result<Vec<_>, _>>()?;
     Ok(Before::Counted(Some((traits, presences))))
 }
 
@@ -153,7 +159,7 @@ async fn subtree_presences(tx: &mut Transaction<'static, Any>, path: &str, on: N
          WHERE o.path LIKE $1 AND (ms.valid_to IS NULL OR ms.valid_to > $2)"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(format!("{path}%")).bind(iso(on)).fetch_all(&mut **tx).await?;
-    rows.iter().map(|r| Ok((traits_at(r, 4)?, presence_at(r, 0)?))).collect()
+    rows.iter().map(|r| Ok((traits_of(r)?, presence_of(r)?))).collect()
 }
 
 /// An organisation's place in the tree is about to change from `on`: the counts of its
@@ -222,12 +228,12 @@ async fn add_to_rows(tx: &mut Transaction<'static, Any>, table: &str, key: &str,
         for chunk in items.chunks(300) {
             let marks = (2..chunk.len() + 2).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
             let keys = || std::iter::once(Val::from(org.as_str())).chain(chunk.iter().map(|c| c.1.clone()));
-            let sql = format!("SELECT CAST({key} AS TEXT), counts FROM {table} WHERE org_id = $1 AND {key} IN ({marks})");
+            let sql = format!("SELECT CAST({key} AS TEXT) AS at_key, counts FROM {table} WHERE org_id = $1 AND {key} IN ({marks})");
             let found = crate::bulk::bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), keys()).fetch_all(&mut **tx).await?;
             let mut old: std::collections::HashMap<String, Vec<(u8, String, i64)>> = Default::default();
             for r in &found {
-                let e = old.entry(r.try_get(0)?).or_default();
-                *e = tally::merge(std::mem::take(e), &tally::decode(&r.try_get::<String, _>(1)?));
+                let e = old.entry(r.try_get("at_key")?).or_default();
+                *e = tally::merge(std::mem::take(e), &tally::decode(&r.try_get::<String, _>("counts")?));
             }
             if !found.is_empty() {
                 let sql = format!("DELETE FROM {table} WHERE org_id = $1 AND {key} IN ({marks})");
@@ -314,7 +320,7 @@ pub(crate) async fn rebuild(store: &Store) -> Result<(), DbError> {
             }
             let mut rows = q.fetch(&store.pool);
             while let Some(r) = rows.try_next().await? {
-                tally::member_changes(&mut tree, &traits_at(&r, 4)?, &[presence_at(&r, 0)?], 1, &mut part);
+                tally::member_changes(&mut tree, &traits_of(&r)?, &[presence_of(&r)?], 1, &mut part);
             }
         }
         // The Centre's changes come from every part; an organisation already written (moved

@@ -21,10 +21,10 @@ fn row(d: Due, subject: &'static str, r: &sqlx::any::AnyRow, today: NaiveDate, m
     Ok(TodoRow {
         kind: d.kind,
         subject,
-        id: r.try_get(0)?,
-        full_name: r.try_get(1)?,
-        org: r.try_get(2)?,
-        org_name: r.try_get(3)?,
+        id: r.try_get("id")?,
+        full_name: r.try_get("full_name")?,
+        org: r.try_get("org")?,
+        org_name: r.try_get("org_name")?,
         from: d.from,
         due: d.due,
         overdue: d.overdue(today),
@@ -45,12 +45,12 @@ impl Store {
         let s = caller.scope();
         let mut out = Vec::new();
         let sql = format!(
-            "SELECT c.id, c.full_name, o.code, o.name FROM candidate c JOIN org o ON o.id = c.org_id
+            "SELECT c.id, c.full_name, o.code AS org, o.name AS org_name FROM candidate c JOIN org o ON o.id = c.org_id
              WHERE {ORG_IN_SCOPE} AND c.stage NOT IN ('admitted', 'rejected', 'withdrawn') ORDER BY c.sort_key, c.id"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).fetch_all(&mut *tx).await?;
         for r in &rows {
-            let l = load(&mut tx, caller, &r.try_get::<String, _>(0)?).await?;
+            let l = load(&mut tx, caller, &r.try_get::<String, _>("id")?).await?;
             let steps: Vec<_> = l.steps.iter().map(|s| s.step.clone()).collect();
             let Ok(st) = replay(&steps, &l.context(&judge)) else { continue };
             if let Some(d) = candidate_due(&st, &l.certificates, rules, calendar, today) {
@@ -62,33 +62,33 @@ impl Store {
         let months = rules.number(RuleId::ProbationMonths, today) as u32;
         let latest_ceremony = horizon.checked_sub_months(chrono::Months::new(months)).unwrap_or(today);
         let sql = format!(
-            "SELECT m.id, m.full_name, o.code, o.name, m.ceremony_date FROM member m JOIN org o ON o.id = m.org_id
+            "SELECT m.id, m.full_name, o.code AS org, o.name AS org_name, m.ceremony_date FROM member m JOIN org o ON o.id = m.org_id
              WHERE m.status = 'probationary' AND m.ceremony_date <= $3 AND {ORG_IN_SCOPE} ORDER BY m.ceremony_date, m.id"
         );
         for r in &sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(iso(latest_ceremony)).fetch_all(&mut *tx).await? {
-            if let Some(d) = probation_due(date(&r.try_get::<String, _>(4)?)?, rules, calendar, today) {
+            if let Some(d) = probation_due(date(&r.try_get::<String, _>("ceremony_date")?)?, rules, calendar, today) {
                 out.push(row(d, "member", r, today, None)?);
             }
         }
         out.extend(badges_due(&mut tx, caller, rules, today).await?);
         // Transfers under way: the sending half (home branch in scope) and the receiving half.
         let sql = format!(
-            "SELECT m.id, m.full_name, o.code, o.name, t.issued_on FROM member_transfer t JOIN member m ON m.id = t.member_id JOIN org o ON o.id = m.org_id
+            "SELECT m.id, m.full_name, o.code AS org, o.name AS org_name, t.issued_on FROM member_transfer t JOIN member m ON m.id = t.member_id JOIN org o ON o.id = m.org_id
                LEFT JOIN org r ON r.id = t.to_org_id
              WHERE ({ORG_IN_SCOPE} OR ($1 = 0 AND r.path LIKE $2)) ORDER BY t.issued_on, m.id"
         );
         for r in &sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).fetch_all(&mut *tx).await? {
-            let d = dangbo_core::todo::transfer_due(date(&r.try_get::<String, _>(4)?)?, rules, calendar);
+            let d = dangbo_core::todo::transfer_due(date(&r.try_get::<String, _>("issued_on")?)?, rules, calendar);
             out.push(row(d, "member", r, today, None)?);
         }
         // Temporary attachments reaching their end: home and host both see them.
         let sql = format!(
-            "SELECT m.id, m.full_name, o.code, o.name, a.until_on FROM member_attachment a JOIN member m ON m.id = a.member_id JOIN org o ON o.id = m.org_id
+            "SELECT m.id, m.full_name, o.code AS org, o.name AS org_name, a.until_on FROM member_attachment a JOIN member m ON m.id = a.member_id JOIN org o ON o.id = m.org_id
                JOIN org h ON h.id = a.host_org_id
              WHERE a.until_on IS NOT NULL AND a.until_on <= $3 AND ({ORG_IN_SCOPE} OR ($1 = 0 AND h.path LIKE $2)) ORDER BY a.until_on, m.id"
         );
         for r in &sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(iso(horizon)).fetch_all(&mut *tx).await? {
-            let until = date(&r.try_get::<String, _>(4)?)?;
+            let until = date(&r.try_get::<String, _>("until_on")?)?;
             out.push(row(Due::of(TodoKind::TempEnding, RuleId::TempTransferMaxMonths, until, until, rules), "member", r, today, None)?);
         }
         out.extend(crate::meetings::proposals_due(&mut tx, caller, &judge, today).await?);
@@ -107,7 +107,7 @@ async fn badges_due(tx: &mut Transaction<'static, Any>, caller: &Caller, rules: 
     };
     let (after, next) = badge::window(today);
     let s = caller.scope();
-    let cols = "m.id, m.full_name, o.code, o.name";
+    let cols = "m.id, m.full_name, o.code AS org, o.name AS org_name";
     let mut found = Vec::new();
     for m in &milestones {
         let back = |d: NaiveDate| d.checked_sub_months(chrono::Months::new((*m * 12) as u32)).unwrap_or(d);
@@ -125,7 +125,7 @@ async fn badges_due(tx: &mut Transaction<'static, Any>, caller: &Caller, rules: 
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for r in &found {
-        let id: String = r.try_get(0)?;
+        let id: String = r.try_get("id")?;
         if !seen.insert(id.clone()) {
             continue;
         }

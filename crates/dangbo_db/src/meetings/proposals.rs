@@ -37,26 +37,26 @@ pub struct ProposalRow {
 /// Visible to the caller through the branch (`o`) or the holder (`h`).
 const VISIBLE: &str = "($1 = 1 OR o.path LIKE $2 OR h.path LIKE $2)";
 
-const COLS: &str = "p.id, p.meeting_id, o.code, o.name, k.held_on, p.raised_by, p.content, p.state, h.code, h.name, p.forwarded_on, p.answer, p.answered_on,
-    p.reported_meeting_id";
+const COLS: &str = "p.id, p.meeting_id, o.code AS org, o.name AS org_name, k.held_on AS raised_on, p.raised_by, p.content, p.state, h.code AS holder,
+    h.name AS holder_name, p.forwarded_on, p.answer, p.answered_on, p.reported_meeting_id";
 const FROM: &str = "meeting_proposal p JOIN meeting k ON k.id = p.meeting_id JOIN org o ON o.id = p.org_id JOIN org h ON h.id = p.holder_org_id";
 
 fn proposal_row(r: &sqlx::any::AnyRow) -> Result<ProposalRow, DbError> {
     Ok(ProposalRow {
-        id: r.try_get(0)?,
-        meeting_id: r.try_get(1)?,
-        org: r.try_get(2)?,
-        org_name: r.try_get(3)?,
-        raised_on: opt_date(r.try_get(4)?)?,
-        raised_by: r.try_get(5)?,
-        content: r.try_get(6)?,
-        state: crate::rows::decoded(&r.try_get::<String, _>(7)?, ProposalState::parse, "ProposalState")?,
-        holder: r.try_get(8)?,
-        holder_name: r.try_get(9)?,
-        forwarded_on: opt_date(r.try_get(10)?)?,
-        answer: r.try_get(11)?,
-        answered_on: opt_date(r.try_get(12)?)?,
-        reported_meeting_id: r.try_get(13)?,
+        id: r.try_get("id")?,
+        meeting_id: r.try_get("meeting_id")?,
+        org: r.try_get("org")?,
+        org_name: r.try_get("org_name")?,
+        raised_on: opt_date(r.try_get("raised_on")?)?,
+        raised_by: r.try_get("raised_by")?,
+        content: r.try_get("content")?,
+        state: crate::rows::decoded(&r.try_get::<String, _>("state")?, ProposalState::parse, "ProposalState")?,
+        holder: r.try_get("holder")?,
+        holder_name: r.try_get("holder_name")?,
+        forwarded_on: opt_date(r.try_get("forwarded_on")?)?,
+        answer: r.try_get("answer")?,
+        answered_on: opt_date(r.try_get("answered_on")?)?,
+        reported_meeting_id: r.try_get("reported_meeting_id")?,
     })
 }
 
@@ -189,26 +189,26 @@ async fn holds(tx: &mut Transaction<'static, Any>, caller: &Caller, holder: &str
 pub(crate) async fn proposals_due(tx: &mut Transaction<'static, Any>, caller: &Caller, judge: &Judge, today: NaiveDate) -> Result<Vec<TodoRow>, DbError> {
     let s = caller.scope();
     let sql = format!(
-        "SELECT p.id, p.raised_by, p.content, h.code, h.name, COALESCE(p.forwarded_on, k.held_on) FROM {FROM}
+        "SELECT p.id, p.raised_by, p.content, h.code AS holder, h.name AS holder_name, COALESCE(p.forwarded_on, k.held_on) AS due_from FROM {FROM}
          WHERE p.state IN ('raised', 'forwarded') AND ($1 = 1 OR h.path LIKE $2) ORDER BY p.forwarded_on, p.id"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).fetch_all(&mut **tx).await?;
     let mut out = Vec::new();
     for r in &rows {
-        let Some(from) = r.try_get::<Option<String>, _>(5)? else { continue };
+        let Some(from) = r.try_get::<Option<String>, _>("due_from")? else { continue };
         let d = proposal_due(date(&from)?, &judge.rules, &judge.calendar);
         if !d.near(today) {
             continue;
         }
-        let (by, content): (String, String) = (r.try_get(1)?, r.try_get(2)?);
+        let (by, content): (String, String) = (r.try_get("raised_by")?, r.try_get("content")?);
         let short: String = content.chars().take(80).collect();
         out.push(TodoRow {
             kind: d.kind,
             subject: "proposal",
-            id: r.try_get(0)?,
+            id: r.try_get("id")?,
             full_name: format!("{by}: {short}"),
-            org: r.try_get(3)?,
-            org_name: r.try_get(4)?,
+            org: r.try_get("holder")?,
+            org_name: r.try_get("holder_name")?,
             from: d.from,
             due: d.due,
             overdue: d.overdue(today),

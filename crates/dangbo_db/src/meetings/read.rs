@@ -131,7 +131,7 @@ pub(crate) async fn meetings_in(
     let s = caller.scope();
     let year_start = NaiveDate::from_ymd_opt(from.year(), 1, 1).unwrap_or(from);
     let sql = format!(
-        "{SUBTREE_IN_PERIOD} SELECT k.id, o.code, o.name, k.kind, k.state, k.planned_on, k.held_on, k.topic, k.prepared_on, k.supervisor_id
+        "{SUBTREE_IN_PERIOD} SELECT k.id, o.code AS org, o.name AS org_name, k.kind, k.state, k.planned_on, k.held_on, k.topic, k.prepared_on, k.supervisor_id
          FROM meeting k JOIN sub ON sub.id = k.org_id JOIN org o ON o.id = k.org_id
          WHERE COALESCE(k.held_on, k.planned_on) >= $5 AND COALESCE(k.held_on, k.planned_on) <= $6 AND {ORG_IN_SCOPE} AND ($3 = $3)
          ORDER BY o.code, COALESCE(k.held_on, k.planned_on), k.id"
@@ -161,17 +161,17 @@ pub(crate) async fn meetings_in(
         .await?;
     let mut by_meeting: HashMap<String, Vec<(String, Presence)>> = HashMap::new();
     for r in &att {
-        let p = crate::rows::decoded(&r.try_get::<String, _>(2)?, Presence::parse, "Presence")?;
-        by_meeting.entry(r.try_get(0)?).or_default().push((r.try_get(1)?, p));
+        let p = crate::rows::decoded(&r.try_get::<String, _>("presence")?, Presence::parse, "Presence")?;
+        by_meeting.entry(r.try_get("meeting_id")?).or_default().push((r.try_get("member_id")?, p));
     }
     let mut out = Vec::new();
     // Per branch and year: each member's presences so far, in meeting order.
     let mut history: HashMap<(String, i32), HashMap<String, Vec<Presence>>> = HashMap::new();
     for r in &rows {
-        let id: String = r.try_get(0)?;
-        let org: String = r.try_get(1)?;
-        let held_on = opt_date(r.try_get(6)?)?;
-        let prepared_on = opt_date(r.try_get(8)?)?;
+        let id: String = r.try_get("id")?;
+        let org: String = r.try_get("org")?;
+        let held_on = opt_date(r.try_get("held_on")?)?;
+        let prepared_on = opt_date(r.try_get("prepared_on")?)?;
         let presences = by_meeting.remove(&id).unwrap_or_default();
         let attendance = Attendance::count(presences.iter().map(|(_, p)| p));
         let mut judged = None;
@@ -183,21 +183,21 @@ pub(crate) async fn meetings_in(
             let run = presences.iter().map(|(m, _)| longest_excused_run(seen[m].iter().copied())).max().unwrap_or(0);
             judged = Some(quality(&attendance, run, prepared_on.is_some_and(|p| p <= h), rules, h));
         }
-        let on = held_on.unwrap_or(date(&r.try_get::<String, _>(5)?)?);
+        let on = held_on.unwrap_or(date(&r.try_get::<String, _>("planned_on")?)?);
         if on < from {
             continue;
         }
         out.push(MeetingItem {
             id,
             org,
-            org_name: r.try_get(2)?,
-            kind: crate::rows::decoded(&r.try_get::<String, _>(3)?, MeetingKind::parse, "MeetingKind")?,
-            state: crate::rows::decoded(&r.try_get::<String, _>(4)?, MeetingState::parse, "MeetingState")?,
-            planned_on: date(&r.try_get::<String, _>(5)?)?,
+            org_name: r.try_get("org_name")?,
+            kind: crate::rows::decoded(&r.try_get::<String, _>("kind")?, MeetingKind::parse, "MeetingKind")?,
+            state: crate::rows::decoded(&r.try_get::<String, _>("state")?, MeetingState::parse, "MeetingState")?,
+            planned_on: date(&r.try_get::<String, _>("planned_on")?)?,
             held_on,
-            topic: r.try_get(7)?,
+            topic: r.try_get("topic")?,
             prepared_on,
-            supervisor_present: r.try_get::<Option<String>, _>(9)?.is_some(),
+            supervisor_present: r.try_get::<Option<String>, _>("supervisor_id")?.is_some(),
             quorum: held_on.is_some_and(|h| attendance.quorum(rules, h)),
             attendance,
             quality: judged,
@@ -208,33 +208,33 @@ pub(crate) async fn meetings_in(
 
 fn task_row(r: &sqlx::any::AnyRow) -> Result<TaskRow, DbError> {
     Ok(TaskRow {
-        id: r.try_get(0)?,
-        meeting_id: r.try_get(1)?,
-        title: r.try_get(2)?,
-        assignee: r.try_get(3)?,
-        due_on: date(&r.try_get::<String, _>(4)?)?,
-        done_on: opt_date(r.try_get(5)?)?,
+        id: r.try_get("id")?,
+        meeting_id: r.try_get("meeting_id")?,
+        title: r.try_get("title")?,
+        assignee: r.try_get("assignee")?,
+        due_on: date(&r.try_get::<String, _>("due_on")?)?,
+        done_on: opt_date(r.try_get("done_on")?)?,
     })
 }
 
-const TASK_COLS: &str = "t.id, t.meeting_id, t.title, m.full_name, t.due_on, t.done_on";
+const TASK_COLS: &str = "t.id, t.meeting_id, t.title, m.full_name AS assignee, t.due_on, t.done_on";
 
 fn vote_row(r: &sqlx::any::AnyRow) -> Result<VoteRow, DbError> {
     Ok(VoteRow {
-        id: r.try_get(0)?,
-        seq: r.try_get(1)?,
-        kind: crate::rows::decoded(&r.try_get::<String, _>(2)?, VoteKind::parse, "VoteKind")?,
-        subject: r.try_get(3)?,
-        candidate_id: r.try_get(4)?,
-        member_id: r.try_get(5)?,
-        votes_for: r.try_get(6)?,
-        against: r.try_get(7)?,
-        abstain: r.try_get(8)?,
-        base: r.try_get(9)?,
-        passed: r.try_get::<i64, _>(10)? == 1,
-        threshold: r.try_get(11)?,
-        citation: r.try_get(12)?,
-        doc_no: r.try_get(13)?,
+        id: r.try_get("id")?,
+        seq: r.try_get("seq")?,
+        kind: crate::rows::decoded(&r.try_get::<String, _>("kind")?, VoteKind::parse, "VoteKind")?,
+        subject: r.try_get("subject")?,
+        candidate_id: r.try_get("candidate_id")?,
+        member_id: r.try_get("member_id")?,
+        votes_for: r.try_get("votes_for")?,
+        against: r.try_get("against")?,
+        abstain: r.try_get("abstain")?,
+        base: r.try_get("base")?,
+        passed: r.try_get::<i64, _>("passed")? == 1,
+        threshold: r.try_get("threshold")?,
+        citation: r.try_get("citation")?,
+        doc_no: r.try_get("doc_no")?,
     })
 }
 
@@ -258,7 +258,7 @@ impl Store {
         let rules = load_rules(&mut tx).await?;
         let item = meetings_in(&mut tx, caller, &rules, &m.org.id, m.on(), m.on()).await?.into_iter().find(|i| i.id == id).ok_or(DbError::NotFound)?;
         let r = sqlx::query(
-            "SELECT k.starts_at, k.place, k.agenda, k.documents, c.full_name, s.full_name, v.full_name, k.guests, k.opinions, k.conclusions, k.closed_at
+            "SELECT k.starts_at, k.place, k.agenda, k.documents, c.full_name AS chair, s.full_name AS secretary, v.full_name AS supervisor, k.guests, k.opinions, k.conclusions, k.closed_at
              FROM meeting k LEFT JOIN member c ON c.id = k.chair_id LEFT JOIN member s ON s.id = k.secretary_id LEFT JOIN member v ON v.id = k.supervisor_id
              WHERE k.id = $1",
         )
@@ -276,11 +276,11 @@ impl Store {
         .iter()
         .map(|r| {
             Ok(AttendanceRow {
-                member_id: r.try_get(0)?,
-                full_name: r.try_get(1)?,
-                presence: crate::rows::decoded(&r.try_get::<String, _>(2)?, Presence::parse, "Presence")?,
-                reason: r.try_get(3)?,
-                full_member: r.try_get::<i64, _>(4)? == 1,
+                member_id: r.try_get("member_id")?,
+                full_name: r.try_get("full_name")?,
+                presence: crate::rows::decoded(&r.try_get::<String, _>("presence")?, Presence::parse, "Presence")?,
+                reason: r.try_get("reason")?,
+                full_member: r.try_get::<i64, _>("full_member")? == 1,
             })
         })
         .collect::<Result<Vec<_>, DbError>>()?;
@@ -326,22 +326,22 @@ impl Store {
             .fetch_all(&mut *tx)
             .await?
             .iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .map(|r| Ok((r.try_get("entry")?, r.try_get("recorded_by")?, r.try_get("recorded_at")?)))
             .collect::<Result<Vec<_>, DbError>>()?;
         tx.commit().await?;
         Ok(MeetingDetail {
             item,
-            starts_at: r.try_get(0)?,
-            place: r.try_get(1)?,
-            agenda: lines(r.try_get(2)?),
-            documents: lines(r.try_get(3)?),
-            chair: r.try_get(4)?,
-            secretary: r.try_get(5)?,
-            supervisor: r.try_get(6)?,
-            guests: r.try_get(7)?,
-            opinions: r.try_get(8)?,
-            conclusions: r.try_get(9)?,
-            closed_at: r.try_get(10)?,
+            starts_at: r.try_get("starts_at")?,
+            place: r.try_get("place")?,
+            agenda: lines(r.try_get("agenda")?),
+            documents: lines(r.try_get("documents")?),
+            chair: r.try_get("chair")?,
+            secretary: r.try_get("secretary")?,
+            supervisor: r.try_get("supervisor")?,
+            guests: r.try_get("guests")?,
+            opinions: r.try_get("opinions")?,
+            conclusions: r.try_get("conclusions")?,
+            closed_at: r.try_get("closed_at")?,
             attendance,
             votes,
             tasks,
@@ -379,7 +379,7 @@ impl Store {
             .fetch_all(&mut *tx)
             .await?
             .iter()
-            .map(|r| Ok((r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?))))
+            .map(|r| Ok((r.try_get("member_id")?, (r.try_get("presence")?, r.try_get("reason")?))))
             .collect::<Result<_, DbError>>()?;
         let away: Vec<String> = sqlx::query_scalar(
             "SELECT a.member_id FROM member_attachment a JOIN member m ON m.id = a.member_id WHERE m.org_id = $1 AND (a.until_on IS NULL OR a.until_on >= $2)",
@@ -409,11 +409,11 @@ impl Store {
 pub(crate) async fn member_votes_in(tx: &mut Transaction<'static, Any>, member_id: &str) -> Result<Vec<(String, NaiveDate, VoteRow)>, DbError> {
     let rows = sqlx::query(
         "SELECT v.id, v.seq, v.kind, v.subject, v.candidate_id, v.member_id, v.votes_for, v.against, v.abstain, v.base, v.passed, v.threshold, v.citation,
-                v.doc_no, k.id, k.held_on
+                v.doc_no, k.id AS meeting_id, k.held_on
          FROM meeting_vote v JOIN meeting k ON k.id = v.meeting_id WHERE v.member_id = $1 ORDER BY k.held_on, v.seq",
     )
     .bind(member_id)
     .fetch_all(&mut **tx)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get(14)?, date(&r.try_get::<String, _>(15)?)?, vote_row(r)?))).collect()
+    rows.iter().map(|r| Ok((r.try_get("meeting_id")?, date(&r.try_get::<String, _>("held_on")?)?, vote_row(r)?))).collect()
 }

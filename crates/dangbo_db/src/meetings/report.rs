@@ -101,7 +101,7 @@ impl Store {
             .fetch_all(&mut *tx)
             .await?
         {
-            supervisors.entry(r.try_get(0)?).or_default().push(r.try_get(1)?);
+            supervisors.entry(r.try_get("code")?).or_default().push(r.try_get("full_name")?);
         }
         let meetings = meetings_in(&mut tx, caller, &rules, &root.id, from, to).await?;
         tx.commit().await?;
@@ -111,8 +111,8 @@ impl Store {
         }
         let mut out = Vec::with_capacity(branches.len());
         for b in &branches {
-            let code: String = b.try_get(1)?;
-            let alive = months_alive(year, date(&b.try_get::<String, _>(3)?)?, opt_date(b.try_get(4)?)?);
+            let code: String = b.try_get("code")?;
+            let alive = months_alive(year, date(&b.try_get::<String, _>("founded_on")?)?, opt_date(b.try_get("ended_on")?)?);
             let held = by_org.get(code.as_str()).cloned().unwrap_or_default();
             let dated: Vec<(NaiveDate, MeetingKind)> = held.iter().filter_map(|m| m.held_on.map(|h| (h, m.kind))).collect();
             let reg = regularity(year, &alive, &dated, regular, thematic);
@@ -122,7 +122,7 @@ impl Store {
             let rates: Vec<i64> = held.iter().map(|m| m.attendance.rate_permille()).collect();
             out.push(BranchYear {
                 org: code.clone(),
-                org_name: b.try_get(2)?,
+                org_name: b.try_get("name")?,
                 months_alive: alive,
                 held: held.len() as i64,
                 missed_months: reg.missed_months,

@@ -50,31 +50,31 @@ pub struct StudyReport {
     pub not_studied: Vec<(String, String, String)>,
 }
 
-const DOC_COLS: &str = "d.id, o.code, d.kind, d.number, d.issued_on, d.issuer, d.title";
+const DOC_COLS: &str = "d.id, o.code AS org, d.kind, d.number, d.issued_on, d.issuer, d.title";
 /// A document is visible inside the keeping committee's subtree and to those above it.
 const DOC_VISIBLE: &str = "($1 = 1 OR o.path LIKE $2 OR $2 LIKE o.path || '%')";
 
 fn document_row(r: &sqlx::any::AnyRow) -> Result<DocumentRow, DbError> {
     Ok(DocumentRow {
-        id: r.try_get(0)?,
-        org: r.try_get(1)?,
-        kind: crate::rows::decoded(&r.try_get::<String, _>(2)?, DocumentKind::parse, "DocumentKind")?,
-        number: r.try_get(3)?,
-        issued_on: date(&r.try_get::<String, _>(4)?)?,
-        issuer: r.try_get(5)?,
-        title: r.try_get(6)?,
+        id: r.try_get("id")?,
+        org: r.try_get("org")?,
+        kind: crate::rows::decoded(&r.try_get::<String, _>("kind")?, DocumentKind::parse, "DocumentKind")?,
+        number: r.try_get("number")?,
+        issued_on: date(&r.try_get::<String, _>("issued_on")?)?,
+        issuer: r.try_get("issuer")?,
+        title: r.try_get("title")?,
     })
 }
 
 fn assignment_row(r: &sqlx::any::AnyRow) -> Result<AssignmentRow, DbError> {
     Ok(AssignmentRow {
-        id: r.try_get(0)?,
-        member_id: r.try_get(1)?,
-        full_name: r.try_get(2)?,
-        kind: crate::rows::decoded(&r.try_get::<String, _>(3)?, AssignmentKind::parse, "AssignmentKind")?,
-        subject: r.try_get(4)?,
-        from_on: date(&r.try_get::<String, _>(5)?)?,
-        to_on: opt_date(r.try_get(6)?)?,
+        id: r.try_get("id")?,
+        member_id: r.try_get("member_id")?,
+        full_name: r.try_get("full_name")?,
+        kind: crate::rows::decoded(&r.try_get::<String, _>("kind")?, AssignmentKind::parse, "AssignmentKind")?,
+        subject: r.try_get("subject")?,
+        from_on: date(&r.try_get::<String, _>("from_on")?)?,
+        to_on: opt_date(r.try_get("to_on")?)?,
     })
 }
 
@@ -226,7 +226,7 @@ impl Store {
         let s = caller.scope();
         let sql = format!(
             "SELECT m.id, m.full_name, o.name, CAST(CASE WHEN EXISTS (SELECT 1 FROM meeting_attendance a JOIN meeting_document md ON md.meeting_id = a.meeting_id
-                 WHERE md.document_id = $5 AND a.member_id = m.id AND a.presence = 'present') THEN 1 ELSE 0 END AS BIGINT)
+                 WHERE md.document_id = $5 AND a.member_id = m.id AND a.presence = 'present') THEN 1 ELSE 0 END AS BIGINT) AS studied
              FROM member m JOIN org o ON o.id = m.org_id
              WHERE o.path LIKE $4 AND m.status IN ('probationary', 'full', 'exempt') AND ({ORG_IN_SCOPE} OR m.id = $3)
              ORDER BY o.code, m.sort_key, m.id"
@@ -242,10 +242,10 @@ impl Store {
         tx.commit().await?;
         let mut report = StudyReport { document, members: rows.len() as i64, studied: 0, not_studied: Vec::new() };
         for r in &rows {
-            if r.try_get::<i64, _>(3)? == 1 {
+            if r.try_get::<i64, _>("studied")? == 1 {
                 report.studied += 1;
             } else {
-                report.not_studied.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
+                report.not_studied.push((r.try_get("id")?, r.try_get("full_name")?, r.try_get("name")?));
             }
         }
         Ok(report)

@@ -72,19 +72,19 @@ impl Store {
         let with_hits = if with.is_empty() { "WITH".to_string() } else { format!("{with},") };
         let sql = format!(
             "{with_hits} hits AS MATERIALIZED (SELECT {COLUMNS} {from_where})
-             SELECT h.*, (SELECT COUNT(*) FROM hits) FROM hits h
+             SELECT h.*, (SELECT COUNT(*) FROM hits) AS hits FROM hits h
              WHERE (length($22) = 0 OR h.sort_key > $22 OR (h.sort_key = $22 AND h.id > $23)) ORDER BY h.sort_key, h.id LIMIT $24"
         );
         let rows = b.page(sql).fetch_all(&self.pool).await?;
         let total: i64 = match rows.first() {
-            Some(r) => r.try_get(9)?,
+            Some(r) => r.try_get("hits")?,
             // No row on this page (no match, or a cursor past the end): count alone, once the
             // organisation read in the statement is known to exist in scope.
             None => {
                 if let Within::Org(code) = within {
                     self.org(caller, code.as_str()).await?;
                 }
-                b.query(format!("{with} SELECT COUNT(*) {from_where}")).fetch_one(&self.pool).await?.try_get(0)?
+                b.query(format!("{with} SELECT COUNT(*) AS n {from_where}")).fetch_one(&self.pool).await?.try_get("n")?
             }
         };
         page_of(&rows, p.limit, total)
@@ -104,7 +104,7 @@ impl Store {
         let no_path = || -> Val { vec![0u8].into() };
         let root_id = root.map(|o| o.id.clone()).unwrap_or_default();
         let b = Binds { caller, f, p, root_id, word: (vec![0], vec![0]), path: (no_path(), no_path()), bounds };
-        let total: i64 = b.query(format!("{with} SELECT COUNT(*) {from_where}")).fetch_one(&self.pool).await?.try_get(0)?;
+        let total: i64 = b.query(format!("{with} SELECT COUNT(*) AS n {from_where}")).fetch_one(&self.pool).await?.try_get("n")?;
         let sql = match PageWay::for_total(total) {
             PageWay::SortAfterFilter => {
                 let with_hits = if with.is_empty() { "WITH".to_string() } else { format!("{with},") };

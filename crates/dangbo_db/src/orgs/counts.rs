@@ -25,7 +25,7 @@ impl Store {
             sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(&org.id).bind(&d).fetch_one(&self.pool).await?;
         let sub = self.subtree_sql(as_of, &org.path, 6).await?;
         let sql = format!(
-            "{with} SELECT ms.status, COUNT(*) FROM member_span ms JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
+            "{with} SELECT ms.status, COUNT(*) AS n FROM member_span ms JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
              WHERE {cond} AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE} GROUP BY ms.status",
             with = sub.with,
             cond = sub.cond
@@ -42,7 +42,7 @@ impl Store {
             .await?;
         let mut by: HashMap<String, i64> = HashMap::new();
         for r in &rows {
-            by.insert(r.try_get(0)?, r.try_get(1)?);
+            by.insert(r.try_get("status")?, r.try_get("n")?);
         }
         let get = |k: &str| by.get(k).copied().unwrap_or(0);
         Ok(Summary {
@@ -73,7 +73,8 @@ impl Store {
         let root = self.org(caller, code).await?;
         let s = caller.scope();
         let d = iso(as_of);
-        let count = "(SELECT COUNT(*) FROM member_span ms WHERE ms.org_id = o.id AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5))";
+        let count =
+            "(SELECT COUNT(*) FROM member_span ms WHERE ms.org_id = o.id AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5)) AS members";
         let sub = self.subtree_sql(as_of, &root.path, 6).await?;
         // When no organisation changed after the date, the tree then is today's: the range of
         // paths under the root, each organisation's state on the date from its span. The
@@ -103,16 +104,16 @@ impl Store {
             .await?;
         let mut nodes = Vec::with_capacity(rows.len());
         for r in &rows {
-            let kind: String = r.try_get(3)?;
+            let kind: String = r.try_get("kind")?;
             let node = OrgNode {
-                name: r.try_get(2)?,
+                name: r.try_get("name")?,
                 kind: crate::rows::decoded(&kind, OrgKind::parse, "OrgKind")?,
-                code: r.try_get(4)?,
-                ended_on: opt_date(r.try_get(5)?)?,
-                members: r.try_get(6)?,
+                code: r.try_get("code")?,
+                ended_on: opt_date(r.try_get("ended_on")?)?,
+                members: r.try_get("members")?,
                 depth: 0,
             };
-            nodes.push((r.try_get(0)?, r.try_get(1)?, node));
+            nodes.push((r.try_get("id")?, r.try_get("parent_id")?, node));
         }
         Ok(flatten_tree(&root.id, nodes))
     }
