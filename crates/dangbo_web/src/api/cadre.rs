@@ -68,7 +68,7 @@ pub struct MovesQuery {
 }
 
 /// Cadre moves of a period: the matrix by direction and the moves.
-#[utoipa::path(get, path = "/orgs/{code}/moves", tag = "cadre", params(("code" = String, Path, description = "organisation code"), MovesQuery), responses((status = 200, body = MovesReport)))]
+#[utoipa::path(get, path = "/orgs/{code}/moves", tag = "cadre", params(("code" = String, Path, description = "organisation code", example = "DH-TT-01"), MovesQuery), responses((status = 200, body = MovesReport)))]
 async fn moves(State(st): State<AppState>, auth: ApiAuth, Path(code): Path<String>, ApiQuery(q): ApiQuery<MovesQuery>) -> Result<Json<MovesReport>, ApiError> {
     let mut e = FieldErrors::new();
     let period = super::params::period(&q.from, &q.to, &mut e);
@@ -80,14 +80,14 @@ async fn moves(State(st): State<AppState>, auth: ApiAuth, Path(code): Path<Strin
 }
 
 /// Exams of a period: candidates by level and results.
-#[utoipa::path(get, path = "/orgs/{code}/exams", tag = "cadre", params(("code" = String, Path, description = "organisation code"), PeriodQuery), responses((status = 200, body = ExamStats)))]
+#[utoipa::path(get, path = "/orgs/{code}/exams", tag = "cadre", params(("code" = String, Path, description = "organisation code", example = "DH-TT-01"), PeriodQuery), responses((status = 200, body = ExamStats)))]
 async fn exams(State(st): State<AppState>, auth: ApiAuth, Path(code): Path<String>, ApiQuery(q): ApiQuery<PeriodQuery>) -> Result<Json<ExamStats>, ApiError> {
     let (from, to) = q.period()?;
     Ok(Json(st.store.exam_stats(&auth.caller, &code, from, to).await?))
 }
 
 /// Units whose secretary is not from the locality, on a day.
-#[utoipa::path(get, path = "/orgs/{code}/locality", tag = "cadre", params(("code" = String, Path, description = "organisation code"), AsOfQuery), responses((status = 200, body = LocalityReport)))]
+#[utoipa::path(get, path = "/orgs/{code}/locality", tag = "cadre", params(("code" = String, Path, description = "organisation code", example = "DH-TT-01"), AsOfQuery), responses((status = 200, body = LocalityReport)))]
 async fn locality(
     State(st): State<AppState>,
     auth: ApiAuth,
@@ -98,7 +98,7 @@ async fn locality(
 }
 
 /// A committee's planning cycles (quy hoạch) with their entries and structure on a day.
-#[utoipa::path(get, path = "/orgs/{code}/planning", tag = "cadre", params(("code" = String, Path, description = "organisation code"), AsOfQuery), responses((status = 200, body = PlanningReport)))]
+#[utoipa::path(get, path = "/orgs/{code}/planning", tag = "cadre", params(("code" = String, Path, description = "organisation code", example = "DH-TT-01"), AsOfQuery), responses((status = 200, body = PlanningReport)))]
 async fn planning(
     State(st): State<AppState>,
     auth: ApiAuth,
@@ -140,7 +140,7 @@ async fn remove_planned(
 }
 
 /// Who held which post in the organisation on a day.
-#[utoipa::path(get, path = "/orgs/{code}/committee", tag = "cadre", params(("code" = String, Path, description = "organisation code"), AsOfQuery), responses((status = 200, body = CommitteeReport)))]
+#[utoipa::path(get, path = "/orgs/{code}/committee", tag = "cadre", params(("code" = String, Path, description = "organisation code", example = "DH-TT-01"), AsOfQuery), responses((status = 200, body = CommitteeReport)))]
 async fn committee(
     State(st): State<AppState>,
     auth: ApiAuth,

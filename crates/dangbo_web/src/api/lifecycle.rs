@@ -235,7 +235,7 @@ async fn put_day(State(st): State<AppState>, auth: ApiAuth, ApiJson(input): ApiJ
 }
 
 /// Admission targets and actual admissions per grassroots organisation for a year.
-#[utoipa::path(get, path = "/orgs/{code}/targets", tag = "admissions", params(("code" = String, Path, description = "organisation code"), YearQuery), responses((status = 200, body = Targets)))]
+#[utoipa::path(get, path = "/orgs/{code}/targets", tag = "admissions", params(("code" = String, Path, description = "organisation code", example = "DH-TT-01"), YearQuery), responses((status = 200, body = Targets)))]
 async fn targets(State(st): State<AppState>, auth: ApiAuth, Path(code): Path<String>, ApiQuery(q): ApiQuery<YearQuery>) -> Result<Json<Targets>, ApiError> {
     let year = q.year(st.clock.today())?;
     let items = st.store.admission_targets(&auth.caller, &code, year).await?;
@@ -252,7 +252,7 @@ pub struct TargetInput {
 }
 
 /// Set (or with null clear) a grassroots organisation's target (committee staff).
-#[utoipa::path(post, path = "/orgs/{code}/targets", tag = "admissions", params(("code" = String, Path, description = "organisation code")), request_body = TargetInput, responses((status = 201, body = TargetSet)))]
+#[utoipa::path(post, path = "/orgs/{code}/targets", tag = "admissions", params(("code" = String, Path, description = "organisation code", example = "DH-TT-01")), request_body = TargetInput, responses((status = 201, body = TargetSet)))]
 async fn put_target(
     State(st): State<AppState>,
     auth: ApiAuth,

@@ -52,13 +52,13 @@ fn new_id(id: String) -> Created<CreatedId> {
 #[into_params(parameter_in = Query)]
 pub struct MeetingsQuery {
     /// The code of the subtree.
-    #[param(required = true)]
+    #[param(required = true, example = "DH-TT-01")]
     org: Option<String>,
     /// The first day of the period.
-    #[param(value_type = chrono::NaiveDate, required = true)]
+    #[param(value_type = chrono::NaiveDate, required = true, example = "2019-01-01")]
     from: Option<String>,
     /// The last day of the period.
-    #[param(value_type = chrono::NaiveDate, required = true)]
+    #[param(value_type = chrono::NaiveDate, required = true, example = "2019-12-31")]
     to: Option<String>,
 }
 
@@ -206,7 +206,7 @@ async fn assign(State(st): State<AppState>, auth: ApiAuth, ApiJson(input): ApiJs
 }
 
 /// Regularity, supervision coverage and quality of a year's meetings.
-#[utoipa::path(get, path = "/orgs/{code}/meeting-report", tag = "meetings", params(("code" = String, Path, description = "organisation code"), YearQuery), responses((status = 200, body = MeetingReport)))]
+#[utoipa::path(get, path = "/orgs/{code}/meeting-report", tag = "meetings", params(("code" = String, Path, description = "organisation code", example = "DH-TT-01"), YearQuery), responses((status = 200, body = MeetingReport)))]
 async fn report(
     State(st): State<AppState>,
     auth: ApiAuth,

@@ -94,7 +94,7 @@ async fn list_orgs(State(st): State<AppState>, auth: ApiAuth, ApiQuery(q): ApiQu
 }
 
 /// One organisation with its history.
-#[utoipa::path(get, path = "/orgs/{code}", tag = "orgs", params(("code" = String, Path, description = "organisation code")), responses((status = 200, body = OrgWithHistory)))]
+#[utoipa::path(get, path = "/orgs/{code}", tag = "orgs", params(("code" = String, Path, description = "organisation code", example = "DH-TT-01")), responses((status = 200, body = OrgWithHistory)))]
 async fn get_org(State(st): State<AppState>, auth: ApiAuth, Path(code): Path<String>) -> Result<Json<OrgWithHistory>, ApiError> {
     let org = st.store.org(&auth.caller, &code).await?;
     let history = st.store.org_history(&auth.caller, &code).await?;
@@ -102,7 +102,7 @@ async fn get_org(State(st): State<AppState>, auth: ApiAuth, Path(code): Path<Str
 }
 
 /// Counts of the subtree on a day.
-#[utoipa::path(get, path = "/orgs/{code}/summary", tag = "orgs", params(("code" = String, Path, description = "organisation code"), AsOfQuery), responses((status = 200, body = SummaryBody)))]
+#[utoipa::path(get, path = "/orgs/{code}/summary", tag = "orgs", params(("code" = String, Path, description = "organisation code", example = "DH-TT-01"), AsOfQuery), responses((status = 200, body = SummaryBody)))]
 async fn summary(State(st): State<AppState>, auth: ApiAuth, Path(code): Path<String>, ApiQuery(q): ApiQuery<AsOfQuery>) -> Result<Json<SummaryBody>, ApiError> {
     let s = st.store.summary(&auth.caller, &code, q.date(st.clock.today())?).await?;
     let members = MemberCounts { total: s.total(), probationary: s.probationary, full: s.full, exempt: s.exempt };
@@ -117,7 +117,7 @@ async fn create_org(State(st): State<AppState>, auth: ApiAuth, ApiJson(input): A
 }
 
 /// Rename, move, merge or dissolve an organisation.
-#[utoipa::path(post, path = "/orgs/{code}/events", tag = "orgs", params(("code" = String, Path, description = "organisation code")), request_body = OrgEventInput, responses((status = 201, body = OrgRow)))]
+#[utoipa::path(post, path = "/orgs/{code}/events", tag = "orgs", params(("code" = String, Path, description = "organisation code", example = "DH-TT-01")), request_body = OrgEventInput, responses((status = 201, body = OrgRow)))]
 async fn org_event(
     State(st): State<AppState>,
     auth: ApiAuth,
@@ -224,7 +224,7 @@ async fn member_event(
 
 /// Members of the subtree on a day by status, sex, age band, ethnicity, religion and levels;
 /// every breakdown adds up to the total.
-#[utoipa::path(get, path = "/orgs/{code}/stats", tag = "reports", params(("code" = String, Path, description = "organisation code"), AsOfQuery), responses((status = 200, body = MemberStats)))]
+#[utoipa::path(get, path = "/orgs/{code}/stats", tag = "reports", params(("code" = String, Path, description = "organisation code", example = "DH-TT-01"), AsOfQuery), responses((status = 200, body = MemberStats)))]
 async fn member_stats(
     State(st): State<AppState>,
     auth: ApiAuth,
@@ -236,7 +236,7 @@ async fn member_stats(
 
 /// Movements of a period: admissions (under 30, women, ethnic minority, religious),
 /// re-admissions, recognitions, arrivals, exits by kind.
-#[utoipa::path(get, path = "/orgs/{code}/movements", tag = "reports", params(("code" = String, Path, description = "organisation code"), PeriodQuery), responses((status = 200, body = Movements)))]
+#[utoipa::path(get, path = "/orgs/{code}/movements", tag = "reports", params(("code" = String, Path, description = "organisation code", example = "DH-TT-01"), PeriodQuery), responses((status = 200, body = Movements)))]
 async fn movements(
     State(st): State<AppState>,
     auth: ApiAuth,
@@ -248,7 +248,7 @@ async fn movements(
 }
 
 /// The seed article's figures for a period; a figure whose work is not recorded is null.
-#[utoipa::path(get, path = "/orgs/{code}/press-figures", tag = "reports", params(("code" = String, Path, description = "organisation code"), PeriodQuery), responses((status = 200, body = PressFigures)))]
+#[utoipa::path(get, path = "/orgs/{code}/press-figures", tag = "reports", params(("code" = String, Path, description = "organisation code", example = "DH-TT-01"), PeriodQuery), responses((status = 200, body = PressFigures)))]
 async fn press_figures(
     State(st): State<AppState>,
     auth: ApiAuth,
@@ -261,7 +261,7 @@ async fn press_figures(
 
 /// Per branch: members, missing CCCD, under age at admission, possible duplicates, full members
 /// without a card.
-#[utoipa::path(get, path = "/orgs/{code}/quality", tag = "reports", params(("code" = String, Path, description = "organisation code"), AsOfQuery), responses((status = 200, body = QualityReport)))]
+#[utoipa::path(get, path = "/orgs/{code}/quality", tag = "reports", params(("code" = String, Path, description = "organisation code", example = "DH-TT-01"), AsOfQuery), responses((status = 200, body = QualityReport)))]
 async fn data_quality(
     State(st): State<AppState>,
     auth: ApiAuth,

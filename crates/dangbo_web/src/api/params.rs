@@ -103,10 +103,10 @@ pub struct OrgsQuery {
 #[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
     /// The first day of the period.
-    #[param(value_type = NaiveDate, required = true)]
+    #[param(value_type = NaiveDate, required = true, example = "2015-01-01")]
     pub from: Option<String>,
     /// The last day of the period.
-    #[param(value_type = NaiveDate, required = true)]
+    #[param(value_type = NaiveDate, required = true, example = "2019-12-31")]
     pub to: Option<String>,
 }
 
@@ -170,7 +170,7 @@ impl OpenQuery {
 #[into_params(parameter_in = Query)]
 pub struct OrgQuery {
     /// The organisation's code.
-    #[param(required = true)]
+    #[param(required = true, example = "DH-TT-01")]
     pub org: Option<String>,
 }
 
