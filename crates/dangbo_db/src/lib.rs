@@ -68,7 +68,7 @@ pub use meetings::{
     AssignmentRow, AttendanceRow, BranchYear, DocumentRow, MeetingDetail, MeetingItem, MeetingReport, ProposalRow, RosterRow, StudyReport, SupervisorRow,
     TaskRow, VoteRow,
 };
-pub use members::{MemberDetail, MemberEventRow, MemberFilter, MemberItem, MemberPage, NOT_RECORDED};
+pub use members::{MAX_PAGE, MemberDetail, MemberEventRow, MemberFilter, MemberItem, MemberPage, NOT_RECORDED};
 pub use movements::Movements;
 pub use org_lookup::ReorgPreview;
 pub use orgs::{OrgHistoryRow, OrgNode, OrgRow, Summary};

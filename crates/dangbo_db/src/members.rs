@@ -393,5 +393,6 @@ mod rebuild;
 mod list;
 mod list_plan;
 pub(crate) use list::page_of;
+pub use list_plan::MAX_PAGE;
 pub(crate) use list_plan::decode_cursor;
 pub(crate) use rebuild::rebuild_missing;

@@ -84,22 +84,20 @@ impl Checked {
     }
 }
 
-/// Puts every check in place (once; again when an enum's values change).
+/// Puts every check in place (once; again when an enum's values change). One read of the
+/// checks there are, at every start.
 pub(crate) async fn ensure(store: &Store) -> Result<(), DbError> {
     let backend = store.backend;
-    let mut missing = Vec::new();
-    for c in columns() {
-        if existing(store, &c).await? != names(backend, &c) {
-            missing.push(c);
-        }
-    }
-    if missing.is_empty() {
+    let all = all_checks(store).await?;
+    let stale: Vec<(Checked, Vec<String>)> =
+        columns().into_iter().map(|c| (of(&c, &all), c)).filter(|(there, c)| *there != names(backend, c)).map(|(there, c)| (c, there)).collect();
+    if stale.is_empty() {
         return Ok(());
     }
     store
         .upkeep("stored enums checked", async |tx| {
-            for c in &missing {
-                replace(tx, backend, c).await?;
+            for (c, old) in &stale {
+                replace(tx, backend, c, old).await?;
             }
             Ok(())
         })
@@ -114,32 +112,37 @@ fn names(backend: Backend, c: &Checked) -> Vec<String> {
     }
 }
 
-async fn existing(store: &Store, c: &Checked) -> Result<Vec<String>, DbError> {
-    let like = format!("{}\\_%", c.prefix().replace('_', "\\_"));
+/// Every check's name in the database (constraints or triggers named `ck_…`), sorted.
+async fn all_checks(store: &Store) -> Result<Vec<String>, DbError> {
     let sql = match store.backend {
-        Backend::Postgres => "SELECT CAST(conname AS TEXT) FROM pg_constraint WHERE conname LIKE $1 ESCAPE '\\' ORDER BY conname",
-        Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE $1 ESCAPE '\\' ORDER BY name",
+        Backend::Postgres => "SELECT CAST(conname AS TEXT) FROM pg_constraint WHERE conname LIKE 'ck\\_%' ESCAPE '\\' ORDER BY conname",
+        Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'ck\\_%' ESCAPE '\\' ORDER BY name",
     };
-    Ok(sqlx::query_scalar(sql).bind(like).fetch_all(&store.pool).await?)
+    Ok(sqlx::query_scalar(sql).fetch_all(&store.pool).await?)
 }
 
-async fn replace(tx: &mut Transaction<'static, Any>, backend: Backend, c: &Checked) -> Result<(), DbError> {
-    let like = format!("{}\\_%", c.prefix().replace('_', "\\_"));
+/// The names among `all` that belong to `c`'s column: its prefix, then a digest of 8 hex
+/// digits (and `_i` / `_u` for a trigger).
+fn of(c: &Checked, all: &[String]) -> Vec<String> {
+    let prefix = format!("{}_", c.prefix());
+    let ours = |rest: &str| match (rest.get(..8), rest.get(8..)) {
+        (Some(digest), Some(suffix)) => digest.chars().all(|d| d.is_ascii_hexdigit()) && matches!(suffix, "" | "_i" | "_u"),
+        _ => false,
+    };
+    all.iter().filter(|n| n.strip_prefix(&prefix).is_some_and(ours)).cloned().collect()
+}
+
+/// Drops `old` and puts `c`'s check in place, then makes sure no stored row breaks it.
+async fn replace(tx: &mut Transaction<'static, Any>, backend: Backend, c: &Checked, old: &[String]) -> Result<(), DbError> {
     let (table, name) = (c.table, c.name());
     let statements = match backend {
         Backend::Postgres => {
-            let old: Vec<String> =
-                sqlx::query_scalar("SELECT CAST(conname AS TEXT) FROM pg_constraint WHERE conname LIKE $1 ESCAPE '\\'").bind(like).fetch_all(&mut **tx).await?;
             let mut s: Vec<String> = old.iter().map(|o| format!("ALTER TABLE {table} DROP CONSTRAINT {o}")).collect();
             s.push(format!("ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({}) NOT VALID", c.condition(c.column)));
             s.push(format!("ALTER TABLE {table} VALIDATE CONSTRAINT {name}"));
             s
         }
         Backend::Sqlite => {
-            let old: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE $1 ESCAPE '\\'")
-                .bind(like)
-                .fetch_all(&mut **tx)
-                .await?;
             let mut s: Vec<String> = old.iter().map(|o| format!("DROP TRIGGER {o}")).collect();
             let refuse = c.condition(&format!("NEW.{}", c.column));
             for (suffix, event) in [("i", "INSERT".to_string()), ("u", format!("UPDATE OF {}", c.column))] {
@@ -169,8 +172,9 @@ async fn replace(tx: &mut Transaction<'static, Any>, backend: Backend, c: &Check
 /// Removes every check, as a database written before they existed (tests of reading back).
 #[cfg(test)]
 pub(crate) async fn remove_all(store: &Store) {
+    let all = all_checks(store).await.expect("checks");
     for c in columns() {
-        for name in existing(store, &c).await.expect("checks") {
+        for name in of(&c, &all) {
             let sql = match store.backend {
                 Backend::Postgres => format!("ALTER TABLE {} DROP CONSTRAINT {name}", c.table),
                 Backend::Sqlite => format!("DROP TRIGGER {name}"),
@@ -197,9 +201,11 @@ mod tests {
             assert!(sqlx::query(update).execute(&db.store.pool).await.is_err(), "{}: on update too", db.name);
             // Every column's check is in place, once, and a second start adds nothing.
             db.store.migrate().await.expect("migrates again");
+            let all = all_checks(&db.store).await.expect("checks");
             for c in columns() {
-                assert_eq!(existing(&db.store, &c).await.expect("checks"), names(db.store.backend, &c), "{}: {}.{}", db.name, c.table, c.column);
+                assert_eq!(of(&c, &all), names(db.store.backend, &c), "{}: {}.{}", db.name, c.table, c.column);
             }
+            assert_eq!(all.len(), columns().iter().map(|c| names(db.store.backend, c).len()).sum::<usize>(), "{}: no other check", db.name);
             db.finish().await;
         }
     }
@@ -208,13 +214,38 @@ mod tests {
     async fn a_check_whose_values_changed_is_replaced_and_old_rows_are_checked() {
         for db in TestDb::all().await {
             remove_all(&db.store).await;
+            // The check an earlier build put there, for other values (holidays only).
+            let earlier = match db.store.backend {
+                Backend::Postgres => vec!["ALTER TABLE calendar_day ADD CONSTRAINT ck_calendar_day_kind_00000000 CHECK (kind IN ('holiday'))".to_string()],
+                Backend::Sqlite => ["i", "u"]
+                    .iter()
+                    .map(|s| {
+                        let event = if *s == "i" { "INSERT" } else { "UPDATE OF kind" };
+                        format!(
+                            "CREATE TRIGGER ck_calendar_day_kind_00000000_{s} BEFORE {event} ON calendar_day FOR EACH ROW WHEN NOT (NEW.kind IN ('holiday')) \
+                             BEGIN SELECT RAISE(ABORT, 'old'); END"
+                        )
+                    })
+                    .collect(),
+            };
+            for sql in earlier {
+                sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&db.store.pool).await.expect("an earlier check");
+            }
+            assert!(
+                sqlx::query(sqlx::AssertSqlSafe(GOOD.replace("holiday", "workday"))).execute(&db.store.pool).await.is_err(),
+                "{}: the earlier check",
+                db.name
+            );
+            ensure(&db.store).await.expect("the earlier check replaced");
+            sqlx::query(sqlx::AssertSqlSafe(GOOD.replace("holiday", "workday"))).execute(&db.store.pool).await.expect("a value the earlier check refused");
+            remove_all(&db.store).await;
             sqlx::query(BAD).execute(&db.store.pool).await.expect("no check: written");
             // A database holding a value this build does not know refuses to start.
             assert!(ensure(&db.store).await.is_err(), "{}: the unknown kind stops the start", db.name);
             sqlx::query("DELETE FROM calendar_day WHERE kind = 'feast'").execute(&db.store.pool).await.expect("delete");
             ensure(&db.store).await.expect("checks in place");
             let c = columns().into_iter().find(|c| c.table == "calendar_day").expect("calendar_day");
-            assert_eq!(existing(&db.store, &c).await.expect("checks"), names(db.store.backend, &c));
+            assert_eq!(of(&c, &all_checks(&db.store).await.expect("checks")), names(db.store.backend, &c));
             db.finish().await;
         }
     }

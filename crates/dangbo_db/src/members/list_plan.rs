@@ -19,7 +19,7 @@ pub(crate) struct ListPlan {
     pub born: (Option<NaiveDate>, Option<NaiveDate>),
     /// Where the page starts: the sort key and id of the previous page's last row (empty: first).
     pub after: (Vec<u8>, String),
-    /// Rows on a page, 1–500.
+    /// Rows on a page, 1–[`MAX_PAGE`].
     pub limit: i64,
 }
 
@@ -67,6 +67,9 @@ pub(crate) struct DrivingWord {
     pub name: bool,
 }
 
+/// The longest page of a member list (the API's `limit`).
+pub const MAX_PAGE: i64 = 500;
+
 /// Up to this many matches a filtered page is sorted after filtering; beyond, it walks the
 /// name index in order (many matches fill a page quickly).
 pub(crate) const SORT_AFTER_FILTER: i64 = 10_000;
@@ -104,7 +107,7 @@ pub(crate) fn plan(f: &MemberFilter, today: NaiveDate, reach: Option<&str>) -> R
     };
     let after = f.cursor.as_deref().and_then(decode_cursor).unwrap_or_default();
     let born = f.age_band.map(|b| b.birth_bounds(as_of)).unwrap_or((None, None));
-    Ok(ListPlan { as_of, text, route, born, after, limit: f.limit.clamp(1, 500) })
+    Ok(ListPlan { as_of, text, route, born, after, limit: f.limit.clamp(1, MAX_PAGE) })
 }
 
 /// The last word typed, as a prefix (given names come last and tell the most); a last word of

@@ -62,7 +62,7 @@ pub struct CandidatesQuery {
 async fn list_candidates(State(st): State<AppState>, auth: ApiAuth, ApiQuery(q): ApiQuery<CandidatesQuery>) -> Result<Json<Items<CandidateItem>>, ApiError> {
     let mut e = FieldErrors::new();
     let stage = choice("stage", &q.stage, Stage::parse, &mut e);
-    e.into_result(()).map_err(ApiError::from)?;
+    super::params::done(e, ())?;
     let (org, open, text) = (given_text(&q.org), super::params::flag(&q.open), given_text(&q.q).unwrap_or_default());
     Ok(Json(st.store.list_candidates(&auth.caller, org.as_deref(), stage, open, &text).await?.into()))
 }
@@ -114,7 +114,7 @@ async fn list_courses(State(st): State<AppState>, auth: ApiAuth, ApiQuery(q): Ap
     let mut e = FieldErrors::new();
     let kind = choice("kind", &q.kind, CourseKind::parse, &mut e);
     let year = super::params::year(&q.year, &mut e);
-    e.into_result(()).map_err(ApiError::from)?;
+    super::params::done(e, ())?;
     Ok(Json(st.store.list_courses(&auth.caller, kind, year).await?.into()))
 }
 

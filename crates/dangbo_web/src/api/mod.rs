@@ -164,7 +164,7 @@ impl MembersQuery {
         let mut e = FieldErrors::new();
         let status = choice("status", &self.status, Status::parse, &mut e);
         let age_band = choice("age_band", &self.age_band, AgeBand::parse, &mut e);
-        let limit = choice("limit", &self.limit, |s| s.parse::<i64>().ok().filter(|n| (1..=500).contains(n)), &mut e).unwrap_or(50);
+        let limit = choice("limit", &self.limit, |s| s.parse::<i64>().ok().filter(|n| (1..=dangbo_db::MAX_PAGE).contains(n)), &mut e).unwrap_or(50);
         let as_of = params::date("as_of", &self.as_of, &mut e).unwrap_or(today);
         let filter = MemberFilter {
             org: given_text(&self.org),
@@ -181,7 +181,7 @@ impl MembersQuery {
             limit,
             cursor: given_text(&self.cursor),
         };
-        e.into_result(filter).map_err(ApiError::from)
+        params::done(e, filter)
     }
 }
 

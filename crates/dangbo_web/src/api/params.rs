@@ -66,7 +66,8 @@ pub(crate) fn flag(v: &Option<String>) -> bool {
     matches!(given(v), Some("1" | "true"))
 }
 
-fn done<T>(errors: FieldErrors, v: T) -> Result<T, ApiError> {
+/// `v`, unless a parameter was invalid.
+pub(crate) fn done<T>(errors: FieldErrors, v: T) -> Result<T, ApiError> {
     errors.into_result(v).map_err(ApiError::from)
 }
 
@@ -127,10 +128,7 @@ impl PeriodQuery {
     pub fn period(&self) -> Result<(NaiveDate, NaiveDate), ApiError> {
         let mut e = FieldErrors::new();
         let p = period(&self.from, &self.to, &mut e);
-        match p {
-            Some(p) if e.is_empty() => Ok(p),
-            _ => Err(e.into()),
-        }
+        finish(e, p)
     }
 }
 
