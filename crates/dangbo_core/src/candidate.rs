@@ -78,6 +78,14 @@ string_enum! {
     }
 }
 
+impl StepKind {
+    /// Steps that belong to the committee, not the branch: its resolution and the admission
+    /// decision (Điều lệ Đảng; HD 01-HD/TW §3).
+    pub fn is_committee_decision(self) -> bool {
+        matches!(self, StepKind::CommitteeResolution | StepKind::Decision)
+    }
+}
+
 impl Stage {
     pub fn open(self) -> bool {
         !matches!(self, Stage::Admitted | Stage::Rejected | Stage::Withdrawn)

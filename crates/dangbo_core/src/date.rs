@@ -37,6 +37,16 @@ pub fn display_iso(s: &str) -> String {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map(display).unwrap_or_else(|_| s.to_string())
 }
 
+/// Vietnam's offset from UTC (Asia/Ho_Chi_Minh: +07:00 all year, no summer time since 1975).
+pub const VIETNAM_OFFSET_SECONDS: i32 = 7 * 3600;
+
+/// A stored instant (RFC 3339, kept in UTC) as the user reads it: "dd/mm/yyyy hh:mm" in
+/// Vietnam's time; other text is returned unchanged.
+pub fn display_instant(s: &str) -> String {
+    let vn = chrono::FixedOffset::east_opt(VIETNAM_OFFSET_SECONDS).expect("a valid offset");
+    chrono::DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&vn).format("%d/%m/%Y %H:%M").to_string()).unwrap_or_else(|_| s.to_string())
+}
+
 /// `d` plus `n` calendar months (31/01 + 1 month = 28 or 29/02).
 pub fn add_months(d: NaiveDate, n: u32) -> NaiveDate {
     d.checked_add_months(Months::new(n)).unwrap_or(d)
@@ -66,6 +76,13 @@ mod tests {
         for bad in ["15/8/98", "15/08/0098", "-2024-01-01", "5/1/27", "01/01/1899", "01/01/2201"] {
             assert_eq!(parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn instants_show_in_vietnam_time() {
+        // 04/12 20:30 UTC is already 05/12 in Vietnam.
+        assert_eq!(display_instant("2026-12-04T20:30:00.123456Z"), "05/12/2026 03:30");
+        assert_eq!(display_instant("not a time"), "not a time");
     }
 
     #[test]

@@ -43,6 +43,11 @@ string_enum! {
 }
 
 impl EventKind {
+    /// Events decided by the committee, not the branch: recognition as full member, expulsion,
+    /// striking off, re-admission (the branch proposes; the committee decides).
+    pub fn is_committee_decision(self) -> bool {
+        matches!(self, EventKind::Recognised | EventKind::Expelled | EventKind::StruckOff | EventKind::Readmitted)
+    }
     /// Kinds that need a target organisation.
     pub fn needs_org(self) -> bool {
         matches!(self, EventKind::Transferred | EventKind::TempAttached | EventKind::Readmitted)

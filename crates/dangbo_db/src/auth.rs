@@ -24,7 +24,38 @@ pub enum Role {
     Member,
 }
 
+/// What a user does, for the role × action table (ARCHITECTURE.md "Who may do what"): the
+/// store checks it in every command before anything is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Read in the scope.
+    Read,
+    /// The branch's own work: members' events of the branch, meetings and minutes, candidates'
+    /// branch steps, tasks, proposals, positions, classes.
+    BranchWork,
+    /// What belongs to the committee: admission decisions and committee resolutions,
+    /// recognition as full member, expulsion, striking off, re-admission, study documents,
+    /// supervisors, and the tree itself (create, rename, move, merge, dissolve).
+    Committee,
+    /// Users, rules, the calendar.
+    Administer,
+}
+
+impl Action {
+    pub const ALL: &[Action] = &[Action::Read, Action::BranchWork, Action::Committee, Action::Administer];
+}
+
 impl Role {
+    /// The role × action table.
+    pub fn may(self, action: Action) -> bool {
+        match action {
+            Action::Read => true,
+            Action::BranchWork => matches!(self, Role::Admin | Role::Staff | Role::Secretary),
+            Action::Committee => matches!(self, Role::Admin | Role::Staff),
+            Action::Administer => self == Role::Admin,
+        }
+    }
+
     pub const ALL: &[Role] = &[Role::Admin, Role::Staff, Role::Secretary, Role::Viewer, Role::Member];
 
     pub fn parse(s: &str) -> Option<Role> {
@@ -63,7 +94,14 @@ pub struct Caller {
 
 impl Caller {
     pub fn can_write(&self) -> bool {
-        matches!(self.role, Role::Admin | Role::Staff | Role::Secretary)
+        self.role.may(Action::BranchWork)
+    }
+    /// May decide what belongs to the committee and restructure the tree.
+    pub fn is_committee(&self) -> bool {
+        self.role.may(Action::Committee)
+    }
+    pub fn may(&self, action: Action) -> bool {
+        self.role.may(action)
     }
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin

@@ -330,7 +330,8 @@ impl Store {
     /// Records one step. Refused (nothing written) when the rules say it cannot stand.
     #[tracing::instrument(skip_all)]
     pub async fn record_step(&self, caller: &Caller, id: &str, new: NewStep) -> Result<String, DbError> {
-        self.command(caller, Right::Write, async |c| {
+        let right = if new.kind.is_committee_decision() { Right::Committee } else { Right::Write };
+        self.command(caller, right, async |c| {
             let step_id = record_step_tx(c, id, &new).await?;
             Ok(step_id)
         })

@@ -5,6 +5,7 @@
 //!
 //! CI checks that no other module opens a transaction or writes an audit row (`.ci/run`).
 
+use crate::auth::Action;
 use crate::{Caller, DbError, Store, new_id, now};
 use sqlx::{Any, Transaction};
 
@@ -14,6 +15,8 @@ pub(crate) enum Right {
     /// Staff, secretaries and admins: writes in their own subtree (the change checks the
     /// subtree, which is part of its SQL).
     Write,
+    /// The committee's staff and admins: decisions of the committee and the tree's structure.
+    Committee,
     /// Admins alone (users, rules, the calendar, the demo).
     Admin,
     /// Anyone, the command itself deciding (a login, a change of one's own password, a logout).
@@ -23,8 +26,9 @@ pub(crate) enum Right {
 impl Right {
     fn allows(self, caller: &Caller) -> bool {
         match self {
-            Right::Write => caller.can_write(),
-            Right::Admin => caller.is_admin(),
+            Right::Write => caller.may(Action::BranchWork),
+            Right::Committee => caller.may(Action::Committee),
+            Right::Admin => caller.may(Action::Administer),
             Right::Any => true,
         }
     }

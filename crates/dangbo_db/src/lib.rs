@@ -25,6 +25,7 @@ mod due;
 mod error;
 #[cfg(feature = "bench")]
 mod floor;
+mod home;
 mod import;
 mod meetings;
 mod members;
@@ -50,8 +51,8 @@ mod todo;
 
 pub use audit::{AuditFilter, AuditRow, MAX_AUDIT_ROWS};
 pub use auth::{
-    Caller, MAX_FAILURES, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, MAX_PASSWORD_CHECKS, MAX_QUEUED_PASSWORD_CHECKS, NewUser, Role, SessionInfo,
-    TokenRow, UserRow,
+    Action, Caller, MAX_FAILURES, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, MAX_PASSWORD_CHECKS, MAX_QUEUED_PASSWORD_CHECKS, NewUser, Role,
+    SessionInfo, TokenRow, UserRow,
 };
 pub use cadre::{ExamResultRow, ExamStats, LocalityReport, MoveMatrix, MoveRow, PositionRow};
 pub use candidates::{CandidateDetail, CandidateItem, CertificateRow, StepRow};
@@ -63,6 +64,7 @@ pub use demo::DEMO_USERS;
 pub use demo_scale::{SCALE_USERS, ScaleLoaded, ScaleProgress};
 pub use due::TodoRow;
 pub use error::DbError;
+pub use home::{Behind, BranchMonth, Home};
 pub use import::{ImportProblem, ImportReport};
 pub use meetings::{
     AssignmentRow, AttendanceRow, BranchYear, DocumentRow, MeetingDetail, MeetingItem, MeetingReport, ProposalRow, RosterRow, StudyReport, SupervisorRow,
@@ -70,6 +72,7 @@ pub use meetings::{
 };
 pub use members::{MAX_PAGE, MemberDetail, MemberEventRow, MemberFilter, MemberItem, MemberPage, NOT_RECORDED};
 pub use movements::Movements;
+pub use org_lookup::MAX_CHOICES;
 pub use org_lookup::ReorgPreview;
 pub use orgs::{OrgHistoryRow, OrgNode, OrgRow, Summary};
 pub use planning::{CycleDetail, PlannedRow};

@@ -454,7 +454,7 @@ impl Store {
     /// not overlap.
     #[tracing::instrument(skip_all)]
     pub async fn assign_supervisor(&self, caller: &Caller, a: NewSupervisor) -> Result<String, DbError> {
-        self.command(caller, Right::Write, async |c| {
+        self.command(caller, Right::Committee, async |c| {
             let org = org_in_tx(&mut c.tx, caller, a.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
             check_branch_on(&mut c.tx, &org, a.from_on, "from_on").await?;
             committee_member_above(&mut c.tx, &org, &a.member_id, a.from_on, "member").await?;

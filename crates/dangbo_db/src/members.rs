@@ -168,7 +168,8 @@ impl Store {
     }
 
     async fn record_event_checked(&self, caller: &Caller, member_id: &str, ev: NewEvent, today: NaiveDate) -> Result<String, DbError> {
-        self.command(caller, Right::Write, async |c| {
+        let right = if ev.kind.is_committee_decision() { Right::Committee } else { Right::Write };
+        self.command(caller, right, async |c| {
             if !member_visible(&mut c.tx, caller, member_id).await? {
                 return Err(DbError::NotFound);
             }

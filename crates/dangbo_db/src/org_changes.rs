@@ -17,7 +17,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn org_event(&self, caller: &Caller, code: &str, ev: OrgEvent) -> Result<OrgRow, DbError> {
         let org = self.org(caller, code).await?;
-        self.command(caller, Right::Write, async |c| apply_org_event(c, &org, &ev).await).await?;
+        self.command(caller, Right::Committee, async |c| apply_org_event(c, &org, &ev).await).await?;
         self.org(caller, code).await
     }
 }

@@ -169,7 +169,7 @@ impl Store {
     /// Founds an organisation under a parent in the caller's scope (admins may found roots).
     #[tracing::instrument(skip_all)]
     pub async fn create_org(&self, caller: &Caller, new: NewOrg) -> Result<OrgRow, DbError> {
-        self.command(caller, Right::Write, async |c| {
+        self.command(caller, Right::Committee, async |c| {
             let row = create_org_tx(c, &new).await?;
             Ok(row)
         })

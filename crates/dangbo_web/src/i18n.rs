@@ -108,6 +108,12 @@ impl I18n {
         dangbo_core::date::display(*d)
     }
 
+    /// Who recorded something, in words: the system's own upkeep and the demo loader are "the
+    /// system", not an account name.
+    pub fn actor(&self, who: &str) -> String {
+        if who == "system" { self.t("actor-system") } else { who.to_string() }
+    }
+
     pub fn opt_date(&self, d: &Option<chrono::NaiveDate>) -> String {
         d.map(dangbo_core::date::display).unwrap_or_default()
     }

@@ -15,13 +15,26 @@ pub struct Ctx {
     pub user: Option<String>,
     pub is_admin: bool,
     pub can_write: bool,
+    /// May decide for the committee and restructure the tree.
+    pub is_committee: bool,
+    /// A branch secretary's branch: the menu leads to it and its meetings.
+    pub branch: Option<String>,
     pub csrf: String,
     pub path: String,
 }
 
 impl Ctx {
     pub fn anonymous(lang: Lang, path: &str) -> Ctx {
-        Ctx { i18n: I18n::new(lang), user: None, is_admin: false, can_write: false, csrf: String::new(), path: path.to_string() }
+        Ctx {
+            i18n: I18n::new(lang),
+            user: None,
+            is_admin: false,
+            can_write: false,
+            is_committee: false,
+            branch: None,
+            csrf: String::new(),
+            path: path.to_string(),
+        }
     }
     pub fn t(&self, key: &str) -> String {
         self.i18n.t(key)
@@ -195,6 +208,8 @@ pub struct EventView {
     pub detail: String,
     pub basis: String,
     pub recorded: String,
+    /// The last transfer letter issued: printable from here.
+    pub letter: bool,
 }
 
 #[derive(Template)]
@@ -210,13 +225,10 @@ pub struct MemberPage {
     pub party: Vec<(String, String)>,
     pub timeline: Vec<EventView>,
     pub form: FormView,
-    pub kinds: Vec<Choice>,
     /// A transfer is under way: its letter can be printed.
     pub transfer_pending: bool,
-    /// Full members who can help a probationary member (empty otherwise).
-    pub helpers: Vec<Choice>,
-    pub grounds: Vec<Choice>,
-    pub purposes: Vec<Choice>,
+    /// What can be recorded about the member: (form, label, when to use it).
+    pub actions: Vec<(String, String, String)>,
     /// Positions and moves (cadre work), one line each.
     pub positions: Vec<String>,
     /// Areas or topics the member is assigned to follow.
@@ -243,6 +255,8 @@ pub struct PersonChoices {
 pub struct MemberNewPage {
     pub ctx: Ctx,
     pub form: FormView,
+    /// The branches to choose from, when few enough for a list.
+    pub branches: Option<Vec<Choice>>,
     pub choices: PersonChoices,
 }
 

@@ -7,7 +7,7 @@ use crate::rows::{date, iso, opt_date};
 use crate::rules::load_rules;
 use crate::scope::ORG_IN_SCOPE;
 use crate::{Caller, DbError, Store};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use dangbo_core::meeting::{MeetingKind, months_alive, quarter, regularity};
 use dangbo_core::rules::RuleId;
 use serde::Serialize;
@@ -63,9 +63,10 @@ pub struct MeetingReport {
 pub(crate) const POST_ABOVE_BRANCH: &str = "$1 LIKE o.path || '%' AND o.id <> $2 AND p.from_on <= $3 AND (p.to_on IS NULL OR p.to_on > $3)";
 
 impl Store {
-    /// The year's regularity, coverage and quality for every branch under `code`.
+    /// The year's regularity, coverage and quality for every branch under `code`, as known on
+    /// `today`: a month (or quarter) not yet over is not missed.
     #[tracing::instrument(skip_all)]
-    pub async fn meeting_report(&self, caller: &Caller, code: &str, year: i32) -> Result<MeetingReport, DbError> {
+    pub async fn meeting_report(&self, caller: &Caller, code: &str, year: i32, today: NaiveDate) -> Result<MeetingReport, DbError> {
         let root = self.org(caller, code).await?;
         let (from, to) = (NaiveDate::from_ymd_opt(year, 1, 1).ok_or(DbError::NotFound)?, NaiveDate::from_ymd_opt(year, 12, 31).ok_or(DbError::NotFound)?);
         let mut tx = self.read().await?;
@@ -112,7 +113,10 @@ impl Store {
         let mut out = Vec::with_capacity(branches.len());
         for b in &branches {
             let code: String = b.try_get("code")?;
-            let alive = months_alive(year, date(&b.try_get::<String, _>("founded_on")?)?, opt_date(b.try_get("ended_on")?)?);
+            // A month still under way, or to come, counts as if the branch ended at its start.
+            let this_month = today.with_day(1).unwrap_or(today);
+            let ended = opt_date(b.try_get("ended_on")?)?.map_or(this_month, |e| e.min(this_month));
+            let alive = months_alive(year, date(&b.try_get::<String, _>("founded_on")?)?, Some(ended));
             let held = by_org.get(code.as_str()).cloned().unwrap_or_default();
             let dated: Vec<(NaiveDate, MeetingKind)> = held.iter().filter_map(|m| m.held_on.map(|h| (h, m.kind))).collect();
             let reg = regularity(year, &alive, &dated, regular, thematic);

@@ -148,7 +148,7 @@ impl Store {
     /// Adds a document to a committee's library.
     #[tracing::instrument(skip_all)]
     pub async fn create_document(&self, caller: &Caller, d: NewDocument) -> Result<String, DbError> {
-        self.command(caller, Right::Write, async |c| {
+        self.command(caller, Right::Committee, async |c| {
             let org = org_in_tx(&mut c.tx, caller, d.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
             let id = new_id();
             insert_document(&mut c.tx, &caller.username, &id, &org.id, &d).await?;

@@ -177,3 +177,66 @@ async fn concurrent_openings_are_each_logged_once() {
     })
     .await;
 }
+
+/// The role × action table (ARCHITECTURE.md "Who may do what"), and the store holding to it:
+/// a branch secretary records the branch's work but neither restructures the tree nor decides
+/// what belongs to the committee; the committee's staff do both; a viewer writes nothing.
+#[tokio::test]
+async fn the_role_action_table_holds_in_the_store() {
+    use dangbo_db::Action;
+    let expected = [
+        (Role::Admin, [true, true, true, true]),
+        (Role::Staff, [true, true, true, false]),
+        (Role::Secretary, [true, true, false, false]),
+        (Role::Viewer, [true, false, false, false]),
+        (Role::Member, [true, false, false, false]),
+    ];
+    for (role, row) in expected {
+        for (action, may) in Action::ALL.iter().zip(row) {
+            assert_eq!(role.may(*action), may, "{role:?} {action:?}");
+        }
+    }
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let sec = user(&s, "bt-b1", Role::Secretary, Some("B1")).await;
+        let staff = user(&s, "staff-c", Role::Staff, Some("C")).await;
+        let viewer = user(&s, "xem-c", Role::Viewer, Some("C")).await;
+        let rename = |name: &str| {
+            dangbo_core::org::OrgEventInput { kind: "renamed".into(), effective_on: "2026-01-01".into(), name: Some(name.into()), ..Default::default() }
+                .parse(today())
+                .unwrap()
+        };
+        for who in [&sec, &viewer] {
+            assert!(matches!(s.org_event(who, "B1", rename("Chi bộ mới")).await, Err(DbError::Forbidden)), "{backend}: {}", who.username);
+        }
+        assert_eq!(s.org(&admin(), "B1").await.unwrap().name, "Tổ chức B1", "{backend}: nothing renamed");
+        assert_eq!(s.org_event(&staff, "B1", rename("Chi bộ Khu 1")).await.unwrap().name, "Chi bộ Khu 1", "{backend}");
+        // The committee's decisions about a member: refused to the secretary, who still records
+        // the branch's own events.
+        let event = |kind: &str| {
+            dangbo_core::event::EventInput { kind: kind.into(), effective_on: "2026-01-02".into(), reason: Some("Vi phạm".into()), ..Default::default() }
+                .parse(today())
+                .unwrap()
+        };
+        let a = add_member(&s, member_input("B1", "Vũ", "Văn", "Hải")).await;
+        let b = add_member(&s, member_input("B1", "Bùi", "Thị", "Lan")).await;
+        for kind in ["expelled", "struck_off"] {
+            assert!(matches!(s.record_event(&sec, &a, event(kind), today()).await, Err(DbError::Forbidden)), "{backend}: {kind}");
+        }
+        s.record_event(&staff, &a, event("expelled"), today()).await.expect("the committee expels");
+        s.record_event(&sec, &b, event("deceased"), today()).await.expect("the branch records a death");
+        // The admission decision: refused before the candidate is even looked up.
+        let decision = dangbo_core::candidate::StepInput {
+            kind: "decision".into(),
+            effective_on: "2026-01-03".into(),
+            doc_no: Some("12-QĐ/ĐU".into()),
+            ..Default::default()
+        }
+        .parse(today())
+        .unwrap();
+        let nobody = "0190dddd-0000-7000-8000-000000000000";
+        assert!(matches!(s.record_step(&sec, nobody, decision.clone()).await, Err(DbError::Forbidden)), "{backend}");
+        assert!(matches!(s.record_step(&staff, nobody, decision).await, Err(DbError::NotFound)), "{backend}");
+    })
+    .await;
+}

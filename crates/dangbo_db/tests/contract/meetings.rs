@@ -227,7 +227,7 @@ async fn the_committee_sees_regularity_coverage_and_quality() {
             }
             s.hold_meeting(&admin(), &id, h.parse(today()).unwrap()).await.unwrap();
         }
-        let r = s.meeting_report(&admin(), "C", 2019).await.unwrap();
+        let r = s.meeting_report(&admin(), "C", 2019, d("2026-01-01")).await.unwrap();
         let b1 = r.branches.iter().find(|x| x.org == "B1").unwrap();
         assert_eq!((b1.held, b1.missed_months.clone(), b1.missed_quarters.clone()), (11, vec![3], vec![1, 3, 4]), "{backend}");
         assert_eq!(b1.unsupervised_quarters, vec![2, 3, 4]);
@@ -247,7 +247,7 @@ async fn the_committee_sees_regularity_coverage_and_quality() {
 async fn the_demo_has_a_year_of_meetings_to_report_on() {
     each_backend(|s, backend| async move {
         s.load_demo(1, today()).await.unwrap();
-        let r = s.meeting_report(&admin(), "DH", 2019).await.unwrap();
+        let r = s.meeting_report(&admin(), "DH", 2019, d("2026-01-01")).await.unwrap();
         assert!(r.branches_total > 50, "{backend}: {}", r.branches_total);
         let expected: i64 = r.branches.iter().map(|b| b.months_alive.len() as i64).sum();
         assert!(r.meetings_held < expected && r.meetings_held > expected * 9 / 10, "{backend}: some months missed");

@@ -214,7 +214,7 @@ async fn report(
     ApiQuery(q): ApiQuery<YearQuery>,
 ) -> Result<Json<MeetingReport>, ApiError> {
     let year = q.year(st.clock.today())?;
-    Ok(Json(st.store.meeting_report(&auth.caller, &code, year).await?))
+    Ok(Json(st.store.meeting_report(&auth.caller, &code, year, st.clock.today()).await?))
 }
 
 /// A document studied at a meeting.

@@ -38,6 +38,8 @@ pub struct CandidatesPage {
 #[template(path = "candidate_new.html")]
 pub struct CandidateNewPage {
     pub ctx: Ctx,
+    /// The branches to choose from, when few enough for a list.
+    pub branches: Option<Vec<Choice>>,
     pub form: FormView,
     pub sources: Vec<Choice>,
     pub choices: PersonChoices,
@@ -113,8 +115,16 @@ pub async fn index(
     Ok(render(&page))
 }
 
-async fn new_page(st: &AppState, c: Ctx, form: FormView) -> Result<CandidateNewPage, WebError> {
+async fn new_page(st: &AppState, auth: &PageAuth, c: Ctx, mut form: FormView) -> Result<CandidateNewPage, WebError> {
+    let branches = super::branch_choices(st, &auth.caller, st.clock.today(), false).await?;
+    // A user with one branch never chooses it.
+    if let Some([only]) = branches.as_deref()
+        && form.value("org").is_empty()
+    {
+        form.values.insert("org".into(), only.value.clone());
+    }
     Ok(CandidateNewPage {
+        branches,
         sources: choices(&c, Source::ALL, Source::as_str, Source::message_key),
         choices: super::member_forms::person_choices(&st.store).await?,
         ctx: c,
@@ -134,7 +144,7 @@ pub async fn new_form(State(st): State<AppState>, auth: PageAuth, lang: Lang, Qu
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
-    Ok(render(&new_page(&st, c, FormView { values, errors: Default::default() }).await?))
+    Ok(render(&new_page(&st, &auth, c, FormView { values, errors: Default::default() }).await?))
 }
 
 pub async fn create(State(st): State<AppState>, auth: PageAuth, lang: Lang, PageForm(body): PageForm<Vec<(String, String)>>) -> Result<Response, WebError> {
@@ -147,7 +157,7 @@ pub async fn create(State(st): State<AppState>, auth: PageAuth, lang: Lang, Page
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/candidates/{id}")).into_response()),
-        Err(DbError::Invalid(e)) => Ok(render_invalid(&new_page(&st, c.clone(), form_with_errors(&c, map, &e)).await?)),
+        Err(DbError::Invalid(e)) => Ok(render_invalid(&new_page(&st, &auth, c.clone(), form_with_errors(&c, map, &e)).await?)),
         Err(e) => Err(e.into()),
     }
 }
@@ -198,10 +208,7 @@ fn candidate_page(c: Ctx, d: CandidateDetail, introducers: Vec<Choice>, form: Fo
             date: i.date(&s.step.effective_on),
             kind: i.t(&s.step.kind.message_key()),
             detail: step_detail(&i, &s.step, &names),
-            recorded: i.args(
-                "event-recorded",
-                &[("at", dangbo_core::date::display_iso(&s.recorded_at.chars().take(10).collect::<String>())), ("by", s.recorded_by.clone())],
-            ),
+            recorded: i.args("event-recorded", &[("at", dangbo_core::date::display_instant(&s.recorded_at)), ("by", i.actor(&s.recorded_by))]),
         })
         .collect();
     CandidatePage {

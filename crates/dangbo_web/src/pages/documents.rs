@@ -95,10 +95,19 @@ pub async fn recognition_list(State(st): State<AppState>, auth: PageAuth) -> Res
 /// Giấy giới thiệu sinh hoạt đảng of a transfer under way.
 pub async fn transfer_letter(State(st): State<AppState>, auth: PageAuth, Path(id): Path<String>) -> Result<Response, WebError> {
     let m = st.store.member(&auth.caller, &id).await?;
-    let (to_code, destination, issued_on) = m.pending_transfer.clone().ok_or(WebError(ErrorKind::NotFound))?;
-    let to = match &to_code {
-        Some(code) => st.store.org_name_by_code(code).await?.unwrap_or_else(|| code.clone()),
-        None => destination.clone(),
+    // The letter of the transfer under way; once received (or for the record), the last one
+    // issued: it stays reachable from the member's timeline.
+    let (to, issued_on) = match m.pending_transfer.clone() {
+        Some((Some(code), _, on)) => (st.store.org_name_by_code(&code).await?.unwrap_or(code), on),
+        Some((None, destination, on)) => (destination, on),
+        None => {
+            let last = m.events.iter().rev().find(|e| e.kind == "transfer_issued").ok_or(WebError(ErrorKind::NotFound))?;
+            let to = match last.data["org_id"].as_str() {
+                Some(org_id) => st.store.org_name_by_id(org_id).await?.unwrap_or_default(),
+                None => last.data["destination"].as_str().unwrap_or_default().to_string(),
+            };
+            (to, last.effective_on)
+        }
     };
     let ancestors = st.store.org_ancestors(&auth.caller, &m.org).await.unwrap_or_default();
     let due = dangbo_core::todo::transfer_due(issued_on, &st.store.rule_book().await?, &st.store.work_calendar().await?);

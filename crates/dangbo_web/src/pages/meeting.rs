@@ -277,6 +277,43 @@ pub(crate) async fn page(st: &AppState, auth: &PageAuth, c: Ctx, id: &str, mut f
     })
 }
 
+#[derive(Template)]
+#[template(path = "meeting_close.html")]
+pub struct ClosePage {
+    pub ctx: Ctx,
+    pub id: String,
+    pub title: String,
+    pub org_name: String,
+    pub counts: Vec<(String, String)>,
+    pub criteria: Vec<(String, bool)>,
+    pub votes: Vec<VoteLine>,
+    /// The minutes' text is empty: said before it becomes fixed.
+    pub empty_minutes: bool,
+}
+
+/// Before the minutes are locked for good: what becomes fixed — each quality criterion met or
+/// not, the figures, the votes — and one button to confirm.
+pub async fn close_form(State(st): State<AppState>, auth: PageAuth, lang: Lang, Path(id): Path<String>) -> Result<Response, WebError> {
+    let d = st.store.meeting(&auth.caller, &id).await?;
+    if !auth.caller.can_write() || d.item.state != MeetingState::Held {
+        return Ok(Redirect::to(&format!("/meetings/{id}")).into_response());
+    }
+    let c = ctx(&auth, lang, &format!("/meetings/{id}/close"));
+    let i = c.i18n;
+    let (counts, criteria) = criteria(&i, &d);
+    let page = ClosePage {
+        id: id.clone(),
+        title: format!("{} · {}", i.t(&d.item.kind.message_key()), i.date(&d.item.held_on.unwrap_or(d.item.planned_on))),
+        org_name: d.item.org_name.clone(),
+        counts,
+        criteria,
+        votes: d.votes.iter().map(|v| vote_line(&i, v)).collect(),
+        empty_minutes: d.opinions.trim().is_empty() && d.conclusions.trim().is_empty(),
+        ctx: c,
+    };
+    Ok(render(&page))
+}
+
 pub async fn show(State(st): State<AppState>, auth: PageAuth, lang: Lang, Path(id): Path<String>) -> Result<Response, WebError> {
     let c = ctx(&auth, lang, &format!("/meetings/{id}"));
     Ok(render(&page(&st, &auth, c, &id, FormView::default()).await?))
@@ -343,7 +380,9 @@ pub async fn act(
         "minutes" => {
             s.write_minutes(who, &id, map.get("opinions").map(String::as_str).unwrap_or(""), map.get("conclusions").map(String::as_str).unwrap_or("")).await
         }
-        "close" => s.close_minutes(who, &id).await,
+        // Locked only from the confirmation page, which shows what becomes fixed.
+        "close" if map.get("confirm").map(String::as_str) == Some("1") => s.close_minutes(who, &id).await,
+        "close" => return Ok(Redirect::to(&format!("/meetings/{id}/close")).into_response()),
         "correct" => s.correct_minutes(who, &id, map.get("entry").map(String::as_str).unwrap_or("")).await,
         _ => return Err(WebError(ErrorKind::BadRequest)),
     };

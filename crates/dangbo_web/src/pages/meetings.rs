@@ -111,7 +111,7 @@ pub async fn show(
 async fn page(st: &AppState, auth: &PageAuth, c: Ctx, code: &str, year: i32, form: FormView) -> Result<MeetingsPage, WebError> {
     let i = c.i18n;
     let org = st.store.org(&auth.caller, code).await?;
-    let r = st.store.meeting_report(&auth.caller, code, year).await?;
+    let r = st.store.meeting_report(&auth.caller, code, year, st.clock.today()).await?;
     let counts = vec![
         (i.t("meeting-branches"), i.num(r.branches_total)),
         (i.t("meeting-missing-months"), i.num(r.branches_missing_months)),

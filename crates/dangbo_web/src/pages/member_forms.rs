@@ -1,7 +1,6 @@
 //! Adding a member and recording an event on one.
 
 use super::PageForm;
-use super::members::member_page;
 use super::{checked_form, ctx, form_with_errors, input};
 use crate::AppState;
 use crate::auth::PageAuth;
@@ -10,7 +9,6 @@ use crate::i18n::Lang;
 use crate::views::{Choice, Ctx, FormView, MemberNewPage, render, render_invalid};
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use dangbo_core::FieldErrors;
 use dangbo_core::event::EventInput;
 use dangbo_core::member::MemberInput;
 use dangbo_db::{DbError, Store};
@@ -30,8 +28,15 @@ pub(crate) async fn person_choices(store: &Store) -> Result<crate::views::Person
     })
 }
 
-async fn new_page(st: &AppState, c: Ctx, form: FormView) -> Result<MemberNewPage, WebError> {
-    Ok(MemberNewPage { ctx: c, form, choices: person_choices(&st.store).await? })
+async fn new_page(st: &AppState, auth: &PageAuth, c: Ctx, mut form: FormView) -> Result<MemberNewPage, WebError> {
+    let branches = super::branch_choices(st, &auth.caller, st.clock.today(), false).await?;
+    // A user with one branch never chooses it.
+    if let Some([only]) = branches.as_deref()
+        && form.value("org").is_empty()
+    {
+        form.values.insert("org".into(), only.value.clone());
+    }
+    Ok(MemberNewPage { ctx: c, form, branches, choices: person_choices(&st.store).await? })
 }
 
 pub async fn new_form(
@@ -46,7 +51,7 @@ pub async fn new_form(
     values.insert("org".to_string(), q.get("org").cloned().unwrap_or_default());
     values.insert("ethnicity".to_string(), "01".to_string());
     values.insert("religion".to_string(), "Không".to_string());
-    Ok(render(&new_page(&st, c, FormView { values, errors: Default::default() }).await?))
+    Ok(render(&new_page(&st, &auth, c, FormView { values, errors: Default::default() }).await?))
 }
 
 pub async fn create(
@@ -65,34 +70,9 @@ pub async fn create(
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/members/{id}")).into_response()),
-        Err(DbError::Invalid(e)) => Ok(render_invalid(&new_page(&st, c.clone(), form_with_errors(&c, map, &e)).await?)),
+        Err(DbError::Invalid(e)) => Ok(render_invalid(&new_page(&st, &auth, c.clone(), form_with_errors(&c, map, &e)).await?)),
         Err(e) => Err(e.into()),
     }
-}
-
-pub async fn record_event(
-    State(st): State<AppState>,
-    auth: PageAuth,
-    lang: Lang,
-    Path(id): Path<String>,
-    PageForm(body): PageForm<Vec<(String, String)>>,
-) -> Result<Response, WebError> {
-    let map = checked_form(&auth, body)?;
-    let today = st.clock.today();
-    let raw: EventInput = input(&map)?;
-    let result = match raw.parse(today) {
-        Ok(ev) => st.store.record_event(&auth.caller, &id, ev, today).await,
-        Err(e) => Err(DbError::Invalid(e)),
-    };
-    let errors: FieldErrors = match result {
-        Ok(ev) => return Ok(Redirect::to(&format!("/members/{id}#ev-{ev}")).into_response()),
-        Err(DbError::Invalid(e)) => e,
-        Err(e) => return Err(e.into()),
-    };
-    let profile = st.store.member_profile(&auth.caller, &id, st.clock.today()).await?;
-    let c = ctx(&auth, lang, &format!("/members/{id}"));
-    let form = form_with_errors(&c, map, &errors);
-    Ok(render_invalid(&member_page(c, profile, form)))
 }
 
 async fn edit_page(st: &AppState, c: Ctx, id: &str, name: &str, form: FormView) -> Result<crate::views::MemberEditPage, WebError> {

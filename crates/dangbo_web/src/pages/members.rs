@@ -79,15 +79,6 @@ pub async fn index(
     }))
 }
 
-/// The event kinds a user can record, with their labels.
-pub(crate) fn event_kinds(i: &I18n) -> Vec<Choice> {
-    EventKind::ALL
-        .iter()
-        .filter(|k| !matches!(k, EventKind::Admitted | EventKind::TransferredIn | EventKind::InfoChanged | EventKind::Readmitted))
-        .map(|k| Choice { value: k.as_str().into(), label: i.t(&k.message_key()) })
-        .collect()
-}
-
 fn event_detail(i: &I18n, data: &serde_json::Value) -> String {
     let s = |k: &str| data[k].as_str().unwrap_or("").to_string();
     match data["type"].as_str().unwrap_or("") {
@@ -109,7 +100,7 @@ fn event_detail(i: &I18n, data: &serde_json::Value) -> String {
 /// Builds the member page, with the event form as given (empty, or with errors).
 pub(crate) fn member_page(c: crate::views::Ctx, profile: MemberProfile, form: FormView) -> MemberPage {
     let i = c.i18n;
-    let MemberProfile { detail: m, ethnicity, helpers, positions, moves, assignments, courses, votes } = profile;
+    let MemberProfile { detail: m, ethnicity, helpers: _, positions, moves, assignments, courses, votes } = profile;
     let p = &m.person;
     let person = vec![
         (i.t("field-family_name"), p.family_name.clone()),
@@ -151,6 +142,7 @@ pub(crate) fn member_page(c: crate::views::Ctx, profile: MemberProfile, form: Fo
     if let Some(x) = &m.exit_date {
         party.push((i.t("member-exit"), i.date(x)));
     }
+    let last_letter = m.events.iter().rev().find(|e| e.kind == "transfer_issued").map(|e| e.id.clone());
     let timeline = m
         .events
         .iter()
@@ -160,14 +152,10 @@ pub(crate) fn member_page(c: crate::views::Ctx, profile: MemberProfile, form: Fo
             kind: EventKind::parse(&e.kind).map(|k| i.t(&k.message_key())).unwrap_or_else(|| e.kind.clone()),
             detail: event_detail(&i, &e.data),
             basis: [e.decision_no.clone(), e.decision_date.map(|d| i.date(&d)), e.issuer.clone()].into_iter().flatten().collect::<Vec<_>>().join(", "),
-            recorded: i.args(
-                "event-recorded",
-                &[("at", dangbo_core::date::display_iso(&e.recorded_at.chars().take(10).collect::<String>())), ("by", e.recorded_by.clone())],
-            ),
+            letter: last_letter.as_deref() == Some(e.id.as_str()),
+            recorded: i.args("event-recorded", &[("at", dangbo_core::date::display_instant(&e.recorded_at)), ("by", i.actor(&e.recorded_by))]),
         })
         .collect();
-    let grounds = ["age_health", "other"].iter().map(|g| Choice { value: g.to_string(), label: i.t(&format!("ground-{}", g.replace('_', "-"))) }).collect();
-    let purposes = ["work", "study"].iter().map(|g| Choice { value: g.to_string(), label: i.t(&format!("purpose-{g}")) }).collect();
     MemberPage {
         org_code: m.org.clone(),
         positions: positions.iter().map(|p| position_line(&i, p)).collect(),
@@ -193,11 +181,8 @@ pub(crate) fn member_page(c: crate::views::Ctx, profile: MemberProfile, form: Fo
                 (format!("/meetings/{meeting}"), format!("{} — {}: {result}", i.date(on), i.t(&v.kind.message_key())))
             })
             .collect(),
-        purposes,
-        helpers: helpers.into_iter().map(|(value, label)| Choice { value, label }).collect(),
-        grounds,
+        actions: super::member_events::actions(&i, c.can_write, c.is_committee, &m.id, m.status == dangbo_core::member::Status::Probationary),
         transfer_pending: m.pending_transfer.is_some(),
-        kinds: event_kinds(&i),
         id: m.id.clone(),
         name: m.full_name.clone(),
         status: i.t(&m.status.message_key()),

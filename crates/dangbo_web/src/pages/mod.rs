@@ -6,10 +6,13 @@ mod candidates;
 mod courses;
 mod documents;
 mod forms_tctw;
+mod help;
+mod home;
 mod import;
 mod meeting;
 pub(crate) mod meeting_docs;
 mod meetings;
+mod member_events;
 mod member_forms;
 mod members;
 mod org_forms;
@@ -34,7 +37,8 @@ use std::collections::HashMap;
 
 pub fn routes() -> crate::routes::Routes {
     crate::routes::Routes::new()
-        .route("/", get(|| async { axum::response::Redirect::to("/orgs") }))
+        .route("/", get(home::index))
+        .route("/help", get(help::index))
         .route("/login", get(session::login_form).post(session::login))
         .route("/logout", post(session::logout))
         .route("/lang/{lang}", get(session::switch_lang))
@@ -53,7 +57,8 @@ pub fn routes() -> crate::routes::Routes {
         .route("/members", get(members::index))
         .route("/members/new", get(member_forms::new_form).post(member_forms::create))
         .route("/members/{id}", get(members::show))
-        .route("/members/{id}/events", post(member_forms::record_event))
+        .route("/members/{id}/events", post(member_events::record))
+        .route("/members/{id}/events/{kind}", get(member_events::form))
         .route("/members/{id}/edit", get(member_forms::edit_form).post(member_forms::edit))
         .route("/audit", get(orgs::audit))
         .route("/audit.csv", get(orgs::audit))
@@ -79,6 +84,7 @@ pub fn routes() -> crate::routes::Routes {
         .route("/orgs/{code}/meetings", get(meetings::show).post(meetings::record))
         .route("/orgs/{code}/planning", get(planning::show).post(planning::record))
         .route("/meetings/{id}", get(meeting::show).post(meeting::act))
+        .route("/meetings/{id}/close", get(meeting::close_form))
         .route("/meetings/{id}/minutes.pdf", get(meeting_docs::minutes))
         .route("/meetings/{id}/kit.pdf", get(meeting_docs::kit))
         .route("/proposals", get(meetings::proposals))
@@ -102,9 +108,24 @@ pub(crate) fn ctx(auth: &PageAuth, lang: Lang, path: &str) -> Ctx {
         user: Some(auth.caller.username.clone()),
         is_admin: auth.caller.is_admin(),
         can_write: auth.caller.can_write(),
+        is_committee: auth.caller.is_committee(),
+        branch: auth.caller.org_code.clone().filter(|_| auth.caller.role == dangbo_db::Role::Secretary),
         csrf: auth.csrf.clone(),
         path: path.to_string(),
     }
+}
+
+/// Refuses, before the form is read, a caller whose role may not decide for the committee or
+/// restructure the tree (ARCHITECTURE.md "Who may do what"); the store checks it again.
+pub(crate) fn committee(auth: &PageAuth) -> Result<(), WebError> {
+    if auth.caller.is_committee() { Ok(()) } else { Err(WebError(ErrorKind::Forbidden)) }
+}
+
+/// The branches a caller may pick in a form, as a list (labelled by name, valued by code), or
+/// none when there are too many for one: the form then takes a code.
+pub(crate) async fn branch_choices(st: &crate::AppState, caller: &dangbo_db::Caller, on: NaiveDate, wider: bool) -> Result<Option<Vec<Choice>>, WebError> {
+    let all = st.store.branch_choices(caller, on, wider).await?;
+    Ok((all.len() <= dangbo_db::MAX_CHOICES).then(|| all.into_iter().map(|(value, label)| Choice { value, label }).collect()))
 }
 
 /// The as-of date from a query value: ISO or dd/mm/yyyy; empty or invalid means today.

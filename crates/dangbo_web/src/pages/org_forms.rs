@@ -32,6 +32,7 @@ pub async fn new_form(
     OriginalUri(uri): OriginalUri,
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
+    super::committee(&auth)?;
     let org = st.store.org(&auth.caller, &code).await?;
     let c = ctx(&auth, lang, &uri.to_string());
     Ok(render(&new_page(c, Some((org.code.clone(), org.name)), with_parent(Some(&org.code)))))
@@ -75,6 +76,7 @@ pub async fn create(
     Path(code): Path<String>,
     PageForm(body): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    super::committee(&auth)?;
     let org = st.store.org(&auth.caller, &code).await?;
     found(st, auth, lang, uri.to_string(), Some(org.code), body).await
 }
@@ -104,6 +106,7 @@ pub async fn change_form(
     OriginalUri(uri): OriginalUri,
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
+    super::committee(&auth)?;
     let c = ctx(&auth, lang, &uri.to_string());
     Ok(render(&change_page(&st, &auth, c, &code, FormView::default()).await?))
 }
@@ -133,6 +136,7 @@ pub async fn change(
     Path(code): Path<String>,
     PageForm(body): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    super::committee(&auth)?;
     let map = checked_form(&auth, body)?;
     let org = st.store.org(&auth.caller, &code).await?;
     let raw: OrgEventInput = input(&map)?;

@@ -36,7 +36,7 @@ pub(crate) fn safe_next(next: &str) -> String {
         && next.len() <= 2048
         && next.chars().all(|c| !c.is_control() && !c.is_whitespace() && c != '\\');
     if !local {
-        return "/orgs".into();
+        return "/".into();
     }
     // Only bytes outside ASCII (what a Location header cannot carry as is) are encoded.
     percent_encoding::utf8_percent_encode(next, percent_encoding::CONTROLS).to_string()
@@ -124,7 +124,7 @@ mod tests {
             "",
             "evil",
         ] {
-            assert_eq!(safe_next(bad), "/orgs", "{bad:?}");
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
         }
     }
 }

@@ -342,11 +342,15 @@ async fn a_probationary_profile_offers_the_branchs_full_members_as_helpers() {
     assert!(!expected.is_empty());
     let page = app.get(&format!("/members/{who}"), &staff).await;
     assert_eq!(page.status, StatusCode::OK);
+    let helper_form = format!("/members/{who}/events/helper_assigned");
+    assert!(page.body.contains(&helper_form), "the probationary member's page offers a helper");
+    let page = app.get(&helper_form, &staff).await;
+    assert_eq!(page.status, StatusCode::OK);
     // The first option is "choose"; then the branch's full members, by given name.
     let offered: Vec<String> = page.select_text("select[name=helper] option").into_iter().skip(1).collect();
     assert_eq!(offered, expected);
     // A full member's profile offers none.
     let page = app.get(&format!("/members/{}", full["items"][0]["id"].as_str().unwrap()), &staff).await;
-    assert!(page.select_text("select[name=helper] option").is_empty());
+    assert!(!page.body.contains("/events/helper_assigned"));
     app.finish().await;
 }

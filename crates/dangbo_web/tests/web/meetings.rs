@@ -85,8 +85,18 @@ async fn a_secretary_runs_a_meeting_from_plan_to_printed_minutes() {
     let page = app.get(&url, &s).await;
     let results: Vec<String> = page.select_text("table.list td.no, table.list td.ok");
     assert!(results[0].starts_with("Không đạt: 2/") && results[1].starts_with("Đạt: 20/"), "{results:?}");
-    // Close, then nothing changes and the minutes print without the draft mark.
+    // Closing asks first: the button leads to a page showing each criterion met or not, and
+    // a close posted without that page's confirmation changes nothing.
     let res = app.post_form(&url, &s, &[("csrf", s.csrf()), ("what", "close")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.headers.get("location").unwrap(), &format!("{url}/close"));
+    let confirm = app.get(&format!("{url}/close"), &s).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    let criteria = confirm.select_text(".criteria li");
+    assert!(criteria.iter().any(|c| c.contains("chuẩn bị")), "{criteria:?}");
+    assert_eq!(confirm.select_text("form input[name=confirm]").len(), 1);
+    assert!(app.get(&url, &s).await.select_text("a.button.primary").iter().any(|b| b == "Khóa biên bản"), "not yet locked");
+    let res = app.post_form(&url, &s, &[("csrf", s.csrf()), ("what", "close"), ("confirm", "1")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let res = app.post_form(&url, &s, &[("csrf", s.csrf()), ("what", "minutes"), ("opinions", "x"), ("conclusions", "y")]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -18,12 +18,16 @@ enum Access {
     Admin,
     /// About one record or organisation named in the path: in scope or not found.
     Scoped,
+    /// As Scoped, and for the committee alone (restructuring the tree): a branch secretary is
+    /// refused (403) even in their own branch, before the form is read.
+    Committee,
 }
 
 use Access::*;
 
 const ROUTES: &[(&str, Access)] = &[
-    ("/", Public),
+    ("/", SignedIn),
+    ("/help", SignedIn),
     ("/login", Public),
     ("/logout", Public),
     ("/lang/{lang}", Public),
@@ -34,8 +38,8 @@ const ROUTES: &[(&str, Access)] = &[
     ("/orgs", SignedIn),
     ("/orgs/new", Admin),
     ("/orgs/{code}", Scoped),
-    ("/orgs/{code}/new", Scoped),
-    ("/orgs/{code}/change", Scoped),
+    ("/orgs/{code}/new", Committee),
+    ("/orgs/{code}/change", Committee),
     ("/orgs/{code}/stats", Scoped),
     ("/forms/{code}/{ext}", Scoped),
     ("/orgs/{code}/forms/3-tctw", Scoped),
@@ -47,6 +51,7 @@ const ROUTES: &[(&str, Access)] = &[
     ("/members/new", SignedIn),
     ("/members/{id}", Scoped),
     ("/members/{id}/events", Scoped),
+    ("/members/{id}/events/{kind}", Scoped),
     ("/members/{id}/edit", Scoped),
     ("/audit", Admin),
     ("/audit.csv", Admin),
@@ -72,6 +77,7 @@ const ROUTES: &[(&str, Access)] = &[
     ("/orgs/{code}/meetings", Scoped),
     ("/orgs/{code}/planning", Scoped),
     ("/meetings/{id}", Scoped),
+    ("/meetings/{id}/close", Scoped),
     ("/meetings/{id}/minutes.pdf", Scoped),
     ("/meetings/{id}/kit.pdf", Scoped),
     ("/proposals", SignedIn),
@@ -177,7 +183,12 @@ impl Side {
             "0190aaaa-0000-7000-8000-000000000000"
         };
         let file = if path.starts_with("/registers/") { format!("{}.csv", self.code) } else { "moves.xlsx".to_string() };
-        path.replace("{code}", &self.code).replace("{id}", id).replace("{lang}", "en").replace("{ext}", "csv").replace("{file}", &file)
+        path.replace("{code}", &self.code)
+            .replace("{id}", id)
+            .replace("{lang}", "en")
+            .replace("{ext}", "csv")
+            .replace("{kind}", "transfer_issued")
+            .replace("{file}", &file)
     }
 }
 
@@ -275,7 +286,8 @@ async fn every_route_by_every_role_in_and_out_of_scope() {
                     check(!res.body.contains(&other_name), format!("{at}: the other branch's member's name leaked"));
                     match (access, which, method) {
                         (Admin, _, _) => check(matches!(s, 403 | 404), format!("{at}: admins only")),
-                        (Scoped, "other", _) if !(*route == "/proposals/{id}" && method == "GET") => {
+                        (Committee, "own", _) if role == Role::Secretary => check(s == 403, format!("{at}: the committee's alone")),
+                        (Scoped | Committee, "other", _) if !(*route == "/proposals/{id}" && method == "GET") => {
                             // Not found; or, for input refused before the record is looked up
                             // (400, 422), the very answer a record that exists nowhere gets:
                             // nothing tells that the other branch's record exists.
