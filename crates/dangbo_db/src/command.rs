@@ -5,7 +5,6 @@
 //!
 //! CI checks that no other module opens a transaction or writes an audit row (`.ci/run`).
 
-use crate::auth::Action;
 use crate::{Caller, DbError, Store, new_id, now};
 use sqlx::{Any, Transaction};
 
@@ -26,9 +25,10 @@ pub(crate) enum Right {
 impl Right {
     fn allows(self, caller: &Caller) -> bool {
         match self {
-            Right::Write => caller.may(Action::BranchWork),
-            Right::Committee => caller.may(Action::Committee),
-            Right::Admin => caller.may(Action::Administer),
+            // The role × action table (auth::Role::may).
+            Right::Write => caller.can_write(),
+            Right::Committee => caller.is_committee(),
+            Right::Admin => caller.is_admin(),
             Right::Any => true,
         }
     }
