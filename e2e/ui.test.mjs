@@ -3,7 +3,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -11,6 +12,38 @@ import { chromium } from 'playwright-core';
 const bin = process.env.DANGBO_BIN ?? join(process.env.CARGO_TARGET_DIR ?? '../target', 'debug', 'dangbo');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 let server, base, browser, dir;
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+let audits;
+async function auditContext() {
+  audits ??= await browser.newContext();
+  return audits;
+}
+
+// What every page a test visits must hold: light (≤ 60 KB), no wider than the screen, no
+// accessibility violation axe-core finds, and no internal or English word on a Vietnamese page.
+async function inspect(page) {
+  const html = await page.content();
+  const bytes = Buffer.byteLength(html);
+  assert.ok(bytes <= 60 * 1024, `${page.url()} weighs ${bytes} bytes`);
+  const [scrollWidth, innerWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(scrollWidth <= innerWidth, `${page.url()} is ${scrollWidth}px wide on a ${innerWidth}px screen`);
+  // axe-core waits on timers, which a page without JavaScript never runs: the very HTML the
+  // user saw is audited in a page of its own, on the same site (so its style sheet loads).
+  const audit = await (await auditContext()).newPage();
+  await audit.setViewportSize(page.viewportSize());
+  await audit.goto(`${base}/healthz`);
+  await audit.setContent(html, { waitUntil: 'load' });
+  await audit.evaluate(axeSource);
+  const result = await audit.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  await audit.close();
+  const violations = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(violations, [], `${page.url()}: axe-core`);
+  const text = await page.textContent('main');
+  for (const word of ['system', 'undefined', '(tháng)', 'gg:pp', 'văn bản gốc', 'nguồn thứ cấp']) {
+    assert.ok(!text.includes(word), `${page.url()} shows "${word}"`);
+  }
+}
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dangbo-e2e-'));
@@ -98,10 +131,15 @@ test('a branch secretary adds a member and sees the error beside the field first
   await page.context().close();
 });
 
-test('a branch secretary takes attendance on a phone with one tap per absence, votes and closes the minutes', async () => {
+test('a branch secretary sees this month\'s meeting is not held, plans it, takes attendance with one tap per absence, votes and locks the minutes after a confirmation', async () => {
   const page = await phone();
   await login(page, 'bithu', 'dangbo-bithu');
-  await page.goto(`${base}/orgs/DH-TT-01/meetings`);
+  await page.goto(`${base}/`);
+  await inspect(page);
+  assert.match(await page.textContent('.home-meeting p'), /chưa lên kế hoạch sinh hoạt tháng/);
+  await page.click('text=Lên kế hoạch buổi sinh hoạt');
+  await page.waitForURL(/\/orgs\/DH-TT-01\/meetings/);
+  await inspect(page);
   await page.fill('#f-place', 'Nhà văn hóa khu phố 1');
   await page.click('details[open] form.form button[type=submit]');
   await page.waitForURL(/\/meetings\/[0-9a-f-]+$/);
@@ -129,10 +167,99 @@ test('a branch secretary takes attendance on a phone with one tap per absence, v
   await page.waitForURL(/\/meetings\/[0-9a-f-]+$/);
   assert.match(await page.textContent('table.list td.no'), /^Không đạt: 3\//);
   await page.screenshot({ path: join(dir, 'meeting.png'), fullPage: false });
+  await inspect(page);
+  // Locking asks first, on a page of each criterion met or not.
   await page.click('text=Khóa biên bản');
+  await page.waitForURL(/\/meetings\/[0-9a-f-]+\/close$/);
+  await inspect(page);
+  const shown = await page.$$eval('.criteria li', (els) => els.map((e) => e.textContent.trim()));
+  assert.ok(shown.some((c) => c.includes('chuẩn bị')), shown.join(' | '));
+  await page.click('text=Đồng ý khóa biên bản');
   await page.waitForURL(/\/meetings\/[0-9a-f-]+$/);
   assert.equal(await page.$('fieldset.att'), null, 'closed minutes take no more attendance');
   const pdf = await page.request.get(page.url() + '/minutes.pdf');
   assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  await page.goto(`${base}/`);
+  assert.match(await page.textContent('.home-meeting p'), /biên bản đã khóa/);
   await page.context().close();
+});
+
+test('a branch secretary adds a candidate choosing nothing but names, sees a two-digit year refused, and moves them a step', async () => {
+  const page = await phone();
+  await login(page, 'bithu', 'dangbo-bithu');
+  await page.goto(`${base}/`);
+  await page.click('text=Thêm quần chúng ưu tú');
+  await page.waitForURL(/\/candidates\/new/);
+  await inspect(page);
+  // Her one branch is chosen for her.
+  assert.equal(await page.inputValue('#f-org'), 'DH-TT-01');
+  assert.equal(await page.$eval('#f-org option:checked', (o) => o.textContent), 'Chi bộ Khu phố 1');
+  await page.fill('#f-family_name', 'Hoàng');
+  await page.fill('#f-middle_name', 'Văn');
+  await page.fill('#f-given_name', 'Tú');
+  await page.check('input[name=sex][value=male]');
+  await page.fill('#f-birth_date', '15/8/98');
+  await page.click('form.form button[type=submit]');
+  // The error is listed at the top as a link to its field, and the field says it too.
+  const links = await page.$$eval('.error-links a', (els) => els.map((a) => [a.getAttribute('href'), a.textContent]));
+  assert.deepEqual(links.map((l) => l[0]), ['#f-birth_date'], JSON.stringify(links));
+  assert.match(await page.textContent('#e-birth_date'), /Ngày sinh/);
+  await inspect(page);
+  await page.fill('#f-birth_date', '15/08/1998');
+  await page.click('form.form button[type=submit]');
+  await page.waitForURL(/\/candidates\/[0-9a-f-]+$/);
+  assert.equal(await page.textContent('h1'), 'Hoàng Văn Tú');
+  await inspect(page);
+  const steps = await page.$$eval('#f-type option', (os) => os.map((o) => o.value).filter(Boolean));
+  assert.ok(!steps.includes('decision'), 'the admission decision is the committee\'s');
+  await page.selectOption('#f-type', 'application');
+  await page.click('form.form button[type=submit]');
+  await page.waitForLoadState();
+  assert.deepEqual(await page.$$eval('.error-links a', (els) => els.map((a) => a.textContent)), [], `steps offered: ${steps}`);
+  assert.match(page.url(), /\/candidates\/[0-9a-f-]+#st-/);
+  assert.equal(await page.$$eval('ol.timeline li', (els) => els.length), 1);
+  await page.context().close();
+});
+
+test('a branch secretary records a transfer on its own short form, prints its letter, and cannot restructure the branch', async () => {
+  const page = await phone();
+  await login(page, 'bithu', 'dangbo-bithu');
+  await page.goto(`${base}/orgs/DH-TT-01`);
+  await inspect(page);
+  assert.equal(await page.$('a[href$="/change"]'), null, 'no rename, move, merge or dissolve for a branch secretary');
+  const refused = await page.goto(`${base}/orgs/DH-TT-01/change`);
+  assert.equal(refused.status(), 403);
+  await page.goto(`${base}/orgs/DH-TT-01`);
+  await page.click('table.list tbody tr:nth-child(3) td:first-child a');
+  await page.waitForURL(/\/members\/[0-9a-f-]+$/);
+  const name = await page.textContent('h1');
+  await inspect(page);
+  await page.click('text=Cấp giấy giới thiệu sinh hoạt đảng');
+  await page.waitForURL(/\/events\/transfer_issued$/);
+  await inspect(page);
+  // Only the fields of a transfer, and the branches to choose from by name.
+  const fields = await page.$$eval('form.form .field label', (els) => els.length);
+  assert.ok(fields <= 7, `${fields} fields`);
+  await page.selectOption('#f-org', { label: 'Chi bộ Khu phố 2' });
+  await page.click('form.form button[type=submit]');
+  await page.waitForURL(/\/members\/[0-9a-f-]+(#.*)?$/);
+  assert.equal(await page.textContent('h1'), name);
+  const letter = await page.getAttribute('ol.timeline a[href$="/transfer.pdf"]', 'href');
+  const pdf = await page.request.get(`${base}${letter}`);
+  assert.equal(pdf.status(), 200);
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  await page.context().close();
+});
+
+test('on a desktop with JavaScript on, the home page and the help read well', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await login(page, 'quangninh', 'dangbo-quangninh');
+  await page.goto(`${base}/`);
+  await inspect(page);
+  await page.screenshot({ path: join(dir, 'home-desktop.png') });
+  await page.goto(`${base}/help`);
+  await inspect(page);
+  assert.ok((await page.$$('section')).length >= 3);
+  await context.close();
 });

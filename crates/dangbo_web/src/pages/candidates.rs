@@ -223,7 +223,13 @@ fn candidate_page(c: Ctx, d: CandidateDetail, introducers: Vec<Choice>, form: Fo
         steps,
         member_id: d.member_id.clone(),
         decided: d.steps.iter().any(|s| s.step.kind == dangbo_core::candidate::StepKind::Decision),
-        next: d.next_steps.iter().map(|k| Choice { value: k.as_str().into(), label: i.t(&k.message_key()) }).collect(),
+        // The committee's steps are offered to the committee's staff alone.
+        next: d
+            .next_steps
+            .iter()
+            .filter(|k| c.is_committee || !k.is_committee_decision())
+            .map(|k| Choice { value: k.as_str().into(), label: i.t(&k.message_key()) })
+            .collect(),
         introducers,
         form,
         ctx: c,
