@@ -14,6 +14,12 @@ const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 let server, base, browser, dir;
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
+// DANGBO_SCREENSHOTS=<folder> keeps the key pages as PNG (README's screenshots come from here).
+async function shot(page, name) {
+  const folder = process.env.DANGBO_SCREENSHOTS;
+  if (folder) await page.screenshot({ path: join(folder, `${name}.png`) });
+}
+
 let audits;
 async function auditContext() {
   audits ??= await browser.newContext();
@@ -136,6 +142,7 @@ test('a branch secretary sees this month\'s meeting is not held, plans it, takes
   await login(page, 'bithu', 'dangbo-bithu');
   await page.goto(`${base}/`);
   await inspect(page);
+  await shot(page, 'home-phone');
   assert.match(await page.textContent('.home-meeting p'), /chưa lên kế hoạch sinh hoạt tháng/);
   await page.click('text=Lên kế hoạch buổi sinh hoạt');
   await page.waitForURL(/\/orgs\/DH-TT-01\/meetings/);
@@ -172,6 +179,7 @@ test('a branch secretary sees this month\'s meeting is not held, plans it, takes
   await page.click('text=Khóa biên bản');
   await page.waitForURL(/\/meetings\/[0-9a-f-]+\/close$/);
   await inspect(page);
+  await shot(page, 'minutes-confirm-phone');
   const shown = await page.$$eval('.criteria li', (els) => els.map((e) => e.textContent.trim()));
   assert.ok(shown.some((c) => c.includes('chuẩn bị')), shown.join(' | '));
   await page.click('text=Đồng ý khóa biên bản');
@@ -237,6 +245,7 @@ test('a branch secretary records a transfer on its own short form, prints its le
   await page.click('text=Cấp giấy giới thiệu sinh hoạt đảng');
   await page.waitForURL(/\/events\/transfer_issued$/);
   await inspect(page);
+  await shot(page, 'transfer-phone');
   // Only the fields of a transfer, and the branches to choose from by name.
   const fields = await page.$$eval('form.form .field label', (els) => els.length);
   assert.ok(fields <= 7, `${fields} fields`);
@@ -257,7 +266,7 @@ test('on a desktop with JavaScript on, the home page and the help read well', as
   await login(page, 'quangninh', 'dangbo-quangninh');
   await page.goto(`${base}/`);
   await inspect(page);
-  await page.screenshot({ path: join(dir, 'home-desktop.png') });
+  await shot(page, 'home-desktop');
   await page.goto(`${base}/help`);
   await inspect(page);
   assert.ok((await page.$$('section')).length >= 3);

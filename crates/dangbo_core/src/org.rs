@@ -387,3 +387,28 @@ mod tests {
         assert_eq!(err.0["founded_on"].key, "err-date-future");
     }
 }
+
+/// The place name (địa danh) a Party paper is dated from (HD 36-HD/VPTW: the administrative unit
+/// where the issuing body sits): the nearest of `names` (the organisation and those above it,
+/// nearest first) that names a commune, ward, town, district, city or province — "Đảng bộ thị
+/// trấn Đầm Hà" gives "Đầm Hà". None when no name says where it is.
+pub fn place_of<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    const UNITS: &[&str] = &["thị trấn ", "thị xã ", "thành phố ", "đặc khu ", "phường ", "quận ", "huyện ", "tỉnh ", "xã "];
+    names.into_iter().find_map(|name| {
+        let rest = name.trim().strip_prefix("Đảng bộ ")?;
+        UNITS.iter().find_map(|u| rest.strip_prefix(u)).map(|p| p.trim().to_string()).filter(|p| !p.is_empty())
+    })
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::place_of;
+
+    #[test]
+    fn a_paper_is_dated_from_the_nearest_named_unit() {
+        assert_eq!(place_of(["Chi bộ Khu phố 1", "Đảng bộ thị trấn Đầm Hà", "Đảng bộ huyện Đầm Hà"]).as_deref(), Some("Đầm Hà"));
+        assert_eq!(place_of(["Chi bộ Thôn 2", "Đảng bộ xã Quảng Lợi"]).as_deref(), Some("Quảng Lợi"));
+        assert_eq!(place_of(["Đảng bộ Cơ quan Chính quyền huyện", "Đảng bộ tỉnh Quảng Ninh"]).as_deref(), Some("Quảng Ninh"));
+        assert_eq!(place_of(["Chi bộ Trường Tiểu học"]), None);
+    }
+}

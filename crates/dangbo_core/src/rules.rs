@@ -271,7 +271,7 @@ pub fn builtin() -> Vec<RuleVersion> {
         (R::CeremonyWd, QD232, "30", "mục 4.1", true),
         (R::IntroducerMonths, QD24, "12", "mục 3.3", true),
         (R::IntroducerMonths, QD29, "12", "mục 3.3", false),
-        (R::CertificateValidityMonths, CERTIFICATE, "60", "nguồn thứ cấp, chưa đối chiếu văn bản gốc", false),
+        (R::CertificateValidityMonths, CERTIFICATE, "60", "thời hạn ghi trên giấy chứng nhận", false),
         (R::ProbationMonths, STATUTE, "12", "Điều 5.1", true),
         (R::RecognitionReviewWd, QD24, "30", "mục 4.2.1", true),
         (R::RecognitionReviewWd, QD29, "30", "mục 4.2.1", false),

@@ -31,10 +31,28 @@ fn engine(name: &str, builtin: &'static str) -> TypstEngine<typst_as_lib::TypstT
     }
 }
 
+/// The header and signature block of a paper that leaves the branch (HD 36-HD/VPTW): the
+/// body above and the issuing one top left, "ĐẢNG CỘNG SẢN VIỆT NAM" with the place and date top
+/// right, and who signs for whom at the end (the name is signed by hand).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Letterhead {
+    pub upper: String,
+    pub issuer: String,
+    pub place: String,
+    pub day: String,
+    pub month: String,
+    pub year: String,
+    /// "T/M CHI ỦY", "T/M ĐẢNG ỦY".
+    pub on_behalf: String,
+    /// "BÍ THƯ".
+    pub signer: String,
+}
+
 /// A table to print: a title, a subtitle, the header row and the rows, with relative column
-/// widths and the columns to right-align.
+/// widths and the columns to right-align; with a letterhead when it leaves the branch.
 #[derive(Debug, Clone, Serialize)]
 pub struct TableDoc {
+    pub letterhead: Option<Letterhead>,
     pub title: String,
     pub subtitle: String,
     pub footer: String,
@@ -77,6 +95,8 @@ pub struct AdmissionDecision {
 pub struct TransferLetter {
     pub upper: String,
     pub issuer: String,
+    /// The place the letter is dated from (địa danh).
+    pub place: String,
     pub letter_no: String,
     pub day: String,
     pub month: String,
@@ -319,6 +339,16 @@ mod tests {
     #[test]
     fn a_vietnamese_table_becomes_a_pdf_with_embedded_fonts() {
         let doc = TableDoc {
+            letterhead: Some(Letterhead {
+                upper: "Đảng bộ thị trấn Đầm Hà".into(),
+                issuer: "Chi bộ Khu phố 1".into(),
+                place: "Đầm Hà".into(),
+                day: "07".into(),
+                month: "12".into(),
+                year: "2026".into(),
+                on_behalf: "T/M CHI ỦY".into(),
+                signer: "BÍ THƯ".into(),
+            }),
             title: "Sổ danh sách đảng viên".into(),
             subtitle: "Chi bộ Khu phố 1 — tính đến ngày 31/12/2019".into(),
             footer: "Đảng bộ huyện Đầm Hà".into(),

@@ -108,11 +108,12 @@ impl XlsxRegister {
 }
 
 /// The register as an A4 landscape PDF, the header repeated on every page.
-pub fn pdf(title: &str, subtitle: &str, footer: &str, rows: &[RegisterRow]) -> Result<Vec<u8>, String> {
+pub fn pdf(title: &str, subtitle: &str, letterhead: Option<crate::pdf::Letterhead>, rows: &[RegisterRow]) -> Result<Vec<u8>, String> {
     let doc = crate::pdf::TableDoc {
+        footer: letterhead.as_ref().map(|h| h.issuer.clone()).unwrap_or_default(),
+        letterhead,
         title: title.to_string(),
         subtitle: subtitle.to_string(),
-        footer: footer.to_string(),
         note: String::new(),
         landscape: true,
         font_size: 6.5,

@@ -59,6 +59,7 @@ mod tests {
         assert!(is_pct && (p - 0.947).abs() < 1e-12);
         assert_eq!(number("Nữ"), None);
         let doc = TableDoc {
+            letterhead: None,
             title: "Thống kê đảng viên".into(),
             subtitle: "Tính đến ngày 31/12/2019".into(),
             footer: String::new(),

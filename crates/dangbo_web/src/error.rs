@@ -20,6 +20,8 @@ pub enum ErrorKind {
     Busy,
     /// A document too large to make at once (a PDF of a whole province).
     TooLarge,
+    /// An "as of" date that is no date (31/02, a two-digit year): said, never read as today.
+    BadDate,
     Internal,
 }
 
@@ -33,6 +35,7 @@ impl ErrorKind {
             ErrorKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::BadDate => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -46,6 +49,7 @@ impl ErrorKind {
             ErrorKind::RateLimited => "rate_limited",
             ErrorKind::Busy => "busy",
             ErrorKind::TooLarge => "too_large",
+            ErrorKind::BadDate => "bad_date",
             ErrorKind::Internal => "internal",
         }
     }
@@ -59,6 +63,7 @@ impl ErrorKind {
             ErrorKind::RateLimited => "login-throttled",
             ErrorKind::Busy => "error-busy",
             ErrorKind::TooLarge => "error-too-large",
+            ErrorKind::BadDate => "error-bad-date",
             ErrorKind::Internal => "error-internal",
         }
     }

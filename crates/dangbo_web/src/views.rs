@@ -320,6 +320,8 @@ pub struct StatsPage {
     pub ctx: Ctx,
     pub code: String,
     pub name: String,
+    /// "Đã kết thúc ngày …" for an organisation merged or dissolved.
+    pub ended: Option<String>,
     pub as_of: String,
     pub as_of_display: String,
     pub as_of_label: String,

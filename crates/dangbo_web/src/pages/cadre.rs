@@ -39,6 +39,8 @@ pub struct CadrePage {
     pub committee: Vec<(String, String, String, String)>,
     /// The forms to record a move and a position (staff of the committee).
     pub form: FormView,
+    /// The member the forms are about, by name, when chosen from their page (no id typed).
+    pub member_name: Option<String>,
     pub levels: Vec<Choice>,
     pub kinds: Vec<Choice>,
     pub titles: Vec<Choice>,
@@ -113,7 +115,12 @@ async fn page(st: &AppState, auth: &PageAuth, c: Ctx, code: &str, q: &HashMap<St
             (i.t(&s.title.message_key()), s.full_name, s.member_id, format!("{}{basis}", display(s.from_on)))
         })
         .collect();
+    let member_name = match form.value("member") {
+        "" => None,
+        id => st.store.member(&auth.caller, id).await.ok().map(|m| m.full_name),
+    };
     Ok(CadrePage {
+        member_name,
         committee,
         form,
         levels: choices(&c, Level::ALL, Level::as_str, Level::message_key),

@@ -43,7 +43,8 @@ pub async fn decision(State(st): State<AppState>, auth: PageAuth, Path(id): Path
         decision_day: format!("{:02}", on.day()),
         decision_month: on.month().to_string(),
         decision_year: on.year().to_string(),
-        place: "……………".into(),
+        place: dangbo_core::org::place_of(std::iter::once(d.org_name.as_str()).chain(ancestors.iter().rev().map(|a| a.1.as_str())))
+            .unwrap_or_else(|| "……………".into()),
         regime: dangbo_core::rules::statute_regime(on).into(),
         branch: d.org_name.clone(),
         branch_resolution_no: branch_res.and_then(|s| s.doc_no.clone()).unwrap_or_default(),
@@ -75,7 +76,12 @@ pub async fn recognition_list(State(st): State<AppState>, auth: PageAuth) -> Res
         .collect();
     let citation = items.iter().find(|t| t.kind == TodoKind::ProbationReview).map(|t| t.citation.clone()).unwrap_or_default();
     let scope = auth.caller.org_code.clone().unwrap_or_default();
+    let head = match &auth.caller.org_code {
+        Some(code) => Some(letterhead(&st, &auth.caller, code).await?),
+        None => None,
+    };
     let doc = TableDoc {
+        letterhead: head,
         title: "Danh sách đảng viên dự bị đến hạn xét công nhận đảng viên chính thức".into(),
         subtitle: format!("Tính đến ngày {} — {} đảng viên", display(today), rows.len()),
         footer: scope.to_string(),
@@ -115,6 +121,8 @@ pub async fn transfer_letter(State(st): State<AppState>, auth: PageAuth, Path(id
     let doc = dangbo_reports::pdf::TransferLetter {
         upper: ancestors.first().map(|a| a.1.clone()).unwrap_or_default(),
         issuer: ancestors.last().map(|a| a.1.clone()).unwrap_or_default(),
+        place: dangbo_core::org::place_of(std::iter::once(m.org_name.as_str()).chain(ancestors.iter().rev().map(|a| a.1.as_str())))
+            .unwrap_or_else(|| "……………".into()),
         letter_no: basis.and_then(|e| e.decision_no.clone()).unwrap_or_default(),
         day: format!("{:02}", issued_on.day()),
         month: issued_on.month().to_string(),
@@ -220,6 +228,7 @@ pub async fn cadre_xlsx(
 
 fn table_doc(title: &str, subtitle: String, headers: &[&str], rows: Vec<Vec<String>>) -> TableDoc {
     TableDoc {
+        letterhead: None,
         title: title.into(),
         subtitle,
         footer: String::new(),
@@ -231,4 +240,23 @@ fn table_doc(title: &str, subtitle: String, headers: &[&str], rows: Vec<Vec<Stri
         numeric: vec![0],
         rows,
     }
+}
+
+/// The letterhead of a paper `code` issues today: the body above and the organisation, its
+/// place and today's date, signed for its committee by the secretary.
+pub(crate) async fn letterhead(st: &AppState, caller: &dangbo_db::Caller, code: &str) -> Result<dangbo_reports::pdf::Letterhead, WebError> {
+    let org = st.store.org(caller, code).await?;
+    let ancestors = st.store.org_ancestors(caller, code).await?;
+    let today = st.clock.today();
+    let i = crate::i18n::I18n::new(crate::i18n::Lang::Vi);
+    Ok(dangbo_reports::pdf::Letterhead {
+        upper: ancestors.last().map(|a| a.1.clone()).unwrap_or_default(),
+        place: dangbo_core::org::place_of(std::iter::once(org.name.as_str()).chain(ancestors.iter().rev().map(|a| a.1.as_str()))).unwrap_or_default(),
+        issuer: org.name,
+        day: format!("{:02}", today.day()),
+        month: today.month().to_string(),
+        year: today.year().to_string(),
+        on_behalf: i.t(if org.kind.holds_members() { "paper-on-behalf-branch" } else { "paper-on-behalf-committee" }),
+        signer: i.t("paper-secretary"),
+    })
 }

@@ -46,7 +46,7 @@ pub struct Form4Page {
 /// The date asked (`as_of`, else today), the subtree's member figures on it, and the start of
 /// the links to the lists behind them.
 async fn form_stats(st: &AppState, auth: &PageAuth, code: &str, q: &HashMap<String, String>) -> Result<(NaiveDate, MemberStats, String), WebError> {
-    let date = as_of(q.get("as_of"), st.clock.today());
+    let date = as_of(q.get("as_of"), st.clock.today())?;
     let stats = st.store.member_stats(&auth.caller, code, date).await?;
     let base = format!("/members?org={}&as_of={}", urlencode(&stats.code), iso(date));
     Ok((date, stats, base))
@@ -219,6 +219,7 @@ async fn tctw_file(
     }
     let name = &stats.name;
     let doc = dangbo_reports::pdf::TableDoc {
+        letterhead: Some(super::documents::letterhead(st, caller, &stats.code).await?),
         title: format!("{} — {name}", c.t(&format!("form{}-title", form.form))),
         subtitle: format!("{} {}", c.t("form4-as-of"), display(date)),
         footer: name.clone(),

@@ -15,11 +15,14 @@ use dangbo_core::meeting::{MeetingState, Presence};
 use dangbo_db::{Caller, DbError, MeetingDetail};
 use dangbo_reports::pdf::{KitMember, MeetingKit, Minutes, MinutesVote};
 
-async fn upper(st: &AppState, caller: &Caller, code: &str) -> Result<String, DbError> {
-    Ok(st.store.org_ancestors(caller, code).await?.last().map(|a| a.1.clone()).unwrap_or_default())
+/// The committee above the branch, and the place the paper is dated from.
+async fn upper(st: &AppState, caller: &Caller, code: &str, branch: &str) -> Result<(String, String), DbError> {
+    let ancestors = st.store.org_ancestors(caller, code).await?;
+    let place = dangbo_core::org::place_of(std::iter::once(branch).chain(ancestors.iter().rev().map(|a| a.1.as_str()))).unwrap_or_default();
+    Ok((ancestors.last().map(|a| a.1.clone()).unwrap_or_default(), place))
 }
 
-fn minutes_doc(i: &I18n, d: &MeetingDetail, upper: String) -> Minutes {
+fn minutes_doc(i: &I18n, d: &MeetingDetail, (upper, place_line): (String, String)) -> Minutes {
     let it = &d.item;
     let on = it.held_on.unwrap_or(it.planned_on);
     let a = &it.attendance;
@@ -31,7 +34,7 @@ fn minutes_doc(i: &I18n, d: &MeetingDetail, upper: String) -> Minutes {
         upper,
         branch: it.org_name.clone(),
         kind: it.kind.as_str().into(),
-        place_line: String::new(),
+        place_line,
         day: format!("{:02}", on.day()),
         month: on.month().to_string(),
         year: on.year().to_string(),
@@ -104,7 +107,7 @@ pub async fn minutes(State(st): State<AppState>, auth: PageAuth, Path(id): Path<
 pub(crate) async fn minutes_pdf(st: &AppState, caller: &Caller, id: &str) -> Result<Option<Response>, DbError> {
     let d = st.store.meeting(caller, id).await?;
     let i = I18n::new(Lang::Vi);
-    let doc = minutes_doc(&i, &d, upper(st, caller, &d.item.org).await?);
+    let doc = minutes_doc(&i, &d, upper(st, caller, &d.item.org, &d.item.org_name).await?);
     let name = format!("Biên bản {} {}", d.item.org_name, doc.date.replace('/', "-"));
     st.store.log_export(caller, "minutes", "meeting", id, serde_json::json!({})).await?;
     let rendered = match st.limits.render(move || dangbo_reports::pdf::minutes(&doc)).await {
@@ -129,7 +132,7 @@ pub async fn kit(State(st): State<AppState>, auth: PageAuth, Path(id): Path<Stri
     let it = &d.item;
     let short = |s: &str| i.t(&format!("status-short-{s}"));
     let doc = MeetingKit {
-        upper: upper(&st, &auth.caller, &it.org).await?,
+        upper: upper(&st, &auth.caller, &it.org, &it.org_name).await?.0,
         branch: it.org_name.clone(),
         kind: it.kind.as_str().into(),
         date: display(it.held_on.unwrap_or(it.planned_on)),

@@ -37,7 +37,7 @@ pub async fn index(
         professional: get("professional"),
         theory: get("theory"),
         age_band: get("age").and_then(|s| AgeBand::parse(&s)),
-        as_of: Some(as_of(q.get("as_of"), today)),
+        as_of: Some(as_of(q.get("as_of"), today)?),
         limit: 50,
         cursor: get("cursor"),
     };
@@ -131,7 +131,7 @@ pub(crate) fn member_page(c: crate::views::Ctx, profile: MemberProfile, form: Fo
             i.t("member-transfer-pending"),
             m.pending_transfer
                 .as_ref()
-                .map(|(code, dest, on)| format!("{} → {} ({})", i.date(on), code.clone().unwrap_or_else(|| dest.clone()), dest))
+                .map(|(code, dest, on)| format!("{} → {}", i.date(on), if dest.is_empty() { code.clone().unwrap_or_default() } else { dest.clone() }))
                 .unwrap_or_default(),
         ),
         (i.t("member-episode"), m.episode.to_string()),

@@ -128,9 +128,23 @@ pub(crate) async fn branch_choices(st: &crate::AppState, caller: &dangbo_db::Cal
     Ok((all.len() <= dangbo_db::MAX_CHOICES).then(|| all.into_iter().map(|(value, label)| Choice { value, label }).collect()))
 }
 
-/// The as-of date from a query value: ISO or dd/mm/yyyy; empty or invalid means today.
-pub(crate) fn as_of(q: Option<&String>, today: NaiveDate) -> NaiveDate {
-    q.and_then(|s| dangbo_core::date::parse(s)).unwrap_or(today)
+/// The as-of date from a query value: ISO or dd/mm/yyyy; absent or empty means today; anything
+/// else (31/02/2027, 5/1/27) is an error the user reads, never silently today.
+pub(crate) fn as_of(q: Option<&String>, today: NaiveDate) -> Result<NaiveDate, WebError> {
+    match q.map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => Ok(today),
+        Some(s) => dangbo_core::date::parse(s).ok_or(WebError(ErrorKind::BadDate)),
+    }
+}
+
+/// The as-of date of an organisation's pages: as [`as_of`], but an organisation that has ended
+/// is shown by default on its last day, not as the empty today.
+pub(crate) fn org_as_of(q: Option<&String>, today: NaiveDate, ended: Option<NaiveDate>) -> Result<NaiveDate, WebError> {
+    let last = ended.and_then(|e| e.pred_opt()).filter(|d| *d < today);
+    match (q.map(|s| s.trim()).filter(|s| !s.is_empty()), last) {
+        (None, Some(last)) => Ok(last),
+        _ => as_of(q, today),
+    }
 }
 
 /// A submitted form as a map, after the CSRF check.

@@ -33,7 +33,7 @@ pub async fn index(State(st): State<AppState>, auth: PageAuth, lang: Lang, Origi
         return Ok(axum::response::Redirect::to("/members").into_response());
     }
     let today = st.clock.today();
-    let date = as_of(q.get("as_of"), today);
+    let date = as_of(q.get("as_of"), today)?;
     let c = ctx(&auth, lang, &uri.to_string());
     let mut nodes = Vec::new();
     for root in st.store.org_roots(&auth.caller).await? {
@@ -68,10 +68,10 @@ pub async fn show(
     Query(q): Q,
 ) -> Result<Response, WebError> {
     let today = st.clock.today();
-    let date = as_of(q.get("as_of"), today);
+    let org = st.store.org(&auth.caller, &code).await?;
+    let date = super::org_as_of(q.get("as_of"), today, org.ended_on)?;
     let c = ctx(&auth, lang, &uri.to_string());
     let i = c.i18n;
-    let org = st.store.org(&auth.caller, &code).await?;
     let summary = st.store.summary(&auth.caller, &code, date).await?;
     let tree = st.store.org_tree(&auth.caller, &code, date).await?;
     let existed = !tree.is_empty();

@@ -115,7 +115,7 @@ pub async fn show(
         values.insert(k.to_string(), display(today));
     }
     values.insert("member".to_string(), q.get("member").cloned().unwrap_or_default());
-    Ok(render(&page(&st, &auth, c, &code, as_of(q.get("as_of"), today), FormView { values, errors: Default::default() }).await?))
+    Ok(render(&page(&st, &auth, c, &code, as_of(q.get("as_of"), today)?, FormView { values, errors: Default::default() }).await?))
 }
 
 /// Opens a cycle, plans a cadre or removes one, from the forms of the page.

@@ -24,7 +24,7 @@ pub async fn download(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let (code, ext) = file.rsplit_once('.').ok_or(WebError(ErrorKind::NotFound))?;
-    let date = as_of(q.get("as_of"), st.clock.today());
+    let date = as_of(q.get("as_of"), st.clock.today())?;
     let org = st.store.org(&auth.caller, code).await?;
     let name = st.store.org_name_on(&org.id, date).await?.unwrap_or(org.name.clone());
     let mut rows = st.store.register(&auth.caller, code, date).await?;
@@ -40,6 +40,7 @@ pub async fn download(
         _ => return Err(WebError(ErrorKind::NotFound)),
     };
     let ext_owned = ext.to_string();
+    let head = super::documents::letterhead(&st, &auth.caller, code).await?;
     let subtitle = format!("Tính đến ngày {} — {} đảng viên", display(date), rows.len());
     // Rendering is slow work: on the blocking pool, a bounded number at once.
     let bytes = st
@@ -47,7 +48,7 @@ pub async fn download(
         .render(move || match ext_owned.as_str() {
             "csv" => dangbo_reports::register::csv(&rows).map_err(|e| e.to_string()),
             "xlsx" => dangbo_reports::register::xlsx(&title, "Danh sách", &rows).map_err(|e| e.to_string()),
-            _ => dangbo_reports::register::pdf("Sổ danh sách đảng viên", &subtitle, "", &rows),
+            _ => dangbo_reports::register::pdf("Sổ danh sách đảng viên", &subtitle, Some(head), &rows),
         })
         .await?
         .map_err(|e| internal(&e))?;

@@ -34,6 +34,16 @@ pub struct RulesPage {
     pub form: FormView,
 }
 
+/// A value as people read it: an age or a span counted in months shows its years too.
+fn value_text(i: &crate::i18n::I18n, unit: dangbo_core::rules::Unit, v: &dangbo_core::rules::RuleValue) -> String {
+    match (unit, v) {
+        (dangbo_core::rules::Unit::Months, dangbo_core::rules::RuleValue::Number(n)) if *n >= 12 && n % 12 == 0 => {
+            i.args("rules-in-years", &[("months", i.num(*n)), ("years", i.num(n / 12))])
+        }
+        _ => v.text(),
+    }
+}
+
 async fn rules_page(st: &AppState, c: Ctx, form: FormView) -> Result<RulesPage, WebError> {
     let i = c.i18n;
     let book = st.store.rule_book().await?;
@@ -48,7 +58,7 @@ async fn rules_page(st: &AppState, c: Ctx, form: FormView) -> Result<RulesPage, 
                 .versions()
                 .iter()
                 .filter(|v| v.rule == *r)
-                .map(|v| (i.date(&v.effective_from), v.value.text(), v.citation.clone(), v.confirmed))
+                .map(|v| (i.date(&v.effective_from), value_text(&i, r.unit(), &v.value), v.citation.clone(), v.confirmed))
                 .collect(),
         })
         .collect();

@@ -86,7 +86,8 @@ pub async fn show(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let today = st.clock.today();
-    let date = as_of(q.get("as_of"), today);
+    let org = st.store.org(&auth.caller, &code).await?;
+    let date = super::org_as_of(q.get("as_of"), today, org.ended_on)?;
     let c = ctx(&auth, lang, &uri.to_string());
     let i = c.i18n;
     let stats = st.store.member_stats(&auth.caller, &code, date).await?;
@@ -158,6 +159,7 @@ pub async fn show(
         ],
     );
     Ok(render(&StatsPage {
+        ended: org.ended_on.map(|d| i.t1("org-ended", "date", &i.date(&d))),
         code: stats.code.clone(),
         name: stats.name.clone(),
         as_of: iso(date),
@@ -184,7 +186,7 @@ pub async fn quality(
     Path(code): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let date = as_of(q.get("as_of"), st.clock.today());
+    let date = as_of(q.get("as_of"), st.clock.today())?;
     let c = ctx(&auth, lang, &uri.to_string());
     let i = c.i18n;
     let summary = st.store.summary(&auth.caller, &code, date).await?;
@@ -219,7 +221,7 @@ pub async fn download(
     Path((code, ext)): Path<(String, String)>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let date = as_of(q.get("as_of"), st.clock.today());
+    let date = as_of(q.get("as_of"), st.clock.today())?;
     let i = I18n::new(lang);
     let stats = st.store.member_stats(&auth.caller, &code, date).await?;
     let ethnic: HashMap<String, String> = st.store.ref_items("ethnicity").await?.into_iter().map(|r| (r.code, r.name)).collect();
@@ -232,6 +234,7 @@ pub async fn download(
     }
     rows.push(vec![i.t("stats-total"), String::new(), i.num(stats.total), String::new()]);
     let doc = dangbo_reports::pdf::TableDoc {
+        letterhead: Some(super::documents::letterhead(&st, &auth.caller, &stats.code).await?),
         title: format!("{} — {}", i.t("stats-title"), stats.name),
         subtitle: i.t1("stats-as-of", "date", &display(date)),
         footer: stats.name.clone(),

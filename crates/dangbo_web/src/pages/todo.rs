@@ -46,12 +46,7 @@ pub(crate) fn todo_view(i: &I18n, t: &TodoRow, today: NaiveDate) -> TodoView {
         },
         due: i.date(&t.due),
         when,
-        rule: format!(
-            "{} — {}{}",
-            i.t(&t.rule.message_key()),
-            t.citation,
-            if t.confirmed { String::new() } else { format!(" ({})", i.t("rules-unconfirmed")) }
-        ),
+        rule: format!("{} — {}{}", i.t(&t.rule.message_key()), t.citation, if t.confirmed { String::new() } else { format!(" {}", i.t("rules-unconfirmed")) }),
     }
 }
 

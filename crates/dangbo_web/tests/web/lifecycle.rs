@@ -144,7 +144,14 @@ async fn rules_calendar_courses_and_targets_pages() {
     let app = TestApp::with_demo(TestDb::sqlite().await).await;
     let admin = app.login("admin", "dangbo-admin").await;
     let rules = app.get("/rules", &admin).await;
-    assert!(rules.select_text("#r-certificate_validity_months td").iter().any(|t| t.contains("chưa xác nhận")));
+    // An unchecked value carries a plain sign, explained once at the top; months read as years.
+    assert!(rules.select_text("#r-certificate_validity_months td").iter().any(|t| t.contains("⚠ chưa đối chiếu")));
+    assert_eq!(rules.select_text("p.note").iter().filter(|t| t.contains("⚠")).count(), 1);
+    assert!(
+        rules.select_text("#r-admission_min_age_months td").iter().any(|t| t == "216 (18 năm)"),
+        "{:?}",
+        rules.select_text("#r-admission_min_age_months td")
+    );
     let res = app
         .post_form("/rules", &admin, &[("csrf", admin.csrf()), ("rule", "ceremony_wd"), ("effective_from", "01/01/2027"), ("value", "abc"), ("citation", "x")])
         .await;

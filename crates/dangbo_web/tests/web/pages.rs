@@ -376,3 +376,28 @@ async fn form_3_tctw_counts_each_member_once_per_section_and_links_to_lists() {
     }
     app.finish().await;
 }
+
+/// Dates as people type them (issue 22): an impossible "as of" date is said, never read as
+/// today; an organisation that has ended opens on its last day, saying it ended.
+#[tokio::test]
+async fn an_impossible_date_is_said_and_an_ended_organisation_opens_on_its_last_day() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let session = app.login("quangninh", "dangbo-quangninh").await;
+    for bad in ["31/02/2027", "5/1/27", "15/8/98"] {
+        let q: String = form_urlencoded::byte_serialize(bad.as_bytes()).collect();
+        let res = app.get(&format!("/orgs/DH-TT-01?as_of={q}"), &session).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(res.select_text("p.message")[0].contains("ngày/tháng/năm"), "{bad}: {:?}", res.select_text("p.message"));
+        assert_eq!(res.select_text("main a.button"), ["Về trang chính"], "a way forward");
+    }
+    // The district ended on 01/07/2025: its page and statistics open on 30/06/2025, not on an
+    // empty today, and say it ended.
+    let page = app.get("/orgs/DH", &session).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.html().select(&scraper::Selector::parse("#as_of").unwrap()).next().unwrap().value().attr("value"), Some("30/06/2025"));
+    assert!(page.select_text("p.ended")[0].contains("01/07/2025"));
+    assert_ne!(page.select_text(".counts dd")[0], "0");
+    let stats = app.get("/orgs/DH/stats", &session).await;
+    assert!(stats.select_text("p.ended")[0].contains("01/07/2025"));
+    app.finish().await;
+}
