@@ -282,6 +282,8 @@ pub struct OrgChangePage {
     pub members: String,
     pub probationary: Vec<(String, String)>,
     pub candidates: Vec<(String, String, String)>,
+    /// A merger or dissolution asked once: shown again with what it fixes, to confirm.
+    pub confirming: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -982,3 +982,5 @@ paper-on-behalf-branch = FOR THE BRANCH COMMITTEE
 paper-on-behalf-committee = FOR THE PARTY COMMITTEE
 paper-secretary = SECRETARY
 form-member-pick = Choose the member: open their page and tap "Record a position or a move".
+reorg-confirm = A merger or dissolution cannot be undone: this organisation ends on the date given and the members and candidates above move to the receiving one. Check, then confirm.
+reorg-confirm-yes = Confirm and record the change

@@ -976,3 +976,5 @@ paper-on-behalf-branch = T/M CHI ỦY
 paper-on-behalf-committee = T/M ĐẢNG ỦY
 paper-secretary = BÍ THƯ
 form-member-pick = Chọn đảng viên: mở trang của người đó rồi bấm «Ghi chức vụ, điều động».
+reorg-confirm = Sáp nhập hoặc giải thể không thể hoàn tác: tổ chức này kết thúc vào ngày đã nhập, các đảng viên và quần chúng nêu trên chuyển sang tổ chức tiếp nhận. Kiểm tra lại rồi bấm xác nhận.
+reorg-confirm-yes = Xác nhận, ghi thay đổi

@@ -113,6 +113,17 @@ pub async fn change_form(
 
 /// The change form with the preview of what the change touches (the reorganisation wizard).
 async fn change_page(st: &AppState, auth: &PageAuth, c: crate::views::Ctx, code: &str, form: FormView) -> Result<OrgChangePage, WebError> {
+    change_page_confirming(st, auth, c, code, form, false).await
+}
+
+async fn change_page_confirming(
+    st: &AppState,
+    auth: &PageAuth,
+    c: crate::views::Ctx,
+    code: &str,
+    form: FormView,
+    confirming: bool,
+) -> Result<OrgChangePage, WebError> {
     let org = st.store.org(&auth.caller, code).await?;
     let p = st.store.reorg_preview(&auth.caller, code, st.clock.today()).await?;
     let i = c.i18n;
@@ -125,6 +136,7 @@ async fn change_page(st: &AppState, auth: &PageAuth, c: crate::views::Ctx, code:
         code: org.code,
         name: org.name,
         form,
+        confirming,
     })
 }
 
@@ -140,7 +152,15 @@ pub async fn change(
     let map = checked_form(&auth, body)?;
     let org = st.store.org(&auth.caller, &code).await?;
     let raw: OrgEventInput = input(&map)?;
+    // A merger or a dissolution ends the organisation for good: asked once more, on the page
+    // of what it moves, before it is written.
+    let final_change = matches!(raw.kind.trim(), "merged" | "dissolved");
     let result = match raw.parse(st.clock.today()) {
+        Ok(_) if final_change && map.get("confirm").map(String::as_str) != Some("1") => {
+            let c = ctx(&auth, lang, &uri.to_string());
+            let form = FormView { values: map, errors: Default::default() };
+            return Ok(render(&change_page_confirming(&st, &auth, c, &org.code, form, true).await?));
+        }
         Ok(ev) => st.store.org_event(&auth.caller, &org.code, ev).await,
         Err(e) => Err(DbError::Invalid(e)),
     };

@@ -126,9 +126,15 @@ async fn an_organisation_can_be_founded_and_dissolved_from_the_forms() {
         app.post_form("/orgs/DH-QL-MOI/change", &session, &[("csrf", &csrf), ("type", "moved"), ("effective_on", "01/03/2026"), ("parent", "DH-QL-MOI")]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.select_text("#e-parent"), ["Tổ chức cấp trên: không thể chuyển một tổ chức vào dưới chính nó hoặc tổ chức trực thuộc nó."]);
-    let res = app
-        .post_form("/orgs/DH-QL-MOI/change", &session, &[("csrf", &csrf), ("type", "dissolved"), ("effective_on", "01/03/2026"), ("decision_no", "99-QĐ/ĐU")])
-        .await;
+    // Dissolving asks once more, on the page of what it moves; nothing is written before.
+    let dissolve = [("csrf", csrf.as_str()), ("type", "dissolved"), ("effective_on", "01/03/2026"), ("decision_no", "99-QĐ/ĐU")];
+    let res = app.post_form("/orgs/DH-QL-MOI/change", &session, &dissolve).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.select_text("#confirm").len(), 1);
+    assert_eq!(res.select_text("form input[name=confirm]").len(), 1);
+    assert!(app.get("/orgs/DH-QL-MOI", &session).await.select_text(".timeline strong").iter().all(|t| t != "Giải thể"), "not yet dissolved");
+    let confirmed: Vec<(&str, &str)> = dissolve.iter().copied().chain([("confirm", "1")]).collect();
+    let res = app.post_form("/orgs/DH-QL-MOI/change", &session, &confirmed).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let page = app.get("/orgs/DH-QL-MOI", &session).await;
     assert_eq!(page.select_text(".timeline strong"), ["Thành lập", "Giải thể"]);
