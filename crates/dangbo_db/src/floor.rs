@@ -24,7 +24,7 @@ impl Store {
             "SELECT m.id, m.full_name, o.code, ms.status FROM member_word w JOIN member m ON m.id = w.member_id JOIN member_span ms ON ms.member_id = m.id JOIN org o ON o.id = ms.org_id
              WHERE w.word IN (SELECT d.word FROM search_word d WHERE d.word >= $1 AND d.word < $2) AND w.path >= $3 AND w.path < $4
                AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND m.search_text LIKE '%' || $6 || '%'
-             ORDER BY m.sort_key, m.id LIMIT $7",
+             ORDER BY CASE WHEN m.id IN (SELECT w2.member_id FROM member_word w2 WHERE w2.word = $1 AND w2.path >= $3 AND w2.path < $4) THEN 0 ELSE 1 END, m.sort_key, m.id LIMIT $7",
         )
         .bind(last.as_bytes().to_vec())
         .bind([last.as_bytes(), &[0xff]].concat())

@@ -63,6 +63,19 @@ impl Store {
             format!("AND m.id IN (SELECT w.member_id FROM member_word w WHERE w.word >= $16 AND w.word < $17 AND {range})")
         };
         let from_where = format!("{} {word_filter}", filtered_from(NO_ROOT));
+        // Whole-word matches of the last word come first ("an" finds Ân before Anh and Ánh),
+        // then by given name. The hits are few and read once, so pages go by position in that
+        // order: the cursor is an offset, and the keyset ($22, $23) stays empty.
+        let rank = if word.exact {
+            "0".to_string()
+        } else {
+            format!(
+                "CASE WHEN m.id IN (SELECT w2.member_id FROM member_word w2 WHERE w2.word = $16 AND {}) THEN 0 ELSE 1 END",
+                range.replace("w.path", "w2.path")
+            )
+        };
+        let offset = ranked_offset(&p.after.1);
+        let p = &ListPlan { after: Default::default(), ..p.clone() };
         // $18: the root's code (read in the statement) or the path range's bounds ($18, $19).
         let path: (Val, Val) = match within {
             Within::Org(code) => (code.as_str().into(), vec![0u8].into()),
@@ -71,9 +84,9 @@ impl Store {
         let b = Binds { caller, f, p, root_id: String::new(), word: (word.from.clone(), word.to.clone()), path, bounds: Default::default() };
         let with_hits = if with.is_empty() { "WITH".to_string() } else { format!("{with},") };
         let sql = format!(
-            "{with_hits} hits AS MATERIALIZED (SELECT {COLUMNS} {from_where})
+            "{with_hits} hits AS MATERIALIZED (SELECT {COLUMNS}, {rank} AS word_rank {from_where})
              SELECT h.*, (SELECT COUNT(*) FROM hits) AS hits FROM hits h
-             WHERE (length($22) = 0 OR h.sort_key > $22 OR (h.sort_key = $22 AND h.id > $23)) ORDER BY h.sort_key, h.id LIMIT $24"
+             WHERE (length($22) = 0 OR h.sort_key > $22 OR (h.sort_key = $22 AND h.id > $23)) ORDER BY h.word_rank, h.sort_key, h.id LIMIT $24 OFFSET {offset}"
         );
         let rows = b.page(sql).fetch_all(&self.pool).await?;
         let total: i64 = match rows.first() {
@@ -87,7 +100,11 @@ impl Store {
                 b.query(format!("{with} SELECT COUNT(*) AS n {from_where}")).fetch_one(&self.pool).await?.try_get("n")?
             }
         };
-        page_of(&rows, p.limit, total)
+        let mut page = page_of(&rows, p.limit, total)?;
+        if page.next_cursor.is_some() {
+            page.next_cursor = Some(encode_cursor(&[], &format!("@{}", offset + p.limit)));
+        }
+        Ok(page)
     }
 
     /// [`Route::Subtree`] and [`Route::Scope`]: the matches counted, then a page read the
@@ -122,6 +139,14 @@ impl Store {
         let rows = b.page(sql).fetch_all(&self.pool).await?;
         page_of(&rows, p.limit, total)
     }
+}
+
+/// The furthest a ranked search pages (its cursor is a position in its hits).
+const MAX_OFFSET: i64 = 1_000_000;
+
+/// The position a ranked search's cursor (`@<n>`) names; any other cursor starts over.
+fn ranked_offset(cursor_id: &str) -> i64 {
+    cursor_id.strip_prefix('@').and_then(|n| n.parse::<i64>().ok()).filter(|n| (0..=MAX_OFFSET).contains(n)).unwrap_or(0)
 }
 
 /// The longest page of members read without an audit row (the pages' own size).

@@ -132,6 +132,34 @@ async fn search_ignores_diacritics_and_sorts_by_given_name() {
     .await;
 }
 
+/// A name typed in full without diacritics finds its person first: whole-word matches of the
+/// last word come before the longer names it begins (Ân sorts after Anh and Ánh by given
+/// name, yet "hoang van an" lists Hoàng Văn Ân first), and pages carry on in that order.
+#[tokio::test]
+async fn whole_word_matches_come_first() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        for g in ["Anh", "Ánh", "Ân", "Anh"] {
+            add_member(&s, member_input("B1", "Hoàng", "Văn", g)).await;
+        }
+        let names = |p: &dangbo_db::MemberPage| p.items.iter().map(|i| i.full_name.clone()).collect::<Vec<_>>();
+        for org in [None, Some("P".to_string())] {
+            let find = |cursor| MemberFilter { q: Some("hoang van an".into()), org: org.clone(), limit: 1, cursor, ..Default::default() };
+            let first = s.list_members(&admin(), &find(None), today()).await.unwrap();
+            assert_eq!((first.total, names(&first)), (4, vec!["Hoàng Văn Ân".to_string()]), "{backend} {org:?}");
+            let mut seen = names(&first);
+            let mut cursor = first.next_cursor;
+            while let Some(c) = cursor {
+                let page = s.list_members(&admin(), &find(Some(c)), today()).await.unwrap();
+                seen.extend(names(&page));
+                cursor = page.next_cursor;
+            }
+            assert_eq!(seen, ["Hoàng Văn Ân", "Hoàng Văn Anh", "Hoàng Văn Anh", "Hoàng Văn Ánh"], "{backend} {org:?}");
+        }
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn the_data_quality_report_finds_gaps_per_branch() {
     each_backend(|s, backend| async move {
