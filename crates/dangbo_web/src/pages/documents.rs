@@ -43,8 +43,7 @@ pub async fn decision(State(st): State<AppState>, auth: PageAuth, Path(id): Path
         decision_day: format!("{:02}", on.day()),
         decision_month: on.month().to_string(),
         decision_year: on.year().to_string(),
-        place: dangbo_core::org::place_of(std::iter::once(d.org_name.as_str()).chain(ancestors.iter().rev().map(|a| a.1.as_str())))
-            .unwrap_or_else(|| "……………".into()),
+        place: place(&d.org_name, &ancestors).unwrap_or_else(|| "……………".into()),
         regime: dangbo_core::rules::statute_regime(on).into(),
         branch: d.org_name.clone(),
         branch_resolution_no: branch_res.and_then(|s| s.doc_no.clone()).unwrap_or_default(),
@@ -121,8 +120,7 @@ pub async fn transfer_letter(State(st): State<AppState>, auth: PageAuth, Path(id
     let doc = dangbo_reports::pdf::TransferLetter {
         upper: ancestors.first().map(|a| a.1.clone()).unwrap_or_default(),
         issuer: ancestors.last().map(|a| a.1.clone()).unwrap_or_default(),
-        place: dangbo_core::org::place_of(std::iter::once(m.org_name.as_str()).chain(ancestors.iter().rev().map(|a| a.1.as_str())))
-            .unwrap_or_else(|| "……………".into()),
+        place: place(&m.org_name, &ancestors).unwrap_or_else(|| "……………".into()),
         letter_no: basis.and_then(|e| e.decision_no.clone()).unwrap_or_default(),
         day: format!("{:02}", issued_on.day()),
         month: issued_on.month().to_string(),
@@ -242,6 +240,12 @@ fn table_doc(title: &str, subtitle: String, headers: &[&str], rows: Vec<Vec<Stri
     }
 }
 
+/// The place a paper of the organisation `name` is dated from, given the organisations above
+/// it, top first (`Store::org_ancestors`).
+pub(crate) fn place(name: &str, ancestors: &[(String, String)]) -> Option<String> {
+    dangbo_core::org::place_of(std::iter::once(name).chain(ancestors.iter().rev().map(|a| a.1.as_str())))
+}
+
 /// The letterhead of a paper `code` issues today: the body above and the organisation, its
 /// place and today's date, signed for its committee by the secretary.
 pub(crate) async fn letterhead(st: &AppState, caller: &dangbo_db::Caller, code: &str) -> Result<dangbo_reports::pdf::Letterhead, WebError> {
@@ -251,7 +255,7 @@ pub(crate) async fn letterhead(st: &AppState, caller: &dangbo_db::Caller, code: 
     let i = crate::i18n::I18n::new(crate::i18n::Lang::Vi);
     Ok(dangbo_reports::pdf::Letterhead {
         upper: ancestors.last().map(|a| a.1.clone()).unwrap_or_default(),
-        place: dangbo_core::org::place_of(std::iter::once(org.name.as_str()).chain(ancestors.iter().rev().map(|a| a.1.as_str()))).unwrap_or_default(),
+        place: place(&org.name, &ancestors).unwrap_or_default(),
         issuer: org.name,
         day: format!("{:02}", today.day()),
         month: today.month().to_string(),

@@ -18,7 +18,7 @@ use dangbo_reports::pdf::{KitMember, MeetingKit, Minutes, MinutesVote};
 /// The committee above the branch, and the place the paper is dated from.
 async fn upper(st: &AppState, caller: &Caller, code: &str, branch: &str) -> Result<(String, String), DbError> {
     let ancestors = st.store.org_ancestors(caller, code).await?;
-    let place = dangbo_core::org::place_of(std::iter::once(branch).chain(ancestors.iter().rev().map(|a| a.1.as_str()))).unwrap_or_default();
+    let place = super::documents::place(branch, &ancestors).unwrap_or_default();
     Ok((ancestors.last().map(|a| a.1.clone()).unwrap_or_default(), place))
 }
 

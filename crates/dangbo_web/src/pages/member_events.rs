@@ -188,8 +188,9 @@ pub async fn record(
         Err(DbError::Invalid(e)) => e,
         Err(e) => return Err(e.into()),
     };
+    // Every form posts its own kind; another one was not sent by a page of ours.
+    let kind = EventKind::parse(raw.kind.trim()).filter(|k| KINDS.iter().any(|(x, _, _)| x == k)).ok_or(WebError(ErrorKind::BadRequest))?;
     let m = st.store.member(&auth.caller, &id).await?;
-    let kind = EventKind::parse(raw.kind.trim()).filter(|k| KINDS.iter().any(|(x, _, _)| x == k)).unwrap_or(EventKind::TransferIssued);
     let c = ctx(&auth, lang, &format!("/members/{id}/events/{}", kind.as_str()));
     let form = form_with_errors(&c, map, &errors);
     Ok(render_invalid(&page(&st, &auth, c, &m, kind, form).await?))

@@ -56,6 +56,7 @@ impl Res {
 
 impl TestApp {
     pub async fn new(db: TestDb) -> TestApp {
+        logs();
         let store = db.store.clone();
         let router = dangbo_web::router(AppState {
             store: store.clone(),
@@ -146,4 +147,37 @@ impl Auth {
             other => other.clone(),
         }
     }
+}
+
+/// Log output kept in memory.
+#[derive(Clone, Default)]
+pub struct Captured(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The test binary's log, kept in memory: one global subscriber, installed by the first app
+/// any test builds, so that no store call's span is met before it (tracing caches, for all
+/// threads, which spans are wanted: a span first met with no subscriber was now and then left
+/// out of the log test's lines while the other tests ran beside it).
+pub fn logs() -> &'static Captured {
+    static LOGS: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = Captured::default();
+        let writer = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("the only global subscriber of the web tests");
+        logs
+    })
 }

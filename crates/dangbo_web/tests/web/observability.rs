@@ -2,39 +2,6 @@
 //! returns.
 
 use crate::*;
-use std::sync::{Arc, Mutex};
-
-/// Log output kept in memory.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The test binary's log, kept in memory: one global subscriber, installed by the first test
-/// that reads it. (A subscriber set for one thread lost lines now and then while the other
-/// tests ran beside it: tracing caches which spans are wanted across all threads.)
-fn logs() -> &'static Captured {
-    static LOGS: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
-    LOGS.get_or_init(|| {
-        let logs = Captured::default();
-        let writer = logs.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-            .finish();
-        tracing::subscriber::set_global_default(subscriber).expect("the only global subscriber of the web tests");
-        logs
-    })
-}
 
 #[tokio::test]
 async fn a_requests_log_lines_share_the_id_its_answer_returns() {
