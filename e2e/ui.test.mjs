@@ -260,6 +260,53 @@ test('a branch secretary records a transfer on its own short form, prints its le
   await page.context().close();
 });
 
+test('a committee officer finds a branch\'s candidates by its name and decides an admission only after a page shows what it fixes', async () => {
+  const page = await phone();
+  await login(page, 'quangninh', 'dangbo-quangninh');
+  await page.goto(`${base}/candidates`);
+  await inspect(page);
+  // The filter offers the organisations by name, each under its committee.
+  const options = await page.$$eval('#org option', (os) => os.map((o) => [o.value, o.textContent]));
+  const [value, label] = options.find(([, text]) => text.trim() === 'Chi bộ Khu phố 1');
+  assert.ok(label.startsWith('\u00a0'), 'a branch is indented under its committee');
+  await page.selectOption('#org', value);
+  await page.click('form.filters button[type=submit]');
+  await page.waitForURL(/org=DH-TT-01/);
+  const branches = await page.$$eval('table.list tbody td:nth-child(2)', (els) => [...new Set(els.map((e) => e.textContent))]);
+  assert.deepEqual(branches, ['Chi bộ Khu phố 1']);
+  // A file waiting for the decision (the demo has them across the district).
+  await page.goto(`${base}/candidates?stage=committee_proposed`);
+  let link = await page.$('table.list tbody a');
+  if (!link) {
+    await page.goto(`${base}/candidates?stage=branch_proposed`);
+    link = await page.$('table.list tbody a');
+  }
+  assert.ok(link, 'a candidate waiting for a decision');
+  await link.click();
+  await page.waitForURL(/\/candidates\/[0-9a-f-]+$/);
+  const name = await page.textContent('h1');
+  const offered = await page.$$eval('#f-type option', (os) => os.map((o) => o.value));
+  const kind = offered.includes('decision') ? 'decision' : 'committee_resolution';
+  await page.selectOption('#f-type', kind);
+  await page.fill('#f-doc_no', '45-QĐ/ĐU');
+  await page.click('form.form button[type=submit]');
+  await page.waitForLoadState();
+  if (kind === 'decision') {
+    await inspect(page);
+    assert.match(await page.textContent('h1'), /^Xác nhận trước khi ghi/);
+    assert.match(await page.textContent('p.banner'), /không sửa hay xóa được/);
+    const facts = await page.$$eval('dl.facts dd', (els) => els.map((e) => e.textContent));
+    assert.ok(facts.includes('45-QĐ/ĐU'), facts.join(', '));
+    await page.click('text=Ghi vào hồ sơ');
+    await page.waitForURL(/\/candidates\/[0-9a-f-]+#st-/);
+    assert.equal(await page.textContent('h1'), name);
+    assert.equal(await page.textContent('p.status'), 'Đã có quyết định kết nạp');
+  } else {
+    assert.match(page.url(), /#st-/);
+  }
+  await page.context().close();
+});
+
 test('on a desktop with JavaScript on, the home page and the help read well', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();

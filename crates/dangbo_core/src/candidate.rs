@@ -84,6 +84,12 @@ impl StepKind {
     pub fn is_committee_decision(self) -> bool {
         matches!(self, StepKind::CommitteeResolution | StepKind::Decision)
     }
+    /// Steps after which the file cannot go back: the decision (numbered, printed and sent),
+    /// the ceremony (the person becomes a member) and closing the file (rejected, withdrawn).
+    /// A page asks before recording them.
+    pub fn is_irreversible(self) -> bool {
+        matches!(self, StepKind::Decision | StepKind::Ceremony | StepKind::Rejected | StepKind::Withdrawn)
+    }
 }
 
 impl Stage {

@@ -181,15 +181,8 @@ fn tree() -> Builder {
         for (i, v) in villages.iter().enumerate() {
             b.org(&format!("{c}-{:02}", i + 1), &format!("Chi bộ {v}"), OrgKind::SubordinateBranch, Field::Residential, Some(&c), d(1975, 1, 1));
         }
-        let place = name.split_once(' ').map(|x| x.1).unwrap_or(name);
-        b.org(
-            &format!("{c}-CQ"),
-            &format!("Chi bộ Cơ quan {}", if *code == "TT" { format!("thị trấn {place}") } else { format!("xã {place}") }),
-            OrgKind::SubordinateBranch,
-            Field::Agency,
-            Some(&c),
-            d(1975, 1, 1),
-        );
+        let place = ["thị trấn ", "xã "].iter().find_map(|unit| name.strip_prefix(unit)).unwrap_or(name);
+        b.org(&format!("{c}-CQ"), &format!("Chi bộ Cơ quan {name}"), OrgKind::SubordinateBranch, Field::Agency, Some(&c), d(1975, 1, 1));
         b.org(&format!("{c}-TH"), &format!("Chi bộ Trường Tiểu học {place}"), OrgKind::SubordinateBranch, Field::School, Some(&c), d(1980, 1, 1));
     }
     for (code, name, field, subs) in COMMITTEES {

@@ -72,8 +72,8 @@ pub use meetings::{
 };
 pub use members::{MAX_PAGE, MemberDetail, MemberEventRow, MemberFilter, MemberItem, MemberPage, NOT_RECORDED};
 pub use movements::Movements;
-pub use org_lookup::MAX_CHOICES;
 pub use org_lookup::ReorgPreview;
+pub use org_lookup::{MAX_CHOICES, OrgChoice};
 pub use orgs::{OrgHistoryRow, OrgNode, OrgRow, Summary};
 pub use planning::{CycleDetail, PlannedRow};
 pub use profile::MemberProfile;

@@ -1,10 +1,12 @@
 //! Looking organisations up for documents and previews: names above a branch (not
 //! confidential), and what a reorganisation would touch.
 
+use crate::scope::ORG_IN_SCOPE;
 use crate::{Caller, DbError, Store};
 use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::Row;
+use std::collections::HashMap;
 
 /// The most branches a form offers as a list; beyond it the form takes a code or a name.
 pub const MAX_CHOICES: usize = 300;
@@ -43,10 +45,10 @@ impl Store {
             }
             _ => s.prefix.clone(),
         };
-        let rows = sqlx::query(
-            "SELECT o.code, o.name FROM org o WHERE o.kind IN ('grassroots_branch', 'subordinate_branch') AND ($1 = 1 OR o.path LIKE $2)
-               AND o.founded_on <= $3 AND (o.ended_on IS NULL OR o.ended_on > $3) ORDER BY o.sort_key, o.code LIMIT $4",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT o.code, o.name FROM org o WHERE o.kind IN ('grassroots_branch', 'subordinate_branch') AND {ORG_IN_SCOPE}
+               AND o.founded_on <= $3 AND (o.ended_on IS NULL OR o.ended_on > $3) ORDER BY o.sort_key, o.code LIMIT $4"
+        )))
         .bind(s.all)
         .bind(&prefix)
         .bind(crate::rows::iso(on))
@@ -54,6 +56,30 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(|r| Ok((r.try_get("code")?, r.try_get("name")?))).collect()
+    }
+
+    /// Every organisation alive on `on` in the caller's scope, as a list filter offers them: in
+    /// the tree's order (each under its parent, siblings by name), each with its depth below the
+    /// caller's top. At most [`MAX_CHOICES`] + 1, so the caller can tell the list is too long.
+    #[tracing::instrument(skip_all)]
+    pub async fn org_choices(&self, caller: &Caller, on: NaiveDate) -> Result<Vec<OrgChoice>, DbError> {
+        let s = caller.scope();
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT o.id, o.code, o.name, o.path, o.sort_key FROM org o WHERE {ORG_IN_SCOPE}
+               AND o.founded_on <= $3 AND (o.ended_on IS NULL OR o.ended_on > $3) ORDER BY length(o.path), o.sort_key LIMIT $4"
+        )))
+        .bind(s.all)
+        .bind(&s.prefix)
+        .bind(crate::rows::iso(on))
+        .bind(MAX_CHOICES as i64 + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut found = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let (id, path, key): (String, String, Vec<u8>) = (r.try_get("id")?, r.try_get("path")?, r.try_get("sort_key")?);
+            found.push((id, path, key, OrgChoice { code: r.try_get("code")?, name: r.try_get("name")?, depth: 0 }));
+        }
+        Ok(tree_order(found))
     }
 
     /// The organisations above `code` (which must be in scope), top first: their codes and names
@@ -68,6 +94,31 @@ impl Store {
             .await?;
         rows.iter().map(|r| Ok((r.try_get("code")?, r.try_get("name")?))).collect()
     }
+}
+
+/// An organisation a list filter offers, with its depth below the top of the caller's scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgChoice {
+    pub code: String,
+    pub name: String,
+    pub depth: usize,
+}
+
+/// Orders (id, path, sort key, choice) as the tree reads: each organisation after its parent,
+/// siblings by their sort key (the name's collation key); depth counted from the shallowest.
+fn tree_order(found: Vec<(String, String, Vec<u8>, OrgChoice)>) -> Vec<OrgChoice> {
+    let keys: HashMap<&str, &[u8]> = found.iter().map(|(id, _, key, _)| (id.as_str(), key.as_slice())).collect();
+    let segments = |path: &str| path.split('/').filter(|p| !p.is_empty()).count();
+    let top = found.iter().map(|(_, path, _, _)| segments(path)).min().unwrap_or(0);
+    let mut keyed: Vec<(Vec<(&[u8], &str)>, OrgChoice)> = found
+        .iter()
+        .map(|(_, path, _, choice)| {
+            let chain = path.split('/').filter(|p| !p.is_empty()).map(|id| (keys.get(id).copied().unwrap_or(&[]), id));
+            (chain.collect(), OrgChoice { depth: segments(path) - top, ..choice.clone() })
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.into_iter().map(|(_, c)| c).collect()
 }
 
 /// What a change to an organisation touches: its members now, the probationary ones among them

@@ -11,19 +11,16 @@ static FONTS: [&[u8]; 3] = [
     include_bytes!("../fonts/BeVietnamPro_400Regular_Italic.ttf"),
 ];
 
-static TABLE: LazyLock<TypstEngine<typst_as_lib::TypstTemplateMainFile>> = LazyLock::new(|| engine("table.typ", include_str!("../templates/table.typ")));
-static TRANSFER: LazyLock<TypstEngine<typst_as_lib::TypstTemplateMainFile>> =
-    LazyLock::new(|| engine("transfer_letter.typ", include_str!("../templates/transfer_letter.typ")));
-static DECISION: LazyLock<TypstEngine<typst_as_lib::TypstTemplateMainFile>> =
-    LazyLock::new(|| engine("admission_decision.typ", include_str!("../templates/admission_decision.typ")));
+static TABLE: LazyLock<Engine> = LazyLock::new(|| engine("table.typ", include_str!("../templates/table.typ")));
+static TRANSFER: LazyLock<Engine> = LazyLock::new(|| engine("transfer_letter.typ", include_str!("../templates/transfer_letter.typ")));
+static DECISION: LazyLock<Engine> = LazyLock::new(|| engine("admission_decision.typ", include_str!("../templates/admission_decision.typ")));
 
-static MINUTES: LazyLock<TypstEngine<typst_as_lib::TypstTemplateMainFile>> = LazyLock::new(|| engine("minutes.typ", include_str!("../templates/minutes.typ")));
-static KIT: LazyLock<TypstEngine<typst_as_lib::TypstTemplateMainFile>> =
-    LazyLock::new(|| engine("meeting_kit.typ", include_str!("../templates/meeting_kit.typ")));
+static MINUTES: LazyLock<Engine> = LazyLock::new(|| engine("minutes.typ", include_str!("../templates/minutes.typ")));
+static KIT: LazyLock<Engine> = LazyLock::new(|| engine("meeting_kit.typ", include_str!("../templates/meeting_kit.typ")));
 
 /// A template: the edited copy in `$DANGBO_TEMPLATES/<name>` when there is one (staff change
 /// the wording or layout without a rebuild), else the built-in one.
-fn engine(name: &str, builtin: &'static str) -> TypstEngine<typst_as_lib::TypstTemplateMainFile> {
+fn engine(name: &str, builtin: &'static str) -> Engine {
     let edited = std::env::var_os("DANGBO_TEMPLATES").map(|dir| std::path::Path::new(&dir).join(name)).and_then(|p| std::fs::read_to_string(p).ok());
     match edited {
         Some(src) => TypstEngine::builder().main_file(src).fonts(FONTS).build(),
@@ -218,12 +215,18 @@ pub fn admission_decision(doc: &AdmissionDecision) -> Result<Vec<u8>, String> {
     compile(&DECISION, doc)
 }
 
-fn compile<T: Serialize>(engine: &TypstEngine<typst_as_lib::TypstTemplateMainFile>, doc: &T) -> Result<Vec<u8>, String> {
+type Engine = TypstEngine<typst_as_lib::TypstTemplateMainFile>;
+
+/// The laid-out pages of a paper: what the PDF writes and what the snapshot tests render.
+fn layout<T: Serialize>(engine: &Engine, doc: &T) -> Result<typst_layout::PagedDocument, String> {
     let json = serde_json::to_string(doc).map_err(|e| e.to_string())?;
     let mut inputs = Dict::new();
     inputs.insert("data".into(), json.into_value());
-    let compiled = engine.compile_with_input(inputs).output.map_err(|e| format!("{e:?}"));
-    let pdf = compiled.and_then(|c| typst_pdf::pdf(&c, &typst_pdf::PdfOptions::default()).map_err(|e| format!("{e:?}")));
+    engine.compile_with_input(inputs).output.map_err(|e| format!("{e:?}"))
+}
+
+fn compile<T: Serialize>(engine: &Engine, doc: &T) -> Result<Vec<u8>, String> {
+    let pdf = layout(engine, doc).and_then(|c| typst_pdf::pdf(&c, &typst_pdf::PdfOptions::default()).map_err(|e| format!("{e:?}")));
     // Typst memoises layouts across compilations; a server renders each document once, so
     // the cache only grows (a district's register kept ~140 MB): dropped after every paper.
     typst::comemo::evict(0);
@@ -234,6 +237,10 @@ fn compile<T: Serialize>(engine: &TypstEngine<typst_as_lib::TypstTemplateMainFil
 pub fn table(doc: &TableDoc) -> Result<Vec<u8>, String> {
     compile(&TABLE, doc)
 }
+
+#[cfg(test)]
+#[path = "pdf_snapshots.rs"]
+mod snapshots;
 
 #[cfg(test)]
 mod tests {

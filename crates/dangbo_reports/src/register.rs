@@ -109,7 +109,12 @@ impl XlsxRegister {
 
 /// The register as an A4 landscape PDF, the header repeated on every page.
 pub fn pdf(title: &str, subtitle: &str, letterhead: Option<crate::pdf::Letterhead>, rows: &[RegisterRow]) -> Result<Vec<u8>, String> {
-    let doc = crate::pdf::TableDoc {
+    crate::pdf::table(&pdf_doc(title, subtitle, letterhead, rows))
+}
+
+/// The register's table as the PDF lays it out.
+pub(crate) fn pdf_doc(title: &str, subtitle: &str, letterhead: Option<crate::pdf::Letterhead>, rows: &[RegisterRow]) -> crate::pdf::TableDoc {
+    crate::pdf::TableDoc {
         footer: letterhead.as_ref().map(|h| h.issuer.clone()).unwrap_or_default(),
         letterhead,
         title: title.to_string(),
@@ -118,7 +123,7 @@ pub fn pdf(title: &str, subtitle: &str, letterhead: Option<crate::pdf::Letterhea
         landscape: true,
         font_size: 6.5,
         headers: HEADERS.iter().map(|h| h.to_string()).collect(),
-        widths: vec![0.6, 3.0, 0.9, 1.4, 1.1, 1.0, 1.6, 1.6, 1.1, 1.1, 1.3, 1.4, 1.4, 1.3, 1.0, 2.4, 1.3],
+        widths: vec![0.6, 3.0, 0.9, 1.4, 1.1, 1.0, 1.8, 1.0, 1.1, 1.4, 1.3, 1.4, 1.4, 1.4, 1.4, 2.0, 1.3],
         numeric: vec![0],
         rows: rows
             .iter()
@@ -129,8 +134,7 @@ pub fn pdf(title: &str, subtitle: &str, letterhead: Option<crate::pdf::Letterhea
                 cells
             })
             .collect(),
-    };
-    crate::pdf::table(&doc)
+    }
 }
 
 #[cfg(test)]

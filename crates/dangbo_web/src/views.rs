@@ -194,6 +194,8 @@ pub struct MembersPage {
     pub statuses: Vec<Choice>,
     pub ethnicities: Vec<Choice>,
     pub ages: Vec<Choice>,
+    /// The organisations to filter by, when few enough for a list.
+    pub orgs: Option<Vec<Choice>>,
     pub total: String,
     pub rows: Vec<MemberRow>,
     pub next_url: Option<String>,
@@ -366,6 +368,8 @@ pub struct QualityPage {
 pub struct ImportPage {
     pub ctx: Ctx,
     pub org: String,
+    /// The branches rows without one go to, when few enough for a list.
+    pub branches: Option<Vec<Choice>>,
     pub summary: Option<String>,
     pub problems: Vec<String>,
     /// How each column was read: (header, field); empty when no file was read.

@@ -159,3 +159,31 @@ async fn subtree_counts_follow_a_move_before_and_after_it() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_list_filter_offers_the_scope_in_the_tree_order_by_name() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        // Named so that the name order differs from the code order.
+        let input = dangbo_core::org::NewOrgInput {
+            code: "B3".into(),
+            name: "Chi bộ Ấp An".into(),
+            kind: "subordinate_branch".into(),
+            field: "residential".into(),
+            parent: Some("C".into()),
+            founded_on: "2000-01-01".into(),
+            ..Default::default()
+        };
+        s.create_org(&admin(), input.parse(today()).unwrap()).await.unwrap();
+        s.org_event(&admin(), "B2", event("dissolved", "2020-01-01").parse(today()).unwrap()).await.unwrap();
+        let listed = |v: Vec<dangbo_db::OrgChoice>| v.into_iter().map(|c| format!("{}:{}", c.code, c.depth)).collect::<Vec<_>>();
+        let before = s.org_choices(&admin(), d("2019-12-31")).await.unwrap();
+        assert_eq!(listed(before), ["P:0", "C:1", "B3:2", "B1:2", "B2:2", "G:1"], "{backend}");
+        let after = s.org_choices(&admin(), d("2020-01-01")).await.unwrap();
+        assert_eq!(listed(after), ["P:0", "C:1", "B3:2", "B1:2", "G:1"], "{backend}: the dissolved branch is gone");
+        let staff = user(&s, "c-staff", Role::Staff, Some("C")).await;
+        let scoped = s.org_choices(&staff, d("2020-01-01")).await.unwrap();
+        assert_eq!(listed(scoped), ["C:0", "B3:1", "B1:1"], "{backend}: only the caller's subtree");
+    })
+    .await;
+}

@@ -30,6 +30,8 @@ pub struct CandidatesPage {
     pub ctx: Ctx,
     pub form: FormView,
     pub stages: Vec<Choice>,
+    /// The organisations to filter by, when few enough for a list.
+    pub orgs: Option<Vec<Choice>>,
     pub rows: Vec<CandidateRow>,
     pub total: String,
 }
@@ -106,6 +108,7 @@ pub async fn index(
         })
         .collect();
     let page = CandidatesPage {
+        orgs: super::org_choices(&st, &auth.caller, st.clock.today(), org.unwrap_or("")).await?,
         form: form_with_errors(&c, q.clone(), &errors),
         stages: choices(&c, Stage::ALL, Stage::as_str, Stage::message_key),
         rows,
@@ -262,12 +265,22 @@ pub async fn record_step(
     PageForm(body): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let introducers: Vec<String> = body.iter().filter(|(k, v)| k == "introducers" && !v.is_empty()).map(|(_, v)| v.clone()).collect();
+    let posted: Vec<(String, String)> = body.iter().filter(|(k, _)| k != "csrf" && k != "confirm").cloned().collect();
     let mut map = checked_form(&auth, body)?;
+    let confirmed = map.remove("confirm").is_some_and(|v| v == "1");
     map.remove("introducers");
     let today = st.clock.today();
     let mut raw: StepInput = input(&map)?;
     raw.introducers = introducers;
     let result = match raw.parse(today) {
+        Ok(step) if !confirmed && step.kind.is_irreversible() => {
+            let d = st.store.candidate(&auth.caller, &id, today).await?;
+            // A step the file does not offer goes on to the store, which says why not.
+            if d.next_steps.contains(&step.kind) && (auth.caller.is_committee() || !step.kind.is_committee_decision()) {
+                return Ok(render(&confirm_page(ctx(&auth, lang, &format!("/candidates/{id}")), &d, &step, posted)));
+            }
+            st.store.record_step(&auth.caller, &id, step).await
+        }
         Ok(step) => st.store.record_step(&auth.caller, &id, step).await,
         Err(e) => Err(DbError::Invalid(e)),
     };
@@ -281,4 +294,45 @@ pub async fn record_step(
     let form = form_with_errors(&c, map, &errors);
     let intro = introducer_choices(&st, &auth, &d.org).await?;
     Ok(render_invalid(&candidate_page(c, d, intro, form)))
+}
+
+#[derive(Template)]
+#[template(path = "candidate_confirm.html")]
+pub struct CandidateConfirmPage {
+    pub ctx: Ctx,
+    pub id: String,
+    pub name: String,
+    pub org_name: String,
+    pub kind: String,
+    /// What becomes fixed, in a sentence for this kind of step.
+    pub effect: String,
+    /// What will be recorded: (label, value).
+    pub facts: Vec<(String, String)>,
+    /// The form as posted, sent again with the confirmation.
+    pub posted: Vec<(String, String)>,
+}
+
+/// Asks before an irreversible step (the decision, the ceremony, closing the file), showing
+/// what will be recorded and what it fixes; nothing is written until the user confirms.
+fn confirm_page(c: Ctx, d: &CandidateDetail, step: &dangbo_core::candidate::NewStep, posted: Vec<(String, String)>) -> CandidateConfirmPage {
+    let i = c.i18n;
+    let mut facts = vec![(i.t("field-type"), i.t(&step.kind.message_key())), (i.t("field-effective_on"), dangbo_core::date::display(step.effective_on))];
+    if let Some(no) = &step.doc_no {
+        facts.push((i.t("field-doc_no"), no.clone()));
+    }
+    for (key, value) in [("field-issuer", &step.data.issuer), ("field-reason", &step.data.reason)] {
+        if !value.is_empty() {
+            facts.push((i.t(key), value.clone()));
+        }
+    }
+    CandidateConfirmPage {
+        id: d.id.clone(),
+        name: d.full_name.clone(),
+        org_name: d.org_name.clone(),
+        kind: i.t(&step.kind.message_key()),
+        effect: i.t(&format!("step-confirm-{}", step.kind.as_str())),
+        facts,
+        posted,
+        ctx: c,
+    }
 }

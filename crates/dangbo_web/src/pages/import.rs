@@ -14,14 +14,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
 
-pub async fn form(auth: PageAuth, lang: Lang, Query(q): Query<HashMap<String, String>>) -> Result<Response, WebError> {
+pub async fn form(State(st): State<AppState>, auth: PageAuth, lang: Lang, Query(q): Query<HashMap<String, String>>) -> Result<Response, WebError> {
     if !auth.caller.can_write() {
         return Err(WebError(ErrorKind::Forbidden));
     }
     let org = q.get("org").cloned().unwrap_or_default();
     let c = ctx(&auth, lang, "/import");
     let summary = q.contains_key("mapped").then(|| c.t("import-mapping-saved"));
-    Ok(render(&ImportPage { ctx: c, org, summary, problems: vec![], columns: vec![], fields: vec![] }))
+    let branches = super::branch_choices(&st, &auth.caller, st.clock.today(), false).await?;
+    Ok(render(&ImportPage { ctx: c, org, branches, summary, problems: vec![], columns: vec![], fields: vec![] }))
 }
 
 fn field_choices(c: &crate::views::Ctx) -> Vec<Choice> {
@@ -87,7 +88,8 @@ pub async fn upload(State(st): State<AppState>, auth: PageAuth, lang: Lang, mut 
             Err(e) => (e.message(&i), vec![], false, vec![]),
         };
     let fields = field_choices(&c);
-    let mut r = render(&ImportPage { ctx: c, org, summary: Some(summary), problems, columns, fields });
+    let branches = super::branch_choices(&st, &auth.caller, st.clock.today(), false).await?;
+    let mut r = render(&ImportPage { ctx: c, org, branches, summary: Some(summary), problems, columns, fields });
     if !ok {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }

@@ -66,7 +66,9 @@ pub async fn index(
         [Status::Probationary, Status::Full, Status::Exempt].iter().map(|s| Choice { value: s.as_str().into(), label: i.t(&s.message_key()) }).collect();
     let ethnicities = st.store.ref_items("ethnicity").await?.into_iter().map(|r| Choice { value: r.code, label: r.name }).collect();
     let ages = AgeBand::ALL.iter().map(|a| Choice { value: a.as_str().into(), label: i.t(&format!("age-{}", a.as_str())) }).collect();
+    let orgs = super::org_choices(&st, &auth.caller, filter.as_of.unwrap_or(today), filter.org.as_deref().unwrap_or("")).await?;
     Ok(render(&MembersPage {
+        orgs,
         form: form_with_errors(&c, values, &errors),
         first_url: filter.cursor.as_ref().map(|_| format!("/members?{base}")),
         ctx: c,

@@ -128,6 +128,22 @@ pub(crate) async fn branch_choices(st: &crate::AppState, caller: &dangbo_db::Cal
     Ok((all.len() <= dangbo_db::MAX_CHOICES).then(|| all.into_iter().map(|(value, label)| Choice { value, label }).collect()))
 }
 
+/// The organisations of the caller's scope alive on `on`, for a list filter: indented by depth
+/// under their parents; None when there are too many for a list (the filter then takes a code).
+/// A `current` code not among them (an organisation that has ended, say) stays offered.
+pub(crate) async fn org_choices(st: &crate::AppState, caller: &dangbo_db::Caller, on: NaiveDate, current: &str) -> Result<Option<Vec<Choice>>, WebError> {
+    let all = st.store.org_choices(caller, on).await?;
+    if all.len() > dangbo_db::MAX_CHOICES {
+        return Ok(None);
+    }
+    let mut list: Vec<Choice> =
+        all.into_iter().map(|o| Choice { value: o.code, label: format!("{}{}", "\u{a0}\u{a0}\u{a0}".repeat(o.depth), o.name) }).collect();
+    if !current.is_empty() && !list.iter().any(|c| c.value == current) {
+        list.push(Choice { value: current.to_string(), label: current.to_string() });
+    }
+    Ok(Some(list))
+}
+
 /// The as-of date from a query value: ISO or dd/mm/yyyy; absent or empty means today; anything
 /// else (31/02/2027, 5/1/27) is an error the user reads, never silently today.
 pub(crate) fn as_of(q: Option<&String>, today: NaiveDate) -> Result<NaiveDate, WebError> {

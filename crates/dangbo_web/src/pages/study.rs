@@ -81,6 +81,8 @@ pub struct StudyPage {
     pub doc: DocLine,
     pub org: String,
     pub org_name: String,
+    /// The organisations to choose from, when few enough for a list.
+    pub orgs: Option<Vec<Choice>>,
     pub summary: String,
     pub missing: Vec<(String, String, String)>,
 }
@@ -102,7 +104,9 @@ pub async fn report(
     let org = st.store.org(&auth.caller, &code).await?;
     let r = st.store.study_report(&auth.caller, &code, &id).await?;
     let summary = c.i18n.args("study-summary", &[("studied", c.i18n.num(r.studied)), ("members", c.i18n.num(r.members))]);
+    let orgs = super::org_choices(&st, &auth.caller, st.clock.today(), &org.code).await?;
     Ok(render(&StudyPage {
+        orgs,
         doc: doc_line(&c, &r.document),
         org: org.code,
         org_name: org.name,

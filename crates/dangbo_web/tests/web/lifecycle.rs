@@ -361,3 +361,64 @@ async fn a_probationary_profile_offers_the_branchs_full_members_as_helpers() {
     assert!(!page.body.contains("/events/helper_assigned"));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_admission_decision_asks_first_and_shows_what_it_fixes() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let staff = app.login("quangninh", "dangbo-quangninh").await;
+    let caller = app.store.caller_by_username("quangninh").await.unwrap().unwrap();
+    let today = crate::today();
+    let mut due = None;
+    for c in app.store.list_candidates(&caller, None, None, true, "").await.unwrap() {
+        let d = app.store.candidate(&caller, &c.id, today).await.unwrap();
+        if d.next_steps.contains(&dangbo_core::candidate::StepKind::Decision) {
+            due = Some(d);
+            break;
+        }
+    }
+    let d = due.expect("a demo candidate waiting for the decision");
+    let url = format!("/candidates/{}/steps", d.id);
+    let form = [("type", "decision"), ("effective_on", "20/11/2026"), ("doc_no", "45-QĐ/ĐU"), ("issuer", "Đảng ủy thị trấn Đầm Hà")];
+    let mut fields = vec![("csrf", staff.csrf())];
+    fields.extend(form);
+    let res = app.post_form(&url, &staff, &fields).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.select_text("h1")[0].starts_with("Xác nhận trước khi ghi"));
+    assert!(res.select_text("p.banner")[0].contains("không sửa hay xóa được"));
+    assert!(res.select_text("dl.facts dd").contains(&"45-QĐ/ĐU".to_string()));
+    assert_eq!(res.select_attr("form input[name=doc_no]", "value"), ["45-QĐ/ĐU"]);
+    // Nothing is written until the user confirms.
+    let after = app.store.candidate(&caller, &d.id, today).await.unwrap();
+    assert_eq!(after.steps.len(), d.steps.len());
+    fields.push(("confirm", "1"));
+    let res = app.post_form(&url, &staff, &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let after = app.store.candidate(&caller, &d.id, today).await.unwrap();
+    assert_eq!(after.stage, dangbo_core::candidate::Stage::Decided);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn list_filters_offer_the_organisations_by_name() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let staff = app.login("quangninh", "dangbo-quangninh").await;
+    let page = app.get("/members", &staff).await;
+    let options = page.select_text("select#org option");
+    assert_eq!(options[0], "Tất cả");
+    assert!(options.iter().any(|o| o.trim() == "Chi bộ Khu phố 1"), "{options:?}");
+    // A branch sits under its committee, indented.
+    let committee = options.iter().position(|o| o == "Đảng bộ thị trấn Đầm Hà").expect("the town's committee");
+    assert!(options[committee + 1].starts_with("Chi bộ"), "{:?}", &options[committee..committee + 2]);
+    // Indented one step deeper than their committee (three no-break spaces per level).
+    let indent =
+        |name: &str| page.body.split(&format!("{name}</option>")).next().unwrap().rsplit('>').next().unwrap().chars().filter(|c| *c == '\u{a0}').count();
+    assert_eq!(indent("Chi bộ Khu phố 1"), indent("Đảng bộ thị trấn Đầm Hà") + 3, "branches sit under their committee");
+    let code = app.store.org_choices(&app.store.caller_by_username("quangninh").await.unwrap().unwrap(), crate::today()).await.unwrap();
+    let kp1 = code.iter().find(|o| o.name == "Chi bộ Khu phố 1").unwrap();
+    let filtered = app.get(&format!("/members?org={}", kp1.code), &staff).await;
+    assert_eq!(filtered.select_attr("select#org option[selected]", "value"), [kp1.code.clone()]);
+    let bithu = app.login("bithu", "dangbo-bithu").await;
+    let page = app.get("/candidates", &bithu).await;
+    assert_eq!(page.select_text("select#org option").len(), 2, "any, and the secretary's one branch");
+    app.finish().await;
+}

@@ -45,6 +45,10 @@ impl Res {
         let sel = scraper::Selector::parse(css).unwrap();
         self.html().select(&sel).map(|e| e.text().collect::<String>().trim().to_string()).collect()
     }
+    pub fn select_attr(&self, css: &str, attr: &str) -> Vec<String> {
+        let sel = scraper::Selector::parse(css).unwrap();
+        self.html().select(&sel).filter_map(|e| e.value().attr(attr).map(String::from)).collect()
+    }
     pub fn cookie(&self, name: &str) -> Option<String> {
         self.headers
             .get_all(header::SET_COOKIE)
