@@ -297,8 +297,10 @@ test('a committee officer finds a branch\'s candidates by its name and decides a
     assert.match(await page.textContent('p.banner'), /không sửa hay xóa được/);
     const facts = await page.$$eval('dl.facts dd', (els) => els.map((e) => e.textContent));
     assert.ok(facts.includes('45-QĐ/ĐU'), facts.join(', '));
-    await page.click('text=Ghi vào hồ sơ');
-    await page.waitForURL(/\/candidates\/[0-9a-f-]+#st-/);
+    await page.click('form.form button[type=submit]');
+    await page.waitForLoadState();
+    assert.deepEqual(await page.$$eval('.error-links a', (els) => els.map((a) => a.textContent)), []);
+    assert.match(page.url(), /\/candidates\/[0-9a-f-]+#st-/, await page.textContent('main'));
     assert.equal(await page.textContent('h1'), name);
     assert.equal(await page.textContent('p.status'), 'Đã có quyết định kết nạp');
   } else {

@@ -992,3 +992,7 @@ step-confirm-decision = The admission decision will be recorded in the file with
 step-confirm-ceremony = From the ceremony date the person is a probationary member and is entered in the branch's register; the admission file closes. Once recorded it cannot be changed or deleted.
 step-confirm-rejected = The admission file will close with the reason below; no further step can be recorded.
 step-confirm-withdrawn = The admission file will close because the person withdrew; no further step can be recorded.
+step-when-doc_no = required for resolutions and the admission decision
+step-when-vote = required for the branch resolution
+step-when-issuer = for the admission decision: the committee that decided
+step-when-reason = required when the file is rejected or withdrawn

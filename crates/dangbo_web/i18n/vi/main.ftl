@@ -986,3 +986,7 @@ step-confirm-decision = Quyết định kết nạp sẽ được ghi vào hồ 
 step-confirm-ceremony = Từ ngày lễ kết nạp, quần chúng trở thành đảng viên dự bị và được ghi vào sổ đảng viên của chi bộ; hồ sơ kết nạp khép lại. Sau khi ghi không sửa hay xóa được.
 step-confirm-rejected = Hồ sơ kết nạp sẽ khép lại với lý do dưới đây; không ghi thêm được bước nào nữa.
 step-confirm-withdrawn = Hồ sơ kết nạp sẽ khép lại vì quần chúng rút đơn; không ghi thêm được bước nào nữa.
+step-when-doc_no = bắt buộc với nghị quyết và quyết định kết nạp
+step-when-vote = bắt buộc với nghị quyết chi bộ
+step-when-issuer = với quyết định kết nạp: cấp ủy ra quyết định
+step-when-reason = bắt buộc khi không kết nạp hoặc dừng xem xét
