@@ -104,7 +104,7 @@ mod tests {
     #[test]
     fn gaps_between_episodes_delay_party_age() {
         let ep = |n, dec| Episode { episode: n, org_id: "b".into(), admitted_here: true, admission_decision_date: dec, ceremony_date: dec };
-        let span = |n, from, to| Span { org_id: "b".into(), status: Status::Full, from, to, episode: n };
+        let span = |n, from, to| Span { org_id: "b".into(), status: Status::Full, from, to, episode: n, levels: Default::default() };
         let mut derived = crate::event::replay(&[crate::event::EventRecord {
             id: "1".into(),
             seq: 1,

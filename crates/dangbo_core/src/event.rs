@@ -130,6 +130,10 @@ pub enum EventData {
     },
     InfoChanged {
         person: Person,
+        /// The values were always wrong (sửa sai): they replace the whole history of the fields
+        /// that differ, instead of holding from the event's date.
+        #[serde(default)]
+        correction: bool,
     },
     CardIssued {
         card_no: String,
@@ -194,6 +198,8 @@ pub struct Span {
     pub from: NaiveDate,
     pub to: Option<NaiveDate>,
     pub episode: i64,
+    /// The levels in force over the span (a change of level cuts it).
+    pub levels: Levels,
 }
 
 /// One admission episode: where and when the member was admitted (or arrived from outside).
@@ -243,12 +249,15 @@ fn refuse(key: &'static str) -> FieldErrors {
     FieldErrors::single("type", key)
 }
 
-struct Replay {
+struct Replay<'a> {
+    /// The rules the events are judged by (the store's versions, or the built-in ones).
+    book: &'a rules::RuleBook,
     d: Derived,
     open_from: Option<NaiveDate>,
+    levels: LevelHistory,
 }
 
-impl Replay {
+impl Replay<'_> {
     fn active(&self) -> bool {
         self.d.status.counted()
     }
@@ -258,7 +267,14 @@ impl Replay {
         if let Some(from) = self.open_from.take()
             && from < on
         {
-            self.d.spans.push(Span { org_id: self.d.org_id.clone(), status: self.d.status, from, to: Some(on), episode: self.d.episode });
+            self.d.spans.push(Span {
+                org_id: self.d.org_id.clone(),
+                status: self.d.status,
+                from,
+                to: Some(on),
+                episode: self.d.episode,
+                levels: Levels::default(),
+            });
         }
         if let Some(o) = org_id {
             self.d.org_id = o;
@@ -281,7 +297,8 @@ impl Replay {
                 if self.d.status != Status::Probationary {
                     return Err(refuse("err-event-not-probationary"));
                 }
-                let due = rules::full_membership_date(self.d.party.ceremony_date);
+                let months = self.book.number(rules::RuleId::ProbationMonths, self.d.party.ceremony_date);
+                let due = crate::date::add_months(self.d.party.ceremony_date, months as u32);
                 if on < due {
                     let mut e = FieldErrors::new();
                     e.add_with("effective_on", "err-probation-short", vec![("date", crate::date::display(due))]);
@@ -331,7 +348,7 @@ impl Replay {
                     return Err(FieldErrors::single("org", "err-same-org"));
                 }
                 if let Some(until) = until {
-                    temp_period_allowed(on, *until, purpose == "study")?;
+                    temp_period_allowed(self.book, on, *until, purpose == "study")?;
                 }
                 self.d.host_org_id = Some(host_org_id.clone());
                 self.d.host_until = *until;
@@ -381,7 +398,10 @@ impl Replay {
                 self.d.exit_date = None;
                 self.change(on, Some(org_id.clone()), Status::Probationary);
             }
-            E::InfoChanged { person } => self.d.person = person.clone(),
+            E::InfoChanged { person, correction } => {
+                self.levels.record(on, person, *correction);
+                self.d.person = person.clone();
+            }
             E::CardIssued { card_no } => {
                 if !matches!(self.d.status, Status::Full | Status::Exempt) {
                     return Err(refuse("err-event-not-full"));
@@ -404,7 +424,7 @@ impl Replay {
             crate::member::Sex::Male => rules::RuleId::ExemptionAgeMen,
             crate::member::Sex::Female => rules::RuleId::ExemptionAgeWomen,
         };
-        let v = rules::RuleBook::builtin_ref().get(rule, on).clone();
+        let v = self.book.get(rule, on).clone();
         if (crate::date::age_years(self.d.person.birth_date, on) as i64) < v.value.number() {
             let mut e = FieldErrors::new();
             e.add_with("ground", "err-exemption-age", vec![("years", v.value.text()), ("rule", v.citation)]);
@@ -416,7 +436,7 @@ impl Replay {
     /// Re-admission (kết nạp lại): once only, and not before the waiting time since leaving,
     /// judged by the rules in force on the new admission decision.
     fn readmission_allowed(&self, decision: NaiveDate) -> Result<(), FieldErrors> {
-        let book = rules::RuleBook::builtin_ref();
+        let book = self.book;
         let times = book.get(rules::RuleId::ReadmissionMaxTimes, decision);
         if self.d.episode > times.value.number() {
             let mut e = FieldErrors::new();
@@ -447,8 +467,7 @@ impl Replay {
 
 /// A temporary attachment lasts from 3 months to under a year (work, residence) or up to two
 /// years (study), by the rules in force when it starts.
-fn temp_period_allowed(from: NaiveDate, until: NaiveDate, study: bool) -> Result<(), FieldErrors> {
-    let book = rules::RuleBook::builtin_ref();
+fn temp_period_allowed(book: &rules::RuleBook, from: NaiveDate, until: NaiveDate, study: bool) -> Result<(), FieldErrors> {
     let min = book.get(rules::RuleId::TempTransferMinMonths, from);
     let max = book.get(if study { rules::RuleId::StudyTransferMaxMonths } else { rules::RuleId::TempTransferMaxMonths }, from);
     let shortest = crate::date::add_months(from, min.value.number() as u32);
@@ -463,8 +482,16 @@ fn temp_period_allowed(from: NaiveDate, until: NaiveDate, study: bool) -> Result
     Ok(())
 }
 
-/// Replays a member's events (in any order) into the derived state.
+/// Replays a member's events (in any order) into the derived state, judged by the built-in
+/// rules (the generator, tests); the store judges by its own versions ([`replay_by`]).
 pub fn replay(events: &[EventRecord]) -> Result<Derived, FieldErrors> {
+    replay_by(events, rules::RuleBook::builtin_ref())
+}
+
+/// Replays a member's events (in any order) into the derived state, each judged by the version
+/// of `book`'s rules in force on its date (probation, exemption age, re-admission, temporary
+/// attachment).
+pub fn replay_by(events: &[EventRecord], book: &rules::RuleBook) -> Result<Derived, FieldErrors> {
     let mut effective: Vec<(NaiveDate, i64, EventData)> = Vec::with_capacity(events.len());
     for ev in events {
         if let EventData::Corrected { .. } = ev.data {
@@ -490,6 +517,7 @@ pub fn replay(events: &[EventRecord]) -> Result<Derived, FieldErrors> {
     };
     let mut r = match first {
         EventData::Admitted { person, party, org_id } => {
+            let levels = LevelHistory::new(&person);
             let first = Episode {
                 episode: 1,
                 org_id: org_id.clone(),
@@ -498,6 +526,7 @@ pub fn replay(events: &[EventRecord]) -> Result<Derived, FieldErrors> {
                 ceremony_date: party.ceremony_date,
             };
             Replay {
+                book,
                 d: Derived {
                     helper_id: None,
                     pending_transfer: None,
@@ -514,12 +543,14 @@ pub fn replay(events: &[EventRecord]) -> Result<Derived, FieldErrors> {
                     episodes: vec![first],
                 },
                 open_from: Some(start),
+                levels,
             }
         }
         EventData::TransferredIn { person, party, org_id, status, full_date, .. } => {
             if !status.counted() {
                 return Err(refuse("err-event-not-active"));
             }
+            let levels = LevelHistory::new(&person);
             let first = Episode {
                 episode: 1,
                 org_id: org_id.clone(),
@@ -528,6 +559,7 @@ pub fn replay(events: &[EventRecord]) -> Result<Derived, FieldErrors> {
                 ceremony_date: party.ceremony_date,
             };
             Replay {
+                book,
                 d: Derived {
                     helper_id: None,
                     pending_transfer: None,
@@ -544,6 +576,7 @@ pub fn replay(events: &[EventRecord]) -> Result<Derived, FieldErrors> {
                     episodes: vec![first],
                 },
                 open_from: Some(start),
+                levels,
             }
         }
         _ => return Err(refuse("err-event-first")),
@@ -552,13 +585,17 @@ pub fn replay(events: &[EventRecord]) -> Result<Derived, FieldErrors> {
         r.apply(on, &data)?;
     }
     if let Some(from) = r.open_from {
-        r.d.spans.push(Span { org_id: r.d.org_id.clone(), status: r.d.status, from, to: None, episode: r.d.episode });
+        r.d.spans.push(Span { org_id: r.d.org_id.clone(), status: r.d.status, from, to: None, episode: r.d.episode, levels: Levels::default() });
     }
+    r.d.spans = r.levels.cut(std::mem::take(&mut r.d.spans));
     Ok(r.d)
 }
 
 mod input;
+mod levels;
 pub use input::{EventInput, NewEvent};
+use levels::LevelHistory;
+pub use levels::Levels;
 
 #[cfg(test)]
 mod tests;

@@ -66,26 +66,27 @@ pub fn band_changes(birth: NaiveDate) -> Vec<(NaiveDate, AgeBand)> {
     out
 }
 
-/// What the form counts of one member, apart from status and age: sex, ethnicity, religion,
-/// education, professional and theory level (the member's current values), and the birth date.
+/// What the form counts of one member whatever the date: sex, ethnicity, religion (the
+/// member's current values) and the birth date (the age band follows from it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Traits {
     pub sex: String,
     pub ethnicity: String,
     pub religion: String,
-    pub education: String,
-    pub professional: String,
-    pub theory: String,
     pub birth: NaiveDate,
 }
 
-/// A member's presence in a branch over [from, to) with a status (a `member_span`).
+/// A member's presence in a branch over [from, to) with a status and the levels in force over
+/// it (a `member_span`: a change of level starts a new one).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Presence {
     pub org_id: String,
     pub status: String,
     pub from: NaiveDate,
     pub to: Option<NaiveDate>,
+    pub education: String,
+    pub professional: String,
+    pub theory: String,
 }
 
 /// One state of an organisation in the tree: its parent over [from, to).
@@ -193,7 +194,7 @@ impl Tree {
 /// first day and takes it away on the day after its last, in the kept organisations above it.
 pub fn member_changes(tree: &mut Tree, traits: &Traits, presences: &[Presence], sign: i64, out: &mut Changes) {
     let bands = band_changes(traits.birth);
-    let fixed = [&traits.sex, &traits.ethnicity, &traits.religion, &traits.education, &traits.professional, &traits.theory].map(|v| tree.number(v));
+    let fixed = [&traits.sex, &traits.ethnicity, &traits.religion].map(|v| tree.number(v));
     for p in presences {
         let chains = tree.chains(&p.org_id);
         let mut cuts = vec![p.from];
@@ -204,7 +205,8 @@ pub fn member_changes(tree: &mut Tree, traits: &Traits, presences: &[Presence], 
             .map(|(i, start)| (*start, cuts.get(i + 1).copied().or(p.to), tree.number(band_label(band_on(traits.birth, *start)))))
             .collect();
         // The dimensions other than the age band, in the order of `DIMENSIONS`.
-        let others = std::iter::once(tree.number(&p.status)).chain(fixed);
+        let levels = [&p.education, &p.professional, &p.theory].map(|v| tree.number(v));
+        let others = std::iter::once(tree.number(&p.status)).chain(fixed).chain(levels);
         let values: Vec<(u8, u32)> = (0..DIMENSIONS.len() as u8).filter(|d| usize::from(*d) != AGE).zip(others).collect();
         for c in &chains {
             let from = p.from.max(c.from);
@@ -332,16 +334,16 @@ mod tests {
         t.insert("D".into(), OrgKind::District, vec![span(Some("P"), d(1950, 1, 1), Some(d(2025, 7, 1)))]);
         t.insert("X".into(), OrgKind::Commune, vec![span(Some("P"), d(2025, 7, 1), None)]);
         t.insert("B".into(), OrgKind::GrassrootsBranch, vec![span(Some("D"), d(2000, 1, 1), Some(d(2025, 7, 1))), span(Some("X"), d(2025, 7, 1), None)]);
-        let traits = Traits {
-            sex: "nam".into(),
-            ethnicity: "kinh".into(),
-            religion: "khong".into(),
+        let traits = Traits { sex: "nam".into(), ethnicity: "kinh".into(), religion: "khong".into(), birth: d(1980, 5, 10) };
+        let p = Presence {
+            org_id: "B".into(),
+            status: "full".into(),
+            from: d(2010, 1, 1),
+            to: None,
             education: "12/12".into(),
             professional: "dai_hoc".into(),
             theory: "trung_cap".into(),
-            birth: d(1980, 5, 10),
         };
-        let p = Presence { org_id: "B".into(), status: "full".into(), from: d(2010, 1, 1), to: None };
         let mut out = Changes::new();
         member_changes(&mut t, &traits, &[p], 1, &mut out);
         let sorted = sorted(out);

@@ -117,7 +117,10 @@ pub(crate) const MEMBER_EVENT: Table = Table {
     name: "member_event",
     columns: &["id", "member_id", "seq", "kind", "effective_on", "decision_no", "decision_date", "issuer", "data", "recorded_at", "recorded_by"],
 };
-pub(crate) const MEMBER_SPAN: Table = Table { name: "member_span", columns: &["member_id", "org_id", "status", "episode", "valid_from", "valid_to"] };
+pub(crate) const MEMBER_SPAN: Table = Table {
+    name: "member_span",
+    columns: &["member_id", "org_id", "status", "episode", "valid_from", "valid_to", "education", "professional", "theory", "occupation"],
+};
 pub(crate) const MEMBER_WORD: Table = Table { name: "member_word", columns: &["word", "path", "member_id"] };
 pub(crate) const SEARCH_WORD: Table = Table { name: "search_word", columns: &["word"] };
 pub(crate) const MEMBER_EPISODE: Table = Table {

@@ -49,7 +49,7 @@ impl Store {
             .collect();
         let age = "CASE WHEN m.birth_date > $3 THEN 1 WHEN m.birth_date > $4 THEN 2 WHEN m.birth_date > $5 THEN 3 WHEN m.birth_date > $6 THEN 4 ELSE 5 END";
         let mut total = 0;
-        for expr in ["m.sex", age, "m.ethnicity", "m.education", "m.theory"] {
+        for expr in ["m.sex", age, "m.ethnicity", "ms.education", "ms.theory"] {
             let sql = format!(
                 "SELECT COUNT(*) FROM member_span ms JOIN member m ON m.id = ms.member_id JOIN org o ON o.id = ms.org_id
                  WHERE o.path LIKE $1 AND ms.valid_from <= $2 AND (ms.valid_to IS NULL OR ms.valid_to > $2) AND ($3 = $3 AND $4 = $4 AND $5 = $5 AND $6 = $6)

@@ -15,7 +15,7 @@ use crate::orgs::{OrgRow, org_in_tx};
 use crate::rows::iso;
 use crate::{Caller, DbError, Store, new_id, now};
 use dangbo_core::FieldErrors;
-use dangbo_core::event::{Derived, EventData, EventRecord, replay};
+use dangbo_core::event::{Derived, EventData, EventRecord, replay_by};
 use dangbo_core::member::NewMember;
 use dangbo_core::org::Basis;
 use serde::Serialize;
@@ -141,6 +141,8 @@ struct Checks<'a> {
     /// Name + birth + joining date of earlier rows without CCCD or card.
     seen_names: HashSet<(String, String, String)>,
     dictionary: HashSet<Vec<u8>>,
+    /// The rules the new members' events are judged by (the store's versions).
+    book: dangbo_core::rules::RuleBook,
 }
 
 impl<'a> Checks<'a> {
@@ -148,7 +150,9 @@ impl<'a> Checks<'a> {
         let mut tx = store.read().await?;
         let refs: Vec<(String, String)> = sqlx::query_as("SELECT kind, code FROM ref_item WHERE kind IN ('ethnicity', 'religion')").fetch_all(&mut *tx).await?;
         let dictionary: Vec<Vec<u8>> = sqlx::query_scalar("SELECT word FROM search_word").fetch_all(&mut *tx).await?;
+        let book = crate::rules::load_rules(&mut tx).await?;
         Ok(Checks {
+            book,
             caller,
             tx,
             refs: refs.into_iter().collect(),
@@ -292,7 +296,7 @@ impl<'a> Checks<'a> {
             .enumerate()
             .map(|(i, (on, data, basis))| (EventRecord { id: new_id(), seq: i as i64 + 1, effective_on: on, data }, basis))
             .unzip();
-        Ok(replay(&records).map(|derived| Ready { id, records, bases, derived, path }))
+        Ok(replay_by(&records, &self.book).map(|derived| Ready { id, records, bases, derived, path }))
     }
 }
 

@@ -10,7 +10,7 @@ use crate::scope::MEMBER_IN_SCOPE;
 use crate::{Caller, DbError, Store, new_id, now};
 use chrono::NaiveDate;
 use dangbo_core::FieldErrors;
-use dangbo_core::event::{Derived, EventData, EventKind, EventRecord, NewEvent, replay};
+use dangbo_core::event::{Derived, EventData, EventKind, EventRecord, NewEvent, replay_by};
 use dangbo_core::member::{AgeBand, NewMember, Status};
 use dangbo_core::org::Basis;
 use serde::Serialize;
@@ -222,7 +222,7 @@ impl Store {
                 }
                 check_full_member(&mut c.tx, caller, helper_id, ev.effective_on, "helper").await?;
             }
-            if let EventData::InfoChanged { person } = &data {
+            if let EventData::InfoChanged { person, .. } = &data {
                 self.check_person_refs(&mut c.tx, &person.ethnicity, &person.religion).await?;
             }
             let id = append_event(c, member_id, ev.effective_on, &ev.basis, data).await?;
@@ -286,7 +286,8 @@ fn recognition_on_due_date(mut ev: NewEvent, current: &Derived) -> NewEvent {
 
 pub(crate) async fn derive(tx: &mut Transaction<'static, Any>, member_id: &str) -> Result<Derived, DbError> {
     let events = load_events(tx, member_id).await?;
-    Ok(replay(&events)?)
+    let book = crate::rules::load_rules(tx).await?;
+    Ok(replay_by(&events, &book)?)
 }
 
 /// Inserts a new member from its first events (used by the API and the demo loader).
@@ -294,7 +295,8 @@ pub(crate) async fn insert_member(c: &mut crate::command::Cmd<'_>, id: &str, eve
     let caller = c.caller;
     let records: Vec<EventRecord> =
         events.iter().enumerate().map(|(i, (on, data, _))| EventRecord { id: new_id(), seq: i as i64 + 1, effective_on: *on, data: data.clone() }).collect();
-    let d = replay(&records)?;
+    let book = crate::rules::load_rules(&mut c.tx).await?;
+    let d = replay_by(&records, &book)?;
     check_unique(&mut c.tx, id, &d).await?;
     let counted = crate::tally::before(&mut c.tx, id).await?;
     write_member(&mut c.tx, id, &d, true).await?;
@@ -311,11 +313,12 @@ pub(crate) async fn insert_member(c: &mut crate::command::Cmd<'_>, id: &str, eve
 pub(crate) async fn append_event(c: &mut crate::command::Cmd<'_>, member_id: &str, on: NaiveDate, basis: &Basis, data: EventData) -> Result<String, DbError> {
     let caller = c.caller;
     let mut events = load_events(&mut c.tx, member_id).await?;
-    let before = replay(&events)?;
+    let book = crate::rules::load_rules(&mut c.tx).await?;
+    let before = replay_by(&events, &book)?;
     let seq = events.iter().map(|e| e.seq).max().unwrap_or(0) + 1;
     let record = EventRecord { id: new_id(), seq, effective_on: on, data };
     events.push(record.clone());
-    let after = replay(&events)?;
+    let after = replay_by(&events, &book)?;
     check_unique(&mut c.tx, member_id, &after).await?;
     insert_event(&mut c.tx, caller, member_id, &record, basis).await?;
     let counted = crate::tally::before(&mut c.tx, member_id).await?;

@@ -104,13 +104,16 @@ pub struct OrgChoice {
     pub depth: usize,
 }
 
+/// The sort keys (and ids, to part namesakes) of an organisation's chain from the top.
+type Chain<'a> = Vec<(&'a [u8], &'a str)>;
+
 /// Orders (id, path, sort key, choice) as the tree reads: each organisation after its parent,
 /// siblings by their sort key (the name's collation key); depth counted from the shallowest.
 fn tree_order(found: Vec<(String, String, Vec<u8>, OrgChoice)>) -> Vec<OrgChoice> {
     let keys: HashMap<&str, &[u8]> = found.iter().map(|(id, _, key, _)| (id.as_str(), key.as_slice())).collect();
     let segments = |path: &str| path.split('/').filter(|p| !p.is_empty()).count();
     let top = found.iter().map(|(_, path, _, _)| segments(path)).min().unwrap_or(0);
-    let mut keyed: Vec<(Vec<(&[u8], &str)>, OrgChoice)> = found
+    let mut keyed: Vec<(Chain, OrgChoice)> = found
         .iter()
         .map(|(_, path, _, choice)| {
             let chain = path.split('/').filter(|p| !p.is_empty()).map(|id| (keys.get(id).copied().unwrap_or(&[]), id));

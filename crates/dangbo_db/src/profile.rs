@@ -11,7 +11,7 @@ use crate::rows::{date, iso, opt_date};
 use crate::scope::MEMBER_IN_SCOPE;
 use crate::{Caller, DbError, Store};
 use chrono::NaiveDate;
-use dangbo_core::event::{Derived, EventData, EventRecord, replay};
+use dangbo_core::event::{Derived, EventData, EventRecord, replay_by};
 use dangbo_core::member::Status;
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
@@ -158,7 +158,7 @@ async fn read_record(tx: &mut Transaction<'static, Any>, caller: &Caller, member
     }
     // Stable: events of one date keep their recording order.
     events.sort_by_key(|e| e.effective_on);
-    let derived = replay(&records)?;
+    let derived = replay_by(&records, &crate::rules::load_rules(tx).await?)?;
     Ok(Record { head, events, derived })
 }
 

@@ -35,8 +35,8 @@ impl Store {
         let org = self.org(caller, code).await?;
         let s = caller.scope();
         let sql = format!(
-            "{SUBTREE_AS_OF} SELECT m.full_name, m.sex, m.birth_date, COALESCE(r.name, m.ethnicity) AS ethnicity, m.religion, m.home_town, m.education, m.theory,
-                m.professional, m.occupation, m.ceremony_date, m.full_date, m.card_no, m.bio_no, sub.name AS branch, ms.status
+            "{SUBTREE_AS_OF} SELECT m.full_name, m.sex, m.birth_date, COALESCE(r.name, m.ethnicity) AS ethnicity, m.religion, m.home_town, ms.education, ms.theory,
+                ms.professional, ms.occupation, m.ceremony_date, m.full_date, m.card_no, m.bio_no, sub.name AS branch, ms.status
              FROM sub CROSS JOIN member_span ms JOIN org o ON o.id = ms.org_id JOIN member m ON m.id = ms.member_id
              LEFT JOIN ref_item r ON r.kind = 'ethnicity' AND r.code = m.ethnicity
              WHERE ms.org_id = sub.id AND ms.valid_from <= $5 AND (ms.valid_to IS NULL OR ms.valid_to > $5) AND {MEMBER_IN_SCOPE}

@@ -55,16 +55,17 @@ pub struct PressFigures {
 }
 
 /// The dimensions of the member form: (name, SQL expression over `ms` and `m`). The
-/// expressions are fixed text, never user input.
+/// expressions are fixed text, never user input. Levels are read from the span in force on the
+/// date (they are dated facts), the other traits from the member.
 const DIMENSIONS: &[(&str, &str)] = &[
     ("status", "ms.status"),
     ("sex", "m.sex"),
     ("age", "age"),
     ("ethnicity", "m.ethnicity"),
     ("religion", "m.religion"),
-    ("education", "m.education"),
-    ("professional", "m.professional"),
-    ("theory", "m.theory"),
+    ("education", "ms.education"),
+    ("professional", "ms.professional"),
+    ("theory", "ms.theory"),
 ];
 
 /// A member's age band as SQL, from [`AgeBand`]'s values: born after the band's first bound

@@ -13,7 +13,9 @@ use futures_util::TryStreamExt;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 use std::collections::HashSet;
 
-const TRAIT_COLS: &str = "m.sex, m.ethnicity, m.religion, m.education, m.professional, m.theory, m.birth_date";
+const TRAIT_COLS: &str = "m.sex, m.ethnicity, m.religion, m.birth_date";
+/// A presence and the levels in force over it ([`presence_of`]).
+const SPAN_COLS: &str = "ms.org_id, ms.status, ms.valid_from, ms.valid_to, ms.education, ms.professional, ms.theory";
 const TREE_COLS: &str = "SELECT s.org_id, o.kind, s.parent_id, s.valid_from, s.valid_to FROM org_span s JOIN org o ON o.id = s.org_id";
 
 /// A member's traits from [`TRAIT_COLS`], by name.
@@ -22,20 +24,20 @@ fn traits_of(r: &sqlx::any::AnyRow) -> Result<Traits, DbError> {
         sex: r.try_get("sex")?,
         ethnicity: r.try_get("ethnicity")?,
         religion: r.try_get("religion")?,
-        education: r.try_get("education")?,
-        professional: r.try_get("professional")?,
-        theory: r.try_get("theory")?,
         birth: date(&r.try_get::<String, _>("birth_date")?)?,
     })
 }
 
-/// A span of a member's presence (`org_id, status, valid_from, valid_to`), by name.
+/// A span of a member's presence ([`SPAN_COLS`]), by name.
 fn presence_of(r: &sqlx::any::AnyRow) -> Result<Presence, DbError> {
     Ok(Presence {
         org_id: r.try_get("org_id")?,
         status: r.try_get("status")?,
         from: date(&r.try_get::<String, _>("valid_from")?)?,
         to: opt_date(r.try_get("valid_to")?)?,
+        education: r.try_get("education")?,
+        professional: r.try_get("professional")?,
+        theory: r.try_get("theory")?,
     })
 }
 
@@ -110,7 +112,8 @@ pub(crate) async fn before(tx: &mut Transaction<'static, Any>, member_id: &str) 
     let sql = format!("SELECT {TRAIT_COLS} FROM member m WHERE m.id = $1");
     let Some(r) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(member_id).fetch_optional(&mut **tx).await? else { return Ok(Before::Counted(None)) };
     let traits = traits_of(&r)?;
-    let rows = sqlx::query("SELECT org_id, status, valid_from, valid_to FROM member_span WHERE member_id = $1").bind(member_id).fetch_all(&mut **tx).await?;
+    let sql = format!("SELECT {SPAN_COLS} FROM member_span ms WHERE ms.member_id = $1");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(member_id).fetch_all(&mut **tx).await?;
     let presences = rows.iter().map(presence_of).collect::<Result<Vec<_>, _>>()?;
     Ok(Before::Counted(Some((traits, presences))))
 }
@@ -118,16 +121,20 @@ pub(crate) async fn before(tx: &mut Transaction<'static, Any>, member_id: &str) 
 /// Applies to the kept counts the difference between a member's state `before` and `after`.
 fn counted(d: &Derived) -> (Traits, Vec<Presence>) {
     let p = &d.person;
-    let traits = Traits {
-        sex: p.sex.as_str().into(),
-        ethnicity: p.ethnicity.as_str().into(),
-        religion: p.religion.as_str().into(),
-        education: p.education.as_str().into(),
-        professional: p.professional.as_str().into(),
-        theory: p.theory.as_str().into(),
-        birth: p.birth_date,
-    };
-    let presences = d.spans.iter().map(|s| Presence { org_id: s.org_id.clone(), status: s.status.as_str().into(), from: s.from, to: s.to }).collect();
+    let traits = Traits { sex: p.sex.as_str().into(), ethnicity: p.ethnicity.as_str().into(), religion: p.religion.as_str().into(), birth: p.birth_date };
+    let presences = d
+        .spans
+        .iter()
+        .map(|s| Presence {
+            org_id: s.org_id.clone(),
+            status: s.status.as_str().into(),
+            from: s.from,
+            to: s.to,
+            education: s.levels.education.clone(),
+            professional: s.levels.professional.clone(),
+            theory: s.levels.theory.clone(),
+        })
+        .collect();
     (traits, presences)
 }
 
@@ -155,7 +162,7 @@ pub(crate) async fn after(tx: &mut Transaction<'static, Any>, before: Before, af
 /// organisation's move on `on` re-files.
 async fn subtree_presences(tx: &mut Transaction<'static, Any>, path: &str, on: NaiveDate) -> Result<Vec<(Traits, Presence)>, DbError> {
     let sql = format!(
-        "SELECT ms.org_id, ms.status, ms.valid_from, ms.valid_to, {TRAIT_COLS} FROM org o JOIN member_span ms ON ms.org_id = o.id JOIN member m ON m.id = ms.member_id
+        "SELECT {SPAN_COLS}, {TRAIT_COLS} FROM org o JOIN member_span ms ON ms.org_id = o.id JOIN member m ON m.id = ms.member_id
          WHERE o.path LIKE $1 AND (ms.valid_to IS NULL OR ms.valid_to > $2)"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(format!("{path}%")).bind(iso(on)).fetch_all(&mut **tx).await?;
@@ -303,9 +310,7 @@ pub(crate) async fn rebuild(store: &Store) -> Result<(), DbError> {
     let mut global = Changes::new();
     let mut flushed: HashSet<u32> = HashSet::new();
     let mut late = Changes::new();
-    let base = format!(
-        "SELECT ms.org_id, ms.status, ms.valid_from, ms.valid_to, {TRAIT_COLS} FROM org o JOIN member_span ms ON ms.org_id = o.id JOIN member m ON m.id = ms.member_id"
-    );
+    let base = format!("SELECT {SPAN_COLS}, {TRAIT_COLS} FROM org o JOIN member_span ms ON ms.org_id = o.id JOIN member m ON m.id = ms.member_id");
     let mut parts: Vec<(String, Option<(String, String)>)> = vec![(format!("{base} WHERE o.parent_id IS NULL"), None)];
     for p in tops {
         let to = format!("{}0", p.strip_suffix('/').unwrap_or(&p));

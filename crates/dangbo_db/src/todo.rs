@@ -10,7 +10,7 @@ use crate::{Caller, DbError, Store};
 use chrono::NaiveDate;
 use dangbo_core::badge;
 use dangbo_core::candidate::replay;
-use dangbo_core::event::{EventData, replay as member_replay};
+use dangbo_core::event::{EventData, replay_by as member_replay};
 use dangbo_core::rules::{RuleBook, RuleId};
 use dangbo_core::todo::{Due, LOOKAHEAD_DAYS, TodoKind, candidate_due, probation_due};
 use sqlx::Row;
@@ -138,7 +138,7 @@ async fn badges_due(tx: &mut Transaction<'static, Any>, caller: &Caller, rules: 
                 _ => None,
             })
             .collect();
-        if let Some(b) = badge::badge_due(badge::party_age_start(&member_replay(&events)?), &awarded, &milestones, today) {
+        if let Some(b) = badge::badge_due(badge::party_age_start(&member_replay(&events, rules)?), &awarded, &milestones, today) {
             let d = Due::of(TodoKind::BadgeDue, RuleId::BadgeMilestones, b.eligible, b.occasion, rules);
             out.push(row(d, "member", r, today, Some(b.years))?);
         }

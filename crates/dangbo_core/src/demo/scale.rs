@@ -387,7 +387,7 @@ fn member(rng: &mut ChaCha8Rng, p: usize, c: usize, n: u64, branch: &str, branch
     if rng.random_bool(0.35) && ceremony + Duration::days(400) < last {
         let mut later = person.clone();
         later.theory = if later.theory.is_empty() { "Sơ cấp".into() } else { "Trung cấp".into() };
-        evs.push((random_date(rng, ceremony + Duration::days(365), last), EventData::InfoChanged { person: later }, Basis::default()));
+        evs.push((random_date(rng, ceremony + Duration::days(365), last), EventData::InfoChanged { person: later, correction: false }, Basis::default()));
     }
     if rng.random_bool(0.25) && ceremony + Duration::days(400) < last {
         let to = pick(rng, branches);

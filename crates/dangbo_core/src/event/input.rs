@@ -54,6 +54,10 @@ pub struct EventInput {
     pub decision_date: Option<String>,
     #[serde(default)]
     pub issuer: Option<String>,
+    /// info_changed: "change" (the new values hold from the date; the default) or "correction"
+    /// (the old values were always wrong: the new ones replace their whole history).
+    #[serde(default)]
+    pub change: Option<String>,
     /// info_changed and readmitted: the person and party fields.
     #[serde(flatten)]
     pub member: MemberInput,
@@ -157,7 +161,14 @@ impl NewEvent {
                     _ => return Err(e),
                 }
             }
-            EventKind::InfoChanged => EventData::InfoChanged { person: merged_person(&self.input.member, current, today)? },
+            EventKind::InfoChanged => {
+                let correction = match self.input.change.as_deref().map(str::trim) {
+                    None | Some("") | Some("change") => false,
+                    Some("correction") => true,
+                    Some(_) => return Err(FieldErrors::single("change", "err-choice")),
+                };
+                EventData::InfoChanged { person: merged_person(&self.input.member, current, today)?, correction }
+            }
             EventKind::Admitted | EventKind::TransferredIn | EventKind::Corrected => {
                 return Err(FieldErrors::single("type", "err-choice"));
             }

@@ -51,7 +51,21 @@ pub(crate) fn member_values(id: &str, d: &Derived, updated_at: String) -> Vec<Va
 
 /// The `member_span` rows of a derived state ([`bulk::MEMBER_SPAN`]).
 pub(crate) fn span_values<'a>(id: &'a str, d: &'a Derived) -> impl Iterator<Item = Vec<Val>> + 'a {
-    d.spans.iter().map(move |s| vec![id.into(), s.org_id.as_str().into(), s.status.as_str().into(), s.episode.into(), iso(s.from).into(), s.to.map(iso).into()])
+    d.spans.iter().map(move |s| {
+        let l = &s.levels;
+        vec![
+            id.into(),
+            s.org_id.as_str().into(),
+            s.status.as_str().into(),
+            s.episode.into(),
+            iso(s.from).into(),
+            s.to.map(iso).into(),
+            l.education.as_str().into(),
+            l.professional.as_str().into(),
+            l.theory.as_str().into(),
+            l.occupation.as_str().into(),
+        ]
+    })
 }
 
 /// The `member_episode` rows of a derived state ([`bulk::MEMBER_EPISODE`]).
@@ -103,7 +117,7 @@ pub(crate) async fn write_spans(tx: &mut Transaction<'static, Any>, id: &str, d:
     write_words(tx, id, d).await?;
     sqlx::query("DELETE FROM member_span WHERE member_id = $1").bind(id).execute(&mut **tx).await?;
     for row in span_values(id, d) {
-        bind_all(sqlx::query("INSERT INTO member_span (member_id, org_id, status, episode, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5, $6)"), row)
+        bind_all(sqlx::query("INSERT INTO member_span (member_id, org_id, status, episode, valid_from, valid_to, education, professional, theory, occupation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"), row)
             .execute(&mut **tx)
             .await?;
     }

@@ -170,9 +170,9 @@ fn filtered_from(root_filter: &str) -> String {
            AND ($10 = '' OR m.birth_date > $10)
            AND ($11 = '' OR m.birth_date <= $11)
            AND ($12 = '' OR m.religion = $12)
-           AND ($13 = '' OR m.education = $13 OR ($13 = '{NOT_RECORDED}' AND m.education = ''))
-           AND ($14 = '' OR m.professional = $14 OR ($14 = '{NOT_RECORDED}' AND m.professional = ''))
-           AND ($15 = '' OR m.theory = $15 OR ($15 = '{NOT_RECORDED}' AND m.theory = ''))"
+           AND ($13 = '' OR ms.education = $13 OR ($13 = '{NOT_RECORDED}' AND ms.education = ''))
+           AND ($14 = '' OR ms.professional = $14 OR ($14 = '{NOT_RECORDED}' AND ms.professional = ''))
+           AND ($15 = '' OR ms.theory = $15 OR ($15 = '{NOT_RECORDED}' AND ms.theory = ''))"
     )
 }
 

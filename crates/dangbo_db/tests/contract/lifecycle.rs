@@ -402,3 +402,36 @@ async fn a_temporary_attachment_has_an_end_the_host_sees() {
     })
     .await;
 }
+
+/// The member replay judges each event by the store's rule versions: an admin's exemption age
+/// for men of 45 from 2026-01-01 lets a man born in 1980 be exempted for age from that date,
+/// and not before it (the built-in 60 still holds for earlier dates).
+#[tokio::test]
+async fn an_admins_rule_version_changes_what_the_member_replay_accepts_from_its_date() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let m = add_member(&s, member_input("B1", "Trần", "Văn", "Miễn")).await;
+        let exempt = |on: &str| dangbo_core::event::EventInput {
+            kind: "exempted".into(),
+            effective_on: on.into(),
+            ground: Some("age_health".into()),
+            ..Default::default()
+        };
+        let refused = |r: Result<String, DbError>| matches!(r, Err(DbError::Invalid(f)) if f.0["ground"].key == "err-exemption-age");
+        assert!(refused(s.record_event(&admin(), &m, exempt("2026-02-01").parse(today()).unwrap(), today()).await), "{backend}: 46 < 60");
+        let v = RuleVersionInput {
+            rule: "exemption_age_men".into(),
+            effective_from: "2026-01-01".into(),
+            value: "45".into(),
+            citation: "Quy định thử nghiệm".into(),
+            confirmed: Some("1".into()),
+        };
+        s.put_rule_version(&admin(), v.parse().unwrap()).await.unwrap();
+        assert!(refused(s.record_event(&admin(), &m, exempt("2025-12-01").parse(today()).unwrap(), today()).await), "{backend}: before the version, 60 holds");
+        s.record_event(&admin(), &m, exempt("2026-02-01").parse(today()).unwrap(), today()).await.unwrap();
+        assert_eq!(s.member(&admin(), &m).await.unwrap().status, Status::Exempt, "{backend}");
+        // The profile replays the same history by the same rules.
+        assert_eq!(s.member_profile(&admin(), &m, today()).await.unwrap().detail.status, Status::Exempt, "{backend}");
+    })
+    .await;
+}

@@ -82,6 +82,51 @@ async fn kept_counts_equal_counting_member_by_member_through_changes() {
     .await;
 }
 
+/// Levels are dated facts: an education changed in 2021 counts at the old level on 31/12/2019
+/// and at the new one today, in the kept counts as member by member; a correction (the value
+/// was always wrong) changes the past too.
+#[tokio::test]
+async fn a_level_changed_in_2021_counts_at_the_old_level_in_2019() {
+    each_backend(|s, backend| async move {
+        s.load_scale(Scale::Commune, 11, today(), |_| {}).await.unwrap().unwrap();
+        let f = MemberFilter { org: Some("P01-X001".into()), limit: 50, ..Default::default() };
+        let members = s.list_members(&admin(), &f, today()).await.unwrap().items;
+        let old: Vec<String> = members.into_iter().filter(|m| m.ceremony_date < d("2019-01-01")).map(|m| m.id).take(2).collect();
+        const NEW: &str = "Bổ túc trung học phổ thông";
+        let change = |id: &str, on: &str, how: &str| {
+            let input = EventInput {
+                kind: "info_changed".into(),
+                effective_on: on.into(),
+                change: Some(how.into()),
+                member: MemberInput { education: Some(NEW.into()), ..Default::default() },
+                ..Default::default()
+            };
+            let (s, id) = (s.clone(), id.to_string());
+            async move { s.record_event(&admin(), &id, input.parse(today()).unwrap(), today()).await.unwrap() }
+        };
+        let with_new = |form: &dangbo_db::MemberStats| {
+            form.breakdowns.iter().filter(|b| b.dimension == "education").flat_map(|b| b.rows.iter()).filter(|(v, _)| v == NEW).map(|(_, n)| *n).sum::<i64>()
+        };
+        change(&old[0], "2021-06-01", "change").await;
+        for code in ["P01", "P01-X001"] {
+            assert_eq!(with_new(&s.member_stats(&admin(), code, d("2019-12-31")).await.unwrap()), 0, "{backend}: {code} in 2019");
+            assert_eq!(with_new(&s.member_stats(&admin(), code, today()).await.unwrap()), 1, "{backend}: {code} today");
+        }
+        // The drill-down lists the same member on the same dates.
+        let listed = |on: NaiveDate| {
+            let f = MemberFilter { org: Some("P01".into()), education: Some(NEW.into()), as_of: Some(on), limit: 50, ..Default::default() };
+            let s = s.clone();
+            async move { s.list_members(&admin(), &f, today()).await.unwrap().total }
+        };
+        assert_eq!((listed(d("2019-12-31")).await, listed(today()).await), (0, 1), "{backend}");
+        change(&old[1], "2026-11-20", "correction").await;
+        assert_eq!(with_new(&s.member_stats(&admin(), "P01", d("2019-12-31")).await.unwrap()), 1, "{backend}: a correction holds from the start");
+        assert_eq!(with_new(&s.member_stats(&admin(), "P01", today()).await.unwrap()), 2, "{backend}");
+        same_everywhere(&s, backend, &["TW", "P01", "P01-X001"], &["2019-12-31", "2021-05-31", "2021-06-01", "2026-11-27"]).await;
+    })
+    .await;
+}
+
 /// Writers side by side (PostgreSQL runs them concurrently): each rewrites the same rows of the
 /// Centre, the provinces and the communes, and none may count another's change twice or lose it.
 #[tokio::test]

@@ -996,3 +996,7 @@ step-when-doc_no = required for resolutions and the admission decision
 step-when-vote = required for the branch resolution
 step-when-issuer = for the admission decision: the committee that decided
 step-when-reason = required when the file is rejected or withdrawn
+field-change = Kind of change
+change-change = A change from the effective date (a degree earned, a course finished): counts before it keep the old value
+change-correction = A correction: the old value was always wrong and is replaced throughout
+event-info-correction = correction: the old value was always wrong

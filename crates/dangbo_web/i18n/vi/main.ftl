@@ -307,7 +307,7 @@ register-pdf = In sổ danh sách (PDF)
 stats-pdf = In biểu thống kê (PDF)
 stats-xlsx = Tải biểu thống kê (Excel)
 member-edit = Sửa thông tin cá nhân
-member-edit-intro = Mỗi lần sửa được ghi thành một sự kiện có ngày hiệu lực; thông tin cũ vẫn còn trong quá trình.
+member-edit-intro = Mỗi lần sửa được ghi thành một sự kiện có ngày hiệu lực; thông tin cũ vẫn còn trong quá trình. Trình độ học vấn, chuyên môn, lý luận chính trị và nghề nghiệp được thống kê theo giá trị có hiệu lực vào ngày thống kê.
 admissions-title = Đảng viên được kết nạp từ ngày { $from } đến ngày { $to }
 
 ## Lifecycle: to-do, candidates, courses, rules, calendar, targets
@@ -990,3 +990,7 @@ step-when-doc_no = bắt buộc với nghị quyết và quyết định kết n
 step-when-vote = bắt buộc với nghị quyết chi bộ
 step-when-issuer = với quyết định kết nạp: cấp ủy ra quyết định
 step-when-reason = bắt buộc khi không kết nạp hoặc dừng xem xét
+field-change = Loại sửa đổi
+change-change = Thay đổi từ ngày hiệu lực (ví dụ: tốt nghiệp, học xong lớp lý luận): trước ngày đó vẫn tính giá trị cũ
+change-correction = Sửa sai: giá trị cũ ghi nhầm từ đầu, thay cho cả quá trình
+event-info-correction = sửa sai: giá trị cũ ghi nhầm từ đầu

@@ -88,6 +88,7 @@ fn event_detail(i: &I18n, data: &serde_json::Value) -> String {
         "transferred_in" => s("from"),
         "struck_off" | "left" | "expelled" => s("reason"),
         "card_issued" => s("card_no"),
+        "info_changed" if data["correction"].as_bool() == Some(true) => i.t("event-info-correction"),
         "badge_awarded" => {
             format!("{} {}", i.t1("todo-badge-years", "years", &data["years"].as_i64().unwrap_or(0).to_string()), s("badge_no")).trim().to_string()
         }

@@ -416,7 +416,7 @@ async fn list_filters_offer_the_organisations_by_name() {
     let code = app.store.org_choices(&app.store.caller_by_username("quangninh").await.unwrap().unwrap(), crate::today()).await.unwrap();
     let kp1 = code.iter().find(|o| o.name == "Chi bộ Khu phố 1").unwrap();
     let filtered = app.get(&format!("/members?org={}", kp1.code), &staff).await;
-    assert_eq!(filtered.select_attr("select#org option[selected]", "value"), [kp1.code.clone()]);
+    assert_eq!(filtered.select_attr("select#org option[selected]", "value"), vec![kp1.code.as_str()]);
     let bithu = app.login("bithu", "dangbo-bithu").await;
     let page = app.get("/candidates", &bithu).await;
     assert_eq!(page.select_text("select#org option").len(), 2, "any, and the secretary's one branch");

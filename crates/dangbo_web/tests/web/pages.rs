@@ -306,6 +306,17 @@ async fn personal_details_change_by_a_dated_event() {
     let profile = app.get(&href, &session).await;
     assert!(profile.select_text(".facts dd").iter().any(|t| t == "022090001234"));
     assert!(profile.select_text(".timeline strong").iter().any(|t| t == "Thay đổi thông tin"));
+    // A change holds from its date by default; a correction says so on the timeline.
+    let form = app.get(&format!("{href}/edit"), &session).await;
+    assert_eq!(form.select_attr("input[name=change][checked]", "value"), ["change"]);
+    let fix = [("csrf", csrf.as_str()), ("effective_on", "02/10/2026"), ("change", "correction"), ("occupation", "Giáo viên")];
+    assert_eq!(app.post_form(&format!("{href}/edit"), &session, &fix).await.status, StatusCode::SEE_OTHER);
+    let profile = app.get(&href, &session).await;
+    assert!(profile.select_text(".timeline li").iter().any(|t| t.contains("sửa sai")), "{:?}", profile.select_text(".timeline li"));
+    let odd = [("csrf", csrf.as_str()), ("effective_on", "02/10/2026"), ("change", "maybe")];
+    let res = app.post_form(&format!("{href}/edit"), &session, &odd).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.select_attr(".error-links a", "href"), ["#f-change"]);
     app.finish().await;
 }
 
