@@ -20,14 +20,33 @@ use rand_chacha::ChaCha8Rng;
 /// A member event in the demo, referring to organisations by code.
 #[derive(Debug, Clone)]
 pub enum DemoEvent {
-    Admitted { person: Person, party: PartyRecord, org: String },
-    TransferredIn { person: Person, party: PartyRecord, org: String, full_date: NaiveDate, from: String },
+    Admitted {
+        person: Person,
+        party: PartyRecord,
+        org: String,
+    },
+    TransferredIn {
+        person: Person,
+        party: PartyRecord,
+        org: String,
+        full_date: NaiveDate,
+        from: String,
+    },
     Recognised,
-    Transferred { org: String, basis: Basis },
-    TransferredOut { destination: String },
+    Transferred {
+        org: String,
+        basis: Basis,
+    },
+    TransferredOut {
+        destination: String,
+    },
     Exempted,
     StruckOff,
     Deceased,
+    /// A level reached after admission (the person as they are from that date).
+    InfoChanged {
+        person: Person,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +69,7 @@ pub struct Demo {
 }
 
 mod cadre;
+mod history;
 pub use cadre::{CONTEST_AWARDS, DemoCadre, DemoMove, DemoPosition, village_head};
 pub mod meetings;
 mod pipeline;
@@ -501,6 +521,7 @@ fn normalise(m: &mut DemoMember, branches: &[Branch]) {
                 }
             }
             DemoEvent::TransferredOut { .. } | DemoEvent::StruckOff | DemoEvent::Deceased => active = false,
+            DemoEvent::InfoChanged { .. } => {}
         }
         kept.push((on, ev));
     }
@@ -539,6 +560,8 @@ pub fn dam_ha(seed: u64, today: NaiveDate) -> Demo {
             });
         }
     }
+    let mut members = members;
+    history::add(&mut members, seed, today);
     Demo { orgs: b.orgs, members, org_events, courses, candidates, targets, cadre }
 }
 

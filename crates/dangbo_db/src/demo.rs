@@ -74,6 +74,7 @@ impl Store {
                         DemoEvent::Exempted => (EventData::Exempted { ground: String::new() }, Basis::default()),
                         DemoEvent::StruckOff => (EventData::StruckOff { reason: String::new() }, Basis::default()),
                         DemoEvent::Deceased => (EventData::Deceased {}, Basis::default()),
+                        DemoEvent::InfoChanged { person } => (EventData::InfoChanged { person: person.clone(), correction: false }, Basis::default()),
                     };
                     events.push((*on, data, basis));
                 }

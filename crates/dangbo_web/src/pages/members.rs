@@ -88,7 +88,6 @@ fn event_detail(i: &I18n, data: &serde_json::Value) -> String {
         "transferred_in" => s("from"),
         "struck_off" | "left" | "expelled" => s("reason"),
         "card_issued" => s("card_no"),
-        "info_changed" if data["correction"].as_bool() == Some(true) => i.t("event-info-correction"),
         "badge_awarded" => {
             format!("{} {}", i.t1("todo-badge-years", "years", &data["years"].as_i64().unwrap_or(0).to_string()), s("badge_no")).trim().to_string()
         }
@@ -98,6 +97,45 @@ fn event_detail(i: &I18n, data: &serde_json::Value) -> String {
         }
         _ => String::new(),
     }
+}
+
+/// What an info change changed, field by field ("Lý luận chính trị: Sơ cấp → Trung cấp"),
+/// against the person before it; a correction says so.
+fn info_change(i: &I18n, before: Option<&serde_json::Value>, data: &serde_json::Value) -> String {
+    const FIELDS: [&str; 13] = [
+        "family_name",
+        "middle_name",
+        "given_name",
+        "birth_date",
+        "religion",
+        "home_town",
+        "residence",
+        "cccd",
+        "phone",
+        "education",
+        "professional",
+        "theory",
+        "occupation",
+    ];
+    let after = &data["person"];
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) if s.len() == 10 && s.as_bytes()[4] == b'-' => dangbo_core::date::display_iso(s),
+        serde_json::Value::String(s) => s.clone(),
+        _ => String::new(),
+    };
+    let mut parts: Vec<String> = FIELDS
+        .iter()
+        .filter_map(|f| {
+            let (was, now) = (before.map(|b| text(&b[f])).unwrap_or_default(), text(&after[f]));
+            (was != now).then(|| {
+                format!("{}: {} → {}", i.t(&format!("field-{f}")), if was.is_empty() { "—".into() } else { was }, if now.is_empty() { "—".into() } else { now })
+            })
+        })
+        .collect();
+    if data["correction"].as_bool() == Some(true) {
+        parts.push(i.t("event-info-correction"));
+    }
+    parts.join("; ")
 }
 
 /// Builds the member page, with the event form as given (empty, or with errors).
@@ -146,6 +184,8 @@ pub(crate) fn member_page(c: crate::views::Ctx, profile: MemberProfile, form: Fo
         party.push((i.t("member-exit"), i.date(x)));
     }
     let last_letter = m.events.iter().rev().find(|e| e.kind == "transfer_issued").map(|e| e.id.clone());
+    // The person as each event found it, for what an info change changed.
+    let mut person_before: Option<&serde_json::Value> = None;
     let timeline = m
         .events
         .iter()
@@ -153,7 +193,14 @@ pub(crate) fn member_page(c: crate::views::Ctx, profile: MemberProfile, form: Fo
             id: e.id.clone(),
             date: i.date(&e.effective_on),
             kind: EventKind::parse(&e.kind).map(|k| i.t(&k.message_key())).unwrap_or_else(|| e.kind.clone()),
-            detail: event_detail(&i, &e.data),
+            detail: match e.data["person"].is_object() {
+                true => {
+                    let detail = if e.kind == "info_changed" { info_change(&i, person_before, &e.data) } else { event_detail(&i, &e.data) };
+                    person_before = Some(&e.data["person"]);
+                    detail
+                }
+                false => event_detail(&i, &e.data),
+            },
             basis: [e.decision_no.clone(), e.decision_date.map(|d| i.date(&d)), e.issuer.clone()].into_iter().flatten().collect::<Vec<_>>().join(", "),
             letter: last_letter.as_deref() == Some(e.id.as_str()),
             recorded: i.args("event-recorded", &[("at", dangbo_core::date::display_instant(&e.recorded_at)), ("by", i.actor(&e.recorded_by))]),

@@ -306,6 +306,9 @@ async fn personal_details_change_by_a_dated_event() {
     let profile = app.get(&href, &session).await;
     assert!(profile.select_text(".facts dd").iter().any(|t| t == "022090001234"));
     assert!(profile.select_text(".timeline strong").iter().any(|t| t == "Thay đổi thông tin"));
+    // The timeline says what changed, from what to what.
+    let changed = profile.select_text(".timeline li");
+    assert!(changed.iter().any(|t| t.contains("Số CCCD: — → 022090001234") && t.contains("→ Khu phố 1, Đầm Hà")), "{changed:?}");
     // A change holds from its date by default; a correction says so on the timeline.
     let form = app.get(&format!("{href}/edit"), &session).await;
     assert_eq!(form.select_attr("input[name=change][checked]", "value"), ["change"]);
