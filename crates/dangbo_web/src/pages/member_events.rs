@@ -12,6 +12,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use dangbo_core::event::{EventInput, EventKind};
+use dangbo_core::member::Status;
 use dangbo_db::{DbError, MemberDetail};
 use std::collections::HashMap;
 
@@ -75,6 +76,22 @@ const KINDS: &[(EventKind, OrgPick, &[Spec])] = &[
     (EventKind::Corrected, OrgPick::None, &[("corrects", Input::Select, true)]),
 ];
 
+/// A kind that fits the member's status: a helper and recognition only during probation, the
+/// end of an exemption only for an exempt member; for one who has died, left or gone elsewhere
+/// only a posthumous badge (for the dead) and the correction of an earlier entry.
+fn fits(kind: EventKind, status: Status) -> bool {
+    use EventKind as K;
+    if !status.counted() {
+        return kind == K::Corrected || (kind == K::BadgeAwarded && status == Status::Deceased);
+    }
+    match kind {
+        K::HelperAssigned | K::Recognised => status == Status::Probationary,
+        K::ExemptionEnded => status == Status::Exempt,
+        K::Exempted => status != Status::Exempt,
+        _ => true,
+    }
+}
+
 /// A kind the caller may record: a committee's decision only for the committee's staff.
 fn offered(can_write: bool, is_committee: bool, kind: EventKind) -> bool {
     can_write && (!kind.is_committee_decision() || is_committee)
@@ -82,11 +99,10 @@ fn offered(can_write: bool, is_committee: bool, kind: EventKind) -> bool {
 
 /// The buttons of the member's page: (href, label, when to use it). A helper and recognition
 /// concern probationary members only.
-pub(crate) fn actions(i: &I18n, can_write: bool, is_committee: bool, id: &str, probationary: bool) -> Vec<(String, String, String)> {
+pub(crate) fn actions(i: &I18n, can_write: bool, is_committee: bool, id: &str, status: Status) -> Vec<(String, String, String)> {
     KINDS
         .iter()
-        .filter(|(k, _, _)| offered(can_write, is_committee, *k))
-        .filter(|(k, _, _)| probationary || !matches!(k, EventKind::HelperAssigned | EventKind::Recognised))
+        .filter(|(k, _, _)| offered(can_write, is_committee, *k) && fits(*k, status))
         .map(|(k, _, _)| (format!("/members/{id}/events/{}", k.as_str()), i.t(&k.message_key()), i.t(&format!("event-help-{}", k.as_str().replace('_', "-")))))
         .collect()
 }

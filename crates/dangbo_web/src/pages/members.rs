@@ -231,7 +231,7 @@ pub(crate) fn member_page(c: crate::views::Ctx, profile: MemberProfile, form: Fo
                 (format!("/meetings/{meeting}"), format!("{} — {}: {result}", i.date(on), i.t(&v.kind.message_key())))
             })
             .collect(),
-        actions: super::member_events::actions(&i, c.can_write, c.is_committee, &m.id, m.status == dangbo_core::member::Status::Probationary),
+        actions: super::member_events::actions(&i, c.can_write, c.is_committee, &m.id, m.status),
         transfer_pending: m.pending_transfer.is_some(),
         id: m.id.clone(),
         name: m.full_name.clone(),

@@ -320,6 +320,14 @@ async fn personal_details_change_by_a_dated_event() {
     let res = app.post_form(&format!("{href}/edit"), &session, &odd).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.select_attr(".error-links a", "href"), ["#f-change"]);
+    // A living member is offered the transfers; after a death only a posthumous badge and the
+    // correction of an earlier entry remain.
+    let offered = |page: &Res| page.select_attr("ul.actions-list a", "href").iter().map(|h| h.rsplit('/').next().unwrap().to_string()).collect::<Vec<_>>();
+    assert!(offered(&app.get(&href, &session).await).contains(&"transfer_issued".to_string()));
+    let died = [("csrf", csrf.as_str()), ("type", "deceased"), ("effective_on", "27/11/2026")];
+    let res = app.post_form(&format!("{href}/events"), &session, &died).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(offered(&app.get(&href, &session).await), ["badge_awarded", "corrected"]);
     app.finish().await;
 }
 
