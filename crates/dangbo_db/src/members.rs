@@ -285,9 +285,14 @@ fn recognition_on_due_date(mut ev: NewEvent, current: &Derived) -> NewEvent {
 }
 
 pub(crate) async fn derive(tx: &mut Transaction<'static, Any>, member_id: &str) -> Result<Derived, DbError> {
-    let events = load_events(tx, member_id).await?;
     let book = crate::rules::load_rules(tx).await?;
-    Ok(replay_by(&events, &book)?)
+    derive_by(tx, member_id, &book).await
+}
+
+/// As [`derive`], by a rule book already loaded (many members in one transaction).
+pub(crate) async fn derive_by(tx: &mut Transaction<'static, Any>, member_id: &str, book: &dangbo_core::rules::RuleBook) -> Result<Derived, DbError> {
+    let events = load_events(tx, member_id).await?;
+    Ok(replay_by(&events, book)?)
 }
 
 /// Inserts a new member from its first events (used by the API and the demo loader).

@@ -1,7 +1,7 @@
 //! Derived rows missing after a migration that added a derived table: episodes by replaying
 //! the member's events, search words in bulk from the stored search text.
 
-use super::{derive, write_spans};
+use super::{derive_by, write_spans};
 use crate::{DbError, Store};
 
 /// Rewrites the derived rows of members that lack them after a migration that added a derived
@@ -15,8 +15,10 @@ pub(crate) async fn rebuild_missing(store: &Store) -> Result<usize, DbError> {
     if !ids.is_empty() {
         store
             .upkeep("derived rows missing after a migration", async |tx| {
+                // One read of the rules for every member replayed.
+                let book = crate::rules::load_rules(tx).await?;
                 for id in &ids {
-                    let d = derive(tx, id).await?;
+                    let d = derive_by(tx, id, &book).await?;
                     write_spans(tx, id, &d).await?;
                 }
                 Ok(())
