@@ -244,7 +244,7 @@ fn reorganisations(b: &mut Builder) -> Vec<(String, OrgEvent)> {
     push("DH-QLO-CQ", OrgChange::Merge(OrgCode::parse("DH-QT-CQ").expect("code")), d(2020, 1, 1), b4.clone());
     b.end("DH-QLO-TH", d(2020, 1, 1), &["DH-QT-TH"], b4.clone());
     push("DH-QLO-TH", OrgChange::Merge(OrgCode::parse("DH-QT-TH").expect("code")), d(2020, 1, 1), b4.clone());
-    push("DH-QLO", OrgChange::Dissolve(None), d(2020, 1, 1), b4);
+    push("DH-QLO", OrgChange::Merge(OrgCode::parse("DH-QT").expect("code")), d(2020, 1, 1), b4);
     // 1/7/2025: no more district level.
     let b5 = basis("QĐ 294-QĐ/TW", d(2025, 5, 26), "Ban Chấp hành Trung ương");
     let mut tops: Vec<String> = COMMUNES.iter().filter(|c| c.0 != "QLO").map(|c| format!("DH-{}", c.0)).collect();

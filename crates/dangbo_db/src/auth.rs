@@ -90,6 +90,9 @@ pub struct Caller {
     /// The current path of the granted organisation: the subtree this caller sees.
     pub(crate) scope_path: Option<String>,
     pub member_id: Option<String>,
+    /// Inside a command: the scope is the caller's own subtree alone, without the ended
+    /// organisations it inherited and may only read (`org_heirs`).
+    pub(crate) writing: bool,
 }
 
 impl Caller {
@@ -113,11 +116,11 @@ impl Caller {
     /// A person at the server's terminal (the command line), with every right, audited under
     /// their name (`cli:` and the OS user or `--actor`).
     pub fn operator(name: &str) -> Caller {
-        Caller { user_id: name.into(), username: name.into(), role: Role::Admin, org_code: None, scope_path: None, member_id: None }
+        Caller { user_id: name.into(), username: name.into(), role: Role::Admin, org_code: None, scope_path: None, member_id: None, writing: false }
     }
     /// No rights at all: whom an audit row of a login attempt names.
     pub(crate) fn named(username: &str) -> Caller {
-        Caller { user_id: String::new(), username: username.into(), role: Role::Member, org_code: None, scope_path: None, member_id: None }
+        Caller { user_id: String::new(), username: username.into(), role: Role::Member, org_code: None, scope_path: None, member_id: None, writing: false }
     }
 }
 
@@ -175,6 +178,7 @@ pub(crate) fn caller_from(row: &sqlx::any::AnyRow) -> Result<Caller, DbError> {
         org_code: row.try_get("org_code")?,
         scope_path: row.try_get("scope_path")?,
         member_id: row.try_get("member_id")?,
+        writing: false,
     })
 }
 

@@ -79,11 +79,11 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn create_position(&self, caller: &Caller, p: NewPosition) -> Result<String, DbError> {
         self.command(caller, Right::Write, async |c| {
-            let org = org_in_tx(&mut c.tx, caller, p.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+            let org = org_in_tx(&mut c.tx, c.caller, p.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
             if org.ended_on.is_some_and(|e| e <= p.from_on) || org.founded_on > p.from_on {
                 return Err(DbError::field("org", "err-org-not-alive"));
             }
-            member_in_scope(&mut c.tx, caller, &p.member_id, "member").await?;
+            member_in_scope(&mut c.tx, c.caller, &p.member_id, "member").await?;
             // Not stated: computed from the person's home town and residence against the unit.
             let mut p = p;
             if p.local.is_none() {
@@ -118,8 +118,8 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn create_move(&self, caller: &Caller, m: NewMove) -> Result<String, DbError> {
         self.command(caller, Right::Write, async |c| {
-            let org = org_in_tx(&mut c.tx, caller, m.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
-            member_in_scope(&mut c.tx, caller, &m.member_id, "member").await?;
+            let org = org_in_tx(&mut c.tx, c.caller, m.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+            member_in_scope(&mut c.tx, c.caller, &m.member_id, "member").await?;
             let id = new_id();
             insert_move(&mut c.tx, &caller.username, &id, &org.id, &m).await?;
             c.audit("move.create", "cadre_move", &id, None, Some(serde_json::to_value(&m)?)).await?;
@@ -132,7 +132,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn create_exam(&self, caller: &Caller, x: NewExam) -> Result<String, DbError> {
         self.command(caller, Right::Write, async |c| {
-            let org = org_in_tx(&mut c.tx, caller, x.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+            let org = org_in_tx(&mut c.tx, c.caller, x.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
             let id = new_id();
             insert_exam(&mut c.tx, &caller.username, &id, &org.id, &x).await?;
             c.audit("exam.create", "exam_session", &id, None, Some(serde_json::json!({ "name": x.name, "results": x.results.len() }))).await?;

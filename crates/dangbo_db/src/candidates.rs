@@ -184,7 +184,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn create_candidate(&self, caller: &Caller, new: NewCandidate) -> Result<String, DbError> {
         self.command(caller, Right::Write, async |c| {
-        let org = org_in_tx(&mut c.tx, caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+        let org = org_in_tx(&mut c.tx, c.caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
         if !org.kind.holds_members() {
             return Err(DbError::field("org", "err-org-not-branch"));
         }
@@ -266,7 +266,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn candidate(&self, caller: &Caller, id: &str, today: NaiveDate) -> Result<CandidateDetail, DbError> {
         self.command(caller, Right::Any, async |c| {
-            let l = load(&mut c.tx, caller, id).await?;
+            let l = load(&mut c.tx, c.caller, id).await?;
             let judge = Judge::load(&mut c.tx).await?;
             let st = refresh(&mut c.tx, id, &l, None, &judge).await?;
             let (rules, calendar) = (&judge.rules, &judge.calendar);
@@ -343,11 +343,11 @@ impl Store {
 /// the branch resolution this way, in the same command).
 pub(crate) async fn record_step_tx(c: &mut crate::command::Cmd<'_>, id: &str, new: &NewStep) -> Result<String, DbError> {
     let caller = c.caller;
-    let l = load(&mut c.tx, caller, id).await?;
+    let l = load(&mut c.tx, c.caller, id).await?;
     let judge = Judge::load(&mut c.tx).await?;
     new.check_claim(&judge.rules)?;
     for m in &new.data.introducers {
-        crate::members::check_full_member(&mut c.tx, caller, m, new.effective_on, "introducers").await?;
+        crate::members::check_full_member(&mut c.tx, c.caller, m, new.effective_on, "introducers").await?;
     }
     let seq = l.steps.iter().map(|s| s.step.seq).max().unwrap_or(0) + 1;
     let mut step = Step { id: new_id(), seq, kind: new.kind, effective_on: new.effective_on, doc_no: new.doc_no.clone(), data: new.data.clone() };

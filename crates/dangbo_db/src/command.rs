@@ -98,7 +98,10 @@ impl Store {
             return Err(DbError::Forbidden);
         }
         let w = self.write().await?;
-        let mut cmd = Cmd { tx: w.tx, caller, audited: 0 };
+        // What a command reads to decide is the caller's own subtree: an inherited
+        // predecessor's history is read-only.
+        let writer = Caller { writing: true, ..caller.clone() };
+        let mut cmd = Cmd { tx: w.tx, caller: &writer, audited: 0 };
         let out = match change(&mut cmd).await {
             Ok(_) if cmd.audited == 0 => Err(DbError::Internal(anyhow::anyhow!("a command wrote no audit row"))),
             done => done,

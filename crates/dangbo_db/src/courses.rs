@@ -104,7 +104,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn create_course(&self, caller: &Caller, new: NewCourse) -> Result<String, DbError> {
         self.command(caller, Right::Write, async |c| {
-            let org = org_in_tx(&mut c.tx, caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+            let org = org_in_tx(&mut c.tx, c.caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
             let id = new_id();
             sqlx::query(
             "INSERT INTO course (id, org_id, kind, name, start_date, end_date, provider, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -192,7 +192,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn put_participant(&self, caller: &Caller, course_id: &str, p: NewParticipant) -> Result<(), DbError> {
         self.command(caller, Right::Write, async |c| {
-            let s = caller.scope();
+            let s = c.caller.scope();
             let sql = format!("SELECT k.start_date FROM course k JOIN org o ON o.id = k.org_id WHERE k.id = $3 AND {ORG_IN_SCOPE}");
             let start: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
                 .bind(s.all)
@@ -204,7 +204,7 @@ impl Store {
             if p.certificate_date.is_some_and(|d| iso(d) < start) {
                 return Err(DbError::field("certificate_date", "err-certificate-before-course"));
             }
-            crate::cadre::member_in_scope(&mut c.tx, caller, &p.member_id, "member").await?;
+            crate::cadre::member_in_scope(&mut c.tx, c.caller, &p.member_id, "member").await?;
             sqlx::query("DELETE FROM course_participant WHERE course_id = $1 AND member_id = $2")
                 .bind(course_id)
                 .bind(&p.member_id)
@@ -231,7 +231,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn put_enrolment(&self, caller: &Caller, course_id: &str, new: NewEnrolment) -> Result<(), DbError> {
         self.command(caller, Right::Write, async |c| {
-        let s = caller.scope();
+        let s = c.caller.scope();
         let sql = format!("SELECT k.start_date, k.end_date FROM course k JOIN org o ON o.id = k.org_id WHERE k.id = $3 AND {ORG_IN_SCOPE}");
         let row =
             sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(course_id).fetch_optional(&mut *c.tx).await?.ok_or(DbError::NotFound)?;
@@ -240,7 +240,7 @@ impl Store {
             return Err(DbError::field("certificate_date", "err-certificate-before-course"));
         }
         // The candidate must be visible to the caller too.
-        load(&mut c.tx, caller, &new.candidate_id).await.map_err(|e| match e {
+        load(&mut c.tx, c.caller, &new.candidate_id).await.map_err(|e| match e {
             DbError::NotFound => DbError::field("candidate", "err-candidate-unknown"),
             e => e,
         })?;
@@ -268,7 +268,7 @@ impl Store {
         .bind(now())
         .execute(&mut *c.tx)
         .await?;
-        let l = load(&mut c.tx, caller, &new.candidate_id).await?;
+        let l = load(&mut c.tx, c.caller, &new.candidate_id).await?;
         let judge = Judge::load(&mut c.tx).await?;
         refresh(&mut c.tx, &new.candidate_id, &l, None, &judge).await?;
         let after = serde_json::json!({ "candidate": new.candidate_id, "result": new.result.as_str(), "certificate_no": new.certificate_no, "certificate_date": new.certificate_date.map(iso) });

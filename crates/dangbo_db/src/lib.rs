@@ -31,6 +31,7 @@ mod meetings;
 mod members;
 mod movements;
 mod org_changes;
+mod org_heirs;
 mod org_lookup;
 mod orgs;
 mod planning;
@@ -180,6 +181,7 @@ impl Store {
         // Only a migration can leave derived rows missing; a plain restart skips the check (a
         // scan of every member at national size).
         if applied().await != before {
+            org_heirs::backfill(self).await?;
             let rebuilt = members::rebuild_missing(self).await?;
             if rebuilt > 0 {
                 tracing::info!(rebuilt, "derived member rows rebuilt after migration");

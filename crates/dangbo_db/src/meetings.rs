@@ -133,7 +133,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn create_meeting(&self, caller: &Caller, new: NewMeeting) -> Result<String, DbError> {
         self.command(caller, Right::Write, async |c| {
-        let org = org_in_tx(&mut c.tx, caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+        let org = org_in_tx(&mut c.tx, c.caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
         check_branch_on(&mut c.tx, &org, new.planned_on, "planned_on").await?;
         let id = new_id();
         sqlx::query(
@@ -186,7 +186,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn hold_meeting(&self, caller: &Caller, id: &str, h: NewHold) -> Result<(), DbError> {
         self.command(caller, Right::Write, async |c| {
-        let m = meeting_in_tx(&mut c.tx, caller, id).await?;
+        let m = meeting_in_tx(&mut c.tx, c.caller, id).await?;
         editable(&m)?;
         check_branch_on(&mut c.tx, &m.org, h.held_on, "held_on").await?;
         let votes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meeting_vote WHERE meeting_id = $1").bind(id).fetch_one(&mut *c.tx).await?;
@@ -245,7 +245,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn record_vote(&self, caller: &Caller, id: &str, v: NewVote) -> Result<String, DbError> {
         self.command(caller, Right::Write, async |c| {
-        let m = meeting_in_tx(&mut c.tx, caller, id).await?;
+        let m = meeting_in_tx(&mut c.tx, c.caller, id).await?;
         let on = held(&m)?;
         let (att, full) = attendance_of(&mut c.tx, id).await?;
         let rules = load_rules(&mut c.tx).await?;
@@ -319,7 +319,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn write_minutes(&self, caller: &Caller, id: &str, opinions: &str, conclusions: &str) -> Result<(), DbError> {
         self.command(caller, Right::Write, async |c| {
-            let m = meeting_in_tx(&mut c.tx, caller, id).await?;
+            let m = meeting_in_tx(&mut c.tx, c.caller, id).await?;
             held(&m)?;
             let (opinions, conclusions) = (dangbo_core::text::clean_block(opinions), dangbo_core::text::clean_block(conclusions));
             sqlx::query("UPDATE meeting SET opinions = $2, conclusions = $3 WHERE id = $1")
@@ -338,7 +338,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn close_minutes(&self, caller: &Caller, id: &str) -> Result<(), DbError> {
         self.command(caller, Right::Write, async |c| {
-            let m = meeting_in_tx(&mut c.tx, caller, id).await?;
+            let m = meeting_in_tx(&mut c.tx, c.caller, id).await?;
             held(&m)?;
             let (chair, secretary): (Option<String>, Option<String>) =
                 sqlx::query_as("SELECT chair_id, secretary_id FROM meeting WHERE id = $1").bind(id).fetch_one(&mut *c.tx).await?;
@@ -368,7 +368,7 @@ impl Store {
             return Err(DbError::field("entry", "err-required"));
         }
         self.command(caller, Right::Write, async |c| {
-            let m = meeting_in_tx(&mut c.tx, caller, id).await?;
+            let m = meeting_in_tx(&mut c.tx, c.caller, id).await?;
             if m.state != MeetingState::Closed {
                 return Err(DbError::field("entry", "err-minutes-open"));
             }
@@ -391,7 +391,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn add_task(&self, caller: &Caller, id: &str, t: NewTask) -> Result<String, DbError> {
         self.command(caller, Right::Write, async |c| {
-            let m = meeting_in_tx(&mut c.tx, caller, id).await?;
+            let m = meeting_in_tx(&mut c.tx, c.caller, id).await?;
             let on = held(&m)?;
             if t.due_on < on {
                 return Err(DbError::field("due_on", "err-task-due-before-meeting"));
@@ -430,7 +430,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn finish_task(&self, caller: &Caller, task_id: &str, done_on: NaiveDate) -> Result<(), DbError> {
         self.command(caller, Right::Write, async |c| {
-            let s = caller.scope();
+            let s = c.caller.scope();
             let sql = format!("SELECT t.meeting_id FROM meeting_task t JOIN org o ON o.id = t.org_id WHERE t.id = $3 AND {ORG_IN_SCOPE}");
             let meeting: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
                 .bind(s.all)
@@ -439,7 +439,7 @@ impl Store {
                 .fetch_optional(&mut *c.tx)
                 .await?
                 .ok_or(DbError::NotFound)?;
-            let m = meeting_in_tx(&mut c.tx, caller, &meeting).await?;
+            let m = meeting_in_tx(&mut c.tx, c.caller, &meeting).await?;
             if m.held_on.is_some_and(|h| done_on < h) {
                 return Err(DbError::field("done_on", "err-task-done-before-meeting"));
             }
@@ -455,7 +455,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn assign_supervisor(&self, caller: &Caller, a: NewSupervisor) -> Result<String, DbError> {
         self.command(caller, Right::Committee, async |c| {
-            let org = org_in_tx(&mut c.tx, caller, a.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+            let org = org_in_tx(&mut c.tx, c.caller, a.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
             check_branch_on(&mut c.tx, &org, a.from_on, "from_on").await?;
             committee_member_above(&mut c.tx, &org, &a.member_id, a.from_on, "member").await?;
             let overlap: i64 =

@@ -121,7 +121,7 @@ impl Store {
 
     async fn create_member_checked(&self, caller: &Caller, new: NewMember) -> Result<String, DbError> {
         self.command(caller, Right::Write, async |c| {
-            let org = org_in_tx(&mut c.tx, caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+            let org = org_in_tx(&mut c.tx, c.caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
             if !org.kind.holds_members() {
                 return Err(DbError::field("org", "err-org-not-branch"));
             }
@@ -170,7 +170,7 @@ impl Store {
     async fn record_event_checked(&self, caller: &Caller, member_id: &str, ev: NewEvent, today: NaiveDate) -> Result<String, DbError> {
         let right = if ev.kind.is_committee_decision() { Right::Committee } else { Right::Write };
         self.command(caller, right, async |c| {
-            if !member_visible(&mut c.tx, caller, member_id).await? {
+            if !member_visible(&mut c.tx, c.caller, member_id).await? {
                 return Err(DbError::NotFound);
             }
             let org_id = match &ev.org {
@@ -181,7 +181,7 @@ impl Store {
                     let o = if matches!(ev.kind, EventKind::TransferIssued | EventKind::TempAttached) {
                         crate::orgs::org_any(&mut c.tx, code.as_str()).await?
                     } else {
-                        org_in_tx(&mut c.tx, caller, code.as_str()).await?
+                        org_in_tx(&mut c.tx, c.caller, code.as_str()).await?
                     };
                     let o = o.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
                     if !o.kind.holds_members() {
@@ -220,7 +220,7 @@ impl Store {
                 if helper_id == member_id {
                     return Err(DbError::field("helper", "err-same-member"));
                 }
-                check_full_member(&mut c.tx, caller, helper_id, ev.effective_on, "helper").await?;
+                check_full_member(&mut c.tx, c.caller, helper_id, ev.effective_on, "helper").await?;
             }
             if let EventData::InfoChanged { person, .. } = &data {
                 self.check_person_refs(&mut c.tx, &person.ethnicity, &person.religion).await?;
@@ -238,8 +238,8 @@ impl Store {
 pub(crate) fn member_visible_cond() -> String {
     format!(
         "({MEMBER_IN_SCOPE}
-           OR EXISTS (SELECT 1 FROM member_transfer t JOIN org r ON r.id = t.to_org_id WHERE t.member_id = m.id AND $1 = 0 AND r.path LIKE $2)
-           OR EXISTS (SELECT 1 FROM member_attachment a JOIN org h ON h.id = a.host_org_id WHERE a.member_id = m.id AND $1 = 0 AND h.path LIKE $2))"
+           OR EXISTS (SELECT 1 FROM member_transfer t JOIN org r ON r.id = t.to_org_id WHERE t.member_id = m.id AND $1 <> 1 AND r.path LIKE $2)
+           OR EXISTS (SELECT 1 FROM member_attachment a JOIN org h ON h.id = a.host_org_id WHERE a.member_id = m.id AND $1 <> 1 AND h.path LIKE $2))"
     )
 }
 
@@ -297,7 +297,6 @@ pub(crate) async fn derive_by(tx: &mut Transaction<'static, Any>, member_id: &st
 
 /// Inserts a new member from its first events (used by the API and the demo loader).
 pub(crate) async fn insert_member(c: &mut crate::command::Cmd<'_>, id: &str, events: Vec<(NaiveDate, EventData, Basis)>) -> Result<(), DbError> {
-    let caller = c.caller;
     let records: Vec<EventRecord> =
         events.iter().enumerate().map(|(i, (on, data, _))| EventRecord { id: new_id(), seq: i as i64 + 1, effective_on: *on, data: data.clone() }).collect();
     let book = crate::rules::load_rules(&mut c.tx).await?;
@@ -306,7 +305,7 @@ pub(crate) async fn insert_member(c: &mut crate::command::Cmd<'_>, id: &str, eve
     let counted = crate::tally::before(&mut c.tx, id).await?;
     write_member(&mut c.tx, id, &d, true).await?;
     for (r, (_, _, basis)) in records.iter().zip(&events) {
-        insert_event(&mut c.tx, caller, id, r, basis).await?;
+        insert_event(&mut c.tx, c.caller, id, r, basis).await?;
     }
     write_spans(&mut c.tx, id, &d).await?;
     crate::tally::after(&mut c.tx, counted, &d).await?;
@@ -316,7 +315,6 @@ pub(crate) async fn insert_member(c: &mut crate::command::Cmd<'_>, id: &str, eve
 
 /// Appends an event, replays, rewrites the derived rows, and logs it. Returns the event id.
 pub(crate) async fn append_event(c: &mut crate::command::Cmd<'_>, member_id: &str, on: NaiveDate, basis: &Basis, data: EventData) -> Result<String, DbError> {
-    let caller = c.caller;
     let mut events = load_events(&mut c.tx, member_id).await?;
     let book = crate::rules::load_rules(&mut c.tx).await?;
     let before = replay_by(&events, &book)?;
@@ -325,7 +323,7 @@ pub(crate) async fn append_event(c: &mut crate::command::Cmd<'_>, member_id: &st
     events.push(record.clone());
     let after = replay_by(&events, &book)?;
     check_unique(&mut c.tx, member_id, &after).await?;
-    insert_event(&mut c.tx, caller, member_id, &record, basis).await?;
+    insert_event(&mut c.tx, c.caller, member_id, &record, basis).await?;
     let counted = crate::tally::before(&mut c.tx, member_id).await?;
     write_member(&mut c.tx, member_id, &after, false).await?;
     write_spans(&mut c.tx, member_id, &after).await?;

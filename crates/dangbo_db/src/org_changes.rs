@@ -56,7 +56,6 @@ async fn change_span(tx: &mut Transaction<'static, Any>, org: &OrgRow, on: Naive
 }
 
 pub(crate) async fn apply_org_event(c: &mut crate::command::Cmd<'_>, org: &OrgRow, ev: &OrgEvent) -> Result<(), DbError> {
-    let caller = c.caller;
     if org.ended_on.is_some() {
         return Err(DbError::field("type", "err-org-ended"));
     }
@@ -74,7 +73,7 @@ pub(crate) async fn apply_org_event(c: &mut crate::command::Cmd<'_>, org: &OrgRo
             ("renamed", serde_json::json!({"from": org.name, "to": name}))
         }
         OrgChange::Move(code) => {
-            let p = org_in_tx(&mut c.tx, caller, code.as_str()).await?.ok_or_else(|| DbError::field("parent", "err-org-unknown"))?;
+            let p = org_in_tx(&mut c.tx, c.caller, code.as_str()).await?.ok_or_else(|| DbError::field("parent", "err-org-unknown"))?;
             if p.path.starts_with(&org.path) {
                 return Err(DbError::field("parent", "err-org-cycle"));
             }
@@ -105,7 +104,9 @@ pub(crate) async fn apply_org_event(c: &mut crate::command::Cmd<'_>, org: &OrgRo
             ("dissolved", serde_json::json!({"members_to": target}))
         }
     };
-    insert_org_event(&mut c.tx, caller, &org.id, kind, ev.effective_on, &ev.basis, &data).await?;
+    insert_org_event(&mut c.tx, c.caller, &org.id, kind, ev.effective_on, &ev.basis, &data).await?;
+    // A move changes paths, an ending names an heir: who takes over what is recomputed.
+    crate::org_heirs::refresh(&mut c.tx).await?;
     c.audit(&format!("org.{kind}"), "org", &org.id, Some(before), Some(data)).await?;
     Ok(())
 }
@@ -113,7 +114,6 @@ pub(crate) async fn apply_org_event(c: &mut crate::command::Cmd<'_>, org: &OrgRo
 /// Ends an organisation on the event's date, moving its members to `target` first. Refuses
 /// while it still has sub-organisations, or members and nowhere to move them.
 async fn end_org(c: &mut crate::command::Cmd<'_>, org: &OrgRow, ev: &OrgEvent, target: Option<&str>) -> Result<Option<String>, DbError> {
-    let caller = c.caller;
     let kids: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org WHERE parent_id = $1 AND ended_on IS NULL").bind(&org.id).fetch_one(&mut *c.tx).await?;
     if kids > 0 {
         return Err(DbError::field("type", "err-org-has-children"));
@@ -128,7 +128,7 @@ async fn end_org(c: &mut crate::command::Cmd<'_>, org: &OrgRow, ev: &OrgEvent, t
     let target_row = match target {
         None => None,
         Some(code) => {
-            let t = org_in_tx(&mut c.tx, caller, code).await?.ok_or_else(|| DbError::field("target", "err-org-unknown"))?;
+            let t = org_in_tx(&mut c.tx, c.caller, code).await?.ok_or_else(|| DbError::field("target", "err-org-unknown"))?;
             if t.id == org.id {
                 return Err(DbError::field("target", "err-same-org"));
             }
@@ -151,7 +151,12 @@ async fn end_org(c: &mut crate::command::Cmd<'_>, org: &OrgRow, ev: &OrgEvent, t
     }
     move_candidates(c, org, target_row.as_ref()).await?;
     change_span(&mut c.tx, org, on, None).await?;
-    sqlx::query("UPDATE org SET ended_on = $1 WHERE id = $2").bind(iso(on)).bind(&org.id).execute(&mut *c.tx).await?;
+    sqlx::query("UPDATE org SET ended_on = $1, heir_id = $2 WHERE id = $3")
+        .bind(iso(on))
+        .bind(target_row.as_ref().map(|t| t.id.clone()))
+        .bind(&org.id)
+        .execute(&mut *c.tx)
+        .await?;
     Ok(target_row.map(|t| t.code))
 }
 

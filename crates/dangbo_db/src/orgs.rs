@@ -221,7 +221,7 @@ pub(crate) async fn create_org_tx(c: &mut crate::command::Cmd<'_>, new: &NewOrg)
         None if caller.is_admin() => None,
         None => return Err(DbError::field("parent", "err-required")),
         Some(code) => {
-            let p = org_in_tx(&mut c.tx, caller, code.as_str()).await?.ok_or_else(|| DbError::field("parent", "err-org-unknown"))?;
+            let p = org_in_tx(&mut c.tx, c.caller, code.as_str()).await?.ok_or_else(|| DbError::field("parent", "err-org-unknown"))?;
             if p.ended_on.is_some() || !alive_on(&mut c.tx, &p.id, new.founded_on).await? {
                 return Err(DbError::field("parent", "err-org-not-alive"));
             }
@@ -259,7 +259,7 @@ pub(crate) async fn create_org_tx(c: &mut crate::command::Cmd<'_>, new: &NewOrg)
     let source = match &new.split_from {
         None => None,
         Some(code) => {
-            let s = org_in_tx(&mut c.tx, caller, code.as_str()).await?.ok_or_else(|| DbError::field("split_from", "err-org-unknown"))?;
+            let s = org_in_tx(&mut c.tx, c.caller, code.as_str()).await?.ok_or_else(|| DbError::field("split_from", "err-org-unknown"))?;
             if s.ended_on.is_some() || !alive_on(&mut c.tx, &s.id, new.founded_on).await? {
                 return Err(DbError::field("split_from", "err-org-not-alive"));
             }
@@ -267,11 +267,11 @@ pub(crate) async fn create_org_tx(c: &mut crate::command::Cmd<'_>, new: &NewOrg)
         }
     };
     let data = serde_json::json!({"code": new.code.as_str(), "name": new.name, "type": new.kind.as_str(), "field": new.field.as_str(), "parent": new.parent.as_ref().map(|c| c.as_str()), "split_from": source.as_ref().map(|s| s.code.clone())});
-    insert_org_event(&mut c.tx, caller, &id, "founded", new.founded_on, &new.basis, &data).await?;
+    insert_org_event(&mut c.tx, c.caller, &id, "founded", new.founded_on, &new.basis, &data).await?;
     if let Some(s) = &source {
         // Chia tách: the source records the new organisation; its members move by their own
         // transfer events (or when the source is dissolved into the new one).
-        insert_org_event(&mut c.tx, caller, &s.id, "split", new.founded_on, &new.basis, &serde_json::json!({"into": new.code.as_str()})).await?;
+        insert_org_event(&mut c.tx, c.caller, &s.id, "split", new.founded_on, &new.basis, &serde_json::json!({"into": new.code.as_str()})).await?;
         c.audit("org.split", "org", &s.id, None, Some(serde_json::json!({"into": new.code.as_str()}))).await?;
     }
     c.audit("org.found", "org", &id, None, Some(data)).await?;

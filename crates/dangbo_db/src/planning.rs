@@ -58,7 +58,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn create_cycle(&self, caller: &Caller, new: NewCycle) -> Result<String, DbError> {
         self.command(caller, Right::Write, async |c| {
-            let org = org_in_tx(&mut c.tx, caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+            let org = org_in_tx(&mut c.tx, c.caller, new.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
             if org.kind.holds_members() {
                 return Err(DbError::field("org", "err-planning-not-committee"));
             }
@@ -85,8 +85,8 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn add_planned(&self, caller: &Caller, cycle: &str, p: NewPlanned) -> Result<String, DbError> {
         self.command(caller, Right::Write, async |c| {
-        let (_, kind) = cycle_in_tx(&mut c.tx, caller, cycle).await?;
-        member_in_scope(&mut c.tx, caller, &p.member_id, "member").await?;
+        let (_, kind) = cycle_in_tx(&mut c.tx, c.caller, cycle).await?;
+        member_in_scope(&mut c.tx, c.caller, &p.member_id, "member").await?;
         let on = iso(p.added_on);
         let sql = format!("SELECT e.member_id FROM planning_entry e WHERE e.cycle_id = $1 AND e.title = $3 AND {ACTIVE}");
         let for_title: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(cycle).bind(&on).bind(p.title.as_str()).fetch_all(&mut *c.tx).await?;
@@ -127,7 +127,7 @@ impl Store {
                 .fetch_optional(&mut *c.tx)
                 .await?
                 .ok_or(DbError::NotFound)?;
-            cycle_in_tx(&mut c.tx, caller, &row.try_get::<String, _>("cycle_id")?).await?;
+            cycle_in_tx(&mut c.tx, c.caller, &row.try_get::<String, _>("cycle_id")?).await?;
             if row.try_get::<Option<String>, _>("removed_on")?.is_some() {
                 return Err(DbError::field("removed_on", "err-planning-removed"));
             }

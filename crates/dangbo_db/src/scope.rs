@@ -4,10 +4,12 @@
 use crate::Caller;
 use crate::auth::Role;
 
-/// Binds $1 (all: 1/0) and $2 (path prefix pattern) against the organisation aliased `o`.
-pub(crate) const ORG_IN_SCOPE: &str = "($1 = 1 OR o.path LIKE $2)";
+/// Binds $1 (all: 1; reading: 0; writing: 2) and $2 (path prefix pattern) against the
+/// organisation aliased `o`. A reader also sees the ended organisations whose history their
+/// subtree inherited (`heir_path`, `org_heirs`); a command never writes there.
+pub(crate) const ORG_IN_SCOPE: &str = "($1 = 1 OR o.path LIKE $2 OR ($1 = 0 AND o.heir_path LIKE $2))";
 /// As [`ORG_IN_SCOPE`], plus $3: a member may always see their own record (`m`).
-pub(crate) const MEMBER_IN_SCOPE: &str = "($1 = 1 OR o.path LIKE $2 OR m.id = $3)";
+pub(crate) const MEMBER_IN_SCOPE: &str = "($1 = 1 OR o.path LIKE $2 OR ($1 = 0 AND o.heir_path LIKE $2) OR m.id = $3)";
 
 pub(crate) struct ScopeArgs {
     pub all: i64,
@@ -16,13 +18,23 @@ pub(crate) struct ScopeArgs {
 }
 
 impl Caller {
+    /// Whether the organisation at `path` is in the caller's own subtree, where they may write
+    /// (not only read as an inherited predecessor, `org_heirs`).
+    pub(crate) fn owns(&self, path: &str) -> bool {
+        match (self.role, &self.scope_path) {
+            (Role::Admin, _) => true,
+            (Role::Member, _) | (_, None) => false,
+            (_, Some(own)) => path.starts_with(own.as_str()),
+        }
+    }
+
     pub(crate) fn scope(&self) -> ScopeArgs {
         let self_id = self.member_id.clone().unwrap_or_default();
         match (self.role, &self.scope_path) {
             (Role::Admin, _) => ScopeArgs { all: 1, prefix: String::new(), self_id },
             // A member sees no organisation subtree, only their own record.
             (Role::Member, _) | (_, None) => ScopeArgs { all: 0, prefix: "\u{1}".into(), self_id },
-            (_, Some(path)) => ScopeArgs { all: 0, prefix: format!("{path}%"), self_id },
+            (_, Some(path)) => ScopeArgs { all: if self.writing { 2 } else { 0 }, prefix: format!("{path}%"), self_id },
         }
     }
 }

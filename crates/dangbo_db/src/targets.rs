@@ -72,7 +72,7 @@ impl Store {
             return Err(DbError::field("admission_target", "err-number"));
         }
         self.command(caller, Right::Any, async |c| {
-            let org = org_in_tx(&mut c.tx, caller, code).await?.ok_or(DbError::NotFound)?;
+            let org = org_in_tx(&mut c.tx, c.caller, code).await?.ok_or(DbError::NotFound)?;
             if !org.kind.is_grassroots() {
                 return Err(DbError::field("org", "err-org-not-grassroots"));
             }

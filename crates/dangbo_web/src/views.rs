@@ -184,6 +184,9 @@ pub struct OrgPage {
     pub members: Vec<MemberRow>,
     pub members_total: String,
     pub history: Vec<HistoryView>,
+    /// Organisations that ended into this one, whose history its users read: (code, name,
+    /// "ended on …", the last day they existed as ISO).
+    pub predecessors: Vec<(String, String, String, String)>,
 }
 
 #[derive(Template)]

@@ -76,7 +76,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn raise_proposal(&self, caller: &Caller, meeting_id: &str, p: NewProposal) -> Result<String, DbError> {
         self.command(caller, Right::Write, async |c| {
-            let m = meeting_in_tx(&mut c.tx, caller, meeting_id).await?;
+            let m = meeting_in_tx(&mut c.tx, c.caller, meeting_id).await?;
             let on = held(&m)?;
             let holder = match &p.forward_to {
                 Some(code) => org_any(&mut c.tx, code.as_str()).await?.ok_or_else(|| DbError::field("forward_to", "err-org-unknown"))?.id,
@@ -111,7 +111,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn proposal_action(&self, caller: &Caller, id: &str, a: NewAnswer) -> Result<(), DbError> {
         self.command(caller, Right::Write, async |c| {
-            let p = proposals_where(&mut c.tx, caller, "p.id = $3", &[id]).await?.into_iter().next().ok_or(DbError::NotFound)?;
+            let p = proposals_where(&mut c.tx, c.caller, "p.id = $3", &[id]).await?.into_iter().next().ok_or(DbError::NotFound)?;
             let not_before = |d: NaiveDate, floor: Option<NaiveDate>, field: &str| match floor {
                 Some(f) if d < f => Err(DbError::field(field, "err-proposal-date-order")),
                 _ => Ok(()),
@@ -135,7 +135,7 @@ impl Store {
                         return Err(DbError::field("action", "err-proposal-state"));
                     }
                     // Only the level that holds the proposal answers it.
-                    if !holds(&mut c.tx, caller, &p.holder).await? {
+                    if !holds(&mut c.tx, c.caller, &p.holder).await? {
                         return Err(DbError::Forbidden);
                     }
                     not_before(*on, p.forwarded_on.or(p.raised_on), "on")?;
@@ -150,7 +150,7 @@ impl Store {
                     if p.state != ProposalState::Answered {
                         return Err(DbError::field("action", "err-proposal-state"));
                     }
-                    let m = meeting_in_tx(&mut c.tx, caller, meeting).await.map_err(|_| DbError::field("meeting", "err-meeting-unknown"))?;
+                    let m = meeting_in_tx(&mut c.tx, c.caller, meeting).await.map_err(|_| DbError::field("meeting", "err-meeting-unknown"))?;
                     let on = held(&m).map_err(|_| DbError::field("meeting", "err-meeting-not-held"))?;
                     if m.org.code != p.org {
                         return Err(DbError::field("meeting", "err-vote-other-branch"));

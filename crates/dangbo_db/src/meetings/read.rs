@@ -101,6 +101,9 @@ pub struct MeetingDetail {
     pub opinions: String,
     pub conclusions: String,
     pub closed_at: Option<String>,
+    /// Whether the caller may change it: false for a predecessor's meeting, which its successor
+    /// reads (`org_heirs`).
+    pub writable: bool,
     /// Each member's presence. Named apart from the counts (`attendance`) of the flattened item:
     /// one JSON object cannot hold the same key twice.
     #[serde(rename = "attendees")]
@@ -342,6 +345,7 @@ impl Store {
             opinions: r.try_get("opinions")?,
             conclusions: r.try_get("conclusions")?,
             closed_at: r.try_get("closed_at")?,
+            writable: caller.owns(&m.org.path),
             attendance,
             votes,
             tasks,

@@ -92,7 +92,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn create_assignment(&self, caller: &Caller, a: NewAssignment) -> Result<String, DbError> {
         self.command(caller, Right::Write, async |c| {
-        let s = caller.scope();
+        let s = c.caller.scope();
         let sql = format!(
             "SELECT m.org_id FROM member m JOIN org o ON o.id = m.org_id WHERE m.id = $4 AND m.status IN ('probationary', 'full', 'exempt') AND {MEMBER_IN_SCOPE}"
         );
@@ -149,7 +149,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn create_document(&self, caller: &Caller, d: NewDocument) -> Result<String, DbError> {
         self.command(caller, Right::Committee, async |c| {
-            let org = org_in_tx(&mut c.tx, caller, d.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
+            let org = org_in_tx(&mut c.tx, c.caller, d.org.as_str()).await?.ok_or_else(|| DbError::field("org", "err-org-unknown"))?;
             let id = new_id();
             insert_document(&mut c.tx, &caller.username, &id, &org.id, &d).await?;
             c.audit("document.create", "party_document", &id, None, Some(serde_json::to_value(&d)?)).await?;
@@ -181,9 +181,9 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn study_document(&self, caller: &Caller, meeting_id: &str, document_id: &str) -> Result<(), DbError> {
         self.command(caller, Right::Write, async |c| {
-            let m = meeting_in_tx(&mut c.tx, caller, meeting_id).await?;
+            let m = meeting_in_tx(&mut c.tx, c.caller, meeting_id).await?;
             held(&m)?;
-            document_in_tx(&mut c.tx, caller, document_id).await.map_err(|_| DbError::field("document", "err-document-unknown"))?;
+            document_in_tx(&mut c.tx, c.caller, document_id).await.map_err(|_| DbError::field("document", "err-document-unknown"))?;
             sqlx::query("DELETE FROM meeting_document WHERE meeting_id = $1 AND document_id = $2")
                 .bind(meeting_id)
                 .bind(document_id)

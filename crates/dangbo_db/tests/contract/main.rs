@@ -4,6 +4,7 @@ mod access;
 mod backup;
 mod cadre;
 mod demo;
+mod heirs;
 mod import;
 mod lifecycle;
 mod meetings;

@@ -56,6 +56,8 @@ pub struct MeetingPage {
     pub editable: bool,
     pub held: bool,
     pub closed: bool,
+    /// False for a predecessor's meeting, read by its successor (nothing can be added).
+    pub writable: bool,
     pub facts: Vec<(String, String)>,
     pub agenda: Vec<String>,
     pub documents: Vec<String>,
@@ -164,7 +166,7 @@ pub(crate) fn vote_line(i: &I18n, v: &dangbo_db::VoteRow) -> VoteLine {
 pub(crate) async fn page(st: &AppState, auth: &PageAuth, c: Ctx, id: &str, mut form: FormView) -> Result<MeetingPage, WebError> {
     let i = c.i18n;
     let d = st.store.meeting(&auth.caller, id).await?;
-    let editable = d.item.state != MeetingState::Closed;
+    let editable = d.item.state != MeetingState::Closed && d.writable;
     let roster = if editable { st.store.meeting_roster(&auth.caller, id, None).await? } else { Vec::new() };
     let members: Vec<Choice> = roster.iter().map(|r| Choice { value: r.member_id.clone(), label: r.full_name.clone() }).collect();
     let candidates = if d.item.held_on.is_some() && editable {
@@ -231,7 +233,8 @@ pub(crate) async fn page(st: &AppState, auth: &PageAuth, c: Ctx, id: &str, mut f
         state: i.t(&d.item.state.message_key()),
         editable,
         held: d.item.held_on.is_some(),
-        closed: !editable,
+        closed: d.item.state == MeetingState::Closed,
+        writable: d.writable,
         facts: facts(&i, &d),
         agenda: d.agenda.clone(),
         documents: d.documents.clone(),

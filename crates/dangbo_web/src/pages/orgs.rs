@@ -82,6 +82,17 @@ pub async fn show(
         Err(DbError::NotFound) => vec![],
         Err(e) => return Err(e.into()),
     };
+    let predecessors = st
+        .store
+        .org_predecessors(&auth.caller, &code)
+        .await?
+        .into_iter()
+        .filter_map(|p| {
+            let ended = p.ended_on?;
+            let last = ended.pred_opt().unwrap_or(ended);
+            Some((p.code, p.name, i.t1("org-ended", "date", &i.date(&ended)), iso(last)))
+        })
+        .collect();
     let facts = vec![
         (i.t("org-code"), org.code.clone()),
         (i.t("org-type"), i.t(&org.kind.message_key())),
@@ -112,6 +123,7 @@ pub async fn show(
         members,
         members_total: i.count("members-total", page.total),
         history: history.iter().map(|h| history_view(&i, h)).collect(),
+        predecessors,
         ctx: c,
     }))
 }

@@ -429,3 +429,38 @@ async fn an_impossible_date_is_said_and_an_ended_organisation_opens_on_its_last_
     assert!(stats.select_text("p.ended")[0].contains("01/07/2025"));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_successor_committee_reads_its_predecessors_2019_meetings_and_a_sibling_gets_404() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    app.token("quangtan", Role::Staff, Some("DH-QT")).await;
+    app.token("quangan", Role::Staff, Some("DH-QA")).await;
+    let qt = app.login("quangtan", "hoa-sen-no-sang-9").await;
+    let qa = app.login("quangan", "hoa-sen-no-sang-9").await;
+    // Quảng Lợi merged into Quảng Tân on 1/1/2020: its committee and agency branch are Quảng
+    // Tân's predecessors, linked from its page as they were on their last day.
+    let page = app.get("/orgs/DH-QT", &qt).await;
+    let links = page.select_attr("ul.tree a[href*='as_of=2019-12-31']", "href");
+    assert!(links.contains(&"/orgs/DH-QLO?as_of=2019-12-31".to_string()), "{links:?}");
+    let agency = app.get("/orgs/DH-QT-CQ", &qt).await;
+    assert_eq!(agency.select_attr("ul.tree a[href^='/orgs/DH-QLO-CQ']", "href"), ["/orgs/DH-QLO-CQ?as_of=2019-12-31"]);
+    let old = app.get("/orgs/DH-QLO-CQ?as_of=2019-12-31", &qt).await;
+    assert_eq!(old.status, StatusCode::OK);
+    assert!(old.select_text("p.ended")[0].contains("chỉ để xem"), "{:?}", old.select_text("p.ended"));
+    assert!(old.select_text("table.list tbody tr").len() > 1);
+    let meetings = app.get("/orgs/DH-QLO-CQ/meetings?year=2019", &qt).await;
+    assert_eq!(meetings.status, StatusCode::OK);
+    let ids = meetings.select_attr("a[href^='/meetings/']", "href");
+    assert!(ids.len() >= 10, "{ids:?}");
+    // Read, not written: the meeting page offers no form, and a post is refused.
+    let meeting = app.get(&ids[0], &qt).await;
+    assert_eq!(meeting.status, StatusCode::OK);
+    assert!(meeting.select_text("form.form button").is_empty(), "{:?}", meeting.select_text("form.form button"));
+    let res = app.post_form(&ids[0], &qt, &[("csrf", qt.csrf()), ("what", "correct"), ("entry", "Sửa")]).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    // A sibling commune's committee never had it.
+    for path in ["/orgs/DH-QLO-CQ", "/orgs/DH-QLO-CQ/meetings?year=2019", &ids[0]] {
+        assert_eq!(app.get(path, &qa).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    app.finish().await;
+}
