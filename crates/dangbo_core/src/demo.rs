@@ -473,8 +473,23 @@ fn members(rng: &mut ChaCha8Rng, branches: &[Branch], today: NaiveDate) -> Vec<D
     for m in &mut out {
         m.events.sort_by_key(|e| e.0);
         normalise(m, branches);
+        born_in_the_commune(m);
     }
     out
+}
+
+/// A member admitted in a commune's branch was born there, and their hometown is written as
+/// the register of the time wrote it: "xã Quảng Lợi, huyện Đầm Hà, tỉnh Quảng Ninh" (which the
+/// member page shows with the commune it is part of now). No draw of the generator, so names and
+/// figures stay as they were.
+fn born_in_the_commune(m: &mut DemoMember) {
+    let Some((_, DemoEvent::Admitted { person, org, .. })) = m.events.first_mut() else { return };
+    let commune = org.strip_prefix("DH-").and_then(|rest| rest.split('-').next()).and_then(|c| COMMUNES.iter().find(|x| x.0 == c));
+    if let Some((_, name, _)) = commune {
+        let place = format!("{name}, huyện Đầm Hà, tỉnh Quảng Ninh");
+        person.birth_place = place.clone();
+        person.home_town = place;
+    }
 }
 
 fn target_stays(branches: &[Branch], code: &str) -> bool {

@@ -17,6 +17,7 @@ pub mod meeting;
 pub mod member;
 pub mod org;
 pub mod password;
+pub mod place;
 pub mod rules;
 pub mod tally;
 pub mod text;

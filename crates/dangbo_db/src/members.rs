@@ -206,9 +206,21 @@ impl Store {
                 let kind: String = row.try_get("kind")?;
                 let old: EventData = serde_json::from_str(&row.try_get::<String, _>("data")?)?;
                 let kind = crate::rows::decoded(&kind, EventKind::parse, "EventKind")?;
+                // The date of an admission is a core field of the file: changed by decision only.
+                if matches!(kind, EventKind::Admitted | EventKind::TransferredIn | EventKind::Readmitted) && ev.basis.decision_no.is_none() {
+                    return Err(DbError::field("decision_no", "err-core-needs-decision"));
+                }
                 let replacement = match kind {
                     EventKind::Corrected => return Err(DbError::field("corrects", "err-event-unknown")),
-                    EventKind::Admitted | EventKind::TransferredIn => old,
+                    // The admission's date is its ceremony's: corrected together.
+                    EventKind::Admitted => match old {
+                        EventData::Admitted { person, mut party, org_id } => {
+                            party.ceremony_date = ev.effective_on;
+                            EventData::Admitted { person, party, org_id }
+                        }
+                        other => other,
+                    },
+                    EventKind::TransferredIn => old,
                     k if k.needs_org() && org_id.is_none() => old,
                     k => ev.data(k, org_id, &current.person, today)?,
                 };

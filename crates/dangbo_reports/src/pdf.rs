@@ -17,6 +17,7 @@ static DECISION: LazyLock<Engine> = LazyLock::new(|| engine("admission_decision.
 
 static MINUTES: LazyLock<Engine> = LazyLock::new(|| engine("minutes.typ", include_str!("../templates/minutes.typ")));
 static KIT: LazyLock<Engine> = LazyLock::new(|| engine("meeting_kit.typ", include_str!("../templates/meeting_kit.typ")));
+static MEMBER_FILE: LazyLock<Engine> = LazyLock::new(|| engine("member_file.typ", include_str!("../templates/member_file.typ")));
 
 /// A template: the edited copy in `$DANGBO_TEMPLATES/<name>` when there is one (staff change
 /// the wording or layout without a rebuild), else the built-in one.
@@ -193,6 +194,48 @@ pub struct MeetingKit {
     pub open_tasks: Vec<String>,
     pub open_proposals: Vec<String>,
     pub members: Vec<KitMember>,
+}
+
+/// The member's biography (lý lịch đảng viên, 1-HSĐV) as the register holds it; what it does
+/// not hold prints as lines to fill in. Wording and numbering in its template.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MemberFile {
+    /// The province-level organisation, the grassroots one and the branch (header).
+    pub upper: String,
+    pub grassroots: String,
+    pub branch: String,
+    pub bio_no: String,
+    pub card_no: String,
+    pub name: String,
+    pub sex: String,
+    pub birth_day: String,
+    pub birth_month: String,
+    pub birth_year: String,
+    /// As written, and the commune it is part of now when the name changed.
+    pub birth_place: String,
+    pub home_town: String,
+    pub residence: String,
+    pub ethnicity: String,
+    pub religion: String,
+    pub occupation: String,
+    pub education: String,
+    pub professional: String,
+    pub theory: String,
+    /// "15/03/2010 tại Chi bộ thôn Lợi Hồng".
+    pub ceremony: String,
+    /// "số 12-QĐ/ĐU ngày 01/03/2010".
+    pub admission: String,
+    pub full: String,
+    /// (date, what happened) from the member's events, oldest first.
+    pub history: Vec<(String, String)>,
+    pub positions: Vec<String>,
+    pub courses: Vec<String>,
+    pub printed_on: String,
+}
+
+/// Lays out and writes the member's biography.
+pub fn member_file(doc: &MemberFile) -> Result<Vec<u8>, String> {
+    compile(&MEMBER_FILE, doc)
 }
 
 /// Lays out and writes the minutes.

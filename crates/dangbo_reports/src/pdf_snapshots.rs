@@ -97,6 +97,44 @@ fn letterhead(upper: &str, issuer: &str, on_behalf: &str) -> Letterhead {
 }
 
 #[test]
+fn the_member_file_matches_its_snapshot() {
+    let doc = MemberFile {
+        upper: "Đảng bộ tỉnh Quảng Ninh".into(),
+        grassroots: "Đảng bộ xã Quảng Tân".into(),
+        branch: "Chi bộ thôn Lợi Hồng".into(),
+        bio_no: "QN-012345".into(),
+        card_no: String::new(),
+        name: "Hoàng Thị Lan".into(),
+        sex: "Nữ".into(),
+        birth_day: "04".into(),
+        birth_month: "09".into(),
+        birth_year: "1985".into(),
+        birth_place: "xã Quảng Lợi, huyện Đầm Hà, tỉnh Quảng Ninh (nay là xã Quảng Tân, tỉnh Quảng Ninh)".into(),
+        home_town: "xã Quảng Lợi, huyện Đầm Hà, tỉnh Quảng Ninh (nay là xã Quảng Tân, tỉnh Quảng Ninh)".into(),
+        residence: "thôn Lợi Hồng, xã Quảng Tân, tỉnh Quảng Ninh".into(),
+        ethnicity: "Dao".into(),
+        religion: "Không".into(),
+        occupation: "Giáo viên".into(),
+        education: "12/12".into(),
+        professional: "Đại học".into(),
+        theory: "Trung cấp".into(),
+        ceremony: "19/05/2010 tại Chi bộ thôn Lợi Hồng".into(),
+        admission: "số 86-QĐ/HU ngày 05/05/2010".into(),
+        full: "19/05/2011".into(),
+        history: vec![
+            ("19/05/2010".into(), "Kết nạp — Chi bộ thôn Lợi Hồng, Đảng bộ xã Quảng Lợi".into()),
+            ("19/05/2011".into(), "Công nhận đảng viên chính thức".into()),
+            ("01/01/2020".into(), "Chuyển sinh hoạt — Chi bộ thôn Lợi Hồng, Đảng bộ xã Quảng Tân (625-QĐ/HU)".into()),
+            ("12/03/2021".into(), "Thay đổi thông tin — Lý luận chính trị: Sơ cấp thành Trung cấp".into()),
+        ],
+        positions: vec!["Chi ủy viên, Chi bộ thôn Lợi Hồng (2015 – 2020)".into()],
+        courses: vec![],
+        printed_on: "07/12/2026".into(),
+    };
+    check("member-file", &MEMBER_FILE, &doc, 2);
+}
+
+#[test]
 fn the_transfer_letter_matches_its_snapshot() {
     let doc = TransferLetter {
         upper: "Đảng bộ huyện Đầm Hà".into(),

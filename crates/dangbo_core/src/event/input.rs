@@ -167,13 +167,25 @@ impl NewEvent {
                     Some("correction") => true,
                     Some(_) => return Err(FieldErrors::single("change", "err-choice")),
                 };
-                EventData::InfoChanged { person: merged_person(&self.input.member, current, today)?, correction }
+                let person = merged_person(&self.input.member, current, today)?;
+                if core_changed(current, &person) && self.basis.decision_no.is_none() {
+                    return Err(FieldErrors::single("decision_no", "err-core-needs-decision"));
+                }
+                EventData::InfoChanged { person, correction }
             }
             EventKind::Admitted | EventKind::TransferredIn | EventKind::Corrected => {
                 return Err(FieldErrors::single("type", "err-choice"));
             }
         })
     }
+}
+
+/// Whether a change touches the member file's core fields — the name, sex and birth date —
+/// which change only by the decision of the competent committee that authorises it (QĐ 24
+/// §6.2.4: the file is not altered without it); the decision is recorded with the event.
+pub fn core_changed(before: &Person, after: &Person) -> bool {
+    (before.family_name.as_str(), before.middle_name.as_str(), before.given_name.as_str(), before.sex, before.birth_date)
+        != (after.family_name.as_str(), after.middle_name.as_str(), after.given_name.as_str(), after.sex, after.birth_date)
 }
 
 /// The person after an info change: given fields replace, empty fields keep the current value.

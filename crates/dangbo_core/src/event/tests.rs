@@ -126,3 +126,22 @@ fn readmission_waits_36_months_and_happens_once() {
     ];
     assert_eq!(replay(&twice).unwrap_err().0["type"].key, "err-readmission-once");
 }
+
+#[test]
+fn the_name_and_birth_date_change_only_by_decision() {
+    use crate::member::MemberInput;
+    let today = d(2026, 11, 27);
+    let change = |member: MemberInput, decision: Option<&str>| {
+        let input =
+            EventInput { kind: "info_changed".into(), effective_on: "2026-11-01".into(), decision_no: decision.map(Into::into), member, ..Default::default() };
+        input.parse(today).unwrap().data(EventKind::InfoChanged, None, &person(), today)
+    };
+    let renamed = MemberInput { given_name: "Bình Minh".into(), ..Default::default() };
+    let err = change(renamed.clone(), None).unwrap_err();
+    assert_eq!(err.0["decision_no"].key, "err-core-needs-decision");
+    assert!(change(renamed, Some("12-QĐ/ĐU")).is_ok());
+    let born = MemberInput { birth_date: "1981-02-03".into(), ..Default::default() };
+    assert!(change(born, None).is_err());
+    // A level is no core field.
+    assert!(change(MemberInput { theory: Some("Trung cấp".into()), ..Default::default() }, None).is_ok());
+}

@@ -232,3 +232,40 @@ async fn a_members_profile_shows_the_record_as_read_alone() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_admission_date_and_the_name_are_corrected_only_by_decision() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let id = add_member(&s, member_input("B1", "Hoàng", "Văn", "Sơn")).await;
+        let m = s.member(&admin(), &id).await.unwrap();
+        let admitted = m.events.iter().find(|e| e.kind == "admitted").unwrap().id.clone();
+        let audits = audit_count(&s).await;
+        let fix = |decision: Option<&str>| EventInput {
+            kind: "corrected".into(),
+            effective_on: "2010-03-10".into(),
+            corrects: Some(admitted.clone()),
+            decision_no: decision.map(Into::into),
+            ..Default::default()
+        };
+        let err = s.record_event(&admin(), &id, fix(None).parse(today()).unwrap(), today()).await.unwrap_err();
+        assert!(matches!(err, DbError::Invalid(ref e) if e.0["decision_no"].key == "err-core-needs-decision"), "{backend}: {err:?}");
+        let rename = EventInput {
+            kind: "info_changed".into(),
+            effective_on: "2020-01-01".into(),
+            member: MemberInput { given_name: "Sang".into(), ..Default::default() },
+            ..Default::default()
+        };
+        let err = s.record_event(&admin(), &id, rename.parse(today()).unwrap(), today()).await.unwrap_err();
+        assert!(matches!(err, DbError::Invalid(ref e) if e.0["decision_no"].key == "err-core-needs-decision"), "{backend}: {err:?}");
+        assert_eq!(audit_count(&s).await, audits, "{backend}: nothing written");
+        // With the decision: the date is corrected, the original and the correction both stay.
+        s.record_event(&admin(), &id, fix(Some("45-QĐ/HU")).parse(today()).unwrap(), today()).await.unwrap();
+        let m = s.member(&admin(), &id).await.unwrap();
+        assert_eq!(m.party.ceremony_date, d("2010-03-10"), "{backend}");
+        let kinds: Vec<&str> = m.events.iter().map(|e| e.kind.as_str()).collect();
+        assert!(kinds.contains(&"admitted") && kinds.contains(&"corrected"), "{backend}: {kinds:?}");
+        assert_eq!(m.events.iter().find(|e| e.kind == "corrected").unwrap().decision_no.as_deref(), Some("45-QĐ/HU"));
+    })
+    .await;
+}

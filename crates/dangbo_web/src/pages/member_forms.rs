@@ -96,6 +96,7 @@ pub async fn edit_form(State(st): State<AppState>, auth: PageAuth, lang: Lang, P
         ("ethnicity", p.ethnicity.clone()),
         ("religion", p.religion.clone()),
         ("cccd", p.cccd.clone().unwrap_or_default()),
+        ("birth_place", p.birth_place.clone()),
         ("home_town", p.home_town.clone()),
         ("residence", p.residence.clone()),
         ("phone", p.phone.clone()),

@@ -102,12 +102,13 @@ fn event_detail(i: &I18n, data: &serde_json::Value) -> String {
 /// What an info change changed, field by field ("Lý luận chính trị: Sơ cấp → Trung cấp"),
 /// against the person before it; a correction says so.
 fn info_change(i: &I18n, before: Option<&serde_json::Value>, data: &serde_json::Value) -> String {
-    const FIELDS: [&str; 13] = [
+    const FIELDS: [&str; 14] = [
         "family_name",
         "middle_name",
         "given_name",
         "birth_date",
         "religion",
+        "birth_place",
         "home_town",
         "residence",
         "cccd",
@@ -138,6 +139,15 @@ fn info_change(i: &I18n, before: Option<&serde_json::Value>, data: &serde_json::
     parts.join("; ")
 }
 
+/// A place as written and, when it names a commune of before 1/7/2025, the commune it is part
+/// of now: "xã Quảng Lợi, huyện Đầm Hà (nay là xã Quảng Tân, tỉnh Quảng Ninh)".
+pub(crate) fn place(i: &I18n, text: &str) -> String {
+    match dangbo_core::place::recognise(text) {
+        Some(dangbo_core::place::Place::Old { now, .. }) => format!("{text} ({})", i.t1("place-now", "place", &now.display())),
+        _ => text.to_string(),
+    }
+}
+
 /// Builds the member page, with the event form as given (empty, or with errors).
 pub(crate) fn member_page(c: crate::views::Ctx, profile: MemberProfile, form: FormView) -> MemberPage {
     let i = c.i18n;
@@ -151,7 +161,8 @@ pub(crate) fn member_page(c: crate::views::Ctx, profile: MemberProfile, form: Fo
         (i.t("field-birth_date"), i.date(&p.birth_date)),
         (i.t("field-ethnicity"), ethnicity),
         (i.t("field-religion"), p.religion.clone()),
-        (i.t("field-home_town"), p.home_town.clone()),
+        (i.t("field-birth_place"), place(&i, &p.birth_place)),
+        (i.t("field-home_town"), place(&i, &p.home_town)),
         (i.t("field-residence"), p.residence.clone()),
         (i.t("field-cccd"), p.cccd.clone().unwrap_or_default()),
         (i.t("field-education"), p.education.clone()),

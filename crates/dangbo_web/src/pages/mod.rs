@@ -13,6 +13,7 @@ mod meeting;
 pub(crate) mod meeting_docs;
 mod meetings;
 mod member_events;
+mod member_file;
 mod member_forms;
 mod members;
 mod org_forms;
@@ -68,6 +69,7 @@ pub fn routes() -> crate::routes::Routes {
         .route("/todo/recognition.pdf", get(documents::recognition_list))
         .route("/candidates/{id}/decision.pdf", get(documents::decision))
         .route("/members/{id}/transfer.pdf", get(documents::transfer_letter))
+        .route("/members/{id}/file.pdf", get(member_file::member_file))
         .route("/candidates", get(candidates::index))
         .route("/candidates/new", get(candidates::new_form).post(candidates::create))
         .route("/candidates/{id}", get(candidates::show))

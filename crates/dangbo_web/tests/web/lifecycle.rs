@@ -238,6 +238,40 @@ async fn a_transfer_letter_prints_while_the_transfer_is_under_way() {
 }
 
 #[tokio::test]
+async fn an_old_hometown_shows_its_commune_of_today_and_the_member_file_prints() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let admin = app.token("adm", Role::Admin, None).await;
+    let list = app.get("/api/v1/members?org=DH-QLO-01&limit=20", &admin).await.json();
+    let staff = app.login("quangninh", "dangbo-quangninh").await;
+    // Born in Quảng Lợi, merged into Quảng Tân in 2020, which is a commune of today.
+    let old = "xã Quảng Lợi, huyện Đầm Hà, tỉnh Quảng Ninh (nay là xã Quảng Tân, tỉnh Quảng Ninh)";
+    let mut found = None;
+    for item in list["items"].as_array().unwrap() {
+        let id = item["id"].as_str().unwrap();
+        if app.get(&format!("/members/{id}"), &staff).await.select_text("dl.facts dd").iter().filter(|f| *f == old).count() == 2 {
+            found = Some(id.to_string());
+            break;
+        }
+    }
+    let id = found.expect("a member born in Quảng Lợi");
+    let page = app.get(&format!("/members/{id}"), &staff).await;
+    assert_eq!(page.select_attr("a[href$='/file.pdf']", "href"), [format!("/members/{id}/file.pdf")]);
+    let pdf = app.get(&format!("/members/{id}/file.pdf"), &staff).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!(pdf.body.starts_with("%PDF-"));
+    let logged = app
+        .store
+        .audit_search(&Caller::system(), &dangbo_db::AuditFilter { action: Some("export.member_file".into()), limit: 10, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(logged.len(), 1, "{logged:?}");
+    // The secretary of another commune's branch never sees it.
+    let sec = app.login("bithu", "dangbo-bithu").await;
+    assert_eq!(app.get(&format!("/members/{id}/file.pdf"), &sec).await.status, StatusCode::NOT_FOUND);
+    app.finish().await;
+}
+
+#[tokio::test]
 async fn the_cadre_page_lists_the_people_behind_each_move_figure() {
     let app = TestApp::with_demo(TestDb::sqlite().await).await;
     let admin = app.token("adm", Role::Admin, None).await;

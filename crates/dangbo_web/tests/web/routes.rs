@@ -61,6 +61,7 @@ const ROUTES: &[(&str, Access)] = &[
     ("/todo/recognition.pdf", SignedIn),
     ("/candidates/{id}/decision.pdf", Scoped),
     ("/members/{id}/transfer.pdf", Scoped),
+    ("/members/{id}/file.pdf", Scoped),
     ("/candidates", SignedIn),
     ("/candidates/new", SignedIn),
     ("/candidates/{id}", Scoped),
