@@ -191,6 +191,10 @@ const BRANCHES: &[(&str, &str, Field)] = &[
     ("DH-BD", "Chi bộ Bưu điện huyện", Field::Enterprise),
 ];
 
+/// The communes of 1/7/2025 that took Đầm Hà's (code, name, old communes), after the 2025
+/// conversion of `data/admin-units`.
+pub const NEW_COMMUNES: &[(&str, &[&str])] = &[("QN-XDH", &["TT", "TB", "XDH", "TL", "DB"]), ("QN-XQT", &["QL", "QA", "DY", "QT"])];
+
 fn tree() -> Builder {
     let mut b = Builder { orgs: vec![], branches: vec![] };
     b.org(ROOT, "Đảng bộ tỉnh Quảng Ninh", OrgKind::Province, Field::Other, None, d(1963, 10, 30));
@@ -245,10 +249,28 @@ fn reorganisations(b: &mut Builder) -> Vec<(String, OrgEvent)> {
     b.end("DH-QLO-TH", d(2020, 1, 1), &["DH-QT-TH"], b4.clone());
     push("DH-QLO-TH", OrgChange::Merge(OrgCode::parse("DH-QT-TH").expect("code")), d(2020, 1, 1), b4.clone());
     push("DH-QLO", OrgChange::Merge(OrgCode::parse("DH-QT").expect("code")), d(2020, 1, 1), b4);
-    // 1/7/2025: no more district level.
+    // 1/7/2025: no more district level, and the nine communes become two (the 2025 conversion
+    // in data/admin-units): each new commune's committee takes the branches of the old ones,
+    // which merge into it, so its users read their history (org_heirs).
     let b5 = basis("QĐ 294-QĐ/TW", d(2025, 5, 26), "Ban Chấp hành Trung ương");
-    let mut tops: Vec<String> = COMMUNES.iter().filter(|c| c.0 != "QLO").map(|c| format!("DH-{}", c.0)).collect();
-    tops.extend(COMMITTEES.iter().map(|c| c.0.to_string()));
+    let b6 = basis("1568-QĐ/TU", d(2025, 6, 30), "Ban Thường vụ Tỉnh ủy Quảng Ninh");
+    for (new, olds) in NEW_COMMUNES {
+        for old in *olds {
+            let (_, _, villages) = COMMUNES.iter().find(|c| c.0 == *old).expect("commune");
+            let mut kids: Vec<String> = (1..=villages.len()).map(|i| format!("DH-{old}-{i:02}")).collect();
+            kids.extend(["CQ", "TH"].map(|k| format!("DH-{old}-{k}")));
+            if *old == "QT" {
+                kids.extend((1..=4).map(|i| format!("DH-QLO-{i:02}")));
+            }
+            // Branches that ended before (Quảng An's agency branch in 2019) stay where they were.
+            kids.retain(|k| b.branches.iter().any(|x| x.code == *k && x.until.is_none()));
+            for k in kids {
+                push(&k, OrgChange::Move(OrgCode::parse(new).expect("code")), d(2025, 7, 1), b6.clone());
+            }
+            push(&format!("DH-{old}"), OrgChange::Merge(OrgCode::parse(new).expect("code")), d(2025, 7, 1), b6.clone());
+        }
+    }
+    let mut tops: Vec<String> = COMMITTEES.iter().map(|c| c.0.to_string()).collect();
     tops.extend(BRANCHES.iter().filter(|c| c.0 != "DH-BQLDA" && c.0 != "DH-DS").map(|c| c.0.to_string()));
     for t in tops {
         push(&t, OrgChange::Move(OrgCode::parse(ROOT).expect("code")), d(2025, 7, 1), b5.clone());
@@ -551,6 +573,11 @@ fn normalise(m: &mut DemoMember, branches: &[Branch]) {
 pub fn dam_ha(seed: u64, today: NaiveDate) -> Demo {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut b = tree();
+    if today >= d(2025, 7, 1) {
+        for (code, name) in [("QN-XDH", "Đảng bộ xã Đầm Hà"), ("QN-XQT", "Đảng bộ xã Quảng Tân")] {
+            b.org(code, name, OrgKind::GrassrootsCommittee, Field::Commune, Some(ROOT), d(2025, 7, 1));
+        }
+    }
     let org_events: Vec<(String, OrgEvent)> = reorganisations(&mut b).into_iter().filter(|(_, e)| e.effective_on <= today).collect();
     let members = members(&mut rng, &b.branches, today);
     let ended = |code: &str| {

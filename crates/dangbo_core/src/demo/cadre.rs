@@ -173,7 +173,21 @@ pub(super) fn build(rng: &mut ChaCha8Rng, members: &[DemoMember], today: NaiveDa
         if *c != "QLO" && today >= d(2020, 8, 20) {
             let local = rng.random_range(0..4) == 0;
             let who = *pick(rng, &pool);
-            out.positions.push(secretary(who, &unit, d(2020, 8, 20), None, local, if local { "" } else { "Luân chuyển" }));
+            // The term ended with the commune on 1/7/2025.
+            let to = (today >= d(2025, 7, 1)).then(|| d(2025, 7, 1));
+            out.positions.push(secretary(who, &unit, d(2020, 8, 20), to, local, if local { "" } else { "Luân chuyển" }));
+        }
+    }
+    // 1/7/2025: the new communes' secretaries, appointed — the last secretaries of the old
+    // town and of Quảng Tân (no draw of the generator: the rest of the demo stays as it was).
+    if today >= d(2025, 7, 1) {
+        for (new, old) in [("QN-XDH", "DH-TT"), ("QN-XQT", "DH-QT")] {
+            let last = out.positions.iter().rev().find(|p| p.position.org.as_str() == old).map(|p| p.member);
+            if let Some(who) = last {
+                let mut p = secretary(who, new, d(2025, 7, 1), None, true, "");
+                p.position.basis = Some(crate::cadre::PostBasis::Appointed);
+                out.positions.push(p);
+            }
         }
     }
     out

@@ -286,7 +286,7 @@ async fn the_demo_has_a_year_of_meetings_to_report_on() {
         // The thematic meetings studied the district's documents.
         let docs = s.documents(&admin()).await.unwrap();
         let d05 = docs.iter().find(|x| x.number == "05-CT/TW").expect("Chỉ thị 05 in the library");
-        let r = s.study_report(&admin(), "DH-TT", &d05.id).await.unwrap();
+        let r = s.study_report(&admin(), "QN-XDH", &d05.id).await.unwrap();
         assert!(r.studied > 0 && r.studied <= r.members, "{backend}: {} of {}", r.studied, r.members);
     })
     .await;

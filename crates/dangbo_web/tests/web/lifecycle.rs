@@ -441,12 +441,13 @@ async fn list_filters_offer_the_organisations_by_name() {
     assert_eq!(options[0], "Tất cả");
     assert!(options.iter().any(|o| o.trim() == "Chi bộ Khu phố 1"), "{options:?}");
     // A branch sits under its committee, indented.
-    let committee = options.iter().position(|o| o == "Đảng bộ thị trấn Đầm Hà").expect("the town's committee");
+    // Khu phố 1 of the old town is in the new xã Đầm Hà since 1/7/2025.
+    let committee = options.iter().position(|o| o == "Đảng bộ xã Đầm Hà").expect("the commune's committee");
     assert!(options[committee + 1].starts_with("Chi bộ"), "{:?}", &options[committee..committee + 2]);
     // Indented one step deeper than their committee (three no-break spaces per level).
     let indent =
         |name: &str| page.body.split(&format!("{name}</option>")).next().unwrap().rsplit('>').next().unwrap().chars().filter(|c| *c == '\u{a0}').count();
-    assert_eq!(indent("Chi bộ Khu phố 1"), indent("Đảng bộ thị trấn Đầm Hà") + 3, "branches sit under their committee");
+    assert_eq!(indent("Chi bộ Khu phố 1"), indent("Đảng bộ xã Đầm Hà") + 3, "branches sit under their committee");
     let code = app.store.org_choices(&app.store.caller_by_username("quangninh").await.unwrap().unwrap(), crate::today()).await.unwrap();
     let kp1 = code.iter().find(|o| o.name == "Chi bộ Khu phố 1").unwrap();
     let filtered = app.get(&format!("/members?org={}", kp1.code), &staff).await;

@@ -120,10 +120,11 @@ async fn the_committee_reads_2019_and_answers_a_proposal_through_the_api() {
     assert!(first["attendance"]["present"].as_i64().unwrap() > 0 && first["quality"]["meets"].is_boolean());
     let report = app.get("/api/v1/orgs/DH/meeting-report?year=2019", &staff).await.json();
     assert_eq!(report["meetings_held"].as_u64().unwrap() as usize, items.len());
-    // Who has studied Chỉ thị 05 in Thị trấn Đầm Hà, from the thematic meetings of 2019.
+    // Who has studied Chỉ thị 05 in xã Đầm Hà (the old town's branches among them), from the
+    // thematic meetings of 2019.
     let docs = app.get("/api/v1/documents", &staff).await.json();
     let d05 = docs["items"].as_array().unwrap().iter().find(|d| d["number"] == "05-CT/TW").expect("in the library")["id"].as_str().unwrap().to_string();
-    let study = app.get(&format!("/api/v1/documents/{d05}/study?org=DH-TT"), &staff).await.json();
+    let study = app.get(&format!("/api/v1/documents/{d05}/study?org=QN-XDH"), &staff).await.json();
     assert!(study["studied"].as_i64().unwrap() > 0, "{study}");
     let session = app.login("quangninh", "dangbo-quangninh").await;
     // The 2019 course for branch secretaries who are village heads lists them, linked to profiles

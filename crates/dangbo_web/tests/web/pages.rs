@@ -109,7 +109,7 @@ async fn an_organisation_can_be_founded_and_dissolved_from_the_forms() {
     let csrf = session.csrf().to_string();
     let res = app
         .post_form(
-            "/orgs/DH-QL/new",
+            "/orgs/QN-XQT/new",
             &session,
             &[
                 ("csrf", &csrf),
@@ -433,20 +433,24 @@ async fn an_impossible_date_is_said_and_an_ended_organisation_opens_on_its_last_
 #[tokio::test]
 async fn a_successor_committee_reads_its_predecessors_2019_meetings_and_a_sibling_gets_404() {
     let app = TestApp::with_demo(TestDb::sqlite().await).await;
-    app.token("quangtan", Role::Staff, Some("DH-QT")).await;
-    app.token("quangan", Role::Staff, Some("DH-QA")).await;
+    app.token("xadamha", Role::Staff, Some("QN-XDH")).await;
+    app.token("quangtan", Role::Staff, Some("QN-XQT")).await;
+    let dh = app.login("xadamha", "hoa-sen-no-sang-9").await;
     let qt = app.login("quangtan", "hoa-sen-no-sang-9").await;
-    let qa = app.login("quangan", "hoa-sen-no-sang-9").await;
-    // Quảng Lợi merged into Quảng Tân on 1/1/2020: its committee and agency branch are Quảng
-    // Tân's predecessors, linked from its page as they were on their last day.
-    let page = app.get("/orgs/DH-QT", &qt).await;
-    let links = page.select_attr("ul.tree a[href*='as_of=2019-12-31']", "href");
-    assert!(links.contains(&"/orgs/DH-QLO?as_of=2019-12-31".to_string()), "{links:?}");
-    let agency = app.get("/orgs/DH-QT-CQ", &qt).await;
-    assert_eq!(agency.select_attr("ul.tree a[href^='/orgs/DH-QLO-CQ']", "href"), ["/orgs/DH-QLO-CQ?as_of=2019-12-31"]);
+    // 1/7/2025: the old town and four communes merged into the new xã Đầm Hà, whose page links
+    // them as they were on their last day.
+    let page = app.get("/orgs/QN-XDH", &dh).await;
+    let links = page.select_attr("ul.tree a[href*='as_of=2025-06-30']", "href");
+    assert!(links.contains(&"/orgs/DH-TT?as_of=2025-06-30".to_string()), "{links:?}");
+    assert_eq!(links.len(), 5, "{links:?}");
+    let town = app.get("/orgs/DH-TT?as_of=2019-12-31", &dh).await;
+    assert_eq!(town.status, StatusCode::OK);
+    assert!(town.select_text("p.ended")[0].contains("chỉ để xem"), "{:?}", town.select_text("p.ended"));
+    assert!(app.get("/orgs/DH-TT-01/meetings?year=2019", &dh).await.select_attr("a[href^='/meetings/']", "href").len() >= 10);
+    // Quảng Lợi merged into Quảng Tân in 2020, which merged into the new xã Quảng Tân in 2025:
+    // its committee reads Quảng Lợi's agency branch, ended in 2020, through both.
     let old = app.get("/orgs/DH-QLO-CQ?as_of=2019-12-31", &qt).await;
     assert_eq!(old.status, StatusCode::OK);
-    assert!(old.select_text("p.ended")[0].contains("chỉ để xem"), "{:?}", old.select_text("p.ended"));
     assert!(old.select_text("table.list tbody tr").len() > 1);
     let meetings = app.get("/orgs/DH-QLO-CQ/meetings?year=2019", &qt).await;
     assert_eq!(meetings.status, StatusCode::OK);
@@ -458,9 +462,10 @@ async fn a_successor_committee_reads_its_predecessors_2019_meetings_and_a_siblin
     assert!(meeting.select_text("form.form button").is_empty(), "{:?}", meeting.select_text("form.form button"));
     let res = app.post_form(&ids[0], &qt, &[("csrf", qt.csrf()), ("what", "correct"), ("entry", "Sửa")]).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
-    // A sibling commune's committee never had it.
+    // Each commune reads its own predecessors only.
     for path in ["/orgs/DH-QLO-CQ", "/orgs/DH-QLO-CQ/meetings?year=2019", &ids[0]] {
-        assert_eq!(app.get(path, &qa).await.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(app.get(path, &dh).await.status, StatusCode::NOT_FOUND, "{path}");
     }
+    assert_eq!(app.get("/orgs/DH-TT?as_of=2019-12-31", &qt).await.status, StatusCode::NOT_FOUND);
     app.finish().await;
 }

@@ -172,14 +172,14 @@ async fn a_user_changes_their_password_and_logs_in_again() {
 #[tokio::test]
 async fn bulk_reads_and_refused_openings_leave_a_trace_the_admin_can_filter() {
     let app = TestApp::with_demo(TestDb::sqlite().await).await;
-    let token = app.token("api-staff", Role::Staff, Some("DH-TT")).await;
-    let list = app.get("/api/v1/members?org=DH-TT&limit=500", &token).await;
+    let token = app.token("api-staff", Role::Staff, Some("QN-XDH")).await;
+    let list = app.get("/api/v1/members?org=QN-XDH&limit=500", &token).await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
     let secretary = app.login("bithu", "dangbo-bithu").await;
     let page = app.get("/members?org=DH-TT-01", &secretary).await;
     let own = page.html().select(&scraper::Selector::parse("table.list tbody a").unwrap()).next().unwrap().value().attr("href").unwrap().to_string();
     let outside =
-        app.store.list_members(&Caller::system(), &dangbo_db::MemberFilter { org: Some("DH-QL".into()), limit: 1, ..Default::default() }, today()).await;
+        app.store.list_members(&Caller::system(), &dangbo_db::MemberFilter { org: Some("QN-XQT".into()), limit: 1, ..Default::default() }, today()).await;
     let outside_id = outside.map(|p| p.items[0].id.clone()).unwrap_or_else(|_| "no-such-member".into());
     assert_eq!(app.get(&format!("/members/{outside_id}"), &secretary).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.get(&format!("/api/v1/members/{outside_id}/assignments"), &token).await.status, StatusCode::NOT_FOUND);
