@@ -137,6 +137,8 @@ pub enum EventData {
     },
     CardIssued {
         card_no: String,
+        #[serde(default)]
+        reason: crate::card::CardReason,
     },
     /// Huy hiệu N năm tuổi Đảng (also posthumously).
     BadgeAwarded {
@@ -402,9 +404,15 @@ impl Replay<'_> {
                 self.levels.record(on, person, *correction);
                 self.d.person = person.clone();
             }
-            E::CardIssued { card_no } => {
+            E::CardIssued { card_no, reason } => {
                 if !matches!(self.d.status, Status::Full | Status::Exempt) {
                     return Err(refuse("err-event-not-full"));
+                }
+                // A first card once; a reissue replaces a card the member holds.
+                match (reason, &self.d.party.card_no) {
+                    (crate::card::CardReason::First, Some(_)) => return Err(FieldErrors::single("card_reason", "err-card-held")),
+                    (r, None) if *r != crate::card::CardReason::First => return Err(FieldErrors::single("card_reason", "err-card-none")),
+                    _ => {}
                 }
                 self.d.party.card_no = Some(card_no.clone());
             }

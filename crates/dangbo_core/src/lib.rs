@@ -7,6 +7,7 @@ pub mod badge;
 pub mod cadre;
 pub mod calendar;
 pub mod candidate;
+pub mod card;
 pub mod course;
 pub mod date;
 #[cfg(feature = "demo")]

@@ -12,6 +12,7 @@ mod backup;
 mod bulk;
 mod cadre;
 mod candidates;
+mod cards;
 mod command;
 mod committee;
 mod courses;
@@ -57,6 +58,7 @@ pub use auth::{
 };
 pub use cadre::{ExamResultRow, ExamStats, LocalityReport, MoveMatrix, MoveRow, PositionRow};
 pub use candidates::{CandidateDetail, CandidateItem, CertificateRow, StepRow};
+pub use cards::{CardEntry, CardEntryKind};
 pub use committee::Seat;
 pub use courses::{CourseDetail, CourseItem, EnrolmentRow, ParticipantRow};
 #[cfg(feature = "demo")]

@@ -369,7 +369,11 @@ fn member(rng: &mut ChaCha8Rng, p: usize, c: usize, n: u64, branch: &str, branch
         evs.push((full, EventData::Recognised {}, Basis::default()));
         let card_on = full + Duration::days(rng.random_range(30..200));
         if card_on <= last {
-            evs.push((card_on, EventData::CardIssued { card_no: format!("{:02}{:03}{:05}", p + 1, c % 1000, n % 100_000) }, Basis::default()));
+            evs.push((
+                card_on,
+                EventData::CardIssued { card_no: format!("{:02}{:03}{:05}", p + 1, c % 1000, n % 100_000), reason: Default::default() },
+                Basis::default(),
+            ));
         }
         for years in [30, 40, 45, 50, 55, 60, 65, 70, 75] {
             let on = crate::date::add_months(ceremony, 12 * years) + Duration::days(rng.random_range(0..60));

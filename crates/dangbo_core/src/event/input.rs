@@ -27,6 +27,9 @@ pub struct EventInput {
     pub reason: Option<String>,
     #[serde(default)]
     pub card_no: Option<String>,
+    /// card_issued: first (default), lost, damaged or exchanged.
+    #[serde(default)]
+    pub card_reason: Option<String>,
     /// temp_attached: the planned end and the purpose ("work" or "study").
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(format = Date))]
@@ -74,6 +77,14 @@ pub struct NewEvent {
 }
 
 impl EventInput {
+    /// The reason of a card's issue: none given is a first card; another text is no reason.
+    fn card_reason(&self) -> Option<crate::card::CardReason> {
+        match self.card_reason.as_deref().map(str::trim) {
+            None | Some("") => Some(crate::card::CardReason::First),
+            Some(r) => crate::card::CardReason::parse(r),
+        }
+    }
+
     /// Parses the common part. `kind` overrides the input's own type (for corrections).
     pub fn parse(&self, today: NaiveDate) -> Result<NewEvent, FieldErrors> {
         let mut e = FieldErrors::new();
@@ -92,6 +103,9 @@ impl EventInput {
         }
         if kind == Some(EventKind::CardIssued) && self.card_no.as_deref().is_none_or(|s| s.trim().is_empty()) {
             e.add("card_no", "err-required");
+        }
+        if kind == Some(EventKind::CardIssued) && self.card_reason().is_none() {
+            e.add("card_reason", "err-choice");
         }
         if kind == Some(EventKind::TempAttached) {
             match self.until.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -148,7 +162,7 @@ impl NewEvent {
             EventKind::Left => EventData::Left { reason: text(&self.input.reason) },
             EventKind::Expelled => EventData::Expelled { reason: text(&self.input.reason) },
             EventKind::Deceased => EventData::Deceased {},
-            EventKind::CardIssued => EventData::CardIssued { card_no: text(&self.input.card_no) },
+            EventKind::CardIssued => EventData::CardIssued { card_no: text(&self.input.card_no), reason: self.input.card_reason().unwrap_or_default() },
             EventKind::BadgeAwarded => EventData::BadgeAwarded {
                 years: self.input.years.as_deref().and_then(|y| y.trim().parse().ok()).unwrap_or(0),
                 badge_no: text(&self.input.badge_no),

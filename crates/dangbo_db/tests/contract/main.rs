@@ -3,6 +3,7 @@
 mod access;
 mod backup;
 mod cadre;
+mod cards;
 mod demo;
 mod heirs;
 mod import;

@@ -1006,3 +1006,19 @@ field-change = Kind of change
 change-change = A change from the effective date (a degree earned, a course finished): counts before it keep the old value
 change-correction = A correction: the old value was always wrong and is replaced throughout
 event-info-correction = correction: the old value was always wrong
+cards-title = Party card book
+cards-pdf = Print the book (PDF)
+cards-what = What
+cards-date = Date
+card-entries = { $count ->
+    [one] 1 card issued, reissued or withdrawn
+   *[other] { $count } cards issued, reissued or withdrawn
+}
+card-withdrawn = Card withdrawn
+card-reason-first = First card
+card-reason-lost = Reissued, card lost
+card-reason-damaged = Reissued, card damaged
+card-reason-exchanged = Card exchanged
+field-card_reason = Why the card is issued
+err-card-held = the member holds a card: choose a reissue (lost, damaged) or an exchange.
+err-card-none = the member has no card to reissue: choose a first card.

@@ -66,7 +66,7 @@ const KINDS: &[(EventKind, OrgPick, &[Spec])] = &[
     (EventKind::HelperAssigned, OrgPick::None, &[("helper", Input::Select, true)]),
     (EventKind::Exempted, OrgPick::None, &[("ground", Input::Select, true)]),
     (EventKind::ExemptionEnded, OrgPick::None, &[]),
-    (EventKind::CardIssued, OrgPick::None, &[("card_no", Input::Text, true)]),
+    (EventKind::CardIssued, OrgPick::None, &[("card_no", Input::Text, true), ("card_reason", Input::Select, true)]),
     (EventKind::BadgeAwarded, OrgPick::None, &[("years", Input::Text, true), ("badge_no", Input::Text, false)]),
     (EventKind::Recognised, OrgPick::None, &[]),
     (EventKind::Deceased, OrgPick::None, &[]),
@@ -144,6 +144,7 @@ async fn page(st: &AppState, auth: &PageAuth, c: Ctx, m: &MemberDetail, kind: Ev
             "ground" => {
                 ["age_health", "other"].iter().map(|g| Choice { value: g.to_string(), label: i.t(&format!("ground-{}", g.replace('_', "-"))) }).collect()
             }
+            "card_reason" => dangbo_core::card::CardReason::ALL.iter().map(|r| Choice { value: r.as_str().into(), label: i.t(&r.message_key()) }).collect(),
             "helper" => st.store.member_profile(&auth.caller, &m.id, today).await?.helpers.into_iter().map(|(value, label)| Choice { value, label }).collect(),
             "corrects" => m
                 .events

@@ -87,7 +87,10 @@ fn event_detail(i: &I18n, data: &serde_json::Value) -> String {
         "transferred_out" | "transfer_issued" => s("destination"),
         "transferred_in" => s("from"),
         "struck_off" | "left" | "expelled" => s("reason"),
-        "card_issued" => s("card_no"),
+        "card_issued" => match data["reason"].as_str().filter(|r| *r != "first") {
+            Some(r) => format!("{} ({})", s("card_no"), i.t(&format!("card-reason-{r}"))),
+            None => s("card_no"),
+        },
         "badge_awarded" => {
             format!("{} {}", i.t1("todo-badge-years", "years", &data["years"].as_i64().unwrap_or(0).to_string()), s("badge_no")).trim().to_string()
         }

@@ -3,6 +3,7 @@
 mod accounts;
 mod cadre;
 mod candidates;
+mod cards;
 mod courses;
 mod documents;
 mod forms_tctw;
@@ -70,6 +71,8 @@ pub fn routes() -> crate::routes::Routes {
         .route("/candidates/{id}/decision.pdf", get(documents::decision))
         .route("/members/{id}/transfer.pdf", get(documents::transfer_letter))
         .route("/members/{id}/file.pdf", get(member_file::member_file))
+        .route("/orgs/{code}/cards", get(cards::show))
+        .route("/orgs/{code}/cards.pdf", get(cards::pdf))
         .route("/candidates", get(candidates::index))
         .route("/candidates/new", get(candidates::new_form).post(candidates::create))
         .route("/candidates/{id}", get(candidates::show))

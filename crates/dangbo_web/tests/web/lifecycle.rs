@@ -272,6 +272,33 @@ async fn an_old_hometown_shows_its_commune_of_today_and_the_member_file_prints()
 }
 
 #[tokio::test]
+async fn a_card_reissued_shows_in_the_committees_card_book() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let admin = app.token("adm", Role::Admin, None).await;
+    let list = app.get("/api/v1/members?org=DH-TT-01&status=full&limit=5", &admin).await.json();
+    let id = list["items"][2]["id"].as_str().unwrap().to_string();
+    let staff = app.login("quangninh", "dangbo-quangninh").await;
+    let form = app.get(&format!("/members/{id}/events/card_issued"), &staff).await;
+    assert_eq!(form.select_attr("select#f-card_reason option", "value").iter().filter(|v| !v.is_empty()).count(), 4);
+    let m = app.get(&format!("/api/v1/members/{id}"), &admin).await.json();
+    let held = m["card_no"].is_string() || m["party"]["card_no"].is_string();
+    let first = if held { "exchanged" } else { "first" };
+    let body = json!({ "type": "card_issued", "effective_on": "2026-10-05", "card_no": "22.999001", "card_reason": first, "decision_no": "3-QĐ/TU" });
+    assert_eq!(app.post_json(&format!("/api/v1/members/{id}/events"), &admin, body).await.status, StatusCode::CREATED);
+    let lost = json!({ "type": "card_issued", "effective_on": "2026-11-02", "card_no": "22.999002", "card_reason": "lost" });
+    assert_eq!(app.post_json(&format!("/api/v1/members/{id}/events"), &admin, lost).await.status, StatusCode::CREATED);
+    let page = app.get("/orgs/QN-XDH/cards?from=01/10/2026&to=30/11/2026", &staff).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let cells = page.select_text("table.list tbody td");
+    assert!(cells.contains(&"22.999002".to_string()) && cells.contains(&"Cấp lại do mất thẻ".to_string()), "{cells:?}");
+    assert_eq!(page.select_text("table.list tbody tr").len(), 2);
+    let pdf = app.get("/orgs/QN-XDH/cards.pdf?from=2026-10-01&to=2026-11-30", &staff).await;
+    assert!(pdf.body.starts_with("%PDF-"));
+    assert_eq!(app.get("/orgs/QN-XDH/cards?from=31/02/2026", &staff).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    app.finish().await;
+}
+
+#[tokio::test]
 async fn the_cadre_page_lists_the_people_behind_each_move_figure() {
     let app = TestApp::with_demo(TestDb::sqlite().await).await;
     let admin = app.token("adm", Role::Admin, None).await;

@@ -62,6 +62,8 @@ const ROUTES: &[(&str, Access)] = &[
     ("/candidates/{id}/decision.pdf", Scoped),
     ("/members/{id}/transfer.pdf", Scoped),
     ("/members/{id}/file.pdf", Scoped),
+    ("/orgs/{code}/cards", Scoped),
+    ("/orgs/{code}/cards.pdf", Scoped),
     ("/candidates", SignedIn),
     ("/candidates/new", SignedIn),
     ("/candidates/{id}", Scoped),
