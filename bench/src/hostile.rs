@@ -259,8 +259,9 @@ async fn import_beside_writes(server: &Server, url: &str, dir: &std::path::Path,
     let after = members_of_branch(&server.addr, &token).await?;
     ensure!(after == before + IMPORT_ROWS as i64 + created, "{before} + {IMPORT_ROWS} imported + {created} written ≠ {after}");
     println!("| web writes beside a {IMPORT_ROWS}-row CLI import ({import_s:.0} s) | {statuses:?} | no 500 (503: busy) |");
-    // The town now holds more members than one PDF may: refused at once, never rendered.
-    let req = hyper::Request::get("/registers/DH-TT.pdf")
+    // The commune (the old town's branches among them) now holds more members than one PDF
+    // may: refused at once, never rendered.
+    let req = hyper::Request::get("/registers/QN-XDH.pdf")
         .header("host", server.addr.as_str())
         .header("cookie", cookie)
         .body(http_body_util::Full::new(Bytes::new()))?;

@@ -127,6 +127,7 @@ mod tests {
                     professional: String::new(),
                     theory: String::new(),
                     occupation: String::new(),
+                    file: Default::default(),
                 },
                 party: crate::member::PartyRecord {
                     admission_decision_no: None,

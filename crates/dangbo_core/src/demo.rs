@@ -365,6 +365,7 @@ fn person(rng: &mut ChaCha8Rng, birth: NaiveDate) -> Person {
         professional: professional.into(),
         theory: theory.into(),
         occupation: String::new(),
+        file: Default::default(),
     }
 }
 

@@ -1,10 +1,12 @@
 //! Members: the person, their Party record, and the input that creates them.
 
+mod file;
 use crate::error::FieldErrors;
 use crate::org::string_enum;
 use crate::org::{Basis, OrgCode, parse_basis, parse_past_date};
 use crate::{date, rules, text};
 use chrono::NaiveDate;
+pub use file::{FileFields, FileInput};
 use serde::{Deserialize, Serialize};
 
 string_enum! {
@@ -103,6 +105,9 @@ pub struct Person {
     /// Nghề nghiệp.
     #[serde(default)]
     pub occupation: String,
+    /// The biography's further items.
+    #[serde(default)]
+    pub file: FileFields,
 }
 
 impl Person {
@@ -194,6 +199,9 @@ pub struct MemberInput {
     pub card_no: Option<String>,
     #[serde(default)]
     pub bio_no: Option<String>,
+    /// The biography's further items.
+    #[serde(flatten)]
+    pub file: FileInput,
 }
 
 /// A valid command to add a member to the register.
@@ -261,6 +269,7 @@ pub fn parse_person(i: &MemberInput, today: NaiveDate, e: &mut FieldErrors) -> O
             e.add(field, "err-too-long");
         }
     }
+    let file = i.file.parse(birth_date, today, e);
     let ethnicity = opt_some(&i.ethnicity).unwrap_or_else(|| KINH.to_string());
     let religion = opt_some(&i.religion).unwrap_or_else(|| NO_RELIGION.to_string());
     Some(Person {
@@ -280,6 +289,7 @@ pub fn parse_person(i: &MemberInput, today: NaiveDate, e: &mut FieldErrors) -> O
         professional: opt_clean(&i.professional),
         theory: opt_clean(&i.theory),
         occupation: opt_clean(&i.occupation),
+        file,
     })
 }
 

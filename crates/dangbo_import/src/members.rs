@@ -4,7 +4,7 @@
 
 use crate::table::Cell;
 use chrono::NaiveDate;
-use dangbo_core::member::MemberInput;
+use dangbo_core::member::{FileInput, MemberInput};
 use dangbo_core::text::fold;
 
 /// Header spellings seen in real lists, folded (no diacritics, lower case), per input field.
@@ -35,6 +35,13 @@ const HEADERS: &[(&str, &[&str])] = &[
     ("card_no", &["so the", "so the dang vien", "so the dv"]),
     ("bio_no", &["so ly lich", "so ly lich dang vien"]),
     ("org", &["ma chi bo", "chi bo", "ma to chuc", "ma chi bo, dang bo"]),
+    ("birth_name", &["ho ten khai sinh", "ho va ten khai sinh"]),
+    ("aliases", &["bi danh", "cac bi danh"]),
+    ("temporary_residence", &["noi tam tru", "tam tru"]),
+    ("academic", &["hoc ham, hoc vi", "hoc ham hoc vi", "hoc vi"]),
+    ("state_management", &["quan ly nha nuoc", "trinh do quan ly nha nuoc"]),
+    ("languages", &["ngoai ngu", "trinh do ngoai ngu"]),
+    ("youth_union_on", &["ngay vao doan"]),
 ];
 
 /// Which column holds which field.
@@ -224,6 +231,16 @@ pub fn row_to_input(
         full_date: opt(date("full_date")),
         card_no: opt(get("card_no")),
         bio_no: opt(get("bio_no")),
+        file: FileInput {
+            birth_name: opt(get("birth_name")),
+            aliases: opt(get("aliases")),
+            temporary_residence: opt(get("temporary_residence")),
+            academic: opt(get("academic")),
+            state_management: opt(get("state_management")),
+            languages: opt(get("languages")),
+            youth_union_on: opt(date("youth_union_on")),
+            armed_service: None,
+        },
     };
     ImportRow { row, input }
 }

@@ -77,6 +77,10 @@ impl FormView {
     pub fn selected(&self, k: &str, v: &str) -> bool {
         self.value(k) == v
     }
+    /// Whether any of the fields has a value or an error (a folded part of a form opens).
+    pub fn has_any(&self, keys: &[&str]) -> bool {
+        keys.iter().any(|k| !self.value(k).is_empty() || self.errors.contains_key(*k))
+    }
 }
 
 /// A choice in a select box.

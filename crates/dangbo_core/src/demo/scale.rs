@@ -330,6 +330,7 @@ fn person(rng: &mut ChaCha8Rng, p: usize, n: u64, birth: NaiveDate, commune: &st
         professional: weighted(rng, PROFESSIONAL).to_string(),
         theory: weighted(rng, THEORY).to_string(),
         occupation: pick(rng, OCCUPATION).to_string(),
+        file: Default::default(),
     }
 }
 

@@ -223,6 +223,7 @@ fn merged_person(i: &MemberInput, current: &Person, today: NaiveDate) -> Result<
         professional: keep_opt(&i.professional, &current.professional),
         theory: keep_opt(&i.theory, &current.theory),
         occupation: keep_opt(&i.occupation, &current.occupation),
+        file: i.file.over(&current.file),
         ..Default::default()
     };
     let mut e = FieldErrors::new();

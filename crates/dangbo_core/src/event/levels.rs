@@ -120,6 +120,7 @@ mod tests {
             professional: String::new(),
             theory: theory.into(),
             occupation: String::new(),
+            file: Default::default(),
         }
     }
 

@@ -23,6 +23,7 @@ fn person() -> Person {
         professional: String::new(),
         theory: String::new(),
         occupation: String::new(),
+        file: Default::default(),
     }
 }
 
@@ -144,4 +145,26 @@ fn the_name_and_birth_date_change_only_by_decision() {
     assert!(change(born, None).is_err());
     // A level is no core field.
     assert!(change(MemberInput { theory: Some("Trung cấp".into()), ..Default::default() }, None).is_ok());
+}
+
+#[test]
+fn an_info_change_keeps_the_biography_items_it_does_not_give() {
+    use crate::member::{FileInput, MemberInput};
+    let today = d(2026, 11, 27);
+    let mut before = person();
+    before.file.aliases = "Hoa Sen".into();
+    let change = |file: FileInput| {
+        let input = EventInput {
+            kind: "info_changed".into(),
+            effective_on: "2026-11-01".into(),
+            member: MemberInput { file, ..Default::default() },
+            ..Default::default()
+        };
+        input.parse(today).unwrap().data(EventKind::InfoChanged, None, &before, today)
+    };
+    let Ok(EventData::InfoChanged { person: after, .. }) = change(FileInput { languages: Some("Tiếng Anh".into()), ..Default::default() }) else { panic!() };
+    assert_eq!((after.file.aliases.as_str(), after.file.languages.as_str()), ("Hoa Sen", "Tiếng Anh"));
+    let err = change(FileInput { youth_union_on: Some("1989-12-31".into()), ..Default::default() }).unwrap_err();
+    assert_eq!(err.0["youth_union_on"].key, "err-before-birth");
+    assert_eq!(change(FileInput { youth_union_on: Some("2027-01-01".into()), ..Default::default() }).unwrap_err().0["youth_union_on"].key, "err-date-future");
 }

@@ -316,6 +316,21 @@ async fn personal_details_change_by_a_dated_event() {
     assert_eq!(app.post_form(&format!("{href}/edit"), &session, &fix).await.status, StatusCode::SEE_OTHER);
     let profile = app.get(&href, &session).await;
     assert!(profile.select_text(".timeline li").iter().any(|t| t.contains("sửa sai")), "{:?}", profile.select_text(".timeline li"));
+    // The biography's further items: folded away until used, refused with the field named,
+    // then on the profile and in the timeline's change.
+    let form = app.get(&format!("{href}/edit"), &session).await;
+    assert_eq!(form.select_attr("details[open] #f-languages", "id").len(), 0, "folded");
+    let early = [("csrf", csrf.as_str()), ("effective_on", "03/10/2026"), ("youth_union_on", "01/01/1900")];
+    let res = app.post_form(&format!("{href}/edit"), &session, &early).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.select_text("#e-youth_union_on"), ["Ngày vào Đoàn: phải sau ngày sinh."]);
+    assert_eq!(res.select_attr("details[open] #f-youth_union_on", "id").len(), 1, "opened on an error");
+    let more = [("csrf", csrf.as_str()), ("effective_on", "03/10/2026"), ("languages", "Tiếng Anh (B1)"), ("youth_union_on", "26/03/2005")];
+    assert_eq!(app.post_form(&format!("{href}/edit"), &session, &more).await.status, StatusCode::SEE_OTHER);
+    let profile = app.get(&href, &session).await;
+    let facts = profile.select_text(".facts dd");
+    assert!(facts.contains(&"Tiếng Anh (B1)".to_string()) && facts.contains(&"26/03/2005".to_string()), "{facts:?}");
+    assert!(profile.select_text(".timeline li").iter().any(|t| t.contains("Ngoại ngữ, tiếng dân tộc thiểu số: — → Tiếng Anh (B1)")));
     let odd = [("csrf", csrf.as_str()), ("effective_on", "02/10/2026"), ("change", "maybe")];
     let res = app.post_form(&format!("{href}/edit"), &session, &odd).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
