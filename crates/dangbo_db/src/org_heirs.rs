@@ -6,6 +6,8 @@
 //! ([`crate::scope::ORG_IN_SCOPE`]); nobody sees into a subtree that was never theirs.
 //! Below the tree's changes (`org_changes`), which call [`refresh`] after each.
 
+use crate::orgs::{ORG_COLS, org_row};
+use crate::scope::ORG_IN_SCOPE;
 use crate::{Caller, DbError, Store};
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
@@ -107,17 +109,12 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn org_predecessors(&self, caller: &Caller, code: &str) -> Result<Vec<crate::OrgRow>, DbError> {
         let org = self.org(caller, code).await?;
-        let mut out = Vec::new();
-        let codes: Vec<String> =
-            sqlx::query_scalar("SELECT code FROM org WHERE heir_id = $1 ORDER BY ended_on, sort_key").bind(&org.id).fetch_all(&self.pool).await?;
-        for c in codes {
-            match self.org(caller, &c).await {
-                Ok(o) => out.push(o),
-                Err(DbError::NotFound) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(out)
+        let s = caller.scope();
+        let sql = format!(
+            "SELECT {ORG_COLS} FROM org o LEFT JOIN org p ON p.id = o.parent_id WHERE o.heir_id = $3 AND {ORG_IN_SCOPE} ORDER BY o.ended_on, o.sort_key"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).bind(&org.id).fetch_all(&self.pool).await?;
+        rows.iter().map(org_row).collect()
     }
 }
 

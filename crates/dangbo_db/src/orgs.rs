@@ -32,10 +32,10 @@ pub struct OrgRow {
     pub(crate) path: String,
 }
 
-const ORG_COLS: &str = "o.id, o.code, o.name, o.kind, o.field, p.code AS parent_code, o.founded_on, o.ended_on, o.path";
+pub(crate) const ORG_COLS: &str = "o.id, o.code, o.name, o.kind, o.field, p.code AS parent_code, o.founded_on, o.ended_on, o.path";
 
 /// An organisation from [`ORG_COLS`], read by name.
-fn org_row(r: &AnyRow) -> Result<OrgRow, DbError> {
+pub(crate) fn org_row(r: &AnyRow) -> Result<OrgRow, DbError> {
     Ok(OrgRow {
         id: r.try_get("id")?,
         code: r.try_get("code")?,

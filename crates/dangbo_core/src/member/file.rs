@@ -4,6 +4,7 @@
 
 use crate::FieldErrors;
 use crate::date;
+use crate::org::parse_past_date;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -65,6 +66,28 @@ fn clean(v: &Option<String>) -> String {
     v.as_deref().map(crate::text::clean).unwrap_or_default()
 }
 
+impl FileFields {
+    /// The items' names, in the form's order (`field-…` in the catalogs).
+    pub const FIELDS: [&'static str; 8] =
+        ["birth_name", "aliases", "temporary_residence", "academic", "state_management", "languages", "youth_union_on", "armed_service"];
+
+    /// Each item by name, as text (the date dd/mm/yyyy; empty: not recorded).
+    pub fn entries(&self) -> [(&'static str, String); 8] {
+        let values = [
+            self.birth_name.clone(),
+            self.aliases.clone(),
+            self.temporary_residence.clone(),
+            self.academic.clone(),
+            self.state_management.clone(),
+            self.languages.clone(),
+            self.youth_union_on.map(date::display).unwrap_or_default(),
+            self.armed_service.clone(),
+        ];
+        let mut values = values.into_iter();
+        Self::FIELDS.map(|name| (name, values.next().unwrap_or_default()))
+    }
+}
+
 impl FileInput {
     /// Checks the items: each a line (at most 200 characters), the Youth Union date a real day
     /// after the birth and not in the future.
@@ -82,24 +105,13 @@ impl FileInput {
                 e.add(field, "err-too-long");
             }
         }
-        let youth_union_on = match self.youth_union_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(s) => match date::parse(s) {
-                None => {
-                    e.add("youth_union_on", "err-date-invalid");
-                    None
-                }
-                Some(d) if d > today => {
-                    e.add("youth_union_on", "err-date-future");
-                    None
-                }
-                Some(d) if birth.is_some_and(|b| d <= b) => {
-                    e.add("youth_union_on", "err-before-birth");
-                    None
-                }
-                Some(d) => Some(d),
-            },
-        };
+        let given = self.youth_union_on.as_deref().filter(|s| !s.trim().is_empty());
+        let youth_union_on = given.and_then(|s| parse_past_date("youth_union_on", s, today, e));
+        if let (Some(d), Some(b)) = (youth_union_on, birth)
+            && d <= b
+        {
+            e.add("youth_union_on", "err-before-birth");
+        }
         FileFields {
             birth_name: clean(&self.birth_name),
             aliases: clean(&self.aliases),

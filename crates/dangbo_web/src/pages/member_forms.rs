@@ -104,16 +104,9 @@ pub async fn edit_form(State(st): State<AppState>, auth: PageAuth, lang: Lang, P
         ("professional", p.professional.clone()),
         ("theory", p.theory.clone()),
         ("occupation", p.occupation.clone()),
-        ("birth_name", p.file.birth_name.clone()),
-        ("aliases", p.file.aliases.clone()),
-        ("temporary_residence", p.file.temporary_residence.clone()),
-        ("academic", p.file.academic.clone()),
-        ("state_management", p.file.state_management.clone()),
-        ("languages", p.file.languages.clone()),
-        ("youth_union_on", p.file.youth_union_on.map(d).unwrap_or_default()),
-        ("armed_service", p.file.armed_service.clone()),
     ]
     .into_iter()
+    .chain(p.file.entries())
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     let c = ctx(&auth, lang, &format!("/members/{id}/edit"));

@@ -127,8 +127,8 @@ fn info_change(i: &I18n, before: Option<&serde_json::Value>, data: &serde_json::
         serde_json::Value::String(s) => s.clone(),
         _ => String::new(),
     };
-    const FILE: [&str; 8] = ["birth_name", "aliases", "temporary_residence", "academic", "state_management", "languages", "youth_union_on", "armed_service"];
-    let fields = FIELDS.iter().map(|f| (*f, None)).chain(FILE.iter().map(|f| (*f, Some("file"))));
+    let file = dangbo_core::member::FileFields::FIELDS;
+    let fields = FIELDS.iter().map(|f| (*f, None)).chain(file.iter().map(|f| (*f, Some("file"))));
     let mut parts: Vec<String> = fields
         .filter_map(|(f, within)| {
             let at = |v: &serde_json::Value| match within {
@@ -178,20 +178,9 @@ pub(crate) fn member_page(c: crate::views::Ctx, profile: MemberProfile, form: Fo
         (i.t("field-theory"), p.theory.clone()),
         (i.t("field-occupation"), p.occupation.clone()),
     ];
-    let f = &p.file;
-    let more = [
-        ("birth_name", f.birth_name.clone()),
-        ("aliases", f.aliases.clone()),
-        ("temporary_residence", f.temporary_residence.clone()),
-        ("academic", f.academic.clone()),
-        ("state_management", f.state_management.clone()),
-        ("languages", f.languages.clone()),
-        ("youth_union_on", f.youth_union_on.map(|d| i.date(&d)).unwrap_or_default()),
-        ("armed_service", f.armed_service.clone()),
-    ];
     // The biography's further items, those recorded.
-    let person: Vec<(String, String)> =
-        person.into_iter().chain(more.into_iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (i.t(&format!("field-{k}")), v))).collect();
+    let more = p.file.entries().into_iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (i.t(&format!("field-{k}")), v));
+    let person: Vec<(String, String)> = person.into_iter().chain(more).collect();
     let mut party = vec![
         (i.t("field-org"), format!("{} ({})", m.org_name, m.org)),
         (i.t("field-admission_decision_date"), i.date(&m.party.admission_decision_date)),
