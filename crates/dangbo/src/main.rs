@@ -122,6 +122,14 @@ enum ExportCommand {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// The register's full data as XLSX (every field, the branch by code, the levels with
+    /// their dates on a second sheet), which `dangbo import members` reads back.
+    Data {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -166,6 +174,7 @@ async fn run() -> Result<()> {
             println!("Đã sao lưu vào {} / Backed up.", file.display());
         }
         Command::Export { command: ExportCommand::Register { org, as_of, out } } => export_register(&store, &operator, &org, as_of.as_deref(), &out).await?,
+        Command::Export { command: ExportCommand::Data { org, out } } => export_data(&store, &operator, &org, &out).await?,
         Command::Demo { command: DemoCommand::Load { seed, scale: Some(scale) } } => load_scale(&store, &scale, seed).await?,
         Command::Demo { command: DemoCommand::Load { seed, scale: None } } => {
             let spin = spinner("Đang nạp dữ liệu mẫu / loading the demo");
@@ -219,7 +228,7 @@ async fn import_members(store: &Store, operator: &Caller, file: &std::path::Path
     let result = if streamed {
         let reader = std::io::BufReader::new(std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?);
         match dangbo_import::stream_csv(reader) {
-            Ok(sheet) => dangbo_web::import::import_sheet(store, &caller, sheet, org, &chosen, dry_run, today, &progress).await,
+            Ok(sheet) => dangbo_web::import::import_sheet(store, &caller, sheet, Default::default(), org, &chosen, dry_run, today, &progress).await,
             Err(e) => Err(dangbo_web::import::ImportFailure::File(e.key())),
         }
     } else {
@@ -235,10 +244,43 @@ async fn import_members(store: &Store, operator: &Caller, file: &std::path::Path
     for line in dangbo_web::import::problem_lines(&report, &mapping, &i) {
         println!("{line}");
     }
+    for line in dangbo_web::import::change_lines(&report, &i) {
+        println!("{line}");
+    }
     println!("{}", dangbo_web::import::summary_line(&report, dry_run, &i));
     if !report.problems.is_empty() {
         bail!("{} lỗi / problems", report.problems.len());
     }
+    Ok(())
+}
+
+async fn export_data(store: &Store, operator: &Caller, org: &str, out: &std::path::Path) -> Result<()> {
+    if out.extension().and_then(|e| e.to_str()) != Some("xlsx") {
+        bail!("--out must end in .xlsx");
+    }
+    let today = dangbo_web::Clock::system().today();
+    let name = store.org(operator, org).await.map_err(|e| anyhow::anyhow!("{}", describe(&e)))?.name;
+    let spin = spinner("Đang xuất / exporting");
+    let mut wb = dangbo_reports::member_data::DataWorkbook::new(&dangbo_web::export::data_title(&name, today))?;
+    let mut failed = None;
+    let n = store
+        .member_data_each(operator, org, today, usize::MAX, |m| {
+            if failed.is_none()
+                && let Err(e) = wb.push(&m)
+            {
+                failed = Some(e.to_string());
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?
+        .unwrap_or_default();
+    if let Some(e) = failed {
+        bail!("cannot write {}: {e}", out.display());
+    }
+    wb.finish()?.save(out).with_context(|| format!("cannot write {}", out.display()))?;
+    spin.finish_and_clear();
+    println!("{n} đảng viên → {}", out.display());
     Ok(())
 }
 

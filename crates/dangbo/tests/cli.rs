@@ -57,9 +57,28 @@ fn import_dry_run_then_import_then_again_changes_nothing() {
     assert!(text(&out).contains("sẽ thêm 2 đảng viên"), "{}", text(&out));
     let out = dangbo(&db, &["import", "members", csv, "--org", "DH-TT-01"], None);
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("thêm 2 đảng viên, 0 đã có"), "{}", text(&out));
+    assert!(text(&out).contains("thêm 2 đảng viên, cập nhật 0, 0 đã có"), "{}", text(&out));
     let out = dangbo(&db, &["import", "members", csv, "--org", "DH-TT-01"], None);
-    assert!(text(&out).contains("thêm 0 đảng viên, 2 đã có"), "{}", text(&out));
+    assert!(text(&out).contains("thêm 0 đảng viên, cập nhật 0, 2 đã có"), "{}", text(&out));
+
+    // A list that brings a phone number for a member found by CCCD: the change is listed by
+    // the dry run, then made.
+    let update = dir.path().join("dien-thoai.csv");
+    std::fs::write(&update, "Họ và tên,Giới tính,Ngày sinh,Số CCCD,Ngày vào Đảng,Điện thoại\nĐặng Thị Ánh,Nữ,12/03/1992,022192000111,19/05/2015,0912345678\n")
+        .unwrap();
+    let update = update.to_str().unwrap();
+    let out = dangbo(&db, &["import", "members", update, "--org", "DH-TT-01", "--dry-run"], None);
+    assert!(text(&out).contains("Dòng 2 — Đặng Thị Ánh: Điện thoại: — → 0912345678"), "{}", text(&out));
+    let out = dangbo(&db, &["import", "members", update, "--org", "DH-TT-01"], None);
+    assert!(text(&out).contains("thêm 0 đảng viên, cập nhật 1, 0 đã có"), "{}", text(&out));
+
+    // The commune's data workbook reads back as what the register holds.
+    let data = dir.path().join("du-lieu.xlsx");
+    let out = dangbo(&db, &["export", "data", "--org", "QN-XDH", "--out", data.to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = dangbo(&db, &["import", "members", data.to_str().unwrap(), "--dry-run"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("sẽ thêm 0 đảng viên, cập nhật 0,"), "{}", text(&out));
 
     let register = dir.path().join("tt01.csv");
     let out = dangbo(&db, &["export", "register", "--org", "DH-TT-01", "--out", register.to_str().unwrap()], None);
@@ -123,7 +142,7 @@ fn a_csv_larger_than_an_upload_streams_from_the_command_line() {
     std::fs::write(csv, body("01/01/1985")).unwrap();
     let out = dangbo(&db, &["import", "members", csv, "--org", "DH-TT-01"], None);
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("thêm 3 đảng viên, 0 đã có"), "{}", text(&out));
+    assert!(text(&out).contains("thêm 3 đảng viên, cập nhật 0, 0 đã có"), "{}", text(&out));
 }
 
 #[test]

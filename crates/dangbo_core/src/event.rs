@@ -548,7 +548,7 @@ pub fn replay_by(events: &[EventRecord], book: &rules::RuleBook) -> Result<Deriv
 mod checks;
 mod input;
 mod levels;
-pub use input::{EventInput, NewEvent};
+pub use input::{EventInput, NewEvent, core_changed, merged_person};
 use levels::LevelHistory;
 pub use levels::Levels;
 

@@ -117,6 +117,36 @@ impl Person {
     pub fn sort_key(&self) -> Vec<u8> {
         text::name_sort_key(&self.family_name, &self.middle_name, &self.given_name)
     }
+    /// Each item of the person by name (`field-…` in the catalogs), as text: dates dd/mm/yyyy,
+    /// the ethnic group and religion as their codes.
+    pub fn entries(&self) -> Vec<(&'static str, String)> {
+        let mut out = vec![
+            ("family_name", self.family_name.clone()),
+            ("middle_name", self.middle_name.clone()),
+            ("given_name", self.given_name.clone()),
+            ("sex", self.sex.as_str().to_string()),
+            ("birth_date", date::display(self.birth_date)),
+            ("ethnicity", self.ethnicity.clone()),
+            ("religion", self.religion.clone()),
+            ("birth_place", self.birth_place.clone()),
+            ("home_town", self.home_town.clone()),
+            ("residence", self.residence.clone()),
+            ("cccd", self.cccd.clone().unwrap_or_default()),
+            ("phone", self.phone.clone()),
+            ("education", self.education.clone()),
+            ("professional", self.professional.clone()),
+            ("theory", self.theory.clone()),
+            ("occupation", self.occupation.clone()),
+        ];
+        out.extend(self.file.entries());
+        out
+    }
+
+    /// The items that differ in `after`: (name, before, after).
+    pub fn differences(&self, after: &Person) -> Vec<(&'static str, String, String)> {
+        self.entries().into_iter().zip(after.entries()).filter(|((_, a), (_, b))| a != b).map(|((f, a), (_, b))| (f, a, b)).collect()
+    }
+
     /// The folded text searched by member search: name, CCCD, card number.
     pub fn search_text(&self, card_no: Option<&str>) -> String {
         let mut s = text::fold(&self.full_name());

@@ -1,6 +1,8 @@
 //! The member register (sổ danh sách đảng viên, form 7-HSĐV) as data: one row per member, in
 //! the order and with the columns the paper book has, ready for an export.
 
+pub mod data;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 

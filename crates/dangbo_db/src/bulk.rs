@@ -222,6 +222,29 @@ impl Bulk<'_> {
         Ok(())
     }
 
+    /// Runs one statement with parameters in the bulk write's transaction (after a
+    /// [`Bulk::flush`] when it must see the rows buffered so far).
+    pub async fn run(&mut self, sql: &str, vals: Vec<Val>) -> Result<(), DbError> {
+        match &mut self.sink {
+            Sink::Sqlite(tx, _) => {
+                bind_all(sqlx::query(sqlx::AssertSqlSafe(sql.to_string())), vals).execute(&mut **tx).await?;
+            }
+            Sink::Postgres(conn) => {
+                let mut q = sqlx::query::<sqlx::Postgres>(sqlx::AssertSqlSafe(sql.to_string()));
+                for v in vals {
+                    q = match v {
+                        Val::Null => q.bind(None::<String>),
+                        Val::Text(s) => q.bind(s),
+                        Val::Int(i) => q.bind(i),
+                        Val::Bytes(b) => q.bind(b),
+                    };
+                }
+                q.execute(&mut *conn).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Drops everything written (nothing of the bulk write stays).
     pub async fn rollback(self) -> Result<(), DbError> {
         self.end(false).await

@@ -1,7 +1,10 @@
 //! Importing members in one transaction: every row is checked (scope, organisation, reference
 //! lists, duplicates in the file and in the register); a dry run, or any problem, rolls back.
-//! A row whose CCCD (else card number, else name + birth date + joining date) is already in
-//! the register is left unchanged, so the same file imported twice changes nothing.
+//! A row whose CCCD (else card number) is already in the register updates that member with what
+//! it gives and the member lacks or holds otherwise (an info change dated the day of the import,
+//! each listed in the report before anything is written), or leaves it unchanged; a row without
+//! either matched by name, birth date and joining date is left unchanged. The same file imported
+//! twice changes nothing.
 //!
 //! Rows stream through in batches: each batch is checked against the register with one lookup
 //! per key kind (not one per row), replayed in memory, and written through the bulk path
@@ -9,18 +12,46 @@
 //! lands or nothing does.
 
 use crate::bulk::{AUDIT_LOG, Bulk, MEMBER, MEMBER_EPISODE, MEMBER_EVENT, MEMBER_SPAN, MEMBER_WORD, SEARCH_WORD, Val, bind_all};
-use crate::command::Right;
 use crate::members::{episode_values, event_values, is_name_word, member_values, span_values, word_values, words_of};
 use crate::orgs::{OrgRow, org_in_tx};
 use crate::rows::iso;
 use crate::{Caller, DbError, Store, new_id, now};
+use chrono::NaiveDate;
 use dangbo_core::FieldErrors;
-use dangbo_core::event::{Derived, EventData, EventRecord, replay_by};
-use dangbo_core::member::NewMember;
+use dangbo_core::event::{Derived, EventRecord, replay_by};
+use dangbo_core::member::{MemberInput, NewMember};
 use dangbo_core::org::Basis;
+use dangbo_core::register::data::{Extras, events_of};
 use serde::Serialize;
 use sqlx::{Any, Transaction};
 use std::collections::{HashMap, HashSet};
+
+mod mappings;
+mod update;
+pub use update::ImportChange;
+use update::Update;
+
+/// The changes listed one by one in a report (the count is always whole).
+pub const MAX_CHANGES_LISTED: usize = 1_000;
+
+/// One row of a member list, parsed.
+#[derive(Debug, Clone)]
+pub struct ImportItem {
+    /// The row's number in the file (1-based).
+    pub row: usize,
+    /// The row as given: an update keeps what the row leaves empty.
+    pub input: MemberInput,
+    pub new: Result<NewMember, FieldErrors>,
+    /// The levels' history and an exemption, for a new member.
+    pub extras: Extras,
+}
+
+impl ImportItem {
+    /// A row without extras, parsed as of `today`.
+    pub fn new(row: usize, input: MemberInput, today: NaiveDate) -> ImportItem {
+        ImportItem { row, new: input.parse(today), input, extras: Extras::default() }
+    }
+}
 
 /// Rows checked against the register together (one lookup per key kind and batch).
 const BATCH: usize = 200;
@@ -41,7 +72,11 @@ pub struct ImportProblem {
 pub struct ImportReport {
     pub rows: usize,
     pub created: usize,
+    /// Members of the register the file changes (or, for a dry run, would change).
+    pub updated: usize,
     pub unchanged: usize,
+    /// What changes for each updated member (the first [`MAX_CHANGES_LISTED`]).
+    pub changes: Vec<ImportChange>,
     pub problems: Vec<ImportProblem>,
     /// Whether the rows were written (false for a dry run or when any row has a problem).
     pub committed: bool,
@@ -55,8 +90,6 @@ impl ImportReport {
     }
 }
 
-type Parsed = (usize, Result<NewMember, FieldErrors>);
-
 /// A new member ready to write: its events replayed.
 struct Ready {
     id: String,
@@ -69,17 +102,20 @@ struct Ready {
 
 impl Store {
     /// Imports parsed rows (`Err` rows carry their parse problems) all or nothing, reading them
-    /// one batch at a time.
+    /// one batch at a time; updates take effect on `today`.
     #[tracing::instrument(skip_all)]
-    pub async fn import_members<I>(&self, caller: &Caller, rows: I, dry_run: bool) -> Result<ImportReport, DbError>
+    pub async fn import_members<I>(&self, caller: &Caller, rows: I, dry_run: bool, today: NaiveDate) -> Result<ImportReport, DbError>
     where
-        I: IntoIterator<Item = Parsed>,
+        I: IntoIterator<Item = ImportItem>,
         I::IntoIter: Send,
     {
         if !caller.can_write() {
             return Err(DbError::Forbidden);
         }
-        let mut checks = Checks::start(self, caller).await?;
+        // What the import reads to decide is the caller's own subtree, as for any command: an
+        // inherited predecessor's members are not changed from here.
+        let writer = Caller { writing: true, ..caller.clone() };
+        let mut checks = Checks::start(self, &writer, today).await?;
         // SQLite's page cache for the import: 16 MB imports a million rows as fast as 32 MB did
         // (4,204 against 3,975–4,164 rows/s) in 171 MB of memory instead of 206 MB.
         let mut bulk = if dry_run { None } else { Some(self.bulk(16).await?) };
@@ -87,12 +123,12 @@ impl Store {
         let mut counts = crate::tally::Adder::default();
         let mut rows = rows.into_iter();
         loop {
-            let batch: Vec<Parsed> = rows.by_ref().take(BATCH).collect();
+            let batch: Vec<ImportItem> = rows.by_ref().take(BATCH).collect();
             if batch.is_empty() {
                 break;
             }
             report.rows += batch.len();
-            let ready = checks.batch(batch, &mut report).await?;
+            let (ready, updates) = checks.batch(batch, &mut report).await?;
             if !report.problems.is_empty()
                 && let Some(b) = bulk.take()
             {
@@ -103,6 +139,11 @@ impl Store {
                 for r in &ready {
                     write_new(b, caller, r, &mut checks.dictionary).await?;
                     counts.add(&mut checks.tx, &r.derived).await?;
+                }
+                update::write(b, caller, &updates, &mut checks.dictionary).await?;
+                for u in &updates {
+                    counts.remove(&mut checks.tx, &u.before).await?;
+                    counts.add(&mut checks.tx, &u.after).await?;
                 }
             }
         }
@@ -130,6 +171,7 @@ impl Store {
 /// lists, the organisations seen, the keys of earlier rows and the dictionary of name words.
 struct Checks<'a> {
     caller: &'a Caller,
+    today: NaiveDate,
     tx: Transaction<'static, Any>,
     refs: HashSet<(String, String)>,
     orgs: HashMap<String, Result<OrgRow, &'static str>>,
@@ -140,13 +182,15 @@ struct Checks<'a> {
     seen_text: HashMap<String, usize>,
     /// Name + birth + joining date of earlier rows without CCCD or card.
     seen_names: HashSet<(String, String, String)>,
+    /// Members an earlier row updates → that row.
+    updated: HashMap<String, usize>,
     dictionary: HashSet<Vec<u8>>,
     /// The rules the new members' events are judged by (the store's versions).
     book: dangbo_core::rules::RuleBook,
 }
 
 impl<'a> Checks<'a> {
-    async fn start(store: &Store, caller: &'a Caller) -> Result<Checks<'a>, DbError> {
+    async fn start(store: &Store, caller: &'a Caller, today: NaiveDate) -> Result<Checks<'a>, DbError> {
         let mut tx = store.read().await?;
         let refs: Vec<(String, String)> = sqlx::query_as("SELECT kind, code FROM ref_item WHERE kind IN ('ethnicity', 'religion')").fetch_all(&mut *tx).await?;
         let dictionary: Vec<Vec<u8>> = sqlx::query_scalar("SELECT word FROM search_word").fetch_all(&mut *tx).await?;
@@ -154,52 +198,77 @@ impl<'a> Checks<'a> {
         Ok(Checks {
             book,
             caller,
+            today,
             tx,
             refs: refs.into_iter().collect(),
             orgs: HashMap::new(),
             seen_cccd: HashMap::new(),
             seen_text: HashMap::new(),
             seen_names: HashSet::new(),
+            updated: HashMap::new(),
             dictionary: dictionary.into_iter().collect(),
         })
     }
 
-    /// Checks a batch: problems go into the report; returns the members to create.
-    async fn batch(&mut self, batch: Vec<Parsed>, report: &mut ImportReport) -> Result<Vec<Ready>, DbError> {
+    /// Checks a batch: problems go into the report; returns the members to create and those to
+    /// update.
+    async fn batch(&mut self, batch: Vec<ImportItem>, report: &mut ImportReport) -> Result<(Vec<Ready>, Vec<Update>), DbError> {
         let mut candidates = Vec::with_capacity(batch.len());
-        for (row, parsed) in batch {
-            match parsed {
-                Err(e) => report.push(row, e),
-                Ok(new) => match self.duplicate_in_file(row, &new) {
-                    Some(e) => report.push(row, e),
-                    None => candidates.push((row, new)),
+        for item in batch {
+            match item.new {
+                Err(e) => report.push(item.row, e),
+                Ok(new) => match self.duplicate_in_file(item.row, &new) {
+                    Some(e) => report.push(item.row, e),
+                    None => candidates.push((item.row, new, item.input, item.extras)),
                 },
             }
         }
-        let cccds = self.existing("cccd", candidates.iter().filter_map(|(_, n)| n.person.cccd.clone()).collect()).await?;
-        let cards = self.existing("card_no", candidates.iter().filter_map(|(_, n)| n.party.card_no.clone()).collect()).await?;
+        let cccds = self.existing("cccd", candidates.iter().filter_map(|(_, n, _, _)| n.person.cccd.clone()).collect()).await?;
+        let cards = self.existing("card_no", candidates.iter().filter_map(|(_, n, _, _)| n.party.card_no.clone()).collect()).await?;
         let nameless: Vec<String> =
-            candidates.iter().filter(|(_, n)| n.person.cccd.is_none() && n.party.card_no.is_none()).map(|(_, n)| n.person.full_name()).collect();
+            candidates.iter().filter(|(_, n, _, _)| n.person.cccd.is_none() && n.party.card_no.is_none()).map(|(_, n, _, _)| n.person.full_name()).collect();
         let names = self.existing_names(nameless).await?;
-        let mut ready = Vec::new();
-        for (row, new) in candidates {
-            let known = match (&new.person.cccd, &new.party.card_no) {
-                (Some(c), _) => cccds.contains(c),
-                (None, Some(card)) => cards.contains(card),
-                (None, None) => {
-                    let key = (new.person.full_name(), iso(new.person.birth_date), iso(new.party.ceremony_date));
-                    names.contains(&key) || !self.seen_names.insert(key)
+        let (mut ready, mut updates) = (Vec::new(), Vec::new());
+        for (row, new, input, extras) in candidates {
+            let by_cccd = new.person.cccd.as_ref().and_then(|c| cccds.get(c));
+            let by_card = new.party.card_no.as_ref().and_then(|c| cards.get(c));
+            let matched = match (by_cccd, by_card) {
+                (Some(a), Some(b)) if a != b => {
+                    report.push(row, FieldErrors::single("cccd", "err-import-two-members"));
+                    continue;
                 }
+                (Some(id), _) | (None, Some(id)) => Some(id.clone()),
+                (None, None) => None,
             };
-            if known {
-                report.unchanged += 1;
+            if let Some(id) = matched {
+                if let Some(first) = self.updated.get(&id) {
+                    let mut e = FieldErrors::new();
+                    e.add_with("cccd", "err-duplicate-in-file", vec![("row", first.to_string())]);
+                    report.push(row, e);
+                    continue;
+                }
+                match update::plan(self, row, &id, &input, &new).await? {
+                    Err(e) => report.push(row, e),
+                    Ok(None) => report.unchanged += 1,
+                    Ok(Some(u)) => {
+                        self.updated.insert(id, row);
+                        report.updated += 1;
+                        if report.changes.len() < MAX_CHANGES_LISTED {
+                            report.changes.push(u.change());
+                        }
+                        updates.push(u);
+                    }
+                }
                 continue;
             }
-            if new.party.card_no.as_ref().is_some_and(|c| cards.contains(c)) {
-                report.push(row, FieldErrors::single("card_no", "err-card-taken"));
-                continue;
+            if new.person.cccd.is_none() && new.party.card_no.is_none() {
+                let key = (new.person.full_name(), iso(new.person.birth_date), iso(new.party.ceremony_date));
+                if names.contains(&key) || !self.seen_names.insert(key) {
+                    report.unchanged += 1;
+                    continue;
+                }
             }
-            match self.prepare(new).await? {
+            match self.prepare(new, &extras).await? {
                 Ok(r) => {
                     report.created += 1;
                     ready.push(r);
@@ -207,7 +276,7 @@ impl<'a> Checks<'a> {
                 Err(e) => report.push(row, e),
             }
         }
-        Ok(ready)
+        Ok((ready, updates))
     }
 
     fn duplicate_in_file(&mut self, row: usize, new: &NewMember) -> Option<FieldErrors> {
@@ -225,19 +294,19 @@ impl<'a> Checks<'a> {
         (!dup.is_empty()).then_some(dup)
     }
 
-    /// Which of `keys` a member of the register already holds in `column` (CCCD and card
-    /// numbers are unique in the whole register, whatever the caller's scope).
-    async fn existing(&mut self, column: &'static str, keys: Vec<String>) -> Result<HashSet<String>, DbError> {
+    /// Which of `keys` a member of the register already holds in `column`, and who (CCCD and
+    /// card numbers are unique in the whole register, whatever the caller's scope).
+    async fn existing(&mut self, column: &'static str, keys: Vec<String>) -> Result<HashMap<String, String>, DbError> {
         if keys.is_empty() {
-            return Ok(HashSet::new());
+            return Ok(HashMap::new());
         }
-        let sql = format!("SELECT {column} FROM member WHERE {column} IN ({})", placeholders(keys.len()));
-        let found: Vec<String> = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), keys.into_iter().map(Val::from))
+        let sql = format!("SELECT {column}, id FROM member WHERE {column} IN ({})", placeholders(keys.len()));
+        let found: Vec<(String, String)> = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), keys.into_iter().map(Val::from))
             .fetch_all(&mut *self.tx)
             .await?
             .iter()
-            .map(|r| sqlx::Row::try_get(r, 0))
-            .collect::<Result<_, _>>()?;
+            .map(|r| Ok((sqlx::Row::try_get(r, 0)?, sqlx::Row::try_get(r, 1)?)))
+            .collect::<Result<_, sqlx::Error>>()?;
         Ok(found.into_iter().collect())
     }
 
@@ -258,7 +327,7 @@ impl<'a> Checks<'a> {
 
     /// The organisation (in the caller's scope, once per code), the reference lists and the
     /// replay of the new member's events.
-    async fn prepare(&mut self, new: NewMember) -> Result<Result<Ready, FieldErrors>, DbError> {
+    async fn prepare(&mut self, new: NewMember, extras: &Extras) -> Result<Result<Ready, FieldErrors>, DbError> {
         let code = new.org.as_str();
         if !self.orgs.contains_key(code) {
             let org = match org_in_tx(&mut self.tx, self.caller, code).await? {
@@ -283,14 +352,10 @@ impl<'a> Checks<'a> {
             return Ok(Err(e));
         }
         let (id, path) = (new_id(), org.path.clone());
-        let mut events = vec![(
-            new.party.ceremony_date,
-            EventData::Admitted { person: new.person.clone(), party: new.party.clone(), org_id: org.id.clone() },
-            new.basis.clone(),
-        )];
-        if let Some(f) = new.full_date {
-            events.push((f, EventData::Recognised {}, Basis::default()));
-        }
+        let events = match events_of(&new, &org.id, extras) {
+            Ok(events) => events,
+            Err(e) => return Ok(Err(e)),
+        };
         let (records, bases): (Vec<EventRecord>, Vec<Basis>) = events
             .into_iter()
             .enumerate()
@@ -332,65 +397,4 @@ async fn write_new(bulk: &mut Bulk<'_>, caller: &Caller, r: &Ready, dictionary: 
     let after = serde_json::to_value(&d.person)?.to_string();
     let audit = vec![new_id().into(), at.into(), caller.username.as_str().into(), "member.create".into(), "member".into(), id.into(), Val::Null, after.into()];
     bulk.push(AUDIT_LOG, audit).await
-}
-
-impl Store {
-    /// The column mappings remembered from earlier imports for the caller's committee, then
-    /// those an admin chose for everyone: (header key, field). Another committee's choices
-    /// never apply.
-    #[tracing::instrument(skip_all)]
-    pub async fn import_mappings(&self, caller: &Caller) -> Result<Vec<(String, String)>, DbError> {
-        let scope = mapping_scope(caller);
-        let rows: Vec<(String, String, String)> =
-            sqlx::query_as("SELECT header, field, scope_org FROM import_mapping_scoped WHERE scope_org = $1 OR scope_org = '' ORDER BY header, scope_org DESC")
-                .bind(scope)
-                .fetch_all(&self.pool)
-                .await?;
-        let mut out: Vec<(String, String)> = Vec::with_capacity(rows.len());
-        for (header, field, _) in rows {
-            // The committee's own row sorts before the shared one of the same header.
-            if out.last().is_none_or(|(h, _)| *h != header) {
-                out.push((header, field));
-            }
-        }
-        Ok(out)
-    }
-
-    /// Remembers, for the caller's committee, how columns with these headers are read (a later
-    /// choice replaces an earlier one). At most [`MAX_MAPPINGS`] at once, headers of at most
-    /// [`MAX_HEADER`] characters.
-    #[tracing::instrument(skip_all)]
-    pub async fn remember_mappings(&self, caller: &Caller, chosen: &[(String, String)]) -> Result<(), DbError> {
-        if chosen.len() > MAX_MAPPINGS || chosen.iter().any(|(h, f)| h.chars().count() > MAX_HEADER || f.len() > MAX_HEADER) {
-            return Err(DbError::field("mapping", "err-too-long"));
-        }
-        let scope = mapping_scope(caller);
-        self.command(caller, Right::Write, async |c| {
-            for (header, field) in chosen {
-                sqlx::query("DELETE FROM import_mapping_scoped WHERE scope_org = $1 AND header = $2").bind(scope).bind(header).execute(&mut *c.tx).await?;
-                sqlx::query("INSERT INTO import_mapping_scoped (scope_org, header, field, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(scope)
-                    .bind(header)
-                    .bind(field)
-                    .bind(&caller.username)
-                    .bind(crate::now())
-                    .execute(&mut *c.tx)
-                    .await?;
-            }
-            c.audit("import.mapping", "import_mapping", scope, None, Some(serde_json::json!(chosen))).await?;
-            Ok(())
-        })
-        .await
-    }
-}
-
-/// Mappings remembered in one choice.
-pub const MAX_MAPPINGS: usize = 200;
-/// The longest header or field name remembered.
-pub const MAX_HEADER: usize = 200;
-
-/// Whose list of remembered columns a caller reads and writes: their grant's organisation, or
-/// '' (shared) for an admin.
-fn mapping_scope(caller: &Caller) -> &str {
-    if caller.is_admin() { "" } else { caller.org_code.as_deref().unwrap_or("") }
 }

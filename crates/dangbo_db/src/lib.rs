@@ -68,7 +68,7 @@ pub use demo_scale::{SCALE_USERS, ScaleLoaded, ScaleProgress};
 pub use due::TodoRow;
 pub use error::DbError;
 pub use home::{Behind, BranchMonth, Home};
-pub use import::{ImportProblem, ImportReport};
+pub use import::{ImportChange, ImportItem, ImportProblem, ImportReport, MAX_CHANGES_LISTED};
 pub use meetings::{
     AssignmentRow, AttendanceRow, BranchYear, DocumentRow, MeetingDetail, MeetingItem, MeetingReport, ProposalRow, RosterRow, StudyReport, SupervisorRow,
     TaskRow, VoteRow,

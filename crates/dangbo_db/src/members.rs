@@ -404,7 +404,7 @@ pub(crate) async fn check_full_member(tx: &mut Transaction<'static, Any>, caller
 }
 
 mod derived;
-pub(crate) use derived::{episode_values, is_name_word, member_values, repath_words, span_values, word_values, words_of};
+pub(crate) use derived::{MEMBER_UPDATE, episode_values, is_name_word, member_values, repath_words, span_values, word_values, words_of};
 use derived::{write_member, write_spans};
 
 mod rebuild;

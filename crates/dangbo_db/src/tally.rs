@@ -383,13 +383,22 @@ pub(crate) struct Adder {
 
 impl Adder {
     pub(crate) async fn add(&mut self, conn: &mut AnyConnection, d: &Derived) -> Result<(), DbError> {
+        self.change(conn, d, 1).await
+    }
+
+    /// Takes a member's former state out (an import's update, before its new state is added).
+    pub(crate) async fn remove(&mut self, conn: &mut AnyConnection, d: &Derived) -> Result<(), DbError> {
+        self.change(conn, d, -1).await
+    }
+
+    async fn change(&mut self, conn: &mut AnyConnection, d: &Derived, sign: i64) -> Result<(), DbError> {
         let (traits, presences) = counted(d);
         let mut missing: Vec<String> = presences.iter().filter(|p| !self.tree.orgs.contains_key(&p.org_id)).map(|p| p.org_id.clone()).collect();
         missing.dedup();
         if !missing.is_empty() {
             load_tree(conn, &mut self.tree, missing).await?;
         }
-        tally::member_changes(&mut self.tree, &traits, &presences, 1, &mut self.changes);
+        tally::member_changes(&mut self.tree, &traits, &presences, sign, &mut self.changes);
         Ok(())
     }
 

@@ -42,6 +42,10 @@ const HEADERS: &[(&str, &[&str])] = &[
     ("state_management", &["quan ly nha nuoc", "trinh do quan ly nha nuoc"]),
     ("languages", &["ngoai ngu", "trinh do ngoai ngu"]),
     ("youth_union_on", &["ngay vao doan"]),
+    ("armed_service", &["quan doi, cong an", "quan doi cong an"]),
+    ("serial", &["stt", "so thu tu", "tt"]),
+    ("exempt_from", &["mien sinh hoat tu ngay", "ngay mien sinh hoat"]),
+    ("exempt_ground", &["ly do mien sinh hoat", "ly do mien"]),
 ];
 
 /// Which column holds which field.
@@ -134,6 +138,11 @@ pub struct ImportRow {
     /// The row's number in the file (1-based), for messages.
     pub row: usize,
     pub input: MemberInput,
+    /// The member's number (STT) as written, which the levels' sheet refers to.
+    pub serial: String,
+    /// Miễn sinh hoạt: since (a date as text) and the ground as written.
+    pub exempt_from: String,
+    pub exempt_ground: String,
 }
 
 /// Splits "Nguyễn Văn An" into ("Nguyễn", "Văn", "An").
@@ -239,10 +248,10 @@ pub fn row_to_input(
             state_management: opt(get("state_management")),
             languages: opt(get("languages")),
             youth_union_on: opt(date("youth_union_on")),
-            armed_service: None,
+            armed_service: opt(get("armed_service")),
         },
     };
-    ImportRow { row, input }
+    ImportRow { row, input, serial: get("serial"), exempt_from: date("exempt_from"), exempt_ground: get("exempt_ground") }
 }
 
 #[cfg(test)]
@@ -265,7 +274,7 @@ mod tests {
     #[test]
     fn headers_are_recognised_without_diacritics() {
         let m = Mapping::detect(&["STT".into(), "HỌ VÀ TÊN".into(), "Giới tính".into(), "Ngày sinh:".into(), "Ngay vao Dang".into(), "Dân tộc".into()]);
-        assert_eq!(m.columns, vec![("full_name", 1), ("sex", 2), ("birth_date", 3), ("ceremony_date", 4), ("ethnicity", 5)]);
+        assert_eq!(m.columns, vec![("serial", 0), ("full_name", 1), ("sex", 2), ("birth_date", 3), ("ceremony_date", 4), ("ethnicity", 5)]);
         assert_eq!(m.header_of("given_name"), Some("HỌ VÀ TÊN"));
         assert_eq!(m.missing(false), vec!["org"]);
     }

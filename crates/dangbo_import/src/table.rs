@@ -2,6 +2,7 @@
 
 use calamine::{Data, DataType, Reader, Sheets, open_workbook_auto_from_rs};
 use chrono::NaiveDate;
+use dangbo_core::register::data::LevelsRow;
 use std::io::Cursor;
 
 /// The largest file accepted (an organisation board's list is far smaller).
@@ -88,7 +89,7 @@ pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, TableError> {
         let rows = sheet.rows.collect::<Result<_, _>>()?;
         return Ok(Table { headers: sheet.headers, rows, converted_from: sheet.converted_from });
     }
-    let mut grid = read_workbook(bytes)?;
+    let mut grid = read_workbook(bytes, None)?.ok_or(TableError::Empty)?;
     let legacy = crate::legacy::detect(grid.iter().flat_map(|(_, r)| r).filter_map(|c| match c {
         Cell::Text(s) => Some(s.as_str()),
         _ => None,
@@ -105,25 +106,33 @@ pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, TableError> {
     Ok(table)
 }
 
-/// The first sheet's filled cells, row by row with each row's number in the file (1-based).
-/// Cells are read one at a time (never the dense grid a sheet's declared dimension claims), so
-/// memory follows what the file holds, within [`MAX_COLUMNS`] and [`MAX_CELLS`].
-fn read_workbook(bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>, TableError> {
+/// A sheet's rows, each with its number in the file.
+type Grid = Vec<(usize, Vec<Cell>)>;
+
+/// The filled cells of the first sheet, or of the sheet named `sheet` (diacritics and case
+/// ignored; `None` when the workbook has none), row by row with each row's number in the file
+/// (1-based). Cells are read one at a time (never the dense grid a sheet's declared dimension
+/// claims), so memory follows what the file holds, within [`MAX_COLUMNS`] and [`MAX_CELLS`].
+fn read_workbook(bytes: &[u8], sheet: Option<&str>) -> Result<Option<Grid>, TableError> {
     if bytes.starts_with(b"PK") {
         check_unpacked_size(bytes, MAX_UNPACKED_BYTES)?;
     }
     let book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|_| TableError::NotSpreadsheet)?;
+    let pick = |names: &[String]| match sheet {
+        None => names.first().cloned(),
+        Some(want) => names.iter().find(|n| dangbo_core::text::fold(n) == dangbo_core::text::fold(want)).cloned(),
+    };
     let mut cells = Cells::default();
     match book {
         Sheets::Xlsx(mut book) => {
-            let name = book.sheet_names().first().cloned().ok_or(TableError::Empty)?;
+            let Some(name) = pick(&book.sheet_names()) else { return Ok(None) };
             let mut reader = book.worksheet_cells_reader(&name).map_err(|_| TableError::NotSpreadsheet)?;
             while let Some(c) = reader.next_cell().map_err(|_| TableError::NotSpreadsheet)? {
                 cells.push(c.get_position(), &Data::from(c.get_value().clone()))?;
             }
         }
         Sheets::Xlsb(mut book) => {
-            let name = book.sheet_names().first().cloned().ok_or(TableError::Empty)?;
+            let Some(name) = pick(&book.sheet_names()) else { return Ok(None) };
             let mut reader = book.worksheet_cells_reader(&name).map_err(|_| TableError::NotSpreadsheet)?;
             while let Some(c) = reader.next_cell().map_err(|_| TableError::NotSpreadsheet)? {
                 cells.push(c.get_position(), &Data::from(c.get_value().clone()))?;
@@ -131,7 +140,8 @@ fn read_workbook(bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>, TableError> {
         }
         // BIFF8 sheets are at most 65,536 × 256 cells; the reader's grid is bounded by that.
         Sheets::Xls(mut book) => {
-            let range = book.worksheet_range_at(0).ok_or(TableError::Empty)?.map_err(|_| TableError::NotSpreadsheet)?;
+            let Some(name) = pick(&book.sheet_names()) else { return Ok(None) };
+            let range = book.worksheet_range(&name).map_err(|_| TableError::NotSpreadsheet)?;
             for (row, col, value) in range.used_cells() {
                 let (r0, c0) = range.start().unwrap_or((0, 0));
                 cells.push((r0 + row as u32, c0 + col as u32), value)?;
@@ -139,7 +149,31 @@ fn read_workbook(bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>, TableError> {
         }
         Sheets::Ods(_) => return Err(TableError::Unsupported),
     }
-    Ok(cells.into_rows())
+    Ok(Some(cells.into_rows()))
+}
+
+/// The levels' sheet of a data workbook ([`dangbo_core::register::data::LEVELS_SHEET`]) by the
+/// member's number (STT) in the first sheet; empty for a CSV or a workbook without it.
+pub fn read_levels(file_name: &str, bytes: &[u8]) -> Result<std::collections::HashMap<String, Vec<LevelsRow>>, TableError> {
+    let mut out: std::collections::HashMap<String, Vec<LevelsRow>> = std::collections::HashMap::new();
+    let lower = file_name.to_ascii_lowercase();
+    if lower.ends_with(".csv") || lower.ends_with(".txt") || bytes.is_empty() || bytes.len() > MAX_BYTES {
+        return Ok(out);
+    }
+    let Some(grid) = read_workbook(bytes, Some(dangbo_core::register::data::LEVELS_SHEET))? else { return Ok(out) };
+    let Ok(table) = split_header(grid) else { return Ok(out) };
+    let col = |h: &str| table.headers.iter().position(|x| dangbo_core::text::fold(x) == dangbo_core::text::fold(h));
+    let cols = dangbo_core::register::data::LEVELS_HEADERS.map(col);
+    let get = |cells: &[Cell], i: Option<usize>| i.and_then(|i| cells.get(i)).map(Cell::text).unwrap_or_default();
+    for (row, cells) in &table.rows {
+        let from = match cols[2].and_then(|i| cells.get(i)) {
+            Some(Cell::Date(d)) => dangbo_core::date::iso(*d),
+            _ => get(cells, cols[2]),
+        };
+        let levels = [get(cells, cols[3]), get(cells, cols[4]), get(cells, cols[5]), get(cells, cols[6])];
+        out.entry(get(cells, cols[0])).or_default().push(LevelsRow { row: *row, name: get(cells, cols[1]), from, levels });
+    }
+    Ok(out)
 }
 
 /// Refuses a zipped workbook whose parts declare more than `limit` bytes in all.
@@ -263,6 +297,37 @@ mod tests {
         let t = read_table("ds.xlsx", &bytes).unwrap();
         assert_eq!(t.headers, ["Họ và tên", "Ngày sinh"]);
         assert_eq!(t.rows[0], (4, vec![Cell::Text("Lê Văn Tám".into()), Cell::Date(NaiveDate::from_ymd_opt(1990, 7, 27).unwrap())]));
+    }
+
+    #[test]
+    fn the_levels_sheet_is_found_by_its_name_and_grouped_by_member_number() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "STT").unwrap();
+        ws.write_string(0, 1, "Họ và tên").unwrap();
+        let ws = wb.add_worksheet();
+        ws.set_name("Qua trinh").unwrap();
+        for (c, h) in dangbo_core::register::data::LEVELS_HEADERS.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        let f = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+        for (r, (serial, on)) in [(7.0, (2010, 3, 15)), (7.0, (2021, 5, 4)), (9.0, (2015, 1, 2))].into_iter().enumerate() {
+            let r = r as u32 + 1;
+            ws.write_number(r, 0, serial).unwrap();
+            ws.write_string(r, 1, "Nguyễn Thị Lan").unwrap();
+            ws.write_datetime_with_format(r, 2, rust_xlsxwriter::ExcelDateTime::from_ymd(on.0, on.1, on.2).unwrap(), &f).unwrap();
+            ws.write_string(r, 3, "12/12").unwrap();
+        }
+        let bytes = wb.save_to_buffer().unwrap();
+        let levels = read_levels("du-lieu.xlsx", &bytes).unwrap();
+        let seven = &levels["7"];
+        assert_eq!(
+            seven.iter().map(|l| (l.row, l.from.as_str(), l.levels[0].as_str())).collect::<Vec<_>>(),
+            [(2, "2010-03-15", "12/12"), (3, "2021-05-04", "12/12")]
+        );
+        assert_eq!(levels["9"].len(), 1);
+        assert!(read_levels("ds.csv", b"STT,Ho\n1,2\n").unwrap().is_empty());
+        assert!(read_levels("ds.xlsx", &edited_xlsx(&[(0, 0, "STT"), (0, 1, "Tên")], |x| x)).unwrap().is_empty(), "a list without the sheet");
     }
 
     /// An XLSX written by Excel's rules, then with its first sheet's XML edited by `edit`.

@@ -12,6 +12,11 @@ pub fn localise_register(rows: &mut [RegisterRow], i: I18n) {
     }
 }
 
+/// The title line of the data workbook.
+pub fn data_title(org_name: &str, today: chrono::NaiveDate) -> String {
+    format!("Dữ liệu đảng viên — {org_name} — {} (nhập lại được bằng «Nhập từ Excel»)", dangbo_core::date::display(today))
+}
+
 /// An ASCII file name for the Content-Disposition fallback: "Chi bộ Khu phố 1" → "Chi-bo-Khu-pho-1".
 pub fn ascii_name(s: &str) -> String {
     let mut out = String::new();

@@ -4,8 +4,10 @@
 use crate::i18n::I18n;
 use chrono::NaiveDate;
 use dangbo_core::FieldErrors;
-use dangbo_db::{Caller, DbError, ImportReport, Store};
-use dangbo_import::{Mapping, Sheet, read_table, row_to_input};
+use dangbo_core::register::data::{Extras, LevelsRow};
+use dangbo_db::{Caller, DbError, ImportItem, ImportReport, Store};
+use dangbo_import::{Mapping, Sheet, read_levels, read_table, row_to_input};
+use std::collections::HashMap;
 
 /// Why a file could not be imported at all (a catalog key and its arguments).
 #[derive(Debug)]
@@ -51,12 +53,14 @@ pub async fn import_members(
     today: NaiveDate,
     progress: Progress<'_>,
 ) -> Result<(Mapping, ImportReport, Option<&'static str>), ImportFailure> {
-    let sheet = limits.parse(move || read_table(&file_name, &bytes)).await.map_err(ImportFailure::Web)?.map_err(|e| ImportFailure::File(e.key()))?.into();
-    import_sheet(store, caller, sheet, default_org, chosen, dry_run, today, progress).await
+    let read = move || Ok::<_, dangbo_import::TableError>((read_table(&file_name, &bytes)?, read_levels(&file_name, &bytes)?));
+    let (table, levels) = limits.parse(read).await.map_err(ImportFailure::Web)?.map_err(|e| ImportFailure::File(e.key()))?;
+    import_sheet(store, caller, table.into(), levels, default_org, chosen, dry_run, today, progress).await
 }
 
-/// Maps, parses and imports (or checks) the rows of a member list, whole or streamed. Columns
-/// are read by the mappings `chosen` now, then those remembered from earlier imports, then by
+/// Maps, parses and imports (or checks) the rows of a member list, whole or streamed, with the
+/// levels' sheet of a data workbook by member number (empty for any other list). Columns are
+/// read by the mappings `chosen` now, then those remembered from earlier imports, then by
 /// spelling. Rows are parsed as the store reads them, one batch at a time; a row the file
 /// cannot give (a CSV cut or damaged mid-way) is a problem of that row, so nothing is written.
 #[allow(clippy::too_many_arguments)]
@@ -64,6 +68,7 @@ pub async fn import_sheet(
     store: &Store,
     caller: &Caller,
     sheet: Sheet,
+    levels: HashMap<String, Vec<LevelsRow>>,
     default_org: Option<&str>,
     chosen: &[(String, String)],
     dry_run: bool,
@@ -90,12 +95,20 @@ pub async fn import_sheet(
             Ok((row, cells)) => {
                 last_row = row;
                 let r = row_to_input(row, &cells, &mapping, default_org, &ethnicities, &religions);
-                (r.row, r.input.parse(today))
+                let mut item = ImportItem::new(r.row, r.input, today);
+                let history = levels.get(&r.serial).filter(|_| !r.serial.is_empty()).map(Vec::as_slice).unwrap_or_default();
+                let full_name = item.new.as_ref().map(|n| n.person.full_name()).unwrap_or_default();
+                match (Extras::parse(&full_name, history, &r.exempt_from, &r.exempt_ground, today), &mut item.new) {
+                    (Ok(extras), _) => item.extras = extras,
+                    (Err(e), Ok(_)) => item.new = Err(e),
+                    (Err(e), Err(errors)) => errors.0.extend(e.0),
+                }
+                item
             }
-            Err(e) => (last_row + 1, Err(FieldErrors::single("file", e.key()))),
+            Err(e) => ImportItem { row: last_row + 1, input: Default::default(), new: Err(FieldErrors::single("file", e.key())), extras: Extras::default() },
         }
     });
-    let report = store.import_members(caller, parsed, dry_run).await.map_err(ImportFailure::Store)?;
+    let report = store.import_members(caller, parsed, dry_run, today).await.map_err(ImportFailure::Store)?;
     Ok((mapping, report, sheet.converted_from))
 }
 
@@ -117,6 +130,20 @@ pub fn problem_lines(report: &ImportReport, mapping: &Mapping, i: &I18n) -> Vec<
         .collect()
 }
 
+/// One line per updated member: "Dòng 4 — Nguyễn Văn An: Điện thoại: — → 0912…; …", the
+/// first [`dangbo_db::MAX_CHANGES_LISTED`] of them.
+pub fn change_lines(report: &ImportReport, i: &I18n) -> Vec<String> {
+    let value = |v: &str| if v.is_empty() { "—".to_string() } else { v.to_string() };
+    report
+        .changes
+        .iter()
+        .map(|c| {
+            let fields = c.fields.iter().map(|(f, a, b)| format!("{}: {} → {}", i.t(&format!("field-{f}")), value(a), value(b))).collect::<Vec<_>>().join("; ");
+            i.args("import-change", &[("row", c.row.to_string()), ("name", c.name.clone()), ("changes", fields)])
+        })
+        .collect()
+}
+
 /// The summary line of a report.
 pub fn summary_line(report: &ImportReport, dry_run: bool, i: &I18n) -> String {
     let key = match (report.problems.is_empty(), dry_run) {
@@ -129,6 +156,7 @@ pub fn summary_line(report: &ImportReport, dry_run: bool, i: &I18n) -> String {
         &[
             ("rows", i.num(report.rows as i64)),
             ("created", i.num(report.created as i64)),
+            ("updated", i.num(report.updated as i64)),
             ("unchanged", i.num(report.unchanged as i64)),
             ("problems", i.num(report.problems.len() as i64)),
         ],

@@ -379,6 +379,10 @@ pub struct ImportPage {
     pub branches: Option<Vec<Choice>>,
     pub summary: Option<String>,
     pub problems: Vec<String>,
+    /// What the file changes for members already in the register (the first of them), and a
+    /// line saying how many more.
+    pub changes: Vec<String>,
+    pub more_changes: Option<String>,
     /// How each column was read: (header, field); empty when no file was read.
     pub columns: Vec<(String, String)>,
     /// The fields a column can hold, for choosing by hand.

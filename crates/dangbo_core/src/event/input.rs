@@ -203,7 +203,7 @@ pub fn core_changed(before: &Person, after: &Person) -> bool {
 }
 
 /// The person after an info change: given fields replace, empty fields keep the current value.
-fn merged_person(i: &MemberInput, current: &Person, today: NaiveDate) -> Result<Person, FieldErrors> {
+pub fn merged_person(i: &MemberInput, current: &Person, today: NaiveDate) -> Result<Person, FieldErrors> {
     let keep = |new: &str, old: &str| if new.trim().is_empty() { old.to_string() } else { new.to_string() };
     let keep_opt = |new: &Option<String>, old: &str| Some(keep(new.as_deref().unwrap_or(""), old));
     let merged = MemberInput {

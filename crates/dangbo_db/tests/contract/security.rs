@@ -174,8 +174,8 @@ async fn asking_whether_a_citizen_id_is_in_the_register_leaves_a_trace() {
         let mut probe = member_input("G", "Lê", "Thị", "Hỏi");
         probe.cccd = Some("022080000001".into());
         assert!(matches!(s.create_member(&g, probe.parse(today()).unwrap()).await, Err(DbError::Invalid(_))));
-        let rows = vec![(2, Ok(probe.parse(today()).unwrap()))];
-        let report = s.import_members(&g, rows, true).await.unwrap();
+        let rows = vec![dangbo_db::ImportItem::new(2, probe.clone(), today())];
+        let report = s.import_members(&g, rows, true, today()).await.unwrap();
         assert_eq!(report.unchanged, 1);
         let log = s.audit_log(&admin(), None, 100).await.unwrap();
         let by_g: Vec<_> = log.iter().filter(|a| a.actor == "sec-g").map(|a| a.action.as_str()).collect();

@@ -6,7 +6,7 @@
 use crate::{add_member, admin, d, each_backend, member_input, org, today};
 use chrono::NaiveDate;
 use dangbo_core::demo::scale::Scale;
-use dangbo_core::event::EventInput;
+use dangbo_core::event::{EventInput, Levels};
 use dangbo_core::member::MemberInput;
 use dangbo_core::org::OrgEventInput;
 use dangbo_db::{MemberFilter, Store};
@@ -169,7 +169,7 @@ async fn kept_counts_equal_counting_member_by_member_after_an_import() {
         branches.sort();
         branches.dedup();
         // Members of every age band, both sexes, admitted over 25 years, some still on probation.
-        let rows: Vec<(usize, Result<_, dangbo_core::FieldErrors>)> = (0..240)
+        let rows: Vec<dangbo_db::ImportItem> = (0..240)
             .map(|i| {
                 let mut m = member_input(&branches[i % branches.len()], "Phạm", "Văn", &format!("Nhập{i}"));
                 let birth = 1945 + (i % 50) as i32;
@@ -180,13 +180,31 @@ async fn kept_counts_equal_counting_member_by_member_after_an_import() {
                 m.admission_decision_date = format!("{joined}-{month:02}-{day:02}");
                 m.ceremony_date = format!("{joined}-{month:02}-{day:02}");
                 m.full_date = (joined < 2025).then(|| format!("{}-{month:02}-{day:02}", joined + 1));
-                (i + 2, m.parse(today()))
+                m.cccd = Some(format!("0221{i:08}"));
+                let mut item = dangbo_db::ImportItem::new(i + 2, m.clone(), today());
+                // A data workbook's rows: levels that changed in 2021, an exemption in 2022.
+                if i % 4 == 0 && joined < 2021 {
+                    m.education = Some("12/12".into());
+                    item = dangbo_db::ImportItem::new(i + 2, m, today());
+                    let levels = |e: &str| Levels { education: e.into(), ..Default::default() };
+                    item.extras.levels = vec![(d(&format!("{joined}-{month:02}-{day:02}")), levels("9/12")), (d("2021-05-04"), levels("12/12"))];
+                    item.extras.exempt = (i % 8 == 0).then(|| (d("2022-01-10"), "other".to_string()));
+                }
+                item
             })
             .collect();
-        let r = s.import_members(&admin(), rows, false).await.unwrap();
+        let updates: Vec<MemberInput> =
+            rows.iter().take(60).map(|r| MemberInput { theory: Some("Trung cấp".into()), phone: Some("0912345678".into()), ..r.input.clone() }).collect();
+        let r = s.import_members(&admin(), rows, false, today()).await.unwrap();
         assert_eq!((r.created, r.committed, r.problems.len()), (240, true, 0), "{backend}: {:?}", r.problems.first());
-        let dates = ["2001-06-30", "2010-01-01", "2019-12-31", "2025-06-30", "2025-07-01", "2026-11-27", "2031-01-01"];
+        let dates = ["2001-06-30", "2010-01-01", "2019-12-31", "2021-05-04", "2022-01-10", "2025-06-30", "2025-07-01", "2026-11-27", "2031-01-01"];
         same_everywhere(&s, backend, &["TW", "P01", "P01-H1", "P01-X001"], &dates).await;
+        // The same members again, with a theory level and a phone: updated from the day of the
+        // import, counted at the new level from then and at the old one before.
+        let rows = updates.into_iter().enumerate().map(|(n, i)| dangbo_db::ImportItem::new(n + 2, i, today()));
+        let r = s.import_members(&admin(), rows, false, today()).await.unwrap();
+        assert_eq!((r.updated, r.created, r.committed, r.problems.len()), (60, 0, true, 0), "{backend}: {:?}", r.problems.first());
+        same_everywhere(&s, backend, &["TW", "P01", "P01-H1", "P01-X001"], &["2026-11-26", "2026-11-27", "2031-01-01"]).await;
     })
     .await;
 }

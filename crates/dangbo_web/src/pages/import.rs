@@ -6,13 +6,16 @@ use crate::AppState;
 use crate::auth::{PageAuth, check_csrf};
 use crate::error::{ErrorKind, WebError};
 use crate::i18n::Lang;
-use crate::import::{import_members, problem_lines, summary_line};
+use crate::import::{change_lines, import_members, problem_lines, summary_line};
 use crate::views::Choice;
 use crate::views::{ImportPage, render};
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
+
+/// The changes listed on the page (a page stays small; the command line lists them all).
+const CHANGES_SHOWN: usize = 100;
 
 pub async fn form(State(st): State<AppState>, auth: PageAuth, lang: Lang, Query(q): Query<HashMap<String, String>>) -> Result<Response, WebError> {
     if !auth.caller.can_write() {
@@ -22,7 +25,7 @@ pub async fn form(State(st): State<AppState>, auth: PageAuth, lang: Lang, Query(
     let c = ctx(&auth, lang, "/import");
     let summary = q.contains_key("mapped").then(|| c.t("import-mapping-saved"));
     let branches = super::branch_choices(&st, &auth.caller, st.clock.today(), false).await?;
-    Ok(render(&ImportPage { ctx: c, org, branches, summary, problems: vec![], columns: vec![], fields: vec![] }))
+    Ok(render(&ImportPage { ctx: c, org, branches, summary, problems: vec![], changes: vec![], more_changes: None, columns: vec![], fields: vec![] }))
 }
 
 fn field_choices(c: &crate::views::Ctx) -> Vec<Choice> {
@@ -69,11 +72,19 @@ pub async fn upload(State(st): State<AppState>, auth: PageAuth, lang: Lang, mut 
     let dry_run = action != "commit";
     let default_org = Some(org.as_str()).filter(|o| !o.is_empty());
     let columns_of = |m: &dangbo_import::Mapping| m.by_column().into_iter().map(|(h, f)| (h, f.to_string())).collect::<Vec<_>>();
+    let mut changes = Vec::new();
+    let mut more_changes = None;
     let (summary, problems, ok, columns) =
         match import_members(&st.store, &st.limits, &auth.caller, name, bytes.to_vec(), default_org, &[], dry_run, st.clock.today(), &|_, _| {}).await {
             Ok((mapping, report, converted)) => {
                 let mut lines: Vec<String> = crate::import::converted_line(converted, &i).into_iter().collect();
                 lines.extend(problem_lines(&report, &mapping, &i));
+                if report.problems.is_empty() {
+                    changes = change_lines(&report, &i);
+                    changes.truncate(CHANGES_SHOWN);
+                    let more = report.updated.saturating_sub(changes.len());
+                    more_changes = (more > 0).then(|| i.t1("import-changes-more", "n", &i.num(more as i64)));
+                }
                 (summary_line(&report, dry_run, &i), lines, report.problems.is_empty(), columns_of(&mapping))
             }
             Err(crate::import::ImportFailure::Store(e)) => return Err(e.into()),
@@ -89,7 +100,7 @@ pub async fn upload(State(st): State<AppState>, auth: PageAuth, lang: Lang, mut 
         };
     let fields = field_choices(&c);
     let branches = super::branch_choices(&st, &auth.caller, st.clock.today(), false).await?;
-    let mut r = render(&ImportPage { ctx: c, org, branches, summary: Some(summary), problems, columns, fields });
+    let mut r = render(&ImportPage { ctx: c, org, branches, summary: Some(summary), problems, changes, more_changes, columns, fields });
     if !ok {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }

@@ -24,6 +24,11 @@ pub async fn download(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let (code, ext) = file.rsplit_once('.').ok_or(WebError(ErrorKind::NotFound))?;
+    if let Some(code) = code.strip_suffix(".data")
+        && ext == "xlsx"
+    {
+        return data(&st, &auth, code).await;
+    }
     let date = as_of(q.get("as_of"), st.clock.today())?;
     let org = st.store.org(&auth.caller, code).await?;
     let name = st.store.org_name_on(&org.id, date).await?.unwrap_or(org.name.clone());
@@ -57,6 +62,46 @@ pub async fn download(
     Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition), (header::CACHE_CONTROL, "no-store".into())], bytes)
         .into_response())
 }
+
+/// The full data workbook (today's register, every field, the levels' history), which the
+/// import reads back. Events are read and the workbook written on the blocking pool's terms:
+/// the rows are gathered first (a commune's are a few megabytes), then laid out there.
+async fn data(st: &AppState, auth: &PageAuth, code: &str) -> Result<Response, WebError> {
+    let today = st.clock.today();
+    let org = st.store.org(&auth.caller, code).await?;
+    let mut rows = Vec::new();
+    let read = st
+        .store
+        .member_data_each(&auth.caller, code, today, MAX_DATA_ROWS, |m| {
+            rows.push(m);
+            Ok(())
+        })
+        .await?;
+    if read.is_none() {
+        return Err(WebError(ErrorKind::TooLarge));
+    }
+    let title = crate::export::data_title(&org.name, today);
+    let bytes = st
+        .limits
+        .render(move || -> Result<Vec<u8>, String> {
+            let mut wb = dangbo_reports::member_data::DataWorkbook::new(&title).map_err(|e| e.to_string())?;
+            for m in &rows {
+                wb.push(m).map_err(|e| e.to_string())?;
+            }
+            wb.finish().and_then(|mut w| w.save_to_buffer()).map_err(|e| e.to_string())
+        })
+        .await?
+        .map_err(|e| internal(&e))?;
+    let stem = format!("Du lieu dang vien {} {}", org.name, dangbo_core::date::iso(today));
+    let disposition = format!("attachment; filename=\"{}.xlsx\"; filename*=UTF-8''{}.xlsx", ascii_name(&stem), rfc5987(&stem));
+    let mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition), (header::CACHE_CONTROL, "no-store".into())], bytes)
+        .into_response())
+}
+
+/// The largest data workbook served by the web (a province downloads it with `dangbo export
+/// data`, which streams).
+pub const MAX_DATA_ROWS: usize = 20_000;
 
 fn internal(e: &dyn std::fmt::Display) -> WebError {
     tracing::error!(error = %e, "export failed");

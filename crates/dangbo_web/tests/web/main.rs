@@ -1,6 +1,7 @@
 //! The web crate's tests: the router driven in-process, pages asserted by selector.
 
 mod api;
+mod data_workbook;
 mod lifecycle;
 mod meetings;
 mod observability;

@@ -1,0 +1,153 @@
+//! The data workbook: the register exported as XLSX, imported into a database that holds the
+//! same organisations and no member, exports the same workbook (issue 23 §7).
+
+use crate::*;
+use calamine::{Data, Reader, Xlsx};
+use dangbo_core::event::EventInput;
+use dangbo_core::member::{FileInput, MemberInput};
+use dangbo_core::org::NewOrgInput;
+
+async fn tree(store: &Store) {
+    for (code, kind, parent) in
+        [("P", "province", None), ("C", "grassroots_committee", Some("P")), ("B1", "subordinate_branch", Some("C")), ("B2", "subordinate_branch", Some("C"))]
+    {
+        let input = NewOrgInput {
+            code: code.into(),
+            name: format!("Tổ chức {code}"),
+            kind: kind.into(),
+            field: "residential".into(),
+            parent: parent.map(Into::into),
+            founded_on: "1960-01-01".into(),
+            ..Default::default()
+        };
+        store.create_org(&Caller::system(), input.parse(today()).unwrap()).await.unwrap();
+    }
+}
+
+fn person(org: &str, family: &str, given: &str, sex: &str, birth: &str, ceremony: &str, full: Option<&str>) -> MemberInput {
+    MemberInput {
+        org: org.into(),
+        family_name: family.into(),
+        middle_name: "Thị".into(),
+        given_name: given.into(),
+        sex: sex.into(),
+        birth_date: birth.into(),
+        admission_decision_date: ceremony.into(),
+        ceremony_date: ceremony.into(),
+        full_date: full.map(Into::into),
+        ..Default::default()
+    }
+}
+
+async fn event(store: &Store, id: &str, input: EventInput) {
+    store.record_event(&Caller::system(), id, input.parse(today()).unwrap(), today()).await.unwrap();
+}
+
+/// A branch's members with a full file: levels changed in 2021 and 2023, an exemption, a
+/// probationary member with neither CCCD nor card, and one who left (not in the register).
+async fn members(store: &Store) {
+    let admin = Caller::system();
+    let lan = MemberInput {
+        cccd: Some("022175000001".into()),
+        card_no: Some("01.012345".into()),
+        education: Some("9/12".into()),
+        theory: Some("Sơ cấp".into()),
+        birth_place: Some("xã Quảng Lợi, huyện Đầm Hà, tỉnh Quảng Ninh".into()),
+        phone: Some("0912345678".into()),
+        admission_decision_no: Some("12-QĐ/ĐU".into()),
+        file: FileInput {
+            aliases: Some("Lan Anh".into()),
+            youth_union_on: Some("26/03/1990".into()),
+            languages: Some("Tiếng Anh B".into()),
+            ..Default::default()
+        },
+        ..person("B1", "Nguyễn", "Lan", "female", "1975-04-12", "2010-03-15", Some("2011-03-15"))
+    };
+    let lan = store.create_member(&admin, lan.parse(today()).unwrap()).await.unwrap();
+    let change = |on: &str, member: MemberInput| EventInput { kind: "info_changed".into(), effective_on: on.into(), member, ..Default::default() };
+    event(store, &lan, change("2021-05-04", MemberInput { education: Some("12/12".into()), ..Default::default() })).await;
+    event(store, &lan, change("2023-02-01", MemberInput { theory: Some("Trung cấp".into()), ..Default::default() })).await;
+    let hung = MemberInput { card_no: Some("01.000001".into()), ..person("B2", "Trần", "Hùng", "male", "1945-01-01", "1970-05-19", Some("1971-05-19")) };
+    let hung = store.create_member(&admin, hung.parse(today()).unwrap()).await.unwrap();
+    event(store, &hung, EventInput { kind: "exempted".into(), effective_on: "2015-06-01".into(), ground: Some("other".into()), ..Default::default() }).await;
+    store.create_member(&admin, person("B1", "Lò", "Mai", "female", "1998-08-08", "2026-03-01", None).parse(today()).unwrap()).await.unwrap();
+    let gone =
+        store.create_member(&admin, person("B2", "Vi", "Đào", "female", "1980-01-01", "2005-01-01", Some("2006-01-01")).parse(today()).unwrap()).await.unwrap();
+    event(
+        store,
+        &gone,
+        EventInput {
+            kind: "transferred_out".into(),
+            effective_on: "2024-01-01".into(),
+            destination: Some("Đảng bộ tỉnh Lạng Sơn".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+}
+
+/// Every cell of both sheets, row by row.
+fn sheets(bytes: &[u8]) -> Vec<Vec<Vec<Data>>> {
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    ["Đảng viên", "Quá trình"].iter().map(|name| book.worksheet_range(name).unwrap().rows().map(|r| r.to_vec()).collect()).collect()
+}
+
+/// The data workbook of C, downloaded from the organisation's page by an admin.
+async fn export(app: &TestApp, user: &str) -> Vec<u8> {
+    app.token(user, Role::Admin, None).await;
+    let Auth::Cookie(cookie, _) = app.login(user, "hoa-sen-no-sang-9").await else { unreachable!() };
+    let page = app.get("/orgs/C", &Auth::Cookie(cookie.clone(), String::new())).await;
+    assert!(page.select_attr("a.button", "href").contains(&"/registers/C.data.xlsx".to_string()));
+    let req = Request::get("/registers/C.data.xlsx").header(header::COOKIE, format!("dangbo_session={cookie}")).body(Body::empty()).unwrap();
+    let res = app.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.into_body().collect().await.unwrap().to_bytes().to_vec()
+}
+
+#[tokio::test]
+async fn the_register_exported_as_data_imports_into_an_empty_database_to_the_same_export() {
+    let mut backends = vec![(TestDb::sqlite().await, TestDb::sqlite().await)];
+    if let (Some(a), Some(b)) = (TestDb::postgres().await, TestDb::postgres().await) {
+        backends.push((a, b));
+    }
+    for (a, b) in backends {
+        let backend = a.name;
+        let (a, b) = (TestApp::new(a).await, TestApp::new(b).await);
+        tree(&a.store).await;
+        members(&a.store).await;
+        tree(&b.store).await;
+        let first = export(&a, "xuat").await;
+        let cells = sheets(&first);
+        assert_eq!(cells[0].len(), 6, "{backend}: title, blank, header and the three members in the register");
+        assert_eq!(cells[1].len(), 1 + 3, "{backend}: the header and Lan's three sets of levels: {:?}", cells[1]);
+        let hung = cells[0].iter().find(|r| r.get(3) == Some(&Data::String("Hùng".into()))).expect("Hùng's row");
+        assert!(hung.contains(&Data::String("Lý do khác".into())), "{backend}: the exemption's ground: {hung:?}");
+
+        b.token("nhap", Role::Admin, None).await;
+        let session = b.login("nhap", "hoa-sen-no-sang-9").await;
+        let Auth::Cookie(cookie, csrf) = &session else { unreachable!() };
+        let (ct, body) = crate::pages::multipart(&[("csrf", csrf), ("org", ""), ("action", "commit")], ("du-lieu.xlsx", &first));
+        let req = Request::post("/import")
+            .header(header::COOKIE, format!("dangbo_session={cookie}"))
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body))
+            .unwrap();
+        let res = b.send(req).await;
+        assert_eq!(res.status, StatusCode::OK, "{backend}: {:?}", res.select_text("ol.problems li"));
+        assert!(res.select_text("p.banner")[0].contains("thêm 3 đảng viên"), "{backend}: {:?}", res.select_text("p.banner"));
+
+        let second = export(&b, "xuat").await;
+        assert_eq!(sheets(&second), cells, "{backend}: the same register");
+        // The same file again changes nothing.
+        let (ct, body) = crate::pages::multipart(&[("csrf", csrf), ("org", ""), ("action", "check")], ("du-lieu.xlsx", &second));
+        let req = Request::post("/import")
+            .header(header::COOKIE, format!("dangbo_session={cookie}"))
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body))
+            .unwrap();
+        let res = b.send(req).await;
+        assert!(res.select_text("p.banner")[0].contains("sẽ thêm 0 đảng viên, cập nhật 0"), "{backend}: {:?}", res.select_text("p.banner"));
+        a.finish().await;
+        b.finish().await;
+    }
+}
