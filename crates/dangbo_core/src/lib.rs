@@ -14,6 +14,7 @@ pub mod date;
 pub mod demo;
 pub mod error;
 pub mod event;
+pub mod fee;
 pub mod meeting;
 pub mod member;
 pub mod org;

@@ -53,6 +53,16 @@ string_enum! {
         PlanningYoungAge = "planning_young_age",
         PlanningYoungShare = "planning_young_share",
         PlanningWomenShare = "planning_women_share",
+        FeeInsuredRate = "fee_insured_rate",
+        FeeLeaveRate = "fee_leave_rate",
+        FeePensionerRate = "fee_pensioner_rate",
+        FeeStudentAmount = "fee_student_amount",
+        FeeFarmerAmount = "fee_farmer_amount",
+        FeeFreeWorkerAmount = "fee_free_worker_amount",
+        FeeAbroadAmount = "fee_abroad_amount",
+        FeeOtherAmount = "fee_other_amount",
+        FeeRounding = "fee_rounding",
+        FeeExemptPartyYears = "fee_exempt_party_years",
     }
 }
 
@@ -67,6 +77,10 @@ string_enum! {
         Share = "share",
         /// A list of years, e.g. badge milestones.
         YearList = "year_list",
+        /// An amount in đồng.
+        Vnd = "vnd",
+        /// A rate in hundredths of a percent (1% = 100).
+        BasisPoints = "basis_points",
     }
 }
 
@@ -98,7 +112,9 @@ impl RuleId {
             R::PlanningPerTitle | R::PlanningTitlesPerCadre => Unit::Count,
             R::PlanningYoungAge => Unit::Years,
             R::BadgeMilestones => Unit::YearList,
-            R::ExemptionAgeMen | R::ExemptionAgeWomen => Unit::Years,
+            R::ExemptionAgeMen | R::ExemptionAgeWomen | R::FeeExemptPartyYears => Unit::Years,
+            R::FeeInsuredRate | R::FeeLeaveRate | R::FeePensionerRate => Unit::BasisPoints,
+            R::FeeStudentAmount | R::FeeFarmerAmount | R::FeeFreeWorkerAmount | R::FeeAbroadAmount | R::FeeOtherAmount | R::FeeRounding => Unit::Vnd,
         }
     }
 
@@ -137,6 +153,7 @@ impl RuleValue {
                 let v: Option<Vec<i64>> = s.split(',').map(|x| x.trim().parse::<i64>().ok().filter(|n| (1..=100).contains(n))).collect();
                 v.filter(|v| !v.is_empty() && v.windows(2).all(|w| w[0] < w[1])).map(RuleValue::List)
             }
+            Unit::Vnd => s.replace(['.', ' '], "").parse::<i64>().ok().filter(|n| (0..=10_000_000).contains(n)).map(RuleValue::Number),
             _ => s.parse::<i64>().ok().filter(|n| (0..=10_000).contains(n)).map(RuleValue::Number),
         }
     }
@@ -245,6 +262,10 @@ const HD12: (NaiveDate, &str) = (d(2018, 7, 6), "HD 12-HD/BTCTW (06/7/2018)");
 /// Planning of cadres: QĐ 50-QĐ/TW (27/12/2021), replaced by QĐ 377-QĐ/TW (08/10/2025).
 const QD50: (NaiveDate, &str) = (d(2021, 12, 27), "QĐ 50-QĐ/TW (27/12/2021)");
 const QD377: (NaiveDate, &str) = (d(2025, 10, 8), "QĐ 377-QĐ/TW (08/10/2025)");
+/// Party fees: QĐ 342-QĐ/TW (28/12/2010), from 1/1/2011; QĐ 01-QĐ/TW (03/02/2026), from the
+/// month of February 2026 (one source says in force from 01/02/2026).
+const QD342: (NaiveDate, &str) = (d(2011, 1, 1), "QĐ 342-QĐ/TW (28/12/2010)");
+const QD01: (NaiveDate, &str) = (d(2026, 2, 1), "QĐ 01-QĐ/TW (03/02/2026)");
 /// No regulation found: a default of dangbo, to be set by the committee.
 const DEFAULT: (NaiveDate, &str) = (d(2011, 1, 19), "Mặc định của dangbo (chưa tìm thấy quy định)");
 const CERTIFICATE: (NaiveDate, &str) = (d(2016, 7, 25), "Mẫu giấy chứng nhận CN-NTVĐ");
@@ -315,6 +336,27 @@ pub fn builtin() -> Vec<RuleVersion> {
         (R::PlanningYoungAge, QD50, "40", "cán bộ trẻ cấp tỉnh, cấp huyện: dưới 40 tuổi", true),
         (R::PlanningYoungShare, QD50, "≥15/100", "tỷ lệ cán bộ trẻ trong quy hoạch", true),
         (R::PlanningWomenShare, QD50, "≥25/100", "tỷ lệ cán bộ nữ trong quy hoạch", true),
+        // Party fees (domain.md §4.1). QĐ 342 for the history, QĐ 01 from February 2026; the
+        // amounts of the categories the sources do not give are the committee's to set.
+        (R::FeeInsuredRate, QD342, "100", "1% tiền lương, phụ cấp đóng BHXH (cán bộ, công chức, viên chức; bản sao nguồn chưa rõ)", false),
+        (R::FeeInsuredRate, QD01, "100", "Điều 3: 1% tiền lương làm căn cứ đóng BHXH bắt buộc của tháng trước", true),
+        (R::FeeLeaveRate, QD342, "100", "nghỉ ốm, thai sản hưởng BHXH (chưa đối chiếu văn bản)", false),
+        (R::FeeLeaveRate, QD01, "100", "1% trợ cấp ốm đau, thai sản do BHXH chi trả", true),
+        (R::FeePensionerRate, QD342, "50", "0,5% lương hưu (chưa đối chiếu văn bản)", false),
+        (R::FeePensionerRate, QD01, "50", "0,5% lương hưu (đảng viên hưởng lương hưu không đóng BHXH)", true),
+        (R::FeeStudentAmount, QD342, "3000", "học sinh, sinh viên không hưởng lương (chưa đối chiếu văn bản)", false),
+        (R::FeeStudentAmount, QD01, "5000", "học sinh, sinh viên: 5.000 đồng/tháng", true),
+        (R::FeeFarmerAmount, QD342, "5000", "nông dân (chưa đối chiếu văn bản; cấp ủy đặt)", false),
+        (R::FeeFarmerAmount, QD01, "10000", "nông dân (chưa tìm thấy mức trong văn bản; cấp ủy đặt)", false),
+        (R::FeeFreeWorkerAmount, QD342, "5000", "lao động tự do (chưa đối chiếu văn bản; cấp ủy đặt)", false),
+        (R::FeeFreeWorkerAmount, QD01, "10000", "lao động tự do (chưa tìm thấy mức trong văn bản; cấp ủy đặt)", false),
+        (R::FeeAbroadAmount, QD342, "5000", "đảng viên ở nước ngoài (chưa đối chiếu văn bản; cấp ủy đặt)", false),
+        (R::FeeAbroadAmount, QD01, "10000", "đảng viên ở nước ngoài (chưa tìm thấy mức trong văn bản; cấp ủy đặt)", false),
+        (R::FeeOtherAmount, QD342, "5000", "đối tượng khác (chưa đối chiếu văn bản; cấp ủy đặt)", false),
+        (R::FeeOtherAmount, QD01, "10000", "đối tượng khác (chưa tìm thấy mức trong văn bản; cấp ủy đặt)", false),
+        (R::FeeRounding, QD342, "1000", "làm tròn đến 1.000 đồng (cách làm phổ biến, chưa đối chiếu văn bản)", false),
+        (R::FeeExemptPartyYears, QD342, "50", "miễn đóng khi đủ 50 năm tuổi Đảng (chưa đối chiếu văn bản)", false),
+        (R::FeeExemptPartyYears, QD01, "50", "miễn đóng khi đủ 50 năm tuổi Đảng (theo nguồn thứ cấp, cần đối chiếu)", false),
     ];
     rows.iter()
         .map(|(rule, (from, doc), value, section, confirmed)| RuleVersion {

@@ -27,6 +27,10 @@ string_enum! {
         TempEnding = "temp_ending",
         /// A proposal raised at a branch meeting awaiting the answer of the level that holds it.
         ProposalAnswer = "proposal_answer",
+        /// Months of this year a member has not paid the fee for.
+        FeesUnpaid = "fees_unpaid",
+        /// As many unpaid months in the year as the rule names: consider striking off.
+        FeesStrikeOff = "fees_strike_off",
     }
 }
 

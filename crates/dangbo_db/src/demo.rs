@@ -94,12 +94,17 @@ impl Store {
             }
             if today >= NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or(today) {
                 pending_work(c, &ids, today).await?;
+                crate::demo_fees::load(&mut c.tx, today).await?;
             }
             c.audit("demo.load", "database", "", None, Some(serde_json::json!({"seed": seed, "members": member_ids.len()}))).await?;
             Ok(())
         })
         .await?;
         crate::tally::rebuild(self).await?;
+        // Statistics for the planner at once, not when autovacuum comes round.
+        if self.backend == crate::Backend::Postgres {
+            sqlx::query("ANALYZE").execute(&self.pool).await?;
+        }
         for (username, password, role, org) in DEMO_USERS {
             self.add_user(&system, NewUser { username, password, role: *role, org_code: *org, member_id: None }).await?;
         }

@@ -26,4 +26,6 @@ pub struct TodoRow {
     pub confirmed: bool,
     /// For a badge: the milestone in years.
     pub milestone: Option<i64>,
+    /// For fees: the months of the year left unpaid.
+    pub unpaid_months: Option<i64>,
 }

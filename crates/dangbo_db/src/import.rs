@@ -300,12 +300,12 @@ impl<'a> Checks<'a> {
         if keys.is_empty() {
             return Ok(HashMap::new());
         }
-        let sql = format!("SELECT {column}, id FROM member WHERE {column} IN ({})", placeholders(keys.len()));
+        let sql = format!("SELECT {column} AS key_value, id FROM member WHERE {column} IN ({})", placeholders(keys.len()));
         let found: Vec<(String, String)> = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), keys.into_iter().map(Val::from))
             .fetch_all(&mut *self.tx)
             .await?
             .iter()
-            .map(|r| Ok((sqlx::Row::try_get(r, 0)?, sqlx::Row::try_get(r, 1)?)))
+            .map(|r| Ok((sqlx::Row::try_get(r, "key_value")?, sqlx::Row::try_get(r, "id")?)))
             .collect::<Result<_, sqlx::Error>>()?;
         Ok(found.into_iter().collect())
     }

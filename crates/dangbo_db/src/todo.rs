@@ -32,6 +32,7 @@ fn row(d: Due, subject: &'static str, r: &sqlx::any::AnyRow, today: NaiveDate, m
         citation: d.citation,
         confirmed: d.confirmed,
         milestone,
+        unpaid_months: None,
     })
 }
 
@@ -92,6 +93,7 @@ impl Store {
             out.push(row(Due::of(TodoKind::TempEnding, RuleId::TempTransferMaxMonths, until, until, rules), "member", r, today, None)?);
         }
         out.extend(crate::meetings::proposals_due(&mut tx, caller, &judge, today).await?);
+        out.extend(crate::fees::fees_due(&mut tx, caller, rules, today).await?);
         tx.commit().await?;
         out.sort_by(|a, b| (a.due, &a.full_name).cmp(&(b.due, &b.full_name)));
         Ok(out)

@@ -113,6 +113,8 @@ pub struct TransferLetter {
     /// The last day to present it, and the rule.
     pub present_by: String,
     pub present_rule: String,
+    /// "MM/YYYY" the fees are paid through, from the ledger; empty: left to fill in by hand.
+    pub paid_through: String,
 }
 
 /// One vote line of the minutes.

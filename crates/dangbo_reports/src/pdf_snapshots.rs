@@ -164,6 +164,7 @@ fn the_transfer_letter_matches_its_snapshot() {
         to: "Chi bộ Khu phố 2, Đảng bộ thị trấn Đầm Hà".into(),
         present_by: "07/01/2027".into(),
         present_rule: "Quy định số 24-QĐ/TW, điểm 7.2".into(),
+        paid_through: "11/2026".into(),
     };
     check("transfer-letter", &TRANSFER, &doc, 1);
 }

@@ -216,6 +216,7 @@ pub(crate) async fn proposals_due(tx: &mut Transaction<'static, Any>, caller: &C
             citation: d.citation,
             confirmed: d.confirmed,
             milestone: None,
+            unpaid_months: None,
         });
     }
     Ok(out)

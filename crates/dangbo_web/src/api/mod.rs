@@ -7,6 +7,7 @@
 pub(crate) mod body;
 mod cadre;
 mod doc;
+mod fees;
 mod lifecycle;
 mod meetings;
 pub(crate) mod params;
@@ -49,6 +50,7 @@ fn router() -> OpenApiRouter<AppState> {
         .merge(lifecycle::router())
         .merge(cadre::router())
         .merge(meetings::router())
+        .merge(fees::router())
 }
 
 /// The API's routes, remembering their paths for the route × role test.

@@ -117,6 +117,8 @@ pub async fn transfer_letter(State(st): State<AppState>, auth: PageAuth, Path(id
     let ancestors = st.store.org_ancestors(&auth.caller, &m.org).await.unwrap_or_default();
     let due = dangbo_core::todo::transfer_due(issued_on, &st.store.rule_book().await?, &st.store.work_calendar().await?);
     let basis = m.events.iter().rev().find(|e| e.kind == "transfer_issued");
+    // The ledger as of the letter's day: the last month paid without a gap.
+    let fees = st.store.member_fees(&auth.caller, &id, issued_on.year(), issued_on).await?;
     let doc = dangbo_reports::pdf::TransferLetter {
         upper: ancestors.first().map(|a| a.1.clone()).unwrap_or_default(),
         issuer: ancestors.last().map(|a| a.1.clone()).unwrap_or_default(),
@@ -137,6 +139,7 @@ pub async fn transfer_letter(State(st): State<AppState>, auth: PageAuth, Path(id
         to,
         present_by: display(due.due),
         present_rule: due.citation,
+        paid_through: fees.paid_through.map(dangbo_core::fee::Month::display).unwrap_or_default(),
     };
     st.store.log_export(&auth.caller, "transfer_letter", "member", &id, serde_json::json!({})).await?;
     let bytes = st.limits.render(move || dangbo_reports::pdf::transfer_letter(&doc)).await?.map_err(|e| internal(&e))?;

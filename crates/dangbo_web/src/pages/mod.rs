@@ -6,6 +6,7 @@ mod candidates;
 mod cards;
 mod courses;
 mod documents;
+mod fees;
 mod forms_tctw;
 mod help;
 mod home;
@@ -72,6 +73,8 @@ pub fn routes() -> crate::routes::Routes {
         .route("/members/{id}/transfer.pdf", get(documents::transfer_letter))
         .route("/members/{id}/file.pdf", get(member_file::member_file))
         .route("/orgs/{code}/cards", get(cards::show))
+        .route("/orgs/{code}/fees", get(fees::show).post(fees::record))
+        .route("/members/{id}/fees", get(fees::member).post(fees::set_basis))
         .route("/orgs/{code}/cards.pdf", get(cards::pdf))
         .route("/candidates", get(candidates::index))
         .route("/candidates/new", get(candidates::new_form).post(candidates::create))

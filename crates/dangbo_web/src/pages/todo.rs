@@ -37,12 +37,13 @@ pub(crate) fn todo_view(i: &I18n, t: &TodoRow, today: NaiveDate) -> TodoView {
     let days = (t.due - today).num_days();
     let when = if t.overdue { i.t1("todo-late", "days", &i.num(-days)) } else { i.t1("todo-left", "days", &i.num(days)) };
     TodoView {
-        href: format!("/{}s/{}", t.subject, t.id),
+        href: if t.unpaid_months.is_some() { format!("/members/{}/fees", t.id) } else { format!("/{}s/{}", t.subject, t.id) },
         name: t.full_name.clone(),
         org: t.org_name.clone(),
-        what: match t.milestone {
-            Some(years) => i.t1("todo-badge-years", "years", &years.to_string()),
-            None => i.t(&t.kind.message_key()),
+        what: match (t.milestone, t.unpaid_months) {
+            (Some(years), _) => i.t1("todo-badge-years", "years", &years.to_string()),
+            (None, Some(n)) => i.args(&format!("{}-months", t.kind.message_key()), &[("n", i.num(n)), ("year", t.from.format("%Y").to_string())]),
+            (None, None) => i.t(&t.kind.message_key()),
         },
         due: i.date(&t.due),
         when,

@@ -2,6 +2,7 @@
 
 mod api;
 mod data_workbook;
+mod fees;
 mod lifecycle;
 mod meetings;
 mod observability;

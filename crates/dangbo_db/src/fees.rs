@@ -1,0 +1,414 @@
+//! Party fees (issue 25): members' fee bases, a branch's month (who owes it there, what each
+//! owes under the rule in force, what has been paid), the payments of a month recorded in one
+//! command, and a member's months with what they have paid through.
+
+use crate::command::Right;
+use crate::due::TodoRow;
+use crate::members::{derive_by, member_visible};
+use crate::orgs::org_in_tx;
+use crate::rows::{decoded, iso};
+use crate::scope::ORG_IN_SCOPE;
+use crate::{Caller, DbError, Store, new_id, now};
+use chrono::NaiveDate;
+use dangbo_core::FieldErrors;
+use dangbo_core::fee::{Basis, Category, Channel, Due, Month, basis_in, due};
+use dangbo_core::rules::{RuleBook, RuleId};
+use dangbo_core::todo::{Due as TodoDue, TodoKind};
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+use std::collections::HashMap;
+
+/// The largest payment taken for one member and month (a year paid ahead is twelve payments).
+pub const MAX_PAYMENT: i64 = 100_000_000;
+/// The longest receipt number.
+pub const MAX_RECEIPT: usize = 50;
+/// The most payments recorded in one command (a branch's month).
+pub const MAX_PAYMENTS: usize = 500;
+
+/// One member on a branch's month.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FeeLine {
+    pub member_id: String,
+    pub name: String,
+    /// None when no fee basis is recorded for the month.
+    pub basis: Option<Basis>,
+    pub due: Option<Due>,
+    /// Paid for the month so far (all payments).
+    pub paid: i64,
+}
+
+/// A branch's month: every member who owes it there.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FeeSheet {
+    pub org: String,
+    pub org_name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2026-11"))]
+    pub month: Month,
+    pub lines: Vec<FeeLine>,
+}
+
+/// One month of a member.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MonthFee {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2026-11"))]
+    pub month: Month,
+    /// Whether the member owes the month (counted in the register that month).
+    pub owed: bool,
+    /// None when owed without a fee basis for the month.
+    pub due: Option<i64>,
+    pub exempt: bool,
+    pub paid: i64,
+    /// The rule the amount comes from.
+    pub rule: String,
+}
+
+/// A member's fees for a year, and the last month paid without a gap since the first owed.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MemberFees {
+    pub member_id: String,
+    pub year: i32,
+    pub months: Vec<MonthFee>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "2026-10"))]
+    pub paid_through: Option<Month>,
+    pub bases: Vec<Basis>,
+}
+
+/// A payment to record.
+#[derive(Debug, Clone)]
+pub struct NewPayment {
+    pub member_id: String,
+    pub month: Month,
+    pub amount: i64,
+    pub paid_on: NaiveDate,
+    pub channel: Channel,
+    pub receipt: Option<String>,
+}
+
+const COUNTED: &str = "('probationary', 'full', 'exempt')";
+
+/// The members who owe `month` to branch `org_id` (those it counts on the first day of the
+/// month they are counted in the register), with their names, sorted by given name.
+pub(crate) async fn owed_to(tx: &mut Transaction<'static, Any>, org_id: &str, month: Month) -> Result<Vec<(String, String)>, DbError> {
+    let (from, to) = (iso(month.first_day()), iso(month.next().first_day()));
+    let sql = format!(
+        "SELECT ms.member_id, ms.org_id, ms.valid_from, m.full_name FROM member_span ms JOIN member m ON m.id = ms.member_id
+         WHERE ms.status IN {COUNTED} AND ms.valid_from < $2 AND (ms.valid_to IS NULL OR ms.valid_to > $1)
+           AND ms.member_id IN (SELECT s.member_id FROM member_span s WHERE s.org_id = $3 AND s.status IN {COUNTED}
+                                AND s.valid_from < $2 AND (s.valid_to IS NULL OR s.valid_to > $1))
+         ORDER BY m.sort_key, m.id, ms.valid_from"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&from).bind(&to).bind(org_id).fetch_all(&mut **tx).await?;
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut last = String::new();
+    for r in &rows {
+        let member: String = r.try_get("member_id")?;
+        if member == last {
+            continue;
+        }
+        // The member's first span of the month decides where the month is owed.
+        last.clone_from(&member);
+        if r.try_get::<String, _>("org_id")? == org_id {
+            out.push((member, r.try_get("full_name")?));
+        }
+    }
+    Ok(out)
+}
+
+/// The fee bases of members, oldest first.
+async fn bases_of(tx: &mut Transaction<'static, Any>, ids: &[String]) -> Result<HashMap<String, Vec<Basis>>, DbError> {
+    let mut out: HashMap<String, Vec<Basis>> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "SELECT member_id, from_month, category, base FROM fee_basis WHERE member_id IN ({}) ORDER BY member_id, from_month",
+            placeholders(chunk.len())
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in chunk {
+            q = q.bind(id);
+        }
+        for r in q.fetch_all(&mut **tx).await? {
+            let from: String = r.try_get("from_month")?;
+            let basis = Basis {
+                from: decoded(&from, Month::parse, "Month")?,
+                category: decoded(&r.try_get::<String, _>("category")?, Category::parse, "fee Category")?,
+                base: r.try_get("base")?,
+            };
+            out.entry(r.try_get("member_id")?).or_default().push(basis);
+        }
+    }
+    Ok(out)
+}
+
+fn placeholders(n: usize) -> String {
+    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+impl Store {
+    /// Records a member's fee basis from a month on (replacing one recorded for the same month).
+    #[tracing::instrument(skip_all)]
+    pub async fn set_fee_basis(&self, caller: &Caller, member_id: &str, basis: Basis) -> Result<(), DbError> {
+        self.command(caller, Right::Write, async |c| {
+            if !member_visible(&mut c.tx, c.caller, member_id).await? {
+                return Err(DbError::NotFound);
+            }
+            let month = basis.from.iso();
+            sqlx::query("DELETE FROM fee_basis WHERE member_id = $1 AND from_month = $2").bind(member_id).bind(&month).execute(&mut *c.tx).await?;
+            sqlx::query("INSERT INTO fee_basis (member_id, from_month, category, base, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(member_id)
+                .bind(&month)
+                .bind(basis.category.as_str())
+                .bind(basis.base)
+                .bind(&c.caller.username)
+                .bind(now())
+                .execute(&mut *c.tx)
+                .await?;
+            c.audit("fee.basis", "member", member_id, None, Some(serde_json::to_value(&basis)?)).await
+        })
+        .await
+    }
+
+    /// A branch's month: who owes it there, what each owes and has paid.
+    #[tracing::instrument(skip_all)]
+    pub async fn fee_sheet(&self, caller: &Caller, code: &str, month: Month) -> Result<FeeSheet, DbError> {
+        let org = self.org(caller, code).await?;
+        if !org.kind.holds_members() {
+            return Err(DbError::field("org", "err-org-not-branch"));
+        }
+        let mut tx = self.read().await?;
+        let owed = owed_to(&mut tx, &org.id, month).await?;
+        let ids: Vec<String> = owed.iter().map(|(id, _)| id.clone()).collect();
+        let bases = bases_of(&mut tx, &ids).await?;
+        let mut paid: HashMap<String, i64> = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let sql =
+                format!("SELECT member_id, CAST(SUM(amount) AS BIGINT) AS paid FROM fee_payment WHERE month = $1 AND member_id IN ({}) GROUP BY member_id", {
+                    (2..chunk.len() + 2).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+                });
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(month.iso());
+            for id in chunk {
+                q = q.bind(id);
+            }
+            for r in q.fetch_all(&mut *tx).await? {
+                paid.insert(r.try_get("member_id")?, r.try_get::<i64, _>("paid")?);
+            }
+        }
+        let book = crate::rules::load_rules(&mut tx).await?;
+        let mut lines = Vec::with_capacity(owed.len());
+        for (id, name) in owed {
+            let start = dangbo_core::badge::party_age_start(&derive_by(&mut tx, &id, &book).await?);
+            let basis = bases.get(&id).and_then(|b| basis_in(b, month)).cloned();
+            let due = basis.as_ref().map(|b| due(b, month, start, &book));
+            lines.push(FeeLine { paid: paid.get(&id).copied().unwrap_or(0), member_id: id, name, basis, due });
+        }
+        tx.rollback().await?;
+        Ok(FeeSheet { org: org.code, org_name: org.name, month, lines })
+    }
+
+    /// Records payments of `month` to branch `code`, all or none: each for a member who owes
+    /// the month there, a positive amount, a receipt number used nowhere else.
+    #[tracing::instrument(skip_all)]
+    pub async fn record_fee_payments(&self, caller: &Caller, code: &str, month: Month, payments: &[NewPayment], today: NaiveDate) -> Result<usize, DbError> {
+        if payments.len() > MAX_PAYMENTS {
+            return Err(DbError::field("payments", "err-too-many"));
+        }
+        if month > Month::of(today).next() {
+            return Err(DbError::field("month", "err-date-future"));
+        }
+        self.command(caller, Right::Write, async |c| {
+            let org = org_in_tx(&mut c.tx, c.caller, code).await?.ok_or(DbError::NotFound)?;
+            let owed: HashMap<String, String> = owed_to(&mut c.tx, &org.id, month).await?.into_iter().collect();
+            let mut e = FieldErrors::new();
+            for p in payments {
+                let who = vec![("name", owed.get(&p.member_id).cloned().unwrap_or_default())];
+                if !owed.contains_key(&p.member_id) {
+                    e.add("member", "err-fee-not-owed");
+                } else if !(1..=MAX_PAYMENT).contains(&p.amount) {
+                    e.add_with("amount", "err-fee-amount", who);
+                } else if p.paid_on > today {
+                    e.add("paid_on", "err-date-future");
+                } else if p.receipt.as_ref().is_some_and(|r| r.chars().count() > MAX_RECEIPT) {
+                    e.add("receipt", "err-too-long");
+                }
+            }
+            let mut receipts: Vec<&str> = payments.iter().filter_map(|p| p.receipt.as_deref()).collect();
+            receipts.sort_unstable();
+            if receipts.windows(2).any(|w| w[0] == w[1]) {
+                e.add("receipt", "err-receipt-taken");
+            }
+            for r in &receipts {
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM fee_payment WHERE receipt = $1").bind(*r).fetch_one(&mut *c.tx).await?;
+                if n > 0 {
+                    e.add_with("receipt", "err-receipt-taken", vec![("receipt", r.to_string())]);
+                }
+            }
+            e.into_result(()).map_err(DbError::Invalid)?;
+            for p in payments {
+                sqlx::query(
+                    "INSERT INTO fee_payment (id, member_id, month, org_id, amount, paid_on, channel, receipt, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(new_id())
+                .bind(&p.member_id)
+                .bind(month.iso())
+                .bind(&org.id)
+                .bind(p.amount)
+                .bind(iso(p.paid_on))
+                .bind(p.channel.as_str())
+                .bind(&p.receipt)
+                .bind(&c.caller.username)
+                .bind(now())
+                .execute(&mut *c.tx)
+                .await?;
+            }
+            let total: i64 = payments.iter().map(|p| p.amount).sum();
+            let summary = serde_json::json!({"month": month.iso(), "payments": payments.len(), "total": total});
+            c.audit("fee.payments", "org", &org.id, None, Some(summary)).await?;
+            Ok(payments.len())
+        })
+        .await
+    }
+
+    /// A member's months of `year` and the month paid through (as of `today`).
+    #[tracing::instrument(skip_all)]
+    pub async fn member_fees(&self, caller: &Caller, member_id: &str, year: i32, today: NaiveDate) -> Result<MemberFees, DbError> {
+        let mut tx = self.read().await?;
+        if !member_visible(&mut tx, caller, member_id).await? {
+            return Err(DbError::NotFound);
+        }
+        let book = crate::rules::load_rules(&mut tx).await?;
+        let d = derive_by(&mut tx, member_id, &book).await?;
+        let bases = bases_of(&mut tx, &[member_id.to_string()]).await?.remove(member_id).unwrap_or_default();
+        let rows = sqlx::query("SELECT month, CAST(SUM(amount) AS BIGINT) AS paid FROM fee_payment WHERE member_id = $1 GROUP BY month")
+            .bind(member_id)
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.rollback().await?;
+        let mut paid: HashMap<Month, i64> = HashMap::new();
+        for r in &rows {
+            paid.insert(decoded(&r.try_get::<String, _>("month")?, Month::parse, "Month")?, r.try_get("paid")?);
+        }
+        let ledger = Ledger { book: &book, bases: &bases, paid: &paid, start: dangbo_core::badge::party_age_start(&d), spans: &d.spans };
+        let months = Month::of_year(year).map(|m| ledger.month(m)).collect();
+        Ok(MemberFees { member_id: member_id.to_string(), year, months, paid_through: ledger.paid_through(Month::of(today)), bases })
+    }
+}
+
+/// What a member owes and has paid, month by month.
+struct Ledger<'a> {
+    book: &'a RuleBook,
+    bases: &'a [Basis],
+    paid: &'a HashMap<Month, i64>,
+    start: NaiveDate,
+    spans: &'a [dangbo_core::event::Span],
+}
+
+impl Ledger<'_> {
+    fn owed(&self, m: Month) -> bool {
+        let (from, to) = (m.first_day(), m.next().first_day());
+        self.spans.iter().any(|s| s.status.counted() && s.from < to && s.to.is_none_or(|t| t > from))
+    }
+
+    fn month(&self, m: Month) -> MonthFee {
+        let owed = self.owed(m);
+        let due = basis_in(self.bases, m).filter(|_| owed).map(|b| due(b, m, self.start, self.book));
+        MonthFee {
+            month: m,
+            owed,
+            exempt: due.as_ref().is_some_and(|d| d.exempt),
+            rule: due.as_ref().map(|d| d.rule.clone()).unwrap_or_default(),
+            due: due.map(|d| d.amount),
+            paid: self.paid.get(&m).copied().unwrap_or(0),
+        }
+    }
+
+    /// The last month up to `until` such that every owed month from the first is settled
+    /// (paid in full, or exempt); None when the first owed month is not.
+    fn paid_through(&self, until: Month) -> Option<Month> {
+        let first = self.spans.iter().filter(|s| s.status.counted()).map(|s| Month::of(s.from)).min()?;
+        let mut through = None;
+        let mut m = first;
+        while m <= until {
+            let f = self.month(m);
+            let settled = !f.owed || f.exempt || f.due.is_some_and(|d| f.paid >= d);
+            if !settled {
+                break;
+            }
+            if f.owed {
+                through = Some(m);
+            }
+            m = m.next();
+        }
+        through
+    }
+}
+
+/// Members of the caller's scope with a fee basis and months of this year before the current
+/// one left unpaid (not exempt, paid less than due): "unpaid N months", and from the rule's
+/// number of months, "consider striking off" (Statute Art. 8) with the rule's citation.
+pub(crate) async fn fees_due(tx: &mut Transaction<'static, Any>, caller: &Caller, book: &RuleBook, today: NaiveDate) -> Result<Vec<TodoRow>, DbError> {
+    let s = caller.scope();
+    let sql = format!(
+        "SELECT m.id, m.full_name, o.code AS org, o.name AS org_name FROM member m JOIN org o ON o.id = m.org_id
+         WHERE m.status IN {COUNTED} AND EXISTS (SELECT 1 FROM fee_basis f WHERE f.member_id = m.id) AND {ORG_IN_SCOPE} ORDER BY m.sort_key, m.id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).fetch_all(&mut **tx).await?;
+    let this = Month::of(today);
+    let threshold = book.number(RuleId::StrikeOffUnpaidMonths, today).max(1);
+    let mut out = Vec::new();
+    for r in &rows {
+        let id: String = r.try_get("id")?;
+        let d = derive_by(tx, &id, book).await?;
+        let bases = bases_of(tx, std::slice::from_ref(&id)).await?.remove(&id).unwrap_or_default();
+        let paid_rows = sqlx::query("SELECT month, CAST(SUM(amount) AS BIGINT) AS paid FROM fee_payment WHERE member_id = $1 AND month >= $2 GROUP BY month")
+            .bind(&id)
+            .bind(Month::new(this.year, 1).map(Month::iso).unwrap_or_default())
+            .fetch_all(&mut **tx)
+            .await?;
+        let mut paid: HashMap<Month, i64> = HashMap::new();
+        for p in &paid_rows {
+            paid.insert(decoded(&p.try_get::<String, _>("month")?, Month::parse, "Month")?, p.try_get("paid")?);
+        }
+        let ledger = Ledger { book, bases: &bases, paid: &paid, start: dangbo_core::badge::party_age_start(&d), spans: &d.spans };
+        let unpaid: Vec<Month> = Month::of_year(this.year)
+            .filter(|m| *m < this)
+            .filter(|m| {
+                let f = ledger.month(*m);
+                f.owed && !f.exempt && f.due.is_some_and(|due| f.paid < due)
+            })
+            .collect();
+        let Some(first) = unpaid.first() else { continue };
+        let n = unpaid.len() as i64;
+        let (kind, at) = if n >= threshold { (TodoKind::FeesStrikeOff, unpaid[threshold as usize - 1]) } else { (TodoKind::FeesUnpaid, *first) };
+        let due = TodoDue::of(kind, RuleId::StrikeOffUnpaidMonths, first.first_day(), at.next().first_day(), book);
+        out.push(TodoRow {
+            kind: due.kind,
+            subject: "member",
+            id,
+            full_name: r.try_get("full_name")?,
+            org: r.try_get("org")?,
+            org_name: r.try_get("org_name")?,
+            from: due.from,
+            due: due.due,
+            overdue: due.overdue(today),
+            rule: due.rule,
+            citation: due.citation,
+            confirmed: due.confirmed,
+            milestone: None,
+            unpaid_months: Some(n),
+        });
+    }
+    Ok(out)
+}
+
+/// Parses a date of a payment (dd/mm/yyyy or ISO), not after `today`.
+pub fn parse_paid_on(s: &str, today: NaiveDate) -> Result<NaiveDate, FieldErrors> {
+    let mut e = FieldErrors::new();
+    let d = dangbo_core::org::parse_past_date("paid_on", s, today, &mut e);
+    match d {
+        Some(d) if e.is_empty() => Ok(d),
+        _ => Err(e),
+    }
+}
