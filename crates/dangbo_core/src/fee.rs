@@ -196,7 +196,7 @@ impl Basis {
 /// What is owed for one month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Due {
+pub struct FeeDue {
     /// The amount in đồng (0 when exempt).
     pub amount: i64,
     pub exempt: bool,
@@ -207,12 +207,12 @@ pub struct Due {
 /// What `basis` owes for `month` under `book`, for a member whose party age counts from
 /// `party_age_from`: exempt from the month the rule's years are reached; otherwise the rate of
 /// the base, rounded to the rule's step (halves up), or the fixed amount.
-pub fn due(basis: &Basis, month: Month, party_age_from: NaiveDate, book: &RuleBook) -> Due {
+pub fn due(basis: &Basis, month: Month, party_age_from: NaiveDate, book: &RuleBook) -> FeeDue {
     let on = month.first_day();
     let years = book.get(RuleId::FeeExemptPartyYears, on);
     let reached = crate::badge::eligible_on(party_age_from, years.value.number());
     if Month::of(reached) <= month {
-        return Due { amount: 0, exempt: true, rule: years.citation.clone() };
+        return FeeDue { amount: 0, exempt: true, rule: years.citation.clone() };
     }
     let rule = book.get(basis.category.rule(), on);
     let amount = if basis.category.needs_base() {
@@ -222,7 +222,7 @@ pub fn due(basis: &Basis, month: Month, party_age_from: NaiveDate, book: &RuleBo
     } else {
         rule.value.number()
     };
-    Due { amount, exempt: false, rule: rule.citation.clone() }
+    FeeDue { amount, exempt: false, rule: rule.citation.clone() }
 }
 
 /// The basis in force in `month`: the last one from that month or before.

@@ -11,7 +11,7 @@ use crate::scope::ORG_IN_SCOPE;
 use crate::{Caller, DbError, Store, new_id, now};
 use chrono::NaiveDate;
 use dangbo_core::FieldErrors;
-use dangbo_core::fee::{Basis, Category, Channel, Due, Month, basis_in, due};
+use dangbo_core::fee::{Basis, Category, Channel, FeeDue, Month, basis_in, due};
 use dangbo_core::rules::{RuleBook, RuleId};
 use dangbo_core::todo::{Due as TodoDue, TodoKind};
 use serde::Serialize;
@@ -33,7 +33,7 @@ pub struct FeeLine {
     pub name: String,
     /// None when no fee basis is recorded for the month.
     pub basis: Option<Basis>,
-    pub due: Option<Due>,
+    pub due: Option<FeeDue>,
     /// Paid for the month so far (all payments).
     pub paid: i64,
 }
