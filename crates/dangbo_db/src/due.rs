@@ -29,3 +29,26 @@ pub struct TodoRow {
     /// For fees: the months of the year left unpaid.
     pub unpaid_months: Option<i64>,
 }
+
+impl TodoRow {
+    /// A row for a deadline on a member or candidate read as (id, full_name, org, org_name).
+    pub(crate) fn of(d: dangbo_core::todo::Due, subject: &'static str, r: &sqlx::any::AnyRow, today: NaiveDate) -> Result<TodoRow, crate::DbError> {
+        use sqlx::Row;
+        Ok(TodoRow {
+            overdue: d.overdue(today),
+            kind: d.kind,
+            subject,
+            id: r.try_get("id")?,
+            full_name: r.try_get("full_name")?,
+            org: r.try_get("org")?,
+            org_name: r.try_get("org_name")?,
+            from: d.from,
+            due: d.due,
+            rule: d.rule,
+            citation: d.citation,
+            confirmed: d.confirmed,
+            milestone: None,
+            unpaid_months: None,
+        })
+    }
+}

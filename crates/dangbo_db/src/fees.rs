@@ -296,6 +296,20 @@ impl Store {
     }
 }
 
+/// What a member has paid for each month from `since` on.
+async fn paid_by_month(tx: &mut Transaction<'static, Any>, member_id: &str, since: Month) -> Result<HashMap<Month, i64>, DbError> {
+    let rows = sqlx::query("SELECT month, CAST(SUM(amount) AS BIGINT) AS paid FROM fee_payment WHERE member_id = $1 AND month >= $2 GROUP BY month")
+        .bind(member_id)
+        .bind(since.iso())
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut paid = HashMap::new();
+    for r in &rows {
+        paid.insert(decoded(&r.try_get::<String, _>("month")?, Month::parse, "Month")?, r.try_get("paid")?);
+    }
+    Ok(paid)
+}
+
 /// What a member owes and has paid, month by month.
 struct Ledger<'a> {
     book: &'a RuleBook,
@@ -357,20 +371,13 @@ pub(crate) async fn fees_due(tx: &mut Transaction<'static, Any>, caller: &Caller
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).fetch_all(&mut **tx).await?;
     let this = Month::of(today);
     let threshold = book.number(RuleId::StrikeOffUnpaidMonths, today).max(1);
+    let ids = rows.iter().map(|r| r.try_get("id")).collect::<Result<Vec<String>, _>>()?;
+    let mut all_bases = bases_of(tx, &ids).await?;
     let mut out = Vec::new();
-    for r in &rows {
-        let id: String = r.try_get("id")?;
+    for (r, id) in rows.iter().zip(ids) {
         let d = derive_by(tx, &id, book).await?;
-        let bases = bases_of(tx, std::slice::from_ref(&id)).await?.remove(&id).unwrap_or_default();
-        let paid_rows = sqlx::query("SELECT month, CAST(SUM(amount) AS BIGINT) AS paid FROM fee_payment WHERE member_id = $1 AND month >= $2 GROUP BY month")
-            .bind(&id)
-            .bind(Month::new(this.year, 1).map(Month::iso).unwrap_or_default())
-            .fetch_all(&mut **tx)
-            .await?;
-        let mut paid: HashMap<Month, i64> = HashMap::new();
-        for p in &paid_rows {
-            paid.insert(decoded(&p.try_get::<String, _>("month")?, Month::parse, "Month")?, p.try_get("paid")?);
-        }
+        let bases = all_bases.remove(&id).unwrap_or_default();
+        let paid = paid_by_month(tx, &id, Month::new(this.year, 1).expect("a month")).await?;
         let ledger = Ledger { book, bases: &bases, paid: &paid, start: dangbo_core::badge::party_age_start(&d), spans: &d.spans };
         let unpaid: Vec<Month> = Month::of_year(this.year)
             .filter(|m| *m < this)
@@ -380,25 +387,10 @@ pub(crate) async fn fees_due(tx: &mut Transaction<'static, Any>, caller: &Caller
             })
             .collect();
         let Some(first) = unpaid.first() else { continue };
-        let n = unpaid.len() as i64;
-        let (kind, at) = if n >= threshold { (TodoKind::FeesStrikeOff, unpaid[threshold as usize - 1]) } else { (TodoKind::FeesUnpaid, *first) };
+        let (kind, at) =
+            if unpaid.len() as i64 >= threshold { (TodoKind::FeesStrikeOff, unpaid[threshold as usize - 1]) } else { (TodoKind::FeesUnpaid, *first) };
         let due = TodoDue::of(kind, RuleId::StrikeOffUnpaidMonths, first.first_day(), at.next().first_day(), book);
-        out.push(TodoRow {
-            kind: due.kind,
-            subject: "member",
-            id,
-            full_name: r.try_get("full_name")?,
-            org: r.try_get("org")?,
-            org_name: r.try_get("org_name")?,
-            from: due.from,
-            due: due.due,
-            overdue: due.overdue(today),
-            rule: due.rule,
-            citation: due.citation,
-            confirmed: due.confirmed,
-            milestone: None,
-            unpaid_months: Some(n),
-        });
+        out.push(TodoRow { unpaid_months: Some(unpaid.len() as i64), ..TodoRow::of(due, "member", r, today)? });
     }
     Ok(out)
 }

@@ -16,24 +16,9 @@ use dangbo_core::todo::{Due, LOOKAHEAD_DAYS, TodoKind, candidate_due, probation_
 use sqlx::Row;
 use sqlx::{Any, Transaction};
 
-/// A to-do row for a deadline on a member or candidate row (id, full name, org code, org name).
+/// A to-do row for a deadline on a member or candidate row, with a badge's milestone.
 fn row(d: Due, subject: &'static str, r: &sqlx::any::AnyRow, today: NaiveDate, milestone: Option<i64>) -> Result<TodoRow, DbError> {
-    Ok(TodoRow {
-        kind: d.kind,
-        subject,
-        id: r.try_get("id")?,
-        full_name: r.try_get("full_name")?,
-        org: r.try_get("org")?,
-        org_name: r.try_get("org_name")?,
-        from: d.from,
-        due: d.due,
-        overdue: d.overdue(today),
-        rule: d.rule,
-        citation: d.citation,
-        confirmed: d.confirmed,
-        milestone,
-        unpaid_months: None,
-    })
+    Ok(TodoRow { milestone, ..TodoRow::of(d, subject, r, today)? })
 }
 
 impl Store {
