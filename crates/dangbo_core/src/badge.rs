@@ -26,17 +26,28 @@ pub fn previous_occasion(on: NaiveDate) -> NaiveDate {
 /// The date party age counts from, pushed later by every gap between episodes (struck off,
 /// left, expelled and re-admitted): the first admission decision plus the gaps.
 pub fn party_age_start(d: &Derived) -> NaiveDate {
-    let Some(first) = d.episodes.first() else { return d.party.admission_decision_date };
+    if d.episodes.is_empty() {
+        return d.party.admission_decision_date;
+    }
+    let episodes: Vec<(i64, NaiveDate)> = d.episodes.iter().map(|e| (e.episode, e.admission_decision_date)).collect();
+    let ends: Vec<(i64, Option<NaiveDate>)> = d.spans.iter().map(|s| (s.episode, s.to)).collect();
+    party_age_start_of(&episodes, &ends).unwrap_or(d.party.admission_decision_date)
+}
+
+/// [`party_age_start`] from the stored rows: the episodes (number, admission decision date) in
+/// order, and the spans (episode, end).
+pub fn party_age_start_of(episodes: &[(i64, NaiveDate)], spans: &[(i64, Option<NaiveDate>)]) -> Option<NaiveDate> {
+    let first = episodes.first()?;
     let mut gap = Duration::zero();
-    for e in d.episodes.iter().skip(1) {
-        let ended = d.spans.iter().filter(|s| s.episode == e.episode - 1).filter_map(|s| s.to).max();
+    for (episode, decided) in episodes.iter().skip(1) {
+        let ended = spans.iter().filter(|s| s.0 == episode - 1).filter_map(|s| s.1).max();
         if let Some(end) = ended
-            && e.admission_decision_date > end
+            && *decided > end
         {
-            gap += e.admission_decision_date - end;
+            gap += *decided - end;
         }
     }
-    first.admission_decision_date + gap
+    Some(first.1 + gap)
 }
 
 /// The date a milestone of `years` is reached from `start`.

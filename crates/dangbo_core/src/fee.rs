@@ -10,10 +10,13 @@
 //! from the month of admission to their branch. (No source found states it; the committee's
 //! practice decides, and this is written where the collection page reads it.)
 
+pub mod relief;
+
 use crate::error::FieldErrors;
-use crate::org::string_enum;
+use crate::org::{Field, OrgKind, string_enum};
 use crate::rules::{RuleBook, RuleId};
 use chrono::{Datelike, NaiveDate};
+use relief::Relief;
 use serde::{Deserialize, Serialize};
 
 string_enum! {
@@ -200,29 +203,60 @@ pub struct FeeDue {
     /// The amount in đồng (0 when exempt).
     pub amount: i64,
     pub exempt: bool,
-    /// The rule version the amount comes from (its citation).
+    /// The percentage a reduction by decision takes off (0 when none).
+    pub reduction: i64,
+    /// The rule version the amount comes from (its citation), and the decision of an exemption
+    /// or a reduction.
     pub rule: String,
 }
 
 /// What `basis` owes for `month` under `book`, for a member whose party age counts from
-/// `party_age_from`: exempt from the month the rule's years are reached; otherwise the rate of
-/// the base, rounded to the rule's step (halves up), or the fixed amount.
-pub fn due(basis: &Basis, month: Month, party_age_from: NaiveDate, book: &RuleBook) -> FeeDue {
+/// `party_age_from` and with the exemptions and reductions `reliefs`: exempt from the month the
+/// rule's years are reached, or by a decision; otherwise the rate of the base, or the fixed
+/// amount, less a reduction, rounded to the rule's step (halves up).
+pub fn due(basis: &Basis, month: Month, party_age_from: NaiveDate, reliefs: &[Relief], book: &RuleBook) -> FeeDue {
     let on = month.first_day();
     let years = book.get(RuleId::FeeExemptPartyYears, on);
     let reached = crate::badge::eligible_on(party_age_from, years.value.number());
     if Month::of(reached) <= month {
-        return FeeDue { amount: 0, exempt: true, rule: years.citation.clone() };
+        return FeeDue { amount: 0, exempt: true, reduction: 0, rule: years.citation.clone() };
+    }
+    let relief = Relief::of_month(reliefs, month);
+    let decision = relief.map(|r| format!("QĐ {} ngày {}", r.decision_no, crate::date::display(r.decision_date)));
+    if let (Some(r), Some(decision)) = (relief.filter(|r| r.percent >= 100), decision.clone()) {
+        return FeeDue { amount: 0, exempt: true, reduction: r.percent, rule: decision };
     }
     let rule = book.get(basis.category.rule(), on);
-    let amount = if basis.category.needs_base() {
-        let raw = basis.base * rule.value.number();
-        let step = book.number(RuleId::FeeRounding, on).max(1) * 10_000;
-        (raw + step / 2) / step * step / 10_000
-    } else {
-        rule.value.number()
+    let raw = if basis.category.needs_base() { basis.base * rule.value.number() } else { rule.value.number() * 10_000 };
+    let reduction = relief.map(|r| r.percent).unwrap_or(0);
+    let raw = raw * (100 - reduction) / 100;
+    let step = book.number(RuleId::FeeRounding, on).max(1) * 10_000;
+    let amount = (raw + step / 2) / step * step / 10_000;
+    let rule = match decision {
+        Some(d) => format!("{}; giảm {reduction}% theo {d}", rule.citation),
+        None => rule.citation.clone(),
     };
-    FeeDue { amount, exempt: false, rule: rule.citation.clone() }
+    FeeDue { amount, exempt: false, reduction, rule }
+}
+
+/// The rule giving the share of the fees an organisation keeps (trích giữ lại), by its kind and
+/// field; None for the top (it keeps what it receives). The share applies to (an inference from
+/// QĐ 342 Art. 6, whose grassroots share counts what its branches keep): a branch's own
+/// collection; a grassroots organisation's whole collection, its branches' included; and for
+/// the levels above, what they receive.
+pub fn keep_rule(kind: OrgKind, field: Field) -> Option<RuleId> {
+    match kind {
+        OrgKind::SubordinateBranch | OrgKind::PartialCommittee => Some(RuleId::FeeKeepBranch),
+        OrgKind::GrassrootsBranch | OrgKind::GrassrootsCommittee if matches!(field, Field::Commune | Field::Residential) => Some(RuleId::FeeKeepCommune),
+        OrgKind::GrassrootsBranch | OrgKind::GrassrootsCommittee => Some(RuleId::FeeKeepGrassroots),
+        OrgKind::District | OrgKind::Commune | OrgKind::Province => Some(RuleId::FeeKeepUpper),
+        OrgKind::Central => None,
+    }
+}
+
+/// What goes up of `base` when `keep` basis points are kept (to the đồng, halves up).
+pub fn send_up(base: i64, keep: i64) -> i64 {
+    (base * (10_000 - keep) + 5_000) / 10_000
 }
 
 /// The basis in force in `month`: the last one from that month or before.
@@ -249,14 +283,14 @@ mod tests {
         let (jan, feb, dec19) = (Month::new(2026, 1).unwrap(), Month::new(2026, 2).unwrap(), Month::new(2019, 12).unwrap());
         // A student: QĐ 342's amount until January 2026, QĐ 01's 5,000 đồng from February.
         let student = basis(Category::Student, 0);
-        assert_eq!(due(&student, jan, joined, &book).amount, 3_000);
-        let feb_due = due(&student, feb, joined, &book);
+        assert_eq!(due(&student, jan, joined, &[], &book).amount, 3_000);
+        let feb_due = due(&student, feb, joined, &[], &book);
         assert_eq!(feb_due.amount, 5_000);
         assert!(feb_due.rule.starts_with("QĐ 01-QĐ/TW"), "{}", feb_due.rule);
         // An insured member: 1% of 8,234,000 rounded to the thousand; a pensioner 0.5%.
-        assert_eq!(due(&basis(Category::Insured, 8_234_000), dec19, joined, &book).amount, 82_000);
-        assert_eq!(due(&basis(Category::Insured, 8_250_000), feb, joined, &book).amount, 83_000);
-        let pension = due(&basis(Category::Pensioner, 6_100_000), dec19, joined, &book);
+        assert_eq!(due(&basis(Category::Insured, 8_234_000), dec19, joined, &[], &book).amount, 82_000);
+        assert_eq!(due(&basis(Category::Insured, 8_250_000), feb, joined, &[], &book).amount, 83_000);
+        let pension = due(&basis(Category::Pensioner, 6_100_000), dec19, joined, &[], &book);
         assert_eq!((pension.amount, pension.rule.starts_with("QĐ 342-QĐ/TW")), (31_000, true));
     }
 
@@ -265,9 +299,39 @@ mod tests {
         let book = RuleBook::builtin();
         let b = basis(Category::Pensioner, 5_000_000);
         let joined = d(1969, 7, 15);
-        assert!(!due(&b, Month::new(2019, 6).unwrap(), joined, &book).exempt);
-        let july = due(&b, Month::new(2019, 7).unwrap(), joined, &book);
+        assert!(!due(&b, Month::new(2019, 6).unwrap(), joined, &[], &book).exempt);
+        let july = due(&b, Month::new(2019, 7).unwrap(), joined, &[], &book);
         assert_eq!((july.amount, july.exempt), (0, true));
+    }
+
+    #[test]
+    fn a_decision_exempts_or_reduces_the_months_it_covers() {
+        let book = RuleBook::builtin();
+        let joined = d(2000, 5, 19);
+        let b = basis(Category::Insured, 8_234_000);
+        let m = |s: &str| Month::parse(s).unwrap();
+        let relief =
+            |kind, percent| Relief {
+                kind, percent, from: m("2019-03"), to: Some(m("2019-05")), decision_no: "15-QĐ/ĐU".into(), decision_date: d(2019, 2, 25)
+            };
+        let half = [relief(relief::ReliefKind::Reduction, 70)];
+        assert_eq!(due(&b, m("2019-02"), joined, &half, &book).amount, 82_000);
+        let cut = due(&b, m("2019-03"), joined, &half, &book);
+        assert_eq!((cut.amount, cut.reduction, cut.exempt), (25_000, 70, false), "30% of 82,340 rounded to the thousand");
+        assert!(cut.rule.contains("15-QĐ/ĐU ngày 25/02/2019"), "{}", cut.rule);
+        let off = due(&b, m("2019-05"), joined, &[relief(relief::ReliefKind::Hardship, 100)], &book);
+        assert_eq!((off.amount, off.exempt), (0, true));
+        assert_eq!(due(&b, m("2019-06"), joined, &half, &book).amount, 82_000);
+    }
+
+    #[test]
+    fn each_level_keeps_its_share_and_sends_the_rest() {
+        assert_eq!(keep_rule(OrgKind::SubordinateBranch, Field::Residential), Some(RuleId::FeeKeepBranch));
+        assert_eq!(keep_rule(OrgKind::GrassrootsCommittee, Field::Commune), Some(RuleId::FeeKeepCommune));
+        assert_eq!(keep_rule(OrgKind::GrassrootsCommittee, Field::School), Some(RuleId::FeeKeepGrassroots));
+        assert_eq!(keep_rule(OrgKind::Central, Field::Other), None);
+        assert_eq!(send_up(1_000_000, 3_000), 700_000);
+        assert_eq!(send_up(333, 5_000), 167, "halves up, to the đồng");
     }
 
     #[test]

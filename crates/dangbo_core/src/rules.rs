@@ -63,6 +63,12 @@ string_enum! {
         FeeOtherAmount = "fee_other_amount",
         FeeRounding = "fee_rounding",
         FeeExemptPartyYears = "fee_exempt_party_years",
+        FeeReductionPercents = "fee_reduction_percents",
+        FeeReductionMaxMonths = "fee_reduction_max_months",
+        FeeKeepBranch = "fee_keep_branch",
+        FeeKeepCommune = "fee_keep_commune",
+        FeeKeepGrassroots = "fee_keep_grassroots",
+        FeeKeepUpper = "fee_keep_upper",
     }
 }
 
@@ -81,6 +87,8 @@ string_enum! {
         Vnd = "vnd",
         /// A rate in hundredths of a percent (1% = 100).
         BasisPoints = "basis_points",
+        /// A list of percentages, e.g. the reductions a decision may grant.
+        PercentList = "percent_list",
     }
 }
 
@@ -102,7 +110,8 @@ impl RuleId {
             | R::BadgeEarlyMonths
             | R::BadgeEarlyMonthsLong
             | R::RegularMeetingMonths
-            | R::ThematicMeetingMonths => Unit::Months,
+            | R::ThematicMeetingMonths
+            | R::FeeReductionMaxMonths => Unit::Months,
             R::AdmissionDecisionWd | R::AdmissionDecisionExtensionWd | R::CeremonyWd | R::RecognitionReviewWd | R::RecognitionDecisionWd => Unit::WorkingDays,
             R::TransferStartWd | R::TransferPresentWd => Unit::WorkingDays,
             R::ProposalAnswerWd => Unit::WorkingDays,
@@ -114,6 +123,8 @@ impl RuleId {
             R::BadgeMilestones => Unit::YearList,
             R::ExemptionAgeMen | R::ExemptionAgeWomen | R::FeeExemptPartyYears => Unit::Years,
             R::FeeInsuredRate | R::FeeLeaveRate | R::FeePensionerRate => Unit::BasisPoints,
+            R::FeeKeepBranch | R::FeeKeepCommune | R::FeeKeepGrassroots | R::FeeKeepUpper => Unit::BasisPoints,
+            R::FeeReductionPercents => Unit::PercentList,
             R::FeeStudentAmount | R::FeeFarmerAmount | R::FeeFreeWorkerAmount | R::FeeAbroadAmount | R::FeeOtherAmount | R::FeeRounding => Unit::Vnd,
         }
     }
@@ -149,7 +160,7 @@ impl RuleValue {
                 let (num, den) = (n.trim().parse::<i64>().ok()?, d.trim().parse::<i64>().ok()?);
                 (num > 0 && den > 0 && num <= den).then_some(RuleValue::Share { num, den, strict })
             }
-            Unit::YearList => {
+            Unit::YearList | Unit::PercentList => {
                 let v: Option<Vec<i64>> = s.split(',').map(|x| x.trim().parse::<i64>().ok().filter(|n| (1..=100).contains(n))).collect();
                 v.filter(|v| !v.is_empty() && v.windows(2).all(|w| w[0] < w[1])).map(RuleValue::List)
             }
@@ -357,6 +368,20 @@ pub fn builtin() -> Vec<RuleVersion> {
         (R::FeeRounding, QD342, "1000", "làm tròn đến 1.000 đồng (cách làm phổ biến, chưa đối chiếu văn bản)", false),
         (R::FeeExemptPartyYears, QD342, "50", "miễn đóng khi đủ 50 năm tuổi Đảng (chưa đối chiếu văn bản)", false),
         (R::FeeExemptPartyYears, QD01, "50", "miễn đóng khi đủ 50 năm tuổi Đảng (theo nguồn thứ cấp, cần đối chiếu)", false),
+        (R::FeeReductionPercents, QD342, "30,50,70", "giảm 30%, 50% hoặc 70% (chưa đối chiếu văn bản)", false),
+        (R::FeeReductionPercents, QD01, "30,50,70", "giảm 30%, 50% hoặc 70% mức đóng (theo nguồn thứ cấp, cần đối chiếu)", false),
+        (R::FeeReductionMaxMonths, QD342, "12", "mỗi lần giảm không quá 12 tháng (chưa đối chiếu văn bản)", false),
+        (R::FeeReductionMaxMonths, QD01, "12", "mỗi lần giảm không quá 12 tháng (theo nguồn thứ cấp, cần đối chiếu)", false),
+        // What each level keeps of the fees (trích giữ lại); the rest goes up. QĐ 01's shares
+        // are not found: QĐ 342's are kept until the committee sets them.
+        (R::FeeKeepBranch, QD342, "3000", "Điều 6: chi bộ trực thuộc giữ lại 30–50% (đảng ủy cơ sở quyết định trong khung)", true),
+        (R::FeeKeepBranch, QD01, "3000", "tỷ lệ trích giữ lại theo QĐ 01 chưa tìm thấy (giữ như QĐ 342)", false),
+        (R::FeeKeepCommune, QD342, "9000", "Điều 6: tổ chức cơ sở đảng xã, phường, thị trấn giữ lại 90%", true),
+        (R::FeeKeepCommune, QD01, "9000", "tỷ lệ trích giữ lại theo QĐ 01 chưa tìm thấy (giữ như QĐ 342)", false),
+        (R::FeeKeepGrassroots, QD342, "7000", "Điều 6: tổ chức cơ sở đảng khác giữ lại 70%", true),
+        (R::FeeKeepGrassroots, QD01, "7000", "tỷ lệ trích giữ lại theo QĐ 01 chưa tìm thấy (giữ như QĐ 342)", false),
+        (R::FeeKeepUpper, QD342, "5000", "Điều 6: đảng bộ cấp trên cơ sở giữ lại 50%", true),
+        (R::FeeKeepUpper, QD01, "5000", "tỷ lệ trích giữ lại theo QĐ 01 chưa tìm thấy (giữ như QĐ 342)", false),
     ];
     rows.iter()
         .map(|(rule, (from, doc), value, section, confirmed)| RuleVersion {

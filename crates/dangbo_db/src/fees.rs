@@ -1,19 +1,28 @@
 //! Party fees (issue 25): members' fee bases, a branch's month (who owes it there, what each
 //! owes under the rule in force, what has been paid), the payments of a month recorded in one
-//! command, and a member's months with what they have paid through.
+//! command, and a member's months with what they have paid through; exemptions and reductions
+//! by decision ([`relief`]), remittances up the levels and their reconciliation ([`remit`]), and
+//! a branch's book of a year ([`book`]).
+
+mod arrears;
+pub mod book;
+mod facts;
+pub mod relief;
+pub mod remit;
+
+pub(crate) use arrears::fees_due;
+pub use arrears::{ArrearsRow, OrgFeeMonth, OrgFeesYear};
+use facts::{Facts, load_facts};
 
 use crate::command::Right;
-use crate::due::TodoRow;
 use crate::members::{derive_by, member_visible};
 use crate::orgs::org_in_tx;
 use crate::rows::{decoded, iso};
-use crate::scope::ORG_IN_SCOPE;
 use crate::{Caller, DbError, Store, new_id, now};
 use chrono::NaiveDate;
 use dangbo_core::FieldErrors;
 use dangbo_core::fee::{Basis, Category, Channel, FeeDue, Month, basis_in, due};
-use dangbo_core::rules::{RuleBook, RuleId};
-use dangbo_core::todo::{Due as TodoDue, TodoKind};
+use dangbo_core::rules::RuleBook;
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
@@ -60,6 +69,8 @@ pub struct MonthFee {
     /// None when owed without a fee basis for the month.
     pub due: Option<i64>,
     pub exempt: bool,
+    /// The percentage a reduction by decision takes off.
+    pub reduction: i64,
     pub paid: i64,
     /// The rule the amount comes from.
     pub rule: String,
@@ -75,6 +86,7 @@ pub struct MemberFees {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "2026-10"))]
     pub paid_through: Option<Month>,
     pub bases: Vec<Basis>,
+    pub reliefs: Vec<relief::ReliefRow>,
 }
 
 /// A payment to record.
@@ -88,7 +100,7 @@ pub struct NewPayment {
     pub receipt: Option<String>,
 }
 
-const COUNTED: &str = "('probationary', 'full', 'exempt')";
+pub(crate) const COUNTED: &str = "('probationary', 'full', 'exempt')";
 
 /// The members who owe `month` to branch `org_id` (those it counts on the first day of the
 /// month they are counted in the register), with their names, sorted by given name.
@@ -119,7 +131,7 @@ pub(crate) async fn owed_to(tx: &mut Transaction<'static, Any>, org_id: &str, mo
 }
 
 /// The fee bases of members, oldest first.
-async fn bases_of(tx: &mut Transaction<'static, Any>, ids: &[String]) -> Result<HashMap<String, Vec<Basis>>, DbError> {
+pub(crate) async fn bases_of(tx: &mut Transaction<'static, Any>, ids: &[String]) -> Result<HashMap<String, Vec<Basis>>, DbError> {
     let mut out: HashMap<String, Vec<Basis>> = HashMap::new();
     for chunk in ids.chunks(500) {
         let sql = format!(
@@ -182,6 +194,7 @@ impl Store {
         let owed = owed_to(&mut tx, &org.id, month).await?;
         let ids: Vec<String> = owed.iter().map(|(id, _)| id.clone()).collect();
         let bases = bases_of(&mut tx, &ids).await?;
+        let reliefs = relief::reliefs_of(&mut tx, &ids).await?;
         let mut paid: HashMap<String, i64> = HashMap::new();
         for chunk in ids.chunks(500) {
             let sql =
@@ -197,11 +210,13 @@ impl Store {
             }
         }
         let book = crate::rules::load_rules(&mut tx).await?;
+        let facts = load_facts(&mut tx, &ids).await?;
         let mut lines = Vec::with_capacity(owed.len());
         for (id, name) in owed {
-            let start = dangbo_core::badge::party_age_start(&derive_by(&mut tx, &id, &book).await?);
+            let start = facts.get(&id).map(|f| f.start).unwrap_or(NaiveDate::MAX);
             let basis = bases.get(&id).and_then(|b| basis_in(b, month)).cloned();
-            let due = basis.as_ref().map(|b| due(b, month, start, &book));
+            let own = reliefs.get(&id).map(|r| relief::plain(r)).unwrap_or_default();
+            let due = basis.as_ref().map(|b| due(b, month, start, &own, &book));
             lines.push(FeeLine { paid: paid.get(&id).copied().unwrap_or(0), member_id: id, name, basis, due });
         }
         tx.rollback().await?;
@@ -279,25 +294,21 @@ impl Store {
             return Err(DbError::NotFound);
         }
         let book = crate::rules::load_rules(&mut tx).await?;
-        let d = derive_by(&mut tx, member_id, &book).await?;
-        let bases = bases_of(&mut tx, &[member_id.to_string()]).await?.remove(member_id).unwrap_or_default();
-        let rows = sqlx::query("SELECT month, CAST(SUM(amount) AS BIGINT) AS paid FROM fee_payment WHERE member_id = $1 GROUP BY month")
-            .bind(member_id)
-            .fetch_all(&mut *tx)
-            .await?;
+        let d = Facts::of(&derive_by(&mut tx, member_id, &book).await?);
+        let ids = [member_id.to_string()];
+        let bases = bases_of(&mut tx, &ids).await?.remove(member_id).unwrap_or_default();
+        let reliefs = relief::reliefs_of(&mut tx, &ids).await?.remove(member_id).unwrap_or_default();
+        let paid = paid_by_month(&mut tx, member_id, Month::new(1900, 1).expect("a month")).await?;
         tx.rollback().await?;
-        let mut paid: HashMap<Month, i64> = HashMap::new();
-        for r in &rows {
-            paid.insert(decoded(&r.try_get::<String, _>("month")?, Month::parse, "Month")?, r.try_get("paid")?);
-        }
-        let ledger = Ledger { book: &book, bases: &bases, paid: &paid, start: dangbo_core::badge::party_age_start(&d), spans: &d.spans };
+        let plain = relief::plain(&reliefs);
+        let ledger = Ledger { book: &book, bases: &bases, reliefs: &plain, paid: &paid, facts: &d };
         let months = Month::of_year(year).map(|m| ledger.month(m)).collect();
-        Ok(MemberFees { member_id: member_id.to_string(), year, months, paid_through: ledger.paid_through(Month::of(today)), bases })
+        Ok(MemberFees { member_id: member_id.to_string(), year, months, paid_through: ledger.paid_through(Month::of(today)), bases, reliefs })
     }
 }
 
 /// What a member has paid for each month from `since` on.
-async fn paid_by_month(tx: &mut Transaction<'static, Any>, member_id: &str, since: Month) -> Result<HashMap<Month, i64>, DbError> {
+pub(crate) async fn paid_by_month(tx: &mut Transaction<'static, Any>, member_id: &str, since: Month) -> Result<HashMap<Month, i64>, DbError> {
     let rows = sqlx::query("SELECT month, CAST(SUM(amount) AS BIGINT) AS paid FROM fee_payment WHERE member_id = $1 AND month >= $2 GROUP BY month")
         .bind(member_id)
         .bind(since.iso())
@@ -311,27 +322,27 @@ async fn paid_by_month(tx: &mut Transaction<'static, Any>, member_id: &str, sinc
 }
 
 /// What a member owes and has paid, month by month.
-struct Ledger<'a> {
-    book: &'a RuleBook,
-    bases: &'a [Basis],
-    paid: &'a HashMap<Month, i64>,
-    start: NaiveDate,
-    spans: &'a [dangbo_core::event::Span],
+pub(crate) struct Ledger<'a> {
+    pub(crate) book: &'a RuleBook,
+    pub(crate) bases: &'a [Basis],
+    pub(crate) reliefs: &'a [dangbo_core::fee::relief::Relief],
+    pub(crate) paid: &'a HashMap<Month, i64>,
+    pub(crate) facts: &'a Facts,
 }
 
 impl Ledger<'_> {
-    fn owed(&self, m: Month) -> bool {
-        let (from, to) = (m.first_day(), m.next().first_day());
-        self.spans.iter().any(|s| s.status.counted() && s.from < to && s.to.is_none_or(|t| t > from))
+    pub(crate) fn owed(&self, m: Month) -> bool {
+        self.facts.org_of(m).is_some()
     }
 
-    fn month(&self, m: Month) -> MonthFee {
+    pub(crate) fn month(&self, m: Month) -> MonthFee {
         let owed = self.owed(m);
-        let due = basis_in(self.bases, m).filter(|_| owed).map(|b| due(b, m, self.start, self.book));
+        let due = basis_in(self.bases, m).filter(|_| owed).map(|b| due(b, m, self.facts.start, self.reliefs, self.book));
         MonthFee {
             month: m,
             owed,
             exempt: due.as_ref().is_some_and(|d| d.exempt),
+            reduction: due.as_ref().map(|d| d.reduction).unwrap_or(0),
             rule: due.as_ref().map(|d| d.rule.clone()).unwrap_or_default(),
             due: due.map(|d| d.amount),
             paid: self.paid.get(&m).copied().unwrap_or(0),
@@ -341,7 +352,7 @@ impl Ledger<'_> {
     /// The last month up to `until` such that every owed month from the first is settled
     /// (paid in full, or exempt); None when the first owed month is not.
     fn paid_through(&self, until: Month) -> Option<Month> {
-        let first = self.spans.iter().filter(|s| s.status.counted()).map(|s| Month::of(s.from)).min()?;
+        let first = self.facts.counted.iter().map(|s| Month::of(s.from)).min()?;
         let mut through = None;
         let mut m = first;
         while m <= until {
@@ -357,42 +368,6 @@ impl Ledger<'_> {
         }
         through
     }
-}
-
-/// Members of the caller's scope with a fee basis and months of this year before the current
-/// one left unpaid (not exempt, paid less than due): "unpaid N months", and from the rule's
-/// number of months, "consider striking off" (Statute Art. 8) with the rule's citation.
-pub(crate) async fn fees_due(tx: &mut Transaction<'static, Any>, caller: &Caller, book: &RuleBook, today: NaiveDate) -> Result<Vec<TodoRow>, DbError> {
-    let s = caller.scope();
-    let sql = format!(
-        "SELECT m.id, m.full_name, o.code AS org, o.name AS org_name FROM member m JOIN org o ON o.id = m.org_id
-         WHERE m.status IN {COUNTED} AND EXISTS (SELECT 1 FROM fee_basis f WHERE f.member_id = m.id) AND {ORG_IN_SCOPE} ORDER BY m.sort_key, m.id"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).fetch_all(&mut **tx).await?;
-    let this = Month::of(today);
-    let threshold = book.number(RuleId::StrikeOffUnpaidMonths, today).max(1);
-    let ids = rows.iter().map(|r| r.try_get("id")).collect::<Result<Vec<String>, _>>()?;
-    let mut all_bases = bases_of(tx, &ids).await?;
-    let mut out = Vec::new();
-    for (r, id) in rows.iter().zip(ids) {
-        let d = derive_by(tx, &id, book).await?;
-        let bases = all_bases.remove(&id).unwrap_or_default();
-        let paid = paid_by_month(tx, &id, Month::new(this.year, 1).expect("a month")).await?;
-        let ledger = Ledger { book, bases: &bases, paid: &paid, start: dangbo_core::badge::party_age_start(&d), spans: &d.spans };
-        let unpaid: Vec<Month> = Month::of_year(this.year)
-            .filter(|m| *m < this)
-            .filter(|m| {
-                let f = ledger.month(*m);
-                f.owed && !f.exempt && f.due.is_some_and(|due| f.paid < due)
-            })
-            .collect();
-        let Some(first) = unpaid.first() else { continue };
-        let (kind, at) =
-            if unpaid.len() as i64 >= threshold { (TodoKind::FeesStrikeOff, unpaid[threshold as usize - 1]) } else { (TodoKind::FeesUnpaid, *first) };
-        let due = TodoDue::of(kind, RuleId::StrikeOffUnpaidMonths, first.first_day(), at.next().first_day(), book);
-        out.push(TodoRow { unpaid_months: Some(unpaid.len() as i64), ..TodoRow::of(due, "member", r, today)? });
-    }
-    Ok(out)
 }
 
 /// Parses a date of a payment (dd/mm/yyyy or ISO), not after `today`.

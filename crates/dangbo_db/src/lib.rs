@@ -70,7 +70,10 @@ pub use demo::DEMO_USERS;
 pub use demo_scale::{SCALE_USERS, ScaleLoaded, ScaleProgress};
 pub use due::TodoRow;
 pub use error::DbError;
-pub use fees::{FeeLine, FeeSheet, MAX_PAYMENT, MAX_PAYMENTS, MemberFees, MonthFee, NewPayment, parse_paid_on};
+pub use fees::book::{BookLine, FeeBook};
+pub use fees::relief::ReliefRow;
+pub use fees::remit::{NewRemittance, ReconRow, Reconciliation, RemittanceRow};
+pub use fees::{ArrearsRow, FeeLine, FeeSheet, MAX_PAYMENT, MAX_PAYMENTS, MemberFees, MonthFee, NewPayment, OrgFeeMonth, OrgFeesYear, parse_paid_on};
 pub use home::{Behind, BranchMonth, Home};
 pub use import::{ImportChange, ImportItem, ImportProblem, ImportReport, MAX_CHANGES_LISTED};
 pub use meetings::{

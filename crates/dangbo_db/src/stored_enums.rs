@@ -14,6 +14,7 @@ use dangbo_core::calendar::DayKind;
 use dangbo_core::candidate::{Stage, StepKind};
 use dangbo_core::course::{CourseKind, CourseResult};
 use dangbo_core::event::EventKind;
+use dangbo_core::fee::relief::ReliefKind;
 use dangbo_core::fee::{Category, Channel};
 use dangbo_core::meeting::{AssignmentKind, DocumentKind, MeetingKind, MeetingState, Presence, ProposalState, VoteKind};
 use dangbo_core::member::Status;
@@ -66,6 +67,7 @@ pub(crate) fn columns() -> Vec<Checked> {
         "app_user"."role": crate::Role,
         "fee_basis"."category": Category,
         "fee_payment"."channel": Channel,
+        "fee_relief"."kind": ReliefKind,
     ]
 }
 

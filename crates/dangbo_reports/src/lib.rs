@@ -2,6 +2,7 @@
 //! the figures it draws and returns the document.
 
 pub mod cell;
+pub mod fee_book;
 pub mod member_data;
 pub mod pdf;
 pub mod register;

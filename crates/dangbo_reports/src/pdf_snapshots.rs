@@ -326,3 +326,36 @@ fn the_register_matches_its_snapshot() {
     );
     check("register", &TABLE, &doc, 1);
 }
+
+#[test]
+fn the_fee_book_matches_its_snapshot() {
+    use crate::fee_book::{BookMember, BookMonth, FeeBookPaper, table};
+    let month = |due: i64, paid: i64| BookMonth { owed: true, exempt: false, due: Some(due), paid };
+    let names = ["Hoàng Văn Ân", "Nguyễn Thị Ánh Nguyệt", "Trần Văn Bình", "Vũ Thị Lương"];
+    let members = names
+        .iter()
+        .enumerate()
+        .map(|(n, name)| {
+            let months = (1..=12u32)
+                .map(|m| match (n, m) {
+                    (0, _) => BookMonth { owed: true, exempt: true, due: Some(0), paid: 0 },
+                    (1, 3..=8) => month(41_000, 41_000),
+                    (1, _) => month(82_000, 82_000),
+                    (2, 9..=11) => month(3_000, 0),
+                    (2, _) => month(3_000, 3_000),
+                    (3, ..=6) => BookMonth::default(),
+                    _ => month(24_000, 24_000),
+                })
+                .collect();
+            BookMember { name: name.to_string(), months }
+        })
+        .collect();
+    let paper = FeeBookPaper {
+        letterhead: Some(letterhead("Đảng bộ thị trấn Đầm Hà", "Chi bộ Khu phố 1", "T/M CHI ỦY")),
+        org_name: "Chi bộ Khu phố 1".into(),
+        year: 2019,
+        members,
+        reliefs: vec!["Nguyễn Thị Ánh Nguyệt: Giảm 50% — từ 03/2019 đến 08/2019 — Quyết định số 12-QĐ/ĐU ngày 25/02/2019 của Đảng ủy thị trấn Đầm Hà".into()],
+    };
+    check("fee-book", &TABLE, &table(&paper), 1);
+}

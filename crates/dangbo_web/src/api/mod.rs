@@ -7,6 +7,7 @@
 pub(crate) mod body;
 mod cadre;
 mod doc;
+mod fee_levels;
 mod fees;
 mod lifecycle;
 mod meetings;
@@ -51,6 +52,7 @@ fn router() -> OpenApiRouter<AppState> {
         .merge(cadre::router())
         .merge(meetings::router())
         .merge(fees::router())
+        .merge(fee_levels::router())
 }
 
 /// The API's routes, remembering their paths for the route × role test.

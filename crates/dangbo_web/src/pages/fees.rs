@@ -12,6 +12,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use dangbo_core::FieldErrors;
+use dangbo_core::fee::relief::{Relief, ReliefInput, ReliefKind};
 use dangbo_core::fee::{Basis, Category, Channel, Month};
 use dangbo_db::{DbError, FeeSheet, NewPayment};
 use std::collections::HashMap;
@@ -41,6 +42,7 @@ pub struct FeesPage {
     pub name: String,
     pub month: String,
     pub month_iso: String,
+    pub year: i32,
     pub prev: String,
     pub next: String,
     pub lines: Vec<LineView>,
@@ -89,6 +91,7 @@ fn page(c: Ctx, sheet: FeeSheet, form: FormView, saved: Option<String>) -> FeesP
         name: sheet.org_name,
         month: sheet.month.display(),
         month_iso: sheet.month.iso(),
+        year: sheet.month.year,
         prev: sheet.month.prev().iso(),
         next: sheet.month.next().iso(),
         lines,
@@ -185,6 +188,7 @@ pub struct MonthView {
     pub month: String,
     pub due: String,
     pub paid: String,
+    pub reduced: String,
     pub short: bool,
 }
 
@@ -200,9 +204,13 @@ pub struct MemberFeesPage {
     pub bases: Vec<String>,
     pub categories: Vec<Choice>,
     pub form: FormView,
+    pub reliefs: Vec<String>,
+    pub relief_kinds: Vec<Choice>,
+    pub relief_form: FormView,
 }
 
-async fn member_page(st: &AppState, auth: &PageAuth, c: Ctx, id: &str, year: i32, form: FormView) -> Result<MemberFeesPage, WebError> {
+async fn member_page(st: &AppState, auth: &PageAuth, c: Ctx, id: &str, year: i32, forms: (FormView, FormView)) -> Result<MemberFeesPage, WebError> {
+    let (form, relief_form) = forms;
     let i = c.i18n;
     let m = st.store.member(&auth.caller, id).await?;
     let fees = st.store.member_fees(&auth.caller, id, year, st.clock.today()).await?;
@@ -218,6 +226,7 @@ async fn member_page(st: &AppState, auth: &PageAuth, c: Ctx, id: &str, year: i32
                 (false, None) => i.t("fee-no-basis"),
             },
             paid: money(&i, f.paid),
+            reduced: if f.reduction > 0 && !f.exempt { i.t1("fees-reduced", "p", &f.reduction.to_string()) } else { String::new() },
             short: !f.exempt && f.due.is_some_and(|d| f.paid < d),
         })
         .collect();
@@ -238,6 +247,9 @@ async fn member_page(st: &AppState, auth: &PageAuth, c: Ctx, id: &str, year: i32
             .collect(),
         categories: Category::ALL.iter().map(|ch| Choice { value: ch.as_str().into(), label: i.t(&ch.message_key()) }).collect(),
         form,
+        reliefs: fees.reliefs.iter().rev().map(|r| super::fee_papers::relief_line(&i, r)).collect(),
+        relief_kinds: ReliefKind::ALL.iter().map(|k| Choice { value: k.as_str().into(), label: i.t(&k.message_key()) }).collect(),
+        relief_form,
         ctx: c,
     })
 }
@@ -255,7 +267,8 @@ pub async fn member(
     let year = q.get("year").and_then(|y| y.parse::<i32>().ok()).filter(|y| dangbo_core::date::WORK_YEARS.contains(y)).unwrap_or(today.year());
     let c = ctx(&auth, lang, &format!("/members/{id}/fees?year={year}"));
     let values = [("from_month".to_string(), Month::of(today).display())].into_iter().collect();
-    Ok(render(&member_page(&st, &auth, c, &id, year, FormView { values, errors: Default::default() }).await?))
+    let forms = (FormView { values, errors: Default::default() }, FormView { values: Default::default(), errors: Default::default() });
+    Ok(render(&member_page(&st, &auth, c, &id, year, forms).await?))
 }
 
 /// POST `/members/{id}/fees`: the fee basis from a month on.
@@ -279,7 +292,44 @@ pub async fn set_basis(
         Err(DbError::Invalid(e)) => {
             let c = ctx(&auth, lang, &format!("/members/{id}/fees"));
             let form = form_with_errors(&c, map, &e);
-            Ok(render_invalid(&member_page(&st, &auth, c, &id, today.year(), form).await?))
+            let forms = (form, FormView { values: Default::default(), errors: Default::default() });
+            Ok(render_invalid(&member_page(&st, &auth, c, &id, today.year(), forms).await?))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// POST `/members/{id}/fee-reliefs`: an exemption or reduction by decision.
+pub async fn add_relief(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    Path(id): Path<String>,
+    PageForm(body): PageForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    use chrono::Datelike;
+    let map = checked_form(&auth, body)?;
+    let get = |k: &str| map.get(k).map(String::as_str).unwrap_or("");
+    let today = st.clock.today();
+    let input = ReliefInput {
+        kind: get("kind"),
+        percent: get("percent"),
+        from: get("from_month"),
+        to: get("to_month"),
+        decision_no: get("decision_no"),
+        decision_date: get("decision_date"),
+    };
+    let result = match Relief::parse(&input, today, &st.store.rule_book().await?) {
+        Ok(r) => st.store.add_fee_relief(&auth.caller, &id, r).await.map(|_| ()),
+        Err(e) => Err(DbError::Invalid(e)),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/members/{id}/fees")).into_response()),
+        Err(DbError::Invalid(e)) => {
+            let c = ctx(&auth, lang, &format!("/members/{id}/fees"));
+            let form = form_with_errors(&c, map, &e);
+            let forms = (FormView { values: Default::default(), errors: Default::default() }, form);
+            Ok(render_invalid(&member_page(&st, &auth, c, &id, today.year(), forms).await?))
         }
         Err(e) => Err(e.into()),
     }

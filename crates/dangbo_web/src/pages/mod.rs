@@ -6,6 +6,7 @@ mod candidates;
 mod cards;
 mod courses;
 mod documents;
+mod fee_papers;
 mod fees;
 mod forms_tctw;
 mod help;
@@ -75,6 +76,12 @@ pub fn routes() -> crate::routes::Routes {
         .route("/orgs/{code}/cards", get(cards::show))
         .route("/orgs/{code}/fees", get(fees::show).post(fees::record))
         .route("/members/{id}/fees", get(fees::member).post(fees::set_basis))
+        .route("/members/{id}/fee-reliefs", post(fees::add_relief))
+        .route("/orgs/{code}/fees/book", get(fee_papers::book))
+        .route("/orgs/{code}/fees/reconciliation", get(fee_papers::reconciliation))
+        .route("/orgs/{code}/fees/remittances", post(fee_papers::remit))
+        .route("/orgs/{code}/fees/{file}", get(fee_papers::file))
+        .route("/fees/remittances/{id}/received", post(fee_papers::received))
         .route("/orgs/{code}/cards.pdf", get(cards::pdf))
         .route("/candidates", get(candidates::index))
         .route("/candidates/new", get(candidates::new_form).post(candidates::create))

@@ -1,0 +1,129 @@
+//! Party fees above the month: a reduction by decision of the grassroots committee, the
+//! branch's book of a year, a subtree's year and its members in arrears, remittances up the
+//! levels and the reconciliation that shows what is missing until it balances to the đồng.
+
+use crate::*;
+use dangbo_core::fee::relief::{Relief, ReliefKind};
+use dangbo_core::fee::{Basis, Category, Channel, Month};
+use dangbo_db::{DbError, NewPayment, NewRemittance};
+
+fn month(s: &str) -> Month {
+    Month::parse(s).unwrap()
+}
+
+fn pay(member: &str, m: Month, amount: i64) -> NewPayment {
+    NewPayment { member_id: member.into(), month: m, amount, paid_on: today(), channel: Channel::Cash, receipt: None }
+}
+
+fn half(from: &str, to: &str) -> Relief {
+    Relief {
+        kind: ReliefKind::Reduction, percent: 50, from: month(from), to: Some(month(to)), decision_no: "12-QĐ/ĐU".into(), decision_date: d("2019-02-25")
+    }
+}
+
+/// B1 with an insured member (82,000 a month, halved from March to August 2019 by decision) and
+/// a student (3,000) who left September to November unpaid; 2019 recorded month by month.
+async fn year_2019(s: &dangbo_db::Store) -> (String, String) {
+    small_tree(s).await;
+    let insured = add_member(s, member_input("B1", "Vũ", "Thị", "Lương")).await;
+    let student = add_member(s, member_input("B1", "Lò", "Thị", "Học")).await;
+    s.set_fee_basis(&admin(), &insured, Basis { from: month("2015-01"), category: Category::Insured, base: 8_234_000 }).await.unwrap();
+    s.set_fee_basis(&admin(), &student, Basis { from: month("2015-01"), category: Category::Student, base: 0 }).await.unwrap();
+    let staff = user(s, "vpdu", Role::Staff, Some("C")).await;
+    s.add_fee_relief(&staff, &insured, half("2019-03", "2019-08")).await.unwrap();
+    for m in Month::of_year(2019) {
+        let sheet = s.fee_sheet(&admin(), "B1", m).await.unwrap();
+        let mut p = Vec::new();
+        for l in &sheet.lines {
+            let due = l.due.as_ref().map(|d| d.amount).unwrap_or(0);
+            if due > 0 && !(l.member_id == student && (9..=11).contains(&m.month)) {
+                p.push(pay(&l.member_id, m, due));
+            }
+        }
+        s.record_fee_payments(&admin(), "B1", m, &p, today()).await.unwrap();
+    }
+    (insured, student)
+}
+
+#[tokio::test]
+async fn a_reduction_by_decision_shows_in_the_month_the_book_and_the_year() {
+    each_backend(|s, backend| async move {
+        let (insured, student) = year_2019(&s).await;
+        let mar = s.fee_sheet(&admin(), "B1", month("2019-03")).await.unwrap();
+        let due = mar.lines.iter().find(|l| l.member_id == insured).and_then(|l| l.due.clone()).unwrap();
+        assert_eq!((due.amount, due.reduction), (41_000, 50), "{backend}: half of 82,340 rounded to the thousand");
+        assert!(due.rule.contains("12-QĐ/ĐU"), "{backend}: the decision comes with the amount: {}", due.rule);
+
+        // The branch's secretary proposes; only the grassroots committee records the decision.
+        let sec = user(&s, "bt1", Role::Secretary, Some("B1")).await;
+        let err = s.add_fee_relief(&sec, &student, half("2019-09", "2019-12")).await.unwrap_err();
+        assert!(matches!(&err, DbError::Invalid(e) if e.has("decision_no", "err-fee-relief-decider")), "{backend}: {err:?}");
+
+        let book = s.fee_book(&admin(), "B1", 2019).await.unwrap();
+        assert_eq!(book.lines.len(), 2, "{backend}");
+        let line = book.lines.iter().find(|l| l.member_id == insured).unwrap();
+        assert_eq!((line.due, line.paid), (82_000 * 6 + 41_000 * 6, 82_000 * 6 + 41_000 * 6), "{backend}");
+        assert_eq!(line.reliefs.len(), 1, "{backend}: the decision is printed with the book");
+        let totals = book.month_totals();
+        assert_eq!(totals[8], (85_000, 82_000), "{backend}: September: the student's 3,000 unpaid");
+
+        let year = s.org_fees_year(&admin(), "C", 2019).await.unwrap();
+        let m = |i: usize| &year.months[i];
+        assert_eq!((m(2).members, m(2).due, m(2).reduced), (2, 44_000, 1), "{backend}");
+        assert_eq!((m(9).in_arrears, m(11).in_arrears, m(11).paid), (1, 0, 85_000), "{backend}");
+
+        let arrears = s.fee_arrears(&admin(), "C", d("2019-12-15")).await.unwrap();
+        assert_eq!(arrears.len(), 1, "{backend}: {arrears:?}");
+        assert_eq!((arrears[0].member_id.as_str(), arrears[0].unpaid.len(), arrears[0].owed), (student.as_str(), 3, 9_000), "{backend}");
+        assert!(s.fee_arrears(&admin(), "B2", d("2019-12-15")).await.unwrap().is_empty(), "{backend}: B2 owes nothing");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn remittances_reconcile_to_the_dong_once_every_level_sent_its_share_and_it_arrived() {
+    each_backend(|s, backend| async move {
+        year_2019(&s).await;
+        let (jan, dec) = (month("2019-01"), month("2019-12"));
+        let recon = s.fee_reconciliation(&admin(), "P", jan, dec).await.unwrap();
+        let row = |r: &dangbo_db::Reconciliation, code: &str| r.rows.iter().find(|x| x.code == code).cloned().unwrap();
+        let b1 = row(&recon, "B1");
+        assert_eq!((b1.collected, b1.expected), (765_000, Some(535_500)), "{backend}: a branch sends 70%");
+        assert!(!recon.balanced, "{backend}: nothing sent yet");
+
+        let sec = user(&s, "bt1", Role::Secretary, Some("B1")).await;
+        let staff = s.caller_by_username("vpdu").await.unwrap().unwrap();
+        let sent = |amount: i64| NewRemittance { from: jan, to: dec, amount, sent_on: d("2020-01-15") };
+        let b1_sent = s.record_remittance(&sec, "B1", sent(535_500)).await.unwrap();
+        let c = row(&s.fee_reconciliation(&admin(), "P", jan, dec).await.unwrap(), "C");
+        assert_eq!((c.received, c.unconfirmed, c.expected), (535_500, 535_500, Some(76_500)), "{backend}: a commune keeps 90% of all its branches collected");
+        s.record_remittance(&staff, "C", sent(76_500)).await.unwrap();
+        s.record_remittance(&admin(), "P", sent(38_250)).await.unwrap();
+        assert!(!s.fee_reconciliation(&admin(), "P", jan, dec).await.unwrap().balanced, "{backend}: not confirmed yet");
+
+        // Only the receiver confirms, not before the day it was sent, and once.
+        assert!(matches!(s.confirm_remittance(&sec, &b1_sent, d("2020-01-20")).await, Err(DbError::NotFound)), "{backend}");
+        let early = s.confirm_remittance(&staff, &b1_sent, d("2020-01-10")).await.unwrap_err();
+        assert!(matches!(&early, DbError::Invalid(e) if e.has("received_on", "err-fee-remit-before-sent")), "{backend}");
+        s.confirm_remittance(&staff, &b1_sent, d("2020-01-20")).await.unwrap();
+        let again = s.confirm_remittance(&staff, &b1_sent, d("2020-01-21")).await.unwrap_err();
+        assert!(matches!(&again, DbError::Invalid(e) if e.has("received_on", "err-fee-remit-confirmed")), "{backend}");
+        let incoming = s.remittances_to(&admin(), "P", jan, dec).await.unwrap();
+        assert_eq!(incoming.len(), 1, "{backend}");
+        s.confirm_remittance(&admin(), &incoming[0].id, d("2020-01-25")).await.unwrap();
+
+        let recon = s.fee_reconciliation(&admin(), "P", jan, dec).await.unwrap();
+        assert!(recon.balanced, "{backend}: {recon:?}");
+        assert_eq!((recon.collected, recon.sent_up, recon.kept), (765_000, 38_250, 765_000 - 38_250), "{backend}");
+        assert_eq!((row(&recon, "B1").kept, row(&recon, "C").kept, row(&recon, "P").kept), (229_500, 459_000, 38_250), "{backend}");
+        let log = s.audit_log(&admin(), None, 100).await.unwrap();
+        assert_eq!(log.iter().filter(|a| a.action.starts_with("fee.remit")).count(), 5, "{backend}");
+
+        // Bad input names its field.
+        let e = NewRemittance::parse("12/2019", "01/2019", "0", "01/01/2030", today()).unwrap_err();
+        assert!(e.has("to_month", "err-fee-relief-order") && e.has("amount", "err-number") && e.has("sent_on", "err-date-future"), "{e:?}");
+        let e = NewRemittance::parse("01/2019", "03/2020", "1.000", "15/04/2020", today()).unwrap_err();
+        assert!(e.has("to_month", "err-fee-relief-months"), "{e:?}");
+    })
+    .await;
+}
