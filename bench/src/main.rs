@@ -1,6 +1,7 @@
 //! dangbo's benchmarks (see bench/README.md): each measure beside its floor, measured in the
 //! same run, on SQLite and on PostgreSQL. Prints a Markdown table for docs/benchmarks.md.
 
+mod fees;
 mod hostile;
 mod load;
 mod procs;
@@ -35,7 +36,7 @@ struct Args {
     /// Members in the import file (the measure: a million).
     #[arg(long, default_value_t = 1_000_000)]
     import_rows: usize,
-    /// Skip measures by name: search, forms, pages, import, export, start.
+    /// Skip measures by name: search, forms, pages, import, export, start, fees.
     #[arg(long, value_delimiter = ',')]
     skip: Vec<String>,
     /// Only the hostile-input checks (a fresh demo on SQLite; see hostile.rs), as CI runs them.
@@ -115,6 +116,9 @@ async fn run(args: &Args, scale: Scale, backend: &str, url: &str, out: &mut Vec<
         let members = store.summary(&Caller::system(), "P01", today).await?.total();
         out.push(line(format!("XLSX register export, {members} members: time"), r.seconds, None, "s"));
         out.push(line("XLSX register export: peak RSS", r.peak_mb, None, "MB"));
+    }
+    if !skip("fees") {
+        fees::run(&store, today, out).await?;
     }
     if !skip("import") {
         import(args, backend, out).await?;

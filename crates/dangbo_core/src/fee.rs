@@ -10,6 +10,7 @@
 //! from the month of admission to their branch. (No source found states it; the committee's
 //! practice decides, and this is written where the collection page reads it.)
 
+pub mod payment;
 pub mod relief;
 
 use crate::error::FieldErrors;

@@ -7,6 +7,7 @@
 mod arrears;
 pub mod book;
 mod facts;
+pub mod import;
 pub mod relief;
 pub mod remit;
 

@@ -22,6 +22,8 @@ mod demo;
 mod demo_fees;
 #[cfg(feature = "demo")]
 mod demo_scale;
+#[cfg(feature = "bench")]
+mod demo_scale_fees;
 #[cfg(feature = "demo")]
 mod demo_secretaries;
 mod due;
@@ -71,6 +73,7 @@ pub use demo_scale::{SCALE_USERS, ScaleLoaded, ScaleProgress};
 pub use due::TodoRow;
 pub use error::DbError;
 pub use fees::book::{BookLine, FeeBook};
+pub use fees::import::{PaymentImport, RowProblems};
 pub use fees::relief::ReliefRow;
 pub use fees::remit::{NewRemittance, ReconRow, Reconciliation, RemittanceRow};
 pub use fees::{ArrearsRow, FeeLine, FeeSheet, MAX_PAYMENT, MAX_PAYMENTS, MemberFees, MonthFee, NewPayment, OrgFeeMonth, OrgFeesYear, parse_paid_on};

@@ -4,6 +4,7 @@
 
 pub mod legacy;
 pub mod members;
+pub mod payments;
 pub mod stream;
 pub mod table;
 

@@ -127,3 +127,51 @@ async fn remittances_reconcile_to_the_dong_once_every_level_sent_its_share_and_i
     })
     .await;
 }
+
+#[tokio::test]
+async fn payments_import_by_cccd_once_all_or_none_and_only_in_scope() {
+    use dangbo_core::fee::payment::{PaymentCells, PaymentLine};
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let lan = add_member(&s, MemberInput { cccd: Some("022080001234".into()), ..member_input("B1", "Vũ", "Thị", "Lan") }).await;
+        add_member(&s, MemberInput { cccd: Some("022080009999".into()), ..member_input("B2", "Đỗ", "Văn", "Khác") }).await;
+        let row = |n: usize, cccd: &str, month: &str, receipt: &str| PaymentCells {
+            row: n,
+            cccd: cccd.into(),
+            month: month.into(),
+            amount: "82.000".into(),
+            paid_on: "10/11/2026".into(),
+            receipt: receipt.into(),
+            ..Default::default()
+        };
+        let parse = |cells: &[PaymentCells]| cells.iter().map(|c| PaymentLine::parse(c, Channel::Portal, today()).unwrap()).collect::<Vec<_>>();
+        let sec = user(&s, "bt1", Role::Secretary, Some("B1")).await;
+        let good = parse(&[row(2, "022080001234", "10/2026", "GD-1"), row(3, "022080001234", "11/2026", "GD-2")]);
+        let dry = s.import_fee_payments(&sec, &good, vec![], true, today()).await.unwrap();
+        assert_eq!((dry.recorded, dry.total, dry.problems.len()), (2, 164_000, 0), "{backend}");
+        assert_eq!(s.member_fees(&admin(), &lan, 2026, today()).await.unwrap().months[9].paid, 0, "{backend}: a dry run writes nothing");
+
+        // Another branch's member, a month before admission, a receipt twice: refused by row and
+        // field, and nothing of the file is written.
+        let bad = parse(&[
+            row(2, "022080001234", "10/2026", "GD-1"),
+            row(3, "022080009999", "10/2026", "GD-3"),
+            row(4, "022080001234", "01/2009", "GD-4"),
+            row(5, "022080001234", "09/2026", "GD-1"),
+        ]);
+        let r = s.import_fee_payments(&sec, &bad, vec![], false, today()).await.unwrap();
+        let fields: Vec<(usize, Vec<&str>)> = r.problems.iter().map(|p| (p.row, p.errors.0.keys().map(String::as_str).collect())).collect();
+        assert_eq!(fields, [(3, vec!["cccd"]), (4, vec!["month"]), (5, vec!["receipt"])], "{backend}");
+        assert_eq!(s.member_fees(&admin(), &lan, 2026, today()).await.unwrap().months[9].paid, 0, "{backend}: all or none");
+
+        let done = s.import_fee_payments(&sec, &good, vec![], false, today()).await.unwrap();
+        assert_eq!((done.recorded, done.already), (2, 0), "{backend}");
+        let again = s.import_fee_payments(&sec, &good, vec![], false, today()).await.unwrap();
+        assert_eq!((again.recorded, again.already, again.problems.len()), (0, 2, 0), "{backend}: the same file twice records once");
+        let fees = s.member_fees(&admin(), &lan, 2026, today()).await.unwrap();
+        assert_eq!((fees.months[9].paid, fees.months[10].paid), (82_000, 82_000), "{backend}");
+        let log = s.audit_log(&admin(), None, 50).await.unwrap();
+        assert_eq!(log.iter().filter(|a| a.action == "fee.import").count(), 1, "{backend}: one command, one audit row");
+    })
+    .await;
+}

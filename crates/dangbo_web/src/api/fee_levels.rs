@@ -11,9 +11,11 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use dangbo_core::fee::Channel;
 use dangbo_core::fee::Month;
+use dangbo_core::fee::payment::{PaymentCells, PaymentLine};
 use dangbo_core::fee::relief::{Relief, ReliefInput};
-use dangbo_db::{ArrearsRow, FeeBook, NewRemittance, OrgFeesYear, Reconciliation};
+use dangbo_db::{ArrearsRow, FeeBook, NewRemittance, OrgFeesYear, PaymentImport, Reconciliation};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -28,6 +30,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reconciliation))
         .routes(routes!(remit))
         .routes(routes!(received))
+        .routes(routes!(import))
 }
 
 /// An exemption or a reduction decided for a member.
@@ -159,4 +162,61 @@ async fn received(State(st): State<AppState>, auth: ApiAuth, Path(id): Path<Stri
     let on = e.into_result(on)?.unwrap_or(today);
     st.store.confirm_remittance(&auth.caller, &id, on).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// One payment of an import, as a statement gives it.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ImportRowBody {
+    pub cccd: String,
+    pub card_no: String,
+    /// "YYYY-MM" or "MM/YYYY".
+    pub month: String,
+    /// In đồng, as text or a number.
+    pub amount: serde_json::Value,
+    /// YYYY-MM-DD or dd/mm/yyyy; today when empty.
+    pub paid_on: String,
+    pub receipt: String,
+    /// `cash` or `portal`; the import's `channel` when empty.
+    pub channel: String,
+}
+
+/// Payments to import: checked only when `dry_run`; all or none.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ImportBody {
+    pub rows: Vec<ImportRowBody>,
+    #[schema(value_type = Channel)]
+    #[serde(default)]
+    pub channel: Option<String>,
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// Import payments (a portal's statement): each row's member by CCCD or card number; a receipt
+/// already recorded for the same payment is skipped; all rows or none.
+#[utoipa::path(post, path = "/fees/import", tag = "fees", request_body = ImportBody, responses((status = 200, body = PaymentImport)))]
+async fn import(State(st): State<AppState>, auth: ApiAuth, ApiJson(b): ApiJson<ImportBody>) -> Result<Json<PaymentImport>, ApiError> {
+    if b.rows.len() > dangbo_core::fee::payment::MAX_IMPORT_ROWS {
+        return Err(dangbo_core::FieldErrors::single("rows", "err-too-many").into());
+    }
+    let default = match b.channel.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        None => Channel::Portal,
+        Some(c) => Channel::parse(c).ok_or_else(|| dangbo_core::FieldErrors::single("channel", "err-choice"))?,
+    };
+    let today = st.clock.today();
+    let (mut lines, mut problems) = (Vec::new(), Vec::new());
+    for (n, r) in b.rows.into_iter().enumerate() {
+        let amount = match &r.amount {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(n) => n.to_string(),
+            _ => String::new(),
+        };
+        let cells =
+            PaymentCells { row: n + 1, cccd: r.cccd, card_no: r.card_no, month: r.month, amount, paid_on: r.paid_on, receipt: r.receipt, channel: r.channel };
+        match PaymentLine::parse(&cells, default, today) {
+            Ok(l) => lines.push(l),
+            Err(e) => problems.push((n + 1, e)),
+        }
+    }
+    Ok(Json(st.store.import_fee_payments(&auth.caller, &lines, problems, b.dry_run, today).await?))
 }

@@ -6,7 +6,9 @@ mod candidates;
 mod cards;
 mod courses;
 mod documents;
+mod fee_import;
 mod fee_papers;
+mod fee_stats;
 mod fees;
 mod forms_tctw;
 mod help;
@@ -80,6 +82,8 @@ pub fn routes() -> crate::routes::Routes {
         .route("/orgs/{code}/fees/book", get(fee_papers::book))
         .route("/orgs/{code}/fees/reconciliation", get(fee_papers::reconciliation))
         .route("/orgs/{code}/fees/remittances", post(fee_papers::remit))
+        .route("/orgs/{code}/fees/year", get(fee_stats::year))
+        .route("/orgs/{code}/fees/arrears", get(fee_stats::arrears))
         .route("/orgs/{code}/fees/{file}", get(fee_papers::file))
         .route("/fees/remittances/{id}/received", post(fee_papers::received))
         .route("/orgs/{code}/cards.pdf", get(cards::pdf))
@@ -113,6 +117,7 @@ pub fn routes() -> crate::routes::Routes {
         .merge(
             crate::routes::Routes::new()
                 .route("/import", get(import::form).post(import::upload))
+                .route("/fees/import", get(fee_import::form).post(fee_import::upload))
                 .map(|r| r.layer(axum::extract::DefaultBodyLimit::max(21 * 1024 * 1024))),
         )
 }

@@ -71,6 +71,15 @@ async fn a_reduction_is_recorded_by_the_committee_and_a_branch_records_what_it_s
     let sheet = app.store.fee_sheet(&Caller::system(), "DH-TT-01", dangbo_core::fee::Month::new(2026, 11).unwrap()).await.unwrap();
     let id = sheet.lines[0].member_id.clone();
     let admin = app.login("admin", "dangbo-admin").await;
+    // The district's 2019 month by month; a month's arrears link to their members.
+    let year = app.get("/orgs/DH/fees/year?year=2019", &admin).await;
+    assert_eq!(year.status, StatusCode::OK);
+    assert_eq!(year.select_text("table.fee-year tbody tr").len(), 12);
+    let links = year.select_attr("table.fee-year a[href*='/fees/arrears']", "href");
+    assert!(!links.is_empty(), "September to November have a member behind");
+    let list = app.get(&links[0], &admin).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(!list.select_text("table.arrears tbody tr").is_empty(), "{}", links[0]);
     let Auth::Cookie(_, csrf) = &admin else { unreachable!() };
     let form = |percent: &'static str| {
         vec![
@@ -121,5 +130,90 @@ async fn a_reduction_is_recorded_by_the_committee_and_a_branch_records_what_it_s
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let town = app.get("/orgs/QN-XDH/fees/reconciliation?year=2026", &admin).await;
     assert!(town.select_attr("table.remits form", "action").is_empty(), "confirmed");
+    app.finish().await;
+}
+
+/// P → C → B1 with one member, CCCD 022080001234, a student since 2015.
+async fn branch_with_a_payer(store: &dangbo_db::Store) -> String {
+    for (code, kind, parent) in [("P", "province", None), ("C", "grassroots_committee", Some("P")), ("B1", "subordinate_branch", Some("C"))] {
+        let input = dangbo_core::org::NewOrgInput {
+            code: code.into(),
+            name: format!("Tổ chức {code}"),
+            kind: kind.into(),
+            field: "residential".into(),
+            parent: parent.map(Into::into),
+            founded_on: "1960-01-01".into(),
+            ..Default::default()
+        };
+        store.create_org(&Caller::system(), input.parse(today()).unwrap()).await.unwrap();
+    }
+    let input = dangbo_core::member::MemberInput {
+        org: "B1".into(),
+        family_name: "Vũ".into(),
+        middle_name: "Thị".into(),
+        given_name: "Lan".into(),
+        sex: "female".into(),
+        birth_date: "2001-01-01".into(),
+        admission_decision_date: "2020-03-01".into(),
+        ceremony_date: "2020-03-15".into(),
+        full_date: Some("2021-03-15".into()),
+        cccd: Some("022080001234".into()),
+        ..Default::default()
+    };
+    let id = store.create_member(&Caller::system(), input.parse(today()).unwrap()).await.unwrap();
+    let basis = dangbo_core::fee::Basis { from: dangbo_core::fee::Month::new(2020, 3).unwrap(), category: dangbo_core::fee::Category::Student, base: 0 };
+    store.set_fee_basis(&Caller::system(), &id, basis).await.unwrap();
+    id
+}
+
+#[tokio::test]
+async fn a_portal_statement_imports_once_with_messages_by_row_and_column() {
+    let app = TestApp::sqlite().await;
+    let id = branch_with_a_payer(&app.store).await;
+    app.token("ketoan", Role::Staff, Some("C")).await;
+    let session = app.login("ketoan", "hoa-sen-no-sang-9").await;
+    let Auth::Cookie(cookie, csrf) = &session else { unreachable!() };
+    let upload = |file: &'static str, action: &'static str| {
+        let (ct, body) = crate::pages::multipart(&[("csrf", csrf), ("channel", "portal"), ("action", action)], ("sao-ke.csv", file.as_bytes()));
+        Request::post("/fees/import")
+            .header(header::COOKIE, format!("dangbo_session={cookie}"))
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    const GOOD: &str = "Họ và tên,Số định danh cá nhân,Kỳ nộp,Số tiền,Ngày giao dịch,Mã giao dịch\nVũ Thị Lan,022080001234,10/2026,5.000,10/11/2026,GD-1\nVũ Thị Lan,022080001234,11/2026,5.000,10/11/2026,GD-2\n";
+    const BAD: &str = "Họ và tên,Số định danh cá nhân,Kỳ nộp,Số tiền\nVũ Thị Lan,022080001234,10/2026,5.000\nAi đó,099999999999,10/2026,5.000\nVũ Thị Lan,022080001234,13/2026,0\n";
+    let res = app.send(upload(GOOD, "check")).await;
+    assert_eq!(res.status, StatusCode::OK, "{:?}", res.select_text(".problems li"));
+    assert!(res.select_text("#import-summary")[0].contains("sẽ ghi 2 khoản"), "{:?}", res.select_text("#import-summary"));
+    let res = app.send(upload(BAD, "commit")).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problems = res.select_text(".problems li");
+    assert!(problems.iter().any(|p| p.starts_with("Dòng 3, cột «Số CCCD»")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.starts_with("Dòng 4, cột «Tháng»")) && problems.iter().any(|p| p.starts_with("Dòng 4, cột «Số tiền»")), "{problems:?}");
+    let fees = app.store.member_fees(&Caller::system(), &id, 2026, today()).await.unwrap();
+    assert_eq!(fees.months[9].paid, 0, "nothing of a refused file is written");
+    let res = app.send(upload(GOOD, "commit")).await;
+    assert_eq!(res.status, StatusCode::OK, "{:?}", res.select_text(".problems li"));
+    let res = app.send(upload(GOOD, "commit")).await;
+    assert!(
+        res.select_text("#import-summary")[0].contains("Đã ghi 0 khoản") && res.select_text("#import-summary")[0].contains("2 khoản đã có"),
+        "{:?}",
+        res.select_text("#import-summary")
+    );
+    let fees = app.store.member_fees(&Caller::system(), &id, 2026, today()).await.unwrap();
+    assert_eq!((fees.months[9].paid, fees.months[10].paid), (5_000, 5_000), "recorded once");
+    let missing = app.send(upload("Họ và tên,Ghi chú\nA,B\n", "check")).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.select_text("#import-summary")[0].contains("Tháng"), "{:?}", missing.select_text("#import-summary"));
+
+    // The API takes the same rows as JSON.
+    let api = app.token("api", Role::Staff, Some("C")).await;
+    let body = serde_json::json!({"dry_run": true, "rows": [{"cccd": "022080001234", "month": "2026-09", "amount": 5000, "receipt": "GD-3"}, {"card_no": "X", "month": "2026-09", "amount": "5.000"}]});
+    let r = app.post_json("/api/v1/fees/import", &api, body).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    assert_eq!((v["recorded"].as_i64(), v["problems"][0]["row"].as_i64()), (Some(1), Some(2)), "{v}");
+    assert!(v["problems"][0]["errors"]["card_no"].is_object(), "{v}");
     app.finish().await;
 }
