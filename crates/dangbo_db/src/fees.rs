@@ -34,6 +34,10 @@ pub const MAX_PAYMENT: i64 = 100_000_000;
 pub const MAX_RECEIPT: usize = 50;
 /// The most payments recorded in one command (a branch's month).
 pub const MAX_PAYMENTS: usize = 500;
+/// How many months, this one included, may be paid ahead (a year).
+pub const MAX_AHEAD: usize = 12;
+/// The most distinct months one command records (this month, late ones, a year ahead).
+pub const MAX_MONTHS_AT_ONCE: usize = 36;
 
 /// One member on a branch's month.
 #[derive(Debug, Clone, Serialize)]
@@ -224,23 +228,34 @@ impl Store {
         Ok(FeeSheet { org: org.code, org_name: org.name, month, lines })
     }
 
-    /// Records payments of `month` to branch `code`, all or none: each for a member who owes
-    /// the month there, a positive amount, a receipt number used nowhere else.
+    /// Records payments to branch `code` collected with `month`'s (late ones of earlier months
+    /// and up to a year ahead among them), all or none: each for a member who owes its month
+    /// there, a positive amount, a receipt number used nowhere else.
     #[tracing::instrument(skip_all)]
     pub async fn record_fee_payments(&self, caller: &Caller, code: &str, month: Month, payments: &[NewPayment], today: NaiveDate) -> Result<usize, DbError> {
         if payments.len() > MAX_PAYMENTS {
             return Err(DbError::field("payments", "err-too-many"));
         }
-        if month > Month::of(today).next() {
+        // Paid ahead: at most a year from this month on (a member abroad pays the year).
+        let last = (1..MAX_AHEAD).fold(Month::of(today), |m, _| m.next());
+        if month > last || payments.iter().any(|p| p.month > last) {
             return Err(DbError::field("month", "err-date-future"));
+        }
+        let months: std::collections::BTreeSet<Month> = payments.iter().map(|p| p.month).collect();
+        if months.len() > MAX_MONTHS_AT_ONCE {
+            return Err(DbError::field("month", "err-too-many"));
         }
         self.command(caller, Right::Write, async |c| {
             let org = org_in_tx(&mut c.tx, c.caller, code).await?.ok_or(DbError::NotFound)?;
-            let owed: HashMap<String, String> = owed_to(&mut c.tx, &org.id, month).await?.into_iter().collect();
+            let mut owed: HashMap<Month, HashMap<String, String>> = HashMap::new();
+            for m in &months {
+                owed.insert(*m, owed_to(&mut c.tx, &org.id, *m).await?.into_iter().collect());
+            }
             let mut e = FieldErrors::new();
             for p in payments {
-                let who = vec![("name", owed.get(&p.member_id).cloned().unwrap_or_default())];
-                if !owed.contains_key(&p.member_id) {
+                let here = &owed[&p.month];
+                let who = vec![("name", here.get(&p.member_id).cloned().unwrap_or_default())];
+                if !here.contains_key(&p.member_id) {
                     e.add("member", "err-fee-not-owed");
                 } else if !(1..=MAX_PAYMENT).contains(&p.amount) {
                     e.add_with("amount", "err-fee-amount", who);
@@ -268,7 +283,7 @@ impl Store {
                 )
                 .bind(new_id())
                 .bind(&p.member_id)
-                .bind(month.iso())
+                .bind(p.month.iso())
                 .bind(&org.id)
                 .bind(p.amount)
                 .bind(iso(p.paid_on))
@@ -350,13 +365,16 @@ impl Ledger<'_> {
         }
     }
 
-    /// The last month up to `until` such that every owed month from the first is settled
-    /// (paid in full, or exempt); None when the first owed month is not.
+    /// The last month up to `until`, or later when paid ahead, such that every owed month from
+    /// the first is settled (paid in full, or exempt); None when the first owed month is not.
     fn paid_through(&self, until: Month) -> Option<Month> {
-        let first = self.facts.counted.iter().map(|s| Month::of(s.from)).min()?;
+        // The ledger starts with the first fee basis recorded: the months before it (the
+        // register's years before dangbo kept the fees) are not the ledger's to judge.
+        let first = self.facts.counted.iter().map(|s| Month::of(s.from)).min()?.max(self.bases.iter().map(|b| b.from).min()?);
         let mut through = None;
         let mut m = first;
-        while m <= until {
+        // Past `until` only through months paid ahead.
+        while m <= until || self.paid.get(&m).is_some_and(|p| *p > 0) {
             let f = self.month(m);
             let settled = !f.owed || f.exempt || f.due.is_some_and(|d| f.paid >= d);
             if !settled {

@@ -76,7 +76,9 @@ pub use fees::book::{BookLine, FeeBook};
 pub use fees::import::{PaymentImport, RowProblems};
 pub use fees::relief::ReliefRow;
 pub use fees::remit::{NewRemittance, ReconRow, Reconciliation, RemittanceRow};
-pub use fees::{ArrearsRow, FeeLine, FeeSheet, MAX_PAYMENT, MAX_PAYMENTS, MemberFees, MonthFee, NewPayment, OrgFeeMonth, OrgFeesYear, parse_paid_on};
+pub use fees::{
+    ArrearsRow, FeeLine, FeeSheet, MAX_AHEAD, MAX_PAYMENT, MAX_PAYMENTS, MemberFees, MonthFee, NewPayment, OrgFeeMonth, OrgFeesYear, parse_paid_on,
+};
 pub use home::{Behind, BranchMonth, Home};
 pub use import::{ImportChange, ImportItem, ImportProblem, ImportReport, MAX_CHANGES_LISTED};
 pub use meetings::{

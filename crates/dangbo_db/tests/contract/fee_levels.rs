@@ -175,3 +175,22 @@ async fn payments_import_by_cccd_once_all_or_none_and_only_in_scope() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_member_pays_a_year_ahead_in_the_months_command_but_not_beyond() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let abroad = add_member(&s, member_input("B1", "Hà", "Văn", "Xa")).await;
+        let this = Month::of(today());
+        s.set_fee_basis(&admin(), &abroad, Basis { from: this, category: Category::Abroad, base: 0 }).await.unwrap();
+        let year: Vec<Month> = std::iter::successors(Some(this), |m| Some(m.next())).take(13).collect();
+        let ahead: Vec<NewPayment> = year.iter().map(|m| pay(&abroad, *m, 10_000)).collect();
+        let err = s.record_fee_payments(&admin(), "B1", this, &ahead, today()).await.unwrap_err();
+        assert!(matches!(&err, DbError::Invalid(e) if e.has("month", "err-date-future")), "{backend}: thirteen months is beyond a year ahead: {err:?}");
+        assert_eq!(s.record_fee_payments(&admin(), "B1", this, &ahead[..12], today()).await.unwrap(), 12, "{backend}");
+        let fees = s.member_fees(&admin(), &abroad, this.year + 1, today()).await.unwrap();
+        let last = year[11];
+        assert_eq!(fees.paid_through.map(|m| m >= last), Some(true), "{backend}: paid through {:?}", fees.paid_through);
+    })
+    .await;
+}

@@ -1202,3 +1202,7 @@ fees-arrears-as-of = as of
 fees-arrears-none = No member owes fees.
 fees-arrears-months = Months not paid in full
 fees-arrears-owed = Still owed
+fees-pay-ahead = Paid several months ahead
+fees-months = Months
+field-months = Months paid ahead
+err-fee-ahead = the months { $name } paid ahead must be 2 to { $max }.

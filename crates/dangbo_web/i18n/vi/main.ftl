@@ -1193,3 +1193,7 @@ fees-arrears-as-of = tính đến ngày
 fees-arrears-none = Không có đảng viên nào chưa đóng đủ.
 fees-arrears-months = Các tháng chưa đóng đủ
 fees-arrears-owed = Còn thiếu
+fees-pay-ahead = Đóng trước nhiều tháng
+fees-months = Số tháng
+field-months = Số tháng đóng trước
+err-fee-ahead = số tháng { $name } đóng trước phải từ 2 đến { $max }.

@@ -32,6 +32,8 @@ pub struct LineView {
     pub choice: String,
     pub amount: String,
     pub receipt: String,
+    /// Months paid together when paid ahead.
+    pub months: String,
 }
 
 #[derive(Template)]
@@ -78,6 +80,7 @@ fn line(i: &I18n, l: &dangbo_db::FeeLine, form: &FormView) -> LineView {
         choice: form.values.get(&format!("pay.{}", l.member_id)).cloned().unwrap_or_else(|| if amount > 0 { "full".into() } else { "none".into() }),
         amount: form.value(&format!("amount.{}", l.member_id)).to_string(),
         receipt: form.value(&format!("receipt.{}", l.member_id)).to_string(),
+        months: form.value(&format!("months.{}", l.member_id)).to_string(),
     }
 }
 
@@ -134,8 +137,30 @@ fn payments(map: &HashMap<String, String>, sheet: &FeeSheet, today: chrono::Naiv
     let mut out = Vec::new();
     for l in &sheet.lines {
         let due = l.due.as_ref().filter(|d| !d.exempt).map(|d| d.amount).unwrap_or(0);
+        let receipt = Some(get(&format!("receipt.{}", l.member_id))).filter(|r| !r.is_empty());
         let amount = match get(&format!("pay.{}", l.member_id)).as_str() {
             "full" if due > l.paid => due - l.paid,
+            "ahead" if due > 0 => {
+                // This month and the next ones, each at this month's amount.
+                let n = match get(&format!("months.{}", l.member_id)).parse::<usize>() {
+                    Ok(n) if (2..=dangbo_db::MAX_AHEAD).contains(&n) => n,
+                    _ => {
+                        e.add_with("months", "err-fee-ahead", vec![("name", l.name.clone()), ("max", dangbo_db::MAX_AHEAD.to_string())]);
+                        continue;
+                    }
+                };
+                let mut m = sheet.month;
+                for k in 0..n {
+                    let amount = if k == 0 { due - l.paid } else { due };
+                    if let (Some(paid_on), Some(channel), true) = (paid_on, channel, amount > 0) {
+                        // One receipt covers the months paid together: kept on the first.
+                        let receipt = if k == 0 { receipt.clone() } else { None };
+                        out.push(NewPayment { member_id: l.member_id.clone(), month: m, amount, paid_on, channel, receipt });
+                    }
+                    m = m.next();
+                }
+                continue;
+            }
             "other" => {
                 let digits: String = get(&format!("amount.{}", l.member_id)).chars().filter(|c| c.is_ascii_digit()).collect();
                 match digits.parse::<i64>() {
@@ -148,7 +173,6 @@ fn payments(map: &HashMap<String, String>, sheet: &FeeSheet, today: chrono::Naiv
             }
             _ => continue,
         };
-        let receipt = Some(get(&format!("receipt.{}", l.member_id))).filter(|r| !r.is_empty());
         if let (Some(paid_on), Some(channel)) = (paid_on, channel) {
             out.push(NewPayment { member_id: l.member_id.clone(), month: sheet.month, amount, paid_on, channel, receipt });
         }

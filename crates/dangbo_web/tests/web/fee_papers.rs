@@ -217,3 +217,32 @@ async fn a_portal_statement_imports_once_with_messages_by_row_and_column() {
     assert!(v["problems"][0]["errors"]["card_no"].is_object(), "{v}");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_secretary_records_three_months_paid_ahead_in_the_months_submit() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let session = app.login("bithu", "dangbo-bithu").await;
+    let Auth::Cookie(_, csrf) = &session else { unreachable!() };
+    let page = app.get("/orgs/DH-TT-01/fees?month=2026-11", &session).await;
+    let names = page.select_attr("select[name^='pay.']", "name");
+    let first = names[0].trim_start_matches("pay.").to_string();
+    let mut fields: Vec<(String, String)> = vec![("csrf".into(), csrf.clone()), ("month".into(), "2026-11".into()), ("channel".into(), "cash".into())];
+    fields.push(("paid_on".into(), "27/11/2026".into()));
+    for n in &names {
+        fields.push((n.clone(), if n.ends_with(&first) { "ahead".into() } else { "none".into() }));
+    }
+    fields.push((format!("months.{first}"), "13".into()));
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = app.post_form("/orgs/DH-TT-01/fees", &session, &refs).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "thirteen months is more than a year");
+    assert!(res.select_text("#errors li").iter().any(|t| t.contains("12")), "{:?}", res.select_text("#errors li"));
+    fields.pop();
+    fields.push((format!("months.{first}"), "3".into()));
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = app.post_form("/orgs/DH-TT-01/fees", &session, &refs).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{:?}", res.select_text("#errors li"));
+    let fees = app.store.member_fees(&Caller::system(), &first, 2027, today()).await.unwrap();
+    assert!(fees.months[0].paid > 0, "January 2027 paid ahead");
+    assert_eq!(fees.months[1].paid, 0, "three months: November to January");
+    app.finish().await;
+}
