@@ -44,7 +44,7 @@ pub async fn run(store: &Store, today: NaiveDate, out: &mut Vec<Line>) -> Result
     let todo = store.todo(&tinh, today).await?;
     out.push(line(format!("fees: the province's to-do list with the fee alerts ({} items)", todo.len()), t.elapsed().as_secs_f64() * 1000.0, None, "ms"));
     let t = Instant::now();
-    let book = store.fee_book(&admin, "P01-X001-01", year).await?;
+    let book = store.fee_book(&admin, "P01-X001-01-01", year).await?;
     let doc = dangbo_reports::fee_book::FeeBookPaper {
         letterhead: None,
         org_name: book.org_name.clone(),
@@ -68,7 +68,7 @@ pub async fn run(store: &Store, today: NaiveDate, out: &mut Vec<Line>) -> Result
     ));
     // A branch's month recorded in one command: this month, everyone paid in full.
     let month = Month::of(today);
-    let sheet = store.fee_sheet(&admin, "P01-X001-01", month).await?;
+    let sheet = store.fee_sheet(&admin, "P01-X001-01-01", month).await?;
     let payments: Vec<NewPayment> = sheet
         .lines
         .iter()
@@ -76,7 +76,7 @@ pub async fn run(store: &Store, today: NaiveDate, out: &mut Vec<Line>) -> Result
         .map(|(l, amount)| NewPayment { member_id: l.member_id.clone(), month, amount, paid_on: today, channel: Channel::Cash, receipt: None })
         .collect();
     let t = Instant::now();
-    let n = store.record_fee_payments(&admin, "P01-X001-01", month, &payments, today).await?;
+    let n = store.record_fee_payments(&admin, "P01-X001-01-01", month, &payments, today).await?;
     out.push(line(format!("fees: a branch's month recorded in one command ({n} payments)"), t.elapsed().as_secs_f64() * 1000.0, None, "ms"));
     Ok(())
 }

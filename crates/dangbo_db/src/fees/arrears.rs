@@ -28,8 +28,11 @@ pub(crate) struct MemberMonths {
 
 /// Which members and organisations: the caller's scope, or a subtree as it stood on a date.
 pub(crate) enum Within {
-    /// The caller's scope ($1, $2 of [`ORG_IN_SCOPE`]): only members counted today with a fee
-    /// basis (the to-do list: not those who left or died since).
+    /// The caller's scope ($1, $2 of [`ORG_IN_SCOPE`]), for the to-do list: only members counted
+    /// today (not those who left or died since) with a fee basis, and only the months owed to
+    /// branches keeping their fee book here — that recorded a payment this year: a branch
+    /// that has not started (or a committee adopting dangbo) is not flooded with alerts for
+    /// every member.
     Scope { all: i64, prefix: String },
     /// These organisations (id → code, name).
     Orgs(HashMap<String, (String, String)>),
@@ -78,14 +81,22 @@ pub(crate) async fn subtree_months(
         Within::Scope { all, prefix } => {
             let sql = format!(
                 "SELECT m.id, m.full_name FROM member m JOIN org o ON o.id = m.org_id
-                 WHERE m.status IN {COUNTED} AND EXISTS (SELECT 1 FROM fee_basis f WHERE f.member_id = m.id) AND {ORG_IN_SCOPE} ORDER BY m.sort_key, m.id"
+                 WHERE m.status IN {COUNTED} AND EXISTS (SELECT 1 FROM fee_basis f WHERE f.member_id = m.id) AND {ORG_IN_SCOPE}
+                   AND EXISTS (SELECT 1 FROM fee_payment p WHERE p.org_id = m.org_id AND p.month >= $3 AND p.month <= $4) ORDER BY m.sort_key, m.id"
             );
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(*all).bind(prefix).fetch_all(&mut **tx).await?;
+            // Keeping the book this year: a payment of any month of `from`'s year (this month's
+            // included, when the range ends before it).
+            let year_end = format!("{:04}-12", from.year);
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(*all).bind(prefix).bind(from.iso()).bind(&year_end).fetch_all(&mut **tx).await?;
             let members = rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("full_name")?))).collect::<Result<Vec<(String, String)>, DbError>>()?;
-            let sql = format!("SELECT o.id, o.code, o.name FROM org o WHERE {ORG_IN_SCOPE}");
+            let sql = format!(
+                "SELECT o.id, o.code, o.name FROM org o WHERE {ORG_IN_SCOPE} AND EXISTS (SELECT 1 FROM fee_payment p WHERE p.org_id = o.id AND p.month >= $3 AND p.month <= $4)"
+            );
             let orgs: HashMap<String, (String, String)> = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(*all)
                 .bind(prefix)
+                .bind(from.iso())
+                .bind(&year_end)
                 .fetch_all(&mut **tx)
                 .await?
                 .iter()
@@ -116,6 +127,8 @@ pub(crate) async fn subtree_months(
         while m <= to {
             let here = f.org_of(m).and_then(|o| orgs.get(o));
             let mut fee = ledger.month(m);
+            // Not kept: a province's year is millions of months, and no sum needs the citation.
+            fee.rule = String::new();
             match here {
                 Some(o) => org = Some(o.clone()),
                 None => fee = MonthFee { owed: false, due: None, exempt: false, reduction: 0, rule: String::new(), ..fee },
@@ -207,7 +220,8 @@ impl Store {
         let (from, to) = (Month::new(year, 1).ok_or_else(|| DbError::field("year", "err-number"))?, Month::new(year, 12).expect("a month"));
         let mut tx = self.read().await?;
         let book = crate::rules::load_rules(&mut tx).await?;
-        let within = Within::Orgs(self.subtree_orgs(caller, code, to.next().first_day().pred_opt().expect("a day")).await?);
+        let end = super::remit::within_life(to.next().first_day().pred_opt().expect("a day"), org.ended_on);
+        let within = Within::Orgs(self.subtree_orgs(caller, code, end).await?);
         let lines = subtree_months(&mut tx, &within, from, to, &book).await?;
         let mut remitted: HashMap<Month, i64> = HashMap::new();
         let rows = sqlx::query("SELECT from_month, amount FROM fee_remittance WHERE org_id = $1 AND from_month >= $2 AND from_month <= $3")
@@ -250,7 +264,8 @@ impl Store {
         }
         let mut tx = self.read().await?;
         let book = crate::rules::load_rules(&mut tx).await?;
-        let within = Within::Orgs(self.subtree_orgs(caller, code, as_of).await?);
+        let org = self.org(caller, code).await?;
+        let within = Within::Orgs(self.subtree_orgs(caller, code, super::remit::within_life(as_of, org.ended_on)).await?);
         let lines = subtree_months(&mut tx, &within, Month::new(this.year, 1).expect("a month"), this.prev(), &book).await?;
         tx.rollback().await?;
         Ok(lines

@@ -85,6 +85,14 @@ pub struct RemittanceRow {
     pub received_on: Option<NaiveDate>,
 }
 
+/// `on`, or an ended organisation's last day when `on` is after it (its tree as it ended).
+pub(crate) fn within_life(on: NaiveDate, ended: Option<NaiveDate>) -> NaiveDate {
+    match ended.and_then(|e| e.pred_opt()) {
+        Some(last) if last < on => last,
+        _ => on,
+    }
+}
+
 fn last_day(m: Month) -> NaiveDate {
     m.next().first_day().pred_opt().expect("a day before")
 }
@@ -233,7 +241,8 @@ impl Store {
         if to < from {
             return Err(DbError::field("to_month", "err-fee-relief-order"));
         }
-        let nodes = self.org_tree(caller, code, last_day(to)).await?;
+        let org = self.org(caller, code).await?;
+        let nodes = self.org_tree(caller, code, within_life(last_day(to), org.ended_on)).await?;
         let codes: Vec<String> = nodes.iter().map(|n| n.code.clone()).collect();
         let mut tx = self.read().await?;
         let (mut ids, mut fields, mut collected) = (Vec::new(), HashMap::new(), HashMap::<String, i64>::new());
