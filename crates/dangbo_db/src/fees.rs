@@ -200,20 +200,7 @@ impl Store {
         let ids: Vec<String> = owed.iter().map(|(id, _)| id.clone()).collect();
         let bases = bases_of(&mut tx, &ids).await?;
         let reliefs = relief::reliefs_of(&mut tx, &ids).await?;
-        let mut paid: HashMap<String, i64> = HashMap::new();
-        for chunk in ids.chunks(500) {
-            let sql =
-                format!("SELECT member_id, CAST(SUM(amount) AS BIGINT) AS paid FROM fee_payment WHERE month = $1 AND member_id IN ({}) GROUP BY member_id", {
-                    (2..chunk.len() + 2).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-                });
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(month.iso());
-            for id in chunk {
-                q = q.bind(id);
-            }
-            for r in q.fetch_all(&mut *tx).await? {
-                paid.insert(r.try_get("member_id")?, r.try_get::<i64, _>("paid")?);
-            }
-        }
+        let paid: HashMap<String, i64> = facts::payments(&mut tx, &ids, month, month).await?.into_iter().map(|(id, by)| (id, by.values().sum())).collect();
         let book = crate::rules::load_rules(&mut tx).await?;
         let facts = load_facts(&mut tx, &ids).await?;
         let mut lines = Vec::with_capacity(owed.len());
@@ -270,11 +257,9 @@ impl Store {
             if receipts.windows(2).any(|w| w[0] == w[1]) {
                 e.add("receipt", "err-receipt-taken");
             }
-            for r in &receipts {
-                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM fee_payment WHERE receipt = $1").bind(*r).fetch_one(&mut *c.tx).await?;
-                if n > 0 {
-                    e.add_with("receipt", "err-receipt-taken", vec![("receipt", r.to_string())]);
-                }
+            let taken = import::recorded(&mut c.tx, &receipts).await?;
+            if let Some(r) = receipts.iter().find(|r| taken.contains_key(**r)) {
+                e.add_with("receipt", "err-receipt-taken", vec![("receipt", r.to_string())]);
             }
             e.into_result(()).map_err(DbError::Invalid)?;
             for p in payments {

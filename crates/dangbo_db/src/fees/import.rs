@@ -67,7 +67,7 @@ async fn payers(tx: &mut Transaction<'static, Any>, lines: &[PaymentLine]) -> Re
 }
 
 /// The receipts already recorded among `receipts`: receipt → (member, month, amount).
-async fn recorded(tx: &mut Transaction<'static, Any>, receipts: &[&str]) -> Result<HashMap<String, (String, String, i64)>, DbError> {
+pub(super) async fn recorded(tx: &mut Transaction<'static, Any>, receipts: &[&str]) -> Result<HashMap<String, (String, String, i64)>, DbError> {
     let mut out = HashMap::new();
     for chunk in receipts.chunks(500) {
         let sql = format!("SELECT receipt, member_id, month, amount FROM fee_payment WHERE receipt IN ({})", super::placeholders(chunk.len()));

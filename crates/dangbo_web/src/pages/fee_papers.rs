@@ -4,7 +4,7 @@
 //! records what it sent up and confirms what arrived from below.
 
 use super::documents::{internal, letterhead, pdf_response};
-use super::{PageForm, checked_form, ctx, form_with_errors};
+use super::{PageForm, checked_form, ctx, form_with_errors, year_of};
 use crate::AppState;
 use crate::auth::PageAuth;
 use crate::error::{ErrorKind, WebError};
@@ -15,16 +15,11 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Datelike, NaiveDate};
 use dangbo_core::fee::Month;
 use dangbo_db::{DbError, FeeBook, NewRemittance, Reconciliation, ReliefRow};
 use dangbo_reports::fee_book::{self, BookMember, BookMonth, BookWords, FeeBookPaper};
 use dangbo_reports::pdf::TableDoc;
 use std::collections::HashMap;
-
-fn year_of(q: &HashMap<String, String>, today: NaiveDate) -> i32 {
-    q.get("year").and_then(|y| y.trim().parse::<i32>().ok()).filter(|y| dangbo_core::date::WORK_YEARS.contains(y)).unwrap_or(today.year())
-}
 
 /// "Giảm một phần — từ 03/2019 đến 08/2019 — Quyết định số 12-QĐ/ĐU ngày 25/02/2019 của …".
 pub(crate) fn relief_line(i: &I18n, r: &ReliefRow) -> String {

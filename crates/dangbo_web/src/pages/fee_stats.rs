@@ -10,7 +10,7 @@ use crate::views::{Ctx, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use std::collections::HashMap;
 
 /// One month's row.
@@ -42,7 +42,7 @@ pub async fn year(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let today = st.clock.today();
-    let year = q.get("year").and_then(|y| y.trim().parse::<i32>().ok()).filter(|y| dangbo_core::date::WORK_YEARS.contains(y)).unwrap_or(today.year());
+    let year = super::year_of(&q, today);
     let y = st.store.org_fees_year(&auth.caller, &code, year).await?;
     let c = ctx(&auth, lang, &format!("/orgs/{code}/fees/year?year={year}"));
     let i = c.i18n;

@@ -286,9 +286,8 @@ pub async fn member(
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    use chrono::Datelike;
     let today = st.clock.today();
-    let year = q.get("year").and_then(|y| y.parse::<i32>().ok()).filter(|y| dangbo_core::date::WORK_YEARS.contains(y)).unwrap_or(today.year());
+    let year = super::year_of(&q, today);
     let c = ctx(&auth, lang, &format!("/members/{id}/fees?year={year}"));
     let values = [("from_month".to_string(), Month::of(today).display())].into_iter().collect();
     let forms = (FormView { values, errors: Default::default() }, FormView { values: Default::default(), errors: Default::default() });

@@ -164,6 +164,12 @@ pub(crate) async fn org_choices(st: &crate::AppState, caller: &dangbo_db::Caller
     Ok(Some(list))
 }
 
+/// The year of a page's `?year=` within the working years, this year when absent or not one.
+pub(crate) fn year_of(q: &HashMap<String, String>, today: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    q.get("year").and_then(|y| y.trim().parse::<i32>().ok()).filter(|y| dangbo_core::date::WORK_YEARS.contains(y)).unwrap_or(today.year())
+}
+
 /// The as-of date from a query value: ISO or dd/mm/yyyy; absent or empty means today; anything
 /// else (31/02/2027, 5/1/27) is an error the user reads, never silently today.
 pub(crate) fn as_of(q: Option<&String>, today: NaiveDate) -> Result<NaiveDate, WebError> {
