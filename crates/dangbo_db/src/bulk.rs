@@ -153,6 +153,8 @@ pub(crate) struct Bulk<'a> {
     buffered: usize,
     /// Rows written so far (all tables).
     pub written: u64,
+    /// The organisations members were filed in: their kept fee sums are stale at the commit.
+    filed_in: std::collections::HashSet<String>,
     _guard: Option<tokio::sync::MutexGuard<'a, ()>>,
 }
 
@@ -175,7 +177,7 @@ impl Store {
                 (Sink::Postgres(conn), None)
             }
         };
-        Ok(Bulk { sink, rows: ORDER.iter().map(|_| Vec::new()).collect(), buffered: 0, written: 0, _guard: guard })
+        Ok(Bulk { sink, rows: ORDER.iter().map(|_| Vec::new()).collect(), buffered: 0, written: 0, filed_in: Default::default(), _guard: guard })
     }
 }
 
@@ -184,6 +186,12 @@ impl Bulk<'_> {
     pub async fn push(&mut self, table: Table, row: Vec<Val>) -> Result<(), DbError> {
         debug_assert_eq!(row.len(), table.columns.len(), "{}", table.name);
         let i = ORDER.iter().position(|t| t.name == table.name).expect("a bulk table");
+        if table.name == MEMBER_SPAN.name
+            && let Some(Val::Text(org)) = row.get(1)
+            && !self.filed_in.contains(org)
+        {
+            self.filed_in.insert(org.clone());
+        }
         self.rows[i].push(row);
         self.buffered += 1;
         if self.buffered >= FLUSH_ROWS {
@@ -253,6 +261,10 @@ impl Bulk<'_> {
     /// Flushes and commits.
     pub async fn commit(mut self) -> Result<u64, DbError> {
         self.flush().await?;
+        let filed_in: Vec<String> = std::mem::take(&mut self.filed_in).into_iter().collect();
+        for chunk in filed_in.chunks(300) {
+            self.run(&crate::fee_stale::touch_orgs_sql(chunk.len()), chunk.iter().map(|o| Val::from(o.as_str())).collect()).await?;
+        }
         let written = self.written;
         self.end(true).await?;
         Ok(written)

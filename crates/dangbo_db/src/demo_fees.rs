@@ -81,6 +81,7 @@ struct Payer {
 
 pub(crate) async fn load(tx: &mut Transaction<'static, Any>, today: NaiveDate) -> Result<(), DbError> {
     let this = Month::of(today);
+    crate::fee_stale::touch_all(tx).await?;
     let months: Vec<Month> = Month::of_year(2019).chain(Month::of_year(2026).filter(|m| *m < this)).collect();
     let owed = owed_all(tx, &months).await?;
     let book = crate::rules::load_rules(tx).await?;

@@ -50,6 +50,7 @@ impl Store {
                     let r = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(m.iso()).bind(day).bind(now()).bind(iso(m.first_day())).execute(&mut *c.tx).await?;
                     written += r.rows_affected();
                 }
+                crate::fee_stale::touch_all(&mut c.tx).await?;
                 c.audit("demo.fees", "database", "", None, Some(serde_json::json!({"year": year, "payments": written}))).await?;
                 Ok(written)
             })
@@ -71,6 +72,28 @@ impl Store {
         .bind(format!("{year:04}-12"))
         .fetch_one(&self.pool)
         .await?;
+        Ok(total.unwrap_or(0))
+    }
+
+    /// Makes every kept fee sum stale, so that the next read of a year computes it (the bench's
+    /// cold read).
+    pub async fn forget_fee_sums(&self) -> Result<(), DbError> {
+        self.command(&Caller::system(), Right::Admin, async |c| {
+            crate::fee_stale::touch_all(&mut c.tx).await?;
+            c.unaudited("derived sums only: nothing a user recorded changes");
+            Ok(())
+        })
+        .await
+    }
+
+    /// The floor of reading a subtree's kept year: its rows read in one statement.
+    pub async fn floor_fee_sums(&self, path: &str, year: i32) -> Result<i64, DbError> {
+        let total: Option<i64> =
+            sqlx::query_scalar("SELECT CAST(SUM(LENGTH(k.sums)) AS BIGINT) FROM fee_kept k JOIN org o ON o.id = k.org_id WHERE o.path LIKE $1 AND k.year = $2")
+                .bind(format!("{path}%"))
+                .bind(i64::from(year))
+                .fetch_one(&self.pool)
+                .await?;
         Ok(total.unwrap_or(0))
     }
 }

@@ -8,9 +8,11 @@ mod arrears;
 pub mod book;
 mod facts;
 pub mod import;
+mod kept;
 pub mod relief;
 pub mod remit;
 
+use crate::fee_stale::touch_members;
 pub(crate) use arrears::fees_due;
 pub use arrears::{ArrearsRow, OrgFeeMonth, OrgFeesYear};
 use facts::{Facts, load_facts};
@@ -173,6 +175,7 @@ impl Store {
                 return Err(DbError::NotFound);
             }
             let month = basis.from.iso();
+            touch_members(&mut c.tx, &[member_id.to_string()]).await?;
             sqlx::query("DELETE FROM fee_basis WHERE member_id = $1 AND from_month = $2").bind(member_id).bind(&month).execute(&mut *c.tx).await?;
             sqlx::query("INSERT INTO fee_basis (member_id, from_month, category, base, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(member_id)
@@ -279,6 +282,10 @@ impl Store {
                 .execute(&mut *c.tx)
                 .await?;
             }
+            let mut paid_by: Vec<String> = payments.iter().map(|p| p.member_id.clone()).collect();
+            paid_by.sort_unstable();
+            paid_by.dedup();
+            touch_members(&mut c.tx, &paid_by).await?;
             let total: i64 = payments.iter().map(|p| p.amount).sum();
             let summary = serde_json::json!({"month": month.iso(), "payments": payments.len(), "total": total});
             c.audit("fee.payments", "org", &org.id, None, Some(summary)).await?;

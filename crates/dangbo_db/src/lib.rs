@@ -28,6 +28,7 @@ mod demo_scale_fees;
 mod demo_secretaries;
 mod due;
 mod error;
+mod fee_stale;
 mod fees;
 #[cfg(feature = "bench")]
 mod floor;

@@ -88,6 +88,8 @@ pub(crate) async fn seed(store: &Store) -> Result<(), DbError> {
 }
 
 async fn insert_version(tx: &mut Transaction<'static, Any>, by: &str, v: &RuleVersion) -> Result<(), DbError> {
+    // Any rule may change what a month owes (the fees' rules, the probation that counts a member).
+    crate::fee_stale::touch_all(tx).await?;
     sqlx::query("DELETE FROM rule_version WHERE rule_id = $1 AND effective_from = $2")
         .bind(v.rule.as_str())
         .bind(iso(v.effective_from))

@@ -16,6 +16,7 @@ use dangbo_core::todo::{Due as TodoDue, TodoKind};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// One member's months of a range, those owed to the subtree marked `owed`.
 pub(crate) struct MemberMonths {
@@ -24,6 +25,8 @@ pub(crate) struct MemberMonths {
     /// The organisation owed the range's last owed month (code, name).
     pub org: (String, String),
     pub months: Vec<MonthFee>,
+    /// The organisation (id) owed each month, when one of the subtree's.
+    pub at: Vec<Option<Arc<str>>>,
 }
 
 /// Which members and organisations: the caller's scope, or a subtree as it stood on a date.
@@ -115,6 +118,8 @@ pub(crate) async fn subtree_months(
     let reliefs = reliefs_of(tx, &ids).await?;
     let paid = payments(tx, &ids, from, to).await?;
     let (none, no_facts) = (HashMap::new(), super::Facts { counted: Vec::new(), start: NaiveDate::MAX });
+    // One shared id per organisation, not one string per member and month.
+    let shared: HashMap<&str, Arc<str>> = orgs.keys().map(|k| (k.as_str(), Arc::from(k.as_str()))).collect();
     let mut out = Vec::with_capacity(ids.len());
     for (id, full_name) in members {
         let f = facts.get(&id).unwrap_or(&no_facts);
@@ -122,10 +127,12 @@ pub(crate) async fn subtree_months(
         let own_reliefs = reliefs.get(&id).map(|r| plain(r)).unwrap_or_default();
         let ledger = Ledger { book, bases: &own_bases, reliefs: &own_reliefs, paid: paid.get(&id).unwrap_or(&none), facts: f };
         let mut org = None;
-        let mut months = Vec::new();
+        let (mut months, mut at) = (Vec::new(), Vec::new());
         let mut m = from;
         while m <= to {
-            let here = f.org_of(m).and_then(|o| orgs.get(o));
+            let id = f.org_of(m).filter(|o| orgs.contains_key(*o));
+            at.push(id.and_then(|o| shared.get(o).cloned()));
+            let here = id.and_then(|o| orgs.get(o));
             let mut fee = ledger.month(m);
             // Not kept: a province's year is millions of months, and no sum needs the citation.
             fee.rule = String::new();
@@ -137,7 +144,7 @@ pub(crate) async fn subtree_months(
             m = m.next();
         }
         let Some(org) = org else { continue };
-        out.push(MemberMonths { id, full_name, org, months });
+        out.push(MemberMonths { id, full_name, org, months, at });
     }
     Ok(out)
 }
@@ -192,37 +199,63 @@ pub struct ArrearsRow {
 }
 
 impl Store {
-    /// The organisations of `code`'s subtree as it stood on `on`: id → (code, name).
+    /// The organisations of `code`'s subtree as it stood on `on`: id → (code, name then).
     pub(crate) async fn subtree_orgs(&self, caller: &Caller, code: &str, on: NaiveDate) -> Result<HashMap<String, (String, String)>, DbError> {
-        let nodes = self.org_tree(caller, code, on).await?;
-        let names: HashMap<&str, &str> = nodes.iter().map(|n| (n.code.as_str(), n.name.as_str())).collect();
-        let mut out = HashMap::with_capacity(nodes.len());
-        let codes: Vec<&str> = names.keys().copied().collect();
-        for chunk in codes.chunks(500) {
-            let sql = format!("SELECT id, code FROM org WHERE code IN ({})", super::placeholders(chunk.len()));
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for c in chunk {
-                q = q.bind(*c);
-            }
-            for r in q.fetch_all(&self.pool).await? {
-                let code: String = r.try_get("code")?;
-                let name = names.get(code.as_str()).copied().unwrap_or_default().to_string();
-                out.insert(r.try_get("id")?, (code, name));
-            }
-        }
-        Ok(out)
+        let root = self.org(caller, code).await?;
+        let s = caller.scope();
+        let sub = self.subtree_sql(on, &root.path, 6).await?;
+        // As the tree (`org_tree`) reads it, without its member counts.
+        let sql = match sub.with {
+            "" => format!(
+                "SELECT o.id, o.code, s.name FROM org o CROSS JOIN org_span s
+                 WHERE s.org_id = o.id AND o.path >= $6 AND o.path < $7 AND s.valid_from <= $5 AND (s.valid_to IS NULL OR s.valid_to > $5)
+                   AND ($3 = $3 AND $4 = $4) AND {ORG_IN_SCOPE}"
+            ),
+            with => format!(
+                "{with} SELECT sub.id, o.code, sub.name FROM sub CROSS JOIN org o WHERE o.id = sub.id AND ($3 = $3 AND $6 = $6 AND $7 = $7) AND {ORG_IN_SCOPE}"
+            ),
+        };
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(s.all)
+            .bind(&s.prefix)
+            .bind(&s.self_id)
+            .bind(&root.id)
+            .bind(crate::rows::iso(on))
+            .bind(&sub.from)
+            .bind(&sub.to)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get("id")?, (r.try_get("code")?, r.try_get("name")?)))).collect()
     }
 
-    /// The fees of `code`'s subtree in `year`, month by month.
+    /// The fees of `code`'s subtree in `year`, month by month: the kept sums of its
+    /// organisations ([`super::kept`]), those missing or stale computed and kept.
     #[tracing::instrument(skip_all)]
     pub async fn org_fees_year(&self, caller: &Caller, code: &str, year: i32) -> Result<OrgFeesYear, DbError> {
         let org = self.org(caller, code).await?;
         let (from, to) = (Month::new(year, 1).ok_or_else(|| DbError::field("year", "err-number"))?, Month::new(year, 12).expect("a month"));
-        let mut tx = self.read().await?;
-        let book = crate::rules::load_rules(&mut tx).await?;
         let end = super::remit::within_life(to.next().first_day().pred_opt().expect("a day"), org.ended_on);
-        let within = Within::Orgs(self.subtree_orgs(caller, code, end).await?);
-        let lines = subtree_months(&mut tx, &within, from, to, &book).await?;
+        let upper = format!("{}0", org.path.strip_suffix('/').unwrap_or(&org.path));
+        let (paths, scope) = ((org.path.as_str(), upper.as_str()), caller.scope());
+        // The tree on the year's last day is today's unless an organisation changed since.
+        let (ids, orgs);
+        let sub = if self.subtree_sql(end, &org.path, 1).await?.with.is_empty() {
+            orgs = HashMap::new();
+            super::kept::Subtree::Today { paths, on: end, scope: &scope }
+        } else {
+            orgs = self.subtree_orgs(caller, code, end).await?;
+            ids = orgs.keys().cloned().collect::<Vec<_>>();
+            super::kept::Subtree::Named { paths, ids: &ids }
+        };
+        let mut tx = self.read().await?;
+        let (mut total, stale) = super::kept::read(&mut tx, &sub, year).await?;
+        let fresh = if stale.is_empty() {
+            Vec::new()
+        } else {
+            let book = crate::rules::load_rules(&mut tx).await?;
+            super::kept::compute(&mut tx, &stale, &orgs, year, &book).await?
+        };
+        super::kept::add_all(&mut total, &fresh);
         let mut remitted: HashMap<Month, i64> = HashMap::new();
         let rows = sqlx::query("SELECT from_month, amount FROM fee_remittance WHERE org_id = $1 AND from_month >= $2 AND from_month <= $3")
             .bind(&org.id)
@@ -231,25 +264,24 @@ impl Store {
             .fetch_all(&mut *tx)
             .await?;
         tx.rollback().await?;
+        if !fresh.is_empty() {
+            self.keep_fee_years(caller, year, &stale, &fresh).await;
+        }
         for r in &rows {
             *remitted.entry(decoded(&r.try_get::<String, _>("from_month")?, Month::parse, "Month")?).or_default() += r.try_get::<i64, _>("amount")?;
         }
         let months = Month::of_year(year)
-            .enumerate()
-            .map(|(i, m)| {
-                let owed: Vec<&MonthFee> = lines.iter().map(|l| &l.months[i]).filter(|f| f.owed).collect();
-                let count = |p: &dyn Fn(&MonthFee) -> bool| owed.iter().filter(|f| p(f)).count() as i64;
-                OrgFeeMonth {
-                    month: m,
-                    members: owed.len() as i64,
-                    due: owed.iter().filter_map(|f| f.due).sum(),
-                    paid: owed.iter().map(|f| f.paid).sum(),
-                    exempt: count(&|f| f.exempt),
-                    reduced: count(&|f| f.reduction > 0 && !f.exempt),
-                    in_arrears: count(&|f| !f.exempt && f.due.is_some_and(|d| f.paid < d)),
-                    no_basis: count(&|f| f.due.is_none()),
-                    remitted: remitted.get(&m).copied().unwrap_or(0),
-                }
+            .zip(total)
+            .map(|(m, s)| OrgFeeMonth {
+                month: m,
+                members: s.members,
+                due: s.due,
+                paid: s.paid,
+                exempt: s.exempt,
+                reduced: s.reduced,
+                in_arrears: s.in_arrears,
+                no_basis: s.no_basis,
+                remitted: remitted.get(&m).copied().unwrap_or(0),
             })
             .collect();
         Ok(OrgFeesYear { org: org.code, org_name: org.name, year, months })

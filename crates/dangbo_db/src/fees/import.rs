@@ -200,5 +200,8 @@ async fn insert(tx: &mut Transaction<'static, Any>, by: &str, ready: &[Ready<'_>
         }
         q.execute(&mut **tx).await?;
     }
-    Ok(())
+    let mut paid_by: Vec<String> = ready.iter().map(|(member, _, _)| member.to_string()).collect();
+    paid_by.sort_unstable();
+    paid_by.dedup();
+    crate::fee_stale::touch_members(tx, &paid_by).await
 }

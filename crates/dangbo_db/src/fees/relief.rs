@@ -93,6 +93,7 @@ impl Store {
                 return Err(DbError::field("from_month", "err-too-many"));
             }
             let id = new_id();
+            crate::fee_stale::touch_members(&mut c.tx, &[member_id.to_string()]).await?;
             sqlx::query(
                 "INSERT INTO fee_relief (id, member_id, kind, percent, from_month, to_month, decision_no, decision_date, decided_by, recorded_by, recorded_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",

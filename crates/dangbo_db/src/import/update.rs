@@ -137,6 +137,8 @@ pub(super) async fn write(bulk: &mut Bulk<'_>, caller: &Caller, updates: &[Updat
     bulk.flush().await?;
     let ids: Vec<Val> = updates.iter().map(|u| u.id.as_str().into()).collect();
     let list = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+    // The fee sums kept where they were filed (where they are filed now: the bulk's commit).
+    bulk.run(&crate::fee_stale::touch_members_sql(ids.len()), ids.clone()).await?;
     for table in ["member_span", "member_episode", "member_word"] {
         bulk.run(&format!("DELETE FROM {table} WHERE member_id IN ({list})"), ids.clone()).await?;
     }

@@ -115,12 +115,16 @@ pub(crate) async fn write_member(tx: &mut Transaction<'static, Any>, id: &str, d
 
 pub(crate) async fn write_spans(tx: &mut Transaction<'static, Any>, id: &str, d: &Derived) -> Result<(), DbError> {
     write_words(tx, id, d).await?;
+    // The fee sums kept for where the member was counted, and (below) where they now are.
+    let who = [id.to_string()];
+    crate::fee_stale::touch_members(tx, &who).await?;
     sqlx::query("DELETE FROM member_span WHERE member_id = $1").bind(id).execute(&mut **tx).await?;
     for row in span_values(id, d) {
         bind_all(sqlx::query("INSERT INTO member_span (member_id, org_id, status, episode, valid_from, valid_to, education, professional, theory, occupation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"), row)
             .execute(&mut **tx)
             .await?;
     }
+    crate::fee_stale::touch_members(tx, &who).await?;
     sqlx::query("DELETE FROM member_attachment WHERE member_id = $1").bind(id).execute(&mut **tx).await?;
     if let Some(host) = &d.host_org_id {
         sqlx::query("INSERT INTO member_attachment (member_id, host_org_id, until_on) VALUES ($1, $2, $3)")

@@ -3,8 +3,10 @@
 //! levels and the reconciliation that shows what is missing until it balances to the đồng.
 
 use crate::*;
+use dangbo_core::event::EventInput;
 use dangbo_core::fee::relief::{Relief, ReliefKind};
 use dangbo_core::fee::{Basis, Category, Channel, Month};
+use dangbo_core::rules::{RuleId, RuleValue, RuleVersion};
 use dangbo_db::{DbError, NewPayment, NewRemittance};
 
 fn month(s: &str) -> Month {
@@ -191,6 +193,75 @@ async fn a_member_pays_a_year_ahead_in_the_months_command_but_not_beyond() {
         let fees = s.member_fees(&admin(), &abroad, this.year + 1, today()).await.unwrap();
         let last = year[11];
         assert_eq!(fees.paid_through.map(|m| m >= last), Some(true), "{backend}: paid through {:?}", fees.paid_through);
+    })
+    .await;
+}
+
+/// The year of a subtree is read from sums kept per organisation: every change that moves a
+/// figure — a payment, a relief, a basis, a move to another branch, a rule — shows in the next
+/// read, and the subtree's figures stay the sum of its branches'.
+#[tokio::test]
+async fn a_years_kept_sums_follow_every_change_that_moves_them() {
+    each_backend(|s, backend| async move {
+        let (_, student) = year_2019(&s).await;
+        let year = |code: &'static str| {
+            let s = s.clone();
+            async move { s.org_fees_year(&admin(), code, 2019).await.unwrap().months }
+        };
+        let (sep, oct, dec) = (8, 9, 11);
+        let before = year("C").await;
+        assert_eq!((before[sep].in_arrears, before[sep].paid), (1, 82_000), "{backend}");
+        assert_eq!(year("C").await[sep].paid, 82_000, "{backend}: read again, from the kept sums");
+
+        // A late payment of September.
+        s.record_fee_payments(&admin(), "B1", month("2019-09"), &[pay(&student, month("2019-09"), 3_000)], today()).await.unwrap();
+        let after = year("C").await;
+        assert_eq!((after[sep].in_arrears, after[sep].paid), (0, 85_000), "{backend}: the payment shows");
+
+        // An exemption for hardship from October on.
+        let staff = s.caller_by_username("vpdu").await.unwrap().unwrap();
+        let hardship = Relief {
+            kind: ReliefKind::Hardship,
+            percent: 100,
+            from: month("2019-10"),
+            to: None,
+            decision_no: "40-QĐ/ĐU".into(),
+            decision_date: d("2019-09-30"),
+        };
+        s.add_fee_relief(&staff, &student, hardship).await.unwrap();
+        let after = year("C").await;
+        assert_eq!((after[oct].exempt, after[oct].in_arrears, after[oct].due), (1, 0, 82_000), "{backend}: the exemption shows");
+
+        // A new basis for the other member from December: 1% of 9,000,000.
+        let insured = s.fee_book(&admin(), "B1", 2019).await.unwrap().lines.into_iter().find(|l| l.member_id != student).unwrap().member_id;
+        s.set_fee_basis(&admin(), &insured, Basis { from: month("2019-12"), category: Category::Insured, base: 9_000_000 }).await.unwrap();
+        let after = year("C").await;
+        assert_eq!((after[dec].due, after[dec].in_arrears), (90_000, 1), "{backend}: the basis shows (paid 82,000 of 90,000)");
+
+        // The student moves to B2 in November 2019: December is B2's.
+        let ev = |kind: &str, on: &str| EventInput { kind: kind.into(), effective_on: on.into(), org: Some("B2".into()), ..Default::default() };
+        s.record_event(&admin(), &student, ev("transfer_issued", "2019-11-10").parse(today()).unwrap(), today()).await.unwrap();
+        s.record_event(&admin(), &student, ev("transferred", "2019-11-15").parse(today()).unwrap(), today()).await.unwrap();
+        let (b1, b2, c) = (year("B1").await, year("B2").await, year("C").await);
+        assert_eq!((b1[dec].members, b2[dec].members, c[dec].members), (1, 1, 2), "{backend}: the move shows on both branches");
+        for i in 0..12 {
+            assert_eq!(b1[i].due + b2[i].due, c[i].due, "{backend}: month {i}");
+            assert_eq!(b1[i].paid + b2[i].paid, c[i].paid, "{backend}: month {i}");
+        }
+
+        // A rule's new version: the 2019 exemption ends, and students pay 4,000 from 2019.
+        let rule = RuleVersion {
+            rule: RuleId::FeeStudentAmount,
+            effective_from: d("2019-01-01"),
+            value: RuleValue::Number(4_000),
+            citation: "thử".into(),
+            confirmed: false,
+        };
+        s.put_rule_version(&admin(), rule).await.unwrap();
+        let after = year("B2").await;
+        assert_eq!(after[dec].due, 0, "{backend}: still exempt in December");
+        let b1 = year("B1").await;
+        assert_eq!(b1[0].due, 82_000 + 4_000, "{backend}: the rule's change shows in January");
     })
     .await;
 }

@@ -57,6 +57,8 @@ async fn the_demo_district_reconciles_2019_and_the_branch_book_prints() {
 
         // The town's year and its arrears: March has the reduction, the autumn the member behind.
         let year = app.get("/api/v1/orgs/DH/fees?year=2019", &api).await.json();
+        // Read again: from the sums the first read kept, for the district as it stood in 2019.
+        assert_eq!(app.get("/api/v1/orgs/DH/fees?year=2019", &api).await.json(), year, "{backend}");
         let months = year["months"].as_array().unwrap();
         assert!(months[2]["reduced"].as_i64().unwrap() >= 1 && months[8]["in_arrears"].as_i64().unwrap() >= 1, "{backend}: {}", months[8]);
         let arrears = app.get("/api/v1/orgs/DH/fees/arrears?as_of=2019-12-31", &api).await.json();
