@@ -20,6 +20,7 @@ pub mod member;
 pub mod org;
 pub mod password;
 pub mod place;
+pub mod rating;
 pub mod rules;
 pub mod tally;
 pub mod text;

@@ -69,6 +69,9 @@ string_enum! {
         FeeKeepCommune = "fee_keep_commune",
         FeeKeepGrassroots = "fee_keep_grassroots",
         FeeKeepUpper = "fee_keep_upper",
+        RatingBands = "rating_bands",
+        RatingExcellentQuota = "rating_excellent_quota",
+        RatingNotDoneYears = "rating_not_done_years",
     }
 }
 
@@ -124,7 +127,9 @@ impl RuleId {
             R::ExemptionAgeMen | R::ExemptionAgeWomen | R::FeeExemptPartyYears => Unit::Years,
             R::FeeInsuredRate | R::FeeLeaveRate | R::FeePensionerRate => Unit::BasisPoints,
             R::FeeKeepBranch | R::FeeKeepCommune | R::FeeKeepGrassroots | R::FeeKeepUpper => Unit::BasisPoints,
-            R::FeeReductionPercents => Unit::PercentList,
+            R::FeeReductionPercents | R::RatingBands => Unit::PercentList,
+            R::RatingExcellentQuota => Unit::BasisPoints,
+            R::RatingNotDoneYears => Unit::Count,
             R::FeeStudentAmount | R::FeeFarmerAmount | R::FeeFreeWorkerAmount | R::FeeAbroadAmount | R::FeeOtherAmount | R::FeeRounding => Unit::Vnd,
         }
     }
@@ -278,6 +283,8 @@ const QD377: (NaiveDate, &str) = (d(2025, 10, 8), "QĐ 377-QĐ/TW (08/10/2025)")
 const QD342: (NaiveDate, &str) = (d(2011, 1, 1), "QĐ 342-QĐ/TW (28/12/2010)");
 const QD01: (NaiveDate, &str) = (d(2026, 2, 1), "QĐ 01-QĐ/TW (03/02/2026)");
 /// No regulation found: a default of dangbo, to be set by the committee.
+const HD21: (NaiveDate, &str) = (d(2019, 10, 18), "HD 21-HD/BTCTW (18/10/2019)");
+const QD366: (NaiveDate, &str) = (d(2025, 8, 30), "QĐ 366-QĐ/TW (30/8/2025)");
 const DEFAULT: (NaiveDate, &str) = (d(2011, 1, 19), "Mặc định của dangbo (chưa tìm thấy quy định)");
 const CERTIFICATE: (NaiveDate, &str) = (d(2016, 7, 25), "Mẫu giấy chứng nhận CN-NTVĐ");
 
@@ -382,6 +389,11 @@ pub fn builtin() -> Vec<RuleVersion> {
         (R::FeeKeepGrassroots, QD01, "7000", "tỷ lệ trích giữ lại theo QĐ 01 chưa tìm thấy (giữ như QĐ 342)", false),
         (R::FeeKeepUpper, QD342, "5000", "Điều 6: đảng bộ cấp trên cơ sở giữ lại 50%", true),
         (R::FeeKeepUpper, QD01, "5000", "tỷ lệ trích giữ lại theo QĐ 01 chưa tìm thấy (giữ như QĐ 342)", false),
+        // The annual review (domain.md §5). The bands apply only where the regime scores.
+        (R::RatingBands, QD366, "50,70,90", "Điều 11: HTNV từ 50, HTTNV từ 70, HTXSNV từ 90 điểm", true),
+        (R::RatingExcellentQuota, HD21, "2000", "HTXSNV không quá 20% số HTTNV trong mỗi tổ chức cơ sở đảng", true),
+        (R::RatingExcellentQuota, QD366, "2000", "tỷ lệ theo QĐ 366 chưa tìm thấy (giữ như HD 21)", false),
+        (R::RatingNotDoneYears, QD24, "2", "mục 8.1: hai năm liền vi phạm tư cách đảng viên → xem xét xóa tên (gắn với xếp loại KHTNV là suy luận)", false),
     ];
     rows.iter()
         .map(|(rule, (from, doc), value, section, confirmed)| RuleVersion {

@@ -13,6 +13,7 @@ mod lifecycle;
 mod meetings;
 mod members;
 mod orgs;
+mod ratings;
 mod scale;
 mod security;
 mod tally;
