@@ -131,8 +131,9 @@ pub struct Rated {
     pub score: Option<i64>,
 }
 
-/// Parses one member's level and score (fields `level.ID` and `score.ID` on a form): the score
-/// from 0 to 100, required where the regime scores, and the level no higher than its band.
+/// Parses one member's level and score (fields `level.ID` and `score.ID` on a form): a score
+/// only where the regime scores, from 0 to 100, and then the level no higher than its band. A
+/// score is not required: the branch may record the levels its meeting voted first.
 pub fn parse_rated(id: &str, level: &str, score: &str, scored: bool, bands: &[i64], e: &mut FieldErrors) -> Option<Rated> {
     let (level_field, score_field) = (format!("level.{id}"), format!("score.{id}"));
     let level = Level::parse(level.trim()).or_else(|| {
@@ -140,11 +141,11 @@ pub fn parse_rated(id: &str, level: &str, score: &str, scored: bool, bands: &[i6
         None
     });
     let score = match score.trim() {
-        "" if scored => {
-            e.add(&score_field, "err-required");
+        "" => None,
+        _ if !scored => {
+            e.add(&score_field, "err-rating-no-score");
             return None;
         }
-        "" => None,
         s => match s.parse::<i64>() {
             Ok(n) if (0..=100).contains(&n) => Some(n),
             _ => {
@@ -200,9 +201,10 @@ mod tests {
         assert!(e.has("level.m1", "err-rating-band"));
         let mut e = FieldErrors::new();
         assert_eq!(parse_rated("m1", "ht", "85", true, &bands, &mut e), Some(Rated { level: Level::Done, score: Some(85) }));
-        assert!(parse_rated("m1", "htt", "", true, &bands, &mut e).is_none() && e.has("score.m1", "err-required"));
+        assert_eq!(parse_rated("m1", "htt", "", true, &bands, &mut e), Some(Rated { level: Level::Good, score: None }));
+        assert!(parse_rated("m1", "htt", "101", true, &bands, &mut e).is_none() && e.has("score.m1", "err-rating-score"));
         let mut e = FieldErrors::new();
-        assert!(parse_rated("m1", "htt", "101", false, &[], &mut e).is_none() && e.has("score.m1", "err-rating-score"));
+        assert!(parse_rated("m1", "htt", "80", false, &[], &mut e).is_none() && e.has("score.m1", "err-rating-no-score"));
         assert_eq!(quota(14, 2000), 2, "20% of 14 is 2.8: two");
     }
 }

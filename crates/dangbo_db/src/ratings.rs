@@ -79,7 +79,7 @@ pub struct NewRatings {
 
 /// The date a year's review is judged on: the year's end, or today while the year runs.
 fn review_on(year: i32, today: NaiveDate) -> Result<NaiveDate, DbError> {
-    let end = year_end(year).filter(|_| (2000..=2100).contains(&year)).ok_or_else(|| DbError::field("year", "err-number"))?;
+    let end = year_end(year).filter(|_| (1930..=2100).contains(&year)).ok_or_else(|| DbError::field("year", "err-number"))?;
     Ok(end.min(today))
 }
 
@@ -146,16 +146,15 @@ fn may_rate(kind: OrgKind, stage: Stage) -> bool {
 }
 
 impl Store {
-    /// The sheet of `code` (a branch or a grassroots organisation) for `year`.
+    /// The sheet of `code` for `year`: the members a branch or a grassroots organisation rates
+    /// (none for the levels above).
     #[tracing::instrument(skip_all)]
     pub async fn rating_sheet(&self, caller: &Caller, code: &str, year: i32, today: NaiveDate) -> Result<RatingSheet, DbError> {
         let on = review_on(year, today)?;
         let org = self.org(caller, code).await?;
-        if !org.kind.holds_members() && !org.kind.is_grassroots() {
-            return Err(DbError::field("org", "err-rating-org"));
-        }
         let mut tx = self.read().await?;
-        let members = rated_members(&mut tx, &org.path, on).await?;
+        // The levels above rate no member themselves: their sheet is empty.
+        let members = if org.kind.holds_members() || org.kind.is_grassroots() { rated_members(&mut tx, &org.path, on).await? } else { Vec::new() };
         let mut ratings = ratings_under(&mut tx, &org.path, on, year).await?;
         let book = crate::rules::load_rules(&mut tx).await?;
         tx.rollback().await?;

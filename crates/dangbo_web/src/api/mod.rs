@@ -12,6 +12,7 @@ mod fees;
 mod lifecycle;
 mod meetings;
 pub(crate) mod params;
+mod ratings;
 pub(crate) use lifecycle::DayInput;
 
 use crate::AppState;
@@ -53,6 +54,7 @@ fn router() -> OpenApiRouter<AppState> {
         .merge(meetings::router())
         .merge(fees::router())
         .merge(fee_levels::router())
+        .merge(ratings::router())
 }
 
 /// The API's routes, remembering their paths for the route × role test.

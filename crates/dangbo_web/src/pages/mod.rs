@@ -24,6 +24,7 @@ mod members;
 mod org_forms;
 mod orgs;
 mod planning;
+mod ratings;
 mod register;
 mod rules;
 mod session;
@@ -77,6 +78,7 @@ pub fn routes() -> crate::routes::Routes {
         .route("/members/{id}/file.pdf", get(member_file::member_file))
         .route("/orgs/{code}/cards", get(cards::show))
         .route("/orgs/{code}/fees", get(fees::show).post(fees::record))
+        .route("/orgs/{code}/ratings", get(ratings::show).post(ratings::record))
         .route("/members/{id}/fees", get(fees::member).post(fees::set_basis))
         .route("/members/{id}/fee-reliefs", post(fees::add_relief))
         .route("/orgs/{code}/fees/book", get(fee_papers::book))

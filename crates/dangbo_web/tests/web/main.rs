@@ -8,6 +8,7 @@ mod lifecycle;
 mod meetings;
 mod observability;
 mod pages;
+mod ratings;
 mod routes;
 mod security;
 
