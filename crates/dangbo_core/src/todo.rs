@@ -31,6 +31,9 @@ string_enum! {
         FeesUnpaid = "fees_unpaid",
         /// As many unpaid months in the year as the rule names: consider striking off.
         FeesStrikeOff = "fees_strike_off",
+        /// Rated "did not complete tasks" the rule's number of years running: the branch
+        /// considers striking off (xóa tên).
+        RatingNotDoneRun = "rating_not_done_run",
     }
 }
 

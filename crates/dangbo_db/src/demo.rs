@@ -96,6 +96,7 @@ impl Store {
                 pending_work(c, &ids, today).await?;
                 crate::demo_fees::load(&mut c.tx, today).await?;
             }
+            crate::demo_ratings::load(&mut c.tx).await?;
             c.audit("demo.load", "database", "", None, Some(serde_json::json!({"seed": seed, "members": member_ids.len()}))).await?;
             Ok(())
         })

@@ -21,6 +21,8 @@ mod demo;
 #[cfg(feature = "demo")]
 mod demo_fees;
 #[cfg(feature = "demo")]
+mod demo_ratings;
+#[cfg(feature = "demo")]
 mod demo_scale;
 #[cfg(feature = "bench")]
 mod demo_scale_fees;

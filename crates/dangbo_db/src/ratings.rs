@@ -4,14 +4,17 @@
 //! checked against the quota of its grassroots organisation — and the summary of a subtree.
 
 use crate::command::Right;
+use crate::due::TodoRow;
 use crate::orgs::org_in_tx;
 use crate::rows::{decoded, iso};
+use crate::scope::ORG_IN_SCOPE;
 use crate::{Caller, DbError, Store, new_id, now};
 use chrono::NaiveDate;
 use dangbo_core::FieldErrors;
 use dangbo_core::org::OrgKind;
 use dangbo_core::rating::{Level, Rated, Regime, Stage, quota, year_end};
-use dangbo_core::rules::RuleId;
+use dangbo_core::rules::{RuleBook, RuleId};
+use dangbo_core::todo::{Due as TodoDue, TodoKind};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
@@ -272,6 +275,60 @@ impl Store {
         })
         .await
     }
+}
+
+/// Members of the caller's scope, still counted, whose last decided ratings are "did not
+/// complete tasks" for the rule's number of years running (QĐ 24 §8.1: two years in breach of
+/// member standing): the branch considers striking them off. Shown with the rule's citation;
+/// nothing is applied.
+pub(crate) async fn ratings_due(tx: &mut Transaction<'static, Any>, caller: &Caller, book: &RuleBook, today: NaiveDate) -> Result<Vec<TodoRow>, DbError> {
+    let s = caller.scope();
+    let sql = format!(
+        "SELECT m.id, m.full_name, o.code AS org, o.name AS org_name, r.year, r.level FROM member_rating r JOIN member m ON m.id = r.member_id JOIN org o ON o.id = m.org_id
+         WHERE r.stage = 'decision' AND m.status IN {RATED} AND {ORG_IN_SCOPE}
+           AND r.member_id IN (SELECT k.member_id FROM member_rating k WHERE k.stage = 'decision' AND k.level = 'khtnv')
+         ORDER BY m.id, r.year DESC"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).fetch_all(&mut **tx).await?;
+    let run = book.number(RuleId::RatingNotDoneYears, today).max(1) as usize;
+    let mut by: Vec<(String, Vec<(i32, Level)>, &sqlx::any::AnyRow)> = Vec::new();
+    for r in &rows {
+        let id: String = r.try_get("id")?;
+        let year = i32::try_from(r.try_get::<i64, _>("year")?).map_err(|_| DbError::Internal(anyhow::anyhow!("stored rating year does not fit")))?;
+        let level = decoded(&r.try_get::<String, _>("level")?, Level::parse, "rating Level")?;
+        match by.last_mut() {
+            Some((last, years, _)) if *last == id => years.push((year, level)),
+            _ => by.push((id, vec![(year, level)], r)),
+        }
+    }
+    let mut out = Vec::new();
+    for (id, years, r) in by {
+        // The latest years, newest first: each the year before the last, all KHTNV.
+        let latest = &years[..run.min(years.len())];
+        let consecutive = latest.windows(2).all(|w| w[1].0 == w[0].0 - 1);
+        if latest.len() < run || !consecutive || latest.iter().any(|(_, l)| *l != Level::NotDone) {
+            continue;
+        }
+        let end = year_end(latest[0].0).unwrap_or(today);
+        let due = TodoDue::of(TodoKind::RatingNotDoneRun, RuleId::RatingNotDoneYears, end, end, book);
+        out.push(TodoRow {
+            overdue: due.overdue(today),
+            kind: due.kind,
+            subject: "member",
+            full_name: r.try_get("full_name")?,
+            org: r.try_get("org")?,
+            org_name: r.try_get("org_name")?,
+            id,
+            from: due.from,
+            due: due.due,
+            rule: due.rule,
+            citation: due.citation,
+            confirmed: due.confirmed,
+            milestone: None,
+            unpaid_months: None,
+        });
+    }
+    Ok(out)
 }
 
 /// A decision needs its number and date (not in the future); other stages carry none.

@@ -86,6 +86,15 @@ async fn a_branch_proposes_and_the_committee_decides_within_the_quota() {
         let sum = s.rating_summary(&staff, "C", 2026, today()).await.unwrap();
         let m = &sum.members;
         assert_eq!((m.htxs, m.htt, m.ht, m.khtnv, m.not_rated), (1, 5, 0, 1, 2), "{backend}: the late member and B2's are not rated");
+        // Rated KHTNV in 2025 as well: two years running, on the committee's to-do list.
+        let last = &ids[6];
+        s.record_ratings(&sec, "B1", &ratings(2025, Stage::Branch, &[(last, NotDone)], None), today()).await.unwrap();
+        s.record_ratings(&staff, "C", &ratings(2025, Stage::Decision, &[(last, NotDone)], Some("40-QĐ/ĐU")), today()).await.unwrap();
+        let todo = s.todo(&staff, today()).await.unwrap();
+        let runs: Vec<_> = todo.iter().filter(|t| t.kind == dangbo_core::todo::TodoKind::RatingNotDoneRun).collect();
+        assert_eq!(runs.len(), 1, "{backend}: {runs:?}");
+        assert_eq!(runs[0].id, *last, "{backend}");
+        assert!(runs[0].citation.contains("QĐ 24"), "{backend}: {}", runs[0].citation);
         let sheet = s.rating_sheet(&sec, "B1", 2026, today()).await.unwrap();
         let first = sheet.lines.iter().find(|l| l.member_id == ids[0]).unwrap();
         assert_eq!(first.decided.as_ref().map(|r| (r.level, r.decision_no.clone())), Some((Excellent, Some("12-QĐ/ĐU".into()))), "{backend}");

@@ -1249,3 +1249,4 @@ err-rating-no-score = this year's rules give no score.
 err-rating-score = the score must be a whole number from 0 to 100.
 err-rating-band = with { $score } points the highest rating is { $level }.
 err-rating-quota = over the quota: { $excellent } rated excellent while { $good } rated well allow at most { $max } ({ $percent }%).
+todo-rating-not-done-run = Did not complete tasks several years running: the branch considers striking off

@@ -1240,3 +1240,4 @@ err-rating-no-score = quy định của năm này không chấm điểm.
 err-rating-score = điểm phải là số nguyên từ 0 đến 100.
 err-rating-band = với { $score } điểm, mức cao nhất được xếp là { $level }.
 err-rating-quota = vượt tỷ lệ: { $excellent } đảng viên xếp loại xuất sắc trong khi { $good } đảng viên xếp loại tốt chỉ cho phép tối đa { $max } ({ $percent }%).
+todo-rating-not-done-run = Không hoàn thành nhiệm vụ nhiều năm liền: chi bộ xem xét, đề nghị xóa tên

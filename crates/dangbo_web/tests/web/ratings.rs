@@ -7,6 +7,10 @@ use crate::*;
 async fn a_branch_proposes_in_one_submit_and_the_committee_is_held_to_the_quota() {
     let app = TestApp::with_demo(TestDb::sqlite().await).await;
     let session = app.login("bithu", "dangbo-bithu").await;
+    // The demo's member rated KHTNV in 2018 and 2019 is on the secretary's to-do list (until a
+    // later year's rating, below, says otherwise).
+    let todo = app.get("/todo", &session).await;
+    assert!(todo.body.contains("Không hoàn thành nhiệm vụ nhiều năm liền"), "{}", todo.select_text("li").join(" | "));
     let page = app.get("/orgs/DH-TT-01/ratings?year=2026", &session).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.len() < 60 * 1024, "{} bytes", page.body.len());
@@ -63,5 +67,17 @@ async fn a_branch_proposes_in_one_submit_and_the_committee_is_held_to_the_quota(
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     let page = app.get("/orgs/DH-TT-01/ratings?year=2026", &session).await;
     assert!(page.select_text("table.ratings td").iter().any(|t| t.contains("15-QĐ/ĐU")), "{:?}", page.select_text("table.ratings td"));
+
+    // The demo's 2019 review of the district, as it stood then: everyone rated, the quota
+    // held, one member KHTNV (in 2018 too: on the secretary's to-do list with the rule).
+    let y2019 = app.get("/api/v1/orgs/DH/ratings?year=2019", &staff).await;
+    assert_eq!(y2019.status, StatusCode::NOT_FOUND, "the commune's staff does not see the district");
+    let admin = app.token("ketoan", Role::Admin, None).await;
+    let m = app.get("/api/v1/orgs/DH/ratings?year=2019", &admin).await.json()["members"].clone();
+    let n = |k: &str| m[k].as_i64().unwrap();
+    assert!(n("htt") > 1000 && n("htxs") > 0 && n("htxs") * 5 <= n("htt") && n("ht") > 0, "{m}");
+    assert_eq!((n("khtnv"), n("not_rated")), (1, 0), "{m}");
+    let page = app.get("/orgs/DH/ratings?year=2019", &session).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND, "the district is not the secretary's");
     app.finish().await;
 }
