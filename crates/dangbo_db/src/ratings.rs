@@ -291,7 +291,9 @@ pub(crate) async fn ratings_due(tx: &mut Transaction<'static, Any>, caller: &Cal
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(s.all).bind(&s.prefix).fetch_all(&mut **tx).await?;
     let run = book.number(RuleId::RatingNotDoneYears, today).max(1) as usize;
-    let mut by: Vec<(String, Vec<(i32, Level)>, &sqlx::any::AnyRow)> = Vec::new();
+    // Per member (rows come by member): the decided years, newest first, and a row for names.
+    type Decided<'r> = (String, Vec<(i32, Level)>, &'r sqlx::any::AnyRow);
+    let mut by: Vec<Decided> = Vec::new();
     for r in &rows {
         let id: String = r.try_get("id")?;
         let year = i32::try_from(r.try_get::<i64, _>("year")?).map_err(|_| DbError::Internal(anyhow::anyhow!("stored rating year does not fit")))?;
