@@ -261,7 +261,8 @@ impl Bulk<'_> {
     /// Flushes and commits.
     pub async fn commit(mut self) -> Result<u64, DbError> {
         self.flush().await?;
-        let filed_in: Vec<String> = std::mem::take(&mut self.filed_in).into_iter().collect();
+        let mut filed_in: Vec<String> = std::mem::take(&mut self.filed_in).into_iter().collect();
+        filed_in.sort_unstable();
         for chunk in filed_in.chunks(300) {
             self.run(&crate::fee_stale::touch_orgs_sql(chunk.len()), chunk.iter().map(|o| Val::from(o.as_str())).collect()).await?;
         }

@@ -30,9 +30,10 @@ pub(crate) fn touch_orgs_sql(orgs: usize) -> String {
 /// [`touch_members`]' statement for `n` members (at most a few hundred), for writers with
 /// their own connection (a bulk write).
 pub(crate) fn touch_members_sql(n: usize) -> String {
-    // SQLite parses an upsert after a SELECT only when the SELECT has a WHERE clause.
+    // SQLite parses an upsert after a SELECT only when the SELECT has a WHERE clause. In the
+    // organisations' order: two writers lock the rows they share in the same order (PostgreSQL).
     format!(
-        "INSERT INTO fee_kept_version (org_id, version) SELECT DISTINCT org_id, 1 FROM member_span WHERE member_id IN ({}) {BUMP}",
+        "INSERT INTO fee_kept_version (org_id, version) SELECT DISTINCT org_id, 1 FROM member_span WHERE member_id IN ({}) ORDER BY org_id {BUMP}",
         (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
     )
 }
