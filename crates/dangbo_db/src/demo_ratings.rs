@@ -7,6 +7,7 @@ use crate::rows::iso;
 use crate::{DbError, new_id, now};
 use chrono::NaiveDate;
 use dangbo_core::rating::{Level, quota};
+use dangbo_core::rules::RuleId;
 use sqlx::{Any, Row, Transaction};
 use std::collections::BTreeMap;
 
@@ -57,6 +58,7 @@ async fn not_done(tx: &mut Transaction<'static, Any>) -> Result<Option<String>, 
 /// Writes the demo's ratings (in the demo's load).
 pub(crate) async fn load(tx: &mut Transaction<'static, Any>) -> Result<(), DbError> {
     let special = not_done(tx).await?;
+    let book = crate::rules::load_rules(tx).await?;
     let stamp = now();
     // member, year, stage, level, organisation, decision number, decision date.
     let mut rows: Vec<[Option<String>; 7]> = Vec::new();
@@ -81,7 +83,8 @@ pub(crate) async fn load(tx: &mut Transaction<'static, Any>) -> Result<(), DbErr
             let good = levels.iter().filter(|l| l.2 == Level::Good).count() as i64;
             let mut best: Vec<usize> = (0..levels.len()).filter(|i| levels[*i].2 == Level::Good).collect();
             best.sort_by_key(|i| roll(&levels[*i].0, year + 1));
-            let excellent = (quota(good, 2000) as usize).min(best.len()) * 3 / 4;
+            let share = book.number(RuleId::RatingExcellentQuota, end);
+            let excellent = (quota(good, share) as usize).min(best.len()) * 3 / 4;
             for i in best.into_iter().take(excellent) {
                 levels[i].2 = Level::Excellent;
             }

@@ -138,12 +138,11 @@ fn page(c: Ctx, sheet: RatingSheet, summary: dangbo_db::RatingSummary, stage: St
     }
 }
 
-async fn load(st: &AppState, auth: &PageAuth, code: &str, year: i32) -> Result<(RatingSheet, dangbo_db::RatingSummary, bool, bool), WebError> {
-    let today = st.clock.today();
+/// The sheet, and whether the organisation holds members (proposes) and decides too.
+async fn load(st: &AppState, auth: &PageAuth, code: &str, year: i32) -> Result<(RatingSheet, bool, bool), WebError> {
     let org = st.store.org(&auth.caller, code).await?;
-    let sheet = st.store.rating_sheet(&auth.caller, code, year, today).await?;
-    let summary = st.store.rating_summary(&auth.caller, code, year, today).await?;
-    Ok((sheet, summary, org.kind.holds_members(), org.kind.holds_members() && org.kind.is_grassroots()))
+    let sheet = st.store.rating_sheet(&auth.caller, code, year, st.clock.today()).await?;
+    Ok((sheet, org.kind.holds_members(), org.kind.holds_members() && org.kind.is_grassroots()))
 }
 
 /// `/orgs/{code}/ratings?year=YYYY&stage=branch|decision`.
@@ -155,8 +154,9 @@ pub async fn show(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let year = super::year_of(&q, st.clock.today());
-    let (sheet, summary, holds, both) = load(&st, &auth, &code, year).await?;
+    let (sheet, holds, both) = load(&st, &auth, &code, year).await?;
     let stage = stage_of(&q, holds);
+    let summary = st.store.rating_summary(&auth.caller, &code, year, st.clock.today()).await?;
     let c = ctx(&auth, lang, &format!("/orgs/{code}/ratings?year={year}&stage={}", stage.as_str()));
     let values = [("decision_date".to_string(), dangbo_core::date::display(st.clock.today()))].into_iter().collect();
     let saved = q.get("saved").and_then(|n| n.parse::<i64>().ok()).map(|n| c.i18n.t1("ratings-saved", "n", &c.i18n.num(n)));
@@ -198,7 +198,7 @@ pub async fn record(
     let map = checked_form(&auth, body)?;
     let today = st.clock.today();
     let year = super::year_of(&map, today);
-    let (sheet, summary, holds, both) = load(&st, &auth, &code, year).await?;
+    let (sheet, holds, both) = load(&st, &auth, &code, year).await?;
     let stage = stage_of(&map, holds);
     let result = match parse(&map, &sheet, stage, today) {
         Ok(new) => st.store.record_ratings(&auth.caller, &code, &new, today).await,
@@ -215,6 +215,8 @@ pub async fn record(
                 }
             }
             let form = form_with_errors(&c, map, &e);
+            // The summary only to show the form again: a saved form redirects.
+            let summary = st.store.rating_summary(&auth.caller, &code, year, today).await?;
             Ok(render_invalid(&page(c, sheet, summary, stage, form, None, both)))
         }
         Err(e) => Err(e.into()),
