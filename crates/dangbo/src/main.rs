@@ -262,6 +262,8 @@ async fn export_data(store: &Store, operator: &Caller, org: &str, out: &std::pat
     let name = store.org(operator, org).await.map_err(|e| anyhow::anyhow!("{}", describe(&e)))?.name;
     let spin = spinner("Đang xuất / exporting");
     let mut wb = dangbo_reports::member_data::DataWorkbook::new(&dangbo_web::export::data_title(&name, today))?;
+    let tree = store.data_tree(operator, org).await.map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
+    dangbo_web::export::data_tree(&mut wb, &tree).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
     let mut failed = None;
     let n = store
         .member_data_each(operator, org, today, usize::MAX, |m| {

@@ -27,7 +27,9 @@ use sqlx::{Any, Transaction};
 use std::collections::{HashMap, HashSet};
 
 mod mappings;
+mod tree;
 mod update;
+pub use tree::TreeItem;
 pub use update::ImportChange;
 use update::Update;
 
@@ -65,6 +67,9 @@ pub struct ImportProblem {
     pub field: String,
     pub key: &'static str,
     pub args: Vec<(&'static str, String)>,
+    /// The sheet of a row that is not a member's (the organisations' sheet of a data workbook).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -72,6 +77,8 @@ pub struct ImportProblem {
 pub struct ImportReport {
     pub rows: usize,
     pub created: usize,
+    /// Organisations the file founds (or, for a dry run, would found).
+    pub orgs_created: usize,
     /// Members of the register the file changes (or, for a dry run, would change).
     pub updated: usize,
     pub unchanged: usize,
@@ -85,7 +92,13 @@ pub struct ImportReport {
 impl ImportReport {
     fn push(&mut self, row: usize, e: FieldErrors) {
         for (field, err) in e.0 {
-            self.problems.push(ImportProblem { row, field, key: err.key, args: err.args });
+            self.problems.push(ImportProblem { row, field, key: err.key, args: err.args, sheet: None });
+        }
+    }
+
+    fn push_tree(&mut self, row: usize, e: FieldErrors) {
+        for (field, err) in e.0 {
+            self.problems.push(ImportProblem { row, field, key: err.key, args: err.args, sheet: Some(dangbo_core::register::tree::TREE_SHEET) });
         }
     }
 }
@@ -109,6 +122,17 @@ impl Store {
         I: IntoIterator<Item = ImportItem>,
         I::IntoIter: Send,
     {
+        self.import_register(caller, Vec::new(), rows, dry_run, today).await
+    }
+
+    /// As [`Store::import_members`], first founding the organisations of `tree` (a data
+    /// workbook's sheet) the register does not hold, in the same transaction.
+    #[tracing::instrument(skip_all)]
+    pub async fn import_register<I>(&self, caller: &Caller, tree: Vec<TreeItem>, rows: I, dry_run: bool, today: NaiveDate) -> Result<ImportReport, DbError>
+    where
+        I: IntoIterator<Item = ImportItem>,
+        I::IntoIter: Send,
+    {
         if !caller.can_write() {
             return Err(DbError::Forbidden);
         }
@@ -121,6 +145,16 @@ impl Store {
         let mut bulk = if dry_run { None } else { Some(self.bulk(16).await?) };
         let mut report = ImportReport::default();
         let mut counts = crate::tally::Adder::default();
+        let planned = checks.plan_tree(tree, &mut report).await?;
+        report.orgs_created = planned.len();
+        if let Some(b) = bulk.as_mut()
+            && report.problems.is_empty()
+        {
+            tree::write(b, caller, &planned).await?;
+            for p in &planned {
+                counts.plan_org(p);
+            }
+        }
         let mut rows = rows.into_iter();
         loop {
             let batch: Vec<ImportItem> = rows.by_ref().take(BATCH).collect();
@@ -148,7 +182,7 @@ impl Store {
             }
         }
         checks.tx.rollback().await?;
-        report.problems.sort_by_key(|p| p.row);
+        report.problems.sort_by_key(|p| (p.sheet.is_none(), p.row));
         if let Some(mut b) = bulk {
             counts.write(&mut b).await?;
             // Committed under the kept counts' lock: not between a writer's read of a row and
@@ -156,6 +190,16 @@ impl Store {
             b.execute(crate::tally::LOCK).await?;
             b.commit().await?;
             report.committed = true;
+            // Who reads an ended organisation's history is derived from the tree (as after
+            // any change of it), here after the organisations the file founded.
+            if planned.iter().any(tree::Planned::ended) {
+                self.command(&Caller::system(), crate::command::Right::Admin, async |c| {
+                    crate::org_heirs::refresh(&mut c.tx).await?;
+                    c.unaudited("successors derived from the tree the import founded");
+                    Ok(())
+                })
+                .await?;
+            }
         }
         // Which citizen IDs are already in the register (anywhere: one person, one record) is
         // what a dry run tells; every such answer is on the record with its author.

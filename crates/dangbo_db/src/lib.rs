@@ -16,6 +16,7 @@ mod cards;
 mod command;
 mod committee;
 mod courses;
+mod data_tree;
 #[cfg(feature = "demo")]
 mod demo;
 #[cfg(feature = "demo")]
@@ -84,7 +85,7 @@ pub use fees::{
     ArrearsRow, FeeLine, FeeSheet, MAX_AHEAD, MAX_PAYMENT, MAX_PAYMENTS, MemberFees, MonthFee, NewPayment, OrgFeeMonth, OrgFeesYear, parse_paid_on,
 };
 pub use home::{Behind, BranchMonth, Home};
-pub use import::{ImportChange, ImportItem, ImportProblem, ImportReport, MAX_CHANGES_LISTED};
+pub use import::{ImportChange, ImportItem, ImportProblem, ImportReport, MAX_CHANGES_LISTED, TreeItem};
 pub use meetings::{
     AssignmentRow, AttendanceRow, BranchYear, DocumentRow, MeetingDetail, MeetingItem, MeetingReport, ProposalRow, RosterRow, StudyReport, SupervisorRow,
     TaskRow, VoteRow,

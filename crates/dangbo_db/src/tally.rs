@@ -379,6 +379,8 @@ async fn push_sorted(bulk: &mut crate::bulk::Bulk<'_>, tree: &Tree, sorted: &tal
 pub(crate) struct Adder {
     tree: Tree,
     changes: Changes,
+    /// Organisations were made known whose superiors are not loaded yet.
+    unloaded: bool,
 }
 
 impl Adder {
@@ -391,9 +393,19 @@ impl Adder {
         self.change(conn, d, -1).await
     }
 
+    /// An organisation the database does not hold yet (founded in the same transaction).
+    pub(crate) fn know(&mut self, id: String, kind: OrgKind, spans: Vec<TreeSpan>) {
+        self.tree.insert(id, kind, spans);
+        self.unloaded = true;
+    }
+
     async fn change(&mut self, conn: &mut AnyConnection, d: &Derived, sign: i64) -> Result<(), DbError> {
         let (traits, presences) = counted(d);
         let mut missing: Vec<String> = presences.iter().filter(|p| !self.tree.orgs.contains_key(&p.org_id)).map(|p| p.org_id.clone()).collect();
+        if std::mem::take(&mut self.unloaded) {
+            missing.extend(self.tree.missing_parents());
+        }
+        missing.sort_unstable();
         missing.dedup();
         if !missing.is_empty() {
             load_tree(conn, &mut self.tree, missing).await?;

@@ -10,4 +10,4 @@ pub mod table;
 
 pub use members::{ImportRow, Mapping, fields, header_key, row_to_input};
 pub use stream::{RowResult, Sheet, stream_csv};
-pub use table::{Cell, Table, TableError, read_levels, read_table};
+pub use table::{Cell, Table, TableError, read_levels, read_table, read_tree};

@@ -176,6 +176,25 @@ pub fn read_levels(file_name: &str, bytes: &[u8]) -> Result<std::collections::Ha
     Ok(out)
 }
 
+/// The organisations' sheet of a data workbook ([`dangbo_core::register::tree::TREE_SHEET`]),
+/// row by row, cells in the order of its headers (a date cell as an ISO date); empty for a CSV
+/// or a workbook without it.
+pub fn read_tree(file_name: &str, bytes: &[u8]) -> Result<Vec<dangbo_core::register::tree::TreeRow>, TableError> {
+    use dangbo_core::register::tree::{TREE_HEADERS, TreeRow};
+    let lower = file_name.to_ascii_lowercase();
+    if lower.ends_with(".csv") || lower.ends_with(".txt") || bytes.is_empty() || bytes.len() > MAX_BYTES {
+        return Ok(Vec::new());
+    }
+    let Some(grid) = read_workbook(bytes, Some(dangbo_core::register::tree::TREE_SHEET))? else { return Ok(Vec::new()) };
+    let Ok(table) = split_header(grid) else { return Ok(Vec::new()) };
+    let cols = TREE_HEADERS.map(|h| table.headers.iter().position(|x| dangbo_core::text::fold(x) == dangbo_core::text::fold(h)));
+    let text = |c: &Cell| match c {
+        Cell::Date(d) => dangbo_core::date::iso(*d),
+        c => c.text(),
+    };
+    Ok(table.rows.iter().map(|(row, cells)| TreeRow { row: *row, cells: cols.map(|i| i.and_then(|i| cells.get(i)).map(text).unwrap_or_default()) }).collect())
+}
+
 /// Refuses a zipped workbook whose parts declare more than `limit` bytes in all.
 fn check_unpacked_size(bytes: &[u8], limit: u64) -> Result<(), TableError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| TableError::NotSpreadsheet)?;

@@ -1,8 +1,10 @@
 //! The register's data workbook (dữ liệu đảng viên): a first sheet with every field the import
 //! reads, one row per member, and a second sheet with the levels' history, so the file imports
-//! back into another database to the same register. Rows are streamed (constant memory).
+//! back into another database to the same register, and a third with the organisations, so it
+//! imports into an empty database. Rows are streamed (constant memory).
 
 use dangbo_core::register::data::{DataCell, LEVELS_HEADERS, LEVELS_SHEET, MEMBER_HEADERS, MemberData};
+use dangbo_core::register::tree::{OrgData, TREE_HEADERS, TREE_SHEET};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Workbook, XlsxError};
 
 /// The first sheet's name.
@@ -40,7 +42,40 @@ impl DataWorkbook {
         for (c, h) in LEVELS_HEADERS.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, *h, &head)?;
         }
+        let ws = wb.add_worksheet_with_constant_memory()?;
+        ws.set_name(TREE_SHEET)?;
+        for (c, h) in TREE_HEADERS.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, &head)?;
+        }
         Ok(DataWorkbook { wb, rows: 0, history_rows: 0, date: Format::new().set_num_format("dd/mm/yyyy") })
+    }
+
+    /// Writes the organisations' sheet (once): a row per period of each organisation, the kind
+    /// and field as `label` names them, the successor on an ended organisation's last row.
+    pub fn tree(&mut self, orgs: &[OrgData], label: impl Fn(&str) -> String) -> Result<(), XlsxError> {
+        let date = self.date.clone();
+        let ws = self.wb.worksheet_from_index(2)?;
+        let mut r = 0;
+        for o in orgs {
+            for (i, s) in o.spans.iter().enumerate() {
+                r += 1;
+                ws.write_string(r, 0, &o.code)?;
+                ws.write_string(r, 1, crate::cell::xlsx_text(&s.name))?;
+                ws.write_string(r, 2, label(&s.kind.message_key()))?;
+                ws.write_string(r, 3, label(&o.field.message_key()))?;
+                if let Some(p) = &s.parent {
+                    ws.write_string(r, 4, p)?;
+                }
+                ws.write_datetime_with_format(r, 5, excel_date(s.from)?, &date)?;
+                if let Some(to) = s.to {
+                    ws.write_datetime_with_format(r, 6, excel_date(to)?, &date)?;
+                }
+                if let Some(h) = o.heir.as_ref().filter(|_| i + 1 == o.spans.len()) {
+                    ws.write_string(r, 7, h)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Appends the next member (numbered in order) and their levels' history.

@@ -17,6 +17,13 @@ pub fn data_title(org_name: &str, today: chrono::NaiveDate) -> String {
     format!("Dữ liệu đảng viên — {org_name} — {} (nhập lại được bằng «Nhập từ Excel»)", dangbo_core::date::display(today))
 }
 
+/// Writes the data workbook's organisations' sheet, kinds and fields in Vietnamese (the import
+/// reads either language's labels, or the codes).
+pub fn data_tree(wb: &mut dangbo_reports::member_data::DataWorkbook, tree: &[dangbo_core::register::tree::OrgData]) -> Result<(), String> {
+    let vi = crate::i18n::I18n::new(crate::i18n::Lang::Vi);
+    wb.tree(tree, |key| vi.t(key)).map_err(|e| e.to_string())
+}
+
 /// An ASCII file name for the Content-Disposition fallback: "Chi bộ Khu phố 1" → "Chi-bo-Khu-pho-1".
 pub fn ascii_name(s: &str) -> String {
     let mut out = String::new();

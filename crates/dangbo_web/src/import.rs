@@ -5,8 +5,9 @@ use crate::i18n::I18n;
 use chrono::NaiveDate;
 use dangbo_core::FieldErrors;
 use dangbo_core::register::data::{Extras, LevelsRow};
-use dangbo_db::{Caller, DbError, ImportItem, ImportReport, Store};
-use dangbo_import::{Mapping, Sheet, read_levels, read_table, row_to_input};
+use dangbo_core::register::tree::{TREE_FIELDS, TREE_HEADERS, TreeRow};
+use dangbo_db::{Caller, DbError, ImportItem, ImportReport, Store, TreeItem};
+use dangbo_import::{Mapping, Sheet, read_levels, read_table, read_tree, row_to_input};
 use std::collections::HashMap;
 
 /// Why a file could not be imported at all (a catalog key and its arguments).
@@ -53,9 +54,32 @@ pub async fn import_members(
     today: NaiveDate,
     progress: Progress<'_>,
 ) -> Result<(Mapping, ImportReport, Option<&'static str>), ImportFailure> {
-    let read = move || Ok::<_, dangbo_import::TableError>((read_table(&file_name, &bytes)?, read_levels(&file_name, &bytes)?));
-    let (table, levels) = limits.parse(read).await.map_err(ImportFailure::Web)?.map_err(|e| ImportFailure::File(e.key()))?;
-    import_sheet(store, caller, table.into(), levels, default_org, chosen, dry_run, today, progress).await
+    let read = move || Ok::<_, dangbo_import::TableError>((read_table(&file_name, &bytes)?, read_levels(&file_name, &bytes)?, read_tree(&file_name, &bytes)?));
+    let (table, levels, tree) = limits.parse(read).await.map_err(ImportFailure::Web)?.map_err(|e| ImportFailure::File(e.key()))?;
+    let workbook = Workbook { levels, tree: tree_items(&tree, today) };
+    import_sheet(store, caller, table.into(), workbook, default_org, chosen, dry_run, today, progress).await
+}
+
+/// What a data workbook brings besides its members' rows: the levels' history by member number
+/// and the organisations (both empty for any other list).
+#[derive(Default)]
+pub struct Workbook {
+    pub levels: HashMap<String, Vec<LevelsRow>>,
+    pub tree: Vec<TreeItem>,
+}
+
+/// The organisations' rows parsed, the kind and field recognised by their labels in either
+/// language (as the export writes them) or their codes.
+fn tree_items(rows: &[TreeRow], today: NaiveDate) -> Vec<TreeItem> {
+    use dangbo_core::org::{Field, OrgKind};
+    use dangbo_core::text::fold;
+    let langs = [I18n::new(crate::i18n::Lang::Vi), I18n::new(crate::i18n::Lang::En)];
+    let kinds: HashMap<String, OrgKind> = OrgKind::ALL.iter().flat_map(|k| langs.iter().map(move |i| (fold(&i.t(&k.message_key())), *k))).collect();
+    let fields: HashMap<String, Field> = Field::ALL.iter().flat_map(|f| langs.iter().map(move |i| (fold(&i.t(&f.message_key())), *f))).collect();
+    dangbo_core::register::tree::parse_tree(rows, |s| kinds.get(&fold(s)).copied(), |s| fields.get(&fold(s)).copied(), today)
+        .into_iter()
+        .map(|(row, new)| TreeItem { row, new })
+        .collect()
 }
 
 /// Maps, parses and imports (or checks) the rows of a member list, whole or streamed, with the
@@ -68,7 +92,7 @@ pub async fn import_sheet(
     store: &Store,
     caller: &Caller,
     sheet: Sheet,
-    levels: HashMap<String, Vec<LevelsRow>>,
+    workbook: Workbook,
     default_org: Option<&str>,
     chosen: &[(String, String)],
     dry_run: bool,
@@ -85,6 +109,7 @@ pub async fn import_sheet(
     let list = |items: Vec<dangbo_db::RefItem>| items.into_iter().map(|r| (r.code, r.name, r.aliases)).collect::<Vec<_>>();
     let ethnicities = list(store.ref_items("ethnicity").await.map_err(ImportFailure::Store)?);
     let religions = list(store.ref_items("religion").await.map_err(ImportFailure::Store)?);
+    let Workbook { levels, tree } = workbook;
     let total = sheet.len.unwrap_or(0);
     let mut last_row = 0;
     let parsed = sheet.rows.enumerate().map(|(i, r)| {
@@ -108,7 +133,7 @@ pub async fn import_sheet(
             Err(e) => ImportItem { row: last_row + 1, input: Default::default(), new: Err(FieldErrors::single("file", e.key())), extras: Extras::default() },
         }
     });
-    let report = store.import_members(caller, parsed, dry_run, today).await.map_err(ImportFailure::Store)?;
+    let report = store.import_register(caller, tree, parsed, dry_run, today).await.map_err(ImportFailure::Store)?;
     Ok((mapping, report, sheet.converted_from))
 }
 
@@ -123,6 +148,14 @@ pub fn problem_lines(report: &ImportReport, mapping: &Mapping, i: &I18n) -> Vec<
         .problems
         .iter()
         .map(|p| {
+            if let Some(sheet) = p.sheet {
+                let column = TREE_FIELDS.iter().position(|f| *f == p.field).map(|c| TREE_HEADERS[c]).unwrap_or_default();
+                let message = i.field_message(&p.field, p.key, &p.args);
+                return i.args(
+                    "import-problem-sheet",
+                    &[("sheet", sheet.to_string()), ("row", p.row.to_string()), ("column", column.to_string()), ("message", message)],
+                );
+            }
             let column = mapping.header_of(&p.field).map(str::to_string).unwrap_or_else(|| i.t(&format!("field-{}", p.field)));
             let message = i.field_message(&p.field, p.key, &p.args);
             i.args("import-problem", &[("row", p.row.to_string()), ("column", column), ("message", message)])
@@ -151,7 +184,7 @@ pub fn summary_line(report: &ImportReport, dry_run: bool, i: &I18n) -> String {
         (true, true) => "import-summary-dry-run",
         (true, false) => "import-summary-done",
     };
-    i.args(
+    let line = i.args(
         key,
         &[
             ("rows", i.num(report.rows as i64)),
@@ -160,5 +193,10 @@ pub fn summary_line(report: &ImportReport, dry_run: bool, i: &I18n) -> String {
             ("unchanged", i.num(report.unchanged as i64)),
             ("problems", i.num(report.problems.len() as i64)),
         ],
-    )
+    );
+    match (report.orgs_created, report.problems.is_empty(), dry_run) {
+        (0, _, _) | (_, false, _) => line,
+        (n, true, true) => format!("{line} {}", i.t1("import-summary-orgs-dry-run", "orgs", &i.num(n as i64))),
+        (n, true, false) => format!("{line} {}", i.t1("import-summary-orgs", "orgs", &i.num(n as i64))),
+    }
 }

@@ -9,6 +9,7 @@ mod fee_levels;
 mod fees;
 mod heirs;
 mod import;
+mod import_tree;
 mod lifecycle;
 mod meetings;
 mod members;

@@ -34,7 +34,7 @@ async fn counted(s: &Store, code: &str, on: NaiveDate) -> Form {
     sum
 }
 
-async fn same_everywhere(s: &Store, backend: &str, codes: &[&str], dates: &[&str]) {
+pub(crate) async fn same_everywhere(s: &Store, backend: &str, codes: &[&str], dates: &[&str]) {
     for on in dates {
         for code in codes {
             let kept = s.member_stats(&admin(), code, d(on)).await.unwrap();

@@ -80,11 +80,13 @@ async fn data(st: &AppState, auth: &PageAuth, code: &str) -> Result<Response, We
     if read.is_none() {
         return Err(WebError(ErrorKind::TooLarge));
     }
+    let tree = st.store.data_tree(&auth.caller, code).await?;
     let title = crate::export::data_title(&org.name, today);
     let bytes = st
         .limits
         .render(move || -> Result<Vec<u8>, String> {
             let mut wb = dangbo_reports::member_data::DataWorkbook::new(&title).map_err(|e| e.to_string())?;
+            crate::export::data_tree(&mut wb, &tree)?;
             for m in &rows {
                 wb.push(m).map_err(|e| e.to_string())?;
             }

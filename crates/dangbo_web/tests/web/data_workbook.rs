@@ -1,5 +1,5 @@
-//! The data workbook: the register exported as XLSX, imported into a database that holds the
-//! same organisations and no member, exports the same workbook (issue 23 §7).
+//! The data workbook: the register exported as XLSX, imported into an empty database (the
+//! organisations founded from its third sheet), exports the same workbook (issue 23 §7).
 
 use crate::*;
 use calamine::{Data, Reader, Xlsx};
@@ -89,7 +89,7 @@ async fn members(store: &Store) {
 /// Every cell of both sheets, row by row.
 fn sheets(bytes: &[u8]) -> Vec<Vec<Vec<Data>>> {
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    ["Đảng viên", "Quá trình"].iter().map(|name| book.worksheet_range(name).unwrap().rows().map(|r| r.to_vec()).collect()).collect()
+    ["Đảng viên", "Quá trình", "Tổ chức"].iter().map(|name| book.worksheet_range(name).unwrap().rows().map(|r| r.to_vec()).collect()).collect()
 }
 
 /// The data workbook of C, downloaded from the organisation's page by an admin.
@@ -115,13 +115,20 @@ async fn the_register_exported_as_data_imports_into_an_empty_database_to_the_sam
         let (a, b) = (TestApp::new(a).await, TestApp::new(b).await);
         tree(&a.store).await;
         members(&a.store).await;
-        tree(&b.store).await;
         let first = export(&a, "xuat").await;
         let cells = sheets(&first);
         assert_eq!(cells[0].len(), 6, "{backend}: title, blank, header and the three members in the register");
         assert_eq!(cells[1].len(), 1 + 3, "{backend}: the header and Lan's three sets of levels: {:?}", cells[1]);
         let hung = cells[0].iter().find(|r| r.get(3) == Some(&Data::String("Hùng".into()))).expect("Hùng's row");
         assert!(hung.contains(&Data::String("Lý do khác".into())), "{backend}: the exemption's ground: {hung:?}");
+        let codes: Vec<&Data> = cells[2].iter().skip(1).map(|r| &r[0]).collect();
+        assert_eq!(codes, ["B1", "B2", "C", "P"].map(|c| Data::String(c.into())).iter().collect::<Vec<_>>(), "{backend}: by founding day, then code");
+        let b1 = &cells[2][1];
+        assert_eq!(
+            (&b1[2], &b1[4]),
+            (&Data::String("Chi bộ trực thuộc".into()), &Data::String("C".into())),
+            "{backend}: the kind in words, the parent by code"
+        );
 
         b.token("nhap", Role::Admin, None).await;
         let session = b.login("nhap", "hoa-sen-no-sang-9").await;
@@ -134,7 +141,8 @@ async fn the_register_exported_as_data_imports_into_an_empty_database_to_the_sam
             .unwrap();
         let res = b.send(req).await;
         assert_eq!(res.status, StatusCode::OK, "{backend}: {:?}", res.select_text("ol.problems li"));
-        assert!(res.select_text("p.banner")[0].contains("thêm 3 đảng viên"), "{backend}: {:?}", res.select_text("p.banner"));
+        let banner = res.select_text("p.banner");
+        assert!(banner[0].contains("thêm 3 đảng viên") && banner[0].contains("Đã thành lập 4 tổ chức"), "{backend}: {banner:?}");
 
         let second = export(&b, "xuat").await;
         assert_eq!(sheets(&second), cells, "{backend}: the same register");
