@@ -207,16 +207,16 @@ fn tree() -> Builder {
         }
         let place = ["thị trấn ", "xã "].iter().find_map(|unit| name.strip_prefix(unit)).unwrap_or(name);
         b.org(&format!("{c}-CQ"), &format!("Chi bộ Cơ quan {name}"), OrgKind::SubordinateBranch, Field::Agency, Some(&c), d(1975, 1, 1));
-        b.org(&format!("{c}-TH"), &format!("Chi bộ Trường Tiểu học {place}"), OrgKind::SubordinateBranch, Field::School, Some(&c), d(1980, 1, 1));
+        b.org(&format!("{c}-TH"), &format!("Chi bộ Trường Tiểu học {place}"), OrgKind::SubordinateBranch, Field::School, Some(&c), d(1975, 1, 1));
     }
     for (code, name, field, subs) in COMMITTEES {
-        b.org(code, name, OrgKind::GrassrootsCommittee, *field, Some(DISTRICT), d(1980, 1, 1));
+        b.org(code, name, OrgKind::GrassrootsCommittee, *field, Some(DISTRICT), d(1975, 1, 1));
         for (s, sname) in subs.iter() {
-            b.org(&format!("{code}-{s}"), &format!("Chi bộ {sname}"), OrgKind::SubordinateBranch, *field, Some(code), d(1980, 1, 1));
+            b.org(&format!("{code}-{s}"), &format!("Chi bộ {sname}"), OrgKind::SubordinateBranch, *field, Some(code), d(1975, 1, 1));
         }
     }
     for (code, name, field) in BRANCHES {
-        b.org(code, name, OrgKind::GrassrootsBranch, *field, Some(DISTRICT), d(1980, 1, 1));
+        b.org(code, name, OrgKind::GrassrootsBranch, *field, Some(DISTRICT), d(1975, 1, 1));
     }
     b
 }

@@ -2,6 +2,7 @@
 //! the order and with the columns the paper book has, ready for an export.
 
 pub mod data;
+pub mod places;
 pub mod tree;
 
 use chrono::NaiveDate;

@@ -1,6 +1,7 @@
 //! The organisations a data workbook carries: the exported organisation's living subtree and
-//! its superiors, closed over history — every organisation any of them was ever under, and
-//! every successor named — each with its periods. Names, kinds, codes and dates of
+//! its superiors, closed over history — every organisation any of them was ever under, every
+//! successor named and every predecessor that handed its history to one of them — each with
+//! its periods. Names, kinds, codes and dates of
 //! organisations, no member's file.
 
 use crate::rows::{date, opt_date};
@@ -17,6 +18,11 @@ impl Store {
     /// The organisations of `code`'s data workbook, oldest first (by founding day, then code).
     #[tracing::instrument(skip_all)]
     pub async fn data_tree(&self, caller: &Caller, code: &str) -> Result<Vec<OrgData>, DbError> {
+        Ok(self.tree_closure(caller, code).await?.0)
+    }
+
+    /// [`Store::data_tree`], and the code of each organisation by id.
+    pub(crate) async fn tree_closure(&self, caller: &Caller, code: &str) -> Result<(Vec<OrgData>, HashMap<String, String>), DbError> {
         let org = self.org(caller, code).await?;
         let mut tx = self.read().await?;
         let mut todo: Vec<String> =
@@ -24,12 +30,20 @@ impl Store {
         todo.extend(org.path.split('/').filter(|id| !id.is_empty() && *id != org.id).map(str::to_string));
         let mut known: HashSet<String> = todo.iter().cloned().collect();
         let mut out = Vec::new();
+        let mut codes = HashMap::new();
         while !todo.is_empty() {
             let chunk: Vec<String> = todo.drain(..todo.len().min(CHUNK)).collect();
             let marks = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
             let sql =
                 format!("SELECT o.id, o.code, o.field, o.heir_id, h.code AS heir_code FROM org o LEFT JOIN org h ON h.id = o.heir_id WHERE o.id IN ({marks})");
             let orgs = chunk.iter().fold(sqlx::query(sqlx::AssertSqlSafe(sql)), |q, id| q.bind(id.clone())).fetch_all(&mut *tx).await?;
+            let sql = format!("SELECT id FROM org WHERE heir_id IN ({marks})");
+            let before: Vec<String> = chunk.iter().fold(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), |q, id| q.bind(id.clone())).fetch_all(&mut *tx).await?;
+            for p in before {
+                if known.insert(p.clone()) {
+                    todo.push(p);
+                }
+            }
             let sql = format!(
                 "SELECT s.org_id, s.name, s.kind, s.parent_id, p.code AS parent_code, s.valid_from, s.valid_to FROM org_span s LEFT JOIN org p ON p.id = s.parent_id
                  WHERE s.org_id IN ({marks}) ORDER BY s.org_id, s.valid_from"
@@ -58,6 +72,8 @@ impl Store {
                 }
                 let (id, field): (String, String) = (r.try_get("id")?, r.try_get("field")?);
                 let Some(spans) = spans.remove(&id) else { continue };
+                let code: String = r.try_get("code")?;
+                codes.insert(id, code.clone());
                 out.push(OrgData {
                     code: r.try_get("code")?,
                     field: crate::rows::decoded(&field, Field::parse, "Field")?,
@@ -68,6 +84,6 @@ impl Store {
         }
         tx.rollback().await?;
         out.sort_by(|a, b| (a.founded_on(), &a.code).cmp(&(b.founded_on(), &b.code)));
-        Ok(out)
+        Ok((out, codes))
     }
 }

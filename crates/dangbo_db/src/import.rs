@@ -372,20 +372,22 @@ impl<'a> Checks<'a> {
     /// The organisation (in the caller's scope, once per code), the reference lists and the
     /// replay of the new member's events.
     async fn prepare(&mut self, new: NewMember, extras: &Extras) -> Result<Result<Ready, FieldErrors>, DbError> {
-        let code = new.org.as_str();
-        if !self.orgs.contains_key(code) {
-            let org = match org_in_tx(&mut self.tx, self.caller, code).await? {
-                None => Err("err-org-unknown"),
-                Some(o) if !o.kind.holds_members() => Err("err-org-not-branch"),
-                Some(o) => Ok(o),
-            };
-            self.orgs.insert(code.to_string(), org);
-        }
-        let org = match &self.orgs[code] {
+        let org = match self.branch(new.org.as_str()).await? {
             Err(key) => return Ok(Err(FieldErrors::single("org", key))),
-            Ok(o) if o.ended_on.is_some() || o.founded_on > new.party.ceremony_date => return Ok(Err(FieldErrors::single("org", "err-org-not-alive"))),
             Ok(o) => o,
         };
+        let here_since = extras.places.last().map_or(new.party.ceremony_date, |(_, on)| *on);
+        if org.ended_on.is_some() || org.founded_on > here_since {
+            return Ok(Err(FieldErrors::single("org", "err-org-not-alive")));
+        }
+        let mut place_ids = Vec::with_capacity(extras.places.len());
+        for (code, on) in &extras.places {
+            match self.branch(code).await? {
+                Err(key) => return Ok(Err(FieldErrors::single("places", key))),
+                Ok(o) if o.founded_on > *on || o.ended_on.is_some_and(|end| end <= *on) => return Ok(Err(FieldErrors::single("places", "err-org-not-alive"))),
+                Ok(o) => place_ids.push(o.id),
+            }
+        }
         let mut e = FieldErrors::new();
         for (kind, code) in [("ethnicity", &new.person.ethnicity), ("religion", &new.person.religion)] {
             if !self.refs.contains(&(kind.to_string(), code.clone())) {
@@ -396,7 +398,7 @@ impl<'a> Checks<'a> {
             return Ok(Err(e));
         }
         let (id, path) = (new_id(), org.path.clone());
-        let events = match events_of(&new, &org.id, extras) {
+        let events = match events_of(&new, &org.id, extras, &place_ids) {
             Ok(events) => events,
             Err(e) => return Ok(Err(e)),
         };
@@ -406,6 +408,21 @@ impl<'a> Checks<'a> {
             .map(|(i, (on, data, basis))| (EventRecord { id: new_id(), seq: i as i64 + 1, effective_on: on, data }, basis))
             .unzip();
         Ok(replay_by(&records, &self.book).map(|derived| Ready { id, records, bases, derived, path }))
+    }
+}
+
+impl Checks<'_> {
+    /// A branch by code in the caller's subtree (or founded by the same file), once per code.
+    async fn branch(&mut self, code: &str) -> Result<Result<OrgRow, &'static str>, DbError> {
+        if !self.orgs.contains_key(code) {
+            let org = match org_in_tx(&mut self.tx, self.caller, code).await? {
+                None => Err("err-org-unknown"),
+                Some(o) if !o.kind.holds_members() => Err("err-org-not-branch"),
+                Some(o) => Ok(o),
+            };
+            self.orgs.insert(code.to_string(), org);
+        }
+        Ok(self.orgs[code].clone())
     }
 }
 

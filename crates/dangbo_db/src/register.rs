@@ -94,6 +94,7 @@ impl Store {
             return Ok(None);
         }
         let book = crate::rules::load_rules(&mut tx).await?;
+        let tree_codes = self.tree_closure(caller, code).await?.1;
         for chunk in heads.chunks(DATA_CHUNK) {
             let sql = format!(
                 "SELECT member_id, id, seq, effective_on, data FROM member_event WHERE member_id IN ({}) ORDER BY member_id, seq",
@@ -115,7 +116,8 @@ impl Store {
             for (id, org_code, org_name, ethnicity, religion) in chunk {
                 let records = events.remove(id).unwrap_or_default();
                 let d = replay_by(&records, &book)?;
-                f(MemberData::of(&d, &records, org_code.clone(), org_name.clone(), ethnicity.clone(), religion.clone()))?;
+                let code_of = |id: &str| tree_codes.get(id).cloned();
+                f(MemberData::of(&d, &records, (org_code.clone(), org_name.clone()), ethnicity.clone(), religion.clone(), code_of))?;
             }
         }
         tx.rollback().await?;

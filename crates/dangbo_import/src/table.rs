@@ -176,6 +176,30 @@ pub fn read_levels(file_name: &str, bytes: &[u8]) -> Result<std::collections::Ha
     Ok(out)
 }
 
+/// The places' sheet of a data workbook ([`dangbo_core::register::places::PLACES_SHEET`]) by the
+/// member's number (STT); empty for a CSV or a workbook without it.
+pub fn read_places(file_name: &str, bytes: &[u8]) -> Result<std::collections::HashMap<String, Vec<dangbo_core::register::places::PlaceRow>>, TableError> {
+    use dangbo_core::register::places::{PLACES_HEADERS, PLACES_SHEET, PlaceRow};
+    let mut out: std::collections::HashMap<String, Vec<PlaceRow>> = std::collections::HashMap::new();
+    let lower = file_name.to_ascii_lowercase();
+    if lower.ends_with(".csv") || lower.ends_with(".txt") || bytes.is_empty() || bytes.len() > MAX_BYTES {
+        return Ok(out);
+    }
+    let Some(grid) = read_workbook(bytes, Some(PLACES_SHEET))? else { return Ok(out) };
+    let Ok(table) = split_header(grid) else { return Ok(out) };
+    let cols = PLACES_HEADERS.map(|h| table.headers.iter().position(|x| dangbo_core::text::fold(x) == dangbo_core::text::fold(h)));
+    let get = |cells: &[Cell], i: Option<usize>| match i.and_then(|i| cells.get(i)) {
+        Some(Cell::Date(d)) => dangbo_core::date::iso(*d),
+        Some(c) => c.text(),
+        None => String::new(),
+    };
+    for (row, cells) in &table.rows {
+        let place = PlaceRow { row: *row, name: get(cells, cols[1]), org: get(cells, cols[2]), from: get(cells, cols[3]) };
+        out.entry(get(cells, cols[0])).or_default().push(place);
+    }
+    Ok(out)
+}
+
 /// The organisations' sheet of a data workbook ([`dangbo_core::register::tree::TREE_SHEET`]),
 /// row by row, cells in the order of its headers (a date cell as an ISO date); empty for a CSV
 /// or a workbook without it.

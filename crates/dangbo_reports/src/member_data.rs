@@ -4,6 +4,7 @@
 //! imports into an empty database. Rows are streamed (constant memory).
 
 use dangbo_core::register::data::{DataCell, LEVELS_HEADERS, LEVELS_SHEET, MEMBER_HEADERS, MemberData};
+use dangbo_core::register::places::{PLACES_HEADERS, PLACES_SHEET};
 use dangbo_core::register::tree::{OrgData, TREE_HEADERS, TREE_SHEET};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Workbook, XlsxError};
 
@@ -15,6 +16,7 @@ pub struct DataWorkbook {
     wb: Workbook,
     rows: u32,
     history_rows: u32,
+    place_rows: u32,
     date: Format,
 }
 
@@ -47,7 +49,12 @@ impl DataWorkbook {
         for (c, h) in TREE_HEADERS.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, *h, &head)?;
         }
-        Ok(DataWorkbook { wb, rows: 0, history_rows: 0, date: Format::new().set_num_format("dd/mm/yyyy") })
+        let ws = wb.add_worksheet_with_constant_memory()?;
+        ws.set_name(PLACES_SHEET)?;
+        for (c, h) in PLACES_HEADERS.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, &head)?;
+        }
+        Ok(DataWorkbook { wb, rows: 0, history_rows: 0, place_rows: 0, date: Format::new().set_num_format("dd/mm/yyyy") })
     }
 
     /// Writes the organisations' sheet (once): a row per period of each organisation, the kind
@@ -112,6 +119,15 @@ impl DataWorkbook {
                 }
             }
         }
+        let ws = self.wb.worksheet_from_index(3)?;
+        for (code, on) in &m.places {
+            self.place_rows += 1;
+            let r = self.place_rows;
+            ws.write_number(r, 0, serial as f64)?;
+            ws.write_string(r, 1, &name)?;
+            ws.write_string(r, 2, code)?;
+            ws.write_datetime_with_format(r, 3, excel_date(*on)?, &self.date)?;
+        }
         Ok(())
     }
 
@@ -172,6 +188,7 @@ mod tests {
             status: Status::Full,
             exempt: None,
             levels,
+            places: vec![("CB-00".into(), d(1990, 1, 1)), ("CB-01".into(), d(2000, 1, 1))],
         };
         let mut wb = DataWorkbook::new("Dữ liệu đảng viên").unwrap();
         wb.push(&m).unwrap();
@@ -185,5 +202,7 @@ mod tests {
         let history = book.worksheet_range(LEVELS_SHEET).unwrap();
         assert_eq!(history.get_value((2, 3)), Some(&Data::String("12/12".into())));
         assert_eq!(history.get_value((2, 0)), Some(&Data::Float(1.0)));
+        let places = book.worksheet_range(PLACES_SHEET).unwrap();
+        assert_eq!(places.get_value((2, 2)), Some(&Data::String("CB-01".into())));
     }
 }

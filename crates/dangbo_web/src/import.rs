@@ -5,9 +5,10 @@ use crate::i18n::I18n;
 use chrono::NaiveDate;
 use dangbo_core::FieldErrors;
 use dangbo_core::register::data::{Extras, LevelsRow};
+use dangbo_core::register::places::{PlaceRow, parse_places};
 use dangbo_core::register::tree::{TREE_FIELDS, TREE_HEADERS, TreeRow};
 use dangbo_db::{Caller, DbError, ImportItem, ImportReport, Store, TreeItem};
-use dangbo_import::{Mapping, Sheet, read_levels, read_table, read_tree, row_to_input};
+use dangbo_import::{Mapping, Sheet, read_levels, read_places, read_table, read_tree, row_to_input};
 use std::collections::HashMap;
 
 /// Why a file could not be imported at all (a catalog key and its arguments).
@@ -54,9 +55,12 @@ pub async fn import_members(
     today: NaiveDate,
     progress: Progress<'_>,
 ) -> Result<(Mapping, ImportReport, Option<&'static str>), ImportFailure> {
-    let read = move || Ok::<_, dangbo_import::TableError>((read_table(&file_name, &bytes)?, read_levels(&file_name, &bytes)?, read_tree(&file_name, &bytes)?));
-    let (table, levels, tree) = limits.parse(read).await.map_err(ImportFailure::Web)?.map_err(|e| ImportFailure::File(e.key()))?;
-    let workbook = Workbook { levels, tree: tree_items(&tree, today) };
+    let read = move || {
+        let (f, b) = (&file_name, &bytes);
+        Ok::<_, dangbo_import::TableError>((read_table(f, b)?, read_levels(f, b)?, read_places(f, b)?, read_tree(f, b)?))
+    };
+    let (table, levels, places, tree) = limits.parse(read).await.map_err(ImportFailure::Web)?.map_err(|e| ImportFailure::File(e.key()))?;
+    let workbook = Workbook { levels, places, tree: tree_items(&tree, today) };
     import_sheet(store, caller, table.into(), workbook, default_org, chosen, dry_run, today, progress).await
 }
 
@@ -65,6 +69,7 @@ pub async fn import_members(
 #[derive(Default)]
 pub struct Workbook {
     pub levels: HashMap<String, Vec<LevelsRow>>,
+    pub places: HashMap<String, Vec<PlaceRow>>,
     pub tree: Vec<TreeItem>,
 }
 
@@ -109,7 +114,7 @@ pub async fn import_sheet(
     let list = |items: Vec<dangbo_db::RefItem>| items.into_iter().map(|r| (r.code, r.name, r.aliases)).collect::<Vec<_>>();
     let ethnicities = list(store.ref_items("ethnicity").await.map_err(ImportFailure::Store)?);
     let religions = list(store.ref_items("religion").await.map_err(ImportFailure::Store)?);
-    let Workbook { levels, tree } = workbook;
+    let Workbook { levels, places, tree } = workbook;
     let total = sheet.len.unwrap_or(0);
     let mut last_row = 0;
     let parsed = sheet.rows.enumerate().map(|(i, r)| {
@@ -123,7 +128,15 @@ pub async fn import_sheet(
                 let mut item = ImportItem::new(r.row, r.input, today);
                 let history = levels.get(&r.serial).filter(|_| !r.serial.is_empty()).map(Vec::as_slice).unwrap_or_default();
                 let full_name = item.new.as_ref().map(|n| n.person.full_name()).unwrap_or_default();
-                match (Extras::parse(&full_name, history, &r.exempt_from, &r.exempt_ground, today), &mut item.new) {
+                let moves = places.get(&r.serial).filter(|_| !r.serial.is_empty()).map(Vec::as_slice).unwrap_or_default();
+                let extras = Extras::parse(&full_name, history, &r.exempt_from, &r.exempt_ground, today).and_then(|mut x| match &item.new {
+                    Ok(n) if !moves.is_empty() => parse_places(&full_name, n.org.as_str(), n.party.ceremony_date, moves, today).map(|p| {
+                        x.places = p;
+                        x
+                    }),
+                    _ => Ok(x),
+                });
+                match (extras, &mut item.new) {
                     (Ok(extras), _) => item.extras = extras,
                     (Err(e), Ok(_)) => item.new = Err(e),
                     (Err(e), Err(errors)) => errors.0.extend(e.0),

@@ -28,6 +28,8 @@ pub struct MemberData {
     /// The levels with the date each set took effect, oldest first; empty when they never
     /// changed while the member was in the register.
     pub levels: Vec<(NaiveDate, Levels)>,
+    /// The branches of the exported tree the member was in ([`super::places::places_of`]).
+    pub places: super::places::Places,
 }
 
 /// The headers of the members' sheet after "STT", as the import recognises them.
@@ -91,7 +93,14 @@ pub enum DataCell {
 
 impl MemberData {
     /// The member as the register holds them after `records` (replayed into `d`).
-    pub fn of(d: &Derived, records: &[EventRecord], org_code: String, org_name: String, ethnicity_name: String, religion_name: String) -> MemberData {
+    pub fn of(
+        d: &Derived,
+        records: &[EventRecord],
+        (org_code, org_name): (String, String),
+        ethnicity_name: String,
+        religion_name: String,
+        code_of: impl Fn(&str) -> Option<String>,
+    ) -> MemberData {
         MemberData {
             org_code,
             org_name,
@@ -103,6 +112,7 @@ impl MemberData {
             status: d.status,
             exempt: exemption(d, records),
             levels: level_history(d),
+            places: super::places::places_of(d, code_of),
         }
     }
 
@@ -200,6 +210,8 @@ pub struct Extras {
     pub levels: Vec<(NaiveDate, Levels)>,
     /// Exempt since, on the ground (a code).
     pub exempt: Option<(NaiveDate, String)>,
+    /// The member's branches from the places' sheet (empty: the row's branch since the ceremony).
+    pub places: super::places::Places,
 }
 
 /// One row of the levels' sheet as read: its number in the file, the name written beside the
@@ -266,14 +278,16 @@ impl Extras {
                 on.zip(ground).map(|(on, g)| (on, g.to_string()))
             }
         };
-        e.into_result(Extras { levels, exempt })
+        e.into_result(Extras { levels, exempt, places: Vec::new() })
     }
 }
 
 /// The events that make `new` with its `extras` a member of branch `org_id`: admitted with the
-/// levels in force on the ceremony day, recognised on the full date, each later set of levels
-/// changed on its date, exempted on its date. The last set of levels must be the row's.
-pub fn events_of(new: &NewMember, org_id: &str, extras: &Extras) -> Result<Vec<(NaiveDate, EventData, Basis)>, FieldErrors> {
+/// levels in force on the ceremony day (or, when the places say the member came into the tree
+/// later, arrived on that day in the first place's branch, `place_ids` naming each place's
+/// branch), moved on each later place's day, recognised on the full date, each later set of
+/// levels changed on its date, exempted on its date. The last set of levels must be the row's.
+pub fn events_of(new: &NewMember, org_id: &str, extras: &Extras, place_ids: &[String]) -> Result<Vec<(NaiveDate, EventData, Basis)>, FieldErrors> {
     let ceremony = new.party.ceremony_date;
     let now = Levels::of(&new.person);
     if extras.levels.last().is_some_and(|(_, l)| *l != now) {
@@ -286,23 +300,31 @@ pub fn events_of(new: &NewMember, org_id: &str, extras: &Extras) -> Result<Vec<(
         occupation: l.occupation.clone(),
         ..new.person.clone()
     };
-    let first = extras.levels.iter().rev().find(|(on, _)| *on <= ceremony).or(extras.levels.first()).map(|(_, l)| with(l));
-    let mut events = vec![(
-        ceremony,
-        EventData::Admitted { person: first.unwrap_or_else(|| new.person.clone()), party: new.party.clone(), org_id: org_id.to_string() },
-        new.basis.clone(),
-    )];
-    if let Some(f) = new.full_date {
+    let start = extras.places.first().map_or(ceremony, |(_, on)| *on);
+    let first_org = place_ids.first().map_or(org_id, String::as_str).to_string();
+    let person = extras.levels.iter().rev().find(|(on, _)| *on <= start).or(extras.levels.first()).map(|(_, l)| with(l)).unwrap_or_else(|| new.person.clone());
+    let full_before = new.full_date.filter(|f| *f <= start && start > ceremony);
+    let first = if start == ceremony {
+        EventData::Admitted { person, party: new.party.clone(), org_id: first_org }
+    } else {
+        let status = if full_before.is_some() { crate::member::Status::Full } else { crate::member::Status::Probationary };
+        EventData::TransferredIn { person, party: new.party.clone(), org_id: first_org, status, full_date: full_before, from: String::new() }
+    };
+    let mut events = vec![(start, first, new.basis.clone())];
+    if let Some(f) = new.full_date.filter(|_| full_before.is_none()) {
         events.push((f, EventData::Recognised {}, Basis::default()));
     }
-    for (on, l) in extras.levels.iter().filter(|(on, _)| *on > ceremony) {
+    for ((_, on), id) in extras.places.iter().zip(place_ids).skip(1) {
+        events.push((*on, EventData::Transferred { org_id: id.clone() }, Basis::default()));
+    }
+    for (on, l) in extras.levels.iter().filter(|(on, _)| *on > start) {
         events.push((*on, EventData::InfoChanged { person: with(l), correction: false }, Basis::default()));
     }
     if let Some((on, ground)) = &extras.exempt {
         if new.full_date.is_none_or(|f| *on < f) {
             return Err(FieldErrors::single("exempt_from", "err-exempt-not-full"));
         }
-        events.push((*on, EventData::Exempted { ground: ground.clone() }, Basis::default()));
+        events.push(((*on).max(start), EventData::Exempted { ground: ground.clone() }, Basis::default()));
     }
     // Replay orders by date, then by this order: the same day's recognition before a change.
     events.sort_by_key(|(on, _, _)| *on);
@@ -350,10 +372,11 @@ mod tests {
         let extras = Extras {
             levels: vec![(d(1990, 2, 3), levels("9/12", "Sơ cấp")), (d(2021, 5, 4), levels("12/12", "Sơ cấp")), (d(2023, 1, 1), levels("12/12", "Trung cấp"))],
             exempt: Some((d(2022, 6, 1), "age_health".into())),
+            places: Vec::new(),
         };
-        let events = records(events_of(&new, "org-1", &extras).unwrap());
+        let events = records(events_of(&new, "org-1", &extras, &[]).unwrap());
         let derived = replay(&events).unwrap();
-        let data = MemberData::of(&derived, &events, "CB-01".into(), "Chi bộ 1".into(), "Kinh".into(), "Không".into());
+        let data = MemberData::of(&derived, &events, ("CB-01".into(), "Chi bộ 1".into()), "Kinh".into(), "Không".into(), |_| Some("CB-01".into()));
         assert_eq!(data.levels, extras.levels);
         assert_eq!(data.exempt, extras.exempt);
         assert_eq!(data.status, Status::Exempt);
@@ -367,10 +390,10 @@ mod tests {
     #[test]
     fn levels_that_do_not_end_at_the_row_and_an_exemption_of_a_probationary_member_are_refused() {
         let new = new_member();
-        let stale = Extras { levels: vec![(d(1990, 2, 3), levels("9/12", "Sơ cấp"))], exempt: None };
-        assert!(events_of(&new, "o", &stale).unwrap_err().has("levels", "err-levels-not-current"));
-        let early = Extras { levels: vec![], exempt: Some((d(1990, 6, 1), "other".into())) };
-        assert!(events_of(&new, "o", &early).unwrap_err().has("exempt_from", "err-exempt-not-full"));
+        let stale = Extras { levels: vec![(d(1990, 2, 3), levels("9/12", "Sơ cấp"))], exempt: None, places: Vec::new() };
+        assert!(events_of(&new, "o", &stale, &[]).unwrap_err().has("levels", "err-levels-not-current"));
+        let early = Extras { levels: vec![], exempt: Some((d(1990, 6, 1), "other".into())), places: Vec::new() };
+        assert!(events_of(&new, "o", &early, &[]).unwrap_err().has("exempt_from", "err-exempt-not-full"));
     }
 
     #[test]
@@ -409,9 +432,26 @@ mod tests {
     #[test]
     fn a_member_whose_levels_never_changed_has_no_history() {
         let new = new_member();
-        let events = records(events_of(&new, "o", &Extras::default()).unwrap());
+        let events = records(events_of(&new, "o", &Extras::default(), &[]).unwrap());
         let derived = replay(&events).unwrap();
         assert!(level_history(&derived).is_empty());
         assert_eq!(exemption(&derived, &events), None);
+    }
+
+    #[test]
+    fn a_members_places_replay_to_the_same_places() {
+        let new = new_member();
+        let code_of = |id: &str| Some(id.to_uppercase());
+        for places in [vec![("A", d(1990, 2, 3)), ("B", d(2000, 1, 1))], vec![("B", d(2000, 1, 1))], vec![("B", d(1990, 6, 1)), ("A", d(2025, 7, 1))]] {
+            let extras = Extras { places: places.iter().map(|(c, on)| (c.to_string(), *on)).collect(), ..Default::default() };
+            let ids: Vec<String> = places.iter().map(|(c, _)| c.to_lowercase()).collect();
+            let events = records(events_of(&new, "b", &extras, &ids).unwrap());
+            let derived = replay(&events).unwrap();
+            assert_eq!(derived.full_date, new.full_date, "{places:?}");
+            assert_eq!(super::super::places::places_of(&derived, code_of), extras.places, "{places:?}");
+        }
+        // Admitted in today's branch and never moved: nothing to write.
+        let derived = replay(&records(events_of(&new, "b", &Extras::default(), &[]).unwrap())).unwrap();
+        assert!(super::super::places::places_of(&derived, code_of).is_empty());
     }
 }

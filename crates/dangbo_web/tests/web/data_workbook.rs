@@ -67,6 +67,8 @@ async fn members(store: &Store) {
     let change = |on: &str, member: MemberInput| EventInput { kind: "info_changed".into(), effective_on: on.into(), member, ..Default::default() };
     event(store, &lan, change("2021-05-04", MemberInput { education: Some("12/12".into()), ..Default::default() })).await;
     event(store, &lan, change("2023-02-01", MemberInput { theory: Some("Trung cấp".into()), ..Default::default() })).await;
+    // Moved to the other branch in 2015: the places' sheet carries both.
+    event(store, &lan, EventInput { kind: "transferred".into(), effective_on: "2015-09-01".into(), org: Some("B2".into()), ..Default::default() }).await;
     let hung = MemberInput { card_no: Some("01.000001".into()), ..person("B2", "Trần", "Hùng", "male", "1945-01-01", "1970-05-19", Some("1971-05-19")) };
     let hung = store.create_member(&admin, hung.parse(today()).unwrap()).await.unwrap();
     event(store, &hung, EventInput { kind: "exempted".into(), effective_on: "2015-06-01".into(), ground: Some("other".into()), ..Default::default() }).await;
@@ -89,7 +91,7 @@ async fn members(store: &Store) {
 /// Every cell of both sheets, row by row.
 fn sheets(bytes: &[u8]) -> Vec<Vec<Vec<Data>>> {
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    ["Đảng viên", "Quá trình", "Tổ chức"].iter().map(|name| book.worksheet_range(name).unwrap().rows().map(|r| r.to_vec()).collect()).collect()
+    ["Đảng viên", "Quá trình", "Tổ chức", "Sinh hoạt"].iter().map(|name| book.worksheet_range(name).unwrap().rows().map(|r| r.to_vec()).collect()).collect()
 }
 
 /// The data workbook of C, downloaded from the organisation's page by an admin.
@@ -121,6 +123,9 @@ async fn the_register_exported_as_data_imports_into_an_empty_database_to_the_sam
         assert_eq!(cells[1].len(), 1 + 3, "{backend}: the header and Lan's three sets of levels: {:?}", cells[1]);
         let hung = cells[0].iter().find(|r| r.get(3) == Some(&Data::String("Hùng".into()))).expect("Hùng's row");
         assert!(hung.contains(&Data::String("Lý do khác".into())), "{backend}: the exemption's ground: {hung:?}");
+        let places: Vec<Vec<Data>> = cells[3].iter().skip(1).map(|r| r[2..].to_vec()).collect();
+        assert_eq!(places.len(), 2, "{backend}: Lan's two branches: {places:?}");
+        assert_eq!((&places[0][0], &places[1][0]), (&Data::String("B1".into()), &Data::String("B2".into())), "{backend}");
         let codes: Vec<&Data> = cells[2].iter().skip(1).map(|r| &r[0]).collect();
         assert_eq!(codes, ["B1", "B2", "C", "P"].map(|c| Data::String(c.into())).iter().collect::<Vec<_>>(), "{backend}: by founding day, then code");
         let b1 = &cells[2][1];
@@ -144,6 +149,12 @@ async fn the_register_exported_as_data_imports_into_an_empty_database_to_the_sam
         let banner = res.select_text("p.banner");
         assert!(banner[0].contains("thêm 3 đảng viên") && banner[0].contains("Đã thành lập 4 tổ chức"), "{backend}: {banner:?}");
 
+        // Counted where she was: in B1 until 2015, in B2 after, in both databases.
+        let on = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        for (store, which) in [(&a.store, "exported"), (&b.store, "imported")] {
+            let count = async |code: &str, day: &str| store.summary(&Caller::system(), code, on(day)).await.unwrap().total();
+            assert_eq!((count("B1", "2014-12-31").await, count("B1", "2016-01-01").await), (1, 0), "{backend}: {which}");
+        }
         let second = export(&b, "xuat").await;
         assert_eq!(sheets(&second), cells, "{backend}: the same register");
         // The same file again changes nothing.
