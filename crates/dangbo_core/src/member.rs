@@ -1,12 +1,14 @@
 //! Members: the person, their Party record, and the input that creates them.
 
 mod file;
+mod rows;
 use crate::error::FieldErrors;
 use crate::org::string_enum;
 use crate::org::{Basis, OrgCode, parse_basis, parse_past_date};
 use crate::{date, rules, text};
 use chrono::NaiveDate;
-pub use file::{FileFields, FileInput};
+pub use file::{FileFields, FileInput, Relation, Relative, RelativeInput, WorkInput, WorkRow};
+pub use rows::{MAX_ROWS, summary_family, summary_work};
 use serde::{Deserialize, Serialize};
 
 string_enum! {
@@ -139,6 +141,7 @@ impl Person {
             ("occupation", self.occupation.clone()),
         ];
         out.extend(self.file.entries());
+        out.extend(self.file.lists());
         out
     }
 

@@ -10,4 +10,4 @@ pub mod table;
 
 pub use members::{ImportRow, Mapping, fields, header_key, row_to_input};
 pub use stream::{RowResult, Sheet, stream_csv};
-pub use table::{Cell, Table, TableError, read_levels, read_places, read_table, read_tree};
+pub use table::{Cell, Keyed, Table, TableError, read_keyed, read_levels, read_places, read_table, read_tree};

@@ -249,6 +249,9 @@ pub fn row_to_input(
             languages: opt(get("languages")),
             youth_union_on: opt(date("youth_union_on")),
             armed_service: opt(get("armed_service")),
+            // Kept: a member list has no lines of work or family.
+            work: None,
+            family: None,
         },
     };
     ImportRow { row, input, serial: get("serial"), exempt_from: date("exempt_from"), exempt_ground: get("exempt_ground") }

@@ -200,6 +200,35 @@ pub fn read_places(file_name: &str, bytes: &[u8]) -> Result<std::collections::Ha
     Ok(out)
 }
 
+/// Rows of a sheet by the member's number: (row in the file, cells).
+pub type Keyed = std::collections::HashMap<String, Vec<(usize, Vec<String>)>>;
+
+/// A sheet of a data workbook whose rows belong to members by number (STT): each row's cells
+/// in the order of `headers` (dates as ISO), by number; empty for a CSV or a workbook without it.
+pub fn read_keyed(file_name: &str, bytes: &[u8], sheet: &str, headers: &[&str]) -> Result<Keyed, TableError> {
+    let mut out = Keyed::new();
+    let lower = file_name.to_ascii_lowercase();
+    if lower.ends_with(".csv") || lower.ends_with(".txt") || bytes.is_empty() || bytes.len() > MAX_BYTES {
+        return Ok(out);
+    }
+    let Some(grid) = read_workbook(bytes, Some(sheet))? else { return Ok(out) };
+    let Ok(table) = split_header(grid) else { return Ok(out) };
+    let cols: Vec<Option<usize>> =
+        headers.iter().map(|h| table.headers.iter().position(|x| dangbo_core::text::fold(x) == dangbo_core::text::fold(h))).collect();
+    for (row, cells) in &table.rows {
+        let values: Vec<String> = cols
+            .iter()
+            .map(|i| match i.and_then(|i| cells.get(i)) {
+                Some(Cell::Date(d)) => dangbo_core::date::iso(*d),
+                Some(c) => c.text(),
+                None => String::new(),
+            })
+            .collect();
+        out.entry(values[0].clone()).or_default().push((*row, values));
+    }
+    Ok(out)
+}
+
 /// The organisations' sheet of a data workbook ([`dangbo_core::register::tree::TREE_SHEET`]),
 /// row by row, cells in the order of its headers (a date cell as an ISO date); empty for a CSV
 /// or a workbook without it.

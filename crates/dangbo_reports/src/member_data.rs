@@ -4,7 +4,7 @@
 //! imports into an empty database. Rows are streamed (constant memory).
 
 use dangbo_core::register::data::{DataCell, LEVELS_HEADERS, LEVELS_SHEET, MEMBER_HEADERS, MemberData};
-use dangbo_core::register::places::{PLACES_HEADERS, PLACES_SHEET};
+use dangbo_core::register::places::{FAMILY_HEADERS, FAMILY_SHEET, PLACES_HEADERS, PLACES_SHEET, WORK_HEADERS, WORK_SHEET};
 use dangbo_core::register::tree::{OrgData, TREE_HEADERS, TREE_SHEET};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Workbook, XlsxError};
 
@@ -17,6 +17,10 @@ pub struct DataWorkbook {
     rows: u32,
     history_rows: u32,
     place_rows: u32,
+    work_rows: u32,
+    family_rows: u32,
+    /// Each relation's word, by code (the codes until [`DataWorkbook::relations`] is called).
+    relations: std::collections::HashMap<String, String>,
     date: Format,
 }
 
@@ -54,7 +58,28 @@ impl DataWorkbook {
         for (c, h) in PLACES_HEADERS.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, *h, &head)?;
         }
-        Ok(DataWorkbook { wb, rows: 0, history_rows: 0, place_rows: 0, date: Format::new().set_num_format("dd/mm/yyyy") })
+        for (name, headers) in [(WORK_SHEET, &WORK_HEADERS[..]), (FAMILY_SHEET, &FAMILY_HEADERS[..])] {
+            let ws = wb.add_worksheet_with_constant_memory()?;
+            ws.set_name(name)?;
+            for (c, h) in headers.iter().enumerate() {
+                ws.write_string_with_format(0, c as u16, *h, &head)?;
+            }
+        }
+        Ok(DataWorkbook {
+            wb,
+            rows: 0,
+            history_rows: 0,
+            place_rows: 0,
+            work_rows: 0,
+            family_rows: 0,
+            relations: Default::default(),
+            date: Format::new().set_num_format("dd/mm/yyyy"),
+        })
+    }
+
+    /// Names the family relations as `label` words them.
+    pub fn relations(&mut self, label: impl Fn(&str) -> String) {
+        self.relations = dangbo_core::member::Relation::ALL.iter().map(|r| (r.as_str().to_string(), label(&r.message_key()))).collect();
     }
 
     /// Writes the organisations' sheet (once): a row per period of each organisation, the kind
@@ -127,6 +152,36 @@ impl DataWorkbook {
             ws.write_string(r, 1, &name)?;
             ws.write_string(r, 2, code)?;
             ws.write_datetime_with_format(r, 3, excel_date(*on)?, &self.date)?;
+        }
+        let ws = self.wb.worksheet_from_index(4)?;
+        for w in &m.person.file.work {
+            self.work_rows += 1;
+            let r = self.work_rows;
+            ws.write_number(r, 0, serial as f64)?;
+            ws.write_string(r, 1, &name)?;
+            ws.write_string(r, 2, w.from.display())?;
+            if let Some(to) = w.to {
+                ws.write_string(r, 3, to.display())?;
+            }
+            ws.write_string(r, 4, crate::cell::xlsx_text(&w.work))?;
+        }
+        let ws = self.wb.worksheet_from_index(5)?;
+        for f in &m.person.file.family {
+            self.family_rows += 1;
+            let r = self.family_rows;
+            ws.write_number(r, 0, serial as f64)?;
+            ws.write_string(r, 1, &name)?;
+            let relation = self.relations.get(f.relation.as_str()).map(String::as_str).unwrap_or(f.relation.as_str());
+            ws.write_string(r, 2, relation)?;
+            ws.write_string(r, 3, crate::cell::xlsx_text(&f.name))?;
+            if let Some(y) = f.birth_year {
+                ws.write_string(r, 4, y.to_string())?;
+            }
+            for (c, v) in [&f.occupation, &f.residence, &f.history].into_iter().enumerate() {
+                if !v.is_empty() {
+                    ws.write_string(r, c as u16 + 5, crate::cell::xlsx_text(v))?;
+                }
+            }
         }
         Ok(())
     }

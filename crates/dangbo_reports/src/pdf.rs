@@ -240,6 +240,10 @@ pub struct MemberFile {
     pub history: Vec<(String, String)>,
     pub positions: Vec<String>,
     pub courses: Vec<String>,
+    /// The work history: (from – to, what and where), oldest first.
+    pub work: Vec<(String, String)>,
+    /// The family: relation, name, year of birth, occupation, residence, political history.
+    pub family: Vec<[String; 6]>,
     pub printed_on: String,
 }
 

@@ -137,6 +137,14 @@ fn the_member_file_matches_its_snapshot() {
         ],
         positions: vec!["Chi ủy viên, Chi bộ thôn Lợi Hồng (2015 – 2020)".into()],
         courses: vec![],
+        work: vec![
+            ("09/2003 – 06/2007".into(), "Sinh viên Trường Cao đẳng Sư phạm Quảng Ninh".into()),
+            ("09/2007 – nay".into(), "Giáo viên Trường Tiểu học Quảng Lợi, xã Quảng Tân".into()),
+        ],
+        family: vec![
+            ["Bố".into(), "Hoàng Văn Sinh".into(), "1958".into(), "Làm ruộng".into(), "thôn Lợi Hồng, xã Quảng Tân".into(), "Đảng viên, chấp hành tốt".into()],
+            ["Mẹ".into(), "Triệu Thị Mai".into(), "1961".into(), "Làm ruộng".into(), "thôn Lợi Hồng, xã Quảng Tân".into(), "Chấp hành tốt".into()],
+        ],
         printed_on: "07/12/2026".into(),
     };
     check("member-file", &MEMBER_FILE, &doc, 2);

@@ -21,6 +21,7 @@ pub fn data_title(org_name: &str, today: chrono::NaiveDate) -> String {
 /// reads either language's labels, or the codes).
 pub fn data_tree(wb: &mut dangbo_reports::member_data::DataWorkbook, tree: &[dangbo_core::register::tree::OrgData]) -> Result<(), String> {
     let vi = crate::i18n::I18n::new(crate::i18n::Lang::Vi);
+    wb.relations(|key| vi.t(key));
     wb.tree(tree, |key| vi.t(key)).map_err(|e| e.to_string())
 }
 

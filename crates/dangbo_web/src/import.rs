@@ -8,7 +8,7 @@ use dangbo_core::register::data::{Extras, LevelsRow};
 use dangbo_core::register::places::{PlaceRow, parse_places};
 use dangbo_core::register::tree::{TREE_FIELDS, TREE_HEADERS, TreeRow};
 use dangbo_db::{Caller, DbError, ImportItem, ImportReport, Store, TreeItem};
-use dangbo_import::{Mapping, Sheet, read_levels, read_places, read_table, read_tree, row_to_input};
+use dangbo_import::{Mapping, Sheet, read_keyed, read_levels, read_places, read_table, read_tree, row_to_input};
 use std::collections::HashMap;
 
 /// Why a file could not be imported at all (a catalog key and its arguments).
@@ -57,10 +57,12 @@ pub async fn import_members(
 ) -> Result<(Mapping, ImportReport, Option<&'static str>), ImportFailure> {
     let read = move || {
         let (f, b) = (&file_name, &bytes);
-        Ok::<_, dangbo_import::TableError>((read_table(f, b)?, read_levels(f, b)?, read_places(f, b)?, read_tree(f, b)?))
+        use dangbo_core::register::places::{FAMILY_HEADERS, FAMILY_SHEET, WORK_HEADERS, WORK_SHEET};
+        let rows = (read_keyed(f, b, WORK_SHEET, &WORK_HEADERS)?, read_keyed(f, b, FAMILY_SHEET, &FAMILY_HEADERS)?);
+        Ok::<_, dangbo_import::TableError>((read_table(f, b)?, read_levels(f, b)?, read_places(f, b)?, read_tree(f, b)?, rows))
     };
-    let (table, levels, places, tree) = limits.parse(read).await.map_err(ImportFailure::Web)?.map_err(|e| ImportFailure::File(e.key()))?;
-    let workbook = Workbook { levels, places, tree: tree_items(&tree, today) };
+    let (table, levels, places, tree, (work, family)) = limits.parse(read).await.map_err(ImportFailure::Web)?.map_err(|e| ImportFailure::File(e.key()))?;
+    let workbook = Workbook { levels, places, tree: tree_items(&tree, today), work, family };
     import_sheet(store, caller, table.into(), workbook, default_org, chosen, dry_run, today, progress).await
 }
 
@@ -71,6 +73,45 @@ pub struct Workbook {
     pub levels: HashMap<String, Vec<LevelsRow>>,
     pub places: HashMap<String, Vec<PlaceRow>>,
     pub tree: Vec<TreeItem>,
+    /// The work history's and the family's rows by member number: (row, cells).
+    pub work: dangbo_import::Keyed,
+    pub family: dangbo_import::Keyed,
+}
+
+/// A file's items for one member.
+type Lists = (Option<Vec<dangbo_core::member::WorkInput>>, Option<Vec<dangbo_core::member::RelativeInput>>);
+
+/// The work history and family a data workbook gives a member (`None`: the sheets say nothing
+/// of them), each row beside the member's name, the relation by its word or code.
+fn file_rows(
+    name: &str,
+    work: Option<&Vec<(usize, Vec<String>)>>,
+    family: Option<&Vec<(usize, Vec<String>)>>,
+    relations: &HashMap<String, dangbo_core::member::Relation>,
+) -> Result<Lists, FieldErrors> {
+    use dangbo_core::text::fold;
+    let mut e = FieldErrors::new();
+    let mut check = |field: &str, rows: &[(usize, Vec<String>)]| {
+        if let Some((row, _)) = rows.iter().find(|(_, c)| fold(&c[1]) != fold(name)) {
+            e.add_with(field, "err-places-name", vec![("row", row.to_string())]);
+        }
+    };
+    work.inspect(|w| check("work_history", w));
+    family.inspect(|f| check("family", f));
+    let work = work.map(|rows| rows.iter().map(|(_, c)| dangbo_core::member::WorkInput { from: c[2].clone(), to: c[3].clone(), work: c[4].clone() }).collect());
+    let family = family.map(|rows| {
+        rows.iter()
+            .map(|(_, c)| dangbo_core::member::RelativeInput {
+                relation: relations.get(&fold(&c[2])).map(|r| r.as_str().to_string()).unwrap_or_else(|| c[2].clone()),
+                name: c[3].clone(),
+                birth_year: c[4].clone(),
+                occupation: c[5].clone(),
+                residence: c[6].clone(),
+                history: c[7].clone(),
+            })
+            .collect()
+    });
+    e.into_result((work, family))
 }
 
 /// The organisations' rows parsed, the kind and field recognised by their labels in either
@@ -114,7 +155,10 @@ pub async fn import_sheet(
     let list = |items: Vec<dangbo_db::RefItem>| items.into_iter().map(|r| (r.code, r.name, r.aliases)).collect::<Vec<_>>();
     let ethnicities = list(store.ref_items("ethnicity").await.map_err(ImportFailure::Store)?);
     let religions = list(store.ref_items("religion").await.map_err(ImportFailure::Store)?);
-    let Workbook { levels, places, tree } = workbook;
+    let Workbook { levels, places, tree, work, family } = workbook;
+    let langs = [I18n::new(crate::i18n::Lang::Vi), I18n::new(crate::i18n::Lang::En)];
+    let relations: HashMap<String, dangbo_core::member::Relation> =
+        dangbo_core::member::Relation::ALL.iter().flat_map(|r| langs.iter().map(move |i| (dangbo_core::text::fold(&i.t(&r.message_key())), *r))).collect();
     let total = sheet.len.unwrap_or(0);
     let mut last_row = 0;
     let parsed = sheet.rows.enumerate().map(|(i, r)| {
@@ -124,8 +168,21 @@ pub async fn import_sheet(
         match r {
             Ok((row, cells)) => {
                 last_row = row;
-                let r = row_to_input(row, &cells, &mapping, default_org, &ethnicities, &religions);
+                let mut r = row_to_input(row, &cells, &mapping, default_org, &ethnicities, &religions);
+                let serial = Some(r.serial.as_str()).filter(|s| !s.is_empty());
+                let (w, f) = (serial.and_then(|s| work.get(s)), serial.and_then(|s| family.get(s)));
+                let name = dangbo_core::text::full_name(&r.input.family_name, &r.input.middle_name, &r.input.given_name);
+                let lists = file_rows(&name, w, f, &relations);
+                if let Ok((w, f)) = &lists {
+                    (r.input.file.work, r.input.file.family) = (w.clone(), f.clone());
+                }
                 let mut item = ImportItem::new(r.row, r.input, today);
+                if let Err(e) = lists {
+                    match &mut item.new {
+                        Ok(_) => item.new = Err(e),
+                        Err(errors) => errors.0.extend(e.0),
+                    }
+                }
                 let history = levels.get(&r.serial).filter(|_| !r.serial.is_empty()).map(Vec::as_slice).unwrap_or_default();
                 let full_name = item.new.as_ref().map(|n| n.person.full_name()).unwrap_or_default();
                 let moves = places.get(&r.serial).filter(|_| !r.serial.is_empty()).map(Vec::as_slice).unwrap_or_default();

@@ -400,6 +400,19 @@ pub struct MemberEditPage {
 }
 
 #[derive(Template)]
+#[template(path = "member_rows.html")]
+pub struct MemberRowsPage {
+    pub ctx: Ctx,
+    pub id: String,
+    pub name: String,
+    pub work: Vec<dangbo_core::member::WorkInput>,
+    pub family: Vec<dangbo_core::member::RelativeInput>,
+    pub relations: Vec<Choice>,
+    /// Problems of the lines, each naming its line.
+    pub errors: Vec<String>,
+}
+
+#[derive(Template)]
 #[template(path = "admissions.html")]
 pub struct AdmissionsPage {
     pub ctx: Ctx,

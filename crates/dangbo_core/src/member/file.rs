@@ -8,6 +8,8 @@ use crate::org::parse_past_date;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub use super::rows::{Relation, Relative, RelativeInput, WorkInput, WorkRow};
+
 /// The biography's further items, as recorded.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -36,6 +38,12 @@ pub struct FileFields {
     /// Quân đội, công an (đang phục vụ, đã xuất ngũ, nghỉ hưu…), as written.
     #[serde(default)]
     pub armed_service: String,
+    /// Những công tác và chức vụ đã qua, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub work: Vec<WorkRow>,
+    /// Hoàn cảnh gia đình.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub family: Vec<Relative>,
 }
 
 /// The same items as typed in a form or an API call (empty: not given).
@@ -60,6 +68,12 @@ pub struct FileInput {
     pub youth_union_on: Option<String>,
     #[serde(default)]
     pub armed_service: Option<String>,
+    /// The whole work history (replacing what is recorded); absent: kept.
+    #[serde(default)]
+    pub work: Option<Vec<WorkInput>>,
+    /// The whole family (replacing what is recorded); absent: kept.
+    #[serde(default)]
+    pub family: Option<Vec<RelativeInput>>,
 }
 
 fn clean(v: &Option<String>) -> String {
@@ -85,6 +99,11 @@ impl FileFields {
         ];
         let mut values = values.into_iter();
         Self::FIELDS.map(|name| (name, values.next().unwrap_or_default()))
+    }
+
+    /// The repeated items by name (`field-…`), each list in one line.
+    pub fn lists(&self) -> [(&'static str, String); 2] {
+        [("work_history", super::rows::summary_work(&self.work)), ("family", super::rows::summary_family(&self.family))]
     }
 }
 
@@ -121,6 +140,8 @@ impl FileInput {
             languages: clean(&self.languages),
             youth_union_on,
             armed_service: clean(&self.armed_service),
+            work: super::rows::parse_work(self.work.as_deref().unwrap_or_default(), birth, today, e),
+            family: super::rows::parse_family(self.family.as_deref().unwrap_or_default(), today, e),
         }
     }
 
@@ -136,6 +157,8 @@ impl FileInput {
             languages: keep(&self.languages, &current.languages),
             youth_union_on: keep(&self.youth_union_on, &current.youth_union_on.map(date::iso).unwrap_or_default()),
             armed_service: keep(&self.armed_service, &current.armed_service),
+            work: Some(self.work.clone().unwrap_or_else(|| current.work.iter().map(WorkInput::from).collect())),
+            family: Some(self.family.clone().unwrap_or_else(|| current.family.iter().map(RelativeInput::from).collect())),
         }
     }
 }

@@ -14,6 +14,12 @@ use chrono::NaiveDate;
 pub const PLACES_SHEET: &str = "Sinh hoạt";
 pub const PLACES_HEADERS: [&str; 4] = ["STT", "Họ và tên", "Mã chi bộ", "Từ ngày"];
 
+/// The sheets of the biography's repeated items, by the member's number (STT) and name.
+pub const WORK_SHEET: &str = "Công tác";
+pub const WORK_HEADERS: [&str; 5] = ["STT", "Họ và tên", "Từ tháng", "Đến tháng", "Làm công việc gì, ở đâu, giữ chức vụ gì"];
+pub const FAMILY_SHEET: &str = "Gia đình";
+pub const FAMILY_HEADERS: [&str; 8] = ["STT", "Họ và tên", "Quan hệ", "Họ tên người thân", "Năm sinh", "Nghề nghiệp", "Nơi ở", "Lịch sử chính trị"];
+
 /// A member's branches, each from the day they joined it, oldest first; the last is today's.
 pub type Places = Vec<(String, NaiveDate)>;
 

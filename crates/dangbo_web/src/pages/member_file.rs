@@ -59,6 +59,21 @@ pub async fn member_file(State(st): State<AppState>, auth: PageAuth, Path(id): P
         history: page.timeline.iter().map(|e| (e.date.clone(), line(&e.kind, &e.detail, &e.basis))).collect(),
         positions: page.positions.clone(),
         courses: page.courses.clone(),
+        work: p
+            .file
+            .work
+            .iter()
+            .map(|w| (format!("{} – {}", w.from.display(), w.to.map(|m| m.display()).unwrap_or_else(|| i.t("rows-until-now"))), w.work.clone()))
+            .collect(),
+        family: p
+            .file
+            .family
+            .iter()
+            .map(|r| {
+                let year = r.birth_year.map(|y| y.to_string()).unwrap_or_default();
+                [i.t(&r.relation.message_key()), r.name.clone(), year, r.occupation.clone(), r.residence.clone(), r.history.clone()]
+            })
+            .collect(),
         printed_on: display(today),
     };
     st.store.log_export(&auth.caller, "member_file", "member", &id, serde_json::json!({})).await?;

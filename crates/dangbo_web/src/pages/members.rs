@@ -141,6 +141,22 @@ fn info_change(i: &I18n, before: Option<&serde_json::Value>, data: &serde_json::
             })
         })
         .collect();
+    // The repeated items, each list in one line.
+    let list = |v: Option<&serde_json::Value>, f: &str| -> String {
+        let v = v.map(|p| p["file"][f].clone()).unwrap_or_default();
+        match f {
+            "work" => dangbo_core::member::summary_work(&serde_json::from_value::<Vec<dangbo_core::member::WorkRow>>(v).unwrap_or_default()),
+            _ => dangbo_core::member::summary_family(&serde_json::from_value::<Vec<dangbo_core::member::Relative>>(v).unwrap_or_default()),
+        }
+    };
+    for f in ["work", "family"] {
+        let (was, now) = (list(before, f), list(Some(after), f));
+        if was != now {
+            let shown = |s: String| if s.is_empty() { "—".to_string() } else { s };
+            let label = if f == "work" { "field-work_history" } else { "field-family" };
+            parts.push(format!("{}: {} → {}", i.t(label), shown(was), shown(now)));
+        }
+    }
     if data["correction"].as_bool() == Some(true) {
         parts.push(i.t("event-info-correction"));
     }
@@ -179,7 +195,7 @@ pub(crate) fn member_page(c: crate::views::Ctx, profile: MemberProfile, form: Fo
         (i.t("field-occupation"), p.occupation.clone()),
     ];
     // The biography's further items, those recorded.
-    let more = p.file.entries().into_iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (i.t(&format!("field-{k}")), v));
+    let more = p.file.entries().into_iter().chain(p.file.lists()).filter(|(_, v)| !v.is_empty()).map(|(k, v)| (i.t(&format!("field-{k}")), v));
     let person: Vec<(String, String)> = person.into_iter().chain(more).collect();
     let mut party = vec![
         (i.t("field-org"), format!("{} ({})", m.org_name, m.org)),

@@ -20,6 +20,7 @@ mod meetings;
 mod member_events;
 mod member_file;
 mod member_forms;
+mod member_rows;
 mod members;
 mod org_forms;
 mod orgs;
@@ -67,6 +68,7 @@ pub fn routes() -> crate::routes::Routes {
         .route("/members/{id}/events", post(member_events::record))
         .route("/members/{id}/events/{kind}", get(member_events::form))
         .route("/members/{id}/edit", get(member_forms::edit_form).post(member_forms::edit))
+        .route("/members/{id}/rows", get(member_rows::form).post(member_rows::save))
         .route("/audit", get(orgs::audit))
         .route("/audit.csv", get(orgs::audit))
         .route("/account", get(accounts::account_form).post(accounts::change_password))

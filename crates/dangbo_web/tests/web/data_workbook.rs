@@ -67,6 +67,21 @@ async fn members(store: &Store) {
     let change = |on: &str, member: MemberInput| EventInput { kind: "info_changed".into(), effective_on: on.into(), member, ..Default::default() };
     event(store, &lan, change("2021-05-04", MemberInput { education: Some("12/12".into()), ..Default::default() })).await;
     event(store, &lan, change("2023-02-01", MemberInput { theory: Some("Trung cấp".into()), ..Default::default() })).await;
+    // The biography's repeated items: a work history and a family.
+    let work = |from: &str, to: &str, what: &str| dangbo_core::member::WorkInput { from: from.into(), to: to.into(), work: what.into() };
+    let relative = |relation: &str, name: &str, year: &str| dangbo_core::member::RelativeInput {
+        relation: relation.into(),
+        name: name.into(),
+        birth_year: year.into(),
+        history: "Chấp hành tốt".into(),
+        ..Default::default()
+    };
+    let file = FileInput {
+        work: Some(vec![work("09/1993", "06/1997", "Sinh viên"), work("09/1997", "", "Giáo viên")]),
+        family: Some(vec![relative("father", "Nguyễn Văn Ba", "1950"), relative("spouse", "Trần Văn Hải", "1973")]),
+        ..Default::default()
+    };
+    event(store, &lan, change("2024-03-01", MemberInput { file, ..Default::default() })).await;
     // Moved to the other branch in 2015: the places' sheet carries both.
     event(store, &lan, EventInput { kind: "transferred".into(), effective_on: "2015-09-01".into(), org: Some("B2".into()), ..Default::default() }).await;
     let hung = MemberInput { card_no: Some("01.000001".into()), ..person("B2", "Trần", "Hùng", "male", "1945-01-01", "1970-05-19", Some("1971-05-19")) };
@@ -91,7 +106,10 @@ async fn members(store: &Store) {
 /// Every cell of both sheets, row by row.
 fn sheets(bytes: &[u8]) -> Vec<Vec<Vec<Data>>> {
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    ["Đảng viên", "Quá trình", "Tổ chức", "Sinh hoạt"].iter().map(|name| book.worksheet_range(name).unwrap().rows().map(|r| r.to_vec()).collect()).collect()
+    ["Đảng viên", "Quá trình", "Tổ chức", "Sinh hoạt", "Công tác", "Gia đình"]
+        .iter()
+        .map(|name| book.worksheet_range(name).unwrap().rows().map(|r| r.to_vec()).collect())
+        .collect()
 }
 
 /// The data workbook of C, downloaded from the organisation's page by an admin.
@@ -123,6 +141,8 @@ async fn the_register_exported_as_data_imports_into_an_empty_database_to_the_sam
         assert_eq!(cells[1].len(), 1 + 3, "{backend}: the header and Lan's three sets of levels: {:?}", cells[1]);
         let hung = cells[0].iter().find(|r| r.get(3) == Some(&Data::String("Hùng".into()))).expect("Hùng's row");
         assert!(hung.contains(&Data::String("Lý do khác".into())), "{backend}: the exemption's ground: {hung:?}");
+        assert_eq!((cells[4].len(), cells[5].len()), (3, 3), "{backend}: the header and Lan's two lines of work and of family");
+        assert_eq!(cells[5][2][2], Data::String("Vợ hoặc chồng".into()), "{backend}: the relation in words");
         let places: Vec<Vec<Data>> = cells[3].iter().skip(1).map(|r| r[2..].to_vec()).collect();
         assert_eq!(places.len(), 2, "{backend}: Lan's two branches: {places:?}");
         assert_eq!((&places[0][0], &places[1][0]), (&Data::String("B1".into()), &Data::String("B2".into())), "{backend}");

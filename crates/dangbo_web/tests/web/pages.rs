@@ -484,3 +484,56 @@ async fn a_successor_committee_reads_its_predecessors_2019_meetings_and_a_siblin
     assert_eq!(app.get("/orgs/DH-TT?as_of=2019-12-31", &qt).await.status, StatusCode::NOT_FOUND);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_work_history_and_family_are_kept_line_by_line_and_print_on_the_biography() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let session = app.login("bithu", "dangbo-bithu").await;
+    let list = app.get("/members", &session).await;
+    let href = list.html().select(&scraper::Selector::parse("table.list tbody a").unwrap()).next().unwrap().value().attr("href").unwrap().to_string();
+    let member = app.get(&href, &session).await;
+    assert!(member.select_attr("a.button", "href").contains(&format!("{href}/rows")));
+    let form = app.get(&format!("{href}/rows"), &session).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert_eq!(form.select_attr("#work input[name=work_from]", "name").len(), 3, "three blank lines");
+    assert!(form.body.len() < 60_000);
+    let csrf = session.csrf().to_string();
+    let line = |from: &'static str, to: &'static str, work: &'static str| [("work_from", from), ("work_to", to), ("work_work", work)];
+    let relative = |relation: &'static str, name: &'static str, year: &'static str| {
+        [
+            ("family_relation", relation),
+            ("family_name", name),
+            ("family_birth_year", year),
+            ("family_occupation", "Làm ruộng"),
+            ("family_residence", "Đầm Hà"),
+            ("family_history", "Chấp hành tốt"),
+        ]
+    };
+    let mut fields: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+    fields.extend(line("09/2007", "", "Giáo viên Trường Tiểu học Đầm Hà"));
+    fields.extend(line("", "", ""));
+    fields.extend(line("09/2003", "06/2007", "Sinh viên"));
+    fields.extend(relative("father", "Nguyễn Văn Sinh", "1950"));
+    fields.extend(relative("mother", "Trần Thị Mai", "3000"));
+    // A bad line: refused, naming it, nothing saved, the form as typed.
+    let bad = app.post_form(&format!("{href}/rows"), &session, &fields).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.select_text("div.banner li"), ["Hoàn cảnh gia đình: dòng 2: năm sinh không hợp lệ."]);
+    assert!(bad.select_attr("#family input[name=family_name]", "value").contains(&"Trần Thị Mai".to_string()));
+    let n = fields.len();
+    fields[n - 4].1 = "1952";
+    let ok = app.post_form(&format!("{href}/rows"), &session, &fields).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let profile = app.get(&href, &session).await;
+    let facts = profile.select_text(".facts dd");
+    assert!(facts.iter().any(|t| t.starts_with("09/2003–06/2007 Sinh viên; 09/2007– Giáo viên")), "sorted by start: {facts:?}");
+    let timeline = profile.select_text(".timeline li");
+    assert!(timeline.iter().any(|t| t.contains("Hoàn cảnh gia đình: — → Nguyễn Văn Sinh (1950); Trần Thị Mai (1952)")), "{timeline:?}");
+    let form = app.get(&format!("{href}/rows"), &session).await;
+    assert_eq!(form.select_attr("#work input[name=work_from]", "value")[..2], ["2003-09".to_string(), "2007-09".to_string()]);
+    assert_eq!(form.select_attr("#family select option[selected]", "value")[..2], ["father".to_string(), "mother".to_string()]);
+    let pdf = app.get(&format!("{href}/file.pdf"), &session).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    // Another branch's secretary does not see the page.
+    app.finish().await;
+}

@@ -53,6 +53,7 @@ const ROUTES: &[(&str, Access)] = &[
     ("/members/{id}/events", Scoped),
     ("/members/{id}/events/{kind}", Scoped),
     ("/members/{id}/edit", Scoped),
+    ("/members/{id}/rows", Scoped),
     ("/audit", Admin),
     ("/audit.csv", Admin),
     ("/account", SignedIn),
