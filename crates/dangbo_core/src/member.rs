@@ -1,6 +1,7 @@
 //! Members: the person, their Party record, and the input that creates them.
 
 mod file;
+mod photo;
 mod rows;
 use crate::error::FieldErrors;
 use crate::org::string_enum;
@@ -8,6 +9,7 @@ use crate::org::{Basis, OrgCode, parse_basis, parse_past_date};
 use crate::{date, rules, text};
 use chrono::NaiveDate;
 pub use file::{FileFields, FileInput, Relation, Relative, RelativeInput, WorkInput, WorkRow};
+pub use photo::{MAX_PHOTO_BYTES, photo_type};
 pub use rows::{MAX_ROWS, summary_family, summary_work};
 use serde::{Deserialize, Serialize};
 

@@ -29,6 +29,15 @@ impl Store {
             sqlx::query_scalar("SELECT id FROM org WHERE path LIKE $1 AND ended_on IS NULL").bind(format!("{}%", org.path)).fetch_all(&mut *tx).await?;
         todo.extend(org.path.split('/').filter(|id| !id.is_empty() && *id != org.id).map(str::to_string));
         let mut known: HashSet<String> = todo.iter().cloned().collect();
+        // The subtree and what it took over (predecessors, and what ended inside them): only
+        // these bring their predecessors in, not the superiors (a province's merged districts
+        // are no commune's history).
+        let mut inside: HashSet<String> = sqlx::query_scalar::<_, String>("SELECT id FROM org WHERE path LIKE $1 AND ended_on IS NULL")
+            .bind(format!("{}%", org.path))
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect();
         let mut out = Vec::new();
         let mut codes = HashMap::new();
         while !todo.is_empty() {
@@ -37,11 +46,17 @@ impl Store {
             let sql =
                 format!("SELECT o.id, o.code, o.field, o.heir_id, h.code AS heir_code FROM org o LEFT JOIN org h ON h.id = o.heir_id WHERE o.id IN ({marks})");
             let orgs = chunk.iter().fold(sqlx::query(sqlx::AssertSqlSafe(sql)), |q, id| q.bind(id.clone())).fetch_all(&mut *tx).await?;
-            let sql = format!("SELECT id FROM org WHERE heir_id IN ({marks})");
-            let before: Vec<String> = chunk.iter().fold(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), |q, id| q.bind(id.clone())).fetch_all(&mut *tx).await?;
-            for p in before {
-                if known.insert(p.clone()) {
-                    todo.push(p);
+            let asked: Vec<&String> = chunk.iter().filter(|id| inside.contains(*id)).collect();
+            if !asked.is_empty() {
+                let marks = (1..=asked.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+                let sql = format!("SELECT d.id FROM org p JOIN org d ON d.path LIKE (p.path || '%') WHERE p.heir_id IN ({marks}) AND d.ended_on IS NOT NULL");
+                let before: Vec<String> =
+                    asked.iter().fold(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), |q, id| q.bind((*id).clone())).fetch_all(&mut *tx).await?;
+                for p in before {
+                    inside.insert(p.clone());
+                    if known.insert(p.clone()) {
+                        todo.push(p);
+                    }
                 }
             }
             let sql = format!(

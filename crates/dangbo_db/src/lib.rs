@@ -44,6 +44,7 @@ mod org_changes;
 mod org_heirs;
 mod org_lookup;
 mod orgs;
+mod photos;
 mod planning;
 mod portability;
 mod profile;

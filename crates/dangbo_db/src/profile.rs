@@ -36,6 +36,8 @@ pub struct MemberProfile {
     /// A tuple: an array of its values in order.
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<serde_json::Value>>))]
     pub votes: Vec<(String, NaiveDate, VoteRow)>,
+    /// Whether a photo is on file.
+    pub has_photo: bool,
 }
 
 impl Store {
@@ -64,10 +66,11 @@ impl Store {
         let assignments = if has(2) { member_assignments_in(&mut tx, caller, member_id).await? } else { vec![] };
         let courses = if has(3) { member_courses_in(&mut tx, caller, member_id).await? } else { vec![] };
         let votes = if has(4) { member_votes_in(&mut tx, member_id).await? } else { vec![] };
+        let photos: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member_photo WHERE member_id = $1").bind(member_id).fetch_one(&mut *tx).await?;
         tx.commit().await?;
         self.log_opening(caller, "member.open", "member", member_id).await?;
         let ethnicity = head.ethnicity.unwrap_or_else(|| detail.person.ethnicity.clone());
-        Ok(MemberProfile { detail, ethnicity, helpers, positions, moves, assignments, courses, votes })
+        Ok(MemberProfile { detail, ethnicity, helpers, positions, moves, assignments, courses, votes, has_photo: photos > 0 })
     }
 }
 

@@ -247,6 +247,8 @@ pub struct MemberPage {
     /// Branch votes about the member: (meeting link, line).
     pub votes: Vec<(String, String)>,
     pub moves: Vec<String>,
+    /// A photo is on file (`/members/{id}/photo`).
+    pub has_photo: bool,
 }
 
 /// The reference lists a person form offers.

@@ -269,3 +269,26 @@ async fn the_admission_date_and_the_name_are_corrected_only_by_decision() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_photo_is_kept_replaced_and_read_only_within_the_scope() {
+    each_backend(|s, backend| async move {
+        small_tree(&s).await;
+        let id = add_member(&s, member_input("B1", "Lê", "Thị", "Hoa")).await;
+        let jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 0, 255];
+        s.set_member_photo(&admin(), &id, jpeg.clone()).await.unwrap();
+        assert_eq!(s.member_photo(&admin(), &id).await.unwrap(), Some(("image/jpeg".to_string(), jpeg)), "{backend}: the bytes as kept");
+        let png = b"\x89PNG\r\n\x1a\nrest".to_vec();
+        s.set_member_photo(&admin(), &id, png.clone()).await.unwrap();
+        assert_eq!(s.member_photo(&admin(), &id).await.unwrap().map(|p| p.1), Some(png.clone()), "{backend}: replaced");
+        let bad = s.set_member_photo(&admin(), &id, b"GIF89a".to_vec()).await.unwrap_err();
+        assert!(matches!(bad, dangbo_db::DbError::Invalid(ref e) if e.has("photo", "err-photo-kind")), "{backend}: {bad:?}");
+        assert_eq!(s.member_photo(&admin(), &id).await.unwrap().map(|p| p.1), Some(png), "{backend}: nothing changed");
+        let other = user(&s, "bt2-photo", Role::Secretary, Some("B2")).await;
+        assert!(matches!(s.member_photo(&other, &id).await, Err(dangbo_db::DbError::NotFound)), "{backend}");
+        assert!(matches!(s.set_member_photo(&other, &id, vec![0xFF, 0xD8, 0xFF]).await, Err(dangbo_db::DbError::NotFound)), "{backend}");
+        let audited = s.audit_log(&admin(), None, 100).await.unwrap().iter().filter(|a| a.action == "member.photo").count();
+        assert_eq!(audited, 2, "{backend}");
+    })
+    .await;
+}

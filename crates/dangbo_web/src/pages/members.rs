@@ -175,7 +175,7 @@ pub(crate) fn place(i: &I18n, text: &str) -> String {
 /// Builds the member page, with the event form as given (empty, or with errors).
 pub(crate) fn member_page(c: crate::views::Ctx, profile: MemberProfile, form: FormView) -> MemberPage {
     let i = c.i18n;
-    let MemberProfile { detail: m, ethnicity, helpers: _, positions, moves, assignments, courses, votes } = profile;
+    let MemberProfile { detail: m, ethnicity, helpers: _, positions, moves, assignments, courses, votes, has_photo } = profile;
     let p = &m.person;
     let person = vec![
         (i.t("field-family_name"), p.family_name.clone()),
@@ -278,6 +278,7 @@ pub(crate) fn member_page(c: crate::views::Ctx, profile: MemberProfile, form: Fo
         party,
         timeline,
         form,
+        has_photo,
         ctx: c,
     }
 }

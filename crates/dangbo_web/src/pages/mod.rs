@@ -20,6 +20,7 @@ mod meetings;
 mod member_events;
 mod member_file;
 mod member_forms;
+mod member_photo;
 mod member_rows;
 mod members;
 mod org_forms;
@@ -123,6 +124,12 @@ pub fn routes() -> crate::routes::Routes {
                 .route("/import", get(import::form).post(import::upload))
                 .route("/fees/import", get(fee_import::form).post(fee_import::upload))
                 .map(|r| r.layer(axum::extract::DefaultBodyLimit::max(21 * 1024 * 1024))),
+        )
+        // A photo: at most 500 KB, checked by its bytes in the store.
+        .merge(
+            crate::routes::Routes::new()
+                .route("/members/{id}/photo", get(member_photo::show).post(member_photo::upload))
+                .map(|r| r.layer(axum::extract::DefaultBodyLimit::max(600 * 1024))),
         )
 }
 

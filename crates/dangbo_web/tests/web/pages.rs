@@ -222,13 +222,18 @@ async fn the_data_quality_page_lists_every_branch() {
 }
 
 pub fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
+    multipart_named(fields, "file", file)
+}
+
+/// A multipart body whose file is the field `name`.
+pub fn multipart_named(fields: &[(&str, &str)], name: &str, file: (&str, &[u8])) -> (String, Vec<u8>) {
     let boundary = "dangbo-test-boundary";
     let mut body = Vec::new();
     for (k, v) in fields {
         body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
     }
     body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n", file.0)
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n", file.0)
             .as_bytes(),
     );
     body.extend_from_slice(file.1);
@@ -535,5 +540,40 @@ async fn the_work_history_and_family_are_kept_line_by_line_and_print_on_the_biog
     let pdf = app.get(&format!("{href}/file.pdf"), &session).await;
     assert_eq!(pdf.status, StatusCode::OK);
     // Another branch's secretary does not see the page.
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_photo_is_kept_when_it_is_a_jpeg_or_png_and_served_only_as_an_image() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let session = app.login("bithu", "dangbo-bithu").await;
+    let Auth::Cookie(cookie, csrf) = &session else { unreachable!() };
+    let list = app.get("/members", &session).await;
+    let href = list.html().select(&scraper::Selector::parse("table.list tbody a").unwrap()).next().unwrap().value().attr("href").unwrap().to_string();
+    let upload = |bytes: Vec<u8>| {
+        let (ct, body) = multipart_named(&[("csrf", csrf)], "photo", ("anh.png", &bytes));
+        Request::post(format!("{href}/photo"))
+            .header(header::COOKIE, format!("dangbo_session={cookie}"))
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    assert_eq!(app.get(&format!("{href}/photo"), &session).await.status, StatusCode::NOT_FOUND, "none yet");
+    // Not an image (whatever it is called): refused naming the field, nothing kept.
+    let res = app.send(upload(b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>".to_vec())).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.select_text("#e-photo"), ["Ảnh: chỉ nhận ảnh JPEG hoặc PNG."]);
+    assert_eq!(app.get(&format!("{href}/photo"), &session).await.status, StatusCode::NOT_FOUND);
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    assert_eq!(app.send(upload(png.clone())).await.status, StatusCode::SEE_OTHER);
+    let photo = app.get(&format!("{href}/photo"), &session).await;
+    assert_eq!(photo.status, StatusCode::OK);
+    assert_eq!(photo.headers.get(header::CONTENT_TYPE).unwrap(), "image/png");
+    assert_eq!(photo.headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
+    let req = Request::get(format!("{href}/photo")).header(header::COOKIE, format!("dangbo_session={cookie}")).body(Body::empty()).unwrap();
+    let raw = app.router.clone().oneshot(req).await.unwrap().into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(raw.as_ref(), png.as_slice(), "the bytes as kept");
+    let page = app.get(&href, &session).await;
+    assert_eq!(page.select_attr("img.photo", "src"), [format!("{href}/photo")]);
     app.finish().await;
 }

@@ -54,6 +54,7 @@ const ROUTES: &[(&str, Access)] = &[
     ("/members/{id}/events/{kind}", Scoped),
     ("/members/{id}/edit", Scoped),
     ("/members/{id}/rows", Scoped),
+    ("/members/{id}/photo", Scoped),
     ("/audit", Admin),
     ("/audit.csv", Admin),
     ("/account", SignedIn),
