@@ -263,10 +263,10 @@ async fn export_data(store: &Store, operator: &Caller, org: &str, out: &std::pat
     let spin = spinner("Đang xuất / exporting");
     let mut wb = dangbo_reports::member_data::DataWorkbook::new(&dangbo_web::export::data_title(&name, today))?;
     let tree = store.data_tree(operator, org).await.map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
-    dangbo_web::export::data_tree(&mut wb, &tree).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
+    dangbo_web::export::data_tree(&mut wb, &tree.orgs).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
     let mut failed = None;
     let n = store
-        .member_data_each(operator, org, today, usize::MAX, |m| {
+        .member_data_each(operator, org, &tree, today, usize::MAX, |m| {
             if failed.is_none()
                 && let Err(e) = wb.push(&m)
             {

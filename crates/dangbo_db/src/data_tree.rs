@@ -14,30 +14,29 @@ use std::collections::{HashMap, HashSet};
 /// Organisations read in one query.
 const CHUNK: usize = 500;
 
-impl Store {
-    /// The organisations of `code`'s data workbook, oldest first (by founding day, then code).
-    #[tracing::instrument(skip_all)]
-    pub async fn data_tree(&self, caller: &Caller, code: &str) -> Result<Vec<OrgData>, DbError> {
-        Ok(self.tree_closure(caller, code).await?.0)
-    }
+/// The organisations of a data workbook, and the code of each by id (which the members' places
+/// name).
+#[derive(Debug, Clone, Default)]
+pub struct DataTree {
+    /// Oldest first (by founding day, then code).
+    pub orgs: Vec<OrgData>,
+    pub(crate) codes: HashMap<String, String>,
+}
 
-    /// [`Store::data_tree`], and the code of each organisation by id.
-    pub(crate) async fn tree_closure(&self, caller: &Caller, code: &str) -> Result<(Vec<OrgData>, HashMap<String, String>), DbError> {
+impl Store {
+    /// The organisations of `code`'s data workbook, read once for the sheet and the members.
+    #[tracing::instrument(skip_all)]
+    pub async fn data_tree(&self, caller: &Caller, code: &str) -> Result<DataTree, DbError> {
         let org = self.org(caller, code).await?;
         let mut tx = self.read().await?;
         let mut todo: Vec<String> =
             sqlx::query_scalar("SELECT id FROM org WHERE path LIKE $1 AND ended_on IS NULL").bind(format!("{}%", org.path)).fetch_all(&mut *tx).await?;
-        todo.extend(org.path.split('/').filter(|id| !id.is_empty() && *id != org.id).map(str::to_string));
-        let mut known: HashSet<String> = todo.iter().cloned().collect();
         // The subtree and what it took over (predecessors, and what ended inside them): only
         // these bring their predecessors in, not the superiors (a province's merged districts
         // are no commune's history).
-        let mut inside: HashSet<String> = sqlx::query_scalar::<_, String>("SELECT id FROM org WHERE path LIKE $1 AND ended_on IS NULL")
-            .bind(format!("{}%", org.path))
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .collect();
+        let mut inside: HashSet<String> = todo.iter().cloned().collect();
+        todo.extend(org.path.split('/').filter(|id| !id.is_empty() && *id != org.id).map(str::to_string));
+        let mut known: HashSet<String> = todo.iter().cloned().collect();
         let mut out = Vec::new();
         let mut codes = HashMap::new();
         while !todo.is_empty() {
@@ -99,6 +98,6 @@ impl Store {
         }
         tx.rollback().await?;
         out.sort_by(|a, b| (a.founded_on(), &a.code).cmp(&(b.founded_on(), &b.code)));
-        Ok((out, codes))
+        Ok(DataTree { orgs: out, codes })
     }
 }

@@ -72,6 +72,7 @@ pub use candidates::{CandidateDetail, CandidateItem, CertificateRow, StepRow};
 pub use cards::{CardEntry, CardEntryKind};
 pub use committee::Seat;
 pub use courses::{CourseDetail, CourseItem, EnrolmentRow, ParticipantRow};
+pub use data_tree::DataTree;
 #[cfg(feature = "demo")]
 pub use demo::DEMO_USERS;
 #[cfg(feature = "demo")]

@@ -66,11 +66,10 @@ impl Store {
         let assignments = if has(2) { member_assignments_in(&mut tx, caller, member_id).await? } else { vec![] };
         let courses = if has(3) { member_courses_in(&mut tx, caller, member_id).await? } else { vec![] };
         let votes = if has(4) { member_votes_in(&mut tx, member_id).await? } else { vec![] };
-        let photos: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member_photo WHERE member_id = $1").bind(member_id).fetch_one(&mut *tx).await?;
         tx.commit().await?;
         self.log_opening(caller, "member.open", "member", member_id).await?;
         let ethnicity = head.ethnicity.unwrap_or_else(|| detail.person.ethnicity.clone());
-        Ok(MemberProfile { detail, ethnicity, helpers, positions, moves, assignments, courses, votes, has_photo: photos > 0 })
+        Ok(MemberProfile { detail, ethnicity, helpers, positions, moves, assignments, courses, votes, has_photo: has(5) })
     }
 }
 
@@ -95,7 +94,7 @@ struct Head {
     org_name: String,
     ethnicity: Option<String>,
     /// Positions, moves, assignments, courses, votes.
-    lists: [i64; 5],
+    lists: [i64; 6],
 }
 
 /// A member's record as one statement reads it: the head and the events, replayed.
@@ -115,9 +114,10 @@ fn record_sql() -> String {
                   (SELECT COUNT(*) FROM position WHERE member_id = m.id) AS n_positions, (SELECT COUNT(*) FROM cadre_move WHERE member_id = m.id) AS n_moves,
                   (SELECT COUNT(*) FROM member_assignment WHERE member_id = m.id) AS n_assignments,
                   (SELECT COUNT(*) FROM course_participant WHERE member_id = m.id) AS n_courses,
-                  (SELECT COUNT(*) FROM meeting_vote WHERE member_id = m.id) AS n_votes
+                  (SELECT COUNT(*) FROM meeting_vote WHERE member_id = m.id) AS n_votes,
+                  (SELECT COUNT(*) FROM member_photo WHERE member_id = m.id) AS n_photos
            FROM member m JOIN org o ON o.id = m.org_id WHERE m.id = $4 AND {})
-         SELECT h.org_id, h.org_code, h.org_name, h.ethnicity_name, h.n_positions, h.n_moves, h.n_assignments, h.n_courses, h.n_votes,
+         SELECT h.org_id, h.org_code, h.org_name, h.ethnicity_name, h.n_positions, h.n_moves, h.n_assignments, h.n_courses, h.n_votes, h.n_photos,
                 e.id, e.seq, e.kind, e.effective_on, e.decision_no, e.decision_date, e.issuer, e.data, e.recorded_at, e.recorded_by
          FROM h LEFT JOIN member_event e ON e.member_id = h.member_id ORDER BY e.seq",
         member_visible_cond()
@@ -129,8 +129,8 @@ async fn read_record(tx: &mut Transaction<'static, Any>, caller: &Caller, member
     let s = caller.scope();
     let rows = sqlx::query(sqlx::AssertSqlSafe(record_sql())).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).fetch_all(&mut **tx).await?;
     let first = rows.first().ok_or(DbError::NotFound)?;
-    let mut lists = [0; 5];
-    for (n, name) in lists.iter_mut().zip(["n_positions", "n_moves", "n_assignments", "n_courses", "n_votes"]) {
+    let mut lists = [0; 6];
+    for (n, name) in lists.iter_mut().zip(["n_positions", "n_moves", "n_assignments", "n_courses", "n_votes", "n_photos"]) {
         *n = first.try_get(name)?;
     }
     let head = Head {

@@ -64,7 +64,8 @@ const DATA_CHUNK: usize = 500;
 type DataHead = (String, String, String, String, String);
 
 impl Store {
-    /// Every member counted in `code`'s subtree today, as the data workbook carries them (every
+    /// Every member counted in `code`'s subtree today, as the data workbook carries them with
+    /// `tree` (its [`Store::data_tree`]: the members' places name its organisations) (every
     /// field of the file, the levels' history, an exemption), sorted by given name, one at a
     /// time to `f`. Events are read a chunk of members at a time, so memory stays flat. `None`
     /// (and nothing read past the list of members) when there are more than `max_rows`.
@@ -73,6 +74,7 @@ impl Store {
         &self,
         caller: &Caller,
         code: &str,
+        tree: &crate::DataTree,
         today: NaiveDate,
         max_rows: usize,
         mut f: impl FnMut(MemberData) -> Result<(), DbError>,
@@ -94,7 +96,6 @@ impl Store {
             return Ok(None);
         }
         let book = crate::rules::load_rules(&mut tx).await?;
-        let tree_codes = self.tree_closure(caller, code).await?.1;
         for chunk in heads.chunks(DATA_CHUNK) {
             let sql = format!(
                 "SELECT member_id, id, seq, effective_on, data FROM member_event WHERE member_id IN ({}) ORDER BY member_id, seq",
@@ -116,7 +117,7 @@ impl Store {
             for (id, org_code, org_name, ethnicity, religion) in chunk {
                 let records = events.remove(id).unwrap_or_default();
                 let d = replay_by(&records, &book)?;
-                let code_of = |id: &str| tree_codes.get(id).cloned();
+                let code_of = |id: &str| tree.codes.get(id).cloned();
                 f(MemberData::of(&d, &records, (org_code.clone(), org_name.clone()), ethnicity.clone(), religion.clone(), code_of))?;
             }
         }

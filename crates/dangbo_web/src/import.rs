@@ -114,14 +114,20 @@ fn file_rows(
     e.into_result((work, family))
 }
 
+/// Each value of a stored enum by its label in either language, folded (as a data workbook
+/// writes it, or a person types it).
+fn by_label<T: Copy>(all: &[T], key: impl Fn(T) -> String) -> HashMap<String, T> {
+    let langs = [I18n::new(crate::i18n::Lang::Vi), I18n::new(crate::i18n::Lang::En)];
+    all.iter().flat_map(|v| langs.iter().map(|i| (dangbo_core::text::fold(&i.t(&key(*v))), *v)).collect::<Vec<_>>()).collect()
+}
+
 /// The organisations' rows parsed, the kind and field recognised by their labels in either
 /// language (as the export writes them) or their codes.
 fn tree_items(rows: &[TreeRow], today: NaiveDate) -> Vec<TreeItem> {
     use dangbo_core::org::{Field, OrgKind};
     use dangbo_core::text::fold;
-    let langs = [I18n::new(crate::i18n::Lang::Vi), I18n::new(crate::i18n::Lang::En)];
-    let kinds: HashMap<String, OrgKind> = OrgKind::ALL.iter().flat_map(|k| langs.iter().map(move |i| (fold(&i.t(&k.message_key())), *k))).collect();
-    let fields: HashMap<String, Field> = Field::ALL.iter().flat_map(|f| langs.iter().map(move |i| (fold(&i.t(&f.message_key())), *f))).collect();
+    let kinds = by_label(OrgKind::ALL, OrgKind::message_key);
+    let fields = by_label(Field::ALL, Field::message_key);
     dangbo_core::register::tree::parse_tree(rows, |s| kinds.get(&fold(s)).copied(), |s| fields.get(&fold(s)).copied(), today)
         .into_iter()
         .map(|(row, new)| TreeItem { row, new })
@@ -156,9 +162,7 @@ pub async fn import_sheet(
     let ethnicities = list(store.ref_items("ethnicity").await.map_err(ImportFailure::Store)?);
     let religions = list(store.ref_items("religion").await.map_err(ImportFailure::Store)?);
     let Workbook { levels, places, tree, work, family } = workbook;
-    let langs = [I18n::new(crate::i18n::Lang::Vi), I18n::new(crate::i18n::Lang::En)];
-    let relations: HashMap<String, dangbo_core::member::Relation> =
-        dangbo_core::member::Relation::ALL.iter().flat_map(|r| langs.iter().map(move |i| (dangbo_core::text::fold(&i.t(&r.message_key())), *r))).collect();
+    let relations = by_label(dangbo_core::member::Relation::ALL, dangbo_core::member::Relation::message_key);
     let total = sheet.len.unwrap_or(0);
     let mut last_row = 0;
     let parsed = sheet.rows.enumerate().map(|(i, r)| {

@@ -139,7 +139,7 @@ async fn a_branch_that_moved_in_2025_comes_with_its_history_and_its_old_committe
         let before: Vec<String> = s.org_predecessors(&staff, "X").await.unwrap().into_iter().map(|o| o.code).collect();
         assert_eq!(before, ["H"], "{backend}");
         // Exported again, the same organisations with the same periods.
-        let tree = s.data_tree(&admin(), "X").await.unwrap();
+        let tree = s.data_tree(&admin(), "X").await.unwrap().orgs;
         let h1 = tree.iter().find(|o| o.code == "H-1").expect("the branch");
         assert_eq!(h1.spans.iter().map(|s| s.parent.as_deref()).collect::<Vec<_>>(), [Some("H"), Some("X")], "{backend}");
         let codes: Vec<&str> = tree.iter().map(|o| o.code.as_str()).collect();

@@ -69,10 +69,11 @@ pub async fn download(
 async fn data(st: &AppState, auth: &PageAuth, code: &str) -> Result<Response, WebError> {
     let today = st.clock.today();
     let org = st.store.org(&auth.caller, code).await?;
+    let tree = st.store.data_tree(&auth.caller, code).await?;
     let mut rows = Vec::new();
     let read = st
         .store
-        .member_data_each(&auth.caller, code, today, MAX_DATA_ROWS, |m| {
+        .member_data_each(&auth.caller, code, &tree, today, MAX_DATA_ROWS, |m| {
             rows.push(m);
             Ok(())
         })
@@ -80,13 +81,12 @@ async fn data(st: &AppState, auth: &PageAuth, code: &str) -> Result<Response, We
     if read.is_none() {
         return Err(WebError(ErrorKind::TooLarge));
     }
-    let tree = st.store.data_tree(&auth.caller, code).await?;
     let title = crate::export::data_title(&org.name, today);
     let bytes = st
         .limits
         .render(move || -> Result<Vec<u8>, String> {
             let mut wb = dangbo_reports::member_data::DataWorkbook::new(&title).map_err(|e| e.to_string())?;
-            crate::export::data_tree(&mut wb, &tree)?;
+            crate::export::data_tree(&mut wb, &tree.orgs)?;
             for m in &rows {
                 wb.push(m).map_err(|e| e.to_string())?;
             }
