@@ -12,6 +12,7 @@ pub mod course;
 pub mod date;
 #[cfg(feature = "demo")]
 pub mod demo;
+pub mod discipline;
 pub mod error;
 pub mod event;
 pub mod fee;

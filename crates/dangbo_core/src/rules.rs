@@ -72,6 +72,13 @@ string_enum! {
         RatingBands = "rating_bands",
         RatingExcellentQuota = "rating_excellent_quota",
         RatingNotDoneYears = "rating_not_done_years",
+        RatingDisciplinedNotDone = "rating_disciplined_not_done",
+        DisciplineVote = "discipline_vote",
+        ExpulsionBranchVote = "expulsion_branch_vote",
+        LimitationReprimandYears = "limitation_reprimand_years",
+        LimitationWarningYears = "limitation_warning_years",
+        ComplaintFilingWd = "complaint_filing_wd",
+        ComplaintResolveWd = "complaint_resolve_wd",
     }
 }
 
@@ -129,7 +136,10 @@ impl RuleId {
             R::FeeKeepBranch | R::FeeKeepCommune | R::FeeKeepGrassroots | R::FeeKeepUpper => Unit::BasisPoints,
             R::FeeReductionPercents | R::RatingBands => Unit::PercentList,
             R::RatingExcellentQuota => Unit::BasisPoints,
-            R::RatingNotDoneYears => Unit::Count,
+            R::RatingNotDoneYears | R::RatingDisciplinedNotDone => Unit::Count,
+            R::DisciplineVote | R::ExpulsionBranchVote => Unit::Share,
+            R::LimitationReprimandYears | R::LimitationWarningYears => Unit::Years,
+            R::ComplaintFilingWd | R::ComplaintResolveWd => Unit::WorkingDays,
             R::FeeStudentAmount | R::FeeFarmerAmount | R::FeeFreeWorkerAmount | R::FeeAbroadAmount | R::FeeOtherAmount | R::FeeRounding => Unit::Vnd,
         }
     }
@@ -285,6 +295,15 @@ const QD01: (NaiveDate, &str) = (d(2026, 2, 1), "QĐ 01-QĐ/TW (03/02/2026)");
 /// No regulation found: a default of dangbo, to be set by the committee.
 const HD21: (NaiveDate, &str) = (d(2019, 10, 18), "HD 21-HD/BTCTW (18/10/2019)");
 const QD366: (NaiveDate, &str) = (d(2025, 8, 30), "QĐ 366-QĐ/TW (30/8/2025)");
+/// Discipline (domain.md §8): QĐ 102-QĐ/TW (15/11/2017) on limitation periods, QĐ 30-QĐ/TW
+/// (26/7/2016) on complaints, QĐ 69-QĐ/TW (06/7/2022) on penalties and votes, QĐ 124-QĐ/TW
+/// (04/10/2023) and QĐ 132-QĐ/TW (08/3/2018) on the review, QĐ 296-QĐ/TW (30/5/2025).
+const QD102: (NaiveDate, &str) = (d(2017, 11, 15), "QĐ 102-QĐ/TW (15/11/2017)");
+const QD30: (NaiveDate, &str) = (d(2016, 7, 26), "QĐ 30-QĐ/TW (26/7/2016)");
+const QD69: (NaiveDate, &str) = (d(2022, 7, 6), "QĐ 69-QĐ/TW (06/7/2022)");
+const QD132: (NaiveDate, &str) = (d(2018, 3, 8), "QĐ 132-QĐ/TW (08/3/2018)");
+const QD124: (NaiveDate, &str) = (d(2023, 10, 4), "QĐ 124-QĐ/TW (04/10/2023)");
+const QD296: (NaiveDate, &str) = (d(2025, 5, 30), "QĐ 296-QĐ/TW (30/5/2025)");
 const DEFAULT: (NaiveDate, &str) = (d(2011, 1, 19), "Mặc định của dangbo (chưa tìm thấy quy định)");
 const CERTIFICATE: (NaiveDate, &str) = (d(2016, 7, 25), "Mẫu giấy chứng nhận CN-NTVĐ");
 
@@ -394,6 +413,26 @@ pub fn builtin() -> Vec<RuleVersion> {
         (R::RatingExcellentQuota, HD21, "2000", "HTXSNV không quá 20% số HTTNV trong mỗi tổ chức cơ sở đảng", true),
         (R::RatingExcellentQuota, QD366, "2000", "tỷ lệ theo QĐ 366 chưa tìm thấy (giữ như HD 21)", false),
         (R::RatingNotDoneYears, QD24, "2", "mục 8.1: hai năm liền vi phạm tư cách đảng viên → xem xét xóa tên (gắn với xếp loại KHTNV là suy luận)", false),
+        // 1: a member disciplined in the year is rated KHTNV; 0: the rule does not apply.
+        (R::RatingDisciplinedNotDone, QD132, "1", "bị xử lý kỷ luật trong năm → KHTNV (theo nguồn thứ cấp, cần đối chiếu)", false),
+        (
+            R::RatingDisciplinedNotDone,
+            QD124,
+            "1",
+            "Điều 12 khoản 4.3 điểm d: bị xử lý kỷ luật trong năm đánh giá → KHTNV (trừ trường hợp tự phát hiện và khắc phục xong hậu quả)",
+            true,
+        ),
+        (R::RatingDisciplinedNotDone, QD366, "1", "như QĐ 124 (chưa đối chiếu QĐ 366)", false),
+        // Discipline (domain.md §8.2–8.4).
+        (R::DisciplineVote, QD69, ">1/2", "Điều 15: quá nửa số đảng viên chính thức hoặc thành viên của tổ chức quyết định", true),
+        (R::ExpulsionBranchVote, QD69, "≥2/3", "Điều 15: khai trừ khi ít nhất hai phần ba số đảng viên chính thức của chi bộ đề nghị", true),
+        (R::LimitationReprimandYears, QD102, "5", "Điều 3: 5 năm với vi phạm đến mức khiển trách", true),
+        (R::LimitationReprimandYears, QD296, "5", "thời hiệu theo QĐ 296 chưa đối chiếu (giữ như QĐ 102)", false),
+        (R::LimitationWarningYears, QD102, "10", "Điều 3: 10 năm với vi phạm đến mức cảnh cáo hoặc cách chức", true),
+        (R::LimitationWarningYears, QD296, "10", "thời hiệu theo QĐ 296 chưa đối chiếu (giữ như QĐ 102)", false),
+        (R::ComplaintFilingWd, STATUTE, "30", "Điều 39: khiếu nại trong một tháng kể từ khi nhận quyết định (tính là 30 ngày làm việc: suy luận)", false),
+        (R::ComplaintResolveWd, QD30, "90", "mục 39: cấp tỉnh, huyện và cơ sở giải quyết trong 90 ngày làm việc", true),
+        (R::ComplaintResolveWd, QD296, "90", "thời hạn theo QĐ 296 chưa đối chiếu (giữ như QĐ 30)", false),
     ];
     rows.iter()
         .map(|(rule, (from, doc), value, section, confirmed)| RuleVersion {

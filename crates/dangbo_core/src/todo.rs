@@ -34,6 +34,8 @@ string_enum! {
         /// Rated "did not complete tasks" the rule's number of years running: the branch
         /// considers striking off (xóa tên).
         RatingNotDoneRun = "rating_not_done_run",
+        /// A complaint against a penalty to resolve by its deadline (the inspector's list).
+        ComplaintDue = "complaint_due",
     }
 }
 

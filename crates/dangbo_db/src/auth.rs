@@ -20,6 +20,10 @@ pub enum Role {
     Secretary,
     /// Read-only in the subtree.
     Viewer,
+    /// A member of an inspection commission (ủy ban kiểm tra): reads the subtree, and alone
+    /// (with admins) sees and records its inspection cases and discipline, which the office
+    /// and secretaries do not.
+    Inspector,
     /// Own record only.
     Member,
 }
@@ -39,10 +43,12 @@ pub enum Action {
     Committee,
     /// Users, rules, the calendar.
     Administer,
+    /// Inspection cases, discipline and complaints: confidential to the inspection commission.
+    Inspect,
 }
 
 impl Action {
-    pub const ALL: &[Action] = &[Action::Read, Action::BranchWork, Action::Committee, Action::Administer];
+    pub const ALL: &[Action] = &[Action::Read, Action::BranchWork, Action::Committee, Action::Administer, Action::Inspect];
 }
 
 impl Role {
@@ -53,10 +59,11 @@ impl Role {
             Action::BranchWork => matches!(self, Role::Admin | Role::Staff | Role::Secretary),
             Action::Committee => matches!(self, Role::Admin | Role::Staff),
             Action::Administer => self == Role::Admin,
+            Action::Inspect => matches!(self, Role::Admin | Role::Inspector),
         }
     }
 
-    pub const ALL: &[Role] = &[Role::Admin, Role::Staff, Role::Secretary, Role::Viewer, Role::Member];
+    pub const ALL: &[Role] = &[Role::Admin, Role::Staff, Role::Secretary, Role::Viewer, Role::Inspector, Role::Member];
 
     pub fn parse(s: &str) -> Option<Role> {
         Some(match s {
@@ -64,6 +71,7 @@ impl Role {
             "staff" => Role::Staff,
             "secretary" => Role::Secretary,
             "viewer" => Role::Viewer,
+            "inspector" => Role::Inspector,
             "member" => Role::Member,
             _ => return None,
         })
@@ -74,6 +82,7 @@ impl Role {
             Role::Staff => "staff",
             Role::Secretary => "secretary",
             Role::Viewer => "viewer",
+            Role::Inspector => "inspector",
             Role::Member => "member",
         }
     }

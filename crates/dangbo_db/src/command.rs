@@ -18,6 +18,8 @@ pub(crate) enum Right {
     Committee,
     /// Admins alone (users, rules, the calendar, the demo).
     Admin,
+    /// The inspection commission's members and admins: cases, discipline, complaints.
+    Inspect,
     /// Anyone, the command itself deciding (a login, a change of one's own password, a logout).
     Any,
 }
@@ -29,6 +31,7 @@ impl Right {
             Right::Write => caller.can_write(),
             Right::Committee => caller.is_committee(),
             Right::Admin => caller.is_admin(),
+            Right::Inspect => caller.may(crate::Action::Inspect),
             Right::Any => true,
         }
     }

@@ -29,6 +29,7 @@ mod demo_scale;
 mod demo_scale_fees;
 #[cfg(feature = "demo")]
 mod demo_secretaries;
+mod discipline;
 mod due;
 mod error;
 mod fee_stale;
@@ -77,6 +78,7 @@ pub use data_tree::DataTree;
 pub use demo::DEMO_USERS;
 #[cfg(feature = "demo")]
 pub use demo_scale::{SCALE_USERS, ScaleLoaded, ScaleProgress};
+pub use discipline::{CaseRow, CaseStepRow, CaseView, ComplaintRow, DisciplineSummary, PenaltyRow};
 pub use due::TodoRow;
 pub use error::DbError;
 pub use fees::book::{BookLine, FeeBook};

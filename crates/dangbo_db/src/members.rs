@@ -193,6 +193,12 @@ impl Store {
                     Some(o.id)
                 }
             };
+            // An open inspection on signs of violation or a denunciation holds the transfer and
+            // the end of probation until it closes (domain.md §2.5); the case itself stays
+            // confidential.
+            if matches!(ev.kind, EventKind::TransferIssued | EventKind::Recognised) && held_by_case(&mut c.tx, member_id).await? {
+                return Err(DbError::field("kind", "err-member-held-by-case"));
+            }
             let current = derive(&mut c.tx, member_id).await?;
             let ev = recognition_on_due_date(ev, &current);
             let data = if ev.kind == EventKind::Corrected {
@@ -242,6 +248,14 @@ impl Store {
         })
         .await
     }
+}
+
+/// Whether the member has an open case that holds a transfer or the end of probation.
+pub(crate) async fn held_by_case(tx: &mut Transaction<'static, Any>, member_id: &str) -> Result<bool, DbError> {
+    let holding: Vec<String> = dangbo_core::discipline::CaseKind::ALL.iter().filter(|k| k.holds_member()).map(|k| format!("'{}'", k.as_str())).collect();
+    let sql = format!("SELECT COUNT(*) FROM discipline_case WHERE member_id = $1 AND closed_on IS NULL AND kind IN ({})", holding.join(", "));
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(member_id).fetch_one(&mut **tx).await?;
+    Ok(n > 0)
 }
 
 /// A member (`m`, branch `o`) is visible in the caller's scope, to the branch a transfer letter

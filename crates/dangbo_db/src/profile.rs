@@ -38,6 +38,8 @@ pub struct MemberProfile {
     pub votes: Vec<(String, NaiveDate, VoteRow)>,
     /// Whether a photo is on file.
     pub has_photo: bool,
+    /// Penalties decided on the member (kỷ luật), newest first.
+    pub penalties: Vec<crate::discipline::PenaltyRow>,
 }
 
 impl Store {
@@ -66,10 +68,11 @@ impl Store {
         let assignments = if has(2) { member_assignments_in(&mut tx, caller, member_id).await? } else { vec![] };
         let courses = if has(3) { member_courses_in(&mut tx, caller, member_id).await? } else { vec![] };
         let votes = if has(4) { member_votes_in(&mut tx, member_id).await? } else { vec![] };
+        let penalties = if has(6) { crate::discipline::member_penalties(&mut tx, member_id).await? } else { vec![] };
         tx.commit().await?;
         self.log_opening(caller, "member.open", "member", member_id).await?;
         let ethnicity = head.ethnicity.unwrap_or_else(|| detail.person.ethnicity.clone());
-        Ok(MemberProfile { detail, ethnicity, helpers, positions, moves, assignments, courses, votes, has_photo: has(5) })
+        Ok(MemberProfile { detail, ethnicity, helpers, positions, moves, assignments, courses, votes, has_photo: has(5), penalties })
     }
 }
 
@@ -93,8 +96,8 @@ struct Head {
     org_code: String,
     org_name: String,
     ethnicity: Option<String>,
-    /// Positions, moves, assignments, courses, votes.
-    lists: [i64; 6],
+    /// Positions, moves, assignments, courses, votes, photos, penalties.
+    lists: [i64; 7],
 }
 
 /// A member's record as one statement reads it: the head and the events, replayed.
@@ -115,9 +118,10 @@ fn record_sql() -> String {
                   (SELECT COUNT(*) FROM member_assignment WHERE member_id = m.id) AS n_assignments,
                   (SELECT COUNT(*) FROM course_participant WHERE member_id = m.id) AS n_courses,
                   (SELECT COUNT(*) FROM meeting_vote WHERE member_id = m.id) AS n_votes,
-                  (SELECT COUNT(*) FROM member_photo WHERE member_id = m.id) AS n_photos
+                  (SELECT COUNT(*) FROM member_photo WHERE member_id = m.id) AS n_photos,
+                  (SELECT COUNT(*) FROM discipline_penalty WHERE member_id = m.id) AS n_penalties
            FROM member m JOIN org o ON o.id = m.org_id WHERE m.id = $4 AND {})
-         SELECT h.org_id, h.org_code, h.org_name, h.ethnicity_name, h.n_positions, h.n_moves, h.n_assignments, h.n_courses, h.n_votes, h.n_photos,
+         SELECT h.org_id, h.org_code, h.org_name, h.ethnicity_name, h.n_positions, h.n_moves, h.n_assignments, h.n_courses, h.n_votes, h.n_photos, h.n_penalties,
                 e.id, e.seq, e.kind, e.effective_on, e.decision_no, e.decision_date, e.issuer, e.data, e.recorded_at, e.recorded_by
          FROM h LEFT JOIN member_event e ON e.member_id = h.member_id ORDER BY e.seq",
         member_visible_cond()
@@ -129,8 +133,8 @@ async fn read_record(tx: &mut Transaction<'static, Any>, caller: &Caller, member
     let s = caller.scope();
     let rows = sqlx::query(sqlx::AssertSqlSafe(record_sql())).bind(s.all).bind(&s.prefix).bind(&s.self_id).bind(member_id).fetch_all(&mut **tx).await?;
     let first = rows.first().ok_or(DbError::NotFound)?;
-    let mut lists = [0; 6];
-    for (n, name) in lists.iter_mut().zip(["n_positions", "n_moves", "n_assignments", "n_courses", "n_votes", "n_photos"]) {
+    let mut lists = [0; 7];
+    for (n, name) in lists.iter_mut().zip(["n_positions", "n_moves", "n_assignments", "n_courses", "n_votes", "n_photos", "n_penalties"]) {
         *n = first.try_get(name)?;
     }
     let head = Head {

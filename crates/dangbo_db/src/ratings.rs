@@ -265,6 +265,7 @@ impl Store {
             }
             if new.stage == Stage::Decision {
                 check_quota(&mut c.tx, on, new, &existing, &mut e).await?;
+                check_disciplined(&mut c.tx, new, &mut e).await?;
             }
             e.into_result(()).map_err(DbError::Invalid)?;
             write(&mut c.tx, &org.id, &c.caller.username, new, decision.as_ref()).await?;
@@ -377,6 +378,24 @@ async fn check_quota(
             "err-rating-quota",
             vec![("excellent", excellent.to_string()), ("good", good.to_string()), ("max", max.to_string()), ("percent", format!("{}", bp / 100))],
         );
+    }
+    Ok(())
+}
+
+/// A member disciplined in the year (a penalty decided, not annulled) is rated KHTNV while the
+/// rule says so (QĐ 124 Art. 12.4.3.d).
+async fn check_disciplined(tx: &mut Transaction<'static, Any>, new: &NewRatings, e: &mut FieldErrors) -> Result<(), DbError> {
+    let Some(end) = year_end(new.year) else { return Ok(()) };
+    let book = crate::rules::load_rules(tx).await?;
+    let rule = book.get(RuleId::RatingDisciplinedNotDone, end);
+    if rule.value.number() != 1 {
+        return Ok(());
+    }
+    let disciplined = crate::discipline::disciplined_in(tx, new.year).await?;
+    for (id, rated) in &new.ratings {
+        if rated.level != Level::NotDone && disciplined.contains(id) {
+            e.add_with(&format!("level.{id}"), "err-rating-disciplined", vec![("rule", rule.citation.clone())]);
+        }
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ use dangbo_core::cadre::{MoveCategory, MoveKind, PostBasis, Title};
 use dangbo_core::calendar::DayKind;
 use dangbo_core::candidate::{Stage, StepKind};
 use dangbo_core::course::{CourseKind, CourseResult};
+use dangbo_core::discipline::{Body, CaseKind, ComplaintResult, Outcome, Penalty, StepKind as CaseStep};
 use dangbo_core::event::EventKind;
 use dangbo_core::fee::relief::ReliefKind;
 use dangbo_core::fee::{Category, Channel};
@@ -42,6 +43,13 @@ pub(crate) fn columns() -> Vec<Checked> {
         "org"."kind": OrgKind,
         "org_span"."kind": OrgKind,
         "member"."status": Status,
+        "discipline_case"."kind": CaseKind,
+        "discipline_case"."outcome": Outcome,
+        "discipline_step"."kind": CaseStep,
+        "discipline_penalty"."penalty": Penalty,
+        "discipline_penalty"."body": Body,
+        "discipline_complaint"."result": ComplaintResult,
+        "discipline_complaint"."new_penalty": Penalty,
         "member_span"."status": Status,
         "member_event"."kind": EventKind,
         "calendar_day"."kind": DayKind,

@@ -80,6 +80,7 @@ impl Store {
         out.extend(crate::meetings::proposals_due(&mut tx, caller, &judge, today).await?);
         out.extend(crate::fees::fees_due(&mut tx, caller, rules, today).await?);
         out.extend(crate::ratings::ratings_due(&mut tx, caller, rules, today).await?);
+        out.extend(crate::discipline::complaints_due(&mut tx, caller, rules, today).await?);
         tx.commit().await?;
         out.sort_by(|a, b| (a.due, &a.full_name).cmp(&(b.due, &b.full_name)));
         Ok(out)

@@ -216,6 +216,13 @@ mod tests {
         wanted.extend(meeting::DocumentKind::ALL.iter().map(|x| x.message_key()));
         wanted.extend(dangbo_core::cadre::planning::RemovalReason::ALL.iter().map(|x| x.message_key()));
         wanted.extend(dangbo_core::cadre::PostBasis::ALL.iter().map(|x| x.message_key()));
+        use dangbo_core::discipline as dis;
+        wanted.extend(dis::CaseKind::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(dis::StepKind::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(dis::Penalty::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(dis::Body::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(dis::Outcome::ALL.iter().map(|x| x.message_key()));
+        wanted.extend(dis::ComplaintResult::ALL.iter().map(|x| x.message_key()));
         wanted.extend(["probationary", "full", "exempt"].map(|s| format!("status-short-{s}")));
         wanted.extend(["warn-decision-late", "warn-ceremony-late"].map(String::from));
         for k in wanted {

@@ -17,6 +17,8 @@ pub struct Ctx {
     pub can_write: bool,
     /// May decide for the committee and restructure the tree.
     pub is_committee: bool,
+    /// Sees and records inspection cases (the inspection commission, admins).
+    pub is_inspector: bool,
     /// A branch secretary's branch: the menu leads to it and its meetings.
     pub branch: Option<String>,
     pub csrf: String,
@@ -31,6 +33,7 @@ impl Ctx {
             is_admin: false,
             can_write: false,
             is_committee: false,
+            is_inspector: false,
             branch: None,
             csrf: String::new(),
             path: path.to_string(),
@@ -246,6 +249,8 @@ pub struct MemberPage {
     pub courses: Vec<String>,
     /// Branch votes about the member: (meeting link, line).
     pub votes: Vec<(String, String)>,
+    /// Penalties (kỷ luật), one line each.
+    pub penalties: Vec<String>,
     pub moves: Vec<String>,
     /// A photo is on file (`/members/{id}/photo`).
     pub has_photo: bool,
@@ -458,4 +463,51 @@ pub struct UsersPage {
     pub message: Option<String>,
     pub users: Vec<UserView>,
     pub tokens: Vec<TokenView>,
+}
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+pub struct CasesPage {
+    pub ctx: Ctx,
+    pub code: String,
+    /// (link, opened on, member, kind, state).
+    pub rows: Vec<(String, String, String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "case_new.html")]
+pub struct CaseNewPage {
+    pub ctx: Ctx,
+    pub id: String,
+    pub name: String,
+    pub kinds: Vec<Choice>,
+    pub input: dangbo_core::discipline::CaseInput,
+    pub errors: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+pub struct CasePage {
+    pub ctx: Ctx,
+    pub id: String,
+    pub title: String,
+    pub member_id: String,
+    pub org: String,
+    pub matter: String,
+    pub opened: String,
+    pub violation: String,
+    /// How and when it ended.
+    pub closed: Option<String>,
+    pub time_barred: bool,
+    pub steps: Vec<String>,
+    pub penalty: Option<String>,
+    pub has_penalty: bool,
+    pub limitation: Vec<String>,
+    pub complaints: Vec<String>,
+    pub step_kinds: Vec<Choice>,
+    pub outcomes: Vec<Choice>,
+    pub penalties: Vec<Choice>,
+    pub bodies: Vec<Choice>,
+    pub to_orgs: Vec<Choice>,
+    pub errors: Vec<String>,
 }

@@ -185,11 +185,12 @@ async fn concurrent_openings_are_each_logged_once() {
 async fn the_role_action_table_holds_in_the_store() {
     use dangbo_db::Action;
     let expected = [
-        (Role::Admin, [true, true, true, true]),
-        (Role::Staff, [true, true, true, false]),
-        (Role::Secretary, [true, true, false, false]),
-        (Role::Viewer, [true, false, false, false]),
-        (Role::Member, [true, false, false, false]),
+        (Role::Admin, [true, true, true, true, true]),
+        (Role::Staff, [true, true, true, false, false]),
+        (Role::Secretary, [true, true, false, false, false]),
+        (Role::Viewer, [true, false, false, false, false]),
+        (Role::Inspector, [true, false, false, false, true]),
+        (Role::Member, [true, false, false, false, false]),
     ];
     for (role, row) in expected {
         for (action, may) in Action::ALL.iter().zip(row) {

@@ -5,6 +5,7 @@ mod backup;
 mod cadre;
 mod cards;
 mod demo;
+mod discipline;
 mod fee_levels;
 mod fees;
 mod heirs;

@@ -6,6 +6,7 @@
 
 pub(crate) mod body;
 mod cadre;
+mod discipline;
 mod doc;
 mod fee_levels;
 mod fees;
@@ -55,6 +56,7 @@ fn router() -> OpenApiRouter<AppState> {
         .merge(fees::router())
         .merge(fee_levels::router())
         .merge(ratings::router())
+        .merge(discipline::router())
 }
 
 /// The API's routes, remembering their paths for the route × role test.

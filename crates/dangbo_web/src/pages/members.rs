@@ -175,7 +175,7 @@ pub(crate) fn place(i: &I18n, text: &str) -> String {
 /// Builds the member page, with the event form as given (empty, or with errors).
 pub(crate) fn member_page(c: crate::views::Ctx, profile: MemberProfile, form: FormView) -> MemberPage {
     let i = c.i18n;
-    let MemberProfile { detail: m, ethnicity, helpers: _, positions, moves, assignments, courses, votes, has_photo } = profile;
+    let MemberProfile { detail: m, ethnicity, helpers: _, positions, moves, assignments, courses, votes, has_photo, penalties } = profile;
     let p = &m.person;
     let person = vec![
         (i.t("field-family_name"), p.family_name.clone()),
@@ -267,6 +267,14 @@ pub(crate) fn member_page(c: crate::views::Ctx, profile: MemberProfile, form: Fo
             .map(|(meeting, on, v)| {
                 let result = super::meeting::vote_line(&i, v).result;
                 (format!("/meetings/{meeting}"), format!("{} — {}: {result}", i.date(on), i.t(&v.kind.message_key())))
+            })
+            .collect(),
+        penalties: penalties
+            .iter()
+            .map(|p| {
+                let annulled = p.annulled_on.map(|d| format!(" — {} {}", i.t("complaint-result-annulled"), i.date(&d))).unwrap_or_default();
+                let body = format!("{} {}", i.t(&p.body.message_key()), p.org_name);
+                format!("{}: {} ({}, {} {}){annulled}", i.date(&p.decision_date), i.t(&p.penalty.message_key()), body, i.t("field-decision_no"), p.decision_no)
             })
             .collect(),
         actions: super::member_events::actions(&i, c.can_write, c.is_committee, &m.id, m.status),

@@ -4,6 +4,7 @@ mod accounts;
 mod cadre;
 mod candidates;
 mod cards;
+mod cases;
 mod courses;
 mod documents;
 mod fee_import;
@@ -70,6 +71,12 @@ pub fn routes() -> crate::routes::Routes {
         .route("/members/{id}/events/{kind}", get(member_events::form))
         .route("/members/{id}/edit", get(member_forms::edit_form).post(member_forms::edit))
         .route("/members/{id}/rows", get(member_rows::form).post(member_rows::save))
+        .route("/members/{id}/case", get(cases::new_form).post(cases::open))
+        .route("/orgs/{code}/cases", get(cases::list))
+        .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/steps", post(cases::step))
+        .route("/cases/{id}/decision", post(cases::decide))
+        .route("/cases/{id}/complaints", post(cases::complain))
         .route("/audit", get(orgs::audit))
         .route("/audit.csv", get(orgs::audit))
         .route("/account", get(accounts::account_form).post(accounts::change_password))
@@ -140,6 +147,7 @@ pub(crate) fn ctx(auth: &PageAuth, lang: Lang, path: &str) -> Ctx {
         is_admin: auth.caller.is_admin(),
         can_write: auth.caller.can_write(),
         is_committee: auth.caller.is_committee(),
+        is_inspector: auth.caller.may(dangbo_db::Action::Inspect),
         branch: auth.caller.org_code.clone().filter(|_| auth.caller.role == dangbo_db::Role::Secretary),
         csrf: auth.csrf.clone(),
         path: path.to_string(),

@@ -2,6 +2,7 @@
 
 mod api;
 mod data_workbook;
+mod discipline;
 mod fee_papers;
 mod fees;
 mod lifecycle;

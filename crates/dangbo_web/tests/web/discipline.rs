@@ -1,0 +1,111 @@
+//! Inspection and discipline on the pages and in the API: the commune's inspection commission
+//! opens a case on a member from the member's page, records the steps and the branch's
+//! reprimand; the penalty shows on the member's page; the secretary and the office get 404 on
+//! the case; a time-barred decision is refused naming the field.
+
+use crate::*;
+
+#[tokio::test]
+async fn the_commission_takes_a_case_to_a_penalty_and_nobody_else_sees_it() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let admin = app.login("admin", "dangbo-admin").await;
+    let member =
+        app.get("/api/v1/members?org=DH-TT-01&status=full&limit=1", &app.token("xem", Role::Viewer, Some("QN-XDH")).await).await.json()["items"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    app.store
+        .create_user(
+            &Caller::system(),
+            dangbo_db::NewUser { username: "ubkt", password: "hoa-sen-no-sang-9", role: Role::Inspector, org_code: Some("QN-XDH"), member_id: None },
+        )
+        .await
+        .unwrap();
+    let inspector = app.login("ubkt", "hoa-sen-no-sang-9").await;
+
+    // The member's page offers the inspector a case; the secretary's does not.
+    let page = app.get(&format!("/members/{member}"), &inspector).await;
+    assert_eq!(page.select_attr("a#case-new", "href"), vec![format!("/members/{member}/case")]);
+    let secretary = app.login("bithu", "dangbo-bithu").await;
+    assert!(app.get(&format!("/members/{member}"), &secretary).await.select_attr("a#case-new", "href").is_empty());
+
+    // A bad date is refused naming the field; then the case opens.
+    let form = app.get(&format!("/members/{member}/case"), &inspector).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.len() < 60 * 1024);
+    let fields =
+        |to: &'static str| vec![("kind", "signs_of_violation"), ("matter", "Vi phạm quy định nêu gương"), ("violation_to", to), ("opened_on", "01/03/2026")];
+    let res = app.post_form(&format!("/members/{member}/case"), &inspector, &with_csrf(&inspector, fields("32/01/2026"))).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.select_text("[role=alert] li").iter().any(|t| t.starts_with("Vi phạm đến ngày")), "{:?}", res.select_text("[role=alert] li"));
+    let res = app.post_form(&format!("/members/{member}/case"), &inspector, &with_csrf(&inspector, fields("10/01/2026"))).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let case = res.headers.get("location").unwrap().to_str().unwrap().to_string();
+
+    for (kind, on) in [("decision", "01/03/2026"), ("conclusion", "05/05/2026")] {
+        let res = app.post_form(&format!("{case}/steps"), &inspector, &with_csrf(&inspector, vec![("kind", kind), ("on", on)])).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    }
+    let decide = |yes: &'static str| {
+        vec![
+            ("outcome", "penalty"),
+            ("penalty", "khien_trach"),
+            ("body", "branch"),
+            ("in_favour", yes),
+            ("voters", "9"),
+            ("decision_no", "01-QĐ/CB"),
+            ("decision_date", "01/06/2026"),
+        ]
+    };
+    let res = app.post_form(&format!("{case}/decision"), &inspector, &with_csrf(&inspector, decide("4"))).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.select_text("[role=alert] li").iter().any(|t| t.contains("quá một nửa")), "{:?}", res.select_text("[role=alert] li"));
+    let res = app.post_form(&format!("{case}/decision"), &inspector, &with_csrf(&inspector, decide("7"))).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let shown = app.get(&case, &inspector).await;
+    assert!(shown.select_text("#penalty").join("").contains("Khiển trách"), "{}", shown.body);
+    assert_eq!(shown.select_text("#steps li").len(), 2);
+
+    // The penalty on the member's page, to the secretary too; the case to neither the
+    // secretary nor the office.
+    let page = app.get(&format!("/members/{member}"), &secretary).await;
+    assert!(page.select_text("#penalties + ul li").join("").contains("Khiển trách"), "{:?}", page.select_text("h2"));
+    let staff = app.token("vp", Role::Staff, Some("QN-XDH")).await;
+    assert_eq!(app.get(&case, &secretary).await.status, StatusCode::NOT_FOUND);
+    let id = case.trim_start_matches("/cases/");
+    assert_eq!(app.get(&format!("/api/v1/cases/{id}"), &staff).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/api/v1/orgs/QN-XDH/discipline?from=2026-01-01&to=2026-12-31", &staff).await.status, StatusCode::NOT_FOUND);
+    let summary = app.get("/api/v1/orgs/QN-XDH/discipline?from=2026-01-01&to=2026-12-31", &admin).await.json();
+    assert_eq!(summary["penalties"]["khien_trach"], 1, "{summary}");
+
+    // Through the API: an old violation's reprimand is time-barred.
+    let api = app.token("ubkt2", Role::Inspector, Some("QN-XDH")).await;
+    let res = app
+        .post_json(
+            "/api/v1/cases",
+            &api,
+            serde_json::json!({"org": "QN-XDH", "member": member, "kind": "denunciation", "matter": "Đơn tố cáo", "violation_to": "2016-05-01", "opened_on": "2026-02-01"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let old = res.json()["id"].as_str().unwrap().to_string();
+    assert_eq!(app.get(&format!("/api/v1/cases/{old}"), &api).await.json()["time_barred"], true);
+    let res = app
+        .post_json(
+            &format!("/api/v1/cases/{old}/decision"),
+            &api,
+            serde_json::json!({"outcome": "penalty", "penalty": "khien_trach", "body": "branch", "in_favour": "7", "voters": "9", "decision_no": "2-QĐ", "decision_date": "2026-03-01"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.body.contains("decision_date") && res.body.contains("thời hiệu"), "{}", res.body);
+    assert!(app.get(&case, &admin).await.status == StatusCode::OK);
+}
+
+/// The form's fields with the session's CSRF token.
+fn with_csrf<'a>(auth: &'a Auth, mut fields: Vec<(&'a str, &'a str)>) -> Vec<(&'a str, &'a str)> {
+    if let Auth::Cookie(_, csrf) = auth {
+        fields.push(("csrf", csrf.as_str()));
+    }
+    fields
+}
