@@ -8,7 +8,9 @@
 //! a penalty with its vote, no penalty, or closed because the period ran out.
 
 mod input;
+mod plan;
 pub use input::*;
+pub use plan::*;
 
 use crate::FieldErrors;
 use crate::calendar::WorkCalendar;

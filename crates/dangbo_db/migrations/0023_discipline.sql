@@ -1,10 +1,27 @@
--- Inspection, supervision and discipline (issue 27). A case on a member, handled by an
--- organisation (its inspection commission or committee: the scope that sees it), with its
--- dated steps; the decision's penalty, with its vote and decision; complaints against it.
+-- Inspection, supervision and discipline (issue 27). The yearly programme of an organisation's
+-- committee or commission; a case on a member, handled by an organisation (its inspection
+-- commission or committee: the scope that sees it), under an item of the programme or not,
+-- with its dated steps; the decision's penalty, with its vote and decision; complaints.
+CREATE TABLE inspection_plan_item (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES org(id),
+    year BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    target_org_id TEXT REFERENCES org(id),
+    matter TEXT NOT NULL,
+    from_month TEXT NOT NULL,
+    to_month TEXT NOT NULL,
+    team TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX inspection_plan_org ON inspection_plan_item (org_id, year);
+
 CREATE TABLE discipline_case (
     id TEXT PRIMARY KEY,
     org_id TEXT NOT NULL REFERENCES org(id),
     member_id TEXT NOT NULL REFERENCES member(id),
+    plan_item_id TEXT REFERENCES inspection_plan_item(id),
     kind TEXT NOT NULL,
     subject TEXT NOT NULL,
     -- The violation's first and last day: the limitation period runs from the last.

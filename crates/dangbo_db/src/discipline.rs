@@ -8,7 +8,10 @@
 //! ends membership), the annual review (a member disciplined in the year is rated KHTNV) and
 //! transfers (an open inspection on signs of violation or a denunciation holds them).
 
+mod plan;
 mod read;
+
+pub use plan::{InspectionPlan, PlanItemRow};
 
 pub use read::{CaseRow, CaseStepRow, CaseView, ComplaintRow, DisciplineSummary, PenaltyRow};
 pub(crate) use read::{complaints_due, member_penalties};
@@ -101,10 +104,20 @@ impl Store {
             if !crate::members::member_visible(&mut c.tx, c.caller, &new.member_id).await? {
                 return Err(DbError::field("member", "err-member-unknown"));
             }
+            if let Some(item) = &new.plan_item {
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM inspection_plan_item WHERE id = $1 AND org_id = $2")
+                    .bind(item)
+                    .bind(&org.id)
+                    .fetch_one(&mut *c.tx)
+                    .await?;
+                if n == 0 {
+                    return Err(DbError::field("plan_item", "err-choice"));
+                }
+            }
             let id = new_id();
             sqlx::query(
-                "INSERT INTO discipline_case (id, org_id, member_id, kind, subject, violation_from, violation_to, deferred_days, opened_on, recorded_by, recorded_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10)",
+                "INSERT INTO discipline_case (id, org_id, member_id, plan_item_id, kind, subject, violation_from, violation_to, deferred_days, opened_on, recorded_by, recorded_at)
+                 VALUES ($1, $2, $3, $11, $4, $5, $6, $7, 0, $8, $9, $10)",
             )
             .bind(&id)
             .bind(&org.id)
@@ -116,6 +129,7 @@ impl Store {
             .bind(iso(new.opened_on))
             .bind(&c.caller.username)
             .bind(now())
+            .bind(&new.plan_item)
             .execute(&mut *c.tx)
             .await?;
             c.audit("case.open", "discipline_case", &id, None, Some(serde_json::json!({"org": org.code, "member": new.member_id, "kind": new.kind.as_str()})))

@@ -78,7 +78,7 @@ pub use data_tree::DataTree;
 pub use demo::DEMO_USERS;
 #[cfg(feature = "demo")]
 pub use demo_scale::{SCALE_USERS, ScaleLoaded, ScaleProgress};
-pub use discipline::{CaseRow, CaseStepRow, CaseView, ComplaintRow, DisciplineSummary, PenaltyRow};
+pub use discipline::{CaseRow, CaseStepRow, CaseView, ComplaintRow, DisciplineSummary, InspectionPlan, PenaltyRow, PlanItemRow};
 pub use due::TodoRow;
 pub use error::DbError;
 pub use fees::book::{BookLine, FeeBook};

@@ -44,6 +44,7 @@ pub(crate) fn columns() -> Vec<Checked> {
         "org_span"."kind": OrgKind,
         "member"."status": Status,
         "discipline_case"."kind": CaseKind,
+        "inspection_plan_item"."kind": CaseKind,
         "discipline_case"."outcome": Outcome,
         "discipline_step"."kind": CaseStep,
         "discipline_penalty"."penalty": Penalty,

@@ -481,6 +481,8 @@ pub struct CaseNewPage {
     pub id: String,
     pub name: String,
     pub kinds: Vec<Choice>,
+    /// This year's programme items of the inspector's organisation.
+    pub plan_items: Vec<Choice>,
     pub input: dangbo_core::discipline::CaseInput,
     pub errors: Vec<String>,
 }
@@ -509,5 +511,21 @@ pub struct CasePage {
     pub penalties: Vec<Choice>,
     pub bodies: Vec<Choice>,
     pub to_orgs: Vec<Choice>,
+    pub errors: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "inspection_plan.html")]
+pub struct PlanPage {
+    pub ctx: Ctx,
+    pub code: String,
+    pub name: String,
+    pub year: i32,
+    /// (kind, target, matter, months, team, progress).
+    pub items: Vec<(String, String, String, String, String, String)>,
+    pub can_add: bool,
+    pub kinds: Vec<Choice>,
+    pub targets: Vec<Choice>,
+    pub input: dangbo_core::discipline::PlanItemInput,
     pub errors: Vec<String>,
 }

@@ -36,11 +36,15 @@ pub struct CaseInput {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub opened_on: String,
+    /// The item of the programme it carries out (its id), if any.
+    #[serde(default)]
+    pub plan_item: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewCase {
     pub member_id: String,
+    pub plan_item: Option<String>,
     pub kind: CaseKind,
     pub matter: String,
     pub violation_from: Option<NaiveDate>,
@@ -232,6 +236,7 @@ impl CaseInput {
         let member_id = line(&mut e, "member", &self.member, 64, true);
         let kind = choice(&mut e, "kind", &self.kind, CaseKind::parse);
         let matter = line(&mut e, "matter", &self.matter, MAX_SUBJECT, true);
+        let plan_item = line(&mut e, "plan_item", &self.plan_item, 64, false);
         let violation_from = optional_day(&mut e, "violation_from", &self.violation_from, today);
         let violation_to = day(&mut e, "violation_to", &self.violation_to, today);
         let opened_on = day(&mut e, "opened_on", &self.opened_on, today);
@@ -248,6 +253,7 @@ impl CaseInput {
         e.into_result(())?;
         Ok(NewCase {
             member_id,
+            plan_item: (!plan_item.is_empty()).then_some(plan_item),
             kind: kind.expect("checked"),
             matter,
             violation_from,

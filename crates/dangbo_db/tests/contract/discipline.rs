@@ -68,9 +68,27 @@ async fn a_case_goes_from_its_opening_to_a_penalty_with_its_effects() {
         let staff = user(&s, "vpdu", Role::Staff, Some("C")).await;
         let sec = user(&s, "bt1", Role::Secretary, Some("B1")).await;
 
+        // The commission's programme for the year: the branch B1 inspected in spring.
+        let item = |target: &str, from: &str| dangbo_core::discipline::PlanItemInput {
+            kind: "signs_of_violation".into(),
+            target_org: target.into(),
+            matter: "Kiểm tra việc thực hiện những điều đảng viên không được làm".into(),
+            from_month: from.into(),
+            to_month: "05/2026".into(),
+            team: "Đồng chí Phó Chủ nhiệm UBKT và 2 ủy viên".into(),
+        };
+        let viewer = user(&s, "xem", Role::Viewer, Some("C")).await;
+        assert!(matches!(s.add_plan_item(&viewer, "C", 2026, &item("B1", "03/2026").parse(2026).unwrap()).await, Err(DbError::Forbidden)), "{backend}");
+        assert!(item("B1", "03/2025").parse(2026).unwrap_err().has("from_month", "err-plan-month-year"));
+        refused(s.add_plan_item(&inspector, "C", 2026, &item("P", "03/2026").parse(2026).unwrap()).await, "target_org", "err-org-unknown");
+        let planned = s.add_plan_item(&inspector, "C", 2026, &item("B1", "03/2026").parse(2026).unwrap()).await.unwrap();
+
         // Only the inspector role opens and sees a case.
         assert!(matches!(s.open_case(&staff, "C", &case(&an, "2026-01-10", "2026-03-01")).await, Err(DbError::Forbidden)), "{backend}");
-        let id = s.open_case(&inspector, "C", &case(&an, "2026-01-10", "2026-03-01")).await.unwrap();
+        let under_plan = dangbo_core::discipline::NewCase { plan_item: Some(planned.clone()), ..case(&an, "2026-01-10", "2026-03-01") };
+        let id = s.open_case(&inspector, "C", &under_plan).await.unwrap();
+        let plan = s.inspection_plan(&staff, "C", 2026).await.unwrap();
+        assert_eq!((plan.items.len(), plan.items[0].cases, plan.items[0].closed), (1, 1, 0), "{backend}: the programme is read by the scope");
         for who in [&staff, &sec] {
             assert!(matches!(s.case(who, &id, today()).await, Err(DbError::NotFound)), "{backend}: {}", who.username);
             assert!(matches!(s.cases(who, "C").await, Err(DbError::NotFound)), "{backend}");
@@ -92,6 +110,7 @@ async fn a_case_goes_from_its_opening_to_a_penalty_with_its_effects() {
         refused(s.decide_case(&inspector, &id, &decision("canh_cao", "branch", 1, 9, "2026-06-01")).await, "in_favour", "err-discipline-vote");
         s.decide_case(&inspector, &id, &decision("khien_trach", "branch", 6, 9, "2026-06-01")).await.unwrap();
         refused(s.decide_case(&inspector, &id, &decision("canh_cao", "committee", 7, 9, "2026-06-02")).await, "outcome", "err-case-closed");
+        assert_eq!(s.inspection_plan(&inspector, "C", 2026).await.unwrap().items[0].closed, 1, "{backend}: the item's progress");
 
         // On the profile, to whoever may open the file.
         let profile = s.member_profile(&sec, &an, today()).await.unwrap();

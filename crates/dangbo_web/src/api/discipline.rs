@@ -2,6 +2,7 @@
 //! (anyone else gets 404 on a case), a subtree's summary, and each step of a case as one
 //! command.
 
+use super::params::YearQuery;
 use super::params::{ApiQuery, PeriodQuery};
 use super::{ApiJson, Created, created};
 use crate::AppState;
@@ -9,8 +10,9 @@ use crate::auth::ApiAuth;
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
+use dangbo_core::discipline::PlanItemInput;
 use dangbo_core::discipline::{CaseInput, ComplaintInput, DecisionInput, ResolutionInput, StepInput};
-use dangbo_db::{CaseRow, CaseView, DisciplineSummary};
+use dangbo_db::{CaseRow, CaseView, DisciplineSummary, InspectionPlan};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -19,6 +21,7 @@ use utoipa_axum::routes;
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(summary))
+        .routes(routes!(plan, add_plan_item))
         .routes(routes!(list))
         .routes(routes!(open))
         .routes(routes!(get_case))
@@ -114,4 +117,36 @@ async fn resolve(
     let res = input.parse(st.clock.today())?;
     st.store.resolve_complaint(&auth.caller, &id, &res).await?;
     Ok(created(CreatedId { id }))
+}
+
+/// An organisation's inspection and supervision programme for a year, each item with the cases
+/// opened and closed under it.
+#[utoipa::path(get, path = "/orgs/{code}/inspection-plan", tag = "discipline", params(("code" = String, Path, description = "organisation code", example = "DH"), YearQuery), responses((status = 200, body = InspectionPlan)))]
+async fn plan(State(st): State<AppState>, auth: ApiAuth, Path(code): Path<String>, ApiQuery(q): ApiQuery<YearQuery>) -> Result<Json<InspectionPlan>, ApiError> {
+    let year = q.year(st.clock.today())?;
+    Ok(Json(st.store.inspection_plan(&auth.caller, &code, year).await?))
+}
+
+/// An item of the programme of a year.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+pub struct PlanItemBody {
+    #[schema(example = 2026)]
+    pub year: i32,
+    #[serde(flatten)]
+    pub item: PlanItemInput,
+}
+
+/// Add an item to an organisation's programme of a year.
+#[utoipa::path(post, path = "/orgs/{code}/inspection-plan", tag = "discipline", params(("code" = String, Path, description = "organisation code", example = "DH")), request_body = PlanItemBody, responses((status = 201, body = CreatedId)))]
+async fn add_plan_item(
+    State(st): State<AppState>,
+    auth: ApiAuth,
+    Path(code): Path<String>,
+    ApiJson(b): ApiJson<PlanItemBody>,
+) -> Result<Created<CreatedId>, ApiError> {
+    if !(1930..=2100).contains(&b.year) {
+        return Err(dangbo_core::FieldErrors::single("year", "err-number").into());
+    }
+    let item = b.item.parse(b.year)?;
+    Ok(created(CreatedId { id: st.store.add_plan_item(&auth.caller, &code, b.year, &item).await? }))
 }

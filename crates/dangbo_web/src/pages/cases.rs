@@ -40,8 +40,16 @@ pub async fn list(State(st): State<AppState>, auth: PageAuth, lang: Lang, Path(c
     Ok(render(&CasesPage { ctx: c, code, rows }))
 }
 
-fn new_page(c: Ctx, id: &str, name: String, input: CaseInput, errors: Vec<String>) -> CaseNewPage {
-    CaseNewPage { kinds: case_kinds(&c), ctx: c, id: id.to_string(), name, input, errors }
+fn new_page(c: Ctx, id: &str, name: String, input: CaseInput, plan_items: Vec<Choice>, errors: Vec<String>) -> CaseNewPage {
+    CaseNewPage { kinds: case_kinds(&c), ctx: c, id: id.to_string(), name, input, plan_items, errors }
+}
+
+/// The items of this year's programme of the inspector's organisation, to file a case under.
+async fn plan_items(st: &AppState, auth: &PageAuth) -> Result<Vec<Choice>, WebError> {
+    let Some(org) = &auth.caller.org_code else { return Ok(Vec::new()) };
+    let year = chrono::Datelike::year(&st.clock.today());
+    let plan = st.store.inspection_plan(&auth.caller, org, year).await?;
+    Ok(plan.items.into_iter().map(|x| Choice { value: x.id, label: format!("{} – {}: {}", x.from_month.display(), x.to_month.display(), x.matter) }).collect())
 }
 
 /// The form to open a case on the member.
@@ -49,7 +57,8 @@ pub async fn new_form(State(st): State<AppState>, auth: PageAuth, lang: Lang, Pa
     inspector(&auth)?;
     let m = st.store.member(&auth.caller, &id).await?;
     let input = CaseInput { opened_on: dangbo_core::date::display(st.clock.today()), ..Default::default() };
-    Ok(render(&new_page(ctx(&auth, lang, &format!("/members/{id}/case")), &id, m.full_name, input, Vec::new())))
+    let items = plan_items(&st, &auth).await?;
+    Ok(render(&new_page(ctx(&auth, lang, &format!("/members/{id}/case")), &id, m.full_name, input, items, Vec::new())))
 }
 
 /// Opens a case on the member, handled by the inspector's own organisation (no code typed).
@@ -74,7 +83,8 @@ pub async fn open(
             let m = st.store.member(&auth.caller, &id).await?;
             let c = ctx(&auth, lang, &format!("/members/{id}/case"));
             let errors = messages(&c, &e);
-            Ok(render_invalid(&new_page(c, &id, m.full_name, input.case, errors)))
+            let items = plan_items(&st, &auth).await?;
+            Ok(render_invalid(&new_page(c, &id, m.full_name, input.case, items, errors)))
         }
         Err(e) => Err(e.into()),
     }

@@ -15,6 +15,7 @@ mod forms_tctw;
 mod help;
 mod home;
 mod import;
+mod inspection_plan;
 mod meeting;
 pub(crate) mod meeting_docs;
 mod meetings;
@@ -73,6 +74,7 @@ pub fn routes() -> crate::routes::Routes {
         .route("/members/{id}/rows", get(member_rows::form).post(member_rows::save))
         .route("/members/{id}/case", get(cases::new_form).post(cases::open))
         .route("/orgs/{code}/cases", get(cases::list))
+        .route("/orgs/{code}/inspection-plan", get(inspection_plan::show).post(inspection_plan::add))
         .route("/cases/{id}", get(cases::show))
         .route("/cases/{id}/steps", post(cases::step))
         .route("/cases/{id}/decision", post(cases::decide))

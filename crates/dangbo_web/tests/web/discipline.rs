@@ -23,6 +23,29 @@ async fn the_commission_takes_a_case_to_a_penalty_and_nobody_else_sees_it() {
         .unwrap();
     let inspector = app.login("ubkt", "hoa-sen-no-sang-9").await;
 
+    // The commission's programme: an item on the branch, chosen from a list.
+    let plan = app.get("/orgs/QN-XDH/inspection-plan?year=2026", &inspector).await;
+    assert!(plan.select_attr("select[name=target_org] option", "value").contains(&"DH-TT-01".to_string()));
+    let item = [
+        ("year", "2026"),
+        ("kind", "thematic_supervision"),
+        ("target_org", "DH-TT-01"),
+        ("matter", "Giám sát sinh hoạt chi bộ"),
+        ("from_month", "03/2026"),
+        ("to_month", "13/2026"),
+    ];
+    let res = app.post_form("/orgs/QN-XDH/inspection-plan", &inspector, &with_csrf(&inspector, item.to_vec())).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.select_text("[role=alert] li").iter().any(|t| t.starts_with("Đến tháng")), "{:?}", res.select_text("[role=alert] li"));
+    let mut item = item.to_vec();
+    item[5] = ("to_month", "05/2026");
+    let res = app.post_form("/orgs/QN-XDH/inspection-plan", &inspector, &with_csrf(&inspector, item)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let plan = app.get("/orgs/QN-XDH/inspection-plan?year=2026", &secretary_of(&app).await).await;
+    assert_eq!(plan.status, StatusCode::NOT_FOUND, "the commune's programme is outside the branch's scope");
+    let plan = app.get("/orgs/QN-XDH/inspection-plan?year=2026", &admin).await;
+    assert_eq!(plan.select_text("#plan tbody tr").len(), 1);
+
     // The member's page offers the inspector a case; the secretary's does not.
     let page = app.get(&format!("/members/{member}"), &inspector).await;
     assert_eq!(page.select_attr("a#case-new", "href"), vec![format!("/members/{member}/case")]);
@@ -100,6 +123,10 @@ async fn the_commission_takes_a_case_to_a_penalty_and_nobody_else_sees_it() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     assert!(res.body.contains("decision_date") && res.body.contains("thời hiệu"), "{}", res.body);
     assert!(app.get(&case, &admin).await.status == StatusCode::OK);
+}
+
+async fn secretary_of(app: &TestApp) -> Auth {
+    app.login("bithu", "dangbo-bithu").await
 }
 
 /// The form's fields with the session's CSRF token.
