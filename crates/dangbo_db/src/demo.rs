@@ -23,6 +23,7 @@ pub const DEMO_USERS: &[(&str, &str, Role, Option<&str>)] = &[
     ("quangninh", "dangbo-quangninh", Role::Staff, Some(demo::ROOT)),
     ("thitran", "dangbo-thitran", Role::Viewer, Some("DH-TT")),
     ("bithu", "dangbo-bithu", Role::Secretary, Some("DH-TT-01")),
+    ("ubkt", "dangbo-ubkt", Role::Inspector, Some(demo::ROOT)),
 ];
 
 impl Store {
@@ -97,6 +98,7 @@ impl Store {
                 crate::demo_fees::load(&mut c.tx, today).await?;
             }
             crate::demo_ratings::load(&mut c.tx).await?;
+            crate::demo_discipline::load(&mut c.tx).await?;
             c.audit("demo.load", "database", "", None, Some(serde_json::json!({"seed": seed, "members": member_ids.len()}))).await?;
             Ok(())
         })

@@ -20,6 +20,8 @@ mod data_tree;
 #[cfg(feature = "demo")]
 mod demo;
 #[cfg(feature = "demo")]
+mod demo_discipline;
+#[cfg(feature = "demo")]
 mod demo_fees;
 #[cfg(feature = "demo")]
 mod demo_ratings;

@@ -233,7 +233,8 @@ impl Store {
         Ok(CaseView { case, violation_from, violation_to, steps, penalty, complaints, limitation, time_barred })
     }
 
-    /// Cases opened and penalties decided in `code`'s subtree between `from` and `to`.
+    /// Cases opened, penalties decided and complaints filed between `from` and `to` in the
+    /// cases handled in `code`'s subtree.
     #[tracing::instrument(skip_all)]
     pub async fn discipline_summary(&self, caller: &Caller, code: &str, from: NaiveDate, to: NaiveDate) -> Result<DisciplineSummary, DbError> {
         if !caller.may(Action::Inspect) {
@@ -255,7 +256,7 @@ impl Store {
             out.penalties.insert(p.as_str().into(), 0);
         }
         let rows = sqlx::query(
-            "SELECT p.penalty, COUNT(*) AS n FROM discipline_penalty p JOIN org o ON o.id = p.body_org_id
+            "SELECT p.penalty, COUNT(*) AS n FROM discipline_penalty p JOIN discipline_case c ON c.id = p.case_id JOIN org o ON o.id = c.org_id
              WHERE o.path LIKE $1 AND p.annulled_on IS NULL AND p.decision_date >= $2 AND p.decision_date <= $3 GROUP BY p.penalty",
         )
         .bind(&prefix)
@@ -268,7 +269,7 @@ impl Store {
         }
         let r = sqlx::query(
             "SELECT COUNT(*) AS filed, COUNT(k.resolved_on) AS resolved FROM discipline_complaint k JOIN discipline_penalty p ON p.id = k.penalty_id
-             JOIN org o ON o.id = p.body_org_id WHERE o.path LIKE $1 AND k.filed_on >= $2 AND k.filed_on <= $3",
+             JOIN discipline_case c ON c.id = p.case_id JOIN org o ON o.id = c.org_id WHERE o.path LIKE $1 AND k.filed_on >= $2 AND k.filed_on <= $3",
         )
         .bind(&prefix)
         .bind(iso(from))

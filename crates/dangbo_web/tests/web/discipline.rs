@@ -17,11 +17,11 @@ async fn the_commission_takes_a_case_to_a_penalty_and_nobody_else_sees_it() {
     app.store
         .create_user(
             &Caller::system(),
-            dangbo_db::NewUser { username: "ubkt", password: "hoa-sen-no-sang-9", role: Role::Inspector, org_code: Some("QN-XDH"), member_id: None },
+            dangbo_db::NewUser { username: "ubkt-xdh", password: "hoa-sen-no-sang-9", role: Role::Inspector, org_code: Some("QN-XDH"), member_id: None },
         )
         .await
         .unwrap();
-    let inspector = app.login("ubkt", "hoa-sen-no-sang-9").await;
+    let inspector = app.login("ubkt-xdh", "hoa-sen-no-sang-9").await;
 
     // The commission's programme: an item on the branch, chosen from a list.
     let plan = app.get("/orgs/QN-XDH/inspection-plan?year=2026", &inspector).await;
@@ -127,6 +127,26 @@ async fn the_commission_takes_a_case_to_a_penalty_and_nobody_else_sees_it() {
 
 async fn secretary_of(app: &TestApp) -> Auth {
     app.login("bithu", "dangbo-bithu").await
+}
+
+/// The demo's commission of Đầm Hà: its programmes of 2015–2019 and its cases — a reprimand by
+/// a branch, a warning upheld on complaint, the expulsions, a time-barred case — to the demo's
+/// inspector, on the member's page to the secretary.
+#[tokio::test]
+async fn the_demo_has_the_districts_cases() {
+    let app = TestApp::with_demo(TestDb::sqlite().await).await;
+    let ubkt = app.login("ubkt", "dangbo-ubkt").await;
+    let plan = app.get("/orgs/DH/inspection-plan?year=2018", &ubkt).await;
+    assert_eq!(plan.select_text("#plan tbody tr").len(), 2);
+    let cases = app.get("/orgs/DH/cases", &ubkt).await;
+    let states = cases.select_text("#cases tbody td:nth-child(4)").join(" | ");
+    for want in ["Thi hành kỷ luật", "Không kỷ luật", "Hết thời hiệu"] {
+        assert!(states.contains(want), "{want}: {states}");
+    }
+    let summary = app.get("/api/v1/orgs/DH/discipline?from=2015-01-01&to=2019-12-31", &app.token("ubkt-api", Role::Inspector, Some("QN")).await).await.json();
+    assert_eq!((summary["penalties"]["khien_trach"].as_i64(), summary["penalties"]["canh_cao"].as_i64()), (Some(1), Some(1)), "{summary}");
+    assert_eq!(summary["complaints"]["resolved"], 1, "{summary}");
+    assert_eq!(app.get("/orgs/DH/cases", &app.login("bithu", "dangbo-bithu").await).await.status, StatusCode::NOT_FOUND);
 }
 
 /// The form's fields with the session's CSRF token.
