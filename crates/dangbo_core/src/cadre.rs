@@ -57,6 +57,13 @@ string_enum! {
         /// Trưởng thôn, bản, khu phố: a post of the residential unit, recorded against its
         /// branch (the seed's "branch secretary who is also village head").
         VillageHead = "village_head",
+        /// Chủ nhiệm ủy ban kiểm tra: the inspection commission is elected by the committee,
+        /// some of its members committee members and some not (domain.md §8.1).
+        InspectionChair = "inspection_chair",
+        /// Phó chủ nhiệm ủy ban kiểm tra.
+        InspectionDeputy = "inspection_deputy",
+        /// Ủy viên ủy ban kiểm tra.
+        InspectionMember = "inspection_member",
     }
 }
 

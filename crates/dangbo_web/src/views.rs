@@ -511,6 +511,9 @@ pub struct CasePage {
     pub penalties: Vec<Choice>,
     pub bodies: Vec<Choice>,
     pub to_orgs: Vec<Choice>,
+    /// A complaint waits for its resolution.
+    pub open_complaint: bool,
+    pub results: Vec<Choice>,
     pub errors: Vec<String>,
 }
 

@@ -42,6 +42,10 @@ async fn positions_moves_and_exams_feed_the_reports() {
         assert!(seats("2010-01-01").await.is_empty());
         let deputy_seat = s.committee(&admin(), "X", d("2019-12-31")).await.unwrap().into_iter().find(|x| x.title == Title::Deputy).unwrap();
         assert_eq!(deputy_seat.basis, Some(dangbo_core::cadre::PostBasis::Elected), "{backend}");
+        // The inspection commission sits after the committee; a committee member may chair it.
+        let chair = PositionInput { title: "inspection_chair".into(), ..pos(&home, "2016-01-01", None, "1") };
+        s.create_position(&admin(), chair.parse(today()).unwrap()).await.unwrap();
+        assert_eq!(seats("2019-12-31").await.last(), Some(&(Title::InspectionChair, home.clone())), "{backend}");
         let bad = PositionInput { basis: Some("inherited".into()), ..pos(&home, "2016-01-01", None, "1") };
         assert_eq!(bad.parse(today()).unwrap_err().0["basis"].key, "err-choice");
         let r2019 = s.locality_report(&admin(), "P", d("2019-12-31")).await.unwrap();

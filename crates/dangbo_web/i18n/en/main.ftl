@@ -1400,3 +1400,7 @@ field-target_org = Organisation inspected
 field-team = Team
 field-plan_item = Under the programme item
 err-plan-month-year = must be within the programme's year.
+title-inspection-chair = Chair of the inspection commission
+title-inspection-deputy = Deputy chair of the inspection commission
+title-inspection-member = Member of the inspection commission
+case-resolve = Record the complaint's resolution

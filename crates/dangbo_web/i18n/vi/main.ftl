@@ -1391,3 +1391,7 @@ field-target_org = Đối tượng (tổ chức đảng)
 field-team = Đoàn, tổ kiểm tra
 field-plan_item = Thuộc chương trình kiểm tra, giám sát
 err-plan-month-year = phải trong năm của chương trình.
+title-inspection-chair = Chủ nhiệm Ủy ban kiểm tra
+title-inspection-deputy = Phó Chủ nhiệm Ủy ban kiểm tra
+title-inspection-member = Ủy viên Ủy ban kiểm tra
+case-resolve = Ghi kết quả giải quyết khiếu nại

@@ -11,7 +11,9 @@ use crate::views::{CaseNewPage, CasePage, CasesPage, Choice, Ctx, render, render
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use dangbo_core::FieldErrors;
-use dangbo_core::discipline::{Body, CaseInput, CaseKind, ComplaintInput, DecisionInput, Outcome, Penalty, StepInput, StepKind};
+use dangbo_core::discipline::{
+    Body, CaseInput, CaseKind, ComplaintInput, ComplaintResult, DecisionInput, Outcome, Penalty, ResolutionInput, StepInput, StepKind,
+};
 use dangbo_db::{Action, DbError};
 
 fn choices<T: Copy>(c: &Ctx, all: &[T], value: impl Fn(T) -> &'static str, key: impl Fn(T) -> String) -> Vec<Choice> {
@@ -168,6 +170,8 @@ async fn page(st: &AppState, auth: &PageAuth, lang: Lang, id: &str, errors: Vec<
         penalties: choices(&c, &Penalty::ALL[..4], |x| x.as_str(), |x| x.message_key()),
         bodies: choices(&c, Body::ALL, |x| x.as_str(), |x| x.message_key()),
         to_orgs,
+        open_complaint: view.complaints.iter().any(|k| k.result.is_none()),
+        results: choices(&c, ComplaintResult::ALL, |x| x.as_str(), |x| x.message_key()),
         errors,
         id: id.to_string(),
         ctx: c,
@@ -257,6 +261,30 @@ pub async fn complain(
     inspector(&auth)?;
     let result = match b.complaint.parse(st.clock.today()) {
         Ok((filed, to)) => st.store.file_complaint(&auth.caller, &id, filed, &to).await.map(|_| ()),
+        Err(e) => Err(DbError::Invalid(e)),
+    };
+    after(&st, &auth, lang, &id, result).await
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ResolutionBody {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    resolution: ResolutionInput,
+}
+
+pub async fn resolve(
+    State(st): State<AppState>,
+    auth: PageAuth,
+    lang: Lang,
+    Path(id): Path<String>,
+    PageForm(b): PageForm<ResolutionBody>,
+) -> Result<Response, WebError> {
+    crate::auth::check_csrf(&auth, &b.csrf)?;
+    inspector(&auth)?;
+    let result = match b.resolution.parse(st.clock.today()) {
+        Ok(r) => st.store.resolve_complaint(&auth.caller, &id, &r).await,
         Err(e) => Err(DbError::Invalid(e)),
     };
     after(&st, &auth, lang, &id, result).await

@@ -79,6 +79,7 @@ pub fn routes() -> crate::routes::Routes {
         .route("/cases/{id}/steps", post(cases::step))
         .route("/cases/{id}/decision", post(cases::decide))
         .route("/cases/{id}/complaints", post(cases::complain))
+        .route("/cases/{id}/resolution", post(cases::resolve))
         .route("/audit", get(orgs::audit))
         .route("/audit.csv", get(orgs::audit))
         .route("/account", get(accounts::account_form).post(accounts::change_password))

@@ -88,6 +88,15 @@ async fn the_commission_takes_a_case_to_a_penalty_and_nobody_else_sees_it() {
     let shown = app.get(&case, &inspector).await;
     assert!(shown.select_text("#penalty").join("").contains("Khiển trách"), "{}", shown.body);
     assert_eq!(shown.select_text("#steps li").len(), 2);
+    // A complaint to the province, resolved by annulling the penalty.
+    let to = shown.select_attr("select[name=to_org] option", "value");
+    assert_eq!(to.first().map(String::as_str), Some("QN"), "the level above first: {to:?}");
+    let res = app.post_form(&format!("{case}/complaints"), &inspector, &with_csrf(&inspector, vec![("filed_on", "08/06/2026"), ("to_org", "QN")])).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let resolve = vec![("result", "upheld"), ("resolved_on", "01/09/2026"), ("resolution_no", "12-QĐ/UBKTTU")];
+    let res = app.post_form(&format!("{case}/resolution"), &inspector, &with_csrf(&inspector, resolve)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(app.get(&case, &inspector).await.select_text("#complaints li").join("").contains("Giữ nguyên"));
 
     // The penalty on the member's page, to the secretary too; the case to neither the
     // secretary nor the office.

@@ -61,6 +61,7 @@ const ROUTES: &[(&str, Access)] = &[
     ("/cases/{id}/steps", Scoped),
     ("/cases/{id}/decision", Scoped),
     ("/cases/{id}/complaints", Scoped),
+    ("/cases/{id}/resolution", Scoped),
     ("/members/{id}/photo", Scoped),
     ("/audit", Admin),
     ("/audit.csv", Admin),
