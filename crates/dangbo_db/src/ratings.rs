@@ -264,8 +264,9 @@ impl Store {
                 }
             }
             if new.stage == Stage::Decision {
-                check_quota(&mut c.tx, on, new, &existing, &mut e).await?;
-                check_disciplined(&mut c.tx, new, &mut e).await?;
+                let book = crate::rules::load_rules(&mut c.tx).await?;
+                check_quota(&book, on, new, &existing, &mut e);
+                check_disciplined(&mut c.tx, &book, new, &mut e).await?;
             }
             e.into_result(()).map_err(DbError::Invalid)?;
             write(&mut c.tx, &org.id, &c.caller.username, new, decision.as_ref()).await?;
@@ -357,19 +358,12 @@ fn check_decision(new: &NewRatings, today: NaiveDate, e: &mut FieldErrors) -> Op
 
 /// HTXSNV at most the quota's share of HTTNV over the grassroots organisation's decisions of
 /// the year, those recorded and these together (HD 21-HD/BTCTW).
-async fn check_quota(
-    tx: &mut Transaction<'static, Any>,
-    on: NaiveDate,
-    new: &NewRatings,
-    existing: &HashMap<(String, Stage), StageRating>,
-    e: &mut FieldErrors,
-) -> Result<(), DbError> {
+fn check_quota(book: &RuleBook, on: NaiveDate, new: &NewRatings, existing: &HashMap<(String, Stage), StageRating>, e: &mut FieldErrors) {
     let count = |l: Level| {
         existing.iter().filter(|((_, s), r)| *s == Stage::Decision && r.level == l).count() as i64
             + new.ratings.iter().filter(|(_, r)| r.level == l).count() as i64
     };
     let (excellent, good) = (count(Level::Excellent), count(Level::Good));
-    let book = crate::rules::load_rules(tx).await?;
     let bp = book.number(RuleId::RatingExcellentQuota, year_end(new.year).unwrap_or(on));
     let max = quota(good, bp);
     if excellent > max {
@@ -379,14 +373,12 @@ async fn check_quota(
             vec![("excellent", excellent.to_string()), ("good", good.to_string()), ("max", max.to_string()), ("percent", format!("{}", bp / 100))],
         );
     }
-    Ok(())
 }
 
 /// A member disciplined in the year (a penalty decided, not annulled) is rated KHTNV while the
 /// rule says so (QĐ 124 Art. 12.4.3.d).
-async fn check_disciplined(tx: &mut Transaction<'static, Any>, new: &NewRatings, e: &mut FieldErrors) -> Result<(), DbError> {
+async fn check_disciplined(tx: &mut Transaction<'static, Any>, book: &RuleBook, new: &NewRatings, e: &mut FieldErrors) -> Result<(), DbError> {
     let Some(end) = year_end(new.year) else { return Ok(()) };
-    let book = crate::rules::load_rules(tx).await?;
     let rule = book.get(RuleId::RatingDisciplinedNotDone, end);
     if rule.value.number() != 1 {
         return Ok(());
