@@ -83,7 +83,7 @@ pub struct CaseView {
     /// The last day each penalty with a limitation may still be decided (khiển trách, cảnh
     /// cáo and cách chức), with the rule's citation: (penalty, last day, citation).
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<serde_json::Value>>))]
-    pub limitation: Vec<(String, NaiveDate, String)>,
+    pub limitation: Vec<(Penalty, NaiveDate, String)>,
     /// Every limitation has run out on `today`: only expulsion-level violations remain.
     pub time_barred: bool,
 }
@@ -221,11 +221,11 @@ impl Store {
         .collect::<Result<Vec<_>, DbError>>()?;
         let book = crate::rules::load_rules(&mut tx).await?;
         tx.rollback().await?;
-        let limitation: Vec<(String, NaiveDate, String)> = [Penalty::Reprimand, Penalty::Warning]
+        let limitation: Vec<(Penalty, NaiveDate, String)> = [Penalty::Reprimand, Penalty::Warning]
             .into_iter()
             .filter_map(|p| {
                 let end = limitation_end(p, violation_to, deferred, &book)?;
-                Some((p.as_str().to_string(), end, book.get(p.limitation()?, violation_to).citation.clone()))
+                Some((p, end, book.get(p.limitation()?, violation_to).citation.clone()))
             })
             .collect();
         let time_barred = case.closed_on.is_none() && limitation.iter().all(|(_, end, _)| *end < today);

@@ -133,11 +133,7 @@ async fn page(st: &AppState, auth: &PageAuth, lang: Lang, id: &str, errors: Vec<
             i.date(&p.decision_date)
         )
     });
-    let limitation = view
-        .limitation
-        .iter()
-        .map(|(p, end, cite)| format!("{}: {} ({cite})", Penalty::parse(p).map(|p| c.t(&p.message_key())).unwrap_or_default(), i.date(end)))
-        .collect();
+    let limitation = view.limitation.iter().map(|(p, end, cite)| format!("{}: {} ({cite})", c.t(&p.message_key()), i.date(end))).collect();
     let complaints = view
         .complaints
         .iter()
