@@ -22,7 +22,7 @@ use std::collections::HashMap;
 /// The most members rated in one command (a grassroots organisation's decision).
 pub const MAX_RATINGS: usize = 2_000;
 /// The longest decision number.
-pub const MAX_DECISION_NO: usize = 50;
+pub const MAX_DECISION_NO: usize = dangbo_core::fee::relief::MAX_DECISION_NO;
 /// Those rated: members in full and on probation (members excused from Party work, miễn sinh
 /// hoạt, are not rated: an inference, not confirmed by the sources).
 const RATED: &str = "('probationary', 'full')";

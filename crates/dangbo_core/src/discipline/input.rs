@@ -6,10 +6,11 @@ use crate::{date, text};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-/// The longest subject, note or decision number.
+/// The longest matter and note.
 pub const MAX_SUBJECT: usize = 500;
 pub const MAX_NOTE: usize = 2_000;
-pub const MAX_DOCUMENT_NO: usize = 50;
+/// The longest document or decision number: the bound every decision number has.
+pub const MAX_DOCUMENT_NO: usize = crate::fee::relief::MAX_DECISION_NO;
 
 /// A case to open on a member.
 #[derive(Debug, Clone, Default, Deserialize)]
